@@ -1,0 +1,27 @@
+import { defineConfig } from 'vitest/config';
+
+// Two tiers, picked by file name: `.unit.spec.ts` needs no servers,
+// `.int.spec.ts` needs the real environment (`npm run env -- up --infra-only`).
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['{system,scenarios,fixtures}/**/*.unit.spec.ts'],
+          testTimeout: 20_000,
+        },
+      },
+      {
+        test: {
+          name: 'int',
+          include: ['{system,scenarios}/**/*.int.spec.ts'],
+          // Real processes share one environment and 2 cores: one file at a time.
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+        },
+      },
+    ],
+  },
+});
