@@ -1,0 +1,68 @@
+// What every environment provider hands to the harness and the tests: the address of every
+// server and every Toxiproxy proxy. Written by `npm run env -- up` to `.faultline/env.json`.
+
+/** The seven client links; each crosses its own Toxiproxy proxy (Kafka links: one per broker). */
+export const LINKS = [
+  'client-command', // workload → command service HTTP
+  'command-db', // command service → MariaDB commands
+  'relay-db', // relay → MariaDB commands
+  'relay-kafka', // publisher (relay; the command service in dual-write) → Kafka
+  'projector-kafka', // projector → Kafka
+  'projector-db', // projector → MariaDB queries
+  'query-db', // query API → MariaDB queries
+] as const;
+export type LinkName = (typeof LINKS)[number];
+
+export interface ProxyAddress {
+  name: string; // Toxiproxy proxy name
+  listen: string; // host:port clients dial
+  upstream: string; // host:port of the real server
+}
+
+export interface DbServer {
+  host: string;
+  port: number; // the real server, not a proxy: for the harness' own reads
+  database: 'commands' | 'queries';
+  admin: { user: string; password: string };
+}
+
+export interface EnvAddresses {
+  provider: 'local' | 'testcontainers' | 'external';
+  toxiproxy: { api: string }; // http://host:port
+  kafka: {
+    brokers: number;
+    /** Direct bootstrap for the harness (admin, poison injection, reading topics): no proxy. */
+    internal: string[];
+    /** Proxy addresses, one per broker, advertised to the publisher role. */
+    relay: string[];
+    /** Proxy addresses, one per broker, advertised to the projector role. */
+    projector: string[];
+  };
+  mariadb: { commands: DbServer; queries: DbServer };
+  links: Record<LinkName, ProxyAddress[]>;
+  /** Base URLs of the system's processes, when the environment started them. */
+  system?: SystemUrls;
+}
+
+export interface SystemUrls {
+  commandService: string; // through the client-command proxy
+  commandServiceDirect: string;
+  queryApi: string;
+  relay: string; // health + metrics
+  projector: string; // health + metrics
+}
+
+export interface ComponentStatus {
+  name: string;
+  healthy: boolean;
+  pid?: number;
+  address?: string;
+  detail?: string;
+}
+
+export interface EnvironmentProvider {
+  readonly name: EnvAddresses['provider'];
+  up(opts: { brokers: number; onProgress?: (line: string) => void }): Promise<EnvAddresses>;
+  down(): Promise<void>;
+  status(): Promise<ComponentStatus[]>;
+}
