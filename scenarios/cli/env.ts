@@ -1,0 +1,98 @@
+// `npm run env -- up|down|status`: the environment alone, for debugging and for the tests.
+import { chooseProviderName, getProvider, PROVIDERS } from '../environment/selectProvider.ts';
+import { clearState, readState, writeState } from '../environment/state.ts';
+import type { ComponentStatus, EnvAddresses } from '../environment/types.ts';
+import { parseArgs, runCli, UsageError } from './args.ts';
+
+const USAGE = `usage: npm run env -- <up|down|status> [flags]
+  up      start what is missing, wait until it is really ready, print every address
+          --provider local|testcontainers|external   (default: testcontainers if a Docker engine answers, else local)
+          --brokers 1|3                              (default 1; 3 = RF 3, min ISR 2)
+          --infra-only                               do not start the system's four processes
+          --quiet                                    print nothing but errors
+  down    stop everything the environment started and delete its data
+  status  a table of every component; exit 0 only if all are healthy
+          --json                                     machine-readable
+environment: FAULTLINE_BASE_PORT (default 19000) moves every port; FAULTLINE_CACHE, FAULTLINE_RUN_DIR`;
+
+const FLAGS = {
+  provider: { kind: 'string', values: PROVIDERS },
+  brokers: { kind: 'int', min: 1, max: 3 },
+  'infra-only': { kind: 'bool' },
+  quiet: { kind: 'bool' },
+  json: { kind: 'bool' },
+  help: { kind: 'bool' },
+} as const;
+
+function printAddresses(a: EnvAddresses): void {
+  const rows: [string, string][] = [
+    ['provider', a.provider],
+    ['toxiproxy api', a.toxiproxy.api],
+    ['kafka (direct, harness only)', a.kafka.internal.join(',')],
+    ['mariadb commands (direct)', `${a.mariadb.commands.host}:${a.mariadb.commands.port}`],
+    ['mariadb queries (direct)', `${a.mariadb.queries.host}:${a.mariadb.queries.port}`],
+    ...Object.values(a.links).flat().map((p): [string, string] => [`proxy ${p.name}`, `${p.listen} → ${p.upstream}`]),
+    ...Object.entries(a.system ?? {}).map(([k, v]): [string, string] => [k, v]),
+  ];
+  const w = Math.max(...rows.map((r) => r[0].length));
+  for (const [k, v] of rows) console.log(`  ${k.padEnd(w)}  ${v}`);
+}
+
+function printStatus(rows: ComponentStatus[]): void {
+  const w = Math.max(...rows.map((r) => r.name.length));
+  for (const r of rows) {
+    console.log(`  ${r.healthy ? 'ok  ' : 'DOWN'}  ${r.name.padEnd(w)}  ${String(r.pid ?? '').padStart(7)}  ${r.address ?? ''}${r.detail ? `  (${r.detail})` : ''}`);
+  }
+}
+
+runCli(async () => {
+  const { positional, flags } = parseArgs(process.argv.slice(2), FLAGS, USAGE);
+  if (flags.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const [cmd, ...rest] = positional;
+  if (rest.length) throw new UsageError(`unexpected argument ${rest[0]}`, USAGE);
+  const quiet = flags.quiet === true;
+  const log = (line: string) => quiet || console.log(line);
+
+  if (cmd === 'up') {
+    const started = Date.now();
+    const name = await chooseProviderName(flags.provider as string | undefined);
+    const provider = await getProvider(name);
+    const brokers = (flags.brokers as number | undefined) ?? readState()?.kafka.brokers ?? 1;
+    let addr = await provider.up({ brokers, onProgress: (l) => log(`[env] ${l}`) });
+    writeState(addr);
+    if (!flags['infra-only']) {
+      const { startSystem } = await import('../environment/system.ts');
+      addr = await startSystem(addr, { onProgress: (l) => log(`[env] ${l}`) });
+      writeState(addr);
+    }
+    log(`[env] up in ${((Date.now() - started) / 1000).toFixed(1)} s (${name}):`);
+    if (!quiet) printAddresses(addr);
+    return 0;
+  }
+  if (cmd === 'down') {
+    const name = readState()?.provider ?? (await chooseProviderName(flags.provider as string | undefined));
+    const { stopSystem } = await import('../environment/system.ts');
+    await stopSystem();
+    await (await getProvider(name)).down();
+    clearState();
+    log(`[env] down (${name}): every process stopped, data removed`);
+    return 0;
+  }
+  if (cmd === 'status') {
+    const name = readState()?.provider ?? (await chooseProviderName(flags.provider as string | undefined));
+    const rows = await (await getProvider(name)).status();
+    const { systemStatus } = await import('../environment/system.ts');
+    rows.push(...(await systemStatus()));
+    const healthy = rows.every((r) => r.healthy);
+    if (flags.json) console.log(JSON.stringify({ provider: name, healthy, components: rows }, null, 2));
+    else {
+      console.log(`environment (${name}): ${healthy ? 'healthy' : 'NOT healthy'}`);
+      printStatus(rows);
+    }
+    return healthy ? 0 : 1;
+  }
+  throw new UsageError(cmd ? `unknown command ${cmd}` : 'missing command', USAGE);
+});

@@ -1,0 +1,91 @@
+// A user's own servers: addresses come from a JSON file (FAULTLINE_EXTERNAL_CONFIG) with the
+// shape of EnvAddresses. `up` only creates the Toxiproxy proxies and checks every server answers;
+// `down` removes those proxies and leaves the user's servers alone.
+import { readFileSync } from 'node:fs';
+import { Toxiproxy } from 'toxiproxy-node-client';
+import { kafkaReady } from '../local/kafka.ts';
+import { pingMariadb } from '../local/mariadb.ts';
+import { LINKS, type ComponentStatus, type EnvAddresses, type EnvironmentProvider } from '../types.ts';
+
+const EXAMPLE = 'see scenarios/environment/external/example.json';
+
+export function loadExternalConfig(env: NodeJS.ProcessEnv = process.env): EnvAddresses {
+  const file = env.FAULTLINE_EXTERNAL_CONFIG;
+  if (!file) throw new Error(`the external provider needs FAULTLINE_EXTERNAL_CONFIG=<file.json> (${EXAMPLE})`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`FAULTLINE_EXTERNAL_CONFIG=${file}: ${(err as Error).message}`);
+  }
+  return validateExternalConfig(raw, file);
+}
+
+/** Checks the shape field by field so a user learns exactly which address is missing. */
+export function validateExternalConfig(raw: unknown, where = 'config'): EnvAddresses {
+  const problems: string[] = [];
+  const o = raw as Partial<EnvAddresses>;
+  const hostPort = /^[^:\s]+:\d{1,5}$/;
+  const list = (v: unknown, path: string) => {
+    if (!Array.isArray(v) || v.length === 0 || !v.every((x) => typeof x === 'string' && hostPort.test(x))) problems.push(`${path}: a non-empty list of "host:port"`);
+  };
+  if (typeof o?.toxiproxy?.api !== 'string' || !/^https?:\/\//.test(o.toxiproxy.api)) problems.push('toxiproxy.api: "http://host:port"');
+  list(o?.kafka?.internal, 'kafka.internal');
+  list(o?.kafka?.relay, 'kafka.relay');
+  list(o?.kafka?.projector, 'kafka.projector');
+  for (const db of ['commands', 'queries'] as const) {
+    const d = o?.mariadb?.[db];
+    if (typeof d?.host !== 'string' || !Number.isInteger(d?.port) || typeof d?.admin?.user !== 'string' || typeof d?.admin?.password !== 'string') {
+      problems.push(`mariadb.${db}: { host, port, database, admin: { user, password } }`);
+    }
+  }
+  for (const link of LINKS) {
+    const l = o?.links?.[link];
+    if (!Array.isArray(l) || l.length === 0 || !l.every((p) => typeof p?.name === 'string' && hostPort.test(p?.listen ?? '') && hostPort.test(p?.upstream ?? ''))) {
+      problems.push(`links.${link}: a list of { name, listen: "host:port", upstream: "host:port" }`);
+    }
+  }
+  if (problems.length) throw new Error(`${where} is not a usable external environment; expected:\n  ${problems.join('\n  ')}\n(${EXAMPLE})`);
+  return { ...(o as EnvAddresses), provider: 'external', kafka: { ...o.kafka!, brokers: o.kafka!.internal.length } };
+}
+
+export function getExternalProvider(): EnvironmentProvider {
+  return {
+    name: 'external',
+    async up({ onProgress = () => undefined }) {
+      const addr = loadExternalConfig();
+      const toxi = new Toxiproxy(addr.toxiproxy.api);
+      await toxi.populate(Object.values(addr.links).flat().map((p) => ({ ...p, enabled: true })));
+      onProgress(`toxiproxy: ${Object.values(addr.links).flat().length} proxies at ${addr.toxiproxy.api}`);
+      for (const db of ['commands', 'queries'] as const) {
+        const d = addr.mariadb[db];
+        if (!(await pingMariadb(d.port, d.admin.user, d.admin.password).catch(() => false))) throw new Error(`mariadb ${db} at ${d.host}:${d.port} does not answer`);
+      }
+      if (!(await kafkaReady(addr.kafka.relay, addr.kafka.brokers).catch(() => false))) {
+        throw new Error(`kafka does not answer through the relay proxies ${addr.kafka.relay.join(',')}: are its listeners advertised as those proxy addresses?`);
+      }
+      return addr;
+    },
+    async down() {
+      const addr = loadExternalConfig();
+      const toxi = new Toxiproxy(addr.toxiproxy.api);
+      const all = await toxi.getAll();
+      for (const p of Object.values(addr.links).flat()) await all[p.name]?.remove();
+    },
+    async status(): Promise<ComponentStatus[]> {
+      const addr = loadExternalConfig();
+      const toxi = new Toxiproxy(addr.toxiproxy.api);
+      const proxies = await toxi.getAll().catch(() => undefined);
+      const out: ComponentStatus[] = [{ name: 'toxiproxy', healthy: proxies !== undefined, address: addr.toxiproxy.api }];
+      for (const p of Object.values(addr.links).flat()) {
+        out.push({ name: `proxy ${p.name}`, healthy: proxies?.[p.name]?.enabled === true, address: `${p.listen} → ${p.upstream}` });
+      }
+      for (const db of ['commands', 'queries'] as const) {
+        const d = addr.mariadb[db];
+        out.push({ name: `mariadb-${db}`, healthy: await pingMariadb(d.port, d.admin.user, d.admin.password).catch(() => false), address: `${d.host}:${d.port}` });
+      }
+      out.push({ name: 'kafka', healthy: await kafkaReady(addr.kafka.internal, addr.kafka.brokers).catch(() => false), address: addr.kafka.internal.join(',') });
+      return out;
+    },
+  };
+}

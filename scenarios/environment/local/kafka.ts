@@ -1,0 +1,144 @@
+// Apache Kafka in KRaft mode, combined broker+controller, 1 or 3 nodes. Each client role gets
+// its own listener advertised as its own Toxiproxy port, so the relay and the projector can be
+// cut off separately and a client that re-resolves the advertised address stays behind its
+// proxy. Controller and inter-broker traffic (INTERNAL) never crosses a proxy.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { PROJECT_ROOT } from '../paths.ts';
+import type { PortLayout } from '../ports.ts';
+import { type ManagedProcess, readPid, StartError, startProcess } from './processes.ts';
+
+export interface KafkaSpec {
+  brokers: number;
+  ports: PortLayout;
+  dir: string; // <runDir>/kafka
+  libs: string;
+}
+
+const LOG4J = join(PROJECT_ROOT, 'scenarios/environment/local/kafka/log4j2.yaml');
+const nodeDir = (s: KafkaSpec, b: number) => join(s.dir, `broker-${b + 1}`);
+
+export function brokerProcess(s: KafkaSpec, b: number): ManagedProcess {
+  const dir = nodeDir(s, b);
+  const heap = s.brokers > 1 ? '-Xmx384m' : '-Xmx512m';
+  return {
+    name: `kafka-${b + 1}`,
+    pidFile: join(dir, 'pid.json'),
+    logFile: join(dir, 'server.log'),
+    command: 'java',
+    marker: join(dir, 'server.properties'),
+    args: [
+      '-Xms128m', heap, '-XX:+UseSerialGC', '-XX:MaxMetaspaceSize=192m',
+      '-Djava.awt.headless=true', `-Dlog4j2.configurationFile=${LOG4J}`,
+      '-cp', `${s.libs}/*`, 'kafka.Kafka', join(dir, 'server.properties'),
+    ],
+  };
+}
+
+export function brokerProperties(s: KafkaSpec, b: number): string {
+  const p = s.ports;
+  const voters = Array.from({ length: s.brokers }, (_, i) => `${i + 1}@127.0.0.1:${p.kafka.controller(i)}`).join(',');
+  const rf = Math.min(s.brokers, 3);
+  return [
+    'process.roles=broker,controller',
+    `node.id=${b + 1}`,
+    `controller.quorum.voters=${voters}`,
+    `listeners=INTERNAL://127.0.0.1:${p.kafka.internal(b)},CONTROLLER://127.0.0.1:${p.kafka.controller(b)},` +
+      `RELAY://127.0.0.1:${p.kafka.relay(b)},PROJECTOR://127.0.0.1:${p.kafka.projector(b)}`,
+    // The role listeners advertise their proxy's port: metadata sends each client back through it.
+    `advertised.listeners=INTERNAL://127.0.0.1:${p.kafka.internal(b)},` +
+      `RELAY://127.0.0.1:${p.proxies.relayKafka(b)},PROJECTOR://127.0.0.1:${p.proxies.projectorKafka(b)}`,
+    'listener.security.protocol.map=INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT,RELAY:PLAINTEXT,PROJECTOR:PLAINTEXT',
+    'inter.broker.listener.name=INTERNAL',
+    'controller.listener.names=CONTROLLER',
+    `log.dirs=${join(nodeDir(s, b), 'data')}`,
+    'num.partitions=3',
+    `default.replication.factor=${rf}`,
+    `min.insync.replicas=${rf >= 3 ? 2 : 1}`,
+    `offsets.topic.replication.factor=${rf}`,
+    'offsets.topic.num.partitions=5', // 50 by default: slow to create on 2 cores
+    `transaction.state.log.replication.factor=${rf}`,
+    `transaction.state.log.min.isr=${rf >= 3 ? 2 : 1}`,
+    'transaction.state.log.num.partitions=5',
+    'group.initial.rebalance.delay.ms=0',
+    'auto.create.topics.enable=false',
+    'num.network.threads=2',
+    'num.io.threads=4',
+    '',
+  ].join('\n');
+}
+
+function clusterId(): string {
+  return randomBytes(16).toString('base64url'); // 22 chars, what StorageTool expects
+}
+
+function format(s: KafkaSpec, b: number, id: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('java', [
+      `-Dlog4j2.configurationFile=${LOG4J}`, '-cp', `${s.libs}/*`, 'kafka.tools.StorageTool',
+      'format', '-t', id, '-c', join(nodeDir(s, b), 'server.properties'),
+    ], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new StartError(`kafka-${b + 1}`, `storage format failed: ${out.slice(-1500)}`)),
+    );
+  });
+}
+
+/** Starts every broker not running; formats fresh storage when none has any. */
+export async function startKafka(s: KafkaSpec): Promise<number[]> {
+  const procs = Array.from({ length: s.brokers }, (_, b) => brokerProcess(s, b));
+  const formatted = (b: number) => existsSync(join(nodeDir(s, b), 'data', 'meta.properties'));
+  if (!procs.some((_, b) => formatted(b))) {
+    const id = clusterId();
+    await Promise.all(procs.map((_, b) => {
+      mkdirSync(nodeDir(s, b), { recursive: true });
+      writeFileSync(join(nodeDir(s, b), 'server.properties'), brokerProperties(s, b));
+      return format(s, b, id);
+    }));
+  }
+  return procs.map((p) => readPid(p) ?? startProcess(p));
+}
+
+/** Ready = the cluster answers through the given (proxied) bootstrap with every broker registered. */
+export async function kafkaReady(bootstrap: string[], brokers: number): Promise<boolean> {
+  const admin = new Kafka({
+    clientId: 'faultline-env',
+    brokers: bootstrap,
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 2000,
+    requestTimeout: 3000,
+    retry: { retries: 0 },
+  }).admin();
+  try {
+    await admin.connect();
+    const cluster = await admin.describeCluster();
+    return cluster.brokers.length === brokers && cluster.controller !== null;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+/** Node ids the cluster reports as registered (via any reachable bootstrap). */
+export async function registeredBrokers(bootstrap: string[]): Promise<Set<number>> {
+  const admin = new Kafka({
+    clientId: 'faultline-env',
+    brokers: bootstrap,
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 2000,
+    requestTimeout: 3000,
+    retry: { retries: 1 },
+  }).admin();
+  try {
+    await admin.connect();
+    return new Set((await admin.describeCluster()).brokers.map((b) => b.nodeId));
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}

@@ -1,0 +1,186 @@
+// The default provider where no Docker engine answers: real Kafka, two MariaDB servers and
+// Toxiproxy as local processes, installed into a cache on first use.
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { ADMIN } from './mariadb.ts';
+import { brokerProcess, kafkaReady, registeredBrokers, startKafka } from './kafka.ts';
+import { ensureKafka, ensureMariadb, ensureToxiproxy } from './install.ts';
+import { mariadbProcess, pingMariadb, startMariadb } from './mariadb.ts';
+import { assertPortsFree } from './portCheck.ts';
+import { type ManagedProcess, readPid, stopProcess, waitFor, StartError } from './processes.ts';
+import { ensureProxies, proxyLayout, startToxiproxy, toxiproxyClient, toxiproxyProcess } from './toxiproxy.ts';
+import { basePortFromEnv, MAX_BROKERS, portLayout, type PortLayout } from '../ports.ts';
+import { runDir } from '../paths.ts';
+import { readState } from '../state.ts';
+import type { ComponentStatus, EnvAddresses, EnvironmentProvider } from '../types.ts';
+
+type Progress = (line: string) => void;
+
+export interface LocalLayout {
+  ports: PortLayout;
+  dir: string;
+  brokers: number;
+}
+
+export function localLayout(brokers: number): LocalLayout {
+  return { ports: portLayout(basePortFromEnv()), dir: runDir(), brokers };
+}
+
+/** Every infrastructure process the local provider may have started, for `down` and faults. */
+export function infraProcesses(l: LocalLayout): ManagedProcess[] {
+  const bins = { mariadbd: 'mariadbd', installDb: 'mariadb-install-db' };
+  return [
+    ...Array.from({ length: l.brokers }, (_, b) => brokerProcess({ brokers: l.brokers, ports: l.ports, dir: join(l.dir, 'kafka'), libs: '' }, b)),
+    mariadbProcess({ database: 'commands', port: l.ports.mariadb.commands, dir: join(l.dir, 'mariadb-commands'), binaries: bins }),
+    mariadbProcess({ database: 'queries', port: l.ports.mariadb.queries, dir: join(l.dir, 'mariadb-queries'), binaries: bins }),
+    toxiproxyProcess('', l.ports, join(l.dir, 'toxiproxy')),
+  ];
+}
+
+export function addressesOf(l: LocalLayout): EnvAddresses {
+  const { ports, brokers } = l;
+  const links = proxyLayout(ports, brokers);
+  const db = (database: 'commands' | 'queries', port: number) => ({ host: '127.0.0.1', port, database, admin: { ...ADMIN } });
+  return {
+    provider: 'local',
+    toxiproxy: { api: `http://127.0.0.1:${ports.toxiproxyApi}` },
+    kafka: {
+      brokers,
+      internal: Array.from({ length: brokers }, (_, b) => `127.0.0.1:${ports.kafka.internal(b)}`),
+      relay: links['relay-kafka'].map((p) => p.listen),
+      projector: links['projector-kafka'].map((p) => p.listen),
+    },
+    mariadb: { commands: db('commands', ports.mariadb.commands), queries: db('queries', ports.mariadb.queries) },
+    links,
+  };
+}
+
+function portsToCheck(l: LocalLayout): { port: number; what: string }[] {
+  const p = l.ports;
+  const list = [
+    { port: p.toxiproxyApi, what: 'Toxiproxy API' },
+    { port: p.mariadb.commands, what: 'MariaDB commands' },
+    { port: p.mariadb.queries, what: 'MariaDB queries' },
+    ...Object.values(proxyLayout(p, l.brokers)).flat().map((x) => ({ port: Number(x.listen.split(':')[1]), what: `proxy ${x.name}` })),
+  ];
+  for (let b = 0; b < l.brokers; b++) {
+    list.push(
+      { port: p.kafka.internal(b), what: `Kafka broker ${b + 1} internal listener` },
+      { port: p.kafka.controller(b), what: `Kafka broker ${b + 1} controller listener` },
+      { port: p.kafka.relay(b), what: `Kafka broker ${b + 1} relay listener` },
+      { port: p.kafka.projector(b), what: `Kafka broker ${b + 1} projector listener` },
+    );
+  }
+  return list;
+}
+
+/** Brokers of an environment already up here, so `up` and `down` need no --brokers. */
+export function runningBrokerCount(dir: string = runDir()): number | undefined {
+  const kafkaDir = join(dir, 'kafka');
+  if (!existsSync(kafkaDir)) return undefined;
+  const n = readdirSync(kafkaDir).filter((d) => d.startsWith('broker-')).length;
+  return n > 0 ? n : undefined;
+}
+
+export function getLocalProvider(): EnvironmentProvider {
+  return {
+    name: 'local',
+
+    async up({ brokers, onProgress = () => undefined }: { brokers: number; onProgress?: Progress }) {
+      if (brokers !== 1 && brokers !== MAX_BROKERS) throw new Error(`--brokers must be 1 or ${MAX_BROKERS}, got ${brokers}`);
+      const existing = runningBrokerCount();
+      if (existing !== undefined && existing !== brokers) {
+        throw new Error(`the environment here has ${existing} broker(s); run \`npm run env -- down\` before asking for ${brokers}`);
+      }
+      const l = localLayout(brokers);
+      const alreadyUp = infraProcesses(l).filter((p) => readPid(p) !== undefined).length;
+      if (alreadyUp === 0) await assertPortsFree(portsToCheck(l));
+
+      const libs = ensureKafka(onProgress);
+      const toxiBin = ensureToxiproxy(onProgress);
+      const mariadbBins = ensureMariadb(onProgress);
+
+      onProgress('toxiproxy: starting');
+      await startToxiproxy(toxiBin, l.ports, join(l.dir, 'toxiproxy'));
+      await ensureProxies(l.ports, proxyLayout(l.ports, brokers));
+
+      onProgress(`kafka: starting ${brokers} broker(s) (KRaft)`);
+      const kafkaSpec = { brokers, ports: l.ports, dir: join(l.dir, 'kafka'), libs };
+      const kafkaStarted = startKafka(kafkaSpec);
+      onProgress('mariadb: starting commands and queries servers');
+      const dbSpec = (database: 'commands' | 'queries', port: number) => ({
+        database, port, dir: join(l.dir, `mariadb-${database}`), binaries: mariadbBins,
+      });
+      await Promise.all([
+        startMariadb(dbSpec('commands', l.ports.mariadb.commands)),
+        startMariadb(dbSpec('queries', l.ports.mariadb.queries)),
+      ]);
+      onProgress('mariadb: both servers answer');
+      await kafkaStarted;
+      const addr = addressesOf(l);
+      const procs = Array.from({ length: brokers }, (_, b) => brokerProcess(kafkaSpec, b));
+      try {
+        // Ready only when each role's proxied bootstrap answers with every broker registered.
+        await waitFor('kafka', async () => (await kafkaReady(addr.kafka.relay, brokers)) && (await kafkaReady(addr.kafka.projector, brokers)), {
+          timeoutMs: 60_000,
+          intervalMs: 300,
+          alive: () => procs.every((p) => readPid(p) !== undefined),
+        });
+      } catch (err) {
+        const dead = procs.find((p) => readPid(p) === undefined) ?? procs[0]!;
+        throw new StartError(dead.name, (err as Error).message, dead.logFile);
+      }
+      onProgress(`kafka: ${brokers} broker(s) answer through the relay and projector proxies`);
+      return addr;
+    },
+
+    async down() {
+      const brokers = runningBrokerCount() ?? MAX_BROKERS;
+      const l = localLayout(brokers);
+      // Reverse order: clients' servers last would not matter, but Kafka stops faster with its voters up.
+      await Promise.all(infraProcesses(l).map((p) => stopProcess(p, p.name.startsWith('kafka') ? 20_000 : 10_000)));
+      rmSync(l.dir, { recursive: true, force: true });
+    },
+
+    async status() {
+      const brokers = runningBrokerCount() ?? readState()?.kafka.brokers ?? 1;
+      const l = localLayout(brokers);
+      const addr = addressesOf(l);
+      const out: ComponentStatus[] = [];
+      const toxi = toxiproxyProcess('', l.ports, join(l.dir, 'toxiproxy'));
+      const toxiPid = readPid(toxi);
+      let proxies: Record<string, { enabled: boolean }> = {};
+      if (toxiPid !== undefined) proxies = await toxiproxyClient(l.ports).getAll().catch(() => ({}));
+      out.push({ name: 'toxiproxy', healthy: toxiPid !== undefined && Object.keys(proxies).length > 0, pid: toxiPid, address: addr.toxiproxy.api });
+      for (const link of Object.values(addr.links).flat()) {
+        const p = proxies[link.name];
+        out.push({
+          name: `proxy ${link.name}`,
+          healthy: p?.enabled === true,
+          address: `${link.listen} → ${link.upstream}`,
+          detail: p ? (p.enabled ? undefined : 'disabled') : 'missing',
+        });
+      }
+      for (const db of ['commands', 'queries'] as const) {
+        const p = infraProcesses(l).find((x) => x.name === `mariadb-${db}`)!;
+        const pid = readPid(p);
+        const port = addr.mariadb[db].port;
+        const ok = pid !== undefined && (await pingMariadb(port).catch(() => false));
+        out.push({ name: `mariadb-${db}`, healthy: ok, pid, address: `127.0.0.1:${port}`, detail: pid === undefined ? 'not running' : ok ? undefined : 'not answering' });
+      }
+      const registered = await registeredBrokers(addr.kafka.internal).catch(() => new Set<number>());
+      for (let b = 0; b < brokers; b++) {
+        const pid = readPid(infraProcesses(l).find((x) => x.name === `kafka-${b + 1}`)!);
+        const ok = pid !== undefined && registered.has(b + 1);
+        out.push({
+          name: `kafka-${b + 1}`,
+          healthy: ok,
+          pid,
+          address: addr.kafka.internal[b],
+          detail: pid === undefined ? 'not running' : ok ? undefined : 'not registered in the cluster',
+        });
+      }
+      return out;
+    },
+  };
+}

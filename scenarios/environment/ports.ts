@@ -1,0 +1,73 @@
+// Every port the environment uses, derived from one base port so a whole environment can be
+// moved with FAULTLINE_BASE_PORT. Defaults stay below the ephemeral range (32768–61000) so a
+// client's outgoing connection can never take one of our listening ports.
+
+export const MAX_BROKERS = 3;
+export const DEFAULT_BASE_PORT = 19000;
+const EPHEMERAL = { from: 32768, to: 61000 };
+const SPAN = 100; // ports base .. base+99
+
+export interface PortLayout {
+  base: number;
+  toxiproxyApi: number;
+  proxies: {
+    clientCommand: number;
+    commandDb: number;
+    relayDb: number;
+    queryDb: number;
+    projectorDb: number;
+    relayKafka: (broker: number) => number; // broker is 0-based
+    projectorKafka: (broker: number) => number;
+  };
+  mariadb: { commands: number; queries: number };
+  kafka: {
+    internal: (broker: number) => number;
+    controller: (broker: number) => number;
+    relay: (broker: number) => number; // upstream of the relay proxy
+    projector: (broker: number) => number;
+  };
+  system: { commandService: number; queryApi: number; relay: number; projector: number };
+}
+
+export function portLayout(base: number): PortLayout {
+  return {
+    base,
+    toxiproxyApi: base,
+    proxies: {
+      clientCommand: base + 11,
+      commandDb: base + 12,
+      relayDb: base + 13,
+      queryDb: base + 14,
+      projectorDb: base + 15,
+      relayKafka: (b) => base + 20 + b,
+      projectorKafka: (b) => base + 30 + b,
+    },
+    mariadb: { commands: base + 41, queries: base + 42 },
+    kafka: {
+      internal: (b) => base + 50 + b,
+      controller: (b) => base + 60 + b,
+      relay: (b) => base + 70 + b,
+      projector: (b) => base + 80 + b,
+    },
+    system: { commandService: base + 91, queryApi: base + 92, relay: base + 93, projector: base + 94 },
+  };
+}
+
+/** Reads FAULTLINE_BASE_PORT; a bad value is an error that says what is accepted. */
+export function basePortFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.FAULTLINE_BASE_PORT;
+  if (raw === undefined || raw === '') return DEFAULT_BASE_PORT;
+  const base = Number(raw);
+  const valid =
+    Number.isInteger(base) &&
+    base >= 1024 &&
+    base + SPAN <= 65535 &&
+    (base + SPAN <= EPHEMERAL.from || base > EPHEMERAL.to);
+  if (!valid) {
+    throw new Error(
+      `FAULTLINE_BASE_PORT=${raw} is not usable: give an integer ≥ 1024 such that base..base+${SPAN - 1} ` +
+        `stays outside the ephemeral range ${EPHEMERAL.from}–${EPHEMERAL.to} (e.g. 19000 or 22000)`,
+    );
+  }
+  return base;
+}

@@ -1,0 +1,26 @@
+// The running environment's addresses, shared by the CLI, the tests and the harness.
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { stateFile } from './paths.ts';
+import type { EnvAddresses } from './types.ts';
+
+export function writeState(addresses: EnvAddresses): void {
+  mkdirSync(dirname(stateFile()), { recursive: true });
+  writeFileSync(stateFile(), JSON.stringify(addresses, null, 2));
+}
+
+export function readState(): EnvAddresses | undefined {
+  if (!existsSync(stateFile())) return undefined;
+  return JSON.parse(readFileSync(stateFile(), 'utf8')) as EnvAddresses;
+}
+
+/** For tests and tools: the addresses, or a clear error saying how to bring the environment up. */
+export function requireState(): EnvAddresses {
+  const s = readState();
+  if (!s) throw new Error(`no environment is up (${stateFile()} missing): run \`npm run env -- up\``);
+  return s;
+}
+
+export function clearState(): void {
+  rmSync(stateFile(), { force: true });
+}
