@@ -1,0 +1,41 @@
+import { createServer } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { assertPortsFree } from './local/portCheck.ts';
+import { basePortFromEnv, DEFAULT_BASE_PORT, MAX_BROKERS, portLayout } from './ports.ts';
+
+describe('port layout', () => {
+  it('gives every listener a distinct port, all outside the ephemeral range', () => {
+    const p = portLayout(DEFAULT_BASE_PORT);
+    const all = [
+      p.toxiproxyApi, ...Object.values(p.mariadb), ...Object.values(p.system),
+      p.proxies.clientCommand, p.proxies.commandDb, p.proxies.relayDb, p.proxies.queryDb, p.proxies.projectorDb,
+      ...Array.from({ length: MAX_BROKERS }, (_, b) => [
+        p.proxies.relayKafka(b), p.proxies.projectorKafka(b),
+        p.kafka.internal(b), p.kafka.controller(b), p.kafka.relay(b), p.kafka.projector(b),
+      ]).flat(),
+    ];
+    expect(new Set(all).size).toBe(all.length);
+    for (const port of all) expect(port < 32768 || port > 61000).toBe(true);
+  });
+
+  it('reads FAULTLINE_BASE_PORT and rejects values that reach the ephemeral range', () => {
+    expect(basePortFromEnv({})).toBe(19000);
+    expect(basePortFromEnv({ FAULTLINE_BASE_PORT: '22000' })).toBe(22000);
+    expect(() => basePortFromEnv({ FAULTLINE_BASE_PORT: '32700' })).toThrow(/ephemeral range/);
+    expect(() => basePortFromEnv({ FAULTLINE_BASE_PORT: 'abc' })).toThrow(/FAULTLINE_BASE_PORT=abc/);
+    expect(() => basePortFromEnv({ FAULTLINE_BASE_PORT: '80' })).toThrow(/≥ 1024/);
+  });
+
+  it('names a taken port and the setting that moves it', async () => {
+    const srv = createServer();
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    const port = (srv.address() as { port: number }).port;
+    try {
+      await expect(assertPortsFree([{ port, what: 'MariaDB commands' }])).rejects.toThrow(
+        new RegExp(`port ${port} \\(MariaDB commands\\) is already in use.*FAULTLINE_BASE_PORT`),
+      );
+    } finally {
+      srv.close();
+    }
+  });
+});
