@@ -176,3 +176,37 @@ export async function systemStatus(): Promise<ComponentStatus[]> {
   }
   return out;
 }
+
+/**
+ * A clean slate for the next scenario: stops the processes, drops both databases and the
+ * topics (and the projector's group offsets), so no run inherits another's data.
+ */
+export async function wipeSystemState(addr: EnvAddresses): Promise<void> {
+  await stopSystem();
+  const mysql = (await import('mysql2/promise')).default;
+  for (const db of ['commands', 'queries'] as const) {
+    const d = addr.mariadb[db];
+    const conn = await mysql.createConnection({ host: d.host, port: d.port, user: d.admin.user, password: d.admin.password });
+    try {
+      await conn.query(`DROP DATABASE IF EXISTS \`${db}\``);
+      await conn.query(`CREATE DATABASE \`${db}\` CHARACTER SET utf8mb4`);
+    } finally {
+      await conn.end();
+    }
+  }
+  const { Kafka, logLevel } = await import('kafkajs');
+  const admin = new Kafka({ clientId: 'faultline-wipe', brokers: addr.kafka.internal, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const { TOPIC, DLQ_TOPIC } = await import('../../system/shared/events.ts');
+    const existing = new Set(await admin.listTopics());
+    const doomed = [TOPIC, DLQ_TOPIC].filter((t) => existing.has(t));
+    if (doomed.length) await admin.deleteTopics({ topics: doomed, timeout: 30_000 });
+    const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => !g.startsWith('faultline-observer'));
+    if (groups.length) await admin.deleteGroups(groups).catch(() => undefined);
+    // Topic deletion is asynchronous in KRaft: wait until the names are gone before re-creating.
+    await waitFor('topics deleted', async () => (await admin.listTopics()).every((t) => !doomed.includes(t)), { timeoutMs: 30_000, intervalMs: 200 });
+  } finally {
+    await admin.disconnect();
+  }
+}

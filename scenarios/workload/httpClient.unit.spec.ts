@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { classify, toRequest } from './httpClient.ts';
+
+const answer = (status: number, body: Record<string, unknown> = {}) => ({ kind: 'answer' as const, status, body });
+const lost = { kind: 'no-answer' as const, error: 'ECONNRESET' };
+
+describe('outcome classification', () => {
+  it('a 2xx is ok, with the version and event id it reports', () => {
+    expect(classify([answer(201, { version: 1, eventId: 'e1' })])).toEqual({ outcome: 'ok', status: 201, version: 1, eventId: 'e1' });
+  });
+  it('a replayed 2xx after a lost reply is still ok', () => {
+    expect(classify([lost, answer(201, { version: 3, eventId: 'e3' })]).outcome).toBe('ok');
+  });
+  it('a 4xx on the only attempt is a definite fail', () => {
+    expect(classify([answer(409, { message: 'version conflict' })])).toMatchObject({ outcome: 'fail', status: 409, error: 'version conflict' });
+  });
+  it('a 4xx after an attempt with no answer stays unknown: the first may still commit', () => {
+    expect(classify([lost, answer(409)]).outcome).toBe('unknown');
+  });
+  it('no answer, or a 5xx, is unknown', () => {
+    expect(classify([lost, lost, lost]).outcome).toBe('unknown');
+    expect(classify([answer(503)]).outcome).toBe('unknown');
+  });
+});
+
+describe('requests', () => {
+  it('carries the idempotency key, the correlation id and If-Match', () => {
+    const r = toRequest({ kind: 'rename', userId: 'u 1', name: 'Ada', expectedVersion: 2 }, 'k1', 'c1');
+    expect(r).toEqual({ method: 'PUT', path: '/users/u%201/name', body: { name: 'Ada' }, headers: { 'idempotency-key': 'k1', 'x-correlation-id': 'c1', 'if-match': '2' } });
+  });
+});
