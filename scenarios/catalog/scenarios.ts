@@ -1,0 +1,207 @@
+// The named scenarios. Each is a workload shape, a fault schedule as data, and what the fault
+// must visibly do. Times are ms after the workload starts; the workload lasts `spreadMs`.
+import fc from 'fast-check';
+import { faultScheduleArb } from '../faults/arbitraries.ts';
+import type { Fault, FaultSchedule } from '../faults/types.ts';
+import {
+  anyOf, clientsSawErrors, counterRose, dlqRecordAppeared, duplicatesOnTopic, faultsApplied, gaugeAbove,
+  projectorStalled, restarted, slowCommand,
+} from './felt.ts';
+import type { Scenario, WorkloadShape } from './types.ts';
+
+const WORKLOAD: WorkloadShape = { users: 6, clients: 3, opsPerClient: 14, spreadMs: 10_000 };
+const OUTBOX_ONLY = [
+  { publish: 'outbox', consume: 'effectively-once' },
+  { publish: 'outbox', consume: 'at-least-once' },
+  { publish: 'outbox', consume: 'at-most-once' },
+] as const;
+
+const f = (x: Fault): Fault => x;
+const fixed = (schedule: FaultSchedule) => () => schedule;
+
+const relayFeltBrokerGone = anyOf(
+  counterRose('relay', 'faultline_relay_publish_errors_total'),
+  gaugeAbove('relay', 'faultline_relay_outbox_backlog', 5),
+  counterRose('command-service', 'faultline_dual_write_publish_failures_total'),
+);
+
+export const SCENARIOS: readonly Scenario[] = [
+  {
+    name: 'broker-outage',
+    purpose: 'Kafka unreachable for publisher and projector for 4 s, then back',
+    workload: WORKLOAD,
+    schedule: fixed([
+      f({ at: 2000, fault: 'down', target: 'relay-kafka', duration: 4000, params: {} }),
+      f({ at: 2000, fault: 'down', target: 'projector-kafka', duration: 4000, params: {} }),
+    ]),
+    felt: [faultsApplied, relayFeltBrokerGone],
+    crashes: false,
+    convergenceBoundMs: 15_000,
+  },
+  {
+    name: 'broker-crash-restart',
+    purpose: 'the broker is SIGKILLed and restarted on its data',
+    workload: WORKLOAD,
+    schedule: fixed([f({ at: 2000, fault: 'kill', target: 'kafka', duration: 2000, params: {} })]),
+    felt: [faultsApplied, relayFeltBrokerGone],
+    crashes: false,
+    convergenceBoundMs: 20_000,
+  },
+  {
+    name: 'write-db-outage',
+    purpose: 'the commands database is unreachable for the command service and the relay for 3 s',
+    workload: WORKLOAD,
+    schedule: fixed([
+      f({ at: 2500, fault: 'down', target: 'command-db', duration: 3000, params: {} }),
+      f({ at: 2500, fault: 'down', target: 'relay-db', duration: 3000, params: {} }),
+    ]),
+    felt: [faultsApplied, clientsSawErrors],
+    crashes: false,
+    convergenceBoundMs: 15_000,
+  },
+  {
+    name: 'read-db-fails-after-consume',
+    purpose: 'the queries database resets connections while the projector applies: retries, no loss, no double apply',
+    workload: WORKLOAD,
+    schedule: fixed([
+      f({ at: 2000, fault: 'reset_peer', target: 'projector-db', duration: 2500, params: { timeoutMs: 0 } }),
+      f({ at: 6000, fault: 'down', target: 'projector-db', duration: 2000, params: {} }),
+    ]),
+    felt: [faultsApplied, counterRose('projector', 'faultline_projector_retries_total', 'the projector retried transactions')],
+    crashes: false,
+    convergenceBoundMs: 15_000,
+  },
+  {
+    name: 'partition-relay-kafka',
+    purpose: 'a black hole between the relay and Kafka for 4 s',
+    workload: WORKLOAD,
+    schedule: fixed([f({ at: 2000, fault: 'timeout', target: 'relay-kafka', duration: 4000, params: { timeoutMs: 0 } })]),
+    felt: [faultsApplied, relayFeltBrokerGone],
+    crashes: false,
+    convergenceBoundMs: 20_000,
+  },
+  {
+    name: 'partition-projector-kafka',
+    purpose: 'a black hole between the projector and Kafka for 4 s',
+    workload: WORKLOAD,
+    schedule: fixed([f({ at: 2000, fault: 'timeout', target: 'projector-kafka', duration: 4000, params: { timeoutMs: 0 } })]),
+    felt: [faultsApplied, projectorStalled(2000)],
+    crashes: false,
+    convergenceBoundMs: 30_000,
+  },
+  {
+    name: 'partition-projector-read-db',
+    purpose: 'a black hole between the projector and the queries database for 3 s',
+    workload: WORKLOAD,
+    schedule: fixed([f({ at: 2000, fault: 'timeout', target: 'projector-db', duration: 3000, params: { timeoutMs: 0 } })]),
+    felt: [faultsApplied, projectorStalled(1500)],
+    crashes: false,
+    convergenceBoundMs: 20_000,
+  },
+  {
+    name: 'slow-links',
+    purpose: 'latency with jitter, low bandwidth and slicing on every link at once',
+    workload: WORKLOAD,
+    schedule: fixed([
+      f({ at: 1000, fault: 'latency', target: 'client-command', duration: 6000, params: { latencyMs: 150, jitterMs: 50 } }),
+      f({ at: 1000, fault: 'latency', target: 'command-db', duration: 6000, params: { latencyMs: 20, jitterMs: 10 } }),
+      f({ at: 1000, fault: 'latency', target: 'relay-db', duration: 6000, params: { latencyMs: 30, jitterMs: 10 } }),
+      f({ at: 1000, fault: 'bandwidth', target: 'relay-kafka', duration: 6000, params: { rateKBps: 32 } }),
+      f({ at: 1000, fault: 'slicer', target: 'projector-kafka', duration: 6000, params: { averageSize: 64, sizeVariation: 32, delayUs: 200 } }),
+      f({ at: 1000, fault: 'latency', target: 'projector-db', duration: 6000, params: { latencyMs: 30, jitterMs: 20 } }),
+      f({ at: 1000, fault: 'latency', target: 'query-db', duration: 6000, params: { latencyMs: 50, jitterMs: 20 } }),
+    ]),
+    felt: [faultsApplied, slowCommand(150)],
+    crashes: false,
+    convergenceBoundMs: 15_000,
+  },
+  {
+    name: 'kill-command-service',
+    purpose: 'the command service is SIGKILLed twice mid-request and restarted',
+    workload: WORKLOAD,
+    schedule: fixed([
+      f({ at: 2500, fault: 'kill', target: 'command-service', duration: 1000, params: {} }),
+      f({ at: 6500, fault: 'kill', target: 'command-service', duration: 1000, params: {} }),
+    ]),
+    felt: [faultsApplied, restarted('command-service'), clientsSawErrors],
+    crashes: true,
+    convergenceBoundMs: 15_000,
+  },
+  {
+    name: 'kill-relay',
+    purpose: 'the relay is SIGKILLed twice while publishing and restarted',
+    workload: WORKLOAD,
+    schedule: fixed([
+      f({ at: 2000, fault: 'kill', target: 'relay', duration: 1500, params: {} }),
+      f({ at: 6000, fault: 'kill', target: 'relay', duration: 1500, params: {} }),
+    ]),
+    felt: [faultsApplied, restarted('relay')],
+    crashes: true,
+    convergenceBoundMs: 15_000,
+    configurations: OUTBOX_ONLY,
+  },
+  {
+    name: 'kill-projector',
+    purpose: 'the projector is SIGKILLed at random points, three times, and restarted',
+    workload: WORKLOAD,
+    schedule: ({ seed }) => {
+      // Random but replayable points: the seed decides where in each third of the run it dies.
+      const [ats] = fc.sample(fc.tuple(fc.integer({ min: 500, max: 2500 }), fc.integer({ min: 3500, max: 5500 }), fc.integer({ min: 6500, max: 8000 })), { seed, numRuns: 1 });
+      return ats!.map((at) => f({ at, fault: 'kill', target: 'projector', duration: 600, params: {} }));
+    },
+    felt: [faultsApplied, restarted('projector')],
+    crashes: true,
+    convergenceBoundMs: 25_000,
+  },
+  {
+    name: 'duplicate-delivery',
+    purpose: "the projector's offsets are rewound and published outbox rows are published again",
+    workload: WORKLOAD,
+    schedule: fixed([
+      f({ at: 5000, fault: 'duplicate', target: 'projector', duration: 0, params: { count: 6 } }),
+      f({ at: 8000, fault: 'duplicate', target: 'relay', duration: 0, params: { count: 6 } }),
+    ]),
+    felt: [faultsApplied, duplicatesOnTopic],
+    crashes: false,
+    convergenceBoundMs: 25_000,
+    configurations: OUTBOX_ONLY,
+  },
+  {
+    name: 'poison-messages',
+    purpose: 'garbage, unknown-type, schema-violating and oversized records produced onto the topic',
+    workload: WORKLOAD,
+    schedule: fixed([
+      f({ at: 1500, fault: 'poison', target: 'user-events', duration: 0, params: { case: 'garbage' } }),
+      f({ at: 3000, fault: 'poison', target: 'user-events', duration: 0, params: { case: 'unknown-type' } }),
+      f({ at: 4500, fault: 'poison', target: 'user-events', duration: 0, params: { case: 'schema-violation' } }),
+      f({ at: 6000, fault: 'poison', target: 'user-events', duration: 0, params: { case: 'oversized' } }),
+    ]),
+    felt: [faultsApplied, dlqRecordAppeared],
+    crashes: false,
+    convergenceBoundMs: 15_000,
+  },
+  {
+    name: 'random-schedule',
+    purpose: 'fast-check generates the fault schedule from the seed; a failure shrinks to a minimal schedule',
+    workload: WORKLOAD,
+    schedule: ({ seed }) => fc.sample(randomScheduleArb, { seed, numRuns: 1 })[0]!,
+    felt: [faultsApplied],
+    crashes: true,
+    convergenceBoundMs: 30_000,
+    configurations: [{ publish: 'outbox', consume: 'effectively-once' }],
+  },
+];
+
+/** The generator behind random-schedule (shared with the shrinking search). */
+export const randomScheduleArb = faultScheduleArb({
+  horizonMs: 8000,
+  maxFaults: 4,
+  minDurationMs: 500,
+  maxDurationMs: 3000,
+  kinds: ['down', 'latency', 'timeout', 'reset_peer', 'kill', 'pause', 'duplicate'],
+  processTargets: ['command-service', 'relay', 'projector', 'kafka'],
+}).filter((s) => s.length > 0);
+
+export function scenarioByName(name: string): Scenario | undefined {
+  return SCENARIOS.find((s) => s.name === name);
+}

@@ -1,0 +1,48 @@
+// A scenario is assembled, not written (Jepsen): a workload shape, a fault schedule (data), what
+// the fault must visibly do (non-vacuity), and how fast the system must converge afterwards.
+import type { Configuration } from '../checkers/expectations.ts';
+import type { FinalState } from '../runner/finalState.ts';
+import type { Sample } from '../runner/sampler.ts';
+import type { CommandOp, FaultWindow } from '../history/types.ts';
+import type { FaultSchedule } from '../faults/types.ts';
+import type { PoisonInjection } from '../checkers/types.ts';
+
+export interface Observations {
+  samples: readonly Sample[];
+  ops: readonly CommandOp[];
+  faults: readonly FaultWindow[];
+  final: FinalState;
+  poisoned: readonly PoisonInjection[];
+}
+
+/** One thing a fault must visibly have done; a scenario whose fault was never felt proves nothing. */
+export interface Felt {
+  describe: string;
+  check(o: Observations): boolean;
+}
+
+export interface WorkloadShape {
+  users: number; // few: streams get several events
+  clients: number;
+  opsPerClient: number;
+  spreadMs: number; // how long the workload lasts
+  clientTimeoutMs?: number;
+  clientAttempts?: number;
+}
+
+export interface Scenario {
+  name: string;
+  purpose: string;
+  workload: WorkloadShape;
+  /** The fault schedule (ms after the workload starts); `seed` for generated ones. */
+  schedule(ctx: { seed: number }): FaultSchedule;
+  felt: readonly Felt[];
+  /** Whether the faults crash processes (at-most-once may then lose events). */
+  crashes: boolean;
+  /** How long after the last heal the read model may take to converge. */
+  convergenceBoundMs: number;
+  /** Extra environment for the system's processes (e.g. the projector's retry budget). */
+  systemEnv?: Record<string, string>;
+  /** Configurations it runs in; default: the profile's matrix. */
+  configurations?: readonly Configuration[];
+}

@@ -1,0 +1,133 @@
+// One scenario in one configuration: clean slate → system in the chosen modes → workload and
+// fault schedule together → heal → quiesce → final reads → checkers → verdict. The nemesis
+// heals in a `finally`, so links and processes are restored even when the harness fails.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { composeCheckers } from '../checkers/compose.ts';
+import { compareWithExpectation, configurationLabel, expectationFor, type Configuration, type ExpectationVerdict } from '../checkers/expectations.ts';
+import type { Anomaly, CheckInput } from '../checkers/types.ts';
+import { startSystem, wipeSystemState } from '../environment/system.ts';
+import type { EnvAddresses } from '../environment/types.ts';
+import { createNemesis, playSchedule, type PoisonRecord } from '../faults/nemesis.ts';
+import { scheduleEnd } from '../faults/schedule.ts';
+import type { FaultSchedule } from '../faults/types.ts';
+import { createClock } from '../history/clock.ts';
+import { toFaultWindows, toOperations } from '../history/reader.ts';
+import { createRecorder, fileSink } from '../history/recorder.ts';
+import type { Felt, Scenario } from '../catalog/types.ts';
+import { workloadArb } from '../workload/arbitraries.ts';
+import { createCommandClient } from '../workload/httpClient.ts';
+import { runWorkload, type WorkloadStats } from '../workload/runWorkload.ts';
+import { readFinalState } from './finalState.ts';
+import { quiesce } from './quiesce.ts';
+import { startSampler, type Sample } from './sampler.ts';
+
+export interface ScenarioResult {
+  scenario: string;
+  configuration: Configuration;
+  seed: number;
+  ok: boolean;
+  verdict: ExpectationVerdict;
+  anomalies: Anomaly[];
+  felt: { describe: string; ok: boolean }[];
+  errors: string[];
+  stats: WorkloadStats;
+  schedule: FaultSchedule;
+  convergence: { lastHealMs: number; convergedAtMs: number | null; boundMs: number };
+  durationMs: number;
+  outDir: string;
+  samples: Sample[];
+  replay: string;
+}
+
+export interface RunOptions {
+  env: EnvAddresses;
+  seed: number;
+  outDir: string; // reports/<run>/<scenario>/<configuration>
+  poisonRecords: (caseName: string) => PoisonRecord[];
+  log?: (line: string) => void;
+  /** Projector retry budget given to the system (ms), also used by the `misrouted` checker. */
+  retryBudgetMs?: number;
+}
+
+/** The projector's retry settings under test: a budget short enough for scenarios to outlast it. */
+export const PROJECTOR_RETRY_ENV = { PROJECTOR_MAX_ATTEMPTS: '8', PROJECTOR_BACKOFF_BASE_MS: '50', PROJECTOR_BACKOFF_MAX_MS: '1000' };
+export const PROJECTOR_RETRY_BUDGET_MS = 50 + 100 + 200 + 400 + 800 + 1000 + 1000; // sum of the waits between 8 attempts
+
+export function replayCommand(scenario: string, c: Configuration, seed: number): string {
+  return `npm run scenario -- ${scenario} --publish ${c.publish} --consume ${c.consume} --seed ${seed}`;
+}
+
+export async function runScenario(s: Scenario, config: Configuration, opts: RunOptions): Promise<ScenarioResult> {
+  const log = opts.log ?? (() => undefined);
+  const started = Date.now();
+  const errors: string[] = [];
+  mkdirSync(opts.outDir, { recursive: true });
+  const clock = createClock();
+  const recorder = createRecorder({ sink: fileSink(join(opts.outDir, 'history.jsonl')), clock });
+  const schedule = s.schedule({ seed: opts.seed });
+  recorder.meta({ scenario: s.name, configuration: { publish: config.publish, consume: config.consume }, seed: opts.seed });
+
+  log(`${s.name} [${configurationLabel(config)}] seed ${opts.seed}: fresh system`);
+  await wipeSystemState(opts.env);
+  const env = await startSystem(opts.env, {
+    publishMode: config.publish, consumeMode: config.consume, env: { ...PROJECTOR_RETRY_ENV, ...s.systemEnv },
+  });
+  const urls = env.system!;
+  const sampler = startSampler(urls);
+  const nemesis = createNemesis({ env, recorder, poisonRecords: opts.poisonRecords, log: (l) => log(`  ${l}`) });
+
+  const users = Array.from({ length: s.workload.users }, () => crypto.randomUUID());
+  const [perClient] = fc.sample(workloadArb({ users, clients: s.workload.clients, maxLengthPerClient: s.workload.opsPerClient }), { seed: opts.seed, numRuns: 1 });
+  const client = createCommandClient({ baseUrl: urls.commandService, timeoutMs: s.workload.clientTimeoutMs ?? 3000, attempts: s.workload.clientAttempts ?? 3 });
+
+  let stats: WorkloadStats = { sent: 0, ok: 0, fail: 0, unknown: 0 };
+  let lastHealMs = 0;
+  try {
+    log(`  workload: ${perClient!.flat().length} commands from ${s.workload.clients} clients over ~${s.workload.spreadMs} ms; ${schedule.length} fault(s) until ${scheduleEnd(schedule)} ms`);
+    const [w, faultErrors] = await Promise.all([
+      runWorkload({ perClient: perClient!, client, recorder, spreadMs: s.workload.spreadMs }),
+      playSchedule(schedule, nemesis),
+    ]);
+    stats = w;
+    errors.push(...faultErrors);
+  } catch (err) {
+    errors.push(`harness: ${(err as Error).message}`);
+  } finally {
+    await nemesis.healAll();
+    lastHealMs = clock().ms;
+  }
+  log(`  healed; ${stats.ok} ok, ${stats.fail} fail, ${stats.unknown} unknown; quiescing (bound ${s.convergenceBoundMs} ms)`);
+  const convergedAtMs = await quiesce(env, { deadlineMs: s.convergenceBoundMs * 2, now: () => clock().ms });
+  const samples = sampler.stop();
+  const final = await readFinalState(env);
+  recorder.close();
+
+  const entries = recorder.entries();
+  const ops = toOperations(entries);
+  const faults = toFaultWindows(entries);
+  const input: CheckInput = {
+    history: ops, faults, write: final.write, read: final.read, topics: final.topics, poison: nemesis.poisoned,
+    convergence: { lastHealMs, convergedAtMs, boundMs: s.convergenceBoundMs },
+    retryBudgetMs: opts.retryBudgetMs ?? PROJECTOR_RETRY_BUDGET_MS,
+  };
+  const checked = composeCheckers()(input);
+  const verdict = compareWithExpectation(checked.anomalies, expectationFor(config, s.name, { crashes: s.crashes }), { results: checked.results });
+  const observations = { samples, ops, faults, final, poisoned: nemesis.poisoned };
+  const felt = s.felt.map((f: Felt) => ({ describe: f.describe, ok: safe(() => f.check(observations)) }));
+  const ok = verdict.ok && felt.every((f) => f.ok) && errors.length === 0;
+  return {
+    scenario: s.name, configuration: config, seed: opts.seed, ok, verdict, anomalies: checked.anomalies, felt, errors, stats, schedule,
+    convergence: { lastHealMs, convergedAtMs, boundMs: s.convergenceBoundMs }, durationMs: Date.now() - started, outDir: opts.outDir,
+    samples, replay: replayCommand(s.name, config, opts.seed),
+  };
+}
+
+function safe(f: () => boolean): boolean {
+  try {
+    return f();
+  } catch {
+    return false;
+  }
+}
