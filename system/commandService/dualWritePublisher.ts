@@ -1,0 +1,63 @@
+// PUBLISH_MODE=dual-write: the seed's original design, kept on purpose so the harness can show it
+// loses events. After the DB commit, the request path publishes the event itself; if the broker
+// is unreachable the event is simply gone (no outbox row) while the client was told "ok".
+import type { Producer } from 'kafkajs';
+import { HEADERS, type EventEnvelope } from '../shared/events.ts';
+import { createKafka, encodeHeaders, idempotentProducerConfig } from '../shared/kafka.ts';
+import type { Logger } from '../shared/logger.ts';
+
+export interface EventPublisher {
+  publish(events: EventEnvelope[]): Promise<void>;
+  /** Readiness: resolves once connected. */
+  ready(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function envelopeToMessage(e: EventEnvelope) {
+  return {
+    key: e.streamId,
+    value: JSON.stringify(e),
+    headers: encodeHeaders({
+      [HEADERS.eventId]: e.eventId,
+      [HEADERS.eventType]: e.type,
+      [HEADERS.schemaVersion]: String(e.schemaVersion),
+      [HEADERS.streamVersion]: String(e.streamVersion),
+      [HEADERS.correlationId]: e.correlationId,
+      [HEADERS.causationId]: e.causationId,
+      [HEADERS.traceparent]: e.traceparent,
+    }),
+  };
+}
+
+export function getDualWritePublisher(o: { brokers: string[]; topic: string; logger: Logger; timeoutMs: number }): EventPublisher {
+  const kafka = createKafka({ brokers: o.brokers, clientId: 'command-service', logger: o.logger, retries: 1 });
+  const producer: Producer = kafka.producer(idempotentProducerConfig());
+  let connecting: Promise<void> | undefined;
+  const connect = () => {
+    connecting ??= producer.connect().catch((err: unknown) => {
+      connecting = undefined; // try again on the next publish / readiness probe
+      throw err;
+    });
+    return connecting;
+  };
+  return {
+    async publish(events) {
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        await Promise.race([
+          (async () => {
+            await connect();
+            await producer.send({ topic: o.topic, acks: -1, messages: events.map(envelopeToMessage) });
+          })(),
+          new Promise((_, reject) => {
+            timer = setTimeout(() => reject(new Error(`publish timed out after ${o.timeoutMs} ms`)), o.timeoutMs);
+          }),
+        ]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    ready: connect,
+    close: () => producer.disconnect(),
+  };
+}

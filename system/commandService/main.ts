@@ -1,0 +1,23 @@
+// Process entry of the command service. Configuration (env):
+//   COMMANDS_DB_URL (required, mysql://command_service:command_service@127.0.0.1:PORT/commands),
+//   COMMANDS_DB_ADMIN_URL (optional: run migrations at start), HTTP_HOST (127.0.0.1), HTTP_PORT (8080),
+//   PUBLISH_MODE (outbox|dual-write), KAFKA_BROKERS (dual-write only), KAFKA_TOPIC (user-events),
+//   DUAL_WRITE_TIMEOUT_MS, DB_POOL_SIZE, BODY_LIMIT_BYTES, SHUTDOWN_TIMEOUT_MS, LOG_LEVEL,
+//   OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_TRACES_FILE.
+import { loadConfig } from '../shared/config.ts';
+import { installGracefulShutdown } from '../shared/httpServer.ts';
+import { getLogger } from '../shared/logger.ts';
+import { initTracing } from '../shared/tracing.ts';
+import { readCommandServiceConfig, SERVICE_NAME, startCommandService } from './commandService.ts';
+
+const config = loadConfig(readCommandServiceConfig);
+initTracing(SERVICE_NAME);
+const logger = getLogger(SERVICE_NAME);
+
+try {
+  const service = await startCommandService(config, logger);
+  installGracefulShutdown({ app: service.app, logger, closers: service.closers, timeoutMs: config.shutdownTimeoutMs });
+} catch (err) {
+  logger.fatal({ err }, 'command service failed to start');
+  process.exit(1);
+}

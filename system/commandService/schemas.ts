@@ -1,0 +1,78 @@
+// JSON schemas of the command API: validated by Fastify (no type coercion on bodies) and published
+// as the OpenAPI document. Domain rules that JSON Schema cannot say (calendar dates, surrogates)
+// are re-checked in decide.ts.
+import { NAME_MAX_CHARS } from './decide.ts';
+
+const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+
+const name = { type: 'string', minLength: 1, maxLength: NAME_MAX_CHARS, description: `1..${NAME_MAX_CHARS} characters` } as const;
+
+export const commandHeaders = {
+  type: 'object',
+  properties: {
+    'idempotency-key': { type: 'string', pattern: '^[\\x21-\\x7e]{1,255}$', description: 'retries with the same key replay the first answer' },
+    'x-correlation-id': { type: 'string', description: 'echoed; generated when absent or not 1..128 visible ASCII characters' },
+    traceparent: { type: 'string', description: 'W3C trace context; stored on the event' },
+  },
+} as const;
+
+const ifMatchHeader = {
+  'if-match': { type: 'string', pattern: '^(W/)?"?[0-9]{1,9}"?$', description: 'expected current version; 409 if it differs' },
+} as const;
+
+export const userIdParams = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'string', pattern: UUID_PATTERN } },
+} as const;
+
+export const commandResponse = {
+  type: 'object',
+  required: ['id', 'version', 'eventId', 'correlationId'],
+  properties: {
+    id: { type: 'string' },
+    version: { type: 'integer' },
+    eventId: { type: 'string' },
+    correlationId: { type: 'string' },
+  },
+} as const;
+
+export const errorResponse = {
+  type: 'object',
+  required: ['error', 'message'],
+  properties: { error: { type: 'string' }, message: { type: 'string' } },
+  additionalProperties: true,
+} as const;
+
+const errors = { 400: errorResponse, 404: errorResponse, 409: errorResponse, 410: errorResponse, 413: errorResponse, 415: errorResponse, 422: errorResponse, 503: errorResponse };
+
+export const registerSchema = {
+  summary: 'Register a user',
+  headers: commandHeaders,
+  body: {
+    type: 'object',
+    required: ['name', 'dateRegister'],
+    additionalProperties: false,
+    properties: {
+      id: { type: 'string', pattern: UUID_PATTERN, description: 'optional client-chosen user id (UUID); generated (UUIDv7) otherwise' },
+      name,
+      dateRegister: { type: 'string', format: 'date', description: 'YYYY-MM-DD' },
+    },
+  },
+  response: { 201: commandResponse, ...errors },
+} as const;
+
+export const renameSchema = {
+  summary: 'Rename a user',
+  headers: { ...commandHeaders, properties: { ...commandHeaders.properties, ...ifMatchHeader } },
+  params: userIdParams,
+  body: { type: 'object', required: ['name'], additionalProperties: false, properties: { name } },
+  response: { 200: commandResponse, ...errors },
+} as const;
+
+export const deleteSchema = {
+  summary: 'Delete a user (soft: the stream is closed; further commands get 410)',
+  headers: { ...commandHeaders, properties: { ...commandHeaders.properties, ...ifMatchHeader } },
+  params: userIdParams,
+  response: { 200: commandResponse, ...errors },
+} as const;

@@ -1,0 +1,80 @@
+import { Registry } from 'prom-client';
+import { describe, expect, it } from 'vitest';
+import { NotFoundError } from './errors.ts';
+import { buildHttpServer, correlationIdOf, toHttpError } from './httpServer.ts';
+import { getLogger } from './logger.ts';
+
+function server(readyOk = true) {
+  const app = buildHttpServer({
+    service: 'unit',
+    logger: getLogger('unit', { level: 'silent' }),
+    bodyLimitBytes: 100,
+    registry: new Registry(),
+    readiness: [
+      { name: 'db', check: async () => undefined },
+      { name: 'kafka', check: async () => { if (!readyOk) throw new Error('broker down'); } },
+    ],
+  });
+  app.post('/echo', { schema: { body: { type: 'object', required: ['n'], properties: { n: { type: 'integer' } } } } }, async (req) => req.body);
+  app.get('/missing', async () => { throw new NotFoundError('u9'); });
+  app.get('/boom', async () => { throw new Error('secret detail'); });
+  return app;
+}
+
+describe('httpServer', () => {
+  it('answers liveness and readiness, naming the failed check', async () => {
+    const ok = await server(true).inject({ method: 'GET', url: '/health/ready' });
+    expect(ok.statusCode).toBe(200);
+    expect((await server().inject({ method: 'GET', url: '/health/live' })).statusCode).toBe(200);
+    const bad = await server(false).inject({ method: 'GET', url: '/health/ready' });
+    expect(bad.statusCode).toBe(503);
+    expect(bad.json()).toMatchObject({ status: 'not-ready', failed: ['kafka'], checks: { db: 'ok', kafka: 'error: broker down' } });
+  });
+
+  it('serves Prometheus text with the faultline_ prefix', async () => {
+    const app = server();
+    await app.inject({ method: 'GET', url: '/health/live' });
+    const res = await app.inject({ method: 'GET', url: '/metrics' });
+    expect(res.headers['content-type']).toContain('text/plain');
+    expect(res.body).toContain('faultline_http_request_duration_seconds_bucket');
+  });
+
+  it('echoes a valid X-Correlation-Id and generates one otherwise', async () => {
+    const app = server();
+    const given = await app.inject({ method: 'GET', url: '/health/live', headers: { 'x-correlation-id': 'abc-123' } });
+    expect(given.headers['x-correlation-id']).toBe('abc-123');
+    const generated = await app.inject({ method: 'GET', url: '/health/live' });
+    expect(generated.headers['x-correlation-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(correlationIdOf('has space')).not.toBe('has space');
+    expect(correlationIdOf('x'.repeat(129))).toHaveLength(36);
+  });
+
+  it.each([
+    ['malformed JSON', '{"n":', 'application/json', 400, 'INVALID_JSON'],
+    ['invalid UTF-8', Buffer.from([0x7b, 0x22, 0x6e, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d]), 'application/json', 400, 'INVALID_UTF8'],
+    ['a schema violation', '{"n":"1"}', 'application/json', 400, 'VALIDATION_FAILED'],
+    ['a missing field', '{}', 'application/json', 400, 'VALIDATION_FAILED'],
+    ['an oversized body', JSON.stringify({ n: 1, pad: 'x'.repeat(200) }), 'application/json', 413, 'BODY_TOO_LARGE'],
+    ['a wrong media type', '<n>1</n>', 'application/xml', 415, 'UNSUPPORTED_MEDIA_TYPE'],
+  ])('answers %s with a 4xx and a reason', async (_label, payload, contentType, status, code) => {
+    const res = await server().inject({ method: 'POST', url: '/echo', payload, headers: { 'content-type': contentType } });
+    expect(res.statusCode).toBe(status);
+    expect(res.json()).toMatchObject({ error: code, message: expect.any(String) });
+  });
+
+  it('does not coerce body types ("1" is not an integer) but accepts valid bodies', async () => {
+    const res = await server().inject({ method: 'POST', url: '/echo', payload: { n: 1 } });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ n: 1 });
+  });
+
+  it('maps domain errors, unknown routes and unexpected errors without leaking details', async () => {
+    const app = server();
+    expect((await app.inject({ method: 'GET', url: '/missing' })).json()).toMatchObject({ error: 'USER_NOT_FOUND', id: 'u9' });
+    expect((await app.inject({ method: 'GET', url: '/nope' })).statusCode).toBe(404);
+    const boom = await app.inject({ method: 'GET', url: '/boom' });
+    expect(boom.statusCode).toBe(500);
+    expect(boom.body).not.toContain('secret detail');
+    expect(toHttpError({ code: 'ECONNREFUSED' }).status).toBe(503);
+  });
+});

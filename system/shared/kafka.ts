@@ -1,0 +1,104 @@
+// kafkajs client factory and header codec shared by the relay, the projector and the tools.
+// Brokers are always `127.0.0.1:port` (a proxy in the real environment): `localhost` may
+// resolve to IPv6 and bypass Toxiproxy, so it is refused here.
+import { Kafka, logLevel, Partitioners, type IHeaders, type LogEntry, type ProducerConfig } from 'kafkajs';
+import type { Logger } from 'pino';
+
+export interface KafkaClientOptions {
+  brokers: string[];
+  clientId: string;
+  logger?: Logger;
+  connectionTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  /** kafkajs' own retries per request; the callers add backoff and breakers on top. */
+  retries?: number;
+}
+
+export const KAFKA_DEFAULTS = Object.freeze({
+  connectionTimeoutMs: 3_000, // 3 seconds: fail fast behind a cut proxy
+  requestTimeoutMs: 10_000, // 10 seconds
+  retries: 3,
+});
+
+export function validateBrokers(brokers: string[]): string[] {
+  if (brokers.length === 0) throw new Error('no Kafka brokers given');
+  for (const b of brokers) {
+    const m = /^([^:]+):(\d{1,5})$/.exec(b);
+    if (!m) throw new Error(`Kafka broker ${JSON.stringify(b)} is not host:port`);
+    if (m[1] === 'localhost') throw new Error(`Kafka broker ${b}: use 127.0.0.1, not localhost`);
+  }
+  return brokers;
+}
+
+export function createKafka(o: KafkaClientOptions): Kafka {
+  return new Kafka({
+    clientId: o.clientId,
+    brokers: validateBrokers(o.brokers),
+    connectionTimeout: o.connectionTimeoutMs ?? KAFKA_DEFAULTS.connectionTimeoutMs,
+    requestTimeout: o.requestTimeoutMs ?? KAFKA_DEFAULTS.requestTimeoutMs,
+    retry: { retries: o.retries ?? KAFKA_DEFAULTS.retries, initialRetryTime: 100, maxRetryTime: 2_000 },
+    logLevel: logLevel.WARN,
+    logCreator: pinoLogCreator(o.logger),
+  });
+}
+
+/** Producer settings every publisher uses: idempotent, acks=all, one request in flight (order). */
+export function idempotentProducerConfig(extra: Partial<ProducerConfig> = {}): ProducerConfig {
+  return {
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner, // Java-compatible murmur2 on the key
+    ...extra,
+  };
+}
+
+function pinoLogCreator(logger: Logger | undefined) {
+  return () =>
+    ({ namespace, level, log }: LogEntry): void => {
+      if (!logger) return;
+      const { message, ...extra } = log;
+      const fields = { kafka: namespace, ...extra };
+      if (level === logLevel.ERROR) logger.error(fields, message);
+      else if (level === logLevel.WARN) logger.warn(fields, message);
+      else logger.debug(fields, message);
+    };
+}
+
+/** String headers → kafkajs headers (undefined values dropped). */
+export function encodeHeaders(headers: Record<string, string | undefined | null>): IHeaders {
+  const out: IHeaders = {};
+  for (const [k, v] of Object.entries(headers)) if (v !== undefined && v !== null) out[k] = Buffer.from(v, 'utf8');
+  return out;
+}
+
+/** kafkajs headers → one Buffer per name (the first value when a header repeats). */
+export function decodeHeaders(headers: IHeaders | undefined): Record<string, Buffer> {
+  const out: Record<string, Buffer> = {};
+  for (const [k, raw] of Object.entries(headers ?? {})) {
+    const v = Array.isArray(raw) ? raw[0] : raw;
+    if (v === undefined) continue;
+    out[k] = typeof v === 'string' ? Buffer.from(v, 'utf8') : v;
+  }
+  return out;
+}
+
+/** kafkajs headers → UTF-8 strings (for logs, tests and tools). */
+export function headersAsText(headers: IHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(decodeHeaders(headers))) out[k] = v.toString('utf8');
+  return out;
+}
+
+/** Headers as JSON-safe base64 strings, to store a record's headers losslessly. */
+export function headersToBase64(headers: Record<string, Buffer>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) out[k] = v.toString('base64');
+  return out;
+}
+
+export function headersFromBase64(headers: Record<string, string>): Record<string, Buffer> {
+  const out: Record<string, Buffer> = {};
+  for (const [k, v] of Object.entries(headers)) out[k] = Buffer.from(v, 'base64');
+  return out;
+}
