@@ -1,20 +1,44 @@
-// `npm run scenarios`: for now it proves the environment comes up and goes down; the scenario
-// catalog arrives with the harness (issue 4) and will replace this body.
-import { getProvider, chooseProviderName } from '../environment/selectProvider.ts';
-import { clearState, writeState } from '../environment/state.ts';
-import { runCli } from './args.ts';
+// `npm run scenarios`: the suite. Exit 0 only if every result matched its expectation.
+import { SCENARIOS } from '../catalog/scenarios.ts';
+import { planMatrix, PROFILES, type Profile } from '../runner/matrix.ts';
+import { runSuite } from '../runner/suite.ts';
+import { parseArgs, runCli, UsageError } from './args.ts';
+import { checkScenarioNames, COMMON_FLAGS, listScenarios, resultLine, summaryTable } from './suiteCli.ts';
+
+const USAGE = `usage: npm run scenarios -- [--profile ci|full] [--publish outbox|dual-write]
+                              [--consume effectively-once|at-least-once|at-most-once]
+                              [--only a,b] [--seed N] [--keep-env] [--shrink-seconds S] [--list]
+  --profile ci    every scenario on outbox+effectively-once, plus the cells that must show the weaker
+                  modes' anomalies (default; fits in ~20 min on 2 cores)
+  --profile full  every scenario in every configuration it supports
+  --publish/--consume   run the chosen scenarios in exactly that configuration
+  --list          names and one-line purposes`;
 
 runCli(async () => {
-  if (process.argv.length > 2) {
-    console.error(`error: no flags are accepted yet (got ${process.argv.slice(2).join(' ')}): no scenario exists yet`);
-    return 2;
-  }
-  const provider = await getProvider(await chooseProviderName());
-  const started = Date.now();
-  writeState(await provider.up({ brokers: 1, onProgress: (l) => console.log(`[env] ${l}`) }));
-  console.log(`[env] up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  console.log('no scenario exists yet: the environment came up healthy and is going down again');
-  await provider.down();
-  clearState();
-  return 0;
+  const { positional, flags } = parseArgs(process.argv.slice(2), {
+    ...COMMON_FLAGS, profile: { kind: 'string', values: PROFILES }, only: { kind: 'string' }, list: { kind: 'bool' },
+  }, USAGE);
+  if (flags.help) { console.log(USAGE); return 0; }
+  if (positional.length) throw new UsageError(`unexpected argument ${positional[0]} (one scenario: npm run scenario -- <name>)`, USAGE);
+  if (flags.list) { console.log(listScenarios()); return 0; }
+  const only = typeof flags.only === 'string' ? flags.only.split(',').filter(Boolean) : undefined;
+  if (only) checkScenarioNames(only, USAGE);
+  const profile = (flags.profile as Profile | undefined) ?? 'ci';
+  const cells = planMatrix(SCENARIOS, {
+    profile, only,
+    publish: flags.publish as never, consume: flags.consume as never,
+  });
+  if (cells.length === 0) throw new UsageError('that selection runs no scenario (a scenario may not support the chosen configuration)', USAGE);
+  const seed = (flags.seed as number | undefined) ?? (profile === 'ci' ? 1 : Math.floor(Math.random() * 2 ** 31));
+  console.log(`faultline: ${cells.length} run(s), profile ${profile}, seed ${seed}`);
+  const { results, dir, files } = await runSuite(cells, {
+    seed, profile, keepEnv: flags['keep-env'] === true,
+    shrinkBudgetMs: ((flags['shrink-seconds'] as number | undefined) ?? (profile === 'ci' ? 120 : 600)) * 1000,
+    log: (l) => console.log(l),
+    onResult: (r) => console.log(resultLine(r)),
+  });
+  console.log(`\n${summaryTable(results)}\n\nreports: ${dir}\n  ${files.map((f) => f.slice(dir.length + 1)).join(', ')}`);
+  const passed = results.filter((r) => r.ok).length;
+  console.log(`\nscenarios: ${passed} passed, ${results.length - passed} failed`);
+  return passed === results.length ? 0 : 1;
 });

@@ -5,8 +5,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { composeCheckers } from '../checkers/compose.ts';
-import { compareWithExpectation, configurationLabel, expectationFor, type Configuration, type ExpectationVerdict } from '../checkers/expectations.ts';
-import type { Anomaly, CheckInput } from '../checkers/types.ts';
+import { compareWithExpectation, configurationLabel, expectationFor, type Configuration } from '../checkers/expectations.ts';
+import { passed, type ScenarioRunResult } from '../report/types.ts';
+import type { CheckInput } from '../checkers/types.ts';
 import { startSystem, wipeSystemState } from '../environment/system.ts';
 import type { EnvAddresses } from '../environment/types.ts';
 import { createNemesis, playSchedule, type PoisonRecord } from '../faults/nemesis.ts';
@@ -23,22 +24,12 @@ import { readFinalState } from './finalState.ts';
 import { quiesce } from './quiesce.ts';
 import { startSampler, type Sample } from './sampler.ts';
 
-export interface ScenarioResult {
-  scenario: string;
-  configuration: Configuration;
-  seed: number;
+/** What the reports read (ScenarioRunResult) plus what the runner keeps for timelines. */
+export interface ScenarioResult extends ScenarioRunResult {
   ok: boolean;
-  verdict: ExpectationVerdict;
-  anomalies: Anomaly[];
-  felt: { describe: string; ok: boolean }[];
-  errors: string[];
-  stats: WorkloadStats;
   schedule: FaultSchedule;
-  convergence: { lastHealMs: number; convergedAtMs: number | null; boundMs: number };
-  durationMs: number;
-  outDir: string;
   samples: Sample[];
-  replay: string;
+  outDir: string;
 }
 
 export interface RunOptions {
@@ -47,6 +38,10 @@ export interface RunOptions {
   outDir: string; // reports/<run>/<scenario>/<configuration>
   poisonRecords: (caseName: string) => PoisonRecord[];
   log?: (line: string) => void;
+  /** fast-check replay path, when the schedule came from a shrinking search. */
+  path?: string;
+  /** Overrides the scenario's schedule (the shrinking search hands in candidates). */
+  schedule?: FaultSchedule;
   /** Projector retry budget given to the system (ms), also used by the `misrouted` checker. */
   retryBudgetMs?: number;
 }
@@ -55,8 +50,8 @@ export interface RunOptions {
 export const PROJECTOR_RETRY_ENV = { PROJECTOR_MAX_ATTEMPTS: '8', PROJECTOR_BACKOFF_BASE_MS: '50', PROJECTOR_BACKOFF_MAX_MS: '1000' };
 export const PROJECTOR_RETRY_BUDGET_MS = 50 + 100 + 200 + 400 + 800 + 1000 + 1000; // sum of the waits between 8 attempts
 
-export function replayCommand(scenario: string, c: Configuration, seed: number): string {
-  return `npm run scenario -- ${scenario} --publish ${c.publish} --consume ${c.consume} --seed ${seed}`;
+export function replayCommand(scenario: string, c: Configuration, seed: number, path?: string): string {
+  return `npm run scenario -- ${scenario} --publish ${c.publish} --consume ${c.consume} --seed ${seed}${path ? ` --path ${path}` : ''}`;
 }
 
 export async function runScenario(s: Scenario, config: Configuration, opts: RunOptions): Promise<ScenarioResult> {
@@ -66,7 +61,7 @@ export async function runScenario(s: Scenario, config: Configuration, opts: RunO
   mkdirSync(opts.outDir, { recursive: true });
   const clock = createClock();
   const recorder = createRecorder({ sink: fileSink(join(opts.outDir, 'history.jsonl')), clock });
-  const schedule = s.schedule({ seed: opts.seed });
+  const schedule = opts.schedule ?? s.schedule({ seed: opts.seed });
   recorder.meta({ scenario: s.name, configuration: { publish: config.publish, consume: config.consume }, seed: opts.seed });
 
   log(`${s.name} [${configurationLabel(config)}] seed ${opts.seed}: fresh system`);
@@ -116,12 +111,19 @@ export async function runScenario(s: Scenario, config: Configuration, opts: RunO
   const verdict = compareWithExpectation(checked.anomalies, expectationFor(config, s.name, { crashes: s.crashes }), { results: checked.results });
   const observations = { samples, ops, faults, final, poisoned: nemesis.poisoned };
   const felt = s.felt.map((f: Felt) => ({ describe: f.describe, ok: safe(() => f.check(observations)) }));
-  const ok = verdict.ok && felt.every((f) => f.ok) && errors.length === 0;
-  return {
-    scenario: s.name, configuration: config, seed: opts.seed, ok, verdict, anomalies: checked.anomalies, felt, errors, stats, schedule,
-    convergence: { lastHealMs, convergedAtMs, boundMs: s.convergenceBoundMs }, durationMs: Date.now() - started, outDir: opts.outDir,
-    samples, replay: replayCommand(s.name, config, opts.seed),
+  const expectation = expectationFor(config, s.name, { crashes: s.crashes });
+  const result: ScenarioResult = {
+    scenario: s.name, purpose: s.purpose, configuration: config, startedAt: new Date(started).toISOString(),
+    durationMs: Date.now() - started, seed: opts.seed, ...(opts.path ? { path: opts.path } : {}),
+    replay: replayCommand(s.name, config, opts.seed, opts.path),
+    ops: { ok: stats.ok, fail: stats.fail, unknown: stats.unknown }, faults, expectation, verdict, checks: checked.results,
+    convergenceMs: convergedAtMs === null ? null : Math.max(0, convergedAtMs - lastHealMs),
+    nonVacuity: felt.map((x) => ({ claim: x.describe, observed: x.ok })),
+    ...(errors.length ? { error: errors.join('; ') } : {}),
+    ok: false, schedule, samples, outDir: opts.outDir,
   };
+  result.ok = passed(result);
+  return result;
 }
 
 function safe(f: () => boolean): boolean {

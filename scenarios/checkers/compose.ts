@@ -1,0 +1,44 @@
+import { checkDiverged } from './diverged.ts';
+import { checkDuplicated } from './duplicated.ts';
+import { checkLost } from './lost.ts';
+import { checkMisrouted } from './misrouted.ts';
+import { checkPhantom } from './phantom.ts';
+import { checkPoisonLost } from './poisonLost.ts';
+import { checkReordered } from './reordered.ts';
+import { checkSlowConvergence } from './slowConvergence.ts';
+import type { AnomalyName, Anomaly, CheckInput, CheckResult, Checker } from './types.ts';
+import { checkWriteDiverged } from './writeDiverged.ts';
+
+export const CHECKERS: Readonly<Record<AnomalyName, Checker>> = Object.freeze({
+  lost: checkLost,
+  duplicated: checkDuplicated,
+  phantom: checkPhantom,
+  reordered: checkReordered,
+  diverged: checkDiverged,
+  'write-diverged': checkWriteDiverged,
+  'poison-lost': checkPoisonLost,
+  misrouted: checkMisrouted,
+  'slow-convergence': checkSlowConvergence,
+});
+
+export interface ComposedResult extends CheckResult {
+  results: CheckResult[];
+}
+
+/**
+ * Runs every checker and merges verdicts: valid only if all are. A checker that throws yields
+ * an invalid result with `error` (an untrustworthy verdict must not pass silently).
+ */
+export function composeCheckers(checkers: readonly Checker[] = Object.values(CHECKERS), name = 'all'): (input: CheckInput) => ComposedResult {
+  return (input) => {
+    const results = checkers.map((check, i): CheckResult => {
+      try {
+        return check(input);
+      } catch (e) {
+        return { name: check.name || `checker-${i}`, valid: false, anomalies: [], error: e instanceof Error ? e.message : String(e) };
+      }
+    });
+    const anomalies: Anomaly[] = results.flatMap((r) => r.anomalies);
+    return { name, valid: results.every((r) => r.valid), anomalies, results };
+  };
+}

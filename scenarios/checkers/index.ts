@@ -1,0 +1,12 @@
+export * from './types.ts';
+export * from './compose.ts';
+export * from './expectations.ts';
+export { checkLost } from './lost.ts';
+export { checkDuplicated } from './duplicated.ts';
+export { checkPhantom } from './phantom.ts';
+export { checkReordered } from './reordered.ts';
+export { checkDiverged } from './diverged.ts';
+export { checkWriteDiverged } from './writeDiverged.ts';
+export { checkPoisonLost } from './poisonLost.ts';
+export { checkMisrouted, DEFAULT_APPLY_PATH_TARGETS } from './misrouted.ts';
+export { checkSlowConvergence } from './slowConvergence.ts';

@@ -1,0 +1,135 @@
+// What the checkers read: the history plus the final state of both databases and both topics,
+// read by the lead after heal + quiesce. Rows are camelCase; comments give the source column.
+import type { CommandOp, FaultWindow } from '../history/types.ts';
+
+export const ANOMALY_NAMES = [
+  'lost', // an ok command whose effect never reaches the read model
+  'duplicated', // an event applied more than once
+  'phantom', // a fail command whose effect appears anywhere
+  'reordered', // a stream's events applied out of version order
+  'diverged', // read model ≠ fold of the write-side events
+  'write-diverged', // commands.USER_DATA ≠ fold of its own events
+  'poison-lost', // a poison record neither dead-lettered nor applied
+  'misrouted', // a valid event dead-lettered though its fault healed within the retry budget
+  'slow-convergence', // converged, but later than the bound
+] as const;
+export type AnomalyName = (typeof ANOMALY_NAMES)[number];
+
+/** Header the poison injector sets on every poison record, so the checker can find it again. */
+export const POISON_ID_HEADER = 'poison-id';
+/** Headers the projector puts on a dead-lettered record (Spring's `kafka_dlt-*` names): one source of truth. */
+export { DLT_HEADERS as DLQ_HEADERS } from '../../system/projector/dlqRecord.ts';
+
+/** `commands.events` (event_id, stream_id, stream_version, type, payload, occurred_at). */
+export interface WriteEventRow {
+  eventId: string;
+  streamId: string;
+  streamVersion: number;
+  type: string;
+  payload: unknown; // parsed JSON
+  occurredAt: string; // ISO-8601
+  causationId?: string; // from the stored envelope, when available: links an event to its command
+}
+
+/** `USER_DATA` (ID_USER_DATA, NAME, DATE_REGISTER, VERSION, DELETED), both databases. */
+export interface UserDataRow {
+  idUserData: string;
+  name: string;
+  dateRegister: string; // ISO-8601
+  version: number; // commands: stream version; queries: last applied version
+  deleted: boolean;
+}
+
+export interface ReadUserDataRow extends UserDataRow {
+  appliedCount: number; // APPLIED_COUNT
+}
+
+/** `queries.applied_events`, append-only, NOT unique: rows in log order (read ORDER BY its id). */
+export interface AppliedEventRow {
+  eventId: string;
+  streamId: string;
+  streamVersion: number;
+  partition: number;
+  offset: string; // Kafka offsets are int64: strings
+  appliedAt: string; // ISO-8601
+}
+
+/** `queries.parked_events`: records the projector set aside instead of applying. */
+export interface ParkedEventRow {
+  eventId?: string;
+  streamId?: string;
+  streamVersion?: number;
+  partition?: number;
+  offset?: string;
+  reason?: string;
+  headers?: Record<string, string>;
+}
+
+export interface TopicRecord {
+  partition: number;
+  offset: string;
+  key: string | null;
+  headers: Record<string, string>; // UTF-8 decoded
+  value: string | null; // UTF-8 (lossy for binary poison; match poison by header, not value)
+  timestamp?: string; // Kafka record timestamp, ms since epoch as a string
+  /**
+   * DLQ records only: the decoded original position. The projector writes partition and offset
+   * as binary integers, which a UTF-8 header decode garbles: fill this from readDeadLetterHeaders.
+   */
+  dlt?: { originalTopic: string | null; originalPartition: number | null; originalOffset: string | null };
+}
+
+export interface PoisonInjection {
+  poisonId: string; // also in the record's POISON_ID_HEADER
+  case: string; // fixture name
+  partition?: number;
+  offset?: string;
+  eventId?: string; // when the poison carries an event-id header
+}
+
+export interface ConvergenceInput {
+  /** Monotonic ms (history clock) when the last fault healed. */
+  lastHealMs: number;
+  /** Monotonic ms when read model == fold(write events) was first seen; null: not within quiesce. */
+  convergedAtMs: number | null;
+  boundMs: number;
+}
+
+export interface CheckInput {
+  history: readonly CommandOp[];
+  faults: readonly FaultWindow[];
+  write: { events: readonly WriteEventRow[]; users: readonly UserDataRow[] };
+  read: { users: readonly ReadUserDataRow[]; applied: readonly AppliedEventRow[]; parked: readonly ParkedEventRow[] };
+  topics: { events: readonly TopicRecord[]; dlq: readonly TopicRecord[] };
+  poison: readonly PoisonInjection[];
+  convergence?: ConvergenceInput;
+  /** The projector's bounded retry budget (total backoff) in ms; needed by `misrouted`. */
+  retryBudgetMs?: number;
+  /** Fault targets that can make the projector's apply fail (default: projector-db, queries-db). */
+  applyPathTargets?: readonly string[];
+  /** Users present before the run (seed data): not phantoms. */
+  preexistingUsers?: readonly string[];
+}
+
+export interface Anomaly {
+  name: AnomalyName;
+  message: string; // one line a person can read
+  streamId?: string;
+  eventId?: string;
+  versions?: number[]; // the stream versions involved, in the order seen
+  op?: CommandOp;
+  data?: Record<string, unknown>;
+}
+
+export interface CheckResult {
+  name: string;
+  valid: boolean;
+  anomalies: Anomaly[];
+  error?: string; // the checker itself threw: the verdict is not trustworthy
+}
+
+export type Checker = (input: CheckInput) => CheckResult;
+
+export function result(name: string, anomalies: Anomaly[]): CheckResult {
+  return { name, valid: anomalies.length === 0, anomalies };
+}

@@ -1,0 +1,36 @@
+// `npm run scenario -- <name>`: one scenario, verbose, replayable from the seed (and path).
+import { SCENARIOS } from '../catalog/scenarios.ts';
+import { planMatrix } from '../runner/matrix.ts';
+import { runSuite } from '../runner/suite.ts';
+import { parseArgs, runCli, UsageError } from './args.ts';
+import { checkScenarioNames, COMMON_FLAGS, listScenarios, resultLine, summaryTable } from './suiteCli.ts';
+
+const USAGE = `usage: npm run scenario -- <name> [--publish outbox|dual-write]
+                             [--consume effectively-once|at-least-once|at-most-once]
+                             [--seed N] [--path P] [--keep-env] [--shrink-seconds S]
+scenarios:
+${listScenarios()}`;
+
+runCli(async () => {
+  const { positional, flags } = parseArgs(process.argv.slice(2), COMMON_FLAGS, USAGE);
+  if (flags.help) { console.log(USAGE); return 0; }
+  if (positional.length !== 1) throw new UsageError(positional.length ? `one scenario at a time (got ${positional.join(', ')})` : 'which scenario?', USAGE);
+  checkScenarioNames(positional, USAGE);
+  const cells = planMatrix(SCENARIOS, {
+    profile: 'ci', only: positional,
+    publish: (flags.publish as never) ?? 'outbox', consume: (flags.consume as never) ?? 'effectively-once',
+  });
+  if (cells.length === 0) throw new UsageError(`${positional[0]} does not run in that configuration`, USAGE);
+  const seed = (flags.seed as number | undefined) ?? Math.floor(Math.random() * 2 ** 31);
+  process.env.LOG_LEVEL ??= 'info';
+  const { results, dir } = await runSuite(cells, {
+    seed, ...(typeof flags.path === 'string' ? { path: flags.path } : {}), keepEnv: flags['keep-env'] === true,
+    shrinkBudgetMs: ((flags['shrink-seconds'] as number | undefined) ?? 600) * 1000,
+    log: (l) => console.log(l), onResult: (r) => console.log(resultLine(r)),
+  });
+  const r = results[0]!;
+  console.log(`\n${summaryTable(results)}`);
+  console.log(`\nhistory: ${r.outDir}/history.jsonl\nreports: ${dir}`);
+  if (!r.ok) console.log(`replay:  ${r.replay}`);
+  return r.ok ? 0 : 1;
+});

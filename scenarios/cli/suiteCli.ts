@@ -1,0 +1,54 @@
+// What `npm run scenarios` and `npm run scenario` share: flags, validation, the summary table.
+import { CONSUME_MODES, PUBLISH_MODES, configurationLabel } from '../checkers/expectations.ts';
+import { SCENARIOS } from '../catalog/scenarios.ts';
+import { failureReasons } from '../report/types.ts';
+import type { ScenarioResult } from '../runner/runScenario.ts';
+import { UsageError } from './args.ts';
+
+export const COMMON_FLAGS = {
+  publish: { kind: 'string', values: PUBLISH_MODES },
+  consume: { kind: 'string', values: CONSUME_MODES },
+  seed: { kind: 'int', min: 0, max: 2 ** 31 - 1 },
+  path: { kind: 'string' },
+  'keep-env': { kind: 'bool' },
+  'shrink-seconds': { kind: 'int', min: 0, max: 3600 },
+  help: { kind: 'bool' },
+} as const;
+
+export function checkScenarioNames(names: readonly string[], usage: string): void {
+  const unknown = names.filter((n) => !SCENARIOS.some((s) => s.name === n));
+  if (unknown.length) {
+    throw new UsageError(`unknown scenario ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.name).join(', ')}`, usage);
+  }
+}
+
+export function listScenarios(): string {
+  const w = Math.max(...SCENARIOS.map((s) => s.name.length));
+  return SCENARIOS.map((s) => `  ${s.name.padEnd(w)}  ${s.purpose}`).join('\n');
+}
+
+export function resultLine(r: ScenarioResult): string {
+  const found = r.verdict.found.length ? r.verdict.found.join(',') : 'none';
+  const conv = r.convergenceMs === null || r.convergenceMs === undefined ? 'never' : `${(r.convergenceMs / 1000).toFixed(1)}s`;
+  return `  ${r.ok ? 'PASS' : 'FAIL'}  ${r.scenario} [${configurationLabel(r.configuration)}]  anomalies: ${found}  converged: ${conv}  ` +
+    `ops ${r.ops.ok}/${r.ops.fail}/${r.ops.unknown} (ok/fail/unknown)  ${(r.durationMs / 1000).toFixed(1)}s`;
+}
+
+export function summaryTable(results: readonly ScenarioResult[]): string {
+  const rows = results.map((r) => [
+    r.scenario, configurationLabel(r.configuration), r.verdict.found.join(', ') || '—',
+    r.verdict.unexpected.length ? `unexpected: ${r.verdict.unexpected.join(', ')}` : r.verdict.missing.length ? `missing: ${r.verdict.missing.join(', ')}` : 'as expected',
+    r.ok ? 'PASS' : 'FAIL', `${(r.durationMs / 1000).toFixed(0)}s`,
+  ]);
+  const head = ['scenario', 'configuration', 'anomalies found', 'vs expectation', 'verdict', 'time'];
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cols: string[]) => cols.map((c, i) => c.padEnd(w[i]!)).join('  ');
+  const out = [line(head), w.map((n) => '-'.repeat(n)).join('  '), ...rows.map(line)];
+  const failed = results.filter((r) => !r.ok);
+  for (const r of failed) {
+    out.push('', `FAIL ${r.scenario} [${configurationLabel(r.configuration)}]:`, ...failureReasons(r).map((x) => `  - ${x}`));
+    for (const a of r.checks.flatMap((c) => c.anomalies).slice(0, 5)) out.push(`    ${a.name}: ${a.message}`);
+    out.push(`  replay: ${r.replay}`);
+  }
+  return out.join('\n');
+}

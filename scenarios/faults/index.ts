@@ -1,0 +1,4 @@
+export * from './types.ts';
+export * from './schedule.ts';
+export * from './toxics.ts';
+export * from './arbitraries.ts';

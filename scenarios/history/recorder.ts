@@ -1,0 +1,79 @@
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { createClock, type Clock } from './clock.ts';
+import type {
+  CompletionResult,
+  FaultEntry,
+  HistoryEntry,
+  InvokeEntry,
+  MetaEntry,
+} from './types.ts';
+
+/** Where lines go. Sync by design: a line written is on disk even if the harness dies next. */
+export interface HistorySink {
+  write(line: string): void;
+  close(): void;
+}
+
+export function fileSink(path: string): HistorySink {
+  mkdirSync(dirname(path), { recursive: true });
+  const fd = openSync(path, 'a');
+  let open = true;
+  return {
+    write: (line) => {
+      if (open) writeSync(fd, line);
+    },
+    close: () => {
+      if (open) closeSync(fd);
+      open = false;
+    },
+  };
+}
+
+export function memorySink(): HistorySink & { lines: string[] } {
+  const lines: string[] = [];
+  return { lines, write: (l) => void lines.push(l), close: () => {} };
+}
+
+export type InvokeInput = Omit<InvokeEntry, 'type' | 'id' | 't'>;
+export type FaultInput = Omit<FaultEntry, 'type' | 'phase' | 't'>;
+
+export interface HistoryRecorder {
+  meta(m: Omit<MetaEntry, 'type' | 't'>): void;
+  /** Records the invoke and returns its op id, to pass to `complete`. */
+  invoke(op: InvokeInput): number;
+  complete(id: number, result: CompletionResult): void;
+  faultStart(f: FaultInput): void;
+  faultStop(f: FaultInput): void;
+  /** Everything recorded so far, in order (kept in memory for the checkers). */
+  entries(): readonly HistoryEntry[];
+  close(): void;
+}
+
+export function createRecorder({ sink, clock = createClock() }: { sink: HistorySink; clock?: Clock }): HistoryRecorder {
+  const all: HistoryEntry[] = [];
+  const pending = new Set<number>();
+  let nextId = 0;
+  const append = (e: HistoryEntry): void => {
+    all.push(e);
+    sink.write(JSON.stringify(e) + '\n');
+  };
+  return {
+    meta: (m) => append({ type: 'meta', ...m, t: clock() }),
+    invoke: (op) => {
+      const id = nextId++;
+      pending.add(id);
+      append({ type: 'invoke', id, ...op, t: clock() });
+      return id;
+    },
+    complete: (id, result) => {
+      // A second completion would make the op's outcome ambiguous: refuse it loudly.
+      if (!pending.delete(id)) throw new Error(`history: op ${id} is not in flight`);
+      append({ type: 'complete', id, ...result, t: clock() });
+    },
+    faultStart: (f) => append({ type: 'fault', phase: 'start', ...f, t: clock() }),
+    faultStop: (f) => append({ type: 'fault', phase: 'stop', ...f, t: clock() }),
+    entries: () => all.slice(),
+    close: () => sink.close(),
+  };
+}

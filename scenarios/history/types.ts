@@ -1,0 +1,93 @@
+// The history is the only contract between running and checking (Jepsen). Every line of
+// `history.jsonl` is one `HistoryEntry`; `reader.ts` pairs invokes with completions.
+
+/** `fail`: definitely not applied (a 4xx before commit). `unknown`: timeout, reset, 5xx: may or may not. */
+export type Outcome = 'ok' | 'fail' | 'unknown';
+export const OUTCOMES: readonly Outcome[] = ['ok', 'fail', 'unknown'];
+
+export type CommandKind = 'register' | 'rename' | 'delete';
+export const COMMAND_KINDS: readonly CommandKind[] = ['register', 'rename', 'delete'];
+
+/** Monotonic ms since the run started (for ordering and durations) + wall clock (to match DB/Kafka times). */
+export interface Timestamp {
+  ms: number;
+  wall: string; // ISO-8601 UTC
+}
+
+export interface InvokeEntry {
+  type: 'invoke';
+  id: number; // unique per run, assigned by the recorder
+  process: number; // the client worker that sent it
+  kind: CommandKind;
+  userId: string; // = stream id
+  name?: string;
+  expectedVersion?: number;
+  idempotencyKey: string; // = the event's causation id when applied
+  t: Timestamp;
+}
+
+export interface CompletionResult {
+  outcome: Outcome;
+  status?: number; // HTTP status, when there was a response
+  version?: number; // stream version of the appended event (ok)
+  eventId?: string; // id of the appended event (ok)
+  error?: string;
+}
+
+export interface CompleteEntry extends CompletionResult {
+  type: 'complete';
+  id: number; // the invoke's id
+  t: Timestamp;
+}
+
+export interface FaultEntry {
+  type: 'fault';
+  phase: 'start' | 'stop';
+  faultId: number; // index in the schedule: pairs start with stop
+  fault: string; // FaultKind (kept as string so history/ does not depend on faults/)
+  target: string;
+  params?: Record<string, unknown>;
+  t: Timestamp;
+  error?: string; // the nemesis could not apply / heal it
+}
+
+/** First line of a run: enough to rebuild reports from the history alone. */
+export interface MetaEntry {
+  type: 'meta';
+  scenario: string;
+  configuration?: Record<string, string>;
+  seed?: number;
+  path?: string;
+  t: Timestamp;
+}
+
+export type HistoryEntry = InvokeEntry | CompleteEntry | FaultEntry | MetaEntry;
+
+/** An invoke paired with its completion: what checkers read. */
+export interface CommandOp {
+  id: number;
+  process: number;
+  kind: CommandKind;
+  userId: string;
+  name?: string;
+  expectedVersion?: number;
+  idempotencyKey: string;
+  invoke: Timestamp;
+  complete: Timestamp | null; // null: never completed (run cut short) → outcome unknown
+  outcome: Outcome;
+  status?: number;
+  version?: number;
+  eventId?: string;
+  error?: string;
+}
+
+/** A fault start paired with its stop; `stop` null when it was never healed in the history. */
+export interface FaultWindow {
+  faultId: number;
+  fault: string;
+  target: string;
+  params?: Record<string, unknown>;
+  start: Timestamp;
+  stop: Timestamp | null;
+  error?: string;
+}

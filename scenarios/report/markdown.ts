@@ -1,0 +1,77 @@
+// report.md: the summary table (scenario × configuration) and per-scenario findings, readable
+// in a terminal or a PR comment.
+import { CONSUME_MODES, PUBLISH_MODES, configurationLabel, type Configuration } from '../checkers/expectations.ts';
+import { anomaliesOf, failureReasons, passed, type RunResult, type ScenarioRunResult } from './types.ts';
+
+/** Per anomaly name, how many messages the findings list before "… and N more". */
+const MAX_EXAMPLES = 5;
+
+export function escapeCell(s: string): string {
+  return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+function configurationsIn(run: RunResult): Configuration[] {
+  const all = PUBLISH_MODES.flatMap((publish) => CONSUME_MODES.map((consume) => ({ publish, consume })));
+  return all.filter((c) => run.results.some((r) => configurationLabel(r.configuration) === configurationLabel(c)));
+}
+
+/** One cell: ✅/❌, then what was found; unexpected in bold, missing required named. */
+export function cell(r: ScenarioRunResult | undefined): string {
+  if (!r) return '—';
+  const parts = r.verdict.found.map((n) => (r.verdict.unexpected.includes(n) ? `**${n}** (unexpected)` : n));
+  for (const m of r.verdict.missing) parts.push(`missing **${m}**`);
+  if (r.error) parts.push('harness error');
+  if ((r.nonVacuity ?? []).some((c) => !c.observed)) parts.push('fault not felt');
+  if (r.verdict.checkerErrors.length) parts.push('checker error');
+  return `${passed(r) ? '✅' : '❌'} ${escapeCell(parts.join(', ') || 'none')}`;
+}
+
+export function summaryTable(run: RunResult): string {
+  const configs = configurationsIn(run);
+  const scenarios = [...new Set(run.results.map((r) => r.scenario))];
+  const find = (s: string, c: Configuration) => run.results.find((r) => r.scenario === s && configurationLabel(r.configuration) === configurationLabel(c));
+  const lines = [
+    `| scenario | ${configs.map(configurationLabel).join(' | ')} |`,
+    `|---|${configs.map(() => '---').join('|')}|`,
+    ...scenarios.map((s) => `| ${escapeCell(s)} | ${configs.map((c) => cell(find(s, c))).join(' | ')} |`),
+  ];
+  return lines.join('\n');
+}
+
+function findings(r: ScenarioRunResult): string {
+  const out = [`### ${passed(r) ? '✅' : '❌'} ${r.scenario} — ${configurationLabel(r.configuration)}`, ''];
+  if (r.purpose) out.push(`${r.purpose}`, '');
+  out.push(`- duration: ${(r.durationMs / 1000).toFixed(1)} s; ops ok/fail/unknown: ${r.ops.ok}/${r.ops.fail}/${r.ops.unknown}`);
+  if (r.convergenceMs !== undefined) out.push(`- convergence: ${r.convergenceMs === null ? 'not within quiesce' : `${r.convergenceMs} ms after the last heal`}`);
+  out.push(`- expected: required [${r.expectation.required.join(', ')}], allowed [${r.expectation.allowed.join(', ')}]${r.expectation.why ? ` — ${r.expectation.why}` : ''}`);
+  out.push(`- found: ${r.verdict.found.join(', ') || 'none'}${r.verdict.excused.length ? ` (excused as consequences: ${r.verdict.excused.join(', ')})` : ''}`);
+  for (const why of failureReasons(r)) out.push(`- **${why}**`);
+  for (const c of r.nonVacuity ?? []) out.push(`- ${c.observed ? 'felt' : '**not felt**'}: ${c.claim}${c.detail ? ` (${c.detail})` : ''}`);
+  if (r.replay) out.push(`- replay: \`${r.replay}\``);
+  const byName = new Map<string, string[]>();
+  for (const a of anomaliesOf(r)) byName.set(a.name, [...(byName.get(a.name) ?? []), a.message]);
+  for (const [name, msgs] of byName) {
+    out.push('', `${name} (${msgs.length}):`);
+    for (const m of msgs.slice(0, MAX_EXAMPLES)) out.push(`  - ${m}`);
+    if (msgs.length > MAX_EXAMPLES) out.push(`  - … and ${msgs.length - MAX_EXAMPLES} more (report.json has them all)`);
+  }
+  return out.join('\n');
+}
+
+export function renderReportMarkdown(run: RunResult): string {
+  const ok = run.results.filter(passed).length;
+  const failedFirst = [...run.results].sort((a, b) => Number(passed(a)) - Number(passed(b)));
+  return [
+    `# faultline run ${run.runId}`,
+    '',
+    `${run.startedAt} → ${run.finishedAt}${run.profile ? ` · profile ${run.profile}` : ''} · ${run.results.length} results: ${ok} as expected, ${run.results.length - ok} not`,
+    '',
+    '## Summary',
+    '',
+    summaryTable(run),
+    '',
+    '## Findings',
+    '',
+    ...failedFirst.map(findings).flatMap((f) => [f, '']),
+  ].join('\n');
+}

@@ -1,0 +1,57 @@
+// The run result the runner hands to the report writers. Writers are pure: result → text.
+import type { Anomaly, CheckResult } from '../checkers/types.ts';
+import type { Configuration, Expectation, ExpectationVerdict } from '../checkers/expectations.ts';
+import type { FaultWindow } from '../history/types.ts';
+
+export interface NonVacuityClaim {
+  claim: string; // what the fault must visibly do, e.g. "outbox backlog grew"
+  observed: boolean;
+  detail?: string;
+}
+
+export interface ScenarioRunResult {
+  scenario: string;
+  purpose?: string;
+  configuration: Configuration;
+  startedAt: string; // ISO-8601
+  durationMs: number;
+  seed?: number;
+  path?: string; // fast-check replay path
+  replay?: string; // the command line that replays it
+  ops: { ok: number; fail: number; unknown: number };
+  faults?: FaultWindow[];
+  expectation: Expectation;
+  verdict: ExpectationVerdict;
+  checks: CheckResult[]; // per checker; anomalies are read from here
+  convergenceMs?: number | null; // null: did not converge within quiesce
+  nonVacuity?: NonVacuityClaim[];
+  error?: string; // the harness itself failed (environment, nemesis, client)
+}
+
+export interface RunResult {
+  runId: string;
+  startedAt: string;
+  finishedAt: string;
+  profile?: string;
+  machine?: { cpus?: number; host?: string; node?: string };
+  results: ScenarioRunResult[];
+}
+
+export function anomaliesOf(r: ScenarioRunResult): Anomaly[] {
+  return r.checks.flatMap((c) => c.anomalies);
+}
+
+/** Why a result failed, or [] if it passed: unexpected anomaly, missing required one, vacuity, error. */
+export function failureReasons(r: ScenarioRunResult): string[] {
+  const out: string[] = [];
+  if (r.error) out.push(`harness error: ${r.error}`);
+  if (r.verdict.unexpected.length) out.push(`unexpected: ${r.verdict.unexpected.join(', ')}`);
+  if (r.verdict.missing.length) out.push(`missing required: ${r.verdict.missing.join(', ')}`);
+  for (const e of r.verdict.checkerErrors) out.push(`checker error: ${e}`);
+  for (const c of r.nonVacuity ?? []) if (!c.observed) out.push(`fault never felt: ${c.claim}`);
+  return out;
+}
+
+export function passed(r: ScenarioRunResult): boolean {
+  return failureReasons(r).length === 0;
+}

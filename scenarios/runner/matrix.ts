@@ -1,0 +1,61 @@
+// Which scenario runs in which configuration: the guarantee matrix per profile. Pure.
+import { CONSUME_MODES, PUBLISH_MODES, type Configuration } from '../checkers/expectations.ts';
+import type { Scenario } from '../catalog/types.ts';
+
+export const PROFILES = ['ci', 'full'] as const;
+export type Profile = (typeof PROFILES)[number];
+
+export const BASELINE: Configuration = { publish: 'outbox', consume: 'effectively-once' };
+/** The configurations a scenario runs in under `full` unless it narrows them. */
+export const ALL_CONFIGURATIONS: readonly Configuration[] = [
+  BASELINE,
+  { publish: 'outbox', consume: 'at-least-once' },
+  { publish: 'outbox', consume: 'at-most-once' },
+  { publish: 'dual-write', consume: 'effectively-once' },
+];
+/** Beyond the baseline, `ci` runs the cells that prove each weaker mode is seen for what it is. */
+const CI_EXTRAS: readonly [string, Configuration][] = [
+  ['broker-outage', { publish: 'dual-write', consume: 'effectively-once' }],
+  ['kill-projector', { publish: 'outbox', consume: 'at-least-once' }],
+  ['kill-projector', { publish: 'outbox', consume: 'at-most-once' }],
+  ['duplicate-delivery', { publish: 'outbox', consume: 'at-least-once' }],
+];
+
+export interface Cell { scenario: Scenario; configuration: Configuration }
+export interface MatrixOptions {
+  profile: Profile;
+  only?: readonly string[];
+  publish?: Configuration['publish'];
+  consume?: Configuration['consume'];
+}
+
+const same = (a: Configuration, b: Configuration) => a.publish === b.publish && a.consume === b.consume;
+
+export function planMatrix(all: readonly Scenario[], o: MatrixOptions): Cell[] {
+  const chosen = o.only?.length ? all.filter((s) => o.only!.includes(s.name)) : all;
+  const cells: Cell[] = [];
+  const add = (scenario: Scenario, configuration: Configuration) => {
+    const allowed = scenario.configurations ?? ALL_CONFIGURATIONS;
+    if (allowed.some((c) => same(c, configuration)) && !cells.some((x) => x.scenario === scenario && same(x.configuration, configuration))) {
+      cells.push({ scenario, configuration });
+    }
+  };
+  if (o.publish || o.consume) {
+    // An explicit configuration: every chosen scenario in exactly that one.
+    const c: Configuration = { publish: o.publish ?? BASELINE.publish, consume: o.consume ?? BASELINE.consume };
+    for (const s of chosen) add(s, c);
+    return cells;
+  }
+  for (const s of chosen) {
+    if (o.profile === 'full') for (const c of s.configurations ?? ALL_CONFIGURATIONS) add(s, c);
+    else add(s, s.configurations?.[0] ?? BASELINE);
+  }
+  if (o.profile === 'ci') for (const [name, c] of CI_EXTRAS) { const s = chosen.find((x) => x.name === name); if (s) add(s, c); }
+  return cells;
+}
+
+export function unknownNames(all: readonly Scenario[], names: readonly string[]): string[] {
+  return names.filter((n) => !all.some((s) => s.name === n));
+}
+
+export const isValidConfiguration = (c: Configuration) => PUBLISH_MODES.includes(c.publish) && CONSUME_MODES.includes(c.consume);

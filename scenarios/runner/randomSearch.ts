@@ -1,0 +1,44 @@
+// random-schedule: fast-check generates the fault schedule; when a run fails, fast-check shrinks
+// it (each candidate is a real run) to a minimal schedule within a time budget, and prints the
+// seed and path that replay exactly that schedule.
+import { join } from 'node:path';
+import fc from 'fast-check';
+import type { Configuration } from '../checkers/expectations.ts';
+import { randomScheduleArb } from '../catalog/scenarios.ts';
+import type { Scenario } from '../catalog/types.ts';
+import { replayCommand, runScenario, type RunOptions, type ScenarioResult } from './runScenario.ts';
+
+export interface SearchOutcome { result: ScenarioResult; tries: number; shrinkMs: number }
+
+export async function runRandomSchedule(
+  s: Scenario, config: Configuration, opts: RunOptions & { shrinkBudgetMs: number },
+): Promise<SearchOutcome> {
+  const results: ScenarioResult[] = [];
+  let firstFailureAt = 0;
+  const property = fc.asyncProperty(randomScheduleArb, async (schedule) => {
+    const r = await runScenario(s, config, { ...opts, schedule, outDir: join(opts.outDir, `try-${results.length + 1}`) });
+    results.push(r);
+    if (!r.ok && firstFailureAt === 0) {
+      firstFailureAt = Date.now();
+      opts.log?.(`  random-schedule failed; shrinking for up to ${Math.round(opts.shrinkBudgetMs / 1000)} s…`);
+    }
+    return r.ok;
+  });
+  const out = await fc.check(property, {
+    seed: opts.seed,
+    ...(opts.path ? { path: opts.path } : {}),
+    numRuns: 1,
+    endOnFailure: opts.path !== undefined, // replaying a path: run exactly that schedule, no further shrinking
+    interruptAfterTimeLimit: opts.shrinkBudgetMs,
+    markInterruptAsFailure: false,
+  });
+  const shrinkMs = firstFailureAt ? Date.now() - firstFailureAt : 0;
+  if (!out.failed) return { result: results[results.length - 1]!, tries: results.length, shrinkMs };
+  // The last failing run is fast-check's smallest counterexample.
+  const minimal = [...results].reverse().find((r) => !r.ok)!;
+  const path = out.counterexamplePath ?? undefined;
+  minimal.path = path;
+  minimal.seed = out.seed;
+  minimal.replay = replayCommand(s.name, config, out.seed, path);
+  return { result: minimal, tries: results.length, shrinkMs };
+}

@@ -1,0 +1,136 @@
+// Runs a list of (scenario, configuration) cells on one environment and writes the reports.
+// The environment is brought up when it is not already; it is taken down at the end only if
+// this run brought it up (and --keep-env was not given). Interrupts heal before exiting.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, hostname } from 'node:os';
+import { join } from 'node:path';
+import { Toxiproxy } from 'toxiproxy-node-client';
+import { loadPoisonCases } from '../../fixtures/loader.ts';
+import { configurationLabel } from '../checkers/expectations.ts';
+import { chooseProviderName, getProvider } from '../environment/selectProvider.ts';
+import { clearState, readState, writeState } from '../environment/state.ts';
+import { stopSystem } from '../environment/system.ts';
+import type { EnvAddresses } from '../environment/types.ts';
+import type { PoisonRecord } from '../faults/nemesis.ts';
+import { PROJECT_ROOT } from '../environment/paths.ts';
+import type { RunResult } from '../report/types.ts';
+import { writeReports } from '../report/writeReports.ts';
+import type { Cell } from './matrix.ts';
+import { runRandomSchedule } from './randomSearch.ts';
+import { runScenario, type ScenarioResult } from './runScenario.ts';
+
+export interface SuiteOptions {
+  seed: number;
+  path?: string;
+  profile?: string;
+  keepEnv?: boolean;
+  brokers?: number;
+  shrinkBudgetMs: number;
+  log: (line: string) => void;
+  onResult?: (r: ScenarioResult) => void;
+}
+
+export interface SuiteOutcome { run: RunResult; results: ScenarioResult[]; dir: string; files: string[] }
+
+export function poisonRecordsFromFixtures(): (name: string) => PoisonRecord[] {
+  const cases = new Map(loadPoisonCases().map((c) => [c.name, c]));
+  return (name) => {
+    const c = cases.get(name);
+    if (!c) throw new Error(`unknown poison case ${name}; fixtures/poison has: ${[...cases.keys()].join(', ')}`);
+    return [{ key: c.key, value: c.value, headers: c.headers }];
+  };
+}
+
+async function environmentUp(log: (l: string) => void, brokers: number): Promise<{ env: EnvAddresses; broughtUp: boolean }> {
+  const existing = readState();
+  if (existing) {
+    const healthy = (await (await getProvider(existing.provider)).status()).every((c) => c.healthy);
+    if (healthy) {
+      log(`[env] reusing the running ${existing.provider} environment`);
+      return { env: existing, broughtUp: false };
+    }
+  }
+  const provider = await getProvider(existing?.provider ?? (await chooseProviderName()));
+  const t0 = Date.now();
+  const env = await provider.up({ brokers, onProgress: (l) => log(`[env] ${l}`) });
+  writeState(env);
+  log(`[env] up in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  return { env, broughtUp: true };
+}
+
+/** Undo every fault: clear all toxics and re-enable every proxy, resume paused processes. */
+export async function emergencyHeal(env: EnvAddresses | undefined): Promise<void> {
+  if (!env) return;
+  await new Toxiproxy(env.toxiproxy.api).reset().catch(() => undefined);
+}
+
+export async function runSuite(cells: Cell[], o: SuiteOptions): Promise<SuiteOutcome> {
+  const runId = `${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}-seed${o.seed}`;
+  const dir = join(PROJECT_ROOT, 'reports', runId);
+  const startedAt = new Date().toISOString();
+  let env: EnvAddresses | undefined;
+  let broughtUp = false;
+  const onSignal = (sig: NodeJS.Signals) => {
+    o.log(`\n${sig}: healing every link and stopping the system before exiting…`);
+    void emergencyHeal(env).then(() => stopSystem()).finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const results: ScenarioResult[] = [];
+  try {
+    ({ env, broughtUp } = await environmentUp(o.log, o.brokers ?? 1));
+    const poisonRecords = poisonRecordsFromFixtures();
+    for (const [i, cell] of cells.entries()) {
+      const label = `${cell.scenario.name} [${configurationLabel(cell.configuration)}]`;
+      o.log(`\n(${i + 1}/${cells.length}) ${label}: ${cell.scenario.purpose}`);
+      const outDir = join(dir, cell.scenario.name, configurationLabel(cell.configuration).replace('/', '+'));
+      const runOpts = { env, seed: o.seed, outDir, poisonRecords, log: o.log, ...(o.path ? { path: o.path } : {}) };
+      let r: ScenarioResult;
+      try {
+        if (cell.scenario.name === 'random-schedule') {
+          const s = await runRandomSchedule(cell.scenario, cell.configuration, { ...runOpts, shrinkBudgetMs: o.shrinkBudgetMs });
+          r = s.result;
+          if (!r.ok) o.log(`  shrunk in ${(s.shrinkMs / 1000).toFixed(1)} s over ${s.tries} runs to ${r.schedule.length} fault(s)`);
+        } else {
+          r = await runScenario(cell.scenario, cell.configuration, runOpts);
+        }
+      } catch (err) {
+        await emergencyHeal(env);
+        o.log(`  harness error: ${(err as Error).message}`);
+        r = harnessFailure(cell, o.seed, outDir, err as Error, Date.now());
+      }
+      mkdirSync(outDir, { recursive: true });
+      writeFileSync(join(outDir, 'samples.json'), JSON.stringify({ samples: r.samples, schedule: r.schedule }));
+      results.push(r);
+      o.onResult?.(r);
+    }
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    if (env) {
+      await emergencyHeal(env);
+      if (broughtUp && !o.keepEnv) {
+        await stopSystem();
+        await (await getProvider(env.provider)).down();
+        clearState();
+        o.log('[env] down');
+      }
+    }
+  }
+  const run: RunResult = {
+    runId, startedAt, finishedAt: new Date().toISOString(), profile: o.profile,
+    machine: { cpus: cpus().length, host: hostname(), node: process.version },
+    results: results.map(({ samples: _s, outDir: _o, ok: _ok, schedule: _sc, ...rest }) => rest),
+  };
+  const files = writeReports(dir, run);
+  return { run, results, dir, files };
+}
+
+function harnessFailure(cell: Cell, seed: number, outDir: string, err: Error, now: number): ScenarioResult {
+  const verdict = { ok: false, found: [], expected: [], excused: [], unexpected: [], missing: [], checkerErrors: [] };
+  return {
+    scenario: cell.scenario.name, purpose: cell.scenario.purpose, configuration: cell.configuration, startedAt: new Date(now).toISOString(),
+    durationMs: 0, seed, ops: { ok: 0, fail: 0, unknown: 0 }, expectation: { required: [], allowed: [] }, verdict, checks: [],
+    error: err.message, ok: false, schedule: [], samples: [], outDir,
+  };
+}

@@ -1,0 +1,3 @@
+export * from './commands.ts';
+export * from './model.ts';
+export * from './arbitraries.ts';
