@@ -1,6 +1,7 @@
 // The named scenarios. Each is a workload shape, a fault schedule as data, and what the fault
 // must visibly do. Times are ms after the workload starts; the workload lasts `spreadMs`.
 import fc from 'fast-check';
+import { loadFaultProfiles } from '../../fixtures/loader.ts';
 import { faultScheduleArb } from '../faults/arbitraries.ts';
 import type { Fault, FaultSchedule } from '../faults/types.ts';
 import {
@@ -17,7 +18,13 @@ const OUTBOX_ONLY = [
 ] as const;
 
 const f = (x: Fault): Fault => x;
-const fixed = (schedule: FaultSchedule) => () => schedule;
+const PROFILES = new Map(loadFaultProfiles().map((p) => [p.name, p]));
+/** Fixed schedules live in fixtures/fault-profiles/<name>.json, so they are tuned without code. */
+function profile(name: string): () => FaultSchedule {
+  const p = PROFILES.get(name);
+  if (!p) throw new Error(`fixtures/fault-profiles/${name}.json is missing: scenario ${name} has no fault schedule`);
+  return () => p.schedule;
+}
 
 const relayFeltBrokerGone = anyOf(
   counterRose('relay', 'faultline_relay_publish_errors_total'),
@@ -25,15 +32,12 @@ const relayFeltBrokerGone = anyOf(
   counterRose('command-service', 'faultline_dual_write_publish_failures_total'),
 );
 
-export const SCENARIOS: readonly Scenario[] = [
+const BUILT_IN: readonly Scenario[] = [
   {
     name: 'broker-outage',
     purpose: 'Kafka unreachable for publisher and projector for 4 s, then back',
     workload: WORKLOAD,
-    schedule: fixed([
-      f({ at: 2000, fault: 'down', target: 'relay-kafka', duration: 4000, params: {} }),
-      f({ at: 2000, fault: 'down', target: 'projector-kafka', duration: 4000, params: {} }),
-    ]),
+    schedule: profile('broker-outage'),
     felt: [faultsApplied, relayFeltBrokerGone],
     crashes: false,
     convergenceBoundMs: 15_000,
@@ -42,7 +46,7 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'broker-crash-restart',
     purpose: 'the broker is SIGKILLed and restarted on its data',
     workload: WORKLOAD,
-    schedule: fixed([f({ at: 2000, fault: 'kill', target: 'kafka', duration: 2000, params: {} })]),
+    schedule: profile('broker-crash-restart'),
     felt: [faultsApplied, relayFeltBrokerGone],
     crashes: false,
     convergenceBoundMs: 20_000,
@@ -51,10 +55,7 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'write-db-outage',
     purpose: 'the commands database is unreachable for the command service and the relay for 3 s',
     workload: WORKLOAD,
-    schedule: fixed([
-      f({ at: 2500, fault: 'down', target: 'command-db', duration: 3000, params: {} }),
-      f({ at: 2500, fault: 'down', target: 'relay-db', duration: 3000, params: {} }),
-    ]),
+    schedule: profile('write-db-outage'),
     felt: [faultsApplied, clientsSawErrors],
     crashes: false,
     convergenceBoundMs: 15_000,
@@ -63,10 +64,7 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'read-db-fails-after-consume',
     purpose: 'the queries database resets connections while the projector applies: retries, no loss, no double apply',
     workload: WORKLOAD,
-    schedule: fixed([
-      f({ at: 2000, fault: 'reset_peer', target: 'projector-db', duration: 2500, params: { timeoutMs: 0 } }),
-      f({ at: 6000, fault: 'down', target: 'projector-db', duration: 2000, params: {} }),
-    ]),
+    schedule: profile('read-db-fails-after-consume'),
     felt: [faultsApplied, counterRose('projector', 'faultline_projector_retries_total', 'the projector retried transactions')],
     crashes: false,
     convergenceBoundMs: 15_000,
@@ -75,7 +73,7 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'partition-relay-kafka',
     purpose: 'a black hole between the relay and Kafka for 4 s',
     workload: WORKLOAD,
-    schedule: fixed([f({ at: 2000, fault: 'timeout', target: 'relay-kafka', duration: 4000, params: { timeoutMs: 0 } })]),
+    schedule: profile('partition-relay-kafka'),
     felt: [faultsApplied, relayFeltBrokerGone],
     crashes: false,
     convergenceBoundMs: 20_000,
@@ -84,7 +82,7 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'partition-projector-kafka',
     purpose: 'a black hole between the projector and Kafka for 4 s',
     workload: WORKLOAD,
-    schedule: fixed([f({ at: 2000, fault: 'timeout', target: 'projector-kafka', duration: 4000, params: { timeoutMs: 0 } })]),
+    schedule: profile('partition-projector-kafka'),
     felt: [faultsApplied, projectorStalled(2000)],
     crashes: false,
     convergenceBoundMs: 30_000,
@@ -93,7 +91,7 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'partition-projector-read-db',
     purpose: 'a black hole between the projector and the queries database for 3 s',
     workload: WORKLOAD,
-    schedule: fixed([f({ at: 2000, fault: 'timeout', target: 'projector-db', duration: 3000, params: { timeoutMs: 0 } })]),
+    schedule: profile('partition-projector-read-db'),
     felt: [faultsApplied, projectorStalled(1500)],
     crashes: false,
     convergenceBoundMs: 20_000,
@@ -102,15 +100,7 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'slow-links',
     purpose: 'latency with jitter, low bandwidth and slicing on every link at once',
     workload: WORKLOAD,
-    schedule: fixed([
-      f({ at: 1000, fault: 'latency', target: 'client-command', duration: 6000, params: { latencyMs: 150, jitterMs: 50 } }),
-      f({ at: 1000, fault: 'latency', target: 'command-db', duration: 6000, params: { latencyMs: 20, jitterMs: 10 } }),
-      f({ at: 1000, fault: 'latency', target: 'relay-db', duration: 6000, params: { latencyMs: 30, jitterMs: 10 } }),
-      f({ at: 1000, fault: 'bandwidth', target: 'relay-kafka', duration: 6000, params: { rateKBps: 32 } }),
-      f({ at: 1000, fault: 'slicer', target: 'projector-kafka', duration: 6000, params: { averageSize: 64, sizeVariation: 32, delayUs: 200 } }),
-      f({ at: 1000, fault: 'latency', target: 'projector-db', duration: 6000, params: { latencyMs: 30, jitterMs: 20 } }),
-      f({ at: 1000, fault: 'latency', target: 'query-db', duration: 6000, params: { latencyMs: 50, jitterMs: 20 } }),
-    ]),
+    schedule: profile('slow-links'),
     felt: [faultsApplied, slowCommand(150)],
     crashes: false,
     convergenceBoundMs: 15_000,
@@ -119,10 +109,7 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'kill-command-service',
     purpose: 'the command service is SIGKILLed twice mid-request and restarted',
     workload: WORKLOAD,
-    schedule: fixed([
-      f({ at: 2500, fault: 'kill', target: 'command-service', duration: 1000, params: {} }),
-      f({ at: 6500, fault: 'kill', target: 'command-service', duration: 1000, params: {} }),
-    ]),
+    schedule: profile('kill-command-service'),
     felt: [faultsApplied, restarted('command-service'), clientsSawErrors],
     crashes: true,
     convergenceBoundMs: 15_000,
@@ -131,10 +118,7 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'kill-relay',
     purpose: 'the relay is SIGKILLed twice while publishing and restarted',
     workload: WORKLOAD,
-    schedule: fixed([
-      f({ at: 2000, fault: 'kill', target: 'relay', duration: 1500, params: {} }),
-      f({ at: 6000, fault: 'kill', target: 'relay', duration: 1500, params: {} }),
-    ]),
+    schedule: profile('kill-relay'),
     felt: [faultsApplied, restarted('relay')],
     crashes: true,
     convergenceBoundMs: 15_000,
@@ -157,10 +141,7 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'duplicate-delivery',
     purpose: "the projector's offsets are rewound and published outbox rows are published again",
     workload: WORKLOAD,
-    schedule: fixed([
-      f({ at: 5000, fault: 'duplicate', target: 'projector', duration: 0, params: { count: 6 } }),
-      f({ at: 8000, fault: 'duplicate', target: 'relay', duration: 0, params: { count: 6 } }),
-    ]),
+    schedule: profile('duplicate-delivery'),
     felt: [faultsApplied, duplicatesOnTopic],
     crashes: false,
     convergenceBoundMs: 25_000,
@@ -168,14 +149,9 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: 'poison-messages',
-    purpose: 'garbage, unknown-type, schema-violating and oversized records produced onto the topic',
+    purpose: 'garbage, truncated JSON, unknown-type, schema-violating and oversized records produced onto the topic',
     workload: WORKLOAD,
-    schedule: fixed([
-      f({ at: 1500, fault: 'poison', target: 'user-events', duration: 0, params: { case: 'garbage' } }),
-      f({ at: 3000, fault: 'poison', target: 'user-events', duration: 0, params: { case: 'unknown-type' } }),
-      f({ at: 4500, fault: 'poison', target: 'user-events', duration: 0, params: { case: 'schema-violation' } }),
-      f({ at: 6000, fault: 'poison', target: 'user-events', duration: 0, params: { case: 'oversized' } }),
-    ]),
+    schedule: profile('poison-messages'),
     felt: [faultsApplied, dlqRecordAppeared],
     crashes: false,
     convergenceBoundMs: 15_000,
@@ -192,6 +168,17 @@ export const SCENARIOS: readonly Scenario[] = [
   },
 ];
 
+/**
+ * Every fault profile without a scenario of its own becomes one: drop a JSON file into
+ * fixtures/fault-profiles and it runs, judged by the same checkers and expectations.
+ */
+function fromProfiles(known: readonly Scenario[]): Scenario[] {
+  return [...PROFILES.values()].filter((p) => !known.some((s) => s.name === p.name)).map((p) => ({
+    name: p.name, purpose: p.description, workload: WORKLOAD, schedule: () => p.schedule,
+    felt: [faultsApplied], crashes: p.schedule.some((x) => x.fault === 'kill'), convergenceBoundMs: 30_000,
+  }));
+}
+
 /** The generator behind random-schedule (shared with the shrinking search). */
 export const randomScheduleArb = faultScheduleArb({
   horizonMs: 8000,
@@ -201,6 +188,8 @@ export const randomScheduleArb = faultScheduleArb({
   kinds: ['down', 'latency', 'timeout', 'reset_peer', 'kill', 'pause', 'duplicate'],
   processTargets: ['command-service', 'relay', 'projector', 'kafka'],
 }).filter((s) => s.length > 0);
+
+export const SCENARIOS: readonly Scenario[] = [...BUILT_IN, ...fromProfiles(BUILT_IN)];
 
 export function scenarioByName(name: string): Scenario | undefined {
   return SCENARIOS.find((s) => s.name === name);
