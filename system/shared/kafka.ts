@@ -1,7 +1,7 @@
 // kafkajs client factory and header codec shared by the relay, the projector and the tools.
 // Brokers are always `127.0.0.1:port` (a proxy in the real environment): `localhost` may
 // resolve to IPv6 and bypass Toxiproxy, so it is refused here.
-import { Kafka, logLevel, Partitioners, type IHeaders, type LogEntry, type ProducerConfig } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type IHeaders, type LogEntry, type Producer, type ProducerConfig, type ProducerRecord, type RecordMetadata } from 'kafkajs';
 import type { Logger } from 'pino';
 
 export interface KafkaClientOptions {
@@ -42,7 +42,12 @@ export function createKafka(o: KafkaClientOptions): Kafka {
   });
 }
 
-/** Producer settings every publisher uses: idempotent, acks=all, one request in flight (order). */
+/**
+ * Producer settings every publisher uses: idempotent, acks=all, one request in flight (order).
+ * kafkajs warns that limited retries "may invalidate EoS": callers drop a producer after a failed
+ * send and start a new one (new producer id), so a retry is at worst a duplicate with the same
+ * event id, which the projector's inbox absorbs; unlimited retries would hang a send forever.
+ */
 export function idempotentProducerConfig(extra: Partial<ProducerConfig> = {}): ProducerConfig {
   return {
     idempotent: true,
@@ -101,4 +106,38 @@ export function headersFromBase64(headers: Record<string, string>): Record<strin
   const out: Record<string, Buffer> = {};
   for (const [k, v] of Object.entries(headers)) out[k] = Buffer.from(v, 'base64');
   return out;
+}
+
+export interface ResettableProducer {
+  send(record: ProducerRecord): Promise<RecordMetadata[]>;
+  disconnect(): Promise<void>;
+}
+
+/**
+ * An idempotent producer that connects on first use and is thrown away after a failed send, so
+ * the next send starts with a fresh producer id instead of stale sequence numbers.
+ */
+export function resettableProducer(kafka: Kafka, config: Partial<ProducerConfig> = {}): ResettableProducer {
+  let current: Producer | null = null;
+  const drop = async () => {
+    const p = current;
+    current = null;
+    await p?.disconnect().catch(() => undefined);
+  };
+  return {
+    async send(record) {
+      try {
+        if (!current) {
+          const p = kafka.producer(idempotentProducerConfig(config));
+          await p.connect();
+          current = p;
+        }
+        return await current.send(record);
+      } catch (err) {
+        await drop();
+        throw err;
+      }
+    },
+    disconnect: drop,
+  };
 }

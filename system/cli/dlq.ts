@@ -1,0 +1,80 @@
+// `npm run dlq -- list [--all] [--json] | replay <id> | discard <id>`
+// Resolves dead letters of the projector. The queries database comes from QUERIES_DB_URL
+// (the projector's account suffices), else from .faultline/env.json (admin account).
+// CONSUME_MODE (default effectively-once) decides how released events are deduplicated.
+import { pathToFileURL } from 'node:url';
+import { resolve as resolvePath } from 'node:path';
+import { createPool } from '../shared/db.ts';
+import { CONSUME_MODES, type ConsumeMode } from '../projector/decide.ts';
+import { DeadLetterActionError, discardDeadLetter, listDeadLetters, replayDeadLetter } from '../projector/deadLetters.ts';
+import { readEnvFile, adminUrl } from './addresses.ts';
+
+export const USAGE = 'usage: npm run dlq -- list [--all] [--json] | replay <id> | discard <id>';
+
+export type DlqCommand = { action: 'list'; all: boolean; json: boolean } | { action: 'replay' | 'discard'; id: number };
+
+/** Parses argv (after `--`); null means usage error. */
+export function parseDlqArgs(argv: string[]): DlqCommand | null {
+  const [action, ...rest] = argv;
+  if (action === 'list') {
+    if (rest.some((a) => a !== '--all' && a !== '--json')) return null;
+    return { action, all: rest.includes('--all'), json: rest.includes('--json') };
+  }
+  if ((action === 'replay' || action === 'discard') && rest.length === 1 && /^[1-9]\d{0,17}$/.test(rest[0]!)) {
+    return { action, id: Number(rest[0]) };
+  }
+  return null;
+}
+
+function queriesUrl(): string {
+  const url = process.env.QUERIES_DB_URL ?? (() => {
+    const f = readEnvFile();
+    return f ? adminUrl(f.mariadb.queries) : undefined;
+  })();
+  if (!url) throw new DeadLetterActionError('no queries database: set QUERIES_DB_URL or run `npm run env -- up`');
+  return url;
+}
+
+function consumeMode(): ConsumeMode {
+  const m = process.env.CONSUME_MODE ?? 'effectively-once';
+  if (!(CONSUME_MODES as readonly string[]).includes(m)) throw new DeadLetterActionError(`CONSUME_MODE=${m}; accepted: ${CONSUME_MODES.join('|')}`);
+  return m as ConsumeMode;
+}
+
+export async function runDlq(cmd: DlqCommand, out: (line: string) => void): Promise<void> {
+  const mode = consumeMode();
+  const pool = createPool(queriesUrl(), { connectionLimit: 2 });
+  try {
+    if (cmd.action === 'list') {
+      const rows = await listDeadLetters(pool, { all: cmd.all });
+      if (cmd.json) return out(JSON.stringify(rows, null, 2));
+      if (rows.length === 0) return out(cmd.all ? 'no dead letters' : 'no open dead letters');
+      for (const r of rows) {
+        out(
+          `#${r.id} ${r.status} ${r.topic}/${r.partition}@${r.offset} stream=${r.streamId ?? '-'} v=${r.streamVersion ?? '-'} ` +
+            `${r.exceptionFqcn.replace(/^.*\./, '')} attempts=${r.attempts} parked-behind=${r.parkedBehind}: ${r.exceptionMessage}`,
+        );
+      }
+    } else if (cmd.action === 'replay') {
+      const r = await replayDeadLetter(pool, cmd.id, mode);
+      out(`dead letter #${cmd.id} replayed (${r.decision}); ${r.released} parked event(s) released`);
+    } else {
+      const r = await discardDeadLetter(pool, cmd.id, mode);
+      out(`dead letter #${cmd.id} discarded; ${r.released} parked event(s) released`);
+    }
+  } finally {
+    await pool.end();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolvePath(process.argv[1])).href) {
+  const cmd = parseDlqArgs(process.argv.slice(2));
+  if (!cmd) {
+    process.stderr.write(`${USAGE}\n`);
+    process.exit(2);
+  }
+  runDlq(cmd, (l) => process.stdout.write(`${l}\n`)).catch((err: unknown) => {
+    process.stderr.write(`dlq ${cmd.action} failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,48 @@
+// The projector's configuration, from the environment, validated once.
+import { DEFAULTS, type EnvReader } from '../shared/config.ts';
+import { ConfigError } from '../shared/errors.ts';
+import { DLQ_TOPIC, TOPIC } from '../shared/events.ts';
+import { validateBrokers } from '../shared/kafka.ts';
+import { CONSUME_MODES } from './decide.ts';
+
+export function projectorConfig(env: EnvReader) {
+  const brokers = env.list('KAFKA_BROKERS');
+  kafkaBrokers(brokers);
+  const backoffBaseMs = env.int('PROJECTOR_BACKOFF_BASE_MS', 200, { min: 1, max: 60_000 });
+  return {
+    httpHost: env.str('HTTP_HOST', DEFAULTS.httpHost),
+    httpPort: env.int('HTTP_PORT', 8082, { min: 0, max: 65_535 }),
+    logLevel: env.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
+    brokers,
+    queriesDbUrl: env.url('QUERIES_DB_URL', ['mysql', 'mariadb']),
+    /** When set, `sql/queries` migrations are applied at start with this admin account. */
+    queriesAdminUrl: env.optional('QUERIES_DB_ADMIN_URL') === undefined ? undefined : env.url('QUERIES_DB_ADMIN_URL', ['mysql', 'mariadb']),
+    mode: env.oneOf('CONSUME_MODE', CONSUME_MODES, 'effectively-once'),
+    groupId: env.str('KAFKA_GROUP_ID', 'projector'),
+    topic: env.str('KAFKA_TOPIC', TOPIC),
+    dlqTopic: env.str('KAFKA_DLQ_TOPIC', DLQ_TOPIC),
+    /** Attempts per record for transient failures before it is dead-lettered; 0 = never give up. */
+    maxAttempts: unbounded(env.int('PROJECTOR_MAX_ATTEMPTS', 10, { min: 0, max: 1_000 })),
+    backoffBaseMs,
+    backoffMaxMs: env.int('PROJECTOR_BACKOFF_MAX_MS', 5_000, { min: backoffBaseMs, max: 600_000 }),
+    lockWaitTimeoutS: env.int('PROJECTOR_LOCK_WAIT_TIMEOUT_S', 5, { min: 1, max: 3_600 }),
+    /** A killed projector's partitions move to a new member after this (broker minimum 6 s). */
+    sessionTimeoutMs: env.int('KAFKA_SESSION_TIMEOUT_MS', 30_000, { min: 1_000, max: 300_000 }),
+    concurrency: env.int('PROJECTOR_CONCURRENCY', 3, { min: 1, max: 64 }),
+    dbPoolSize: env.int('DB_POOL_SIZE', 4, { min: 1, max: 64 }),
+    /** Fault injection (tests only): SIGKILL itself in the apply/commit window of record N. */
+    crashAfterRecords: env.int('PROJECTOR_CRASH_AFTER_RECORDS', 0, { min: 0 }),
+  };
+}
+export type ProjectorConfig = ReturnType<typeof projectorConfig>;
+
+/** Brokers must be 127.0.0.1:port addresses (proxies in the real environment). */
+export function kafkaBrokers(brokers: string[]): string[] {
+  try {
+    return validateBrokers(brokers);
+  } catch {
+    throw new ConfigError('KAFKA_BROKERS', 'a comma-separated list of host:port (127.0.0.1, not localhost)', brokers.join(','));
+  }
+}
+
+const unbounded = (n: number) => (n === 0 ? Number.MAX_SAFE_INTEGER : n);

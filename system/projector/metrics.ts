@@ -1,0 +1,22 @@
+// The projector's metrics (names get the `faultline_` prefix).
+import type { Registry } from 'prom-client';
+import { counter, gauge, histogram } from '../shared/metrics.ts';
+
+export function projectorMetrics(registry?: Registry) {
+  const r = registry ? { registry } : {};
+  return {
+    applied: counter<'mode' | 'source'>({ name: 'projector_applied_total', help: 'Events applied to the read model', labelNames: ['mode', 'source'], ...r }),
+    reapplied: counter({ name: 'projector_reapplied_total', help: 'Stale events applied again (not effectively-once): visible duplicates', ...r }),
+    duplicates: counter({ name: 'projector_duplicates_skipped_total', help: 'Events skipped as already applied (inbox or stale version)', ...r }),
+    parked: counter<'reason'>({ name: 'projector_parked_total', help: 'Events parked (blocked stream or version gap)', labelNames: ['reason'], ...r }),
+    released: counter({ name: 'projector_released_total', help: 'Parked events applied once their turn came', ...r }),
+    retries: counter({ name: 'projector_retries_total', help: 'Transaction retries after a transient failure', ...r }),
+    dlq: counter<'exception'>({ name: 'projector_dlq_total', help: 'Records sent to the dead-letter topic', labelNames: ['exception'], ...r }),
+    offsetCommitErrors: counter({ name: 'projector_offset_commit_errors_total', help: 'Kafka offset commits that failed', ...r }),
+    parkedNow: gauge({ name: 'projector_parked_events', help: 'Parked events not yet released (refreshed every few seconds)', ...r }),
+    openDeadLetters: gauge({ name: 'projector_open_dead_letters', help: 'Dead letters neither replayed nor discarded', ...r }),
+    lag: gauge<'partition'>({ name: 'projector_lag', help: 'Records behind the high watermark, per partition', labelNames: ['partition'], ...r }),
+    applySeconds: histogram({ name: 'projector_apply_seconds', help: 'Time to handle one record, retries included', ...r }),
+  };
+}
+export type ProjectorMetrics = ReturnType<typeof projectorMetrics>;

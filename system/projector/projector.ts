@@ -1,0 +1,231 @@
+// The consumer loop: per record, ONE `queries` transaction (apply or park + checkpoint), then the
+// Kafka offset commit (before the transaction in at-most-once). Transient failures retry with
+// backoff + jitter up to the budget; a record that can never apply, or whose budget ran out, goes
+// to the DLQ topic and into `dead_letters` (which blocks its stream), and the partition moves on.
+import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import type { Pool } from 'mysql2/promise';
+import { retry, RetriesExhaustedError } from '../shared/backoff.ts';
+import { withTransaction } from '../shared/db.ts';
+import { HEADERS, type EventEnvelope } from '../shared/events.ts';
+import { decodeHeaders, headersToBase64, resettableProducer } from '../shared/kafka.ts';
+import { withCorrelation, type Logger } from '../shared/logger.ts';
+import { SpanKind, withSpanFromTraceparent } from '../shared/tracing.ts';
+import type { ConsumeMode } from './decide.ts';
+import { buildDeadLetter, headerText, type SourceRecord } from './dlqRecord.ts';
+import type { ProjectorMetrics } from './metrics.ts';
+import { parseRecord, type PoisonHints } from './parseRecord.ts';
+import { describeError, fqcnOf } from './poison.ts';
+import { projectEvent } from './projectEvent.ts';
+import { insertDeadLetter, saveCheckpoint, type RecordPosition } from './readModelStore.ts';
+import { isTransient } from './transient.ts';
+
+export interface ProjectorOptions {
+  kafka: Kafka;
+  pool: Pool;
+  mode: ConsumeMode;
+  groupId: string;
+  topic: string;
+  dlqTopic: string;
+  maxAttempts: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  logger: Logger;
+  metrics: ProjectorMetrics;
+  /** Partitions handled in parallel (records of one partition are always sequential). */
+  concurrency?: number;
+  fromBeginning?: boolean;
+  /** How long a killed member keeps its partitions before the group reassigns them. */
+  sessionTimeoutMs?: number;
+  /**
+   * Fault-injection point, called with the running record count in the window a crash matters:
+   * after the DB transaction and before the offset commit (after the commit and before the
+   * transaction in at-most-once). main.ts wires PROJECTOR_CRASH_AFTER_RECORDS to a SIGKILL here.
+   */
+  crashPoint?: (recordNo: number) => void | Promise<void>;
+}
+
+export interface Projector {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** True once the consumer joined its group. */
+  isReady(): boolean;
+}
+
+export function createProjector(o: ProjectorOptions): Projector {
+  const sessionTimeout = o.sessionTimeoutMs ?? 30_000;
+  const consumer: Consumer = o.kafka.consumer({
+    groupId: o.groupId,
+    sessionTimeout,
+    heartbeatInterval: Math.max(500, Math.floor(sessionTimeout / 10)),
+  });
+  const producer = resettableProducer(o.kafka);
+  const stopping = new AbortController();
+  let joined = false;
+  let handled = 0;
+  consumer.on(consumer.events.GROUP_JOIN, () => {
+    joined = true;
+  });
+  consumer.on(consumer.events.CRASH, (e) => {
+    joined = false;
+    o.logger.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer crashed');
+  });
+
+  const nextOffset = (offset: string) => (BigInt(offset) + 1n).toString();
+  const commit = (topic: string, partition: number, offset: string) =>
+    consumer.commitOffsets([{ topic, partition, offset: nextOffset(offset) }]);
+
+  /** Retries until it works or the process stops: used where giving up would lose a record. */
+  const persist = <T>(what: string, fn: () => Promise<T>) =>
+    retry(fn, {
+      maxAttempts: Number.MAX_SAFE_INTEGER,
+      baseMs: o.backoffBaseMs,
+      maxMs: o.backoffMaxMs,
+      isRetriable: () => !stopping.signal.aborted,
+      signal: stopping.signal,
+      onRetry: ({ attempt, error }) => o.logger.warn({ what, attempt, err: describeError(error) }, 'retrying'),
+    });
+
+  async function deadLetter(
+    src: SourceRecord,
+    pos: RecordPosition,
+    err: unknown,
+    attempts: number,
+    event: EventEnvelope | null,
+    hints: PoisonHints = {},
+  ): Promise<void> {
+    const cause = err instanceof RetriesExhaustedError ? err.lastError : err;
+    const fqcn = err instanceof RetriesExhaustedError ? 'faultline.projector.RetriesExhaustedError' : fqcnOf(err);
+    const message = err instanceof RetriesExhaustedError ? `gave up after ${attempts} attempts: ${describeError(cause)}` : describeError(err);
+    const correlationId = event?.correlationId ?? hints.correlationId ?? headerText(src.headers, HEADERS.correlationId);
+    const dl = buildDeadLetter(src, { fqcn, message, attempts, correlationId });
+    await persist('dlq publish', () =>
+      producer.send({ topic: o.dlqTopic, acks: -1, messages: [{ key: dl.key, value: dl.value, headers: dl.headers }] }),
+    );
+    const streamId = src.key?.toString('utf8').slice(0, 255) ?? event?.streamId ?? null;
+    await persist('dead letter record', () =>
+      withTransaction(o.pool, async (conn) => {
+        await insertDeadLetter(conn, {
+          topic: src.topic,
+          partition: src.partition,
+          offset: src.offset,
+          streamId,
+          eventId: event?.eventId ?? hints.eventId ?? headerText(src.headers, HEADERS.eventId)?.slice(0, 64) ?? null,
+          streamVersion: event?.streamVersion ?? hints.streamVersion ?? null,
+          key: src.key,
+          value: src.value,
+          headersBase64: headersToBase64(src.headers),
+          fqcn,
+          message,
+          attempts,
+          correlationId,
+        });
+        await saveCheckpoint(conn, pos);
+      }),
+    );
+    o.metrics.dlq.inc({ exception: fqcn.replace(/^.*\./, '') });
+    o.logger.warn({ topic: src.topic, partition: src.partition, offset: src.offset, streamId, fqcn, attempts, reason: message, correlationId }, 'record dead-lettered');
+  }
+
+  async function handle(src: SourceRecord, pos: RecordPosition, heartbeat: () => Promise<void>): Promise<void> {
+    const parsed = parseRecord(src.key, src.value);
+    if (!parsed.ok) return deadLetter(src, pos, parsed.error, 1, null, parsed.hints);
+    const event = parsed.event;
+    const log = withCorrelation(o.logger, event.correlationId, { eventId: event.eventId, partition: pos.partition, offset: pos.offset });
+    const traceparent = headerText(src.headers, HEADERS.traceparent) ?? event.traceparent;
+    let attempts = 0;
+    try {
+      await withSpanFromTraceparent(
+        'projector apply',
+        traceparent,
+        async (span) => {
+          span.setAttributes({ 'event.id': event.eventId, 'event.type': event.type, 'stream.id': event.streamId, 'stream.version': event.streamVersion });
+          const outcome = await retry(
+            (attempt) => {
+              attempts = attempt + 1;
+              return withTransaction(o.pool, async (conn) => {
+                const r = await projectEvent(conn, event, o.mode, pos);
+                await saveCheckpoint(conn, pos);
+                return r;
+              });
+            },
+            {
+              maxAttempts: o.maxAttempts,
+              baseMs: o.backoffBaseMs,
+              maxMs: o.backoffMaxMs,
+              isRetriable: (e) => isTransient(e) && !stopping.signal.aborted,
+              signal: stopping.signal,
+              onRetry: ({ attempt, delayMs, error }) => {
+                o.metrics.retries.inc();
+                log.warn({ attempt, delayMs, err: describeError(error) }, 'apply failed; retrying');
+                void heartbeat().catch(() => undefined);
+              },
+            },
+          );
+          span.setAttribute('projector.decision', outcome.decision);
+          if (outcome.decision === 'apply') o.metrics.applied.inc({ mode: o.mode, source: 'kafka' });
+          else if (outcome.decision === 'reapply') o.metrics.reapplied.inc();
+          else if (outcome.decision === 'duplicate') o.metrics.duplicates.inc();
+          else o.metrics.parked.inc({ reason: outcome.decision === 'park-gap' ? 'gap' : 'blocked' });
+          if (outcome.released > 0) o.metrics.released.inc(outcome.released);
+          log.debug({ decision: outcome.decision, released: outcome.released }, 'record handled');
+        },
+        { kind: SpanKind.CONSUMER },
+      );
+    } catch (err) {
+      if (stopping.signal.aborted) throw err; // shutting down: not applied, not committed
+      await deadLetter(src, pos, err, attempts, event);
+    }
+  }
+
+  async function onMessage(topic: string, partition: number, m: KafkaMessage, highWatermark: string, heartbeat: () => Promise<void>) {
+    const src: SourceRecord = { topic, partition, offset: m.offset, timestamp: m.timestamp, key: m.key, value: m.value, headers: decodeHeaders(m.headers) };
+    const pos: RecordPosition = { groupId: o.groupId, topic, partition, offset: m.offset, highWatermark };
+    const started = process.hrtime.bigint();
+    const recordNo = ++handled;
+    // at-most-once: the offset is committed first, so a crash before the apply loses the record.
+    if (o.mode === 'at-most-once') {
+      await commit(topic, partition, m.offset);
+      await o.crashPoint?.(recordNo);
+    }
+    await handle(src, pos, heartbeat);
+    if (o.mode !== 'at-most-once') {
+      await o.crashPoint?.(recordNo);
+      try {
+        await commit(topic, partition, m.offset);
+      } catch (err) {
+        // The DB already holds the effect; the next successful commit covers this offset, and a
+        // redelivery meanwhile is what the inbox (or the mode's documented duplicate) is for.
+        o.metrics.offsetCommitErrors.inc();
+        o.logger.warn({ partition, offset: m.offset, err: describeError(err) }, 'offset commit failed');
+      }
+    }
+    o.metrics.lag.set({ partition: String(partition) }, Math.max(0, Number(BigInt(highWatermark) - BigInt(m.offset) - 1n)));
+    o.metrics.applySeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
+  }
+
+  return {
+    async start() {
+      await consumer.connect();
+      await consumer.subscribe({ topic: o.topic, fromBeginning: o.fromBeginning ?? true });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: o.concurrency ?? 3,
+        eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+          for (const m of batch.messages) {
+            if (!isRunning() || isStale() || stopping.signal.aborted) break;
+            await onMessage(batch.topic, batch.partition, m, batch.highWatermark, heartbeat);
+            resolveOffset(m.offset);
+          }
+          await heartbeat().catch(() => undefined);
+        },
+      });
+    },
+    async stop() {
+      stopping.abort();
+      await consumer.disconnect().catch((err: unknown) => o.logger.warn({ err }, 'consumer disconnect failed'));
+      await producer.disconnect().catch((err: unknown) => o.logger.warn({ err }, 'producer disconnect failed'));
+    },
+    isReady: () => joined,
+  };
+}

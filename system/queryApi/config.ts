@@ -1,0 +1,12 @@
+// The query API's configuration, from the environment, validated once.
+import { DEFAULTS, type EnvReader } from '../shared/config.ts';
+
+export function queryApiConfig(env: EnvReader) {
+  return {
+    httpHost: env.str('HTTP_HOST', DEFAULTS.httpHost),
+    httpPort: env.int('HTTP_PORT', 8083, { min: 0, max: 65_535 }),
+    logLevel: env.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
+    queriesDbUrl: env.url('QUERIES_DB_URL', ['mysql', 'mariadb']),
+    dbPoolSize: env.int('DB_POOL_SIZE', DEFAULTS.dbPoolSize, { min: 1, max: 256 }),
+  };
+}

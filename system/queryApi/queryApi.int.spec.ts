@@ -1,0 +1,76 @@
+// The query API over a real `queries` schema, read with the least-privilege query_api account.
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPool, type Pool } from '../shared/db.ts';
+import { buildHttpServer } from '../shared/httpServer.ts';
+import { getLogger } from '../shared/logger.ts';
+import { Registry } from 'prom-client';
+import { freshSchema, type TestSchema } from '../projector/intSupport.ts';
+import { registerQueryRoutes } from './routes.ts';
+
+let schema: TestSchema;
+let pool: Pool;
+let app: FastifyInstance;
+
+beforeAll(async () => {
+  schema = await freshSchema('queries');
+  for (let i = 1; i <= 25; i++) {
+    await schema.admin.query(
+      'INSERT INTO USER_DATA (ID_USER_DATA, NAME, DATE_REGISTER, VERSION, APPLIED_COUNT, DELETED) VALUES (?, ?, ?, ?, ?, ?)',
+      [`u${String(i).padStart(2, '0')}`, `name ${i}`, '2026-11-28', i % 3 + 1, i % 3 + 1, i === 25 ? 1 : 0],
+    );
+  }
+  await schema.admin.query(
+    "INSERT INTO projection_checkpoint (group_id, topic, kafka_partition, last_offset, high_watermark) VALUES ('projector', 'user-events', 0, 41, 50), ('projector', 'user-events', 1, 9, 10)",
+  );
+  pool = createPool(schema.roleUrl('query_api'), { connectionLimit: 2 });
+  app = buildHttpServer({ service: 'query-api-it', logger: getLogger('query-api-it', { level: 'warn' }), registry: new Registry() });
+  registerQueryRoutes(app, pool);
+  await app.ready();
+});
+afterAll(async () => {
+  await app?.close();
+  await pool?.end();
+  await schema?.drop();
+});
+
+describe('query API', () => {
+  it('GET /users/:id returns the user with the version it reflects', async () => {
+    const res = await app.inject({ method: 'GET', url: '/users/u04' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ id: 'u04', name: 'name 4', dateRegister: '2026-11-28', version: 2, appliedCount: 2, deleted: false });
+    expect(res.headers['x-stream-version']).toBe('2');
+  });
+
+  it('GET /users/:id answers 404 for an unknown user', async () => {
+    const res = await app.inject({ method: 'GET', url: '/users/nobody' });
+    expect(res.statusCode).toBe(404);
+    expect(res.json().error).toBe('USER_NOT_FOUND');
+  });
+
+  it('GET /users pages through live users in id order', async () => {
+    const p1 = (await app.inject({ method: 'GET', url: '/users?page=1&pageSize=10' })).json();
+    const p3 = (await app.inject({ method: 'GET', url: '/users?page=3&pageSize=10' })).json();
+    expect(p1.total).toBe(24); // u25 is deleted
+    expect(p1.items.map((u: { id: string }) => u.id)).toEqual(Array.from({ length: 10 }, (_, i) => `u${String(i + 1).padStart(2, '0')}`));
+    expect(p3.items).toHaveLength(4);
+    const all = (await app.inject({ method: 'GET', url: '/users?pageSize=100&includeDeleted=true' })).json();
+    expect(all.total).toBe(25);
+  });
+
+  it.each(['/users?page=0', '/users?pageSize=101', '/users?page=abc', '/users?bogus=1', `/users/${'x'.repeat(65)}`])('answers 400 to %s', async (url) => {
+    const res = await app.inject({ method: 'GET', url });
+    expect(res.statusCode).toBe(400);
+  });
+
+  it('GET /projection/status reports offsets and lag per partition', async () => {
+    const res = await app.inject({ method: 'GET', url: '/projection/status' });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.partitions).toEqual([
+      expect.objectContaining({ partition: 0, lastAppliedOffset: 41, highWatermark: 50, lag: 8 }),
+      expect.objectContaining({ partition: 1, lastAppliedOffset: 9, highWatermark: 10, lag: 0 }),
+    ]);
+    expect(body).toMatchObject({ parked: 0, openDeadLetters: 0 });
+  });
+});
