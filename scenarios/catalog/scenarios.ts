@@ -1,7 +1,7 @@
 // The named scenarios. Each is a workload shape, a fault schedule as data, and what the fault
 // must visibly do. Times are ms after the workload starts; the workload lasts `spreadMs`.
 import fc from 'fast-check';
-import { loadFaultProfiles } from '../../fixtures/loader.ts';
+import { loadFaultProfiles, loadPoisonCases } from '../../fixtures/loader.ts';
 import { faultScheduleArb } from '../faults/arbitraries.ts';
 import type { Fault, FaultSchedule } from '../faults/types.ts';
 import {
@@ -18,7 +18,7 @@ const OUTBOX_ONLY = [
 ] as const;
 
 const f = (x: Fault): Fault => x;
-const PROFILES = new Map(loadFaultProfiles().map((p) => [p.name, p]));
+const PROFILES = new Map(loadFaultProfiles(undefined, { poisonCases: loadPoisonCases().map((c) => c.name) }).map((p) => [p.name, p]));
 /** Fixed schedules live in fixtures/fault-profiles/<name>.json, so they are tuned without code. */
 function profile(name: string): () => FaultSchedule {
   const p = PROFILES.get(name);

@@ -83,6 +83,9 @@ export function systemSpecs(addr: EnvAddresses, opts: SystemOptions): Record<Sys
         QUERIES_DB_URL: dbUrl('projector', addr.links['projector-db'][0]!.listen, 'queries'),
         KAFKA_BROKERS: addr.kafka.projector.join(','),
         CONSUME_MODE: opts.consumeMode ?? 'effectively-once',
+        // A restarted projector rejoins its group only once the dead member's session expires.
+        KAFKA_SESSION_TIMEOUT_MS: '6000',
+        ...opts.env,
       },
     },
     'query-api': {

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import type { TopicRecord } from '../checkers/types.ts';
+import { readDeadLetterHeaders } from '../../system/projector/dlqRecord.ts';
 
 const decode = (v: Buffer | string | (Buffer | string)[] | undefined): string =>
   v === undefined ? '' : Array.isArray(v) ? decode(v[0]) : Buffer.isBuffer(v) ? v.toString('utf8') : v;
@@ -38,7 +39,14 @@ export async function readTopic(brokers: string[], topic: string, timeoutMs = 30
           const end = ends.get(partition) ?? 0n;
           if (offset < end) {
             const headers: Record<string, string> = {};
-            for (const [k, v] of Object.entries(message.headers ?? {})) headers[k] = decode(v);
+            const raw: Record<string, Buffer | undefined> = {};
+            for (const [k, v] of Object.entries(message.headers ?? {})) {
+              headers[k] = decode(v);
+              const first = Array.isArray(v) ? v[0] : v;
+              raw[k] = first === undefined ? undefined : Buffer.isBuffer(first) ? first : Buffer.from(first);
+            }
+            // Spring's DLT headers carry partition and offset as big-endian binary, not text.
+            const dlt = raw['kafka_dlt-original-topic'] ? readDeadLetterHeaders(raw) : undefined;
             records.push({
               partition,
               offset: message.offset,
@@ -46,6 +54,7 @@ export async function readTopic(brokers: string[], topic: string, timeoutMs = 30
               headers,
               value: message.value ? message.value.toString('utf8') : null,
               timestamp: message.timestamp,
+              ...(dlt ? { dlt: { originalTopic: dlt.originalTopic, originalPartition: dlt.originalPartition, originalOffset: dlt.originalOffset } } : {}),
             });
           }
           if (offset >= end - 1n && pending.delete(partition) && pending.size === 0) {

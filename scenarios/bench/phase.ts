@@ -1,0 +1,33 @@
+// What every benchmark phase returns: headline figures (against their raw baselines) plus the
+// breakdown that says where the time goes.
+import type { Figure } from './goals.ts';
+
+export interface PhaseResult {
+  figures: Figure[];
+  /** Per-phase timings and secondary measurements, JSON-able. */
+  breakdown: Record<string, unknown>;
+  notes: string[];
+}
+
+export const PHASES = ['write', 'relay', 'projector', 'e2e', 'env-up'] as const;
+export type PhaseName = (typeof PHASES)[number];
+
+export interface Sizes {
+  writeSeconds: number; // each write measurement
+  relayEvents: number;
+  projectorEvents: number;
+  e2eSeconds: number;
+  connections: number; // = the command service's DB pool size
+}
+
+export const FULL: Sizes = { writeSeconds: 10, relayEvents: 20_000, projectorEvents: 100_000, e2eSeconds: 20, connections: 8 };
+export const QUICK: Sizes = { writeSeconds: 3, relayEvents: 3_000, projectorEvents: 10_000, e2eSeconds: 6, connections: 8 };
+
+/** `--only write,relay` → the phases, in canonical order; unknown names are an error listing the accepted ones. */
+export function parseOnly(value: string | undefined): PhaseName[] {
+  if (value === undefined) return [...PHASES];
+  const asked = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = asked.filter((a) => !(PHASES as readonly string[]).includes(a));
+  if (bad.length || asked.length === 0) throw new Error(`--only ${value}: unknown phase${bad.length > 1 ? 's' : ''} ${bad.join(', ') || '(none)'}; accepted: ${PHASES.join(', ')}`);
+  return PHASES.filter((p) => asked.includes(p));
+}

@@ -1,0 +1,32 @@
+// The benchmark's report: JSON (stable field names) and the text printed on stdout. Pure.
+import { formatTable, type Figure } from './goals.ts';
+import type { PhaseName, PhaseResult, Sizes } from './phase.ts';
+
+export interface BenchReport {
+  startedAt: string;
+  finishedAt: string;
+  quick: boolean;
+  sizes: Sizes;
+  machine: { cpus: number; cpuModel: string; memoryGb: number; platform: string; node: string };
+  environment: { provider: string; basePort: number; brokers: number };
+  figures: Figure[];
+  phases: Partial<Record<PhaseName, PhaseResult | { error: string }>>;
+}
+
+/** `reports/bench-2026-11-28T10-15-00.json`: a date plus time, so runs of one day do not overwrite each other. */
+export function reportFileName(at: Date): string {
+  return `bench-${at.toISOString().slice(0, 19).replace(/:/g, '-')}.json`;
+}
+
+export function renderReport(r: BenchReport): string {
+  const lines = [
+    `faultline bench${r.quick ? ' (--quick)' : ''} — ${r.startedAt} — ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGb} GB, node ${r.machine.node}`,
+    '',
+    formatTable(r.figures),
+  ];
+  const failed = Object.entries(r.phases).filter((e): e is [string, { error: string }] => 'error' in (e[1] ?? {}));
+  for (const [name, p] of failed) lines.push(`phase ${name} FAILED: ${p.error}`);
+  const notes = Object.entries(r.phases).flatMap(([name, p]) => (p && 'notes' in p ? p.notes.map((n) => `${name}: ${n}`) : []));
+  if (notes.length) lines.push('', 'notes:', ...notes.map((n) => `  - ${n}`));
+  return lines.join('\n');
+}

@@ -1,0 +1,39 @@
+// `npm run bench [-- --quick] [--only write,relay,projector,e2e,env-up]`: throughput and latency
+// as ratios against raw MariaDB/Kafka baselines measured in the same run, on the same servers.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../environment/paths.ts';
+import { PHASES, parseOnly } from '../bench/phase.ts';
+import { renderReport, reportFileName } from '../bench/report.ts';
+import { runBench } from '../bench/runBench.ts';
+import { parseArgs, runCli, UsageError } from './args.ts';
+
+const USAGE = `usage: npm run bench -- [--quick] [--only <phases>]
+  --quick          small sizes (a smoke run of about two minutes)
+  --only <list>    comma-separated phases: ${PHASES.join(', ')}
+Brings the environment up if it is not (FAULTLINE_BASE_PORT, FAULTLINE_RUN_DIR choose which one);
+WIPES the system's databases and topics between phases. Writes reports/bench-<date>.json.`;
+
+const FLAGS = { quick: { kind: 'bool' }, only: { kind: 'string' }, help: { kind: 'bool' } } as const;
+
+runCli(async () => {
+  const { positional, flags } = parseArgs(process.argv.slice(2), FLAGS, USAGE);
+  if (flags.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (positional.length) throw new UsageError(`unexpected argument ${positional[0]}`, USAGE);
+  let only;
+  try {
+    only = parseOnly(flags.only as string | undefined);
+  } catch (err) {
+    throw new UsageError((err as Error).message, USAGE);
+  }
+  const report = await runBench({ quick: flags.quick === true, only, log: (l) => console.log(l) });
+  const dir = join(PROJECT_ROOT, 'reports');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, reportFileName(new Date(report.startedAt)));
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`\n${renderReport(report)}\n\nwritten: ${file}`);
+  return Object.values(report.phases).some((p) => p && 'error' in p) ? 1 : 0;
+});
