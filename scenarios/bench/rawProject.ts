@@ -55,6 +55,11 @@ async function withSchema<T>(addr: EnvAddresses, connections: number, fn: (pool:
   await migrate({ adminUrl: adminUrl(addr, 'queries'), database: 'queries', schemaName: RAW_QUERIES_SCHEMA });
   const d = addr.mariadb.queries;
   const pool = mysql.createPool({ host: d.host, port: d.port, user: d.admin.user, password: d.admin.password, database: RAW_QUERIES_SCHEMA, connectionLimit: connections, timezone: 'Z' });
+  // As the projector's sessions (dbSession.ts): no gap locks, so locking reads of rows that do
+  // not exist yet do not deadlock the lanes against each other.
+  pool.on('connection', (conn) => {
+    conn.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
+  });
   try {
     return await fn(pool);
   } finally {

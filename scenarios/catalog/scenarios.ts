@@ -10,7 +10,7 @@ import {
 } from './felt.ts';
 import type { Scenario, WorkloadShape } from './types.ts';
 
-const WORKLOAD: WorkloadShape = { users: 6, clients: 3, opsPerClient: 14, spreadMs: 10_000 };
+const WORKLOAD: WorkloadShape = { users: 6, clients: 4, opsPerClient: 20, spreadMs: 10_000 };
 const OUTBOX_ONLY = [
   { publish: 'outbox', consume: 'effectively-once' },
   { publish: 'outbox', consume: 'at-least-once' },
@@ -28,7 +28,7 @@ function profile(name: string): () => FaultSchedule {
 
 const relayFeltBrokerGone = anyOf(
   counterRose('relay', 'faultline_relay_publish_errors_total'),
-  gaugeAbove('relay', 'faultline_relay_outbox_backlog', 5),
+  gaugeAbove('relay', 'faultline_relay_outbox_oldest_age_seconds', 1, 'relay: an outbox row waited more than 1 s'),
   counterRose('command-service', 'faultline_dual_write_publish_failures_total'),
 );
 

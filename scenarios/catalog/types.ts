@@ -28,6 +28,8 @@ export interface WorkloadShape {
   spreadMs: number; // how long the workload lasts
   clientTimeoutMs?: number;
   clientAttempts?: number;
+  /** Relative command weights (default: mostly renames, few registers of already known users). */
+  weights?: { register?: number; rename?: number; delete?: number };
 }
 
 export interface Scenario {

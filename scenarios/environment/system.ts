@@ -3,7 +3,7 @@
 // Each runs in its own process group with a pid file; its spec is saved so a fault can restart it.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type ManagedProcess, readPid, signalProcess, StartError, startProcess, stopProcess, waitFor } from './local/processes.ts';
+import { isAlive, type ManagedProcess, readPid, signalProcess, StartError, startProcess, stopProcess, waitFor } from './local/processes.ts';
 import { PROJECT_ROOT, runDir } from './paths.ts';
 import { basePortFromEnv, portLayout } from './ports.ts';
 import type { ComponentStatus, EnvAddresses, SystemUrls } from './types.ts';
@@ -105,9 +105,9 @@ async function ready(url: string): Promise<boolean> {
 
 async function launch(name: SystemProcess, spec: { env: Record<string, string>; url: string }): Promise<void> {
   const proc = managed(name, spec.env);
-  if (readPid(proc) === undefined) startProcess(proc);
+  const pid = readPid(proc) ?? startProcess(proc);
   try {
-    await waitFor(name, () => ready(spec.url), { timeoutMs: 45_000, intervalMs: 150, alive: () => readPid(proc) !== undefined });
+    await waitFor(name, () => ready(spec.url), { timeoutMs: 45_000, intervalMs: 150, alive: () => isAlive(pid) });
   } catch (err) {
     throw new StartError(name, (err as Error).message, proc.logFile);
   }

@@ -109,6 +109,14 @@ export function createNemesis(opts: NemesisOptions): Nemesis {
   }
 
   const params = (f: Fault) => f.params as Record<string, unknown>;
+  // Faults on one process run one after another: a kill scheduled while that process is still
+  // restarting from the previous kill waits for the restart instead of killing it half-started.
+  const lanes = new Map<string, Promise<unknown>>();
+  const inLane = <T>(target: string, work: () => Promise<T>): Promise<T> => {
+    const next = (lanes.get(target) ?? Promise.resolve()).catch(() => undefined).then(work);
+    lanes.set(target, next);
+    return next;
+  };
 
   return {
     poisoned,
@@ -118,9 +126,11 @@ export function createNemesis(opts: NemesisOptions): Nemesis {
       try {
         if (isToxic(f)) await applyToxic(f, id, true);
         else if (isProcess(f)) {
-          if (f.fault === 'kill') { signalTarget(f.target, 'SIGKILL'); killed.add(f.target); }
-          else if (f.fault === 'pause') { signalTarget(f.target, 'SIGSTOP'); paused.add(f.target); }
-          else await restartTarget(f.target, { graceful: true });
+          await inLane(f.target, async () => {
+            if (f.fault === 'kill') { signalTarget(f.target, 'SIGKILL'); killed.add(f.target); }
+            else if (f.fault === 'pause') { signalTarget(f.target, 'SIGSTOP'); paused.add(f.target); }
+            else await restartTarget(f.target, { graceful: true });
+          });
         } else if (f.fault === 'duplicate') {
           if (f.target === 'projector') await rewindProjector(f.params.count);
           else await republish(f.params.count);
@@ -136,8 +146,8 @@ export function createNemesis(opts: NemesisOptions): Nemesis {
       let error: string | undefined;
       try {
         if (isToxic(f)) await applyToxic(f, id, false);
-        else if (f.fault === 'kill') { await restartTarget(f.target, { graceful: false }); killed.delete(f.target); }
-        else if (f.fault === 'pause') { signalTarget(f.target, 'SIGCONT'); paused.delete(f.target); }
+        else if (f.fault === 'kill') await inLane(f.target, async () => { await restartTarget(f.target, { graceful: false }); killed.delete(f.target); });
+        else if (f.fault === 'pause') await inLane(f.target, async () => { signalTarget(f.target, 'SIGCONT'); paused.delete(f.target); });
       } catch (err) {
         error = (err as Error).message;
       }

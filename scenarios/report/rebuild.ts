@@ -76,6 +76,16 @@ function faultsFromJson(j: ResultJson): FaultWindow[] {
   }));
 }
 
+/**
+ * report.json writes null both for "did not converge" and "not measured"; the slow-convergence
+ * checker's anomaly with `tookMs: null` tells the first apart.
+ */
+function convergenceOf(j: ResultJson): { convergenceMs?: number | null } {
+  if (j.convergenceMs !== null) return { convergenceMs: j.convergenceMs };
+  const never = j.anomalies.some((a) => a.name === 'slow-convergence' && (a.data as { tookMs?: unknown }).tookMs === null);
+  return never ? { convergenceMs: null } : {};
+}
+
 /** One result: report.json's verdicts, with ops counts, faults and seed from the history when it is there. */
 export function rebuildResult(j: ResultJson, entries: readonly HistoryEntry[]): ScenarioRunResult {
   const ops = toOperations(entries);
@@ -100,8 +110,7 @@ export function rebuildResult(j: ResultJson, entries: readonly HistoryEntry[]): 
       excused: [...j.excused], unexpected: [...j.unexpected], missing: [...j.missing], checkerErrors: [...j.checkerErrors],
     },
     checks: checksOf(j, byId),
-    // report.json writes null for both "did not converge" and "not measured" (a harness error)
-    ...(j.convergenceMs !== null ? { convergenceMs: j.convergenceMs } : j.error === null ? { convergenceMs: null } : {}),
+    ...convergenceOf(j),
     nonVacuity: j.nonVacuity.map((c) => ({ claim: c.claim, observed: c.observed, ...(c.detail !== null ? { detail: c.detail } : {}) })),
     ...(j.error !== null ? { error: j.error } : {}),
   };

@@ -98,11 +98,11 @@ describe('junit.xml', () => {
 });
 
 describe('writeReports', () => {
-  it('writes the three files', () => {
+  it('writes the four files', () => {
     const dir = mkdtempSync(join(tmpdir(), 'report-'));
     try {
       const files = writeReports(join(dir, 'run-1'), RUN);
-      expect(files.map((f) => f.slice(f.lastIndexOf('/') + 1))).toEqual(['report.json', 'report.md', 'junit.xml']);
+      expect(files.map((f) => f.slice(f.lastIndexOf('/') + 1))).toEqual(['report.json', 'report.md', 'junit.xml', 'report.html']);
       expect(JSON.parse(readFileSync(files[0]!, 'utf8')).summary.total).toBe(4);
     } finally {
       rmSync(dir, { recursive: true, force: true });

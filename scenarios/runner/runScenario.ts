@@ -22,6 +22,7 @@ import { createCommandClient } from '../workload/httpClient.ts';
 import { runWorkload, type WorkloadStats } from '../workload/runWorkload.ts';
 import { readFinalState } from './finalState.ts';
 import { quiesce } from './quiesce.ts';
+import { saveFinalState } from '../report/html/finalStateFile.ts';
 import { startSampler, type Sample } from './sampler.ts';
 
 /** What the reports read (ScenarioRunResult) plus what the runner keeps for timelines. */
@@ -29,6 +30,8 @@ export interface ScenarioResult extends ScenarioRunResult {
   ok: boolean;
   schedule: FaultSchedule;
   samples: Sample[];
+  /** History-clock ms when the sampler started: lines samples up with the history. */
+  samplerStartMs: number;
   outDir: string;
 }
 
@@ -70,11 +73,12 @@ export async function runScenario(s: Scenario, config: Configuration, opts: RunO
     publishMode: config.publish, consumeMode: config.consume, env: { ...PROJECTOR_RETRY_ENV, ...s.systemEnv },
   });
   const urls = env.system!;
+  const samplerStartMs = clock().ms;
   const sampler = startSampler(urls);
   const nemesis = createNemesis({ env, recorder, poisonRecords: opts.poisonRecords, log: (l) => log(`  ${l}`) });
 
   const users = Array.from({ length: s.workload.users }, () => crypto.randomUUID());
-  const [perClient] = fc.sample(workloadArb({ users, clients: s.workload.clients, maxLengthPerClient: s.workload.opsPerClient }), { seed: opts.seed, numRuns: 1 });
+  const [perClient] = fc.sample(workloadArb({ users, clients: s.workload.clients, maxLengthPerClient: s.workload.opsPerClient, weights: s.workload.weights ?? { register: 1, rename: 8, delete: 1 } }), { seed: opts.seed, numRuns: 1 });
   const client = createCommandClient({ baseUrl: urls.commandService, timeoutMs: s.workload.clientTimeoutMs ?? 3000, attempts: s.workload.clientAttempts ?? 3 });
 
   let stats: WorkloadStats = { sent: 0, ok: 0, fail: 0, unknown: 0 };
@@ -108,6 +112,7 @@ export async function runScenario(s: Scenario, config: Configuration, opts: RunO
     retryBudgetMs: opts.retryBudgetMs ?? PROJECTOR_RETRY_BUDGET_MS,
   };
   const checked = composeCheckers()(input);
+  saveFinalState(opts.outDir, final, checked.anomalies);
   const verdict = compareWithExpectation(checked.anomalies, expectationFor(config, s.name, { crashes: s.crashes }), { results: checked.results });
   const observations = { samples, ops, faults, final, poisoned: nemesis.poisoned };
   const felt = s.felt.map((f: Felt) => ({ describe: f.describe, ok: safe(() => f.check(observations)) }));
@@ -120,7 +125,7 @@ export async function runScenario(s: Scenario, config: Configuration, opts: RunO
     convergenceMs: convergedAtMs === null ? null : Math.max(0, convergedAtMs - lastHealMs),
     nonVacuity: felt.map((x) => ({ claim: x.describe, observed: x.ok })),
     ...(errors.length ? { error: errors.join('; ') } : {}),
-    ok: false, schedule, samples, outDir: opts.outDir,
+    ok: false, schedule, samples, samplerStartMs, outDir: opts.outDir,
   };
   result.ok = passed(result);
   return result;

@@ -100,7 +100,7 @@ export async function runSuite(cells: Cell[], o: SuiteOptions): Promise<SuiteOut
         r = harnessFailure(cell, o.seed, outDir, err as Error, Date.now());
       }
       mkdirSync(outDir, { recursive: true });
-      writeFileSync(join(outDir, 'samples.json'), JSON.stringify({ samples: r.samples, schedule: r.schedule }));
+      writeFileSync(join(outDir, 'samples.json'), JSON.stringify({ samples: r.samples, schedule: r.schedule, startMs: r.samplerStartMs }));
       results.push(r);
       o.onResult?.(r);
     }
@@ -120,7 +120,7 @@ export async function runSuite(cells: Cell[], o: SuiteOptions): Promise<SuiteOut
   const run: RunResult = {
     runId, startedAt, finishedAt: new Date().toISOString(), profile: o.profile,
     machine: { cpus: cpus().length, host: hostname(), node: process.version },
-    results: results.map(({ samples: _s, outDir: _o, ok: _ok, schedule: _sc, ...rest }) => rest),
+    results: results.map(({ samples: _s, outDir: _o, ok: _ok, schedule: _sc, samplerStartMs: _m, ...rest }) => rest),
   };
   const files = writeReports(dir, run);
   return { run, results, dir, files };
@@ -131,6 +131,6 @@ function harnessFailure(cell: Cell, seed: number, outDir: string, err: Error, no
   return {
     scenario: cell.scenario.name, purpose: cell.scenario.purpose, configuration: cell.configuration, startedAt: new Date(now).toISOString(),
     durationMs: 0, seed, ops: { ok: 0, fail: 0, unknown: 0 }, expectation: { required: [], allowed: [] }, verdict, checks: [],
-    error: err.message, ok: false, schedule: [], samples: [], outDir,
+    error: err.message, ok: false, schedule: [], samples: [], samplerStartMs: 0, outDir,
   };
 }

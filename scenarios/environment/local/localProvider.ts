@@ -7,7 +7,7 @@ import { brokerProcess, kafkaReady, registeredBrokers, startKafka } from './kafk
 import { ensureKafka, ensureMariadb, ensureToxiproxy } from './install.ts';
 import { mariadbProcess, pingMariadb, startMariadb } from './mariadb.ts';
 import { assertPortsFree } from './portCheck.ts';
-import { type ManagedProcess, readPid, stopProcess, waitFor, StartError } from './processes.ts';
+import { isAlive, type ManagedProcess, readPid, stopProcess, waitFor, StartError } from './processes.ts';
 import { ensureProxies, proxyLayout, startToxiproxy, toxiproxyClient, toxiproxyProcess } from './toxiproxy.ts';
 import { basePortFromEnv, MAX_BROKERS, portLayout, type PortLayout } from '../ports.ts';
 import { runDir } from '../paths.ts';
@@ -116,7 +116,7 @@ export function getLocalProvider(): EnvironmentProvider {
         startMariadb(dbSpec('queries', l.ports.mariadb.queries)),
       ]);
       onProgress('mariadb: both servers answer');
-      await kafkaStarted;
+      const kafkaPids = await kafkaStarted;
       const addr = addressesOf(l);
       const procs = Array.from({ length: brokers }, (_, b) => brokerProcess(kafkaSpec, b));
       try {
@@ -124,7 +124,7 @@ export function getLocalProvider(): EnvironmentProvider {
         await waitFor('kafka', async () => (await kafkaReady(addr.kafka.relay, brokers)) && (await kafkaReady(addr.kafka.projector, brokers)), {
           timeoutMs: 60_000,
           intervalMs: 300,
-          alive: () => procs.every((p) => readPid(p) !== undefined),
+          alive: () => kafkaPids.every(isAlive),
         });
       } catch (err) {
         const dead = procs.find((p) => readPid(p) === undefined) ?? procs[0]!;

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
-import { type ManagedProcess, readPid, StartError, startProcess, waitFor } from './processes.ts';
+import { isAlive, type ManagedProcess, readPid, StartError, startProcess, waitFor } from './processes.ts';
 
 export const ADMIN = { user: 'faultline', password: 'faultline' } as const;
 
@@ -88,7 +88,7 @@ export async function startMariadb(s: MariadbSpec): Promise<number> {
       } finally {
         await conn.end().catch(() => undefined);
       }
-    }, { timeoutMs: 30_000, alive: () => readPid(proc) !== undefined });
+    }, { timeoutMs: 30_000, alive: () => isAlive(pid) });
     await waitFor(`mariadb-${s.database} over TCP`, () => pingMariadb(s.port), { timeoutMs: 10_000 });
   } catch (err) {
     throw new StartError(`mariadb-${s.database}`, (err as Error).message, proc.logFile);

@@ -29,13 +29,21 @@ export function readPid(p: Pick<ManagedProcess, 'pidFile' | 'marker'>): number |
   }
 }
 
-/** Alive, not a zombie, and its command line carries our marker. */
-export function isOurs(pid: number, marker: string): boolean {
+/** Running and not a zombie. For a pid we just spawned: between fork and exec its cmdline is still ours. */
+export function isAlive(pid: number): boolean {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    if (state === 'Z' || state === 'X') return false;
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(marker);
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    return false;
+  }
+}
+
+/** Alive, not a zombie, and its command line carries our marker (a pid file may outlive its process). */
+export function isOurs(pid: number, marker: string): boolean {
+  try {
+    return isAlive(pid) && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(marker);
   } catch {
     return false;
   }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Toxiproxy } from 'toxiproxy-node-client';
 import type { LinkName, ProxyAddress } from '../types.ts';
 import type { PortLayout } from '../ports.ts';
-import { type ManagedProcess, readPid, StartError, startProcess, waitFor } from './processes.ts';
+import { isAlive, type ManagedProcess, readPid, StartError, startProcess, waitFor } from './processes.ts';
 
 export function toxiproxyProcess(bin: string, ports: PortLayout, dir: string): ManagedProcess {
   return {
@@ -45,7 +45,7 @@ export async function startToxiproxy(bin: string, ports: PortLayout, dir: string
     await waitFor('toxiproxy', async () => (await toxiproxyClient(ports).getVersion()).length > 0, {
       timeoutMs: 10_000,
       intervalMs: 100,
-      alive: () => readPid(proc) !== undefined,
+      alive: () => isAlive(pid),
     });
   } catch (err) {
     throw new StartError('toxiproxy', (err as Error).message, proc.logFile);

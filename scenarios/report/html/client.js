@@ -68,6 +68,7 @@
       title: spec.title,
       width: Math.max(480, Math.min(1100, el.clientWidth || 900)),
       height: 240,
+      legend: { live: false }, // labels only: values under the cursor are noise in a static report
       scales: { x: { time: false } },
       axes: [
         { label: 'seconds since the run started' },

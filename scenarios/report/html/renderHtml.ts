@@ -72,7 +72,7 @@ const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 function convergenceText(r: ScenarioRunResult): string {
   if (r.convergenceMs === undefined) return 'not measured';
   if (r.convergenceMs === null) return 'did not converge within the quiesce window';
-  return `${r.convergenceMs} ms after the last heal`;
+  return `${(r.convergenceMs / 1000).toFixed(1)} s after the last heal (${Math.round(r.convergenceMs)} ms)`;
 }
 
 function anomalyList(r: ScenarioRunResult): string {

@@ -17,7 +17,7 @@ export function streamSvg(st: StreamTimeline, faults: readonly FaultBand[]): str
   const h = LANE_H * Math.max(1, lanes.length) + 24;
   if (timed.length === 0) return `<p class="muted">No timed events for this stream.</p>`;
   const lo = Math.min(...timed.map((m) => m.ms!), ...faults.map((f) => f.startS * 1000));
-  const hi = Math.max(...timed.map((m) => m.ms!), lo + 1);
+  const hi = Math.max(...timed.map((m) => m.ms!), ...faults.map((f) => (f.stopS ?? f.startS) * 1000), lo + 1); // faults in view: cause beside effect
   const x = (ms: number) => LEFT + ((ms - lo) / (hi - lo)) * (W - LEFT - 20);
   const bands = faults.map((f) => {
     const a = x(Math.max(lo, f.startS * 1000));

@@ -70,7 +70,8 @@ export function buildStreamTimeline(streamId: string, entries: readonly HistoryE
       byVersion.eventId = eventId!;
       rows.set(key, byVersion);
     }
-    let r = rows.get(key);
+    // only a version known (e.g. a diverged record): the row of that version, whatever its id
+    let r = rows.get(key) ?? (eventId ? undefined : [...rows.values()].find((x) => x.version === version && version != null));
     if (!r) {
       r = { version: version ?? null, eventId: eventId ?? null, ops: [], written: null, published: null, applied: null, deadLettered: null, state: 'unknown' };
       rows.set(key, r);
@@ -115,7 +116,8 @@ export function buildStreamTimeline(streamId: string, entries: readonly HistoryE
     }
   }
 
-  for (const a of mine) anomalyMarks(a, rowOf, marks, toMs);
+  const byId = new Map(ops.map((o) => [o.id, o]));
+  for (const a of mine) anomalyMarks(a.op ? { ...a, op: byId.get(a.op.id) ?? a.op } : a, rowOf, marks, toMs);
   for (const r of rows.values()) r.state = stateOf(r, mine);
   const sorted = [...rows.values()].sort((a, b) => (a.version ?? Infinity) - (b.version ?? Infinity));
   return {
@@ -132,6 +134,7 @@ function anomalyMarks(a: Anomaly, rowOf: RowOf, marks: StreamMark[], toMs: (w: s
   const version = a.versions?.[0] ?? a.op?.version ?? null;
   if (a.name === 'lost') {
     rowOf(a.eventId, version);
+    // drawn at the ack: from then on the client was told the command took effect
     marks.push({ lane: 'lost', ms: a.op?.complete?.ms ?? null, version, note: `lost: ${String(data.stage ?? '')}` });
   } else if (a.name === 'duplicated' && Array.isArray(data.at)) {
     const r = rowOf(a.eventId, version);

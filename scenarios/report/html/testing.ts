@@ -52,7 +52,7 @@ export function syntheticSamples(): Sample[] {
         relay: { faultline_relay_outbox_backlog: backlog, faultline_relay_outbox_oldest_age_seconds: backlog / 4, faultline_relay_published_total: published },
         projector: {
           'faultline_projector_applied_total{mode="effectively-once",source="kafka"}': applied, 'faultline_projector_lag{partition="0"}': inOutage(h) ? 2 : 0,
-          'faultline_projector_lag{partition="1"}': inOutage(h) ? 1 : 0, 'faultline_projector_dlq_total{exception="X"}': 0, faultline_projector_retries_total: inOutage(h) ? i : 12,
+          'faultline_projector_lag{partition="1"}': inOutage(h) ? 1 : 0, 'faultline_projector_dlq_total{exception="X"}': h >= OUTAGE.stop ? 1 : 0, faultline_projector_retries_total: inOutage(h) ? i : 12,
           faultline_projector_duplicates_skipped_total: 0,
         },
       },

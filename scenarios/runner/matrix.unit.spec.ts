@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { SCENARIOS } from '../catalog/scenarios.ts';
+import { configurationLabel } from '../checkers/expectations.ts';
+import { planMatrix, unknownNames } from './matrix.ts';
+
+const labels = (cells: ReturnType<typeof planMatrix>) => cells.map((c) => `${c.scenario.name}@${configurationLabel(c.configuration)}`);
+
+describe('the guarantee matrix per profile', () => {
+  it('ci runs every scenario on the baseline plus the cells that must show weaker modes', () => {
+    const cells = labels(planMatrix(SCENARIOS, { profile: 'ci' }));
+    for (const s of SCENARIOS) expect(cells.some((c) => c.startsWith(`${s.name}@`)), s.name).toBe(true);
+    expect(cells).toContain('broker-outage@dual-write/effectively-once');
+    expect(cells).toContain('kill-projector@outbox/at-least-once');
+    expect(cells).toContain('kill-projector@outbox/at-most-once');
+    expect(new Set(cells).size).toBe(cells.length);
+  });
+
+  it('full runs each scenario in every configuration it supports, and never kill-relay without a relay', () => {
+    const cells = labels(planMatrix(SCENARIOS, { profile: 'full' }));
+    expect(cells).toContain('broker-outage@outbox/at-most-once');
+    expect(cells).toContain('slow-links@dual-write/effectively-once');
+    expect(cells.filter((c) => c.startsWith('kill-relay@dual-write'))).toEqual([]);
+    expect(cells.length).toBeGreaterThan(planMatrix(SCENARIOS, { profile: 'ci' }).length);
+  });
+
+  it('an explicit configuration runs the chosen scenarios in exactly that one', () => {
+    expect(labels(planMatrix(SCENARIOS, { profile: 'ci', only: ['broker-outage', 'kill-relay'], publish: 'dual-write' }))).toEqual([
+      'broker-outage@dual-write/effectively-once',
+    ]);
+  });
+
+  it('names unknown scenarios', () => {
+    expect(unknownNames(SCENARIOS, ['broker-outage', 'nope'])).toEqual(['nope']);
+  });
+});
