@@ -27,6 +27,7 @@ export interface ProjectorOptions {
   topic: string;
   dlqTopic: string;
   maxAttempts: number;
+  retryBudgetMs?: number;
   backoffBaseMs: number;
   backoffMaxMs: number;
   logger: Logger;
@@ -149,7 +150,8 @@ export function createProjector(o: ProjectorOptions): Projector {
               });
             },
             {
-              maxAttempts: o.maxAttempts,
+              maxAttempts: o.retryBudgetMs === undefined ? o.maxAttempts : Number.MAX_SAFE_INTEGER,
+              ...(o.retryBudgetMs === undefined ? {} : { budgetMs: o.retryBudgetMs }),
               baseMs: o.backoffBaseMs,
               maxMs: o.backoffMaxMs,
               isRetriable: (e) => isTransient(e) && !stopping.signal.aborted,

@@ -31,6 +31,13 @@ export interface RetryOptions extends Partial<BackoffOptions> {
   sleep?: (ms: number) => Promise<void>;
   onRetry?: (info: { attempt: number; delayMs: number; error: unknown }) => void;
   signal?: AbortSignal; // stops retrying (the last error is thrown)
+  /**
+   * Time budget (ms): keep retrying until this long has passed since the first attempt, and
+   * make one last attempt at its end. With full jitter an attempt count alone guarantees no
+   * minimum time, so "a fault shorter than the budget never exhausts it" needs a budget in time.
+   */
+  budgetMs?: number;
+  now?: () => number;
 }
 
 export class RetriesExhaustedError extends Error {
@@ -59,13 +66,21 @@ export async function retry<T>(fn: (attempt: number) => Promise<T>, opts: RetryO
     maxMs: opts.maxMs ?? BACKOFF_DEFAULTS.maxMs,
     ...(opts.random ? { random: opts.random } : {}),
   };
+  const now = opts.now ?? Date.now;
+  const started = now();
   for (let attempt = 0; ; attempt++) {
+    const attemptStartedAt = now() - started;
     try {
       return await fn(attempt);
     } catch (error) {
       if (!isRetriable(error) || opts.signal?.aborted) throw error;
       if (attempt + 1 >= maxAttempts) throw new RetriesExhaustedError(attempt + 1, error);
-      const delayMs = backoffDelay(attempt, backoff);
+      let delayMs = backoffDelay(attempt, backoff);
+      if (opts.budgetMs !== undefined) {
+        // The attempt that started at or after the budget's end was the last one.
+        if (attemptStartedAt >= opts.budgetMs) throw new RetriesExhaustedError(attempt + 1, error);
+        delayMs = Math.max(0, Math.min(delayMs, opts.budgetMs - (now() - started)));
+      }
       opts.onRetry?.({ attempt: attempt + 1, delayMs, error });
       await sleep(delayMs);
     }

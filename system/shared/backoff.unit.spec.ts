@@ -81,3 +81,29 @@ describe('retry', () => {
     expect(calls).toBe(1);
   });
 });
+
+describe('retry with a time budget', () => {
+  it('keeps retrying until the budget has passed, then makes one last attempt at its end', async () => {
+    let clock = 0;
+    const starts: number[] = [];
+    const err = Object.assign(new Error('down'), {});
+    await expect(
+      retry(async () => { starts.push(clock); throw err; }, {
+        budgetMs: 1000, baseMs: 100, maxMs: 400, maxAttempts: Number.MAX_SAFE_INTEGER,
+        random: () => 0.001, // near-zero jitter: an attempt count alone would give up almost at once
+        isRetriable: () => true, now: () => clock, sleep: async (ms) => { clock += Math.max(ms, 1); },
+      }),
+    ).rejects.toBeInstanceOf(RetriesExhaustedError);
+    expect(starts[starts.length - 1]).toBeGreaterThanOrEqual(1000);
+    expect(starts[starts.length - 2]).toBeLessThan(1000);
+  });
+
+  it('succeeds when the fault heals within the budget', async () => {
+    let clock = 0;
+    const result = await retry(async () => { if (clock < 900) throw new Error('down'); return 'ok'; }, {
+      budgetMs: 1000, baseMs: 50, maxMs: 200, maxAttempts: Number.MAX_SAFE_INTEGER, isRetriable: () => true,
+      now: () => clock, sleep: async (ms) => { clock += Math.max(ms, 1); },
+    });
+    expect(result).toBe('ok');
+  });
+});
