@@ -3,8 +3,8 @@
 // its insert and its update path. Pure but for the id source.
 import { randomUUID } from 'node:crypto';
 import type { Message } from 'kafkajs';
-import { HEADERS, SCHEMA_VERSION, type EventEnvelope } from '../../system/shared/events.ts';
-import { encodeHeaders } from '../../system/shared/kafka.ts';
+import { SCHEMA_VERSION, type EventEnvelope } from '../../system/shared/events.ts';
+import { envelopeToMessage } from '../../system/shared/kafka.ts';
 
 export function benchEvents(n: number, newId: () => string = randomUUID, at = new Date()): EventEnvelope[] {
   const out: EventEnvelope[] = [];
@@ -37,18 +37,7 @@ export const EVENT_COLUMNS = '(event_id, stream_id, stream_version, type, schema
 
 /** The record the relay would publish for `e` (same key, value and headers as outboxMessage.ts). */
 export function kafkaRecord(e: EventEnvelope): Message {
-  return {
-    key: e.streamId,
-    value: JSON.stringify(e),
-    headers: encodeHeaders({
-      [HEADERS.eventId]: e.eventId,
-      [HEADERS.eventType]: e.type,
-      [HEADERS.schemaVersion]: String(e.schemaVersion),
-      [HEADERS.streamVersion]: String(e.streamVersion),
-      [HEADERS.correlationId]: e.correlationId,
-      [HEADERS.causationId]: e.causationId,
-    }),
-  };
+  return envelopeToMessage(e);
 }
 
 export function chunks<T>(items: readonly T[], size: number): T[][] {

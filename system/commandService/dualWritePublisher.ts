@@ -2,8 +2,8 @@
 // loses events. After the DB commit, the request path publishes the event itself; if the broker
 // is unreachable the event is simply gone (no outbox row) while the client was told "ok".
 import type { Producer } from 'kafkajs';
-import { HEADERS, type EventEnvelope } from '../shared/events.ts';
-import { createKafka, encodeHeaders, idempotentProducerConfig } from '../shared/kafka.ts';
+import type { EventEnvelope } from '../shared/events.ts';
+import { createKafka, envelopeToMessage, idempotentProducerConfig } from '../shared/kafka.ts';
 import type { Logger } from '../shared/logger.ts';
 
 export interface EventPublisher {
@@ -13,21 +13,6 @@ export interface EventPublisher {
   close(): Promise<void>;
 }
 
-export function envelopeToMessage(e: EventEnvelope) {
-  return {
-    key: e.streamId,
-    value: JSON.stringify(e),
-    headers: encodeHeaders({
-      [HEADERS.eventId]: e.eventId,
-      [HEADERS.eventType]: e.type,
-      [HEADERS.schemaVersion]: String(e.schemaVersion),
-      [HEADERS.streamVersion]: String(e.streamVersion),
-      [HEADERS.correlationId]: e.correlationId,
-      [HEADERS.causationId]: e.causationId,
-      [HEADERS.traceparent]: e.traceparent,
-    }),
-  };
-}
 
 export function getDualWritePublisher(o: { brokers: string[]; topic: string; logger: Logger; timeoutMs: number }): EventPublisher {
   const kafka = createKafka({ brokers: o.brokers, clientId: 'command-service', logger: o.logger, retries: 1 });
@@ -47,7 +32,7 @@ export function getDualWritePublisher(o: { brokers: string[]; topic: string; log
         await Promise.race([
           (async () => {
             await connect();
-            await producer.send({ topic: o.topic, acks: -1, messages: events.map(envelopeToMessage) });
+            await producer.send({ topic: o.topic, acks: -1, messages: events.map((e) => envelopeToMessage(e)) });
           })(),
           new Promise((_, reject) => {
             timer = setTimeout(() => reject(new Error(`publish timed out after ${o.timeoutMs} ms`)), o.timeoutMs);

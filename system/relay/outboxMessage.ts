@@ -1,8 +1,8 @@
 // An outbox row as the Kafka record the projector expects: key = stream id, value = the event
 // envelope as JSON, headers per HEADERS. Pure.
 import type { Message } from 'kafkajs';
-import { HEADERS, type EventEnvelope, type EventType } from '../shared/events.ts';
-import { encodeHeaders } from '../shared/kafka.ts';
+import type { EventEnvelope, EventType } from '../shared/events.ts';
+import { envelopeToMessage } from '../shared/kafka.ts';
 
 export interface OutboxRow {
   id: number;
@@ -40,17 +40,5 @@ export function toEnvelope(row: OutboxRow): EventEnvelope {
  * hangs under it; the envelope keeps the command's original traceparent.
  */
 export function toKafkaMessage(row: OutboxRow, headerTraceparent?: string): Message {
-  return {
-    key: row.streamId,
-    value: JSON.stringify(toEnvelope(row)),
-    headers: encodeHeaders({
-      [HEADERS.eventId]: row.eventId,
-      [HEADERS.eventType]: row.type,
-      [HEADERS.schemaVersion]: String(row.schemaVersion),
-      [HEADERS.streamVersion]: String(row.streamVersion),
-      [HEADERS.correlationId]: row.correlationId,
-      [HEADERS.causationId]: row.causationId,
-      [HEADERS.traceparent]: headerTraceparent ?? row.traceparent,
-    }),
-  };
+  return envelopeToMessage(toEnvelope(row), headerTraceparent);
 }

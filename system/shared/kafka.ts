@@ -3,6 +3,7 @@
 // resolve to IPv6 and bypass Toxiproxy, so it is refused here.
 import { Kafka, logLevel, Partitioners, type IHeaders, type LogEntry, type Producer, type ProducerConfig, type ProducerRecord, type RecordMetadata } from 'kafkajs';
 import type { Logger } from 'pino';
+import { HEADERS, type EventEnvelope } from './events.ts';
 
 export interface KafkaClientOptions {
   brokers: string[];
@@ -139,5 +140,26 @@ export function resettableProducer(kafka: Kafka, config: Partial<ProducerConfig>
       }
     },
     disconnect: drop,
+  };
+}
+
+/**
+ * The one mapping from an event to its Kafka record (relay, dual-write, benchmarks): key = stream
+ * id, value = the envelope as JSON, headers per HEADERS. `headerTraceparent` lets the publisher
+ * hang the consumer's span under its own; the envelope keeps the command's traceparent.
+ */
+export function envelopeToMessage(e: EventEnvelope, headerTraceparent?: string) {
+  return {
+    key: e.streamId,
+    value: JSON.stringify(e),
+    headers: encodeHeaders({
+      [HEADERS.eventId]: e.eventId,
+      [HEADERS.eventType]: e.type,
+      [HEADERS.schemaVersion]: String(e.schemaVersion),
+      [HEADERS.streamVersion]: String(e.streamVersion),
+      [HEADERS.correlationId]: e.correlationId,
+      [HEADERS.causationId]: e.causationId,
+      [HEADERS.traceparent]: headerTraceparent ?? e.traceparent,
+    }),
   };
 }

@@ -108,32 +108,18 @@ export async function startKafka(s: KafkaSpec): Promise<number[]> {
 
 /** Ready = the cluster answers through the given (proxied) bootstrap with every broker registered. */
 export async function kafkaReady(bootstrap: string[], brokers: number): Promise<boolean> {
-  const admin = new Kafka({
-    clientId: 'faultline-env',
-    brokers: bootstrap,
-    logLevel: logLevel.NOTHING,
-    connectionTimeout: 2000,
-    requestTimeout: 3000,
-    retry: { retries: 0 },
-  }).admin();
-  try {
-    await admin.connect();
-    const cluster = await admin.describeCluster();
-    return cluster.brokers.length === brokers && cluster.controller !== null;
-  } finally {
-    await admin.disconnect().catch(() => undefined);
-  }
+  return (await registeredBrokers(bootstrap, 0)).size === brokers;
 }
 
 /** Node ids the cluster reports as registered (via any reachable bootstrap). */
-export async function registeredBrokers(bootstrap: string[]): Promise<Set<number>> {
+export async function registeredBrokers(bootstrap: string[], retries = 1): Promise<Set<number>> {
   const admin = new Kafka({
     clientId: 'faultline-env',
     brokers: bootstrap,
     logLevel: logLevel.NOTHING,
     connectionTimeout: 2000,
     requestTimeout: 3000,
-    retry: { retries: 1 },
+    retry: { retries },
   }).admin();
   try {
     await admin.connect();
