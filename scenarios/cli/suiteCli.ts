@@ -30,7 +30,8 @@ export function listScenarios(): string {
 export function resultLine(r: ScenarioResult): string {
   const found = r.verdict.found.length ? r.verdict.found.join(',') : 'none';
   const conv = r.convergenceMs === null || r.convergenceMs === undefined ? 'never' : `${(r.convergenceMs / 1000).toFixed(1)}s`;
-  return `  ${r.ok ? 'PASS' : 'FAIL'}  ${r.scenario} [${configurationLabel(r.configuration)}]  anomalies: ${found}  converged: ${conv}  ` +
+  const vis = r.visibility?.p50Ms != null ? `  visible p50/p99: ${r.visibility.p50Ms}/${r.visibility.p99Ms} ms` : '';
+  return `  ${r.ok ? 'PASS' : 'FAIL'}  ${r.scenario} [${configurationLabel(r.configuration)}]  anomalies: ${found}  converged: ${conv}${vis}  ` +
     `ops ${r.ops.ok}/${r.ops.fail}/${r.ops.unknown} (ok/fail/unknown)  ${(r.durationMs / 1000).toFixed(1)}s`;
 }
 

@@ -43,6 +43,10 @@ function findings(r: ScenarioRunResult): string {
   if (r.purpose) out.push(`${r.purpose}`, '');
   out.push(`- duration: ${(r.durationMs / 1000).toFixed(1)} s; ops ok/fail/unknown: ${r.ops.ok}/${r.ops.fail}/${r.ops.unknown}`);
   if (r.convergenceMs !== undefined) out.push(`- convergence: ${r.convergenceMs === null ? 'not within quiesce' : `${r.convergenceMs} ms after the last heal`}`);
+  if (r.visibility) {
+    const v = r.visibility;
+    out.push(`- e2e visibility (ack → query API, ${v.visible}/${v.sampled} sampled commands seen): p50 ${v.p50Ms ?? '–'} ms, p90 ${v.p90Ms ?? '–'} ms, p99 ${v.p99Ms ?? '–'} ms, max ${v.maxMs ?? '–'} ms`);
+  }
   out.push(`- expected: required [${r.expectation.required.join(', ')}], allowed [${r.expectation.allowed.join(', ')}]${r.expectation.why ? ` — ${r.expectation.why}` : ''}`);
   out.push(`- found: ${r.verdict.found.join(', ') || 'none'}${r.verdict.excused.length ? ` (excused as consequences: ${r.verdict.excused.join(', ')})` : ''}`);
   for (const why of failureReasons(r)) out.push(`- **${why}**`);

@@ -24,6 +24,8 @@ export interface ScenarioRunResult {
   verdict: ExpectationVerdict;
   checks: CheckResult[]; // per checker; anomalies are read from here
   convergenceMs?: number | null; // null: did not converge within quiesce
+  /** Ack → visible in the query API, over a sample of ok commands (ms). */
+  visibility?: { sampled: number; visible: number; p50Ms: number | null; p90Ms: number | null; p99Ms: number | null; maxMs: number | null };
   nonVacuity?: NonVacuityClaim[];
   error?: string; // the harness itself failed (environment, nemesis, client)
 }

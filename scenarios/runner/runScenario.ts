@@ -22,6 +22,7 @@ import { createCommandClient } from '../workload/httpClient.ts';
 import { runWorkload, type WorkloadStats } from '../workload/runWorkload.ts';
 import { readFinalState } from './finalState.ts';
 import { quiesce } from './quiesce.ts';
+import { createVisibilityProbe } from './visibility.ts';
 import { saveFinalState } from '../report/html/finalStateFile.ts';
 import { startSampler, type Sample } from './sampler.ts';
 
@@ -83,12 +84,13 @@ export async function runScenario(s: Scenario, config: Configuration, opts: RunO
   const [perClient] = fc.sample(workloadArb({ users, clients: s.workload.clients, maxLengthPerClient: s.workload.opsPerClient, weights: s.workload.weights ?? { register: 1, rename: 8, delete: 1 } }), { seed: opts.seed, numRuns: 1 });
   const client = createCommandClient({ baseUrl: urls.commandService, timeoutMs: s.workload.clientTimeoutMs ?? 3000, attempts: s.workload.clientAttempts ?? 3 });
 
+  const probe = createVisibilityProbe({ queryApi: urls.queryApi, now: () => clock().ms });
   let stats: WorkloadStats = { sent: 0, ok: 0, fail: 0, unknown: 0 };
   let lastHealMs = 0;
   try {
     log(`  workload: ${perClient!.flat().length} commands from ${s.workload.clients} clients over ~${s.workload.spreadMs} ms; ${schedule.length} fault(s) until ${scheduleEnd(schedule)} ms`);
     const [w, faultErrors] = await Promise.all([
-      runWorkload({ perClient: perClient!, client, recorder, spreadMs: s.workload.spreadMs }),
+      runWorkload({ perClient: perClient!, client, recorder, spreadMs: s.workload.spreadMs, onOk: (c, v) => probe.observe(c.userId, v, clock().ms) }),
       playSchedule(schedule, nemesis),
     ]);
     stats = w;
@@ -100,7 +102,11 @@ export async function runScenario(s: Scenario, config: Configuration, opts: RunO
     lastHealMs = clock().ms;
   }
   log(`  healed; ${stats.ok} ok, ${stats.fail} fail, ${stats.unknown} unknown; quiescing (bound ${s.convergenceBoundMs} ms)`);
-  const convergedAtMs = await quiesce(env, { deadlineMs: Math.round(s.convergenceBoundMs * 1.5), now: () => clock().ms });
+  const quiesceDeadlineMs = Math.round(s.convergenceBoundMs * 1.5);
+  const [convergedAtMs, visibility] = await Promise.all([
+    quiesce(env, { deadlineMs: quiesceDeadlineMs, now: () => clock().ms }),
+    probe.settle(clock().ms + quiesceDeadlineMs),
+  ]);
   const samples = sampler.stop();
   const final = await readFinalState(env);
   recorder.close();
@@ -125,6 +131,7 @@ export async function runScenario(s: Scenario, config: Configuration, opts: RunO
     replay: replayCommand(s.name, config, opts.seed, opts.path),
     ops: { ok: stats.ok, fail: stats.fail, unknown: stats.unknown }, faults, expectation, verdict, checks: checked.results,
     convergenceMs: convergedAtMs === null ? null : Math.max(0, convergedAtMs - lastHealMs),
+    visibility,
     nonVacuity: felt.map((x) => ({ claim: x.describe, observed: x.ok })),
     ...(errors.length ? { error: errors.join('; ') } : {}),
     ok: false, schedule, samples, samplerStartMs, outDir: opts.outDir,

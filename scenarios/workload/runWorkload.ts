@@ -12,6 +12,8 @@ export interface WorkloadRun {
   /** Spread each client's ops over about this long (ms). */
   spreadMs: number;
   signal?: AbortSignal;
+  /** Told of every ok command, e.g. to measure when it becomes visible on the read side. */
+  onOk?: (c: Command, version: number | undefined) => void;
 }
 
 export interface WorkloadStats { sent: number; ok: number; fail: number; unknown: number }
@@ -31,6 +33,7 @@ export async function runWorkload(w: WorkloadRun): Promise<WorkloadStats> {
       });
       const result = await w.client.send(c, idempotencyKey);
       w.recorder.complete(id, result);
+      if (result.outcome === 'ok') w.onOk?.(c, result.version);
       stats.sent++;
       stats[result.outcome]++;
       const wait = gap - (Date.now() - started);
