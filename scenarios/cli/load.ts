@@ -4,13 +4,36 @@ import { requireState } from '../environment/state.ts';
 import { runLoad } from '../load/runLoad.ts';
 import { formatLoadResult } from '../load/summary.ts';
 import { parseArgs, runCli, UsageError } from './args.ts';
+import { SCENARIOS } from '../catalog/scenarios.ts';
+import { planMatrix } from '../runner/matrix.ts';
+import { runSuite } from '../runner/suite.ts';
+import { checkScenarioNames, COMMON_FLAGS, resultLine, summaryTable } from './suiteCli.ts';
+
+async function loadDuringScenario(name: string, flags: Record<string, string | number | boolean>): Promise<number> {
+  checkScenarioNames([name], USAGE);
+  const cells = planMatrix(SCENARIOS, {
+    profile: 'ci', only: [name], publish: (flags.publish as never) ?? 'outbox', consume: (flags.consume as never) ?? 'effectively-once',
+  });
+  if (cells.length === 0) throw new UsageError(`${name} does not run in that configuration`, USAGE);
+  const seed = (flags.seed as number | undefined) ?? Math.floor(Math.random() * 2 ** 31);
+  const load = { durationS: (flags.duration as number | undefined) ?? 10, ...(flags.rate !== undefined ? { rate: flags.rate as number } : {}) };
+  const { results, dir } = await runSuite(cells, { seed, load, shrinkBudgetMs: 0, log: (l) => console.log(l), onResult: (r) => console.log(resultLine(r)) });
+  const r = results[0]!;
+  console.log(`\n${summaryTable(results)}\n`);
+  if (r.load) console.log(formatLoadResult(r.load));
+  console.log(`reports: ${dir}`);
+  return r.ok ? 0 : 1;
+}
 
 const USAGE = `usage: npm run load -- [--rate N] [--duration S] [--connections C] [--json]
+                         [--scenario NAME [--publish P] [--consume C] [--seed N]]
   --rate N          requests/s over all connections (default: as fast as it answers)
                     (autocannon spends each second's quota as fast as it can, then waits)
   --duration S      seconds, 1..3600 (default 10)
   --connections C   1..256 (default 8: the command service's DB pool)
   --json            print the result as JSON only
+  --scenario NAME   run that scenario (faults, tracked workload, checkers, reports) with this load
+                    going on during it; the load's histogram and errors go into its report
 Each request registers a new user (own id and Idempotency-Key). Needs \`npm run env -- up\`.`;
 
 const FLAGS = {
@@ -19,6 +42,10 @@ const FLAGS = {
   connections: { kind: 'int', min: 1, max: 256 },
   json: { kind: 'bool' },
   help: { kind: 'bool' },
+  scenario: { kind: 'string' },
+  publish: COMMON_FLAGS.publish,
+  consume: COMMON_FLAGS.consume,
+  seed: COMMON_FLAGS.seed,
 } as const;
 
 runCli(async () => {
@@ -28,6 +55,8 @@ runCli(async () => {
     return 0;
   }
   if (positional.length) throw new UsageError(`unexpected argument ${positional[0]}`, USAGE);
+  if (typeof flags.scenario === 'string') return loadDuringScenario(flags.scenario, flags);
+  if (flags.publish || flags.consume || flags.seed !== undefined) throw new UsageError('--publish, --consume and --seed go with --scenario', USAGE);
   const url = requireState().system?.commandService;
   if (!url) throw new Error('the system is not running: `npm run env -- up` (without --infra-only)');
   const result = await runLoad({

@@ -38,6 +38,7 @@ function resultJson(r: ScenarioRunResult) {
     })),
     convergenceMs: r.convergenceMs ?? null,
     visibility: r.visibility ?? null,
+    load: r.load ?? null,
     nonVacuity: (r.nonVacuity ?? []).map((c) => ({ claim: c.claim, observed: c.observed, detail: c.detail ?? null })),
     faults: (r.faults ?? []).map((f) => ({ faultId: f.faultId, fault: f.fault, target: f.target, params: f.params ?? {}, startMs: f.start.ms, stopMs: f.stop?.ms ?? null, error: f.error ?? null })),
     error: r.error ?? null,

@@ -43,6 +43,10 @@ function findings(r: ScenarioRunResult): string {
   if (r.purpose) out.push(`${r.purpose}`, '');
   out.push(`- duration: ${(r.durationMs / 1000).toFixed(1)} s; ops ok/fail/unknown: ${r.ops.ok}/${r.ops.fail}/${r.ops.unknown}`);
   if (r.convergenceMs !== undefined) out.push(`- convergence: ${r.convergenceMs === null ? 'not within quiesce' : `${r.convergenceMs} ms after the last heal`}`);
+  if (r.load) {
+    const l = r.load;
+    out.push(`- load (autocannon, target ${l.target.rate}/s × ${l.target.durationS} s): ${l.accepted} accepted (${l.acceptedPerSecond.toFixed(0)}/s), latency p50 ${l.latencyMs.p50} ms, p99 ${l.latencyMs.p99} ms, max ${l.latencyMs.max} ms; errors: ${l.errors.connection} connection, ${l.errors.timeouts} timeouts, ${l.errors.non2xx} non-2xx`);
+  }
   if (r.visibility) {
     const v = r.visibility;
     out.push(`- e2e visibility (ack → query API, ${v.visible}/${v.sampled} sampled commands seen): p50 ${v.p50Ms ?? '–'} ms, p90 ${v.p90Ms ?? '–'} ms, p99 ${v.p99Ms ?? '–'} ms, max ${v.maxMs ?? '–'} ms`);

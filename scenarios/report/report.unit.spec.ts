@@ -26,7 +26,7 @@ describe('report.json', () => {
     expect(j.summary).toEqual({ total: 4, passed: 2, failed: 2 });
     expect(Object.keys(j.results[0]!)).toEqual([
       'scenario', 'purpose', 'configuration', 'label', 'passed', 'failureReasons', 'startedAt', 'durationMs', 'seed', 'path', 'replay', 'ops',
-      'expected', 'found', 'unexpected', 'missing', 'excused', 'checkerErrors', 'checks', 'anomalies', 'convergenceMs', 'visibility', 'nonVacuity', 'faults', 'error',
+      'expected', 'found', 'unexpected', 'missing', 'excused', 'checkerErrors', 'checks', 'anomalies', 'convergenceMs', 'visibility', 'load', 'nonVacuity', 'faults', 'error',
     ]);
     expect(j.results[2]).toMatchObject({ passed: false, unexpected: ['lost'], anomalies: [{ name: 'lost', op: { id: 3, kind: 'rename', outcome: 'ok' } }] });
     expect(j.results[1]).toMatchObject({ passed: true, found: ['lost'], expected: { required: ['lost'] } });

@@ -2,6 +2,7 @@
 import type { Anomaly, CheckResult } from '../checkers/types.ts';
 import type { Configuration, Expectation, ExpectationVerdict } from '../checkers/expectations.ts';
 import type { FaultWindow } from '../history/types.ts';
+import type { LoadResult } from '../load/summary.ts';
 
 export interface NonVacuityClaim {
   claim: string; // what the fault must visibly do, e.g. "outbox backlog grew"
@@ -25,6 +26,8 @@ export interface ScenarioRunResult {
   checks: CheckResult[]; // per checker; anomalies are read from here
   convergenceMs?: number | null; // null: did not converge within quiesce
   /** Ack → visible in the query API, over a sample of ok commands (ms). */
+  /** autocannon's view of background load during the run, when there was any. */
+  load?: LoadResult;
   visibility?: { sampled: number; visible: number; p50Ms: number | null; p90Ms: number | null; p99Ms: number | null; maxMs: number | null };
   nonVacuity?: NonVacuityClaim[];
   error?: string; // the harness itself failed (environment, nemesis, client)

@@ -23,6 +23,7 @@ import { runWorkload, type WorkloadStats } from '../workload/runWorkload.ts';
 import { readFinalState } from './finalState.ts';
 import { quiesce } from './quiesce.ts';
 import { createVisibilityProbe } from './visibility.ts';
+import { runLoad, type LoadResult } from '../load/runLoad.ts';
 import { saveFinalState } from '../report/html/finalStateFile.ts';
 import { startSampler, type Sample } from './sampler.ts';
 
@@ -44,6 +45,8 @@ export interface RunOptions {
   log?: (line: string) => void;
   /** fast-check replay path, when the schedule came from a shrinking search. */
   path?: string;
+  /** Background load (autocannon registrations) during the workload, besides the tracked commands. */
+  load?: { rate?: number; durationS: number };
   /** Overrides the scenario's schedule (the shrinking search hands in candidates). */
   schedule?: FaultSchedule;
   /** Projector retry budget given to the system (ms), also used by the `misrouted` checker. */
@@ -86,15 +89,21 @@ export async function runScenario(s: Scenario, config: Configuration, opts: RunO
 
   const probe = createVisibilityProbe({ queryApi: urls.queryApi, now: () => clock().ms });
   let stats: WorkloadStats = { sent: 0, ok: 0, fail: 0, unknown: 0 };
+  let load: LoadResult | undefined;
   let lastHealMs = 0;
   try {
     log(`  workload: ${perClient!.flat().length} commands from ${s.workload.clients} clients over ~${s.workload.spreadMs} ms; ${schedule.length} fault(s) until ${scheduleEnd(schedule)} ms`);
+    const loadRun = opts.load
+      ? runLoad({ url: urls.commandService, durationS: opts.load.durationS, ...(opts.load.rate ? { rate: opts.load.rate } : {}) })
+        .then((r) => { load = r; }, (err: Error) => { errors.push(`load: ${err.message}`); })
+      : Promise.resolve();
     const [w, faultErrors] = await Promise.all([
       runWorkload({ perClient: perClient!, client, recorder, spreadMs: s.workload.spreadMs, onOk: (c, v) => probe.observe(c.userId, v, clock().ms) }),
       playSchedule(schedule, nemesis),
     ]);
     stats = w;
     errors.push(...faultErrors);
+    await loadRun;
   } catch (err) {
     errors.push(`harness: ${(err as Error).message}`);
   } finally {
@@ -132,6 +141,7 @@ export async function runScenario(s: Scenario, config: Configuration, opts: RunO
     ops: { ok: stats.ok, fail: stats.fail, unknown: stats.unknown }, faults, expectation, verdict, checks: checked.results,
     convergenceMs: convergedAtMs === null ? null : Math.max(0, convergedAtMs - lastHealMs),
     visibility,
+    ...(load ? { load } : {}),
     nonVacuity: felt.map((x) => ({ claim: x.describe, observed: x.ok })),
     ...(errors.length ? { error: errors.join('; ') } : {}),
     ok: false, schedule, samples, samplerStartMs, outDir: opts.outDir,

@@ -26,6 +26,7 @@ export interface SuiteOptions {
   keepEnv?: boolean;
   brokers?: number;
   shrinkBudgetMs: number;
+  load?: { rate?: number; durationS: number };
   log: (line: string) => void;
   onResult?: (r: ScenarioResult) => void;
 }
@@ -84,7 +85,7 @@ export async function runSuite(cells: Cell[], o: SuiteOptions): Promise<SuiteOut
       const label = `${cell.scenario.name} [${configurationLabel(cell.configuration)}]`;
       o.log(`\n(${i + 1}/${cells.length}) ${label}: ${cell.scenario.purpose}`);
       const outDir = join(dir, cell.scenario.name, configurationLabel(cell.configuration).replace('/', '+'));
-      const runOpts = { env, seed: o.seed, outDir, poisonRecords, log: o.log, ...(o.path ? { path: o.path } : {}) };
+      const runOpts = { env, seed: o.seed, outDir, poisonRecords, log: o.log, ...(o.path ? { path: o.path } : {}), ...(o.load ? { load: o.load } : {}) };
       let r: ScenarioResult;
       try {
         if (cell.scenario.name === 'random-schedule') {

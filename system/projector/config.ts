@@ -31,6 +31,8 @@ export function projectorConfig(env: EnvReader) {
     /** A killed projector's partitions move to a new member after this (broker minimum 6 s). */
     sessionTimeoutMs: env.int('KAFKA_SESSION_TIMEOUT_MS', 30_000, { min: 1_000, max: 300_000 }),
     concurrency: env.int('PROJECTOR_CONCURRENCY', 3, { min: 1, max: 64 }),
+    /** Most records of one partition per offset commit and per fast-path DB transaction. */
+    batchMaxRecords: env.int('PROJECTOR_BATCH_MAX_RECORDS', 500, { min: 1, max: 10_000 }),
     dbPoolSize: env.int('DB_POOL_SIZE', 4, { min: 1, max: 64 }),
     /** Fault injection (tests only): SIGKILL itself in the apply/commit window of record N. */
     crashAfterRecords: env.int('PROJECTOR_CRASH_AFTER_RECORDS', 0, { min: 0 }),

@@ -33,6 +33,7 @@ const projector = createProjector({
   metrics,
   ...(config.crashAfterRecords > 0
     ? {
+        isolateRecord: config.crashAfterRecords,
         crashPoint: (n: number) => {
           if (n < config.crashAfterRecords) return;
           logger.warn({ record: n, mode: config.mode }, 'PROJECTOR_CRASH_AFTER_RECORDS reached: SIGKILL');

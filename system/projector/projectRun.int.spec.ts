@@ -1,0 +1,91 @@
+// The fast path on a real MariaDB: many events in one transaction write exactly the rows the
+// one-record path writes, and a run ends at the first event that needs that path (a gap, a
+// stream with a dead letter or parked events, a rename of an unknown user).
+import { randomUUID } from 'node:crypto';
+import type { RowDataPacket } from 'mysql2';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPool, withTransaction, type Pool } from '../shared/db.ts';
+import type { EventEnvelope } from '../shared/events.ts';
+import { configureSessions } from './dbSession.ts';
+import type { ConsumeMode } from './decide.ts';
+import { envelope, freshSchema, type TestSchema } from './intSupport.ts';
+import { projectEvent } from './projectEvent.ts';
+import { projectRun, type RunItem } from './projectRun.ts';
+
+let schema: TestSchema;
+let pool: Pool;
+beforeAll(async () => {
+  schema = await freshSchema('queries');
+  pool = createPool(schema.roleUrl('projector'), { connectionLimit: 2 });
+  configureSessions(pool);
+});
+afterAll(async () => {
+  await pool?.end();
+  await schema?.drop();
+});
+
+let offset = 0;
+const item = (e: ReturnType<typeof envelope>): RunItem => ({
+  event: e as EventEnvelope,
+  pos: { groupId: 'g', topic: 't', partition: 0, offset: String(offset++), highWatermark: '1000' },
+});
+const run = (items: RunItem[], mode: ConsumeMode = 'effectively-once') => withTransaction(pool, (conn) => projectRun(conn, items, mode));
+const reg = (id: string, name = 'Ada') => envelope(id, 1, 'UserRegistered', { name, dateRegister: '2026-11-28' });
+const ren = (id: string, v: number, name: string) => envelope(id, v, 'UserRenamed', { name });
+const rows = async (sql: string, params: unknown[]) => (await schema.admin.query<RowDataPacket[]>(sql, params))[0];
+const user = async (id: string) => (await rows('SELECT NAME, VERSION, APPLIED_COUNT, DELETED FROM USER_DATA WHERE ID_USER_DATA = ?', [id]))[0];
+const log = async (id: string) => (await rows('SELECT stream_version AS v, kafka_offset AS o FROM applied_events WHERE stream_id = ? ORDER BY id', [id])).map((r) => [r.v, String(r.o)]);
+
+describe('projectRun', () => {
+  it('applies new and existing streams in one transaction, in order, with inbox rows and the checkpoint', async () => {
+    const [a, b] = [randomUUID(), randomUUID()];
+    await run([item(reg(a))]);
+    const items = [item(ren(a, 2, 'a2')), item(reg(b, 'Bo')), item(ren(a, 3, 'a3')), item(ren(b, 2, 'b2'))];
+    expect(await run(items)).toEqual(['apply', 'apply', 'apply', 'apply']);
+    expect(await user(a)).toMatchObject({ NAME: 'a3', VERSION: 3, APPLIED_COUNT: 3 });
+    expect(await user(b)).toMatchObject({ NAME: 'b2', VERSION: 2, APPLIED_COUNT: 2 });
+    expect(await log(a)).toEqual([[1, expect.any(String)], [2, items[0]!.pos.offset], [3, items[2]!.pos.offset]]);
+    const inbox = await rows('SELECT COUNT(*) AS n FROM inbox WHERE stream_id IN (?, ?)', [a, b]);
+    expect(Number(inbox[0]!.n)).toBe(5);
+    const [cp] = await rows("SELECT last_offset FROM projection_checkpoint WHERE group_id = 'g'", []);
+    expect(String(cp!.last_offset)).toBe(items[3]!.pos.offset);
+  });
+
+  it('effectively-once: skips redeliveries (from the inbox and within the run) and writes nothing for them', async () => {
+    const c = randomUUID();
+    const [c1, c2] = [reg(c), ren(c, 2, 'two')];
+    await run([item(c1)]);
+    expect(await run([item(c1), item(c2), item(c2)])).toEqual(['duplicate', 'apply', 'duplicate']);
+    expect(await user(c)).toMatchObject({ VERSION: 2, APPLIED_COUNT: 2 });
+    expect((await log(c)).length).toBe(2);
+  });
+
+  it('at-least-once: re-applies a redelivery visibly without moving the state back', async () => {
+    const d = randomUUID();
+    const [d1, d2] = [reg(d, 'one'), ren(d, 2, 'two')];
+    expect(await run([item(d1), item(d2), item(d1)], 'at-least-once')).toEqual(['apply', 'apply', 'reapply']);
+    expect(await user(d)).toMatchObject({ NAME: 'two', VERSION: 2, APPLIED_COUNT: 3 });
+    expect((await log(d)).map(([v]) => v)).toEqual([1, 2, 1]);
+  });
+
+  it('ends the run at a version gap; the one-record path parks it', async () => {
+    const [g, h] = [randomUUID(), randomUUID()];
+    const items = [item(reg(g)), item(ren(g, 3, 'gap')), item(reg(h))];
+    expect(await run(items)).toEqual(['apply']);
+    expect(await user(h)).toBeUndefined(); // nothing after the gap was written by the run
+    const out = await withTransaction(pool, (conn) => projectEvent(conn, items[1]!.event, 'effectively-once', items[1]!.pos));
+    expect(out.decision).toBe('park-gap');
+    // The stream now has a parked event: its next events need the one-record path (drain).
+    expect(await run([item(ren(g, 2, 'two'))])).toEqual([]);
+  });
+
+  it('ends the run at a stream with an open dead letter, and at a rename of an unknown user', async () => {
+    const [x, y] = [randomUUID(), randomUUID()];
+    await schema.admin.query(
+      "INSERT INTO dead_letters (topic, kafka_partition, kafka_offset, stream_id, headers, exception_fqcn, exception_message, attempts) VALUES ('t', 9, ?, ?, '{}', 'X', 'm', 1)",
+      [offset++, x],
+    );
+    expect(await run([item(reg(x))])).toEqual([]);
+    expect(await run([item(reg(y)), item(ren(randomUUID(), 2, 'nobody'))])).toEqual(['apply']);
+  });
+});
