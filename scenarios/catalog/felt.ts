@@ -69,17 +69,21 @@ export const slowCommand = (ms: number): Felt => ({
   check: (o) => o.ops.some((op) => op.complete !== null && op.complete.ms - op.invoke.ms >= ms),
 });
 
-/** The projector applied nothing for a while although events were being published. */
+/**
+ * The projector applied nothing for a while although commands were being accepted (from the
+ * history, so it holds in dual-write too, where no relay runs).
+ */
 export const projectorStalled = (ms: number): Felt => ({
-  describe: `projector applied nothing for ≥ ${ms} ms while events were published`,
+  describe: `projector applied nothing for ≥ ${ms} ms while commands were accepted`,
   check: (o) => {
-    const s = o.samples.filter((x) => x.metrics.projector && x.metrics.relay);
+    const at = (sampleMs: number) => o.samplerStartMs + sampleMs; // sample time on the history clock
+    const s = o.samples.filter((x) => x.metrics.projector);
+    const applied = (k: number) => metricSum(s[k]!.metrics.projector, 'faultline_projector_applied_total');
+    const okBetween = (a: number, b: number) =>
+      o.ops.some((op) => op.outcome === 'ok' && op.complete !== null && op.complete.ms >= at(a) && op.complete.ms <= at(b));
     for (let i = 0; i < s.length; i++) {
       for (let j = i + 1; j < s.length && s[j]!.ms - s[i]!.ms <= ms * 3; j++) {
-        if (s[j]!.ms - s[i]!.ms < ms) continue;
-        const applied = (k: number) => metricSum(s[k]!.metrics.projector, 'faultline_projector_applied_total');
-        const published = (k: number) => metricSum(s[k]!.metrics.relay, 'faultline_relay_published_total');
-        if (applied(j) === applied(i) && published(j) > published(i)) return true;
+        if (s[j]!.ms - s[i]!.ms >= ms && applied(j) === applied(i) && okBetween(s[i]!.ms, s[j]!.ms)) return true;
       }
     }
     return false;

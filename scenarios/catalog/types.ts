@@ -9,6 +9,8 @@ import type { PoisonInjection } from '../checkers/types.ts';
 
 export interface Observations {
   samples: readonly Sample[];
+  /** History-clock ms when sampling started: `samplerStartMs + sample.ms` is a sample's history time. */
+  samplerStartMs: number;
   ops: readonly CommandOp[];
   faults: readonly FaultWindow[];
   final: FinalState;

@@ -40,3 +40,12 @@ describe('expectations', () => {
     expect(v).toMatchObject({ ok: false, checkerErrors: ['lost: boom'] });
   });
 });
+
+describe('at-most-once under injected duplicates', () => {
+  it('allows duplicated only in duplicate-delivery (no inbox), never elsewhere', () => {
+    const amo = { publish: 'outbox', consume: 'at-most-once' } as const;
+    expect(expectationFor(amo, 'duplicate-delivery', { crashes: false }).allowed).toEqual(['duplicated']);
+    expect(expectationFor(amo, 'kill-projector', { crashes: true }).allowed).toEqual(['lost']);
+    expect(expectationFor({ publish: 'outbox', consume: 'effectively-once' }, 'duplicate-delivery').allowed).toEqual([]);
+  });
+});

@@ -109,14 +109,6 @@ export function createNemesis(opts: NemesisOptions): Nemesis {
   }
 
   const params = (f: Fault) => f.params as Record<string, unknown>;
-  // Faults on one process run one after another: a kill scheduled while that process is still
-  // restarting from the previous kill waits for the restart instead of killing it half-started.
-  const lanes = new Map<string, Promise<unknown>>();
-  const inLane = <T>(target: string, work: () => Promise<T>): Promise<T> => {
-    const next = (lanes.get(target) ?? Promise.resolve()).catch(() => undefined).then(work);
-    lanes.set(target, next);
-    return next;
-  };
 
   return {
     poisoned,
@@ -126,11 +118,9 @@ export function createNemesis(opts: NemesisOptions): Nemesis {
       try {
         if (isToxic(f)) await applyToxic(f, id, true);
         else if (isProcess(f)) {
-          await inLane(f.target, async () => {
-            if (f.fault === 'kill') { signalTarget(f.target, 'SIGKILL'); killed.add(f.target); }
-            else if (f.fault === 'pause') { signalTarget(f.target, 'SIGSTOP'); paused.add(f.target); }
-            else await restartTarget(f.target, { graceful: true });
-          });
+          if (f.fault === 'kill') { signalTarget(f.target, 'SIGKILL'); killed.add(f.target); }
+          else if (f.fault === 'pause') { signalTarget(f.target, 'SIGSTOP'); paused.add(f.target); }
+          else await restartTarget(f.target, { graceful: true });
         } else if (f.fault === 'duplicate') {
           if (f.target === 'projector') await rewindProjector(f.params.count);
           else await republish(f.params.count);
@@ -146,8 +136,8 @@ export function createNemesis(opts: NemesisOptions): Nemesis {
       let error: string | undefined;
       try {
         if (isToxic(f)) await applyToxic(f, id, false);
-        else if (f.fault === 'kill') await inLane(f.target, async () => { await restartTarget(f.target, { graceful: false }); killed.delete(f.target); });
-        else if (f.fault === 'pause') await inLane(f.target, async () => { signalTarget(f.target, 'SIGCONT'); paused.delete(f.target); });
+        else if (f.fault === 'kill') { await restartTarget(f.target, { graceful: false }); killed.delete(f.target); }
+        else if (f.fault === 'pause') { signalTarget(f.target, 'SIGCONT'); paused.delete(f.target); }
       } catch (err) {
         error = (err as Error).message;
       }
@@ -182,13 +172,18 @@ async function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Prom
   throw new Error(`timed out${last ? `: ${(last as Error).message}` : ''}`);
 }
 
-/** Plays a schedule (times relative to now); resolves when every fault has started and stopped. */
+/**
+ * Plays a schedule (times relative to now); resolves when every fault has started and stopped.
+ * Faults on one process run one whole window after another (start, hold, heal): a kill that comes
+ * due while the process is still restarting from the previous one waits, then holds its full
+ * duration, instead of hitting a half-started or already dead process.
+ */
 export async function playSchedule(schedule: FaultSchedule, nemesis: Nemesis, signal?: AbortSignal): Promise<string[]> {
   const t0 = Date.now();
   const errors: string[] = [];
   const sleepUntil = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, t0 + ms - Date.now())));
-  await Promise.all(schedule.map(async (f, id) => {
-    await sleepUntil(f.at);
+  const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+  const window = async (f: Fault, id: number) => {
     if (signal?.aborted) return;
     try {
       await nemesis.start(f, id);
@@ -197,9 +192,25 @@ export async function playSchedule(schedule: FaultSchedule, nemesis: Nemesis, si
       return;
     }
     if (f.duration > 0 || f.fault === 'kill') {
-      await sleepUntil(f.at + f.duration);
+      await sleep(f.duration);
       await nemesis.stop(f, id).catch((err) => errors.push((err as Error).message));
     }
-  }));
+  };
+  const indexed = schedule.map((f, id) => ({ f, id }));
+  const lanes = new Map<string, { f: Fault; id: number }[]>();
+  const free: { f: Fault; id: number }[] = [];
+  for (const x of indexed) {
+    if (isProcess(x.f)) lanes.set(x.f.target, [...(lanes.get(x.f.target) ?? []), x]);
+    else free.push(x);
+  }
+  await Promise.all([
+    ...free.map(async ({ f, id }) => { await sleepUntil(f.at); await window(f, id); }),
+    ...[...lanes.values()].map(async (lane) => {
+      for (const { f, id } of lane.sort((a, b) => a.f.at - b.f.at)) {
+        await sleepUntil(f.at);
+        await window(f, id);
+      }
+    }),
+  ]);
   return errors;
 }

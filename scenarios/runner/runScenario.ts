@@ -131,7 +131,7 @@ export async function runScenario(s: Scenario, config: Configuration, opts: RunO
   const checked = composeCheckers()(input);
   saveFinalState(opts.outDir, final, checked.anomalies);
   const verdict = compareWithExpectation(checked.anomalies, expectationFor(config, s.name, { crashes: s.crashes }), { results: checked.results });
-  const observations = { samples, ops, faults, final, poisoned: nemesis.poisoned };
+  const observations = { samples, samplerStartMs, ops, faults, final, poisoned: nemesis.poisoned };
   const felt = s.felt.map((f: Felt) => ({ describe: f.describe, ok: safe(() => f.check(observations)) }));
   const expectation = expectationFor(config, s.name, { crashes: s.crashes });
   const result: ScenarioResult = {

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import type { CommandOp } from '../history/types.ts';
+import type { Sample } from '../runner/sampler.ts';
+import { counterRose, faultsApplied, projectorStalled, restarted } from './felt.ts';
+import type { Observations } from './types.ts';
+
+const sample = (ms: number, applied: number, pid = 1): Sample => ({
+  ms, pids: { projector: pid }, metrics: { projector: { 'faultline_projector_applied_total{mode="effectively-once",source="kafka"}': applied } },
+});
+const okAt = (ms: number): CommandOp => ({
+  id: ms, process: 0, kind: 'rename', userId: 'u', idempotencyKey: `k${ms}`, invoke: { ms: ms - 5, wall: '' }, complete: { ms, wall: '' }, outcome: 'ok',
+});
+const obs = (samples: Sample[], ops: CommandOp[], samplerStartMs = 1000): Observations =>
+  ({ samples, samplerStartMs, ops, faults: [], poisoned: [], final: { write: { events: [], users: [] }, read: { users: [], applied: [], parked: [] }, topics: { events: [], dlq: [] } } });
+
+describe('non-vacuity checks', () => {
+  const flat = [sample(0, 5), sample(1000, 5), sample(2000, 5), sample(2500, 9)];
+
+  it('projectorStalled needs the applied counter flat for the window while commands were accepted in it', () => {
+    expect(projectorStalled(1500).check(obs(flat, [okAt(1000 + 1200)]))).toBe(true);
+    expect(projectorStalled(1500).check(obs(flat, []))).toBe(false); // idle, not stalled
+    expect(projectorStalled(1500).check(obs(flat, [okAt(1000 + 2400)]))).toBe(false); // accepted only after the flat window
+    const moving = [sample(0, 5), sample(1000, 6), sample(2000, 7)];
+    expect(projectorStalled(1500).check(obs(moving, [okAt(1500)]))).toBe(false);
+  });
+
+  it('counterRose and restarted read the samples', () => {
+    expect(counterRose('projector', 'faultline_projector_applied_total').check(obs(flat, []))).toBe(true);
+    expect(counterRose('projector', 'faultline_projector_applied_total').check(obs(flat.slice(0, 3), []))).toBe(false);
+    expect(restarted('projector').check(obs([sample(0, 1, 10), sample(250, 1, 11)], []))).toBe(true);
+    expect(restarted('projector').check(obs([sample(0, 1, 10), sample(250, 1, 10)], []))).toBe(false);
+  });
+
+  it('faultsApplied fails on a nemesis error and on a window never healed', () => {
+    const w = { faultId: 0, fault: 'kill', target: 'projector', start: { ms: 0, wall: '' }, stop: { ms: 10, wall: '' } };
+    expect(faultsApplied.check({ ...obs([], []), faults: [w] })).toBe(true);
+    expect(faultsApplied.check({ ...obs([], []), faults: [{ ...w, error: 'projector is not running' }] })).toBe(false);
+    expect(faultsApplied.check({ ...obs([], []), faults: [{ ...w, stop: null }] })).toBe(false);
+    expect(faultsApplied.check({ ...obs([], []), faults: [{ ...w, fault: 'poison', stop: null }] })).toBe(true);
+  });
+});
