@@ -164,7 +164,6 @@ const BUILT_IN: readonly Scenario[] = [
     felt: [faultsApplied],
     crashes: true,
     convergenceBoundMs: 30_000,
-    configurations: [{ publish: 'outbox', consume: 'effectively-once' }],
   },
 ];
 
@@ -185,8 +184,8 @@ export const randomScheduleArb = faultScheduleArb({
   maxFaults: 4,
   minDurationMs: 500,
   maxDurationMs: 3000,
-  kinds: ['down', 'latency', 'timeout', 'reset_peer', 'kill', 'pause', 'duplicate'],
-  processTargets: ['command-service', 'relay', 'projector', 'kafka'],
+  kinds: ['down', 'latency', 'bandwidth', 'timeout', 'reset_peer', 'slicer', 'limit_data', 'kill', 'pause', 'restart', 'duplicate'],
+  processTargets: ['command-service', 'relay', 'projector', 'kafka', 'commands-db', 'queries-db'],
 }).filter((s) => s.length > 0);
 
 export const SCENARIOS: readonly Scenario[] = [...BUILT_IN, ...fromProfiles(BUILT_IN)];

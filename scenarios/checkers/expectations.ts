@@ -61,7 +61,7 @@ export function compareWithExpectation(
 export function expectationFor(
   config: Configuration,
   scenario: string,
-  opts: { crashes?: boolean } = {},
+  opts: { crashes?: boolean; injectsDuplicates?: boolean } = {},
 ): Expectation {
   const crashes = opts.crashes ?? true;
   if (config.publish === 'outbox') {
@@ -70,7 +70,7 @@ export function expectationFor(
     // Without an inbox nothing recognises an event the broker hands over twice: duplicates
     // injected upstream (re-publish, offset rewind) are applied again. Committing first only
     // stops the consumer from causing duplicates itself.
-    const injected = scenario === 'duplicate-delivery';
+    const injected = opts.injectsDuplicates ?? scenario === 'duplicate-delivery';
     return {
       required: [],
       allowed: [...(crashes ? ['lost' as const] : []), ...(injected ? ['duplicated' as const] : [])],

@@ -130,10 +130,10 @@ export async function runScenario(s: Scenario, config: Configuration, opts: RunO
   };
   const checked = composeCheckers()(input);
   saveFinalState(opts.outDir, final, checked.anomalies);
-  const verdict = compareWithExpectation(checked.anomalies, expectationFor(config, s.name, { crashes: s.crashes }), { results: checked.results });
+  const verdict = compareWithExpectation(checked.anomalies, expectationFor(config, s.name, { crashes: s.crashes, injectsDuplicates: schedule.some((f) => f.fault === 'duplicate') }), { results: checked.results });
   const observations = { samples, samplerStartMs, ops, faults, final, poisoned: nemesis.poisoned };
   const felt = s.felt.map((f: Felt) => ({ describe: f.describe, ok: safe(() => f.check(observations)) }));
-  const expectation = expectationFor(config, s.name, { crashes: s.crashes });
+  const expectation = expectationFor(config, s.name, { crashes: s.crashes, injectsDuplicates: schedule.some((f) => f.fault === 'duplicate') });
   const result: ScenarioResult = {
     scenario: s.name, purpose: s.purpose, configuration: config, startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started, seed: opts.seed, ...(opts.path ? { path: opts.path } : {}),
