@@ -48,9 +48,24 @@ describe('three brokers', () => {
     expect(brokers.map((b) => `${b.host}:${b.port}`).sort()).toEqual([...env.kafka.relay].sort());
   });
 
-  it('keeps acks=all publishing through the proxies with one broker killed, and status names it', async () => {
+  it('keeps acks=all publishing through the proxies with one broker killed, and status names it', { timeout: 120_000 }, async () => {
     const broker3 = infraProcesses(localLayout(3)).find((p) => p.name === 'kafka-3')!;
     signalProcess(broker3, 'SIGKILL');
+    // The controller fences a dead broker after its session times out; until then metadata may
+    // still name it leader. Wait for the failover, then acks=all must work with two in sync.
+    const admin = kafka(env.kafka.internal.slice(0, 2)).admin();
+    await admin.connect();
+    try {
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const md = await admin.fetchTopicMetadata({ topics: ['user-events'] });
+        if (md.topics[0]!.partitions.every((p) => p.leader !== 3)) break;
+        if (Date.now() > deadline) throw new Error('partitions led by the dead broker never moved');
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    } finally {
+      await admin.disconnect();
+    }
     const producer = kafka(env.kafka.relay).producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     try {
