@@ -11,7 +11,7 @@ import { replayCommand, runScenario, type RunOptions, type ScenarioResult } from
 export interface SearchOutcome { result: ScenarioResult; tries: number; shrinkMs: number }
 
 export async function runRandomSchedule(
-  s: Scenario, config: Configuration, opts: RunOptions & { shrinkBudgetMs: number },
+  s: Scenario, config: Configuration, opts: RunOptions & { shrinkBudgetMs: number; runs?: number },
 ): Promise<SearchOutcome> {
   const results: ScenarioResult[] = [];
   let firstFailureAt = 0;
@@ -27,7 +27,7 @@ export async function runRandomSchedule(
   const out = await fc.check(property, {
     seed: opts.seed,
     ...(opts.path ? { path: opts.path } : {}),
-    numRuns: 1,
+    numRuns: opts.path !== undefined ? 1 : (opts.runs ?? 1), // each run is a real scenario run
     endOnFailure: opts.path !== undefined, // replaying a path: run exactly that schedule, no further shrinking
     interruptAfterTimeLimit: opts.shrinkBudgetMs,
     markInterruptAsFailure: false,
@@ -39,6 +39,6 @@ export async function runRandomSchedule(
   const path = out.counterexamplePath ?? undefined;
   minimal.path = path;
   minimal.seed = out.seed;
-  minimal.replay = replayCommand(s.name, config, out.seed, path);
+  minimal.replay = replayCommand(s.name, config, out.seed, path, opts.expect);
   return { result: minimal, tries: results.length, shrinkMs };
 }

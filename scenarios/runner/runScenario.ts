@@ -45,6 +45,11 @@ export interface RunOptions {
   log?: (line: string) => void;
   /** fast-check replay path, when the schedule came from a shrinking search. */
   path?: string;
+  /**
+   * `none`: judge against the strongest guarantee whatever the configuration (every anomaly fails),
+   * e.g. to let random-schedule search for the smallest schedule that breaks a weaker mode.
+   */
+  expect?: 'matrix' | 'none';
   /** Background load (autocannon registrations) during the workload, besides the tracked commands. */
   load?: { rate?: number; durationS: number };
   /** Overrides the scenario's schedule (the shrinking search hands in candidates). */
@@ -59,8 +64,8 @@ export const PROJECTOR_RETRY_ENV = {
   PROJECTOR_RETRY_BUDGET_MS: String(PROJECTOR_RETRY_BUDGET_MS), PROJECTOR_BACKOFF_BASE_MS: '50', PROJECTOR_BACKOFF_MAX_MS: '1000',
 };
 
-export function replayCommand(scenario: string, c: Configuration, seed: number, path?: string): string {
-  return `npm run scenario -- ${scenario} --publish ${c.publish} --consume ${c.consume} --seed ${seed}${path ? ` --path ${path}` : ''}`;
+export function replayCommand(scenario: string, c: Configuration, seed: number, path?: string, expect?: 'matrix' | 'none'): string {
+  return `npm run scenario -- ${scenario} --publish ${c.publish} --consume ${c.consume} --seed ${seed}${path ? ` --path ${path}` : ''}${expect === 'none' ? ' --expect none' : ''}`;
 }
 
 export async function runScenario(s: Scenario, config: Configuration, opts: RunOptions): Promise<ScenarioResult> {
@@ -130,14 +135,16 @@ export async function runScenario(s: Scenario, config: Configuration, opts: RunO
   };
   const checked = composeCheckers()(input);
   saveFinalState(opts.outDir, final, checked.anomalies);
-  const verdict = compareWithExpectation(checked.anomalies, expectationFor(config, s.name, { crashes: s.crashes, injectsDuplicates: schedule.some((f) => f.fault === 'duplicate') }), { results: checked.results });
+  const expectation = opts.expect === 'none'
+    ? { required: [], allowed: [], why: 'asked for none (--expect none): every anomaly fails' }
+    : expectationFor(config, s.name, { crashes: s.crashes, injectsDuplicates: schedule.some((f) => f.fault === 'duplicate') });
+  const verdict = compareWithExpectation(checked.anomalies, expectation, { results: checked.results });
   const observations = { samples, samplerStartMs, ops, faults, final, poisoned: nemesis.poisoned };
   const felt = s.felt.map((f: Felt) => ({ describe: f.describe, ok: safe(() => f.check(observations)) }));
-  const expectation = expectationFor(config, s.name, { crashes: s.crashes, injectsDuplicates: schedule.some((f) => f.fault === 'duplicate') });
   const result: ScenarioResult = {
     scenario: s.name, purpose: s.purpose, configuration: config, startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started, seed: opts.seed, ...(opts.path ? { path: opts.path } : {}),
-    replay: replayCommand(s.name, config, opts.seed, opts.path),
+    replay: replayCommand(s.name, config, opts.seed, opts.path, opts.expect),
     ops: { ok: stats.ok, fail: stats.fail, unknown: stats.unknown }, faults, expectation, verdict, checks: checked.results,
     convergenceMs: convergedAtMs === null ? null : Math.max(0, convergedAtMs - lastHealMs),
     visibility,

@@ -27,6 +27,9 @@ export interface SuiteOptions {
   brokers?: number;
   shrinkBudgetMs: number;
   load?: { rate?: number; durationS: number };
+  expect?: 'matrix' | 'none';
+  /** random-schedule: how many generated schedules to try before a failure (each is a real run). */
+  runs?: number;
   log: (line: string) => void;
   onResult?: (r: ScenarioResult) => void;
 }
@@ -85,11 +88,11 @@ export async function runSuite(cells: Cell[], o: SuiteOptions): Promise<SuiteOut
       const label = `${cell.scenario.name} [${configurationLabel(cell.configuration)}]`;
       o.log(`\n(${i + 1}/${cells.length}) ${label}: ${cell.scenario.purpose}`);
       const outDir = join(dir, cell.scenario.name, configurationLabel(cell.configuration).replace('/', '+'));
-      const runOpts = { env, seed: o.seed, outDir, poisonRecords, log: o.log, ...(o.path ? { path: o.path } : {}), ...(o.load ? { load: o.load } : {}) };
+      const runOpts = { env, seed: o.seed, outDir, poisonRecords, log: o.log, ...(o.path ? { path: o.path } : {}), ...(o.load ? { load: o.load } : {}), ...(o.expect ? { expect: o.expect } : {}) };
       let r: ScenarioResult;
       try {
         if (cell.scenario.name === 'random-schedule') {
-          const s = await runRandomSchedule(cell.scenario, cell.configuration, { ...runOpts, shrinkBudgetMs: o.shrinkBudgetMs });
+          const s = await runRandomSchedule(cell.scenario, cell.configuration, { ...runOpts, shrinkBudgetMs: o.shrinkBudgetMs, ...(o.runs ? { runs: o.runs } : {}) });
           r = s.result;
           if (!r.ok) o.log(`  shrunk in ${(s.shrinkMs / 1000).toFixed(1)} s over ${s.tries} runs to ${r.schedule.length} fault(s)`);
         } else {
