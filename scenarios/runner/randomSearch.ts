@@ -8,14 +8,22 @@ import { randomScheduleArb } from '../catalog/scenarios.ts';
 import type { Scenario } from '../catalog/types.ts';
 import { replayCommand, runScenario, type RunOptions, type ScenarioResult } from './runScenario.ts';
 
-export interface SearchOutcome { result: ScenarioResult; tries: number; shrinkMs: number }
+export interface SearchOutcome { result: ScenarioResult; tries: number; shrinkMs: number; truncated: boolean }
 
 export async function runRandomSchedule(
   s: Scenario, config: Configuration, opts: RunOptions & { shrinkBudgetMs: number; runs?: number },
 ): Promise<SearchOutcome> {
   const results: ScenarioResult[] = [];
   let firstFailureAt = 0;
+  let truncated = false;
   const property = fc.asyncProperty(randomScheduleArb, async (schedule) => {
+    // Past the shrink budget, candidates are not run (counted as passing), so shrinking stops at
+    // the smallest failure found so far. (fast-check's own time limit races an async property and
+    // would return while a real run is still going on.)
+    if (firstFailureAt && Date.now() - firstFailureAt > opts.shrinkBudgetMs) {
+      truncated = true;
+      return true;
+    }
     const r = await runScenario(s, config, { ...opts, schedule, outDir: join(opts.outDir, `try-${results.length + 1}`) });
     results.push(r);
     if (!r.ok && firstFailureAt === 0) {
@@ -29,16 +37,14 @@ export async function runRandomSchedule(
     ...(opts.path ? { path: opts.path } : {}),
     numRuns: opts.path !== undefined ? 1 : (opts.runs ?? 1), // each run is a real scenario run
     endOnFailure: opts.path !== undefined, // replaying a path: run exactly that schedule, no further shrinking
-    interruptAfterTimeLimit: opts.shrinkBudgetMs,
-    markInterruptAsFailure: false,
   });
   const shrinkMs = firstFailureAt ? Date.now() - firstFailureAt : 0;
-  if (!out.failed) return { result: results[results.length - 1]!, tries: results.length, shrinkMs };
+  if (!out.failed) return { result: results[results.length - 1]!, tries: results.length, shrinkMs, truncated };
   // The last failing run is fast-check's smallest counterexample.
   const minimal = [...results].reverse().find((r) => !r.ok)!;
   const path = out.counterexamplePath ?? undefined;
   minimal.path = path;
   minimal.seed = out.seed;
   minimal.replay = replayCommand(s.name, config, out.seed, path, opts.expect);
-  return { result: minimal, tries: results.length, shrinkMs };
+  return { result: minimal, tries: results.length, shrinkMs, truncated };
 }

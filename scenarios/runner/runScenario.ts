@@ -75,7 +75,8 @@ export async function runScenario(s: Scenario, config: Configuration, opts: RunO
   mkdirSync(opts.outDir, { recursive: true });
   const clock = createClock();
   const recorder = createRecorder({ sink: fileSink(join(opts.outDir, 'history.jsonl')), clock });
-  const schedule = opts.schedule ?? s.schedule({ seed: opts.seed });
+  // In dual-write no relay runs: a fault aimed at it would only be a nemesis error.
+  const schedule = (opts.schedule ?? s.schedule({ seed: opts.seed })).filter((f) => !(config.publish === 'dual-write' && f.target === 'relay'));
   recorder.meta({ scenario: s.name, configuration: { publish: config.publish, consume: config.consume }, seed: opts.seed });
 
   log(`${s.name} [${configurationLabel(config)}] seed ${opts.seed}: fresh system`);

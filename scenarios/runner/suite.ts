@@ -94,7 +94,7 @@ export async function runSuite(cells: Cell[], o: SuiteOptions): Promise<SuiteOut
         if (cell.scenario.name === 'random-schedule') {
           const s = await runRandomSchedule(cell.scenario, cell.configuration, { ...runOpts, shrinkBudgetMs: o.shrinkBudgetMs, ...(o.runs ? { runs: o.runs } : {}) });
           r = s.result;
-          if (!r.ok) o.log(`  shrunk in ${(s.shrinkMs / 1000).toFixed(1)} s over ${s.tries} runs to ${r.schedule.length} fault(s)`);
+          if (!r.ok) o.log(`  shrunk in ${(s.shrinkMs / 1000).toFixed(1)} s over ${s.tries} real runs to ${r.schedule.length} fault(s)${s.truncated ? ' (shrink budget reached: a smaller one may exist)' : ''}`);
         } else {
           r = await runScenario(cell.scenario, cell.configuration, runOpts);
         }
