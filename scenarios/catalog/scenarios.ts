@@ -190,6 +190,3 @@ export const randomScheduleArb = faultScheduleArb({
 
 export const SCENARIOS: readonly Scenario[] = [...BUILT_IN, ...fromProfiles(BUILT_IN)];
 
-export function scenarioByName(name: string): Scenario | undefined {
-  return SCENARIOS.find((s) => s.name === name);
-}

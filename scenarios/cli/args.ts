@@ -13,6 +13,14 @@ export interface FlagSpec {
 
 export type Parsed = { positional: string[]; flags: Record<string, string | number | boolean> };
 
+/** `--help` anywhere: every CLI prints its usage and exits 0 (handled once, in runCli). */
+export class HelpRequested extends Error {
+  constructor(readonly usage: string) {
+    super('help');
+    this.name = 'HelpRequested';
+  }
+}
+
 export function parseArgs(argv: string[], spec: FlagSpec, usage: string): Parsed {
   const out: Parsed = { positional: [], flags: {} };
   for (let i = 0; i < argv.length; i++) {
@@ -22,8 +30,9 @@ export function parseArgs(argv: string[], spec: FlagSpec, usage: string): Parsed
       continue;
     }
     const [name, inline] = arg.slice(2).split('=', 2) as [string, string | undefined];
+    if (name === 'help') throw new HelpRequested(usage);
     const s = spec[name];
-    if (!s) throw new UsageError(`unknown flag --${name}; accepted: ${Object.keys(spec).map((f) => `--${f}`).join(', ')}`, usage);
+    if (!s) throw new UsageError(`unknown flag --${name}; accepted: ${[...Object.keys(spec), 'help'].map((f) => `--${f}`).join(', ')}`, usage);
     if (s.kind === 'bool') {
       out.flags[name] = true;
       continue;
@@ -51,6 +60,10 @@ export function runCli(main: () => Promise<number | void>): void {
   main().then(
     (code) => process.exit(code ?? 0),
     (err: unknown) => {
+      if (err instanceof HelpRequested) {
+        console.log(err.usage);
+        process.exit(0);
+      }
       if (err instanceof UsageError) {
         console.error(`error: ${err.message}\n\n${err.usage}`);
         process.exit(2);

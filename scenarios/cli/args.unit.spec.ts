@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseArgs, UsageError } from './args.ts';
+import { HelpRequested, parseArgs, UsageError } from './args.ts';
 
 const spec = { brokers: { kind: 'int', min: 1, max: 3 }, provider: { kind: 'string', values: ['local', 'external'] }, json: { kind: 'bool' } } as const;
 
@@ -11,11 +11,22 @@ describe('parseArgs', () => {
     });
   });
   it('rejects unknown flags listing the accepted ones', () => {
-    expect(() => parseArgs(['--nope'], spec, 'u')).toThrow(/unknown flag --nope; accepted: --brokers, --provider, --json/);
+    expect(() => parseArgs(['--nope'], spec, 'u')).toThrow(/unknown flag --nope; accepted: --brokers, --provider, --json, --help/);
   });
   it('rejects values outside the accepted set or range', () => {
     expect(() => parseArgs(['--provider', 'docker'], spec, 'u')).toThrow(/use one of: local, external/);
     expect(() => parseArgs(['--brokers', '5'], spec, 'u')).toThrow(UsageError);
     expect(() => parseArgs(['--brokers'], spec, 'u')).toThrow(/needs a value/);
+  });
+});
+
+describe('--help', () => {
+  it('is understood by every CLI without declaring it, and carries the usage', () => {
+    expect(() => parseArgs(['up', '--help'], spec, 'the usage')).toThrow(HelpRequested);
+    try {
+      parseArgs(['--help'], {}, 'the usage');
+    } catch (e) {
+      expect((e as HelpRequested).usage).toBe('the usage');
+    }
   });
 });

@@ -14,14 +14,10 @@ const USAGE = `usage: npm run bench -- [--quick] [--only <phases>]
 Brings the environment up if it is not (FAULTLINE_BASE_PORT, FAULTLINE_RUN_DIR choose which one);
 WIPES the system's databases and topics between phases. Writes reports/bench-<date>.json.`;
 
-const FLAGS = { quick: { kind: 'bool' }, only: { kind: 'string' }, help: { kind: 'bool' } } as const;
+const FLAGS = { quick: { kind: 'bool' }, only: { kind: 'string' } } as const;
 
 runCli(async () => {
   const { positional, flags } = parseArgs(process.argv.slice(2), FLAGS, USAGE);
-  if (flags.help) {
-    console.log(USAGE);
-    return 0;
-  }
   if (positional.length) throw new UsageError(`unexpected argument ${positional[0]}`, USAGE);
   let only;
   try {

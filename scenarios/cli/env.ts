@@ -21,7 +21,6 @@ const FLAGS = {
   'infra-only': { kind: 'bool' },
   quiet: { kind: 'bool' },
   json: { kind: 'bool' },
-  help: { kind: 'bool' },
 } as const;
 
 function printAddresses(a: EnvAddresses): void {
@@ -47,10 +46,6 @@ function printStatus(rows: ComponentStatus[]): void {
 
 runCli(async () => {
   const { positional, flags } = parseArgs(process.argv.slice(2), FLAGS, USAGE);
-  if (flags.help) {
-    console.log(USAGE);
-    return 0;
-  }
   const [cmd, ...rest] = positional;
   if (rest.length) throw new UsageError(`unexpected argument ${rest[0]}`, USAGE);
   const quiet = flags.quiet === true;

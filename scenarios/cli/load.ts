@@ -41,7 +41,6 @@ const FLAGS = {
   duration: { kind: 'int', min: 1, max: 3600 },
   connections: { kind: 'int', min: 1, max: 256 },
   json: { kind: 'bool' },
-  help: { kind: 'bool' },
   scenario: { kind: 'string' },
   publish: COMMON_FLAGS.publish,
   consume: COMMON_FLAGS.consume,
@@ -50,10 +49,6 @@ const FLAGS = {
 
 runCli(async () => {
   const { positional, flags } = parseArgs(process.argv.slice(2), FLAGS, USAGE);
-  if (flags.help) {
-    console.log(USAGE);
-    return 0;
-  }
   if (positional.length) throw new UsageError(`unexpected argument ${positional[0]}`, USAGE);
   if (typeof flags.scenario === 'string') return loadDuringScenario(flags.scenario, flags);
   if (flags.publish || flags.consume || flags.seed !== undefined) throw new UsageError('--publish, --consume and --seed go with --scenario', USAGE);

@@ -10,8 +10,7 @@ const USAGE = `usage: npm run report -- <run-dir>
              (it must hold report.json; history.jsonl and samples.json per scenario are read when there)`;
 
 runCli(async () => {
-  const { positional, flags } = parseArgs(process.argv.slice(2), { help: { kind: 'bool' } }, USAGE);
-  if (flags.help) { console.log(USAGE); return 0; }
+  const { positional, flags } = parseArgs(process.argv.slice(2), {}, USAGE);
   if (positional.length !== 1) throw new UsageError(positional.length ? `one run folder at a time (got ${positional.join(', ')})` : 'which run folder?', USAGE);
   const dir = resolve(positional[0]!);
   let run;

@@ -16,7 +16,6 @@ ${listScenarios()}`;
 
 runCli(async () => {
   const { positional, flags } = parseArgs(process.argv.slice(2), { ...COMMON_FLAGS, expect: { kind: 'string', values: ['matrix', 'none'] }, runs: { kind: 'int', min: 1, max: 100 } }, USAGE);
-  if (flags.help) { console.log(USAGE); return 0; }
   if (positional.length !== 1) throw new UsageError(positional.length ? `one scenario at a time (got ${positional.join(', ')})` : 'which scenario?', USAGE);
   checkScenarioNames(positional, USAGE);
   const cells = planMatrix(SCENARIOS, {

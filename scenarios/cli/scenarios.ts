@@ -18,7 +18,6 @@ runCli(async () => {
   const { positional, flags } = parseArgs(process.argv.slice(2), {
     ...COMMON_FLAGS, profile: { kind: 'string', values: PROFILES }, only: { kind: 'string' }, list: { kind: 'bool' },
   }, USAGE);
-  if (flags.help) { console.log(USAGE); return 0; }
   if (positional.length) throw new UsageError(`unexpected argument ${positional[0]} (one scenario: npm run scenario -- <name>)`, USAGE);
   if (flags.list) { console.log(listScenarios()); return 0; }
   const only = typeof flags.only === 'string' ? flags.only.split(',').filter(Boolean) : undefined;

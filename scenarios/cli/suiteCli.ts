@@ -2,6 +2,7 @@
 import { CONSUME_MODES, PUBLISH_MODES, configurationLabel } from '../checkers/expectations.ts';
 import { SCENARIOS } from '../catalog/scenarios.ts';
 import { failureReasons } from '../report/types.ts';
+import { unknownNames } from '../runner/matrix.ts';
 import type { ScenarioResult } from '../runner/runScenario.ts';
 import { UsageError } from './args.ts';
 
@@ -12,11 +13,10 @@ export const COMMON_FLAGS = {
   path: { kind: 'string' },
   'keep-env': { kind: 'bool' },
   'shrink-seconds': { kind: 'int', min: 0, max: 3600 },
-  help: { kind: 'bool' },
 } as const;
 
 export function checkScenarioNames(names: readonly string[], usage: string): void {
-  const unknown = names.filter((n) => !SCENARIOS.some((s) => s.name === n));
+  const unknown = unknownNames(SCENARIOS, names);
   if (unknown.length) {
     throw new UsageError(`unknown scenario ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.name).join(', ')}`, usage);
   }

@@ -1,5 +1,5 @@
 // Which scenario runs in which configuration: the guarantee matrix per profile. Pure.
-import { CONSUME_MODES, PUBLISH_MODES, type Configuration } from '../checkers/expectations.ts';
+import type { Configuration } from '../checkers/expectations.ts';
 import type { Scenario } from '../catalog/types.ts';
 
 export const PROFILES = ['ci', 'full'] as const;
@@ -57,5 +57,3 @@ export function planMatrix(all: readonly Scenario[], o: MatrixOptions): Cell[] {
 export function unknownNames(all: readonly Scenario[], names: readonly string[]): string[] {
   return names.filter((n) => !all.some((s) => s.name === n));
 }
-
-export const isValidConfiguration = (c: Configuration) => PUBLISH_MODES.includes(c.publish) && CONSUME_MODES.includes(c.consume);
