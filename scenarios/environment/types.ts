@@ -60,9 +60,39 @@ export interface ComponentStatus {
   detail?: string;
 }
 
+/** A process the harness can fault: infrastructure ('kafka', 'kafka-2', 'commands-db', 'queries-db')
+ *  or a system process instance ('command-service', 'relay', 'projector#2', …). */
+export type ProcessTargetName = string;
+
+/** Process faults (the Jepsen "db" role). A provider that cannot do one throws
+ *  `UnsupportedControlError` saying why, never a silent no-op. */
+export interface ProcessControl {
+  /** SIGKILL (or the engine's equivalent): no cleanup. Returns once the process is gone. */
+  kill(target: ProcessTargetName): Promise<void>;
+  /** SIGSTOP / container pause: the process holds its sockets but does nothing. */
+  pause(target: ProcessTargetName): Promise<void>;
+  resume(target: ProcessTargetName): Promise<void>;
+  /** Start again after a kill, or stop-and-start when running (graceful unless told otherwise);
+   *  resolves when the target is ready again. */
+  restart(target: ProcessTargetName, opts?: { graceful?: boolean }): Promise<void>;
+  /** An identity that changes when the process is replaced (a pid, a container id). */
+  identity(target: ProcessTargetName): Promise<string | undefined>;
+  /** Every target this provider can fault in the running environment. */
+  targets(): Promise<ProcessTargetName[]>;
+}
+
+export class UnsupportedControlError extends Error {
+  constructor(provider: string, what: string, why: string) {
+    super(`${provider} provider cannot ${what}: ${why}`);
+    this.name = 'UnsupportedControlError';
+  }
+}
+
 export interface EnvironmentProvider {
   readonly name: EnvAddresses['provider'];
   up(opts: { brokers: number; onProgress?: (line: string) => void }): Promise<EnvAddresses>;
   down(): Promise<void>;
   status(): Promise<ComponentStatus[]>;
+  /** Process faults on the environment this provider runs. */
+  readonly control: ProcessControl;
 }

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { RowDataPacket } from 'mysql2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, type Pool } from '../shared/db.ts';
-import { freshSchema, type TestSchema } from '../projector/intSupport.ts';
+import { freshSchema, type TestSchema } from '../testing/intSupport.ts';
 import { rebuildReadModel } from './rebuildReadModel.ts';
 
 let commands: TestSchema;

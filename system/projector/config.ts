@@ -1,8 +1,7 @@
 // The projector's configuration, from the environment, validated once.
 import { DEFAULTS, type EnvReader } from '../shared/config.ts';
-import { ConfigError } from '../shared/errors.ts';
 import { DLQ_TOPIC, TOPIC } from '../shared/events.ts';
-import { validateBrokers } from '../shared/kafka.ts';
+import { kafkaBrokers } from '../shared/kafka.ts';
 import { CONSUME_MODES } from './decide.ts';
 
 export function projectorConfig(env: EnvReader) {
@@ -41,12 +40,5 @@ export function projectorConfig(env: EnvReader) {
 export type ProjectorConfig = ReturnType<typeof projectorConfig>;
 
 /** Brokers must be 127.0.0.1:port addresses (proxies in the real environment). */
-export function kafkaBrokers(brokers: string[]): string[] {
-  try {
-    return validateBrokers(brokers);
-  } catch {
-    throw new ConfigError('KAFKA_BROKERS', 'a comma-separated list of host:port (127.0.0.1, not localhost)', brokers.join(','));
-  }
-}
 
 const unbounded = (n: number) => (n === 0 ? Number.MAX_SAFE_INTEGER : n);

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { RowDataPacket } from 'mysql2';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ConsumeMode } from './decide.ts';
-import { asRecord, dropTopics, envelope, freshSchema, freshTopics, produce, servers, testKafka, uniqueName, waitFor, type TestSchema } from './intSupport.ts';
+import { asRecord, dropTopics, envelope, freshSchema, freshTopics, produce, servers, testKafka, uniqueName, waitFor, type TestSchema } from '../testing/intSupport.ts';
 
 const schemas: TestSchema[] = [];
 afterAll(async () => {

@@ -8,7 +8,7 @@ import { getLogger } from '../shared/logger.ts';
 import { migrate } from '../shared/migrate.ts';
 import { initTracing } from '../shared/tracing.ts';
 import { projectorConfig } from './config.ts';
-import { configureSessions } from './dbSession.ts';
+import { configureSessions } from '../shared/dbSession.ts';
 import { projectorMetrics } from './metrics.ts';
 import { createProjector } from './projector.ts';
 

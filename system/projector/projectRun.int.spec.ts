@@ -6,9 +6,9 @@ import type { RowDataPacket } from 'mysql2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, withTransaction, type Pool } from '../shared/db.ts';
 import type { EventEnvelope } from '../shared/events.ts';
-import { configureSessions } from './dbSession.ts';
+import { configureSessions } from '../shared/dbSession.ts';
 import type { ConsumeMode } from './decide.ts';
-import { envelope, freshSchema, type TestSchema } from './intSupport.ts';
+import { envelope, freshSchema, type TestSchema } from '../testing/intSupport.ts';
 import { projectEvent } from './projectEvent.ts';
 import { projectRun, type RunItem } from './projectRun.ts';
 

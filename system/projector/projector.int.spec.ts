@@ -9,11 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, type Pool } from '../shared/db.ts';
 import { decodeHeaders } from '../shared/kafka.ts';
 import { getLogger } from '../shared/logger.ts';
-import { configureSessions } from './dbSession.ts';
+import { configureSessions } from '../shared/dbSession.ts';
 import { discardDeadLetter, listDeadLetters, replayDeadLetter } from './deadLetters.ts';
 import type { ConsumeMode } from './decide.ts';
 import { readDeadLetterHeaders } from './dlqRecord.ts';
-import { asRecord, dropTopics, envelope, freshSchema, freshTopics, produce, readTopic, testKafka, uniqueName, waitFor, type TestSchema } from './intSupport.ts';
+import { asRecord, dropTopics, envelope, freshSchema, freshTopics, produce, readTopic, testKafka, uniqueName, waitFor, type TestSchema } from '../testing/intSupport.ts';
 import { projectorMetrics, type ProjectorMetrics } from './metrics.ts';
 import { createProjector, type Projector } from './projector.ts';
 

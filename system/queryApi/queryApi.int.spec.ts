@@ -5,7 +5,7 @@ import { createPool, type Pool } from '../shared/db.ts';
 import { buildHttpServer } from '../shared/httpServer.ts';
 import { getLogger } from '../shared/logger.ts';
 import { Registry } from 'prom-client';
-import { freshSchema, type TestSchema } from '../projector/intSupport.ts';
+import { freshSchema, type TestSchema } from '../testing/intSupport.ts';
 import { registerQueryRoutes } from './routes.ts';
 
 let schema: TestSchema;

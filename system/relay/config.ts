@@ -1,7 +1,7 @@
 // The relay's configuration, from the environment, validated once.
 import { DEFAULTS, type EnvReader } from '../shared/config.ts';
 import { TOPIC } from '../shared/events.ts';
-import { kafkaBrokers } from '../projector/config.ts';
+import { kafkaBrokers } from '../shared/kafka.ts';
 
 export function relayConfig(env: EnvReader) {
   const pollMinMs = env.int('RELAY_POLL_MIN_MS', 5, { min: 1, max: 10_000 });

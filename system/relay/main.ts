@@ -6,7 +6,7 @@ import { createKafka } from '../shared/kafka.ts';
 import { getLogger } from '../shared/logger.ts';
 import { migrate } from '../shared/migrate.ts';
 import { initTracing } from '../shared/tracing.ts';
-import { configureSessions } from '../projector/dbSession.ts';
+import { configureSessions } from '../shared/dbSession.ts';
 import { relayConfig } from './config.ts';
 import { relayMetrics } from './metrics.ts';
 import { createRelay } from './relay.ts';

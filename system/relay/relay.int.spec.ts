@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, type Pool } from '../shared/db.ts';
 import { createKafka, headersAsText } from '../shared/kafka.ts';
 import { getLogger } from '../shared/logger.ts';
-import { configureSessions } from '../projector/dbSession.ts';
-import { dropTopics, freshSchema, freshTopics, readTopic, testKafka, uniqueName, waitFor, type TestSchema } from '../projector/intSupport.ts';
+import { configureSessions } from '../shared/dbSession.ts';
+import { dropTopics, freshSchema, freshTopics, readTopic, testKafka, uniqueName, waitFor, type TestSchema } from '../testing/intSupport.ts';
 import { relayMetrics, type RelayMetrics } from './metrics.ts';
 import { createRelay, type Relay } from './relay.ts';
 

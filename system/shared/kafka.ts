@@ -3,6 +3,7 @@
 // resolve to IPv6 and bypass Toxiproxy, so it is refused here.
 import { Kafka, logLevel, Partitioners, type IHeaders, type LogEntry, type Producer, type ProducerConfig, type ProducerRecord, type RecordMetadata } from 'kafkajs';
 import type { Logger } from 'pino';
+import { ConfigError } from './errors.ts';
 import { HEADERS, type EventEnvelope } from './events.ts';
 
 export interface KafkaClientOptions {
@@ -162,4 +163,13 @@ export function envelopeToMessage(e: EventEnvelope, headerTraceparent?: string) 
       [HEADERS.traceparent]: headerTraceparent ?? e.traceparent,
     }),
   };
+}
+
+/** Validates KAFKA_BROKERS for a process configuration (a ConfigError names the variable). */
+export function kafkaBrokers(brokers: string[]): string[] {
+  try {
+    return validateBrokers(brokers);
+  } catch {
+    throw new ConfigError('KAFKA_BROKERS', 'a comma-separated list of host:port (127.0.0.1, not localhost)', brokers.join(','));
+  }
 }

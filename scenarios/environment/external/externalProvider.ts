@@ -6,6 +6,7 @@ import { Toxiproxy } from 'toxiproxy-node-client';
 import { kafkaReady } from '../local/kafka.ts';
 import { pingMariadb } from '../local/mariadb.ts';
 import { LINKS, type ComponentStatus, type EnvAddresses, type EnvironmentProvider } from '../types.ts';
+import { unsupportedControl } from '../unsupportedControl.ts';
 
 const EXAMPLE = 'see scenarios/environment/external/example.json';
 
@@ -52,6 +53,7 @@ export function validateExternalConfig(raw: unknown, where = 'config'): EnvAddre
 export function getExternalProvider(): EnvironmentProvider {
   return {
     name: 'external',
+    control: unsupportedControl('external', 'it did not start these servers; fault them with your own tooling'),
     async up({ onProgress = () => undefined }) {
       const addr = loadExternalConfig();
       const toxi = new Toxiproxy(addr.toxiproxy.api);

@@ -14,6 +14,7 @@ import { runDir } from '../paths.ts';
 import { readState } from '../state.ts';
 import type { ComponentStatus, EnvAddresses, EnvironmentProvider } from '../types.ts';
 
+
 type Progress = (line: string) => void;
 
 export interface LocalLayout {
@@ -85,6 +86,15 @@ export function runningBrokerCount(dir: string = runDir()): number | undefined {
 export function getLocalProvider(): EnvironmentProvider {
   return {
     name: 'local',
+    // Loaded lazily: control.ts reads this module's layout.
+    control: {
+      kill: async (t) => void (await import('../control.ts')).signalTarget(t as never, 'SIGKILL'),
+      pause: async (t) => void (await import('../control.ts')).signalTarget(t as never, 'SIGSTOP'),
+      resume: async (t) => void (await import('../control.ts')).signalTarget(t as never, 'SIGCONT'),
+      restart: async (t, o) => (await import('../control.ts')).restartTarget(t as never, o),
+      identity: async (t) => (await import('../control.ts')).targetPid(t as never)?.toString(),
+      targets: async () => [...(await import('../control.ts')).PROCESS_TARGETS],
+    },
 
     async up({ brokers, onProgress = () => undefined }: { brokers: number; onProgress?: Progress }) {
       if (brokers !== 1 && brokers !== MAX_BROKERS) throw new Error(`--brokers must be 1 or ${MAX_BROKERS}, got ${brokers}`);

@@ -9,6 +9,7 @@ import { kafkaReady } from '../local/kafka.ts';
 import { basePortFromEnv, portLayout } from '../ports.ts';
 import type { ComponentStatus, EnvAddresses, EnvironmentProvider } from '../types.ts';
 import { testcontainersPlan } from './plan.ts';
+import { unsupportedControl } from '../unsupportedControl.ts';
 
 process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
 
@@ -34,6 +35,7 @@ export function getTestcontainersProvider(): EnvironmentProvider {
 
   return {
     name: 'testcontainers',
+    control: unsupportedControl('testcontainers', 'process control through the container engine is not implemented yet'),
     async up({ brokers, onProgress = () => undefined }) {
       if (brokers !== 1) throw new Error('the testcontainers provider runs 1 broker; use --provider local for --brokers 3');
       await TestContainers.exposeHostPorts(...plan.hostPortsToExpose);
