@@ -1,6 +1,6 @@
 // What the checkers read: the history plus the final state of both databases and both topics,
 // read by the lead after heal + quiesce. Rows are camelCase; comments give the source column.
-import type { CommandOp, FaultWindow } from '../history/types.ts';
+import type { CommandOp, CrashEntry, FaultWindow, InjectionEntry, ReadEntry } from '../history/types.ts';
 
 export const ANOMALY_NAMES = [
   'lost', // an ok command whose effect never reaches the read model
@@ -87,6 +87,19 @@ export interface PoisonInjection {
   eventId?: string; // when the poison carries an event-id header
 }
 
+/** What a system process said about itself at one moment (`/health/ready`, lag metrics), next to
+ *  what the harness measured itself at the same moment: telemetry that lies is a finding. */
+export interface TelemetrySample {
+  atMs: number; // history clock
+  process: string; // e.g. projector or projector#2
+  ready: boolean | null; // null: no answer
+  readyReason?: string;
+  reportedLag: number | null; // the process's own lag figure (sum over partitions)
+  reportedStalled?: boolean | null;
+  measuredLag: number | null; // the harness's: live high watermark − committed offset, summed
+  appliedCount?: number | null; // read-model progress counter (to see a stall)
+}
+
 export interface ConvergenceInput {
   /** Monotonic ms (history clock) when the last fault healed. */
   lastHealMs: number;
@@ -102,6 +115,14 @@ export interface CheckInput {
   read: { users: readonly ReadUserDataRow[]; applied: readonly AppliedEventRow[]; parked: readonly ParkedEventRow[] };
   topics: { events: readonly TopicRecord[]; dlq: readonly TopicRecord[] };
   poison: readonly PoisonInjection[];
+  /** Every record the nemesis injected (poison, duplicates, stale redeliveries), from the history. */
+  injections?: readonly InjectionEntry[];
+  /** Query-API reads sampled during the run, from the history. */
+  reads?: readonly ReadEntry[];
+  /** Crash points that fired, from the history. */
+  crashes?: readonly CrashEntry[];
+  /** Self-reported vs measured lag and readiness, sampled during the run. */
+  telemetry?: readonly TelemetrySample[];
   convergence?: ConvergenceInput;
   /** The projector's bounded retry budget (total backoff) in ms; needed by `misrouted`. */
   retryBudgetMs?: number;

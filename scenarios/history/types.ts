@@ -61,7 +61,46 @@ export interface MetaEntry {
   t: Timestamp;
 }
 
-export type HistoryEntry = InvokeEntry | CompleteEntry | FaultEntry | MetaEntry;
+/** Something the nemesis put on a topic itself (poison, a duplicate, a stale redelivery), with where
+ *  it landed: the checkers read these from the history, never from the nemesis's memory. */
+export interface InjectionEntry {
+  type: 'inject';
+  faultId?: number; // the fault window that injected it
+  what: 'poison' | 'duplicate' | 'stale' | 'reversed-pair' | 'dead-letter-valid';
+  topic: string;
+  partition: number;
+  offset: string; // int64 as a string
+  key?: string | null;
+  eventId?: string; // when the record carries an event id (a copy of a real event, a forged one)
+  streamId?: string;
+  streamVersion?: number;
+  poisonId?: string; // poison only: the POISON_ID_HEADER value
+  case?: string; // poison only: the fixture name
+  t: Timestamp;
+}
+
+/** A read of the query API during the run (monotonic-reads checker). */
+export interface ReadEntry {
+  type: 'read';
+  reader: number; // one reader = one session whose reads must not go back in time
+  userId: string;
+  status: number; // HTTP status (200, 404, …)
+  version?: number; // the version the read model answered with
+  deleted?: boolean;
+  t: Timestamp; // when the answer arrived
+}
+
+/** A named crash point that fired inside a system process (from the process's crash log). */
+export interface CrashEntry {
+  type: 'crash';
+  point: string; // e.g. relay.after-send-before-mark
+  target: string; // process target, e.g. relay or projector#2
+  pass: number;
+  pid?: number;
+  t: Timestamp;
+}
+
+export type HistoryEntry = InvokeEntry | CompleteEntry | FaultEntry | MetaEntry | InjectionEntry | ReadEntry | CrashEntry;
 
 /** An invoke paired with its completion: what checkers read. */
 export interface CommandOp {
