@@ -9,9 +9,8 @@ import {
   ValidationError,
 } from '../shared/errors.ts';
 import type { EventType, PayloadByType } from '../shared/events.ts';
+import { dateProblem, nameProblem } from '../shared/fields.ts';
 import type { UserState } from './evolve.ts';
-
-export const NAME_MAX_CHARS = 255; // USER_DATA.NAME is VARCHAR(255) (characters, utf8mb4)
 
 export type Command =
   | { type: 'RegisterUser'; userId: string; name: string; dateRegister: string }
@@ -23,25 +22,15 @@ export interface NewEvent<T extends EventType = EventType> {
   payload: PayloadByType[T];
 }
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-/** Name rules shared by register and rename. Length counts code points, as VARCHAR(255) does. */
-export function validateName(name: string): void {
-  const chars = [...name].length;
-  if (chars < 1 || chars > NAME_MAX_CHARS) throw new ValidationError(`name must have 1..${NAME_MAX_CHARS} characters, got ${chars}`, { field: 'name' });
-  if (name.trim() === '') throw new ValidationError('name must not be blank', { field: 'name' });
-  // A lone surrogate cannot be encoded in UTF-8: it would be stored as U+FFFD, silently changed.
-  if (LONE_SURROGATE.test(name)) throw new ValidationError('name contains an unpaired UTF-16 surrogate', { field: 'name' });
-  if (name.includes('\u0000')) throw new ValidationError('name must not contain NUL', { field: 'name' });
+/** The shared field rules (system/shared/fields.ts), as domain errors. */
+function validateName(name: string): void {
+  const problem = nameProblem(name);
+  if (problem) throw new ValidationError(problem, { field: 'name' });
 }
 
-/** A real calendar date YYYY-MM-DD within MariaDB DATE range. */
-export function validateDate(date: string): void {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-  const d = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : undefined;
-  if (!m || !d || d.toISOString().slice(0, 10) !== date || Number(m[1]) < 1000) {
-    throw new ValidationError(`dateRegister must be a calendar date YYYY-MM-DD (year >= 1000), got ${JSON.stringify(date)}`, { field: 'dateRegister' });
-  }
+function validateDate(date: string): void {
+  const problem = dateProblem(date);
+  if (problem) throw new ValidationError(problem, { field: 'dateRegister' });
 }
 
 function requireLive(state: UserState, userId: string, expectedVersion: number | undefined): void {

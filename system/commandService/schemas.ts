@@ -1,11 +1,11 @@
 // JSON schemas of the command API: validated by Fastify (no type coercion on bodies) and published
-// as the OpenAPI document. Domain rules that JSON Schema cannot say (calendar dates, surrogates)
-// are re-checked in decide.ts.
-import { NAME_MAX_CHARS } from './decide.ts';
+// as the OpenAPI document. Field rules come from system/shared/fields.ts, the one definition that
+// decide.ts also enforces, so the document states every constraint the service applies.
+import { dateJsonSchema, nameJsonSchema } from '../shared/fields.ts';
 
 const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 
-const name = { type: 'string', minLength: 1, maxLength: NAME_MAX_CHARS, description: `1..${NAME_MAX_CHARS} characters` } as const;
+const name = nameJsonSchema;
 
 export const commandHeaders = {
   type: 'object',
@@ -44,7 +44,7 @@ export const errorResponse = {
   additionalProperties: true,
 } as const;
 
-const errors = { 400: errorResponse, 404: errorResponse, 409: errorResponse, 410: errorResponse, 413: errorResponse, 415: errorResponse, 422: errorResponse, 503: errorResponse };
+const errors = { 400: errorResponse, 404: errorResponse, 405: errorResponse, 409: errorResponse, 410: errorResponse, 413: errorResponse, 415: errorResponse, 422: errorResponse, 503: errorResponse };
 
 export const registerSchema = {
   summary: 'Register a user',
@@ -56,7 +56,7 @@ export const registerSchema = {
     properties: {
       id: { type: 'string', pattern: UUID_PATTERN, description: 'optional client-chosen user id (UUID); generated (UUIDv7) otherwise' },
       name,
-      dateRegister: { type: 'string', format: 'date', description: 'YYYY-MM-DD' },
+      dateRegister: dateJsonSchema,
     },
   },
   response: { 201: commandResponse, ...errors },

@@ -53,10 +53,22 @@ export class PayloadTooLargeError extends FaultlineError {
 }
 
 export class UnsupportedMediaTypeError extends FaultlineError {
-  constructor(readonly contentType: string | undefined) {
-    super('UNSUPPORTED_MEDIA_TYPE', 415, `content-type ${contentType ?? '(none)'} is not accepted; send application/json`, {
-      details: { contentType: contentType ?? null },
-    });
+  constructor(
+    readonly contentType: string | undefined,
+    reason = `content-type ${contentType ?? '(none)'} is not accepted; send application/json`,
+  ) {
+    super('UNSUPPORTED_MEDIA_TYPE', 415, reason, { details: { contentType: contentType ?? null } });
+  }
+}
+
+/** A known path asked with a method it does not have; `allowed` goes in the Allow header. */
+export class MethodNotAllowedError extends FaultlineError {
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    readonly allowed: string[],
+  ) {
+    super('METHOD_NOT_ALLOWED', 405, `${method} is not allowed on ${path}; allowed: ${allowed.join(', ')}`, { details: { allowed } });
   }
 }
 
@@ -138,7 +150,8 @@ export const ERROR_CODES: Readonly<Record<string, { status: number; retriable: b
   INVALID_UTF8: { status: 400, retriable: false, meaning: 'body is not valid UTF-8' },
   EMPTY_BODY: { status: 400, retriable: false, meaning: 'a JSON body was required' },
   BODY_TOO_LARGE: { status: 413, retriable: false, meaning: 'body exceeds the configured limit' },
-  UNSUPPORTED_MEDIA_TYPE: { status: 415, retriable: false, meaning: 'only application/json bodies are accepted' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, retriable: false, meaning: 'only application/json bodies in UTF-8 are accepted' },
+  METHOD_NOT_ALLOWED: { status: 405, retriable: false, meaning: 'the path exists but not with this method; see the Allow header' },
   ROUTE_NOT_FOUND: { status: 404, retriable: false, meaning: 'no such route' },
   USER_NOT_FOUND: { status: 404, retriable: false, meaning: 'no user with this id' },
   USER_ALREADY_EXISTS: { status: 409, retriable: false, meaning: 'register with an id that exists' },

@@ -41,17 +41,28 @@ export function dateProblem(date: unknown): string | undefined {
   return undefined;
 }
 
-/** JSON Schema fragments for the HTTP API and the OpenAPI document. JSON Schema's maxLength
- *  counts code points (ajv's unicode mode), matching `codePointLength`. */
+/** The rules JSON Schema cannot say with minLength/maxLength, as an ECMAScript pattern (ajv and
+ *  OpenAPI readers compile it with the `u` flag, where a lone surrogate is one code point): at
+ *  least one non-whitespace character (`\S` is exactly what String.prototype.trim strips), no
+ *  NUL, no unpaired surrogate (a paired one is an astral code point, outside the range). */
+export const NAME_PATTERN = '^(?=[\\s\\S]*\\S)[^\\u0000\\uD800-\\uDFFF]*$';
+
+/** Years 1000..9999: four digits, the first not 0. `format: date` checks month and day. */
+export const DATE_PATTERN = '^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}$';
+
+/** JSON Schema fragments for the HTTP API and the OpenAPI document. maxLength counts code points
+ *  in ajv's unicode mode (on in httpServer.ts), matching `codePointLength`. */
 export const nameJsonSchema = {
   type: 'string',
   minLength: 1,
   maxLength: NAME_MAX_CODE_POINTS,
-  description: `1..${NAME_MAX_CODE_POINTS} Unicode code points; not blank; no NUL; no unpaired surrogate`,
+  pattern: NAME_PATTERN,
+  description: `1..${NAME_MAX_CODE_POINTS} Unicode code points (not UTF-16 units); not blank; no NUL; no unpaired surrogate`,
 } as const;
 
 export const dateJsonSchema = {
   type: 'string',
   format: 'date',
+  pattern: DATE_PATTERN,
   description: `calendar date YYYY-MM-DD, years ${DATE_MIN_YEAR}..${DATE_MAX_YEAR}`,
 } as const;

@@ -10,7 +10,7 @@ import Fastify, { LogController, type FastifyError, type FastifyInstance, type F
 import type { Registry } from 'prom-client';
 import { DEFAULTS } from './config.ts';
 import { isRetriableDbError } from './db.ts';
-import { FaultlineError, MalformedBodyError, type ErrorBody } from './errors.ts';
+import { FaultlineError, MalformedBodyError, MethodNotAllowedError, UnsupportedMediaTypeError, type ErrorBody } from './errors.ts';
 import { getLogger, type Logger } from './logger.ts';
 import { getRegistry, histogram } from './metrics.ts';
 import { shutdownTracing } from './tracing.ts';
@@ -35,11 +35,28 @@ export interface HttpServerOptions {
 
 const addFormats = ((addFormatsNs as unknown as { default?: unknown }).default ?? addFormatsNs) as unknown as (a: Ajv) => Ajv;
 
+// ajv counts minLength/maxLength in code points (its default since v8; a unit test holds it), as
+// system/shared/fields.ts and utf8mb4 VARCHAR do; patterns compile with the `u` flag.
 function makeAjv(opts: AjvOptions): Ajv {
-  const ajv = new Ajv({ removeAdditional: false, useDefaults: true, allErrors: false, strict: false, ...opts });
+  const ajv = new Ajv({ removeAdditional: false, useDefaults: true, allErrors: false, strict: false, unicodeRegExp: true, ...opts });
   addFormats(ajv);
   return ajv;
 }
+
+/** The validator the server uses for request bodies (no type coercion); exported for tests. */
+export const makeBodyAjv = (): Ajv => makeAjv({ coerceTypes: false });
+
+/** Why a request's content-type charset is refused, or undefined (absent or UTF-8 is fine). */
+export function charsetProblem(contentType: string | undefined): string | undefined {
+  const m = /;\s*charset\s*=\s*"?([^";\s]*)"?/i.exec(contentType ?? '');
+  if (!m) return undefined;
+  const charset = m[1]!.toLowerCase();
+  return charset === 'utf-8' || charset === 'utf8' ? undefined : `charset ${m[1]} is not accepted; send UTF-8`;
+}
+
+/** `/users/:id/name` → a RegExp matching concrete paths of that route. */
+const routePattern = (url: string): RegExp =>
+  new RegExp(`^${url.split('/').map((seg) => (seg.startsWith(':') ? '[^/]+' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('/')}/?$`);
 
 /** The correlation id of a request: the client's X-Correlation-Id if well-formed, else a new UUID. */
 export function correlationIdOf(headerValue: string | string[] | undefined): string {
@@ -103,15 +120,19 @@ export function buildHttpServer(opts: HttpServerOptions): FastifyInstance {
 
   // Bodies: no type coercion ("name": 123 is a type error, not "123"); params/querystring: coerce
   // (they are strings on the wire).
-  const bodyAjv = makeAjv({ coerceTypes: false });
+  const bodyAjv = makeBodyAjv();
   const otherAjv = makeAjv({ coerceTypes: 'array' });
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : otherAjv).compile(schema as object));
 
   // JSON parser on raw bytes: the default one decodes leniently (invalid UTF-8 becomes U+FFFD and
   // would be stored silently); here invalid UTF-8 is a 400.
+  // Only JSON bodies: a JSON text sent as text/plain is a 415, not a string that fails the schema.
   const defaultJson = app.getDefaultJsonParser('error', 'error');
-  app.removeContentTypeParser('application/json');
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit }, (req: FastifyRequest, body: Buffer | string, done) => {
+    // A body in another charset would be decoded as UTF-8 and stored changed: refuse it.
+    const badCharset = charsetProblem(req.headers['content-type']);
+    if (badCharset) return done(new UnsupportedMediaTypeError(req.headers['content-type'], badCharset), undefined);
     const bytes = typeof body === 'string' ? Buffer.from(body) : body;
     if (bytes.length === 0) return done(null, undefined);
     let text: string;
@@ -143,7 +164,22 @@ export function buildHttpServer(opts: HttpServerOptions): FastifyInstance {
     else req.log.info({ error: body.error, reason: body.message }, 'request rejected');
     void reply.status(status).send(body);
   });
+  // A known path with another method is a 405 naming the methods it has, not a 404.
+  const routes: Array<{ pattern: RegExp; methods: Set<string> }> = [];
+  app.addHook('onRoute', (r) => {
+    const methods = Array.isArray(r.method) ? r.method : [r.method];
+    const known = routes.find((x) => x.pattern.source === routePattern(r.url).source);
+    if (known) for (const m of methods) known.methods.add(m);
+    else routes.push({ pattern: routePattern(r.url), methods: new Set(methods) });
+  });
   app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0]!;
+    const allowed = new Set(routes.filter((r) => r.pattern.test(path)).flatMap((r) => [...r.methods]));
+    if (allowed.size > 0) {
+      const err = new MethodNotAllowedError(req.method, path, [...allowed].sort());
+      void reply.status(err.status).header('allow', err.allowed.join(', ')).send(err.toBody());
+      return;
+    }
     void reply.status(404).send({ error: 'ROUTE_NOT_FOUND', message: `no route ${req.method} ${req.url}` });
   });
 

@@ -1,7 +1,7 @@
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { NotFoundError } from './errors.ts';
-import { buildHttpServer, correlationIdOf, toHttpError } from './httpServer.ts';
+import { buildHttpServer, charsetProblem, correlationIdOf, toHttpError } from './httpServer.ts';
 import { getLogger } from './logger.ts';
 
 function server(readyOk = true) {
@@ -76,5 +76,55 @@ describe('httpServer', () => {
     expect(boom.statusCode).toBe(500);
     expect(boom.body).not.toContain('secret detail');
     expect(toHttpError({ code: 'ECONNREFUSED' }).status).toBe(503);
+  });
+
+  it.each([
+    ['JSON sent as text/plain', 'text/plain'],
+    ['JSON sent as text/plain with a charset', 'text/plain; charset=utf-8'],
+    ['a latin1 charset', 'application/json; charset=latin1'],
+    ['an ISO-8859-1 charset', 'application/json;charset="ISO-8859-1"'],
+    ['a UTF-16 charset', 'application/json; charset=utf-16'],
+  ])('refuses %s with 415 and writes nothing', async (_label, contentType) => {
+    const app = server();
+    let called = 0;
+    app.post('/count', async () => ({ n: ++called }));
+    const res = await app.inject({ method: 'POST', url: '/count', payload: '{"n":1}', headers: { 'content-type': contentType } });
+    expect(res.statusCode).toBe(415);
+    expect(res.json()).toMatchObject({ error: 'UNSUPPORTED_MEDIA_TYPE', message: expect.any(String) });
+    expect(called).toBe(0);
+  });
+
+  it.each(['application/json', 'application/json; charset=utf-8', 'application/json; charset=UTF8', 'application/json;charset="utf-8"'])(
+    'accepts %s',
+    async (contentType) => {
+      const res = await server().inject({ method: 'POST', url: '/echo', payload: '{"n":1}', headers: { 'content-type': contentType } });
+      expect(res.statusCode).toBe(200);
+    },
+  );
+
+  it('charsetProblem names the refused charset and accepts UTF-8 or none', () => {
+    expect(charsetProblem('application/json; charset=latin1')).toContain('latin1');
+    expect(charsetProblem('application/json')).toBeUndefined();
+    expect(charsetProblem(undefined)).toBeUndefined();
+  });
+
+  it('answers a known path with an unsupported method 405 and an Allow header; an unknown path 404', async () => {
+    const app = server();
+    app.put('/things/:id/name', async () => ({}));
+    app.delete('/things/:id', async () => ({}));
+    const del = await app.inject({ method: 'DELETE', url: '/echo' });
+    expect(del.statusCode).toBe(405);
+    expect(del.headers.allow).toBe('POST');
+    expect(del.json()).toMatchObject({ error: 'METHOD_NOT_ALLOWED', allowed: ['POST'] });
+    const get = await app.inject({ method: 'GET', url: '/things/abc/name' });
+    expect(get.statusCode).toBe(405);
+    expect(get.headers.allow).toBe('PUT');
+    const post = await app.inject({ method: 'POST', url: '/things/abc' });
+    expect(post.headers.allow).toBe('DELETE');
+    const health = await app.inject({ method: 'POST', url: '/health/ready' });
+    expect(health.statusCode).toBe(405);
+    expect(health.headers.allow).toBe('GET, HEAD');
+    expect((await app.inject({ method: 'GET', url: '/things/abc/other' })).statusCode).toBe(404);
+    expect((await app.inject({ method: 'GET', url: '/things' })).statusCode).toBe(404);
   });
 });
