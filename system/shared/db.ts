@@ -43,7 +43,27 @@ export function redactUrl(url: string): string {
 export interface PoolFactoryOptions {
   connectionLimit?: number;
   connectTimeoutMs?: number;
-  multipleStatements?: boolean; // only the migration runner needs it
+  /** The migration runner (whole files) and the command service's group commit (several
+   *  statements in one round trip, every value still escaped by mysql2) need it. */
+  multipleStatements?: boolean;
+  /** Session isolation; the server's default (REPEATABLE READ) when absent. */
+  isolation?: 'READ-COMMITTED' | 'REPEATABLE-READ';
+}
+
+/**
+ * Every session runs in strict mode: a value that does not fit its column (an out-of-range
+ * version, an over-long key, an impossible date) is an error, never a silent clamp or truncation.
+ * STRICT_ALL_TABLES also covers non-transactional tables; INSERT IGNORE would still turn such
+ * errors into warnings, so the write path does not use it.
+ */
+export const SQL_MODE = 'STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION,NO_AUTO_CREATE_USER';
+
+/** The one statement each new pool connection runs first. */
+export function sessionSettings(opts: Pick<PoolFactoryOptions, 'isolation'> = {}): string {
+  // UTC sessions, so NOW()/CURRENT_TIMESTAMP agree with what the client writes.
+  const sets = [`time_zone = '+00:00'`, `sql_mode = '${SQL_MODE}'`];
+  if (opts.isolation) sets.push(`tx_isolation = '${opts.isolation}'`);
+  return `SET SESSION ${sets.join(', ')}`;
 }
 
 /**
@@ -69,9 +89,10 @@ export function createPool(url: string, opts: PoolFactoryOptions = {}): Pool {
     multipleStatements: opts.multipleStatements ?? false,
   };
   const pool = mysql.createPool(options);
-  // Sessions in UTC too, so NOW()/CURRENT_TIMESTAMP agree with what the client writes.
+  const settings = sessionSettings(opts);
+  // Queued on the connection before anything the pool hands it out for.
   pool.on('connection', (conn) => {
-    conn.query("SET time_zone = '+00:00'");
+    conn.query(settings);
   });
   return pool;
 }
