@@ -1,27 +1,22 @@
 // The command service on a real MariaDB (and Kafka for dual-write), started in-process on a
-// throwaway schema. Servers: FAULTLINE_COMMANDS_DB_ADMIN_URL / FAULTLINE_KAFKA_BROKERS, else
-// `.faultline/env.json` (written by `npm run env -- up`), else the dev servers (29041 / 29050).
+// throwaway schema. Servers: FAULTLINE_IT_* variables, else `.faultline/env.json` (written by
+// `npm run env -- up`), else the dev servers (see system/testing/intSupport.ts).
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import mysql, { type RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EnvAddresses } from '../../scenarios/environment/types.ts';
 import { getLogger } from '../shared/logger.ts';
 import { initTracing, traceIdOf, type SpanRecord } from '../shared/tracing.ts';
 import { migrate } from '../shared/migrate.ts';
+import { servers } from '../testing/intSupport.ts';
+import { COMMAND_DEFAULTS } from './config.ts';
 import { startCommandService, type CommandServiceConfig, type RunningCommandService } from './commandService.ts';
 
-const envFile = join(import.meta.dirname, '..', '..', '.faultline', 'env.json');
-const envJson: EnvAddresses | undefined = existsSync(envFile) ? (JSON.parse(readFileSync(envFile, 'utf8')) as EnvAddresses) : undefined;
-const adminUrl =
-  process.env.FAULTLINE_COMMANDS_DB_ADMIN_URL ??
-  (envJson
-    ? `mysql://${envJson.mariadb.commands.admin.user}:${envJson.mariadb.commands.admin.password}@${envJson.mariadb.commands.host}:${envJson.mariadb.commands.port}`
-    : 'mysql://faultline:faultline@127.0.0.1:29041');
-const kafkaBrokers = (process.env.FAULTLINE_KAFKA_BROKERS ?? envJson?.kafka.internal.join(',') ?? '127.0.0.1:29050').split(',');
+const adminUrl = servers.commandsDbUrl;
+const kafkaBrokers = servers.kafkaBrokers;
 
 const suffix = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
 const schema = `fl_cs_it_${suffix}`;
@@ -43,6 +38,9 @@ const baseConfig: CommandServiceConfig = {
   dualWriteTimeoutMs: 2_000,
   bodyLimitBytes: BODY_LIMIT,
   shutdownTimeoutMs: 1_000,
+  groupMaxCommands: COMMAND_DEFAULTS.groupMaxCommands,
+  groupConcurrency: 2,
+  lockRetryBudgetMs: COMMAND_DEFAULTS.lockRetryBudgetMs,
 };
 
 let svc: RunningCommandService;
@@ -79,7 +77,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await svc?.close();
+  await svc?.stop();
   await db?.query(`DROP DATABASE IF EXISTS \`${schema}\``);
   await db?.end();
 });
@@ -143,13 +141,73 @@ describe('command service (outbox mode)', () => {
     expect(await counts()).toEqual(after);
   });
 
-  it('concurrent requests with one Idempotency-Key apply once and all get the same answer', async () => {
-    const key = `k-race-${suffix}`;
-    const before = await counts();
-    const results = await Promise.all(Array.from({ length: 6 }, () => register('Racer', { 'idempotency-key': key })));
-    expect(results.map((r) => r.status)).toEqual(Array(6).fill(201));
-    expect(new Set(results.map((r) => r.json.eventId)).size).toBe(1);
-    expect(await counts()).toEqual({ events: before.events + 1, outbox: before.outbox + 1, dedup: before.dedup + 1, users: before.users + 1 });
+  describe('200 concurrent requests with one Idempotency-Key: one event, and all get the first answer byte for byte', () => {
+    const N = 200;
+    interface Raw { status: number; text: string }
+    const rawSend = async (method: string, path: string, key: string, body?: unknown): Promise<Raw> => {
+      const res = await fetch(`${svc.url}${path}`, {
+        method,
+        headers: { 'idempotency-key': key, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      return { status: res.status, text: await res.text() };
+    };
+    const eventsOf = async (id: string) => {
+      const [rows] = await db.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM events WHERE stream_id = ?', [id]);
+      return Number(rows[0]!.n);
+    };
+    const storedAnswer = async (key: string) => {
+      const [rows] = await db.query<RowDataPacket[]>('SELECT response_status AS status, response_body AS body FROM command_dedup WHERE idempotency_key = ?', [key]);
+      return { status: Number(rows[0]!.status), body: json(rows[0]!.body) };
+    };
+    const expectOneAnswer = async (results: Raw[], key: string, status: number) => {
+      expect(results.filter((r) => r.status >= 500)).toEqual([]);
+      expect(new Set(results.map((r) => `${r.status} ${r.text}`))).toEqual(new Set([`${status} ${results[0]!.text}`]));
+      expect(await storedAnswer(key)).toEqual({ status, body: JSON.parse(results[0]!.text) });
+    };
+
+    it('POST with a client id', async () => {
+      const id = `0190a6b2-0000-7000-8000-${randomBytes(6).toString('hex')}`;
+      const key = `k-post-${suffix}`;
+      const results = await Promise.all(Array.from({ length: N }, () => rawSend('POST', '/users', key, { id, name: 'Racer', dateRegister: '2024-01-02' })));
+      await expectOneAnswer(results, key, 201);
+      expect(await eventsOf(id)).toBe(1);
+    });
+
+    it('PUT rename (with and without If-Match)', async () => {
+      for (const ifMatch of [undefined, '1']) {
+        const { json: user } = await register('Put');
+        const key = `k-put-${ifMatch ?? 'none'}-${suffix}`;
+        const path = `/users/${user.id}/name`;
+        const results = await Promise.all(
+          Array.from({ length: N }, async () => {
+            const res = await fetch(`${svc.url}${path}`, { method: 'PUT', headers: { 'idempotency-key': key, 'content-type': 'application/json', ...(ifMatch ? { 'if-match': ifMatch } : {}) }, body: JSON.stringify({ name: 'Renamed' }) });
+            return { status: res.status, text: await res.text() };
+          }),
+        );
+        await expectOneAnswer(results, key, 200);
+        expect(await eventsOf(user.id as string)).toBe(2);
+      }
+    });
+
+    it('DELETE', async () => {
+      const { json: user } = await register('Del200');
+      const key = `k-del-${suffix}`;
+      const results = await Promise.all(Array.from({ length: N }, () => rawSend('DELETE', `/users/${user.id}`, key)));
+      await expectOneAnswer(results, key, 200);
+      expect(await eventsOf(user.id as string)).toBe(2);
+    });
+
+    it('same key with a different body is still a 422, before and after the first commits', async () => {
+      const key = `k-reuse-${suffix}`;
+      const [first, ...others] = await Promise.all([
+        rawSend('POST', '/users', key, { name: 'One', dateRegister: '2024-01-02' }),
+        ...Array.from({ length: 20 }, () => rawSend('POST', '/users', key, { name: 'Other', dateRegister: '2024-01-02' })),
+      ]);
+      expect(first!.status).toBe(201);
+      expect(new Set(others.map((r) => r.status))).toEqual(new Set([422]));
+      expect((await rawSend('POST', '/users', key, { name: 'Other', dateRegister: '2024-01-02' })).status).toBe(422);
+    });
   });
 
   it('renames with If-Match; a stale version is a 409 naming expected and actual, and writes nothing', async () => {
@@ -180,9 +238,9 @@ describe('command service (outbox mode)', () => {
 
   it('concurrent renames without If-Match all apply, with contiguous versions', async () => {
     const { json: user } = await register('Many');
-    const results = await Promise.all(['a', 'b', 'c'].map((n) => send('PUT', `/users/${user.id}/name`, { name: n })));
+    const results = await Promise.all(['a', 'b', 'c', 'd', 'e', 'f'].map((n) => send('PUT', `/users/${user.id}/name`, { name: n })));
     const ok = results.filter((r) => r.status === 200).length;
-    expect(ok).toBeGreaterThanOrEqual(2); // internal retries absorb most races; the rest are honest 409s
+    expect(ok).toBe(6); // serialised on the stream's row lock (or ordered within one group): no race left
     const [rows] = await db.query<RowDataPacket[]>('SELECT stream_version FROM events WHERE stream_id = ? ORDER BY stream_version', [user.id]);
     expect(rows.map((r) => r.stream_version)).toEqual(Array.from({ length: ok + 1 }, (_, i) => i + 1));
     const [ud] = await db.query<RowDataPacket[]>('SELECT VERSION FROM USER_DATA WHERE ID_USER_DATA = ?', [user.id]);
@@ -249,10 +307,11 @@ describe('command service (outbox mode)', () => {
   });
 
   it('migrations are recorded and idempotent (a second run applies nothing)', async () => {
+    const files = readdirSync(join(import.meta.dirname, '..', '..', 'sql', 'commands')).filter((f) => /^\d{3}_.*\.sql$/.test(f)).sort();
     const again = await migrate({ adminUrl, database: 'commands', schemaName: schema });
-    expect(again).toEqual({ schemaName: schema, applied: [], skipped: ['001_event_store.sql'] });
-    const [rows] = await db.query<RowDataPacket[]>('SELECT name FROM schema_migrations');
-    expect(rows.map((r) => r.name)).toEqual(['001_event_store.sql']);
+    expect(again).toEqual({ schemaName: schema, applied: [], skipped: files });
+    const [rows] = await db.query<RowDataPacket[]>('SELECT name FROM schema_migrations ORDER BY name');
+    expect(rows.map((r) => r.name)).toEqual(files);
   });
 
   it('least privilege: command_service cannot rewrite the event store; relay can only mark outbox rows', async () => {
@@ -316,7 +375,7 @@ describe('command service (dual-write mode: the seed design, loses events)', () 
       expect(got.value).toMatchObject({ eventId: res.json.eventId, streamId: res.json.id, streamVersion: 1, type: 'UserRegistered', correlationId: 'corr-dual' });
       expect(got.headers).toMatchObject({ 'event-id': res.json.eventId, 'event-type': 'UserRegistered', 'correlation-id': 'corr-dual' });
     } finally {
-      await dual.close();
+      await dual.stop();
     }
   });
 
@@ -332,7 +391,7 @@ describe('command service (dual-write mode: the seed design, loses events)', () 
       expect(await counts()).toMatchObject({ events: before.events + 1, outbox: before.outbox });
       expect(await (await fetch(`${dual.url}/metrics`)).text()).toMatch(/faultline_dual_write_publish_failures_total [1-9]/);
     } finally {
-      await dual.close();
+      await dual.stop();
     }
   });
 });

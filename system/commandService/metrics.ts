@@ -18,6 +18,15 @@ export function getCommandMetrics() {
       help: 'Commands answered from command_dedup (same Idempotency-Key), nothing written',
       labelNames: ['command'],
     }),
+    groupSize: histogram({
+      name: 'command_group_size',
+      help: 'Commands per group transaction (group commit)',
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128],
+    }),
+    groupSeconds: histogram({
+      name: 'command_group_transaction_seconds',
+      help: 'Time of one group transaction, both round trips and the commit included',
+    }),
     dualWriteFailures: counter({
       name: 'dual_write_publish_failures_total',
       help: 'PUBLISH_MODE=dual-write: publishes that failed after the commit (events lost)',

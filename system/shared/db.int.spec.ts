@@ -7,7 +7,7 @@ import { createPool, type Pool } from './db.ts';
 
 let schema: TestSchema;
 let pool: Pool;
-const user = (id: string, version: number, name = 'x') => ['INSERT INTO USER_DATA (ID_USER_DATA, NAME, DATE_REGISTER, VERSION, DELETED) VALUES (?, ?, ?, ?, 0)', [id, name, '2024-01-02', version]] as const;
+const user = (id: string, version: number, name = 'x'): [string, unknown[]] => ['INSERT INTO USER_DATA (ID_USER_DATA, NAME, DATE_REGISTER, VERSION, DELETED) VALUES (?, ?, ?, ?, 0)', [id, name, '2024-01-02', version]];
 
 beforeAll(async () => {
   schema = await freshSchema('commands');

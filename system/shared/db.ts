@@ -167,13 +167,18 @@ export function isConnectionError(err: unknown): boolean {
   return typeof e.message === 'string' && /connection is in closed state|Connection lost/i.test(e.message);
 }
 
+/** InnoDB asked for the transaction to be retried: deadlock or lock wait timeout. */
+export function isLockError(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const e = err as MysqlLikeError;
+  return (e.code !== undefined && TRANSIENT_CODES.has(e.code)) || (e.errno !== undefined && TRANSIENT_ERRNOS.has(e.errno));
+}
+
 /** Retriable: link/server failures, lock wait timeout, deadlock. Not: syntax, constraint, privilege, data errors. */
 export function isRetriableDbError(err: unknown): boolean {
   if (typeof err !== 'object' || err === null) return false;
   const e = err as MysqlLikeError;
-  if (e.code && TRANSIENT_CODES.has(e.code)) return true;
-  if (e.errno !== undefined && TRANSIENT_ERRNOS.has(e.errno)) return true;
-  return isConnectionError(err);
+  return isLockError(err) || isConnectionError(err);
 }
 
 /** Duplicate key (ER_DUP_ENTRY 1062): used for optimistic concurrency and idempotency races. */
