@@ -39,6 +39,9 @@ interface Queued extends PendingCommand {
   reject: (e: unknown) => void;
 }
 
+/** A command's outcome; `error` may also be an unexpected failure of its own transaction. */
+type Answer = Outcome | { ok: false; error: unknown };
+
 const DUPLICATE_RETRIES = 3; // a lone command re-decided after losing a race to another writer
 
 export function getGroupCommitter(o: GroupCommitOptions) {
@@ -71,7 +74,7 @@ export function getGroupCommitter(o: GroupCommitOptions) {
   const transactRetrying = (group: readonly PendingCommand[]) =>
     retry(() => transact(group), { isRetriable: isLockError, budgetMs: o.lockRetryBudgetMs, maxAttempts: 1_000, baseMs: 5, maxMs: 100 });
 
-  async function runGroup(group: readonly PendingCommand[], duplicateRetries = DUPLICATE_RETRIES): Promise<Outcome[]> {
+  async function runGroup(group: readonly PendingCommand[], duplicateRetries = DUPLICATE_RETRIES): Promise<Answer[]> {
     const started = process.hrtime.bigint();
     try {
       const outcomes = await transactRetrying(group);
@@ -91,11 +94,11 @@ export function getGroupCommitter(o: GroupCommitOptions) {
         const { command } = group[0]!;
         return [{ ok: false, error: new ConcurrencyError(command.userId, 'expectedVersion' in command ? (command.expectedVersion ?? 0) : 0, null) }];
       }
-      throw cause;
+      return [{ ok: false, error: cause }];
     }
   }
 
-  function settle(batch: Queued[], outcomes: Outcome[]): void {
+  function settle(batch: Queued[], outcomes: Answer[]): void {
     batch.forEach((q, i) => {
       const out = outcomes[i]!;
       if (out.ok) q.resolve(out.result);
