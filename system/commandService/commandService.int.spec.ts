@@ -277,6 +277,12 @@ describe('command service (outbox mode)', () => {
       ['impossible date', () => send('POST', '/users', { name: 'x', dateRegister: '2024-02-30' }), 400, 'VALIDATION_FAILED'],
       ['body over the limit', () => register('x'.repeat(BODY_LIMIT + 10)), 413, 'BODY_TOO_LARGE'],
       ['wrong media type', () => send('POST', '/users', 'name=x', { 'content-type': 'application/x-www-form-urlencoded' }), 415, 'UNSUPPORTED_MEDIA_TYPE'],
+      ['JSON sent as text/plain', () => send('POST', '/users', JSON.stringify({ name: 'x', dateRegister: '2024-01-02' }), { 'content-type': 'text/plain' }), 415, 'UNSUPPORTED_MEDIA_TYPE'],
+      ['a latin1 charset', () => send('POST', '/users', Buffer.from('{"name":"caf\xe9","dateRegister":"2024-01-02"}', 'latin1'), { 'content-type': 'application/json; charset=latin1' }), 415, 'UNSUPPORTED_MEDIA_TYPE'],
+      ['a known path with an unsupported method', () => send('PATCH', `/users/${unknownId}`, { name: 'x' }), 405, 'METHOD_NOT_ALLOWED'],
+      ['a year before 1000', () => send('POST', '/users', { name: 'x', dateRegister: '0999-12-31' }), 400, 'VALIDATION_FAILED'],
+      ['a NUL in the name', () => register('a\u0000b'), 400, 'VALIDATION_FAILED'],
+      ['256 emoji (code points, not UTF-16 units)', () => register('😀'.repeat(256)), 400, 'VALIDATION_FAILED'],
       ['unknown user (rename)', () => send('PUT', `/users/${unknownId}/name`, { name: 'x' }), 404, 'USER_NOT_FOUND'],
       ['unknown user (delete)', () => send('DELETE', `/users/${unknownId}`), 404, 'USER_NOT_FOUND'],
       ['id that is not a UUID', () => send('PUT', '/users/123/name', { name: 'x' }), 400, 'VALIDATION_FAILED'],
@@ -292,6 +298,38 @@ describe('command service (outbox mode)', () => {
       expect(res.headers.get('x-correlation-id')).toBeTruthy();
       expect(await counts()).toEqual(before);
     });
+  });
+
+  it('a 255-emoji name is accepted and stored byte-exact (utf8mb4) in USER_DATA, the event and the outbox row', async () => {
+    const name = '👩‍👩‍👧‍👦'.repeat(36) + '😀'.repeat(3); // 7 × 36 + 3 = 255 code points, 510 UTF-16 units
+    expect([...name]).toHaveLength(255);
+    const res = await register(name);
+    expect(res.status).toBe(201);
+    const hex = Buffer.from(name, 'utf8').toString('hex').toUpperCase();
+    const [ud] = await db.query<RowDataPacket[]>('SELECT HEX(NAME) AS h, CHAR_LENGTH(NAME) AS n FROM USER_DATA WHERE ID_USER_DATA = ?', [res.json.id]);
+    expect(ud[0]).toEqual({ h: hex, n: 255 });
+    const [ev] = await db.query<RowDataPacket[]>("SELECT HEX(JSON_VALUE(payload, '$.name')) AS h, payload FROM events WHERE event_id = ?", [res.json.eventId]);
+    expect(ev[0]!.h).toBe(hex);
+    expect((json(ev[0]!.payload) as { name: string }).name).toBe(name);
+    const [ob] = await db.query<RowDataPacket[]>("SELECT HEX(JSON_VALUE(payload, '$.name')) AS h FROM outbox WHERE event_id = ?", [res.json.eventId]);
+    expect(ob[0]!.h).toBe(hex);
+  });
+
+  it('answers 405 with an Allow header on a known path', async () => {
+    const res = await fetch(`${svc.url}/users`, { method: 'GET' });
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('POST');
+  });
+
+  it('the OpenAPI document states every field constraint the service enforces', async () => {
+    type Doc = { paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { properties: Record<string, Record<string, unknown>> } }> } }>> };
+    const doc = (await send('GET', '/openapi.json')).json as unknown as Doc;
+    const props = (path: string, method: string) => doc.paths[path]![method]!.requestBody!.content['application/json']!.schema.properties;
+    for (const name of [props('/users', 'post').name!, props('/users/{id}/name', 'put').name!]) {
+      expect(name).toMatchObject({ type: 'string', minLength: 1, maxLength: 255, pattern: expect.stringContaining('\\S') });
+      expect(name.description).toMatch(/code points.*not blank.*NUL.*surrogate/);
+    }
+    expect(props('/users', 'post').dateRegister).toMatchObject({ format: 'date', pattern: '^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}$', description: expect.stringContaining('1000..9999') });
   });
 
   it('serves health, OpenAPI and command metrics', async () => {
