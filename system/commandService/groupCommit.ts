@@ -1,6 +1,6 @@
 // Group commit: commands that arrive while earlier groups are in flight queue up and go together
 // into the next transaction: one read round trip, one write round trip and one log flush for all
-// of them, each keeping its own outcome (planGroup). At most `concurrency` groups run at once; an
+// of them (registrations alone skip the read: unique keys answer it), each keeping its own outcome (planGroup). At most `concurrency` groups run at once; an
 // idle service runs a lone command at once, so grouping adds no latency when there is no load.
 //
 // Failures of the group's transaction:
@@ -19,7 +19,7 @@ import { isConnectionError, isDuplicateKeyError, isLockError, type Pool, type Po
 import { ConcurrencyError, DependencyUnavailableError } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import { beginAndRead, rollback, writeAndCommit } from './groupStore.ts';
-import { planGroup, type CommandResult, type Outcome, type PendingCommand } from './planGroup.ts';
+import { planGroup, type CommandResult, type GroupReads, type Outcome, type PendingCommand } from './planGroup.ts';
 
 export interface GroupCommitOptions {
   pool: Pool;
@@ -42,23 +42,31 @@ interface Queued extends PendingCommand {
 /** A command's outcome; `error` may also be an unexpected failure of its own transaction. */
 type Answer = Outcome | { ok: false; error: unknown };
 
-const DUPLICATE_RETRIES = 3; // a lone command re-decided after losing a race to another writer
+const DUPLICATE_RETRIES = 3;
+const NOTHING_READ: GroupReads = Object.freeze({ stored: new Map(), states: new Map() }); // a lone command re-decided after losing a race to another writer
 
 export function getGroupCommitter(o: GroupCommitOptions) {
   const ids = { now: o.now ?? (() => new Date()), newEventId: o.newEventId ?? (() => uuidv7()) };
   const queue: Queued[] = [];
   let running = 0;
 
-  /** One transaction for the group; resolves to each command's outcome. */
-  async function transact(group: readonly PendingCommand[]): Promise<Outcome[]> {
+  /**
+   * One transaction for the group; resolves to each command's outcome. `optimistic`: nothing is
+   * read; every command is decided as if its stream and key were new, and the unique keys check
+   * that (a stream's version 1, the idempotency key): a duplicate means "read first after all".
+   */
+  async function transact(group: readonly PendingCommand[], optimistic: boolean): Promise<Outcome[]> {
     const conn = await o.pool.getConnection();
     let broken = false;
     try {
-      const keys = [...new Set(group.flatMap((p) => (p.ctx.idempotencyKey === undefined ? [] : [p.ctx.idempotencyKey])))];
-      const streams = [...new Set(group.map((p) => p.command.userId))].sort();
-      const reads = await beginAndRead(conn, keys, streams);
+      let reads = NOTHING_READ;
+      if (!optimistic) {
+        const keys = [...new Set(group.flatMap((p) => (p.ctx.idempotencyKey === undefined ? [] : [p.ctx.idempotencyKey])))];
+        const streams = [...new Set(group.map((p) => p.command.userId))].sort();
+        reads = await beginAndRead(conn, keys, streams);
+      }
       const plan = planGroup(group, reads, ids);
-      await writeAndCommit(conn, plan, { outbox: o.outbox });
+      await writeAndCommit(conn, plan, { outbox: o.outbox, begun: !optimistic });
       return plan.outcomes;
     } catch (err) {
       broken = isConnectionError(err);
@@ -70,9 +78,21 @@ export function getGroupCommitter(o: GroupCommitOptions) {
     }
   }
 
-  /** transact, retrying deadlocks and lock-wait timeouts within the budget. */
+  /** transact, retrying deadlocks and lock-wait timeouts within the budget. A group of
+   *  registrations only (the common case under load) first tries without reading: one round trip. */
   const transactRetrying = (group: readonly PendingCommand[]) =>
-    retry(() => transact(group), { isRetriable: isLockError, budgetMs: o.lockRetryBudgetMs, maxAttempts: 1_000, baseMs: 5, maxMs: 100 });
+    retry(
+      async () => {
+        if (!group.every((p) => p.command.type === 'RegisterUser')) return transact(group, false);
+        try {
+          return await transact(group, true);
+        } catch (err) {
+          if (!isDuplicateKeyError(err)) throw err;
+          return transact(group, false); // an existing stream or a retried key: decide on what is stored
+        }
+      },
+      { isRetriable: isLockError, budgetMs: o.lockRetryBudgetMs, maxAttempts: 1_000, baseMs: 5, maxMs: 100 },
+    );
 
   async function runGroup(group: readonly PendingCommand[], duplicateRetries = DUPLICATE_RETRIES): Promise<Answer[]> {
     const started = process.hrtime.bigint();

@@ -1,4 +1,4 @@
-// The SQL of a group transaction, in two round trips. mysql2 escapes every value client-side
+// The SQL of a group transaction, in two round trips (one for a group of registrations only). mysql2 escapes every value client-side
 // (`?`, arrays expand to lists and row tuples); several statements go in one round trip.
 //   1. START TRANSACTION; stored answers of the group's idempotency keys; the current state of its
 //      streams from USER_DATA, locked FOR UPDATE (in key order, so concurrent groups do not
@@ -61,13 +61,17 @@ export async function beginAndRead(conn: PoolConnection, keys: string[], streamI
   return { stored, states };
 }
 
-/** Round trip 2: every write of the group, then COMMIT. With nothing to write it just ends the transaction. */
-export async function writeAndCommit(conn: PoolConnection, plan: GroupPlan, opts: { outbox: boolean }): Promise<void> {
+/**
+ * Round trip 2: every write of the group, then COMMIT. `begun: false` (nothing was read, see
+ * groupCommit's optimistic registrations) opens the transaction in the same round trip. With
+ * nothing to write it just ends the transaction.
+ */
+export async function writeAndCommit(conn: PoolConnection, plan: GroupPlan, opts: { outbox: boolean; begun: boolean }): Promise<void> {
   if (plan.events.length === 0) {
-    await conn.query('ROLLBACK'); // nothing written; releases the row locks without a log flush
+    if (opts.begun) await conn.query('ROLLBACK'); // nothing written; releases the row locks without a log flush
     return;
   }
-  const statements: string[] = [];
+  const statements: string[] = opts.begun ? [] : ['START TRANSACTION'];
   const params: unknown[] = [];
   const rows = plan.events.map(eventRow);
   statements.push(`INSERT INTO events ${EVENT_COLUMNS} VALUES ?`);
