@@ -1,7 +1,8 @@
 // Group commit: commands that arrive while earlier groups are in flight queue up and go together
 // into the next transaction: one read round trip, one write round trip and one log flush for all
-// of them (registrations alone skip the read: unique keys answer it), each keeping its own outcome (planGroup). At most `concurrency` groups run at once; an
-// idle service runs a lone command at once, so grouping adds no latency when there is no load.
+// of them (a group of registrations only skips the read: unique keys answer it), each keeping its
+// own outcome (planGroup). At most `concurrency` groups run at once; an idle service runs a lone
+// command at once, so grouping adds no latency when there is no load.
 //
 // Failures of the group's transaction:
 //   - deadlock / lock-wait timeout: the transaction is rolled back; the group is retried within
@@ -45,92 +46,95 @@ type Answer = Outcome | { ok: false; error: unknown };
 const DUPLICATE_RETRIES = 3;
 const NOTHING_READ: GroupReads = Object.freeze({ stored: new Map(), states: new Map() }); // a lone command re-decided after losing a race to another writer
 
+type Ids = { now: () => Date; newEventId: () => string };
+
+/**
+ * One transaction for the group; resolves to each command's outcome. `optimistic`: nothing is
+ * read; every command is decided as if its stream and key were new, and the unique keys check
+ * that (a stream's version 1, the idempotency key): a duplicate means "read first after all".
+ */
+async function transact(o: GroupCommitOptions, ids: Ids, group: readonly PendingCommand[], optimistic: boolean): Promise<Outcome[]> {
+  const conn = await o.pool.getConnection();
+  let broken = false;
+  try {
+    let reads = NOTHING_READ;
+    if (!optimistic) {
+      const keys = [...new Set(group.flatMap((p) => (p.ctx.idempotencyKey === undefined ? [] : [p.ctx.idempotencyKey])))];
+      const streams = [...new Set(group.map((p) => p.command.userId))].sort();
+      reads = await beginAndRead(conn, keys, streams);
+    }
+    const plan = planGroup(group, reads, ids);
+    await writeAndCommit(conn, plan, { outbox: o.outbox, begun: !optimistic });
+    return plan.outcomes;
+  } catch (err) {
+    broken = isConnectionError(err);
+    if (!broken) await rollback(conn).catch(() => (broken = true));
+    throw err;
+  } finally {
+    if (broken) conn.destroy();
+    else conn.release();
+  }
+}
+
+/** transact, retrying deadlocks and lock-wait timeouts within the budget. A group of
+ *  registrations only (the common case under load) first tries without reading: one round trip. */
+const transactRetrying = (o: GroupCommitOptions, ids: Ids, group: readonly PendingCommand[]) =>
+  retry(
+    async () => {
+      if (!group.every((p) => p.command.type === 'RegisterUser')) return transact(o, ids, group, false);
+      try {
+        return await transact(o, ids, group, true);
+      } catch (err) {
+        if (!isDuplicateKeyError(err)) throw err;
+        return transact(o, ids, group, false); // an existing stream or a retried key: decide on what is stored
+      }
+    },
+    { isRetriable: isLockError, budgetMs: o.lockRetryBudgetMs, maxAttempts: 1_000, baseMs: 5, maxMs: 100 },
+  );
+
+/** The group's outcomes, whatever happens to its transaction (see the failure list above). */
+async function runGroup(o: GroupCommitOptions, ids: Ids, group: readonly PendingCommand[], duplicateRetries = DUPLICATE_RETRIES): Promise<Answer[]> {
+  const started = process.hrtime.bigint();
+  try {
+    const outcomes = await transactRetrying(o, ids, group);
+    o.onGroup?.(group.length, Number(process.hrtime.bigint() - started) / 1e9);
+    return outcomes;
+  } catch (err) {
+    const cause = err instanceof RetriesExhaustedError ? err.lastError : err;
+    if (isConnectionError(cause) || isLockError(cause)) {
+      return group.map(() => ({ ok: false, error: new DependencyUnavailableError('commands-db', cause) }));
+    }
+    if (group.length > 1) {
+      o.logger.warn({ err: cause, size: group.length }, 'group transaction failed; running its commands one by one');
+      return (await Promise.all(group.map((p) => runGroup(o, ids, [p])))).flat();
+    }
+    if (isDuplicateKeyError(cause) && duplicateRetries > 0) return runGroup(o, ids, group, duplicateRetries - 1);
+    if (isDuplicateKeyError(cause)) {
+      const { command } = group[0]!;
+      return [{ ok: false, error: new ConcurrencyError(command.userId, 'expectedVersion' in command ? (command.expectedVersion ?? 0) : 0, null) }];
+    }
+    return [{ ok: false, error: cause }];
+  }
+}
+
+function settle(batch: Queued[], outcomes: Answer[]): void {
+  batch.forEach((q, i) => {
+    const out = outcomes[i]!;
+    if (out.ok) q.resolve(out.result);
+    else q.reject(out.error);
+  });
+}
+
 export function getGroupCommitter(o: GroupCommitOptions) {
-  const ids = { now: o.now ?? (() => new Date()), newEventId: o.newEventId ?? (() => uuidv7()) };
+  const ids: Ids = { now: o.now ?? (() => new Date()), newEventId: o.newEventId ?? (() => uuidv7()) };
   const queue: Queued[] = [];
   let running = 0;
-
-  /**
-   * One transaction for the group; resolves to each command's outcome. `optimistic`: nothing is
-   * read; every command is decided as if its stream and key were new, and the unique keys check
-   * that (a stream's version 1, the idempotency key): a duplicate means "read first after all".
-   */
-  async function transact(group: readonly PendingCommand[], optimistic: boolean): Promise<Outcome[]> {
-    const conn = await o.pool.getConnection();
-    let broken = false;
-    try {
-      let reads = NOTHING_READ;
-      if (!optimistic) {
-        const keys = [...new Set(group.flatMap((p) => (p.ctx.idempotencyKey === undefined ? [] : [p.ctx.idempotencyKey])))];
-        const streams = [...new Set(group.map((p) => p.command.userId))].sort();
-        reads = await beginAndRead(conn, keys, streams);
-      }
-      const plan = planGroup(group, reads, ids);
-      await writeAndCommit(conn, plan, { outbox: o.outbox, begun: !optimistic });
-      return plan.outcomes;
-    } catch (err) {
-      broken = isConnectionError(err);
-      if (!broken) await rollback(conn).catch(() => (broken = true));
-      throw err;
-    } finally {
-      if (broken) conn.destroy();
-      else conn.release();
-    }
-  }
-
-  /** transact, retrying deadlocks and lock-wait timeouts within the budget. A group of
-   *  registrations only (the common case under load) first tries without reading: one round trip. */
-  const transactRetrying = (group: readonly PendingCommand[]) =>
-    retry(
-      async () => {
-        if (!group.every((p) => p.command.type === 'RegisterUser')) return transact(group, false);
-        try {
-          return await transact(group, true);
-        } catch (err) {
-          if (!isDuplicateKeyError(err)) throw err;
-          return transact(group, false); // an existing stream or a retried key: decide on what is stored
-        }
-      },
-      { isRetriable: isLockError, budgetMs: o.lockRetryBudgetMs, maxAttempts: 1_000, baseMs: 5, maxMs: 100 },
-    );
-
-  async function runGroup(group: readonly PendingCommand[], duplicateRetries = DUPLICATE_RETRIES): Promise<Answer[]> {
-    const started = process.hrtime.bigint();
-    try {
-      const outcomes = await transactRetrying(group);
-      o.onGroup?.(group.length, Number(process.hrtime.bigint() - started) / 1e9);
-      return outcomes;
-    } catch (err) {
-      const cause = err instanceof RetriesExhaustedError ? err.lastError : err;
-      if (isConnectionError(cause) || isLockError(cause)) {
-        return group.map(() => ({ ok: false, error: new DependencyUnavailableError('commands-db', cause) }));
-      }
-      if (group.length > 1) {
-        o.logger.warn({ err: cause, size: group.length }, 'group transaction failed; running its commands one by one');
-        return (await Promise.all(group.map((p) => runGroup([p])))).flat();
-      }
-      if (isDuplicateKeyError(cause) && duplicateRetries > 0) return runGroup(group, duplicateRetries - 1);
-      if (isDuplicateKeyError(cause)) {
-        const { command } = group[0]!;
-        return [{ ok: false, error: new ConcurrencyError(command.userId, 'expectedVersion' in command ? (command.expectedVersion ?? 0) : 0, null) }];
-      }
-      return [{ ok: false, error: cause }];
-    }
-  }
-
-  function settle(batch: Queued[], outcomes: Answer[]): void {
-    batch.forEach((q, i) => {
-      const out = outcomes[i]!;
-      if (out.ok) q.resolve(out.result);
-      else q.reject(out.error);
-    });
-  }
 
   function pump(): void {
     while (running < o.concurrency && queue.length > 0) {
       const batch = queue.splice(0, o.maxCommands);
       running++;
-      runGroup(batch)
+      runGroup(o, ids, batch)
         .then((outcomes) => {
           // Committed and durable; no client has its answer yet.
           if (outcomes.some((x) => x.ok && !x.result.replayed)) crashPoint('command-service.after-commit-before-reply', { commands: batch.length });
