@@ -41,6 +41,7 @@ const baseConfig: CommandServiceConfig = {
   groupMaxCommands: COMMAND_DEFAULTS.groupMaxCommands,
   groupConcurrency: 2,
   lockRetryBudgetMs: COMMAND_DEFAULTS.lockRetryBudgetMs,
+  lockWaitTimeoutS: COMMAND_DEFAULTS.lockWaitTimeoutS,
 };
 
 let svc: RunningCommandService;
@@ -207,6 +208,48 @@ describe('command service (outbox mode)', () => {
       expect(first!.status).toBe(201);
       expect(new Set(others.map((r) => r.status))).toEqual(new Set([422]));
       expect((await rawSend('POST', '/users', key, { name: 'Other', dateRegister: '2024-01-02' })).status).toBe(422);
+    });
+  });
+
+  describe('lock waits are retried inside the service before any 503', () => {
+    /** Holds the user's USER_DATA row lock from another session for `ms`. */
+    async function holdRowLock(id: unknown, ms: number): Promise<() => Promise<void>> {
+      const holder = await mysql.createConnection({ host: admin.hostname, port: Number(admin.port), user: decodeURIComponent(admin.username), password: decodeURIComponent(admin.password), database: schema });
+      await holder.beginTransaction();
+      await holder.query('SELECT 1 FROM USER_DATA WHERE ID_USER_DATA = ? FOR UPDATE', [id]);
+      const released = new Promise<void>((resolve) => setTimeout(() => void holder.rollback().then(() => holder.end()).then(resolve), ms));
+      return () => released;
+    }
+
+    it('a lock-wait timeout is retried within the budget and the command then succeeds', async () => {
+      const svc2 = await startCommandService({ ...baseConfig, commandsDbAdminUrl: undefined, lockWaitTimeoutS: 1, lockRetryBudgetMs: 5_000 }, logger);
+      try {
+        const { json: user } = await register('Locked');
+        const released = await holdRowLock(user.id, 1_500); // longer than one lock wait (1 s)
+        const started = Date.now();
+        const res = await send('PUT', `/users/${user.id}/name`, { name: 'Unlocked' }, {}, svc2.url);
+        expect(res.status).toBe(200);
+        expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
+        await released();
+      } finally {
+        await svc2.stop();
+      }
+    });
+
+    it('past the budget the answer is a 503 and nothing is written', async () => {
+      const svc2 = await startCommandService({ ...baseConfig, commandsDbAdminUrl: undefined, lockWaitTimeoutS: 1, lockRetryBudgetMs: 0 }, logger);
+      try {
+        const { json: user } = await register('Locked2');
+        const released = await holdRowLock(user.id, 2_500);
+        const before = await counts();
+        const res = await send('PUT', `/users/${user.id}/name`, { name: 'Never' }, {}, svc2.url);
+        expect(res.status).toBe(503);
+        expect(res.json.error).toBe('DEPENDENCY_UNAVAILABLE');
+        await released();
+        expect(await counts()).toEqual(before);
+      } finally {
+        await svc2.stop();
+      }
     });
   });
 

@@ -36,7 +36,7 @@ export async function startCommandService(config: CommandServiceConfig, logger: 
   // READ COMMITTED: decisions read their streams with FOR UPDATE (current, locked rows) and new
   // streams and keys are guarded by unique keys, so no anomaly is admitted; it avoids the gap
   // locks REPEATABLE READ takes on absent rows, which would deadlock concurrent registrations.
-  const pool = createPool(config.commandsDbUrl, { connectionLimit: config.dbPoolSize, multipleStatements: true, isolation: 'READ-COMMITTED' });
+  const pool = createPool(config.commandsDbUrl, { connectionLimit: config.dbPoolSize, multipleStatements: true, isolation: 'READ-COMMITTED', lockWaitTimeoutS: config.lockWaitTimeoutS });
   const metrics = getCommandMetrics();
   const publisher: EventPublisher | undefined =
     config.publishMode === 'dual-write'

@@ -22,6 +22,8 @@ export interface CommandServiceConfig {
   groupConcurrency: number;
   /** Deadlocks and lock-wait timeouts are retried inside the service for this long before a 503. */
   lockRetryBudgetMs: number;
+  /** How long one statement waits for a row lock (innodb_lock_wait_timeout) before it is retried. */
+  lockWaitTimeoutS: number;
 }
 
 export const COMMAND_DEFAULTS = Object.freeze({
@@ -29,6 +31,7 @@ export const COMMAND_DEFAULTS = Object.freeze({
   groupMaxCommands: 64, // commands per transaction
   groupConcurrency: 4, // transactions in flight
   lockRetryBudgetMs: 1_000, // 1 second
+  lockWaitTimeoutS: 2, // seconds (the server's default, 50 s, outlasts any client's patience)
 });
 
 export function readCommandServiceConfig(env: EnvReader): CommandServiceConfig {
@@ -50,5 +53,6 @@ export function readCommandServiceConfig(env: EnvReader): CommandServiceConfig {
     // A group holds a pool connection for its whole transaction.
     groupConcurrency: env.int('GROUP_CONCURRENCY', Math.min(COMMAND_DEFAULTS.groupConcurrency, dbPoolSize), { min: 1, max: dbPoolSize }),
     lockRetryBudgetMs: env.int('LOCK_RETRY_BUDGET_MS', COMMAND_DEFAULTS.lockRetryBudgetMs, { min: 0, max: 60_000 }),
+    lockWaitTimeoutS: env.int('LOCK_WAIT_TIMEOUT_S', COMMAND_DEFAULTS.lockWaitTimeoutS, { min: 1, max: 3_600 }),
   };
 }

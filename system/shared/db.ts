@@ -48,6 +48,8 @@ export interface PoolFactoryOptions {
   multipleStatements?: boolean;
   /** Session isolation; the server's default (REPEATABLE READ) when absent. */
   isolation?: 'READ-COMMITTED' | 'REPEATABLE-READ';
+  /** innodb_lock_wait_timeout in seconds; the server's default (50 s) when absent. */
+  lockWaitTimeoutS?: number;
 }
 
 /**
@@ -59,10 +61,11 @@ export interface PoolFactoryOptions {
 export const SQL_MODE = 'STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION,NO_AUTO_CREATE_USER';
 
 /** The one statement each new pool connection runs first. */
-export function sessionSettings(opts: Pick<PoolFactoryOptions, 'isolation'> = {}): string {
+export function sessionSettings(opts: Pick<PoolFactoryOptions, 'isolation' | 'lockWaitTimeoutS'> = {}): string {
   // UTC sessions, so NOW()/CURRENT_TIMESTAMP agree with what the client writes.
   const sets = [`time_zone = '+00:00'`, `sql_mode = '${SQL_MODE}'`];
   if (opts.isolation) sets.push(`tx_isolation = '${opts.isolation}'`);
+  if (opts.lockWaitTimeoutS !== undefined) sets.push(`innodb_lock_wait_timeout = ${Math.max(1, Math.floor(opts.lockWaitTimeoutS))}`);
   return `SET SESSION ${sets.join(', ')}`;
 }
 
