@@ -42,6 +42,7 @@ const baseConfig: CommandServiceConfig = {
   groupConcurrency: 2,
   lockRetryBudgetMs: COMMAND_DEFAULTS.lockRetryBudgetMs,
   lockWaitTimeoutS: COMMAND_DEFAULTS.lockWaitTimeoutS,
+  queryTimeoutMs: COMMAND_DEFAULTS.queryTimeoutMs,
 };
 
 let svc: RunningCommandService;
@@ -231,6 +232,24 @@ describe('command service (outbox mode)', () => {
         expect(res.status).toBe(200);
         expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
         await released();
+      } finally {
+        await svc2.stop();
+      }
+    });
+
+    it('a round trip unanswered past QUERY_TIMEOUT_MS is a 503; the service goes on with fresh connections', async () => {
+      const svc2 = await startCommandService({ ...baseConfig, commandsDbAdminUrl: undefined, lockWaitTimeoutS: 30, queryTimeoutMs: 500 }, logger);
+      try {
+        const { json: user } = await register('Stuck');
+        const released = await holdRowLock(user.id, 2_000);
+        const started = Date.now();
+        const res = await send('PUT', `/users/${user.id}/name`, { name: 'Late' }, {}, svc2.url);
+        expect(res.status).toBe(503);
+        expect(Date.now() - started).toBeLessThan(1_900);
+        await released();
+        const after = await send('PUT', `/users/${user.id}/name`, { name: 'Later' }, {}, svc2.url);
+        expect(after.status).toBe(200);
+        expect(after.json.version).toBe(2); // the timed-out command wrote nothing
       } finally {
         await svc2.stop();
       }

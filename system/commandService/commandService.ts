@@ -47,7 +47,12 @@ export async function startCommandService(config: CommandServiceConfig, logger: 
     publishMode: config.publishMode,
     logger,
     ...(publisher ? { publisher } : {}),
-    group: { maxCommands: config.groupMaxCommands, concurrency: config.groupConcurrency, lockRetryBudgetMs: config.lockRetryBudgetMs },
+    group: {
+      maxCommands: config.groupMaxCommands,
+      concurrency: config.groupConcurrency,
+      lockRetryBudgetMs: config.lockRetryBudgetMs,
+      queryTimeoutMs: config.queryTimeoutMs,
+    },
     onDualWriteFailure: () => metrics.dualWriteFailures.inc(),
     onGroup: (size, seconds) => {
       metrics.groupSize.observe(size);

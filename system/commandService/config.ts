@@ -24,6 +24,8 @@ export interface CommandServiceConfig {
   lockRetryBudgetMs: number;
   /** How long one statement waits for a row lock (innodb_lock_wait_timeout) before it is retried. */
   lockWaitTimeoutS: number;
+  /** A round trip to `commands` unanswered this long fails (the connection is dropped, the command answers 503). */
+  queryTimeoutMs: number;
 }
 
 export const COMMAND_DEFAULTS = Object.freeze({
@@ -32,6 +34,7 @@ export const COMMAND_DEFAULTS = Object.freeze({
   groupConcurrency: 2, // transactions in flight: one commits while the next reads (more measured no faster on 2 cores)
   lockRetryBudgetMs: 1_000, // 1 second
   lockWaitTimeoutS: 2, // seconds (the server's default, 50 s, outlasts any client's patience)
+  queryTimeoutMs: 5_000, // 5 seconds: more than a lock wait plus a slow log flush
 });
 
 export function readCommandServiceConfig(env: EnvReader): CommandServiceConfig {
@@ -54,5 +57,6 @@ export function readCommandServiceConfig(env: EnvReader): CommandServiceConfig {
     groupConcurrency: env.int('GROUP_CONCURRENCY', Math.min(COMMAND_DEFAULTS.groupConcurrency, dbPoolSize), { min: 1, max: dbPoolSize }),
     lockRetryBudgetMs: env.int('LOCK_RETRY_BUDGET_MS', COMMAND_DEFAULTS.lockRetryBudgetMs, { min: 0, max: 60_000 }),
     lockWaitTimeoutS: env.int('LOCK_WAIT_TIMEOUT_S', COMMAND_DEFAULTS.lockWaitTimeoutS, { min: 1, max: 3_600 }),
+    queryTimeoutMs: env.int('QUERY_TIMEOUT_MS', COMMAND_DEFAULTS.queryTimeoutMs, { min: 100, max: 3_600_000 }),
   };
 }

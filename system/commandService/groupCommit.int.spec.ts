@@ -39,7 +39,7 @@ afterAll(async () => {
 
 function committer(extra: Partial<GroupCommitOptions> = {}) {
   const groups: number[] = [];
-  const c = getGroupCommitter({ pool: newPool(), outbox: true, maxCommands: 64, concurrency: 1, lockRetryBudgetMs: 1_000, logger, onGroup: (n) => groups.push(n), ...extra });
+  const c = getGroupCommitter({ pool: newPool(), outbox: true, maxCommands: 64, concurrency: 1, lockRetryBudgetMs: 1_000, queryTimeoutMs: 5_000, logger, onGroup: (n) => groups.push(n), ...extra });
   return { c, groups };
 }
 
@@ -92,7 +92,7 @@ describe('group commit', () => {
   });
 
   it('two instances racing on one key and one new stream: one event, every answer the first', async () => {
-    const handlers = [0, 1].map(() => getCommandHandler({ pool: newPool(), publishMode: 'outbox', logger, group: { maxCommands: 64, concurrency: 2, lockRetryBudgetMs: 2_000 } }));
+    const handlers = [0, 1].map(() => getCommandHandler({ pool: newPool(), publishMode: 'outbox', logger, group: { maxCommands: 64, concurrency: 2, lockRetryBudgetMs: 2_000, queryTimeoutMs: 5_000 } }));
     const command: Command = { type: 'RegisterUser', userId: uuid(20), name: 'Twin', dateRegister: '2024-01-02' };
     const ctx = { correlationId: 'c-twin', idempotencyKey: 'twin-key', requestHash: requestHash({ method: 'POST', path: '/users', body: command }) };
     const results = await Promise.all(Array.from({ length: 60 }, (_, i) => handlers[i % 2]!(command, ctx)));

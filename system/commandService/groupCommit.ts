@@ -28,6 +28,7 @@ export interface GroupCommitOptions {
   maxCommands: number;
   concurrency: number;
   lockRetryBudgetMs: number;
+  queryTimeoutMs: number;
   logger: Logger;
   now?: () => Date;
   newEventId?: () => string;
@@ -61,14 +62,14 @@ async function transact(o: GroupCommitOptions, ids: Ids, group: readonly Pending
     if (!optimistic) {
       const keys = [...new Set(group.flatMap((p) => (p.ctx.idempotencyKey === undefined ? [] : [p.ctx.idempotencyKey])))];
       const streams = [...new Set(group.map((p) => p.command.userId))].sort();
-      reads = await beginAndRead(conn, keys, streams);
+      reads = await beginAndRead(conn, keys, streams, o.queryTimeoutMs);
     }
     const plan = planGroup(group, reads, ids);
-    await writeAndCommit(conn, plan, { outbox: o.outbox, begun: !optimistic });
+    await writeAndCommit(conn, plan, { outbox: o.outbox, begun: !optimistic, timeoutMs: o.queryTimeoutMs });
     return plan.outcomes;
   } catch (err) {
     broken = isConnectionError(err);
-    if (!broken) await rollback(conn).catch(() => (broken = true));
+    if (!broken) await rollback(conn, o.queryTimeoutMs).catch(() => (broken = true));
     throw err;
   } finally {
     if (broken) conn.destroy();

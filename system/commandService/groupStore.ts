@@ -8,6 +8,8 @@
 //      process did not serialise, e.g. another instance), the outbox rows, USER_DATA's final state
 //      per stream, the answers of the keys, and COMMIT. A failing statement stops the rest, and
 //      the caller rolls back.
+// Every round trip has a timeout: a link that swallows bytes must not hold a group (and every
+// command queued behind it) forever; the connection is then destroyed and the outcome is unknown.
 import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import type { PoolConnection } from '../shared/db.ts';
 import type { EventEnvelope } from '../shared/events.ts';
@@ -39,7 +41,7 @@ const userRow = (id: string, s: UserState) => {
 type Rows = RowDataPacket[];
 
 /** Round trip 1: opens the transaction and reads what the group's decisions need. */
-export async function beginAndRead(conn: PoolConnection, keys: string[], streamIds: string[]): Promise<GroupReads> {
+export async function beginAndRead(conn: PoolConnection, keys: string[], streamIds: string[], timeoutMs: number): Promise<GroupReads> {
   const sql = [
     'START TRANSACTION',
     keys.length > 0 ? 'SELECT idempotency_key, request_hash, response_status, response_body FROM command_dedup WHERE idempotency_key IN (?)' : 'SELECT NULL LIMIT 0',
@@ -47,7 +49,7 @@ export async function beginAndRead(conn: PoolConnection, keys: string[], streamI
        FROM USER_DATA WHERE ID_USER_DATA IN (?) ORDER BY ID_USER_DATA FOR UPDATE`,
   ].join(';\n');
   const params = keys.length > 0 ? [keys, streamIds] : [streamIds];
-  const [results] = await conn.query(sql, params);
+  const [results] = await conn.query({ sql, timeout: timeoutMs }, params);
   const [, dedupRows, userRows] = results as [ResultSetHeader, Rows, Rows];
   const stored = new Map<string, StoredResponse>();
   for (const r of dedupRows) {
@@ -66,9 +68,9 @@ export async function beginAndRead(conn: PoolConnection, keys: string[], streamI
  * groupCommit's optimistic registrations) opens the transaction in the same round trip. With
  * nothing to write it just ends the transaction.
  */
-export async function writeAndCommit(conn: PoolConnection, plan: GroupPlan, opts: { outbox: boolean; begun: boolean }): Promise<void> {
+export async function writeAndCommit(conn: PoolConnection, plan: GroupPlan, opts: { outbox: boolean; begun: boolean; timeoutMs: number }): Promise<void> {
   if (plan.events.length === 0) {
-    if (opts.begun) await conn.query('ROLLBACK'); // nothing written; releases the row locks without a log flush
+    if (opts.begun) await conn.query({ sql: 'ROLLBACK', timeout: opts.timeoutMs }); // nothing written; releases the row locks without a log flush
     return;
   }
   const statements: string[] = opts.begun ? [] : ['START TRANSACTION'];
@@ -90,10 +92,10 @@ export async function writeAndCommit(conn: PoolConnection, plan: GroupPlan, opts
     params.push(plan.dedup.map((d) => [d.key, d.stored.requestHash, d.stored.status, JSON.stringify(d.stored.body)]));
   }
   statements.push('COMMIT');
-  await conn.query(statements.join(';\n'), params);
+  await conn.query({ sql: statements.join(';\n'), timeout: opts.timeoutMs }, params);
 }
 
 /** After a failed round trip whose connection still works. */
-export async function rollback(conn: PoolConnection): Promise<void> {
-  await conn.query('ROLLBACK');
+export async function rollback(conn: PoolConnection, timeoutMs: number): Promise<void> {
+  await conn.query({ sql: 'ROLLBACK', timeout: timeoutMs });
 }

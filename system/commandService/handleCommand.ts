@@ -23,7 +23,7 @@ export interface CommandHandlerDeps {
   publishMode: PublishMode;
   publisher?: EventPublisher; // required in dual-write mode
   logger: Logger;
-  group: { maxCommands: number; concurrency: number; lockRetryBudgetMs: number };
+  group: { maxCommands: number; concurrency: number; lockRetryBudgetMs: number; queryTimeoutMs: number };
   now?: () => Date;
   newEventId?: () => string;
   onDualWriteFailure?: (err: unknown) => void;
