@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isConnectionError, isDuplicateKeyError, isRetriableDbError, parseMysqlUrl, redactUrl } from './db.ts';
+import { isConnectionError, isDuplicateKeyError, isLockError, isRetriableDbError, parseMysqlUrl, redactUrl, sessionSettings } from './db.ts';
 
 describe('parseMysqlUrl', () => {
   it('parses user, password, host, port and database', () => {
@@ -43,5 +43,23 @@ describe('error classification', () => {
   it('recognises duplicate keys', () => {
     expect(isDuplicateKeyError({ code: 'ER_DUP_ENTRY', errno: 1062 })).toBe(true);
     expect(isDuplicateKeyError({ code: 'ER_LOCK_DEADLOCK' })).toBe(false);
+  });
+});
+
+describe('sessionSettings', () => {
+  it('always sets UTC and strict SQL mode; isolation and lock wait only when asked', () => {
+    const plain = sessionSettings();
+    expect(plain).toMatch(/^SET SESSION time_zone = '\+00:00', sql_mode = '[A-Z_,]*STRICT_ALL_TABLES[A-Z_,]*'$/);
+    expect(plain).not.toContain('tx_isolation');
+    expect(sessionSettings({ isolation: 'READ-COMMITTED', lockWaitTimeoutS: 2.7 })).toMatch(/tx_isolation = 'READ-COMMITTED', innodb_lock_wait_timeout = 2$/);
+  });
+});
+
+describe('isLockError', () => {
+  it('is true for deadlocks and lock-wait timeouts only', () => {
+    expect(isLockError({ code: 'ER_LOCK_DEADLOCK', errno: 1213 })).toBe(true);
+    expect(isLockError({ errno: 1205 })).toBe(true);
+    expect(isLockError({ code: 'ECONNRESET' })).toBe(false);
+    expect(isLockError({ code: 'ER_DUP_ENTRY', errno: 1062 })).toBe(false);
   });
 });
