@@ -96,10 +96,94 @@ export function toHttpError(err: unknown): { status: number; body: ErrorBody } {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/**
+ * Only JSON bodies: a JSON text sent as text/plain is a 415, not a string that fails the schema.
+ * The parser works on raw bytes: the default one decodes leniently (invalid UTF-8 becomes U+FFFD
+ * and would be stored silently); here invalid UTF-8 is a 400 and another charset a 415.
+ */
+function installJsonOnlyParser(app: FastifyInstance, bodyLimit: number): void {
+  const defaultJson = app.getDefaultJsonParser('error', 'error');
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit }, (req: FastifyRequest, body: Buffer | string, done) => {
+    const badCharset = charsetProblem(req.headers['content-type']);
+    if (badCharset) return done(new UnsupportedMediaTypeError(req.headers['content-type'], badCharset), undefined);
+    const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+    if (bytes.length === 0) return done(null, undefined);
+    let text: string;
+    try {
+      text = utf8.decode(bytes);
+    } catch {
+      return done(new MalformedBodyError('INVALID_UTF8', 'request body is not valid UTF-8'), undefined);
+    }
+    defaultJson(req, text, (err, value) => {
+      if (err) return done(new MalformedBodyError('INVALID_JSON', `request body is not valid JSON: ${err.message}`), undefined);
+      done(null, value);
+    });
+  });
+}
+
+/** A known path with another method is a 405 naming the methods it has (Allow), not a 404. */
+function installNotFoundAndNotAllowed(app: FastifyInstance): void {
+  const routes: Array<{ pattern: RegExp; methods: Set<string> }> = [];
+  app.addHook('onRoute', (r) => {
+    const methods = Array.isArray(r.method) ? r.method : [r.method];
+    const known = routes.find((x) => x.pattern.source === routePattern(r.url).source);
+    if (known) for (const m of methods) known.methods.add(m);
+    else routes.push({ pattern: routePattern(r.url), methods: new Set(methods) });
+  });
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0]!;
+    const allowed = new Set(routes.filter((r) => r.pattern.test(path)).flatMap((r) => [...r.methods]));
+    if (allowed.size > 0) {
+      const err = new MethodNotAllowedError(req.method, path, [...allowed].sort());
+      void reply.status(err.status).header('allow', err.allowed.join(', ')).send(err.toBody());
+      return;
+    }
+    void reply.status(404).send({ error: 'ROUTE_NOT_FOUND', message: `no route ${req.method} ${req.url}` });
+  });
+}
+
+/** One readiness check, bounded by its timeout: 'ok' or 'error: <reason>'. */
+async function runCheck(c: ReadinessCheck): Promise<readonly [string, string]> {
+  const timeoutMs = c.timeoutMs ?? DEFAULTS.readinessCheckTimeoutMs;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      c.check(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+      }),
+    ]);
+    return [c.name, 'ok'] as const;
+  } catch (err) {
+    return [c.name, `error: ${err instanceof Error ? err.message : String(err)}`] as const;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function registerHealthAndMetrics(app: FastifyInstance, readiness: ReadinessCheck[], registry: Registry): void {
+  let draining = false;
+  app.addHook('onClose', async () => {
+    draining = true;
+  });
+  app.get('/health/live', async () => ({ status: 'live' }));
+  app.get('/health/ready', async (_req, reply) => {
+    if (draining) return reply.status(503).send({ status: 'not-ready', failed: ['shutting-down'], checks: {} });
+    const results = await Promise.all(readiness.map(runCheck));
+    const checks = Object.fromEntries(results);
+    const failed = results.filter(([, r]) => r !== 'ok').map(([n]) => n);
+    return reply.status(failed.length ? 503 : 200).send({ status: failed.length ? 'not-ready' : 'ready', failed, checks });
+  });
+  app.get('/metrics', async (_req, reply) => {
+    const text = await registry.metrics();
+    return reply.header('content-type', registry.contentType).send(text);
+  });
+}
+
 export function buildHttpServer(opts: HttpServerOptions): FastifyInstance {
   const logger = opts.logger ?? getLogger(opts.service);
   const registry = opts.registry ?? getRegistry();
-  const readiness = opts.readiness ?? [];
   const bodyLimit = opts.bodyLimitBytes ?? DEFAULTS.bodyLimitBytes;
   const httpDuration = histogram<'method' | 'route' | 'status'>({
     name: 'http_request_duration_seconds',
@@ -123,29 +207,7 @@ export function buildHttpServer(opts: HttpServerOptions): FastifyInstance {
   const bodyAjv = makeBodyAjv();
   const otherAjv = makeAjv({ coerceTypes: 'array' });
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : otherAjv).compile(schema as object));
-
-  // JSON parser on raw bytes: the default one decodes leniently (invalid UTF-8 becomes U+FFFD and
-  // would be stored silently); here invalid UTF-8 is a 400.
-  // Only JSON bodies: a JSON text sent as text/plain is a 415, not a string that fails the schema.
-  const defaultJson = app.getDefaultJsonParser('error', 'error');
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit }, (req: FastifyRequest, body: Buffer | string, done) => {
-    // A body in another charset would be decoded as UTF-8 and stored changed: refuse it.
-    const badCharset = charsetProblem(req.headers['content-type']);
-    if (badCharset) return done(new UnsupportedMediaTypeError(req.headers['content-type'], badCharset), undefined);
-    const bytes = typeof body === 'string' ? Buffer.from(body) : body;
-    if (bytes.length === 0) return done(null, undefined);
-    let text: string;
-    try {
-      text = utf8.decode(bytes);
-    } catch {
-      return done(new MalformedBodyError('INVALID_UTF8', 'request body is not valid UTF-8'), undefined);
-    }
-    defaultJson(req, text, (err, value) => {
-      if (err) return done(new MalformedBodyError('INVALID_JSON', `request body is not valid JSON: ${err.message}`), undefined);
-      done(null, value);
-    });
-  });
+  installJsonOnlyParser(app, bodyLimit);
 
   app.addHook('onRequest', async (req, reply) => {
     reply.header(CORRELATION_HEADER, req.id);
@@ -157,68 +219,14 @@ export function buildHttpServer(opts: HttpServerOptions): FastifyInstance {
     const quiet = route.startsWith('/health') || route === '/metrics';
     req.log[quiet ? 'debug' : 'info']({ method: req.method, url: req.url, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request');
   });
-
   app.setErrorHandler((err, req, reply) => {
     const { status, body } = toHttpError(err);
     if (status >= 500) req.log.error({ err }, 'request failed');
     else req.log.info({ error: body.error, reason: body.message }, 'request rejected');
     void reply.status(status).send(body);
   });
-  // A known path with another method is a 405 naming the methods it has, not a 404.
-  const routes: Array<{ pattern: RegExp; methods: Set<string> }> = [];
-  app.addHook('onRoute', (r) => {
-    const methods = Array.isArray(r.method) ? r.method : [r.method];
-    const known = routes.find((x) => x.pattern.source === routePattern(r.url).source);
-    if (known) for (const m of methods) known.methods.add(m);
-    else routes.push({ pattern: routePattern(r.url), methods: new Set(methods) });
-  });
-  app.setNotFoundHandler((req, reply) => {
-    const path = req.url.split('?')[0]!;
-    const allowed = new Set(routes.filter((r) => r.pattern.test(path)).flatMap((r) => [...r.methods]));
-    if (allowed.size > 0) {
-      const err = new MethodNotAllowedError(req.method, path, [...allowed].sort());
-      void reply.status(err.status).header('allow', err.allowed.join(', ')).send(err.toBody());
-      return;
-    }
-    void reply.status(404).send({ error: 'ROUTE_NOT_FOUND', message: `no route ${req.method} ${req.url}` });
-  });
-
-  let draining = false;
-  app.addHook('onClose', async () => {
-    draining = true;
-  });
-
-  app.get('/health/live', async () => ({ status: 'live' }));
-  app.get('/health/ready', async (_req, reply) => {
-    if (draining) return reply.status(503).send({ status: 'not-ready', failed: ['shutting-down'], checks: {} });
-    const results = await Promise.all(
-      readiness.map(async (c) => {
-        const timeoutMs = c.timeoutMs ?? DEFAULTS.readinessCheckTimeoutMs;
-        let timer: NodeJS.Timeout | undefined;
-        try {
-          await Promise.race([
-            c.check(),
-            new Promise((_, reject) => {
-              timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
-            }),
-          ]);
-          return [c.name, 'ok'] as const;
-        } catch (err) {
-          return [c.name, `error: ${err instanceof Error ? err.message : String(err)}`] as const;
-        } finally {
-          clearTimeout(timer);
-        }
-      }),
-    );
-    const checks = Object.fromEntries(results);
-    const failed = results.filter(([, r]) => r !== 'ok').map(([n]) => n);
-    return reply.status(failed.length ? 503 : 200).send({ status: failed.length ? 'not-ready' : 'ready', failed, checks });
-  });
-  app.get('/metrics', async (_req, reply) => {
-    const text = await registry.metrics();
-    return reply.header('content-type', registry.contentType).send(text);
-  });
-
+  installNotFoundAndNotAllowed(app);
+  registerHealthAndMetrics(app, opts.readiness ?? [], registry);
   return app;
 }
 
