@@ -1,8 +1,9 @@
 // A command's way through the service: requests carrying an Idempotency-Key that is already in
 // flight wait for that first request instead of racing it (so 200 concurrent retries get the first
-// answer, not a 409, a 410 or a deadlock); then the group committer decides and commits it with
-// whatever else arrived at the same time; in dual-write mode the events are then published from the
-// request path (the seed's design, which loses events). A retry with a known key replays the stored
+// answer, not a 409, a 410 or a deadlock), and one answered moments ago is replayed from memory;
+// then the group committer decides and commits it with whatever else arrived at the same time; in
+// dual-write mode the events are then published from the request path (the seed's design, which
+// loses events). A retry with a known key replays the stored
 // first answer and writes nothing; the same key with a different request is a 422.
 import { createHash } from 'node:crypto';
 import { crashPoint } from '../shared/crashPoints.ts';
@@ -49,6 +50,10 @@ interface InFlight {
   done: Promise<CommandResult>;
 }
 
+/** Recent first answers kept in memory (stored answers never change, so a copy cannot go stale):
+ *  a burst of retries of one key is answered without a round trip or a row lock. */
+const RECENT_ANSWERS = 10_000;
+
 export function getCommandHandler(deps: CommandHandlerDeps) {
   if (deps.publishMode === 'dual-write' && !deps.publisher) throw new Error('dual-write mode needs a publisher');
   const committer = getGroupCommitter({
@@ -61,6 +66,13 @@ export function getCommandHandler(deps: CommandHandlerDeps) {
     ...(deps.onGroup ? { onGroup: deps.onGroup } : {}),
   });
   const inFlight = new Map<string, InFlight>();
+  const recent = new Map<string, { requestHash: string; result: CommandResult }>(); // insertion order = age
+
+  function remember(key: string, requestHash: string, result: CommandResult): void {
+    recent.delete(key);
+    recent.set(key, { requestHash, result: { status: result.status, body: result.body, replayed: true, events: [] } });
+    if (recent.size > RECENT_ANSWERS) recent.delete(recent.keys().next().value!);
+  }
 
   async function execute(command: Command, ctx: CommandRequestContext): Promise<CommandResult> {
     try {
@@ -91,11 +103,18 @@ export function getCommandHandler(deps: CommandHandlerDeps) {
     if (key === undefined) return execute(command, ctx);
     const first = inFlight.get(key);
     if (first) return followFirst(first, command, ctx);
+    const known = recent.get(key);
+    if (known) {
+      if (known.requestHash !== ctx.requestHash) throw new IdempotencyKeyReuseError(key);
+      return known.result;
+    }
     const done = execute(command, ctx);
     const entry: InFlight = { requestHash: ctx.requestHash, done };
     inFlight.set(key, entry);
     try {
-      return await done;
+      const result = await done;
+      remember(key, ctx.requestHash, result); // a replay was only given for an equal request hash
+      return result;
     } finally {
       if (inFlight.get(key) === entry) inFlight.delete(key);
     }

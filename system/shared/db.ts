@@ -179,8 +179,6 @@ export function isLockError(err: unknown): boolean {
 
 /** Retriable: link/server failures, lock wait timeout, deadlock. Not: syntax, constraint, privilege, data errors. */
 export function isRetriableDbError(err: unknown): boolean {
-  if (typeof err !== 'object' || err === null) return false;
-  const e = err as MysqlLikeError;
   return isLockError(err) || isConnectionError(err);
 }
 
