@@ -1,13 +1,14 @@
 // `npm run dlq -- list [--all] [--json] | replay <id> | discard <id>`
 // Resolves dead letters of the projector. The queries database comes from QUERIES_DB_URL
-// (the projector's account suffices), else from .faultline/env.json (admin account).
+// (the projector's account suffices), else from the running environment's env.json in
+// FAULTLINE_RUN_DIR (default .faultline; admin account), like the other commands.
 // CONSUME_MODE (default effectively-once) decides how released events are deduplicated.
 import { pathToFileURL } from 'node:url';
 import { resolve as resolvePath } from 'node:path';
 import { createPool } from '../shared/db.ts';
 import { CONSUME_MODES, type ConsumeMode } from '../projector/decide.ts';
 import { DeadLetterActionError, discardDeadLetter, listDeadLetters, replayDeadLetter } from '../projector/deadLetters.ts';
-import { readEnvFile, adminUrl } from './addresses.ts';
+import { adminUrl, readEnvFile, runDirOf } from './addresses.ts';
 
 export const USAGE = 'usage: npm run dlq -- list [--all] [--json] | replay <id> | discard <id>';
 
@@ -31,7 +32,7 @@ function queriesUrl(): string {
     const f = readEnvFile();
     return f ? adminUrl(f.mariadb.queries) : undefined;
   })();
-  if (!url) throw new DeadLetterActionError('no queries database: set QUERIES_DB_URL or run `npm run env -- up`');
+  if (!url) throw new DeadLetterActionError(`no queries database: no environment in ${runDirOf()} (run \`npm run env -- up\`) and no QUERIES_DB_URL`);
   return url;
 }
 
