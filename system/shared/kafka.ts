@@ -209,6 +209,5 @@ export function isRecordTooLarge(err: unknown): boolean {
 export function isRetriableKafkaError(err: unknown): boolean {
   if (isRecordTooLarge(err)) return false;
   const root = rootKafkaError(err);
-  if (root?.retriable === false && root.type !== undefined) return false;
-  return true;
+  return root?.retriable !== false;
 }
