@@ -69,7 +69,7 @@ export async function projectEvent(
       await parkEvent(conn, event, 'gap', position);
       return { decision, released: 0 };
     case 'apply': {
-      await writeApplied(conn, event, evolve(user, event), user !== null, meta);
+      await writeApplied(conn, event, evolve(user, event), user !== null, meta, byId !== null);
       // A replay may still have later dead letters of the stream open: then nothing is released.
       const stillBlocked = opts.ignoreBlock ? (await lockOpenDeadLetter(conn, event.streamId)) !== null : false;
       const released = stillBlocked ? 0 : await drainParked(conn, event.streamId, mode, { allowGap: false });
@@ -120,7 +120,7 @@ export async function drainParked(
       }
       throw err;
     }
-    await writeApplied(conn, p.event, next, user !== null, { source: 'release', mode, position: null });
+    await writeApplied(conn, p.event, next, user !== null, { source: 'release', mode, position: null }, byId !== null);
     await releaseParked(conn, p.id, 'applied');
     user = { ...next, version: v, appliedCount: (user?.appliedCount ?? 0) + 1 };
     allowGap = false;

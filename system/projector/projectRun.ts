@@ -48,6 +48,7 @@ export async function projectRun(conn: PoolConnection, items: readonly RunItem[]
   if (items.length === 0) return [];
   const streams = [...new Set(items.map((i) => i.event.streamId))];
   const prior = await priorApplies(conn, items.map((i) => i.event.eventId));
+  const inInbox = new Set(prior.keys()); // before the run: applied events add to `prior`
   // Any dead letter that is not replayed (open: the stream is blocked; discarded: its version is
   // not a gap) and any parked event (an apply would drain it) sends the stream to projectEvent.
   const special = await streamsWithDeadLetters(conn, streams);
@@ -75,7 +76,7 @@ export async function projectRun(conn: PoolConnection, items: readonly RunItem[]
   await insertUsers(conn, rows(false));
   await updateUsers(conn, rows(true));
   await insertAppliedLog(conn, logged.map(({ event, pos }) => ({ event, meta: { source: 'kafka' as const, mode, position: pos } })));
-  await insertInbox(conn, applied.map((i) => i.event));
+  await insertInbox(conn, applied.map((i) => i.event).filter((e) => !inInbox.has(e.eventId)));
   await saveCheckpoint(conn, items[decisions.length - 1]!.pos);
   return decisions;
 }

@@ -130,22 +130,30 @@ export async function insertAppliedLog(conn: PoolConnection, rows: ReadonlyArray
 }
 
 /**
- * Inbox rows with the content hash. Outside effectively-once a redelivery is applied again: the
- * id is then already there, which only the duplicate key may skip (no IGNORE: nothing clamped).
+ * Inbox rows with the content hash, for events whose id is not there yet (the caller read the
+ * inbox in the same transaction). A plain INSERT: the inbox is append-only for the projector (no
+ * UPDATE grant), and nothing may be clamped (no IGNORE).
  */
 export async function insertInbox(conn: PoolConnection, events: readonly EventEnvelope[]): Promise<void> {
   if (events.length === 0) return;
-  await conn.query('INSERT INTO inbox (event_id, stream_id, stream_version, content_sha256) VALUES ? ON DUPLICATE KEY UPDATE event_id = event_id', [
+  await conn.query('INSERT INTO inbox (event_id, stream_id, stream_version, content_sha256) VALUES ?', [
     events.map((e) => [e.eventId, e.streamId, e.streamVersion, contentHash(e)]),
   ]);
 }
 
-/** Writes the new state of the user, the applied-events log row and the inbox entry. */
-export async function writeApplied(conn: PoolConnection, event: EventEnvelope, next: UserState, existed: boolean, meta: ApplyMeta): Promise<void> {
+/** Writes the new state of the user, the applied-events log row and (unless there) the inbox entry. */
+export async function writeApplied(
+  conn: PoolConnection,
+  event: EventEnvelope,
+  next: UserState,
+  existed: boolean,
+  meta: ApplyMeta,
+  inInbox: boolean,
+): Promise<void> {
   const row: UserWrite = { id: event.streamId, ...next, version: event.streamVersion, appliedDelta: 1 };
   await (existed ? updateUsers : insertUsers)(conn, [row]);
   await insertAppliedLog(conn, [{ event, meta }]);
-  await insertInbox(conn, [event]);
+  if (!inInbox) await insertInbox(conn, [event]);
 }
 
 /** A stale event applied again: visible in the log and the count, the state is left as it is. */
