@@ -112,11 +112,11 @@ describe('projectRun', () => {
           });
         }
         const snapshot = async (conn: { query: TestSchema['admin']['query'] }) => {
-          const q = async (sql: string) => (await conn.query<RowDataPacket[]>(sql, [p, q]))[0];
+          const select = async (sql: string) => (await conn.query<RowDataPacket[]>(sql, [p, q]))[0];
           return {
-            users: await q('SELECT ID_USER_DATA, NAME, DATE_REGISTER, VERSION, APPLIED_COUNT, DELETED FROM USER_DATA WHERE ID_USER_DATA IN (?, ?) ORDER BY ID_USER_DATA'),
-            inbox: await q('SELECT event_id, stream_id, stream_version, content_sha256 FROM inbox WHERE stream_id IN (?, ?) ORDER BY event_id'),
-            log: await q('SELECT event_id, stream_id, stream_version, event_type, source, topic, kafka_partition, kafka_offset, consume_mode FROM applied_events WHERE stream_id IN (?, ?) ORDER BY id'),
+            users: await select('SELECT ID_USER_DATA, NAME, DATE_REGISTER, VERSION, APPLIED_COUNT, DELETED FROM USER_DATA WHERE ID_USER_DATA IN (?, ?) ORDER BY ID_USER_DATA'),
+            inbox: await select('SELECT event_id, stream_id, stream_version, content_sha256 FROM inbox WHERE stream_id IN (?, ?) ORDER BY event_id'),
+            log: await select('SELECT event_id, stream_id, stream_version, event_type, source, topic, kafka_partition, kafka_offset, consume_mode FROM applied_events WHERE stream_id IN (?, ?) ORDER BY id'),
           };
         };
         const viaRun = await snapshot(schema.admin);
