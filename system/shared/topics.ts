@@ -3,7 +3,7 @@
 // replicas" wherever there are two. Idempotent: existing topics are left as they are, except that
 // a dead-letter topic (name ending in `.dlq`) is given its size limit when it lacks it.
 import { DLQ_TOPIC, TOPIC } from './events.ts';
-import { ConfigResourceTypes, type Admin } from 'kafkajs';
+import kafkajs, { type Admin } from 'kafkajs';
 import { createKafka } from './kafka.ts';
 
 export interface EnsureTopicsOptions {
@@ -58,12 +58,13 @@ export async function ensureTopics(o: EnsureTopicsOptions): Promise<string[]> {
 }
 
 // AlterConfigs replaces a topic's whole set of overrides: the full set is sent again.
+// (kafkajs is CommonJS and Node cannot see ConfigResourceTypes as a named export: read it off the default.)
 async function sizeExistingDeadLetterTopics(admin: Admin, topics: string[], replicationFactor: number): Promise<void> {
   if (topics.length === 0) return;
   await admin.alterConfigs({
     validateOnly: false,
     resources: topics.map((name) => ({
-      type: ConfigResourceTypes.TOPIC,
+      type: kafkajs.ConfigResourceTypes.TOPIC,
       name,
       configEntries: topicConfig(replicationFactor, name),
     })),
