@@ -12,8 +12,6 @@ import { loadConfig } from '../shared/config.ts';
 import { createPool } from '../shared/db.ts';
 import { decodeHeaders } from '../shared/kafka.ts';
 import { getLogger } from '../shared/logger.ts';
-import { startQueryApi, type QueryApiHandle } from '../queryApi/startQueryApi.ts';
-import { queryApiConfig } from '../queryApi/config.ts';
 import { asRecord, dropTopics, envelope, freshSchema, freshTopics, produce, readTopic, servers, testKafka, uniqueName, waitFor, type TestSchema } from '../testing/intSupport.ts';
 import { listDeadLetters, parkedSummary } from './deadLetters.ts';
 import { DLT_HEADERS } from './dlqRecord.ts';
@@ -29,7 +27,6 @@ interface Setup {
   dlqTopic: string;
   registry: Registry;
   projector: ProjectorHandle;
-  queryApi: QueryApiHandle;
   count(sql: string, params?: unknown[]): Promise<number>;
   user(id: string): Promise<RowDataPacket | undefined>;
   close(): Promise<void>;
@@ -57,12 +54,8 @@ async function setup(extraEnv: Record<string, string> = {}, dlqTopicOverride?: s
   const logger = getLogger('projector-it', { level: 'error' });
   const projector = await startProjector(loadConfig(projectorConfig, { source: env, exit: false }), { logger, registry, exitOnSignal: false });
   await waitFor(() => projector.projector.isReady(), { what: 'consumer group join' });
-  const queryApi = await startQueryApi(
-    loadConfig(queryApiConfig, { source: { QUERIES_DB_URL: schema.roleUrl('query_api'), HTTP_HOST: '127.0.0.1', HTTP_PORT: '0' }, exit: false }),
-    { logger, registry: new Registry(), exitOnSignal: false },
-  );
   return {
-    schema, kafka: testKafka('hardening-it'), topic, dlqTopic: dlqTopicOverride ?? dlqTopic, registry, projector, queryApi,
+    schema, kafka: testKafka('hardening-it'), topic, dlqTopic: dlqTopicOverride ?? dlqTopic, registry, projector,
     async count(sql, params = []) {
       const [rows] = await schema.admin.query<RowDataPacket[]>(sql, params);
       return Number(Object.values(rows[0] ?? { n: 0 })[0]);
@@ -72,7 +65,6 @@ async function setup(extraEnv: Record<string, string> = {}, dlqTopicOverride?: s
       return rows[0];
     },
     async close() {
-      await queryApi.stop();
       await projector.stop();
       await schema.drop();
     },
@@ -190,15 +182,14 @@ describe('a record larger than the broker default, on a sized dead-letter topic'
     expect(row!.exception_message).toContain('streamVersion must be an integer in 1..2147483647');
   });
 
-  it('exposes a version gap left open: count and oldest age as metrics, in /projection/status and the dlq summary', async () => {
+  it('exposes a version gap left open: count and oldest age as metrics and in the dlq summary', async () => {
     const g = randomUUID();
     await produce(s.kafka, s.topic, [asRecord(register(g)), asRecord(rename(g, 3, 'three'))]);
     await waitFor(async () => (await gauge(s.registry, 'projector_parked_gap_events')) === 1, { what: 'gap gauge' });
     await waitFor(async () => ((await gauge(s.registry, 'projector_parked_oldest_age_seconds')) ?? 0) > 0.5, { what: 'oldest age grows' });
-    const status = (await (await fetch(`${s.queryApi.url}/projection/status`)).json()) as { parkedGaps: number; oldestParkedAgeSeconds: number };
-    expect(status.parkedGaps).toBe(1);
-    expect(status.oldestParkedAgeSeconds).toBeGreaterThan(0.5);
-    expect(await parkedSummary(createPoolFor(s))).toMatchObject({ parked: 1, gaps: 1, oldestGapStream: g });
+    const summary = await parkedSummary(createPoolFor(s));
+    expect(summary).toMatchObject({ parked: 1, gaps: 1, oldestGapStream: g });
+    expect(summary.oldestAgeSeconds).toBeGreaterThan(0.5);
   });
 });
 
@@ -211,7 +202,7 @@ describe('a projector that cannot advance', () => {
     await s?.close();
   });
 
-  it('turns not-ready with the reason, sets the stalled gauge and /projection/status within the stall time, and recovers', async () => {
+  it('turns not-ready with the reason, sets the stalled gauge and reports it for the query API within the stall time, and recovers', async () => {
     const d = randomUUID();
     await produce(s.kafka, s.topic, [asRecord(register(d))]);
     await waitFor(async () => (await s.user(d)) !== undefined, { what: 'd registered' });
@@ -234,10 +225,11 @@ describe('a projector that cannot advance', () => {
       expect(elapsed).toBeGreaterThanOrEqual(STALL_AFTER_MS - 500);
       expect((await ready()).body.checks.progress).toMatch(/stalled: partition \d+ has not advanced from offset \d+ for \d+ s with 1 record\(s\) behind/);
       expect(await gauge(s.registry, 'projector_stalled')).toBe(1);
-      await waitFor(
-        async () => ((await (await fetch(`${s.queryApi.url}/projection/status`)).json()) as { stalled: boolean }).stalled,
-        { timeoutMs: 10_000, what: '/projection/status stalled' },
-      );
+      // What /projection/status reads (the query API's test covers how it reads it).
+      await waitFor(async () => (await s.count('SELECT COUNT(*) FROM projector_health WHERE stalled_since IS NOT NULL AND lag = 1')) === 1, {
+        timeoutMs: 10_000,
+        what: 'projector_health stalled',
+      });
     } finally {
       await locker.rollback();
       await locker.end();
