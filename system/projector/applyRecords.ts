@@ -37,50 +37,50 @@ export interface ApplyOptions {
 
 export type ApplyChunk = (srcs: SourceRecord[], positions: RecordPosition[], heartbeat: () => Promise<void>) => Promise<void>;
 
-export function createApplier(o: ApplyOptions): ApplyChunk {
-  /** The one-record path: retried while transient, then dead-lettered. */
-  async function applyOne(src: SourceRecord, pos: RecordPosition, parsed: ParseResult, heartbeat: () => Promise<void>): Promise<void> {
-    if (!parsed.ok) return o.sink.deadLetter(src, pos, parsed.error, 1, null, parsed.hints);
-    const event = parsed.event;
-    const log = withCorrelation(o.logger, event.correlationId, { eventId: event.eventId, partition: pos.partition, offset: pos.offset });
-    let attempts = 0;
-    try {
-      await withSpanFromTraceparent('projector apply', headerText(src.headers, HEADERS.traceparent) ?? event.traceparent, async (span) => {
-        span.setAttributes(eventAttributes(event));
-        const outcome = await retry(
-          (attempt) => {
-            attempts = attempt + 1;
-            return withTransaction(o.pool, async (conn) => {
-              const r = await projectEvent(conn, event, o.mode, pos);
-              await saveCheckpoint(conn, pos);
-              return r;
-            });
+/** The one-record path: retried while transient, then dead-lettered. */
+async function applyOne(o: ApplyOptions, src: SourceRecord, pos: RecordPosition, parsed: ParseResult, heartbeat: () => Promise<void>): Promise<void> {
+  if (!parsed.ok) return o.sink.deadLetter(src, pos, parsed.error, 1, null, parsed.hints);
+  const event = parsed.event;
+  const log = withCorrelation(o.logger, event.correlationId, { eventId: event.eventId, partition: pos.partition, offset: pos.offset });
+  let attempts = 0;
+  try {
+    await withSpanFromTraceparent('projector apply', headerText(src.headers, HEADERS.traceparent) ?? event.traceparent, async (span) => {
+      span.setAttributes(eventAttributes(event));
+      const outcome = await retry(
+        (attempt) => {
+          attempts = attempt + 1;
+          return withTransaction(o.pool, async (conn) => {
+            const r = await projectEvent(conn, event, o.mode, pos);
+            await saveCheckpoint(conn, pos);
+            return r;
+          });
+        },
+        {
+          maxAttempts: o.retryBudgetMs === undefined ? o.maxAttempts : Number.MAX_SAFE_INTEGER,
+          ...(o.retryBudgetMs === undefined ? {} : { budgetMs: o.retryBudgetMs }),
+          baseMs: o.backoffBaseMs,
+          maxMs: o.backoffMaxMs,
+          isRetriable: (e) => isTransient(e) && !o.signal.aborted,
+          signal: o.signal,
+          onRetry: ({ attempt, delayMs, error }) => {
+            o.metrics.retries.inc();
+            log.warn({ attempt, delayMs, err: describeError(error) }, 'apply failed; retrying');
+            void heartbeat().catch(() => undefined);
           },
-          {
-            maxAttempts: o.retryBudgetMs === undefined ? o.maxAttempts : Number.MAX_SAFE_INTEGER,
-            ...(o.retryBudgetMs === undefined ? {} : { budgetMs: o.retryBudgetMs }),
-            baseMs: o.backoffBaseMs,
-            maxMs: o.backoffMaxMs,
-            isRetriable: (e) => isTransient(e) && !o.signal.aborted,
-            signal: o.signal,
-            onRetry: ({ attempt, delayMs, error }) => {
-              o.metrics.retries.inc();
-              log.warn({ attempt, delayMs, err: describeError(error) }, 'apply failed; retrying');
-              void heartbeat().catch(() => undefined);
-            },
-          },
-        );
-        span.setAttribute('projector.decision', outcome.decision);
-        countDecision(o.metrics, o.mode, outcome.decision, outcome.released);
-        log.debug({ decision: outcome.decision, released: outcome.released }, 'record handled');
-      }, { kind: SpanKind.CONSUMER });
-    } catch (err) {
-      if (o.signal.aborted) throw err; // shutting down: not applied, not committed
-      if ((err as { fqcn?: string }).fqcn === 'faultline.projector.ConflictingEventError') o.metrics.conflicts.inc();
-      await o.sink.deadLetter(src, pos, err, attempts, event);
-    }
+        },
+      );
+      span.setAttribute('projector.decision', outcome.decision);
+      countDecision(o.metrics, o.mode, outcome.decision, outcome.released);
+      log.debug({ decision: outcome.decision, released: outcome.released }, 'record handled');
+    }, { kind: SpanKind.CONSUMER });
+  } catch (err) {
+    if (o.signal.aborted) throw err; // shutting down: not applied, not committed
+    if ((err as { fqcn?: string }).fqcn === 'faultline.projector.ConflictingEventError') o.metrics.conflicts.inc();
+    await o.sink.deadLetter(src, pos, err, attempts, event);
   }
+}
 
+export function createApplier(o: ApplyOptions): ApplyChunk {
   /**
    * The run path for items[0..]: how many it handled in one transaction (0: the first item needs
    * the one-record path, or the transaction failed; that path then retries or dead-letters it
@@ -121,7 +121,7 @@ export function createApplier(o: ApplyOptions): ApplyChunk {
         i += n;
         continue;
       }
-      await applyOne(srcs[i]!, positions[i]!, parsed[i]!, heartbeat);
+      await applyOne(o, srcs[i]!, positions[i]!, parsed[i]!, heartbeat);
       i++;
     }
   };

@@ -53,38 +53,13 @@ export function createDeadLetterSink(o: DeadLetterSinkOptions): DeadLetterSink {
   const send = (dl: DeadLetter) =>
     persist('dlq publish', () => producer.send({ topic: o.dlqTopic, acks: -1, messages: [{ key: dl.key, value: dl.value, headers: dl.headers }] }), isRetriableKafkaError);
 
-  async function publish(dl: DeadLetter, log: Record<string, unknown>): Promise<TopicCopy> {
-    try {
-      await send(dl);
-      return 'full';
-    } catch (err) {
-      if (o.signal.aborted) throw err;
-      if (!isRecordTooLarge(err)) {
-        o.metrics.dlqPublishFailures.inc({ copy: 'full' });
-        o.logger.error({ ...log, err: describeError(err) }, 'dead-letter topic refused the record for good; kept in dead_letters only');
-        return 'none';
-      }
-    }
-    try {
-      await send(truncateDeadLetter(dl));
-      o.metrics.dlqTruncated.inc();
-      o.logger.warn(log, 'record too large for the dead-letter topic: a truncated copy sent, the full record kept in dead_letters');
-      return 'truncated';
-    } catch (err) {
-      if (o.signal.aborted) throw err;
-      o.metrics.dlqPublishFailures.inc({ copy: 'truncated' });
-      o.logger.error({ ...log, err: describeError(err) }, 'dead-letter topic refused even the truncated copy; kept in dead_letters only');
-      return 'none';
-    }
-  }
-
   async function deadLetter(src: SourceRecord, pos: RecordPosition, err: unknown, attempts: number, event: EventEnvelope | null, hints: PoisonHints = {}): Promise<void> {
     const cause = err instanceof RetriesExhaustedError ? err.lastError : err;
     const fqcn = err instanceof RetriesExhaustedError ? 'faultline.projector.RetriesExhaustedError' : fqcnOf(err);
     const message = err instanceof RetriesExhaustedError ? `gave up after ${attempts} attempts: ${describeError(cause)}` : describeError(err);
     const correlationId = event?.correlationId ?? hints.correlationId ?? headerText(src.headers, HEADERS.correlationId);
     const where = { topic: src.topic, partition: src.partition, offset: src.offset };
-    const topicCopy = await publish(buildDeadLetter(src, { fqcn, message, attempts, correlationId }), where);
+    const topicCopy = await publish(o, send, buildDeadLetter(src, { fqcn, message, attempts, correlationId }), where);
     // A conflicting copy of an applied version does not hold its stream back: what it conflicts
     // with is applied, and later versions do not depend on it.
     const blocksStream = !(err instanceof ConflictingEventError);
@@ -117,4 +92,30 @@ export function createDeadLetterSink(o: DeadLetterSinkOptions): DeadLetterSink {
   }
 
   return { deadLetter, close: () => producer.disconnect() };
+}
+
+/** Sends the dead letter, or a cut copy when it is too large; says what reached the topic. */
+async function publish(o: DeadLetterSinkOptions, send: (dl: DeadLetter) => Promise<unknown>, dl: DeadLetter, log: Record<string, unknown>): Promise<TopicCopy> {
+  try {
+    await send(dl);
+    return 'full';
+  } catch (err) {
+    if (o.signal.aborted) throw err;
+    if (!isRecordTooLarge(err)) {
+      o.metrics.dlqPublishFailures.inc({ copy: 'full' });
+      o.logger.error({ ...log, err: describeError(err) }, 'dead-letter topic refused the record for good; kept in dead_letters only');
+      return 'none';
+    }
+  }
+  try {
+    await send(truncateDeadLetter(dl));
+    o.metrics.dlqTruncated.inc();
+    o.logger.warn(log, 'record too large for the dead-letter topic: a truncated copy sent, the full record kept in dead_letters');
+    return 'truncated';
+  } catch (err) {
+    if (o.signal.aborted) throw err;
+    o.metrics.dlqPublishFailures.inc({ copy: 'truncated' });
+    o.logger.error({ ...log, err: describeError(err) }, 'dead-letter topic refused even the truncated copy; kept in dead_letters only');
+    return 'none';
+  }
 }

@@ -74,37 +74,7 @@ export function startProgressMonitor(o: ProgressMonitorOptions): ProgressMonitor
       if (p.stalledSince !== null) stalled = 1;
     }
     o.metrics.stalled.set(stalled);
-    await Promise.all([writeHealth(), refreshGauges()]).catch((err: unknown) => o.logger.debug({ err: describeError(err) }, 'progress check: database not reachable'));
-  }
-
-  async function writeHealth(): Promise<void> {
-    if (progress.size === 0) return;
-    const rows = [...progress.entries()].map(([partition, p]) => [
-      o.groupId, o.topic, partition, p.nextOffset.toString(), p.highWatermark.toString(), p.lag,
-      p.stalledSince === null ? null : new Date(p.stalledSince), new Date(),
-    ]);
-    await o.pool.query({
-      sql: `INSERT INTO projector_health (group_id, topic, kafka_partition, next_offset, high_watermark, lag, stalled_since, checked_at) VALUES ?
-            ON DUPLICATE KEY UPDATE next_offset = VALUES(next_offset), high_watermark = VALUES(high_watermark), lag = VALUES(lag),
-              stalled_since = VALUES(stalled_since), checked_at = VALUES(checked_at)`,
-      values: [rows],
-      timeout: DB_TIMEOUT_MS,
-    });
-  }
-
-  async function refreshGauges(): Promise<void> {
-    const [rows] = await o.pool.query<RowDataPacket[]>({
-      sql: `SELECT COUNT(*) AS parked, COALESCE(SUM(reason = 'gap'), 0) AS gaps,
-                   COALESCE(TIMESTAMPDIFF(MICROSECOND, MIN(parked_at), CURRENT_TIMESTAMP(6)), 0) AS oldest_us,
-                   (SELECT COUNT(*) FROM dead_letters WHERE status = 'open') AS open_dl
-              FROM parked_events WHERE released_at IS NULL`,
-      timeout: DB_TIMEOUT_MS,
-    });
-    const r = rows[0];
-    o.metrics.parkedNow.set(Number(r?.parked ?? 0));
-    o.metrics.parkedGaps.set(Number(r?.gaps ?? 0));
-    o.metrics.parkedOldestAgeSeconds.set(Number(r?.oldest_us ?? 0) / 1e6);
-    o.metrics.openDeadLetters.set(Number(r?.open_dl ?? 0));
+    await Promise.all([writeHealth(o, progress), refreshGauges(o)]).catch((err: unknown) => o.logger.debug({ err: describeError(err) }, 'progress check: database not reachable'));
   }
 
   const timer = setInterval(() => {
@@ -125,4 +95,34 @@ export function startProgressMonitor(o: ProgressMonitorOptions): ProgressMonitor
       await admin?.disconnect().catch(() => undefined);
     },
   };
+}
+
+async function writeHealth(o: ProgressMonitorOptions, progress: ReadonlyMap<number, PartitionProgress>): Promise<void> {
+  if (progress.size === 0) return;
+  const rows = [...progress.entries()].map(([partition, p]) => [
+    o.groupId, o.topic, partition, p.nextOffset.toString(), p.highWatermark.toString(), p.lag,
+    p.stalledSince === null ? null : new Date(p.stalledSince), new Date(),
+  ]);
+  await o.pool.query({
+    sql: `INSERT INTO projector_health (group_id, topic, kafka_partition, next_offset, high_watermark, lag, stalled_since, checked_at) VALUES ?
+          ON DUPLICATE KEY UPDATE next_offset = VALUES(next_offset), high_watermark = VALUES(high_watermark), lag = VALUES(lag),
+            stalled_since = VALUES(stalled_since), checked_at = VALUES(checked_at)`,
+    values: [rows],
+    timeout: DB_TIMEOUT_MS,
+  });
+}
+
+async function refreshGauges(o: ProgressMonitorOptions): Promise<void> {
+  const [rows] = await o.pool.query<RowDataPacket[]>({
+    sql: `SELECT COUNT(*) AS parked, COALESCE(SUM(reason = 'gap'), 0) AS gaps,
+                 COALESCE(TIMESTAMPDIFF(MICROSECOND, MIN(parked_at), CURRENT_TIMESTAMP(6)), 0) AS oldest_us,
+                 (SELECT COUNT(*) FROM dead_letters WHERE status = 'open') AS open_dl
+            FROM parked_events WHERE released_at IS NULL`,
+    timeout: DB_TIMEOUT_MS,
+  });
+  const r = rows[0];
+  o.metrics.parkedNow.set(Number(r?.parked ?? 0));
+  o.metrics.parkedGaps.set(Number(r?.gaps ?? 0));
+  o.metrics.parkedOldestAgeSeconds.set(Number(r?.oldest_us ?? 0) / 1e6);
+  o.metrics.openDeadLetters.set(Number(r?.open_dl ?? 0));
 }

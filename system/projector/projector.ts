@@ -7,7 +7,7 @@ import type { Pool } from 'mysql2/promise';
 import { crashPoint } from '../shared/crashPoints.ts';
 import { decodeHeaders } from '../shared/kafka.ts';
 import type { Logger } from '../shared/logger.ts';
-import { createApplier } from './applyRecords.ts';
+import { createApplier, type ApplyChunk } from './applyRecords.ts';
 import { createDeadLetterSink } from './deadLetterSink.ts';
 import type { ConsumeMode } from './decide.ts';
 import type { SourceRecord } from './dlqRecord.ts';
@@ -74,34 +74,7 @@ export function createProjector(o: ProjectorOptions): Projector {
     o.logger.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer crashed');
   });
 
-  const nextOffset = (offset: string) => (BigInt(offset) + 1n).toString();
-  const commit = (topic: string, partition: number, offset: string) =>
-    consumer.commitOffsets([{ topic, partition, offset: nextOffset(offset) }]);
-
-  async function onChunk(topic: string, partition: number, msgs: KafkaMessage[], highWatermark: string, heartbeat: () => Promise<void>) {
-    const srcs: SourceRecord[] = msgs.map((m) => ({ topic, partition, offset: m.offset, timestamp: m.timestamp, key: m.key, value: m.value, headers: decodeHeaders(m.headers) }));
-    const positionsOf: RecordPosition[] = msgs.map((m) => ({ groupId: o.groupId, topic, partition, offset: m.offset, highWatermark }));
-    const lastOffset = msgs[msgs.length - 1]!.offset;
-    const started = process.hrtime.bigint();
-    // at-most-once: the chunk's offsets are committed first, so a crash before the apply loses them.
-    if (o.mode === 'at-most-once') await commit(topic, partition, lastOffset);
-    await applyChunk(srcs, positionsOf, heartbeat);
-    positions.set(partition, BigInt(lastOffset) + 1n);
-    crashPoint('projector.after-db-commit-before-offset-commit', { partition, offset: lastOffset, records: msgs.length, mode: o.mode });
-    if (o.mode !== 'at-most-once') {
-      try {
-        // After the DB commits: a crash before this redelivers the chunk, which the inbox skips
-        // (effectively-once) or applies again (at-least-once's documented duplicates).
-        await commit(topic, partition, lastOffset);
-      } catch (err) {
-        // The DB already holds the effect; the next successful commit covers these offsets, and a
-        // redelivery meanwhile is what the inbox (or the mode's documented duplicate) is for.
-        o.metrics.offsetCommitErrors.inc();
-        o.logger.warn({ partition, offset: lastOffset, err: describeError(err) }, 'offset commit failed');
-      }
-    }
-    observeChunk(o.metrics, started, msgs.length);
-  }
+  const onChunk = chunkHandler(o, consumer, applyChunk, positions);
 
   return {
     async start() {
@@ -135,5 +108,40 @@ export function createProjector(o: ProjectorOptions): Projector {
     },
     isReady: () => joined,
     stalled: () => monitor?.stalled(),
+  };
+}
+
+/**
+ * One chunk of a partition: applied, then its offsets committed (committed first in
+ * at-most-once), with the crash point in the window between the two.
+ */
+function chunkHandler(o: ProjectorOptions, consumer: Consumer, applyChunk: ApplyChunk, positions: Map<number, bigint>) {
+  const nextOffset = (offset: string) => (BigInt(offset) + 1n).toString();
+  const commit = (topic: string, partition: number, offset: string) =>
+    consumer.commitOffsets([{ topic, partition, offset: nextOffset(offset) }]);
+
+  return async function onChunk(topic: string, partition: number, msgs: KafkaMessage[], highWatermark: string, heartbeat: () => Promise<void>) {
+    const srcs: SourceRecord[] = msgs.map((m) => ({ topic, partition, offset: m.offset, timestamp: m.timestamp, key: m.key, value: m.value, headers: decodeHeaders(m.headers) }));
+    const positionsOf: RecordPosition[] = msgs.map((m) => ({ groupId: o.groupId, topic, partition, offset: m.offset, highWatermark }));
+    const lastOffset = msgs[msgs.length - 1]!.offset;
+    const started = process.hrtime.bigint();
+    // at-most-once: the chunk's offsets are committed first, so a crash before the apply loses them.
+    if (o.mode === 'at-most-once') await commit(topic, partition, lastOffset);
+    await applyChunk(srcs, positionsOf, heartbeat);
+    positions.set(partition, BigInt(lastOffset) + 1n);
+    crashPoint('projector.after-db-commit-before-offset-commit', { partition, offset: lastOffset, records: msgs.length, mode: o.mode });
+    if (o.mode !== 'at-most-once') {
+      try {
+        // After the DB commits: a crash before this redelivers the chunk, which the inbox skips
+        // (effectively-once) or applies again (at-least-once's documented duplicates).
+        await commit(topic, partition, lastOffset);
+      } catch (err) {
+        // The DB already holds the effect; the next successful commit covers these offsets, and a
+        // redelivery meanwhile is what the inbox (or the mode's documented duplicate) is for.
+        o.metrics.offsetCommitErrors.inc();
+        o.logger.warn({ partition, offset: lastOffset, err: describeError(err) }, 'offset commit failed');
+      }
+    }
+    observeChunk(o.metrics, started, msgs.length);
   };
 }
