@@ -13,7 +13,7 @@ import { createPool } from '../shared/db.ts';
 import { decodeHeaders } from '../shared/kafka.ts';
 import { getLogger } from '../shared/logger.ts';
 import { asRecord, dropTopics, envelope, freshSchema, freshTopics, produce, readTopic, servers, testKafka, uniqueName, waitFor, type TestSchema } from '../testing/intSupport.ts';
-import { listDeadLetters, parkedSummary } from './deadLetters.ts';
+import { listDeadLetters, parkedSummary, replayDeadLetter } from './deadLetters.ts';
 import { DLT_HEADERS } from './dlqRecord.ts';
 import { projectorConfig } from './config.ts';
 import { startProjector, type ProjectorHandle } from './startProjector.ts';
@@ -180,6 +180,20 @@ describe('a record larger than the broker default, on a sized dead-letter topic'
     expect(row!.stream_id).toMatch(/^sha256:[0-9a-f]{64} length=401$/);
     expect((row!.record_key as Buffer).toString()).toBe(longKey);
     expect(row!.exception_message).toContain('streamVersion must be an integer in 1..2147483647');
+  });
+
+  it('replays a dead-lettered event whose name is 255 emoji (valid by the shared rule), as `npm run dlq -- replay` does', async () => {
+    const e = randomUUID();
+    const event = register(e, '😀'.repeat(255));
+    // As the old projector left it: dead-lettered as a schema violation, its stream blocked.
+    await s.schema.admin.query(
+      `INSERT INTO dead_letters (topic, kafka_partition, kafka_offset, stream_id, event_id, stream_version, record_key, record_value, headers, exception_fqcn, exception_message, attempts)
+       VALUES (?, 0, 999999, ?, ?, 1, ?, ?, '{}', 'faultline.projector.SchemaViolationError', 'payload.name too long', 1)`,
+      [s.topic, e, event.eventId, Buffer.from(e), Buffer.from(JSON.stringify(event))],
+    );
+    const [dl] = (await listDeadLetters(createPoolFor(s))).filter((d) => d.streamId === e);
+    expect(await replayDeadLetter(createPoolFor(s), dl!.id, 'effectively-once')).toEqual({ decision: 'apply', released: 0 });
+    expect((await s.user(e))?.NAME).toBe('😀'.repeat(255));
   });
 
   it('exposes a version gap left open: count and oldest age as metrics and in the dlq summary', async () => {
