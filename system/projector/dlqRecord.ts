@@ -4,6 +4,7 @@
 // integers, the rest UTF-8; `readDeadLetterHeaders` decodes them for our own readers.
 import { createHash } from 'node:crypto';
 import { HEADERS } from '../shared/events.ts';
+import { capText } from './fitColumn.ts';
 
 export const DLT_HEADERS = {
   originalTopic: 'kafka_dlt-original-topic',
@@ -52,7 +53,7 @@ export function buildDeadLetter(
   headers[DLT_HEADERS.originalOffset] = int64(src.offset);
   if (src.timestamp !== undefined) headers[DLT_HEADERS.originalTimestamp] = int64(src.timestamp);
   set(DLT_HEADERS.exceptionFqcn, failure.fqcn);
-  set(DLT_HEADERS.exceptionMessage, failure.message.slice(0, MAX_MESSAGE));
+  set(DLT_HEADERS.exceptionMessage, capText(failure.message, MAX_MESSAGE)); // whole code points, says what was cut
   set(DLT_HEADERS.attempts, String(failure.attempts));
   const corr = failure.correlationId ?? headerText(src.headers, HEADERS.correlationId);
   if (corr) set(DLT_HEADERS.correlationId, corr);

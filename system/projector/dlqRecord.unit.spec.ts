@@ -42,7 +42,13 @@ describe('buildDeadLetter', () => {
   it('does not modify the source headers and caps a huge message', () => {
     const dl = buildDeadLetter(src, { fqcn: 'X', message: 'm'.repeat(10_000), attempts: 1, correlationId: 'given' });
     expect(Object.keys(src.headers)).toHaveLength(2);
-    expect(dl.headers[DLT_HEADERS.exceptionMessage]?.length).toBe(4000);
+    const header = dl.headers[DLT_HEADERS.exceptionMessage]?.toString();
+    expect(header?.startsWith('m'.repeat(4000))).toBe(true);
+    expect(header).toContain('[6000 more characters;');
+    // Cut at whole code points: an emoji is never split into an invalid half.
+    const emoji = buildDeadLetter(src, { fqcn: 'X', message: '😀'.repeat(5_000), attempts: 1 }).headers[DLT_HEADERS.exceptionMessage]!;
+    expect(emoji.toString('utf8').startsWith('😀'.repeat(4000))).toBe(true);
+    expect(emoji.toString('utf8')).not.toContain('\uFFFD');
     expect(dl.headers[DLT_HEADERS.correlationId]?.toString()).toBe('given');
   });
 });
