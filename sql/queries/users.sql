@@ -11,6 +11,7 @@ GRANT SELECT, INSERT, UPDATE ON {{database}}.USER_DATA TO 'projector'@'127.0.0.1
 GRANT SELECT, INSERT, UPDATE ON {{database}}.parked_events TO 'projector'@'127.0.0.1';
 GRANT SELECT, INSERT, UPDATE ON {{database}}.dead_letters TO 'projector'@'127.0.0.1';
 GRANT SELECT, INSERT, UPDATE ON {{database}}.projection_checkpoint TO 'projector'@'127.0.0.1';
+GRANT SELECT, INSERT, UPDATE ON {{database}}.projector_health TO 'projector'@'127.0.0.1';
 
 CREATE USER IF NOT EXISTS 'query_api'@'127.0.0.1' IDENTIFIED BY 'query_api';
 -- Read-only, and only what it serves.
@@ -18,3 +19,4 @@ GRANT SELECT ON {{database}}.USER_DATA TO 'query_api'@'127.0.0.1';
 GRANT SELECT ON {{database}}.projection_checkpoint TO 'query_api'@'127.0.0.1';
 GRANT SELECT ON {{database}}.parked_events TO 'query_api'@'127.0.0.1';
 GRANT SELECT ON {{database}}.dead_letters TO 'query_api'@'127.0.0.1';
+GRANT SELECT ON {{database}}.projector_health TO 'query_api'@'127.0.0.1';

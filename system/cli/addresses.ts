@@ -1,19 +1,41 @@
 // Where the operator commands (dlq, rebuild) and our integration tests find the servers:
-// explicit environment variables first, then `.faultline/env.json` written by `npm run env -- up`
-// (the real servers, admin account), then the given fallback.
+// explicit environment variables first, then `<run dir>/env.json` written by `npm run env -- up`
+// (the real servers, admin account; the run dir is FAULTLINE_RUN_DIR, default `.faultline`, as
+// for every other command), then the given fallback. Only the few fields read here are declared:
+// `system/` does not import the harness.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { DbServer, EnvAddresses } from '../../scenarios/environment/types.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-export function readEnvFile(path = join(ROOT, '.faultline', 'env.json')): EnvAddresses | undefined {
-  if (!existsSync(path)) return undefined;
-  return JSON.parse(readFileSync(path, 'utf8')) as EnvAddresses;
+export interface DbServerAddress {
+  host: string;
+  port: number;
+  database: string;
+  admin: { user: string; password: string };
 }
 
-export function adminUrl(db: DbServer, schema: string = db.database): string {
+/** The part of the environment's `env.json` the system's tools read. */
+export interface EnvFile {
+  kafka: { internal: string[] };
+  mariadb: { commands: DbServerAddress; queries: DbServerAddress };
+}
+
+type Env = Record<string, string | undefined>;
+
+export const runDirOf = (env: Env = process.env): string => env.FAULTLINE_RUN_DIR ?? join(ROOT, '.faultline');
+
+export function readEnvFile(path = join(runDirOf(), 'env.json')): EnvFile | undefined {
+  if (!existsSync(path)) return undefined;
+  const parsed = JSON.parse(readFileSync(path, 'utf8')) as Partial<EnvFile>;
+  if (!parsed.mariadb?.commands || !parsed.mariadb.queries || !Array.isArray(parsed.kafka?.internal)) {
+    throw new Error(`${path} does not describe an environment (kafka.internal, mariadb.commands, mariadb.queries)`);
+  }
+  return parsed as EnvFile;
+}
+
+export function adminUrl(db: DbServerAddress, schema: string = db.database): string {
   const a = db.admin;
   return `mysql://${encodeURIComponent(a.user)}:${encodeURIComponent(a.password)}@${db.host}:${db.port}/${schema}`;
 }
@@ -31,9 +53,9 @@ export interface ServerAddresses {
 export function resolveAddresses(
   names: { kafka: string; commands: string; queries: string },
   fallback: ServerAddresses,
-  source: Record<string, string | undefined> = process.env,
+  source: Env = process.env,
 ): ServerAddresses {
-  const file = readEnvFile();
+  const file = readEnvFile(join(runDirOf(source), 'env.json'));
   const list = (v: string | undefined) => v?.split(',').map((s) => s.trim()).filter(Boolean);
   return {
     kafkaBrokers: list(source[names.kafka]) ?? file?.kafka.internal ?? fallback.kafkaBrokers,

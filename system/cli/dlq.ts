@@ -1,13 +1,14 @@
 // `npm run dlq -- list [--all] [--json] | replay <id> | discard <id>`
 // Resolves dead letters of the projector. The queries database comes from QUERIES_DB_URL
-// (the projector's account suffices), else from .faultline/env.json (admin account).
+// (the projector's account suffices), else from the running environment's env.json in
+// FAULTLINE_RUN_DIR (default .faultline; admin account), like the other commands.
 // CONSUME_MODE (default effectively-once) decides how released events are deduplicated.
 import { pathToFileURL } from 'node:url';
 import { resolve as resolvePath } from 'node:path';
 import { createPool } from '../shared/db.ts';
 import { CONSUME_MODES, type ConsumeMode } from '../projector/decide.ts';
-import { DeadLetterActionError, discardDeadLetter, listDeadLetters, replayDeadLetter } from '../projector/deadLetters.ts';
-import { readEnvFile, adminUrl } from './addresses.ts';
+import { DeadLetterActionError, discardDeadLetter, listDeadLetters, parkedSummary, replayDeadLetter } from '../projector/deadLetters.ts';
+import { adminUrl, readEnvFile, runDirOf } from './addresses.ts';
 
 export const USAGE = 'usage: npm run dlq -- list [--all] [--json] | replay <id> | discard <id>';
 
@@ -31,7 +32,7 @@ function queriesUrl(): string {
     const f = readEnvFile();
     return f ? adminUrl(f.mariadb.queries) : undefined;
   })();
-  if (!url) throw new DeadLetterActionError('no queries database: set QUERIES_DB_URL or run `npm run env -- up`');
+  if (!url) throw new DeadLetterActionError(`no queries database: no environment in ${runDirOf()} (run \`npm run env -- up\`) and no QUERIES_DB_URL`);
   return url;
 }
 
@@ -47,14 +48,21 @@ export async function runDlq(cmd: DlqCommand, out: (line: string) => void): Prom
   try {
     if (cmd.action === 'list') {
       const rows = await listDeadLetters(pool, { all: cmd.all });
-      if (cmd.json) return out(JSON.stringify(rows, null, 2));
-      if (rows.length === 0) return out(cmd.all ? 'no dead letters' : 'no open dead letters');
+      const parked = await parkedSummary(pool);
+      if (cmd.json) return out(JSON.stringify({ deadLetters: rows, parked }, null, 2));
+      if (rows.length === 0) out(cmd.all ? 'no dead letters' : 'no open dead letters');
       for (const r of rows) {
         out(
           `#${r.id} ${r.status} ${r.topic}/${r.partition}@${r.offset} stream=${r.streamId ?? '-'} v=${r.streamVersion ?? '-'} ` +
-            `${r.exceptionFqcn.replace(/^.*\./, '')} attempts=${r.attempts} parked-behind=${r.parkedBehind}: ${r.exceptionMessage}`,
+            `${r.exceptionFqcn.replace(/^.*\./, '')} attempts=${r.attempts} parked-behind=${r.parkedBehind}` +
+            `${r.blocksStream ? '' : ' (blocks nothing)'}${r.topicCopy === 'full' || r.topicCopy === null ? '' : ` topic-copy=${r.topicCopy}`}: ${r.exceptionMessage}`,
         );
       }
+      out(
+        `parked events: ${parked.parked} (${parked.gaps} behind a version gap)` +
+          (parked.parked > 0 ? `; oldest parked ${parked.oldestAgeSeconds.toFixed(1)} s ago` : '') +
+          (parked.oldestGapStream ? `; oldest gap on stream ${parked.oldestGapStream}` : ''),
+      );
     } else if (cmd.action === 'replay') {
       const r = await replayDeadLetter(pool, cmd.id, mode);
       out(`dead letter #${cmd.id} replayed (${r.decision}); ${r.released} parked event(s) released`);

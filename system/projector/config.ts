@@ -33,8 +33,10 @@ export function projectorConfig(env: EnvReader) {
     /** Most records of one partition per offset commit and per fast-path DB transaction. */
     batchMaxRecords: env.int('PROJECTOR_BATCH_MAX_RECORDS', 500, { min: 1, max: 10_000 }),
     dbPoolSize: env.int('DB_POOL_SIZE', 4, { min: 1, max: 64 }),
-    /** Fault injection (tests only): SIGKILL itself in the apply/commit window of record N. */
-    crashAfterRecords: env.int('PROJECTOR_CRASH_AFTER_RECORDS', 0, { min: 0 }),
+    /** Behind the live high watermark and not advancing for this long: readiness 503, stalled gauge. */
+    stallAfterMs: env.int('PROJECTOR_STALL_AFTER_MS', 30_000, { min: 100, max: 3_600_000 }),
+    /** How often lag and progress are checked against the broker. */
+    progressIntervalMs: env.int('PROJECTOR_PROGRESS_INTERVAL_MS', 1_000, { min: 50, max: 60_000 }),
   };
 }
 export type ProjectorConfig = ReturnType<typeof projectorConfig>;

@@ -1,12 +1,16 @@
-// Each consume mode under a crash (SIGKILL) in the window between the read-model transaction
-// and the Kafka offset commit, with the real projector process restarted afterwards:
-// effectively-once applies everything once, at-least-once applies the crashed record twice,
-// at-most-once loses it (and parks the next version as a gap, so the loss is visible).
+// Each consume mode under a crash (SIGKILL) at a named crash point of the real projector process,
+// restarted afterwards. One record per chunk, so the armed pass N is record N:
+// - `projector.after-db-commit-before-offset-commit` (read model committed, offset not):
+//   effectively-once applies everything once, at-least-once applies the crashed record twice;
+// - `projector.mid-run` (run written, transaction not committed): nothing of it is applied, so
+//   effectively-once and at-least-once apply it once after the restart, and at-most-once, whose
+//   offset was committed first, loses it (and parks the next version as a gap: the loss is visible).
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import type { RowDataPacket } from 'mysql2';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { CrashPointName } from '../shared/crashPoints.ts';
 import type { ConsumeMode } from './decide.ts';
 import { asRecord, dropTopics, envelope, freshSchema, freshTopics, produce, servers, testKafka, uniqueName, waitFor, type TestSchema } from '../testing/intSupport.ts';
 
@@ -24,7 +28,7 @@ function startProjector(env: Record<string, string>) {
   return child;
 }
 
-async function scenario(mode: ConsumeMode) {
+async function scenario(mode: ConsumeMode, crashAt: CrashPointName) {
   const schema = await freshSchema('queries');
   schemas.push(schema);
   const { topic, dlqTopic } = await freshTopics();
@@ -43,8 +47,9 @@ async function scenario(mode: ConsumeMode) {
     KAFKA_GROUP_ID: uniqueName('it-crash'),
     KAFKA_SESSION_TIMEOUT_MS: '6000',
     CONSUME_MODE: mode,
+    PROJECTOR_BATCH_MAX_RECORDS: '1',
   };
-  const first = startProjector({ ...env, PROJECTOR_CRASH_AFTER_RECORDS: '2' });
+  const first = startProjector({ ...env, FAULTLINE_CRASH_POINTS: `${crashAt}:2` });
   const [code, signal] = (await once(first, 'exit')) as [number | null, string | null];
   expect({ code, signal }).toEqual({ code: null, signal: 'SIGKILL' });
 
@@ -66,16 +71,24 @@ async function scenario(mode: ConsumeMode) {
   }
 }
 
-describe('consume modes under a crash between apply and offset commit', () => {
+const AFTER_COMMIT = 'projector.after-db-commit-before-offset-commit';
+
+describe('consume modes under a crash between the read-model commit and the offset commit', () => {
   it('effectively-once: every event applied exactly once', async () => {
-    expect(await scenario('effectively-once')).toEqual({ applied: [1, 2, 3], version: 3, count: 3, parked: [] });
+    expect(await scenario('effectively-once', AFTER_COMMIT)).toEqual({ applied: [1, 2, 3], version: 3, count: 3, parked: [] });
   });
 
   it('at-least-once: the crashed record is applied twice (a visible duplicate), nothing lost', async () => {
-    expect(await scenario('at-least-once')).toEqual({ applied: [1, 2, 2, 3], version: 3, count: 4, parked: [] });
+    expect(await scenario('at-least-once', AFTER_COMMIT)).toEqual({ applied: [1, 2, 2, 3], version: 3, count: 4, parked: [] });
+  });
+});
+
+describe('consume modes under a crash part-way through a run, before its transaction commits', () => {
+  it('effectively-once: the run is applied once after the restart', async () => {
+    expect(await scenario('effectively-once', 'projector.mid-run')).toEqual({ applied: [1, 2, 3], version: 3, count: 3, parked: [] });
   });
 
   it('at-most-once: the crashed record is lost; the next version waits as a gap', async () => {
-    expect(await scenario('at-most-once')).toEqual({ applied: [1], version: 1, count: 1, parked: [[3, 'gap']] });
+    expect(await scenario('at-most-once', 'projector.mid-run')).toEqual({ applied: [1], version: 1, count: 1, parked: [[3, 'gap']] });
   });
 });

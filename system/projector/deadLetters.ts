@@ -27,6 +27,32 @@ export interface DeadLetterSummary {
   correlationId: string | null;
   createdAt: string;
   parkedBehind: number; // unreleased parked events of the same stream
+  blocksStream: boolean; // false: a conflicting copy of an applied version, holding nothing back
+  topicCopy: 'full' | 'truncated' | 'none' | null; // what reached the dead-letter topic
+}
+
+export interface ParkedSummary {
+  parked: number;
+  gaps: number; // parked behind a version gap (the rest wait behind a dead letter)
+  oldestAgeSeconds: number;
+  oldestGapStream: string | null;
+}
+
+/** Unreleased parked events: how many, how many behind a gap, and the oldest one's age. */
+export async function parkedSummary(pool: Pool): Promise<ParkedSummary> {
+  const [rows] = await pool.query<RowDataPacket[]>(
+    `SELECT COUNT(*) AS parked, COALESCE(SUM(reason = 'gap'), 0) AS gaps,
+            COALESCE(TIMESTAMPDIFF(MICROSECOND, MIN(parked_at), CURRENT_TIMESTAMP(6)), 0) AS oldest_us,
+            (SELECT stream_id FROM parked_events WHERE released_at IS NULL AND reason = 'gap' ORDER BY parked_at, id LIMIT 1) AS gap_stream
+       FROM parked_events WHERE released_at IS NULL`,
+  );
+  const r = rows[0];
+  return {
+    parked: Number(r?.parked ?? 0),
+    gaps: Number(r?.gaps ?? 0),
+    oldestAgeSeconds: Number(r?.oldest_us ?? 0) / 1e6,
+    oldestGapStream: r?.gap_stream ?? null,
+  };
 }
 
 export class DeadLetterActionError extends Error {
@@ -53,6 +79,8 @@ export async function listDeadLetters(pool: Pool, opts: { all?: boolean } = {}):
     correlationId: r.correlation_id ?? null,
     createdAt: (r.created_at as Date).toISOString(),
     parkedBehind: Number(r.parked),
+    blocksStream: Number(r.blocks_stream) === 1,
+    topicCopy: r.topic_copy ?? null,
   }));
 }
 

@@ -2,7 +2,9 @@
 // `kafka_dlt-*` headers so existing DLT tooling can read it. Pure. As in Spring's
 // DeadLetterPublishingRecoverer, partition is a 4-byte and offset/timestamp 8-byte big-endian
 // integers, the rest UTF-8; `readDeadLetterHeaders` decodes them for our own readers.
+import { createHash } from 'node:crypto';
 import { HEADERS } from '../shared/events.ts';
+import { capText } from './fitColumn.ts';
 
 export const DLT_HEADERS = {
   originalTopic: 'kafka_dlt-original-topic',
@@ -13,6 +15,10 @@ export const DLT_HEADERS = {
   exceptionMessage: 'kafka_dlt-exception-message',
   attempts: 'faultline-dlt-attempts',
   correlationId: 'faultline-dlt-correlation-id',
+  /** Present on a copy cut to fit the topic: what was cut, and where the full record is. */
+  truncated: 'faultline-dlt-truncated',
+  valueLength: 'faultline-dlt-value-length',
+  valueSha256: 'faultline-dlt-value-sha256',
 } as const;
 
 export interface SourceRecord {
@@ -47,11 +53,38 @@ export function buildDeadLetter(
   headers[DLT_HEADERS.originalOffset] = int64(src.offset);
   if (src.timestamp !== undefined) headers[DLT_HEADERS.originalTimestamp] = int64(src.timestamp);
   set(DLT_HEADERS.exceptionFqcn, failure.fqcn);
-  set(DLT_HEADERS.exceptionMessage, failure.message.slice(0, MAX_MESSAGE));
+  set(DLT_HEADERS.exceptionMessage, capText(failure.message, MAX_MESSAGE)); // whole code points, says what was cut
   set(DLT_HEADERS.attempts, String(failure.attempts));
   const corr = failure.correlationId ?? headerText(src.headers, HEADERS.correlationId);
   if (corr) set(DLT_HEADERS.correlationId, corr);
   return { key: src.key, value: src.value, headers };
+}
+
+/** What a truncated copy keeps: enough to recognise the record, far below any topic limit. */
+export const TRUNCATED_LIMITS = Object.freeze({ valueBytes: 64 * 1024, headerBytes: 1024 });
+
+/**
+ * A copy of a dead letter that fits the dead-letter topic whatever the original's size: the value
+ * and every header value longer than the limits cut to them, the `kafka_dlt-*` headers kept, and
+ * headers saying it was cut, the original value's length and SHA-256, and that the full bytes are
+ * in the `dead_letters` table.
+ */
+export function truncateDeadLetter(dl: DeadLetter, limits = TRUNCATED_LIMITS): DeadLetter {
+  const headers: Record<string, Buffer> = {};
+  const cut: string[] = [];
+  for (const [name, v] of Object.entries(dl.headers)) {
+    if (v.length > limits.headerBytes) cut.push(`header ${name} ${v.length} bytes`);
+    headers[name] = v.length > limits.headerBytes ? v.subarray(0, limits.headerBytes) : v;
+  }
+  const value = dl.value;
+  if (value !== null && value.length > limits.valueBytes) cut.push(`value ${value.length} bytes`);
+  headers[DLT_HEADERS.truncated] = Buffer.from(`${cut.join(', ') || 'nothing cut'}; the full record is in the dead_letters table`, 'utf8');
+  if (value !== null) {
+    headers[DLT_HEADERS.valueLength] = Buffer.from(String(value.length), 'utf8');
+    headers[DLT_HEADERS.valueSha256] = Buffer.from(createHash('sha256').update(value).digest('hex'), 'utf8');
+  }
+  const key = dl.key !== null && dl.key.length > limits.headerBytes ? dl.key.subarray(0, limits.headerBytes) : dl.key;
+  return { key, value: value !== null && value.length > limits.valueBytes ? value.subarray(0, limits.valueBytes) : value, headers };
 }
 
 export function headerText(headers: Record<string, Buffer>, name: string): string | null {

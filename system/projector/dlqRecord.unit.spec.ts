@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildDeadLetter, DLT_HEADERS, readDeadLetterHeaders } from './dlqRecord.ts';
+import { createHash } from 'node:crypto';
+import { buildDeadLetter, DLT_HEADERS, readDeadLetterHeaders, truncateDeadLetter } from './dlqRecord.ts';
 
 const src = {
   topic: 'user-events',
@@ -41,7 +42,35 @@ describe('buildDeadLetter', () => {
   it('does not modify the source headers and caps a huge message', () => {
     const dl = buildDeadLetter(src, { fqcn: 'X', message: 'm'.repeat(10_000), attempts: 1, correlationId: 'given' });
     expect(Object.keys(src.headers)).toHaveLength(2);
-    expect(dl.headers[DLT_HEADERS.exceptionMessage]?.length).toBe(4000);
+    const header = dl.headers[DLT_HEADERS.exceptionMessage]?.toString();
+    expect(header?.startsWith('m'.repeat(4000))).toBe(true);
+    expect(header).toContain('[6000 more characters;');
+    // Cut at whole code points: an emoji is never split into an invalid half.
+    const emoji = buildDeadLetter(src, { fqcn: 'X', message: '😀'.repeat(5_000), attempts: 1 }).headers[DLT_HEADERS.exceptionMessage]!;
+    expect(emoji.toString('utf8').startsWith('😀'.repeat(4000))).toBe(true);
+    expect(emoji.toString('utf8')).not.toContain('\uFFFD');
     expect(dl.headers[DLT_HEADERS.correlationId]?.toString()).toBe('given');
+  });
+});
+
+describe('truncateDeadLetter', () => {
+  it('cuts a 1 MB value and a 3 KB header to a small copy that says what was cut and where the rest is', () => {
+    const value = Buffer.alloc(1_045_000, 0x61);
+    const big = buildDeadLetter(
+      { ...src, value, headers: { 'correlation-id': Buffer.alloc(3_000, 0x63) } },
+      { fqcn: 'faultline.projector.UnparseableRecordError', message: 'not JSON', attempts: 1 },
+    );
+    const t = truncateDeadLetter(big);
+    expect(t.value?.length).toBe(64 * 1024);
+    expect(t.headers['correlation-id']?.length).toBe(1024);
+    const note = t.headers[DLT_HEADERS.truncated]?.toString();
+    expect(note).toContain('value 1045000 bytes');
+    expect(note).toContain('header correlation-id 3000 bytes');
+    expect(note).toContain('dead_letters');
+    expect(t.headers[DLT_HEADERS.valueLength]?.toString()).toBe('1045000');
+    expect(t.headers[DLT_HEADERS.valueSha256]?.toString()).toBe(createHash('sha256').update(value).digest('hex'));
+    expect(readDeadLetterHeaders(t.headers)).toMatchObject({ originalTopic: 'user-events', originalPartition: 2, originalOffset: '12345678901' });
+    const size = (t.value?.length ?? 0) + Object.entries(t.headers).reduce((n, [k, v]) => n + k.length + v.length, 0);
+    expect(size).toBeLessThan(80 * 1024);
   });
 });

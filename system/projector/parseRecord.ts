@@ -1,6 +1,7 @@
 // Turns a raw Kafka record into a validated event envelope, or says why it never can.
 // Pure: no I/O, so every poison shape is unit-tested.
 import { EVENT_TYPES, SCHEMA_VERSION, type EventEnvelope, type EventType } from '../shared/events.ts';
+import { codePointLength, dateProblem, nameProblem } from '../shared/fields.ts';
 import {
   SchemaViolationError,
   UnknownEventTypeError,
@@ -8,8 +9,8 @@ import {
   type PoisonRecordError,
 } from './poison.ts';
 
-export const MAX_NAME_LENGTH = 255;
-export const MAX_STREAM_ID_LENGTH = 64;
+/** The read model's columns are INT: a larger version could never be stored, so it is refused here. */
+export const MAX_STREAM_VERSION = 2_147_483_647;
 
 /** What could still be read from a record that failed validation (for the dead letter). */
 export interface PoisonHints {
@@ -23,7 +24,6 @@ export type ParseResult =
   | { ok: false; error: PoisonRecordError; hints: PoisonHints };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const DATE = /^\d{4}-\d{2}-\d{2}/;
 
 export function parseRecord(key: Buffer | null, value: Buffer | null): ParseResult {
   if (value === null || value.length === 0) {
@@ -49,20 +49,23 @@ export function parseRecord(key: Buffer | null, value: Buffer | null): ParseResu
   }
   const type = raw.type as EventType;
   const problems: string[] = [];
+  // Lengths in code points, as the command API and the utf8mb4 columns count them.
   const str = (field: string, max = 255): string => {
     const v = raw[field];
-    if (typeof v !== 'string' || v.length === 0 || v.length > max) {
-      problems.push(`${field} must be a non-empty string of at most ${max} characters`);
+    if (typeof v !== 'string' || v.length === 0 || codePointLength(v) > max) {
+      problems.push(`${field} must be a non-empty string of at most ${max} characters (code points)`);
       return '';
     }
     return v;
   };
   const eventId = str('eventId', 36);
   if (eventId && !UUID.test(eventId)) problems.push('eventId must be a UUID');
-  const streamId = str('streamId', MAX_STREAM_ID_LENGTH);
+  const streamId = str('streamId', 36);
+  // Stream ids are user ids, which the command service always makes UUIDs: anything else is forged.
+  if (streamId && !UUID.test(streamId)) problems.push('streamId must be a UUID');
   const streamVersion = raw.streamVersion;
-  if (!Number.isSafeInteger(streamVersion) || (streamVersion as number) < 1) {
-    problems.push('streamVersion must be a positive integer');
+  if (!Number.isSafeInteger(streamVersion) || (streamVersion as number) < 1 || (streamVersion as number) > MAX_STREAM_VERSION) {
+    problems.push(`streamVersion must be an integer in 1..${MAX_STREAM_VERSION}`);
   }
   if (raw.schemaVersion !== SCHEMA_VERSION) {
     problems.push(`schemaVersion ${JSON.stringify(raw.schemaVersion)} is not supported (expected ${SCHEMA_VERSION})`);
@@ -98,19 +101,16 @@ export function parseRecord(key: Buffer | null, value: Buffer | null): ParseResu
 function payloadProblems(type: EventType, payload: unknown): string[] {
   if (!isObject(payload)) return ['payload must be an object'];
   const out: string[] = [];
+  // The same rules as the command API (system/shared/fields.ts): what it accepts applies here.
   const name = (): void => {
-    const n = payload.name;
-    if (typeof n !== 'string' || n.trim().length === 0 || n.length > MAX_NAME_LENGTH) {
-      out.push(`payload.name must be a non-empty string of at most ${MAX_NAME_LENGTH} characters`);
-    }
+    const problem = nameProblem(payload.name);
+    if (problem !== undefined) out.push(`payload.${problem}`);
   };
   switch (type) {
     case 'UserRegistered': {
       name();
-      const d = payload.dateRegister;
-      if (typeof d !== 'string' || !DATE.test(d) || Number.isNaN(Date.parse(d))) {
-        out.push('payload.dateRegister must be a date (YYYY-MM-DD)');
-      }
+      const problem = dateProblem(payload.dateRegister);
+      if (problem !== undefined) out.push(`payload.${problem}`);
       break;
     }
     case 'UserRenamed':
@@ -132,8 +132,9 @@ function fail(error: PoisonRecordError, hints: PoisonHints = {}): ParseResult {
 
 function hintsOf(raw: Record<string, unknown>): PoisonHints {
   const h: PoisonHints = {};
-  if (typeof raw.correlationId === 'string' && raw.correlationId.length <= 255) h.correlationId = raw.correlationId;
-  if (typeof raw.eventId === 'string' && raw.eventId.length <= 64) h.eventId = raw.eventId;
+  // Hints are stored as they are or not at all (the dead-letter store fits long text explicitly).
+  if (typeof raw.correlationId === 'string') h.correlationId = raw.correlationId;
+  if (typeof raw.eventId === 'string') h.eventId = raw.eventId;
   if (Number.isSafeInteger(raw.streamVersion) && (raw.streamVersion as number) >= 1) h.streamVersion = raw.streamVersion as number;
   return h;
 }

@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { nameProblem } from '../shared/fields.ts';
 import { parseRecord } from './parseRecord.ts';
 import { SchemaViolationError, UnknownEventTypeError, UnparseableRecordError } from './poison.ts';
 
@@ -60,10 +62,38 @@ describe('parseRecord', () => {
     ['a non-uuid event id', { ...base, eventId: 'abc' }],
     ['a missing correlation id', { ...base, correlationId: undefined }],
     ['a rename without a name', { ...base, type: 'UserRenamed', payload: {} }],
+    ['a stream id that is not a UUID', { ...base, streamId: 'not-a-uuid' }],
+    ['a version beyond the INT columns', { ...base, streamVersion: 2 ** 31 }],
+    ['a year before 1000', { ...base, payload: { name: 'Ada', dateRegister: '0999-12-31' } }],
+    ['an impossible date', { ...base, payload: { name: 'Ada', dateRegister: '2026-02-30' } }],
+    ['a blank name', { ...base, payload: { name: ' \t ', dateRegister: '2026-11-28' } }],
+    ['256 emoji', { ...base, payload: { name: '😀'.repeat(256), dateRegister: '2026-11-28' } }],
   ])('rejects %s as a schema violation', (_label, value) => {
     const r = parseRecord(key, buf(value));
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error).toBeInstanceOf(SchemaViolationError);
+  });
+
+  it('accepts a name of 255 emoji (255 code points, 510 UTF-16 units), as the command API does', () => {
+    const name = '😀'.repeat(255);
+    const r = parseRecord(key, buf({ ...base, payload: { name, dateRegister: '2026-11-28' } }));
+    expect(r).toMatchObject({ ok: true, event: { payload: { name } } });
+  });
+
+  it('accepts exactly the names the command API accepts (full Unicode)', () => {
+    const names = fc.oneof(
+      fc.string({ unit: 'binary', minLength: 0, maxLength: 300 }), // full Unicode, lone surrogates included
+      fc.string({ unit: 'grapheme', minLength: 200, maxLength: 260 }),
+      fc.string({ unit: fc.constantFrom('😀', 'a', ' ', '\u0000', '\ud800'), minLength: 250, maxLength: 260 }),
+    );
+    fc.assert(
+      fc.property(names, (name) => {
+        const r = parseRecord(key, buf({ ...base, type: 'UserRenamed', payload: { name } }));
+        expect(r.ok).toBe(nameProblem(name) === undefined);
+        if (r.ok) expect((r.event.payload as { name: string }).name).toBe(name);
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('rejects a key that does not match the stream id', () => {

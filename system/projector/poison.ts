@@ -24,6 +24,12 @@ export class SchemaViolationError extends PoisonRecordError {
   override readonly name = 'SchemaViolationError';
 }
 
+/** Another event was applied under this event's id or version: never applied, never dropped silently. */
+export class ConflictingEventError extends PoisonRecordError {
+  readonly fqcn = 'faultline.projector.ConflictingEventError';
+  override readonly name = 'ConflictingEventError';
+}
+
 export function describeError(err: unknown): string {
   if (err instanceof Error) {
     const code = (err as { code?: unknown }).code;

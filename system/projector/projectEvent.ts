@@ -1,13 +1,16 @@
-// One event into the read model, inside the caller's transaction: decide (inbox, sequenced DLQ,
-// version gap), then apply or park; after an apply, drain parked events the apply made
+// One event into the read model, inside the caller's transaction: decide (conflict, inbox,
+// sequenced DLQ, version gap), then apply or park (a conflict throws: it is dead-lettered); after an apply, drain parked events the apply made
 // contiguous. Also used by the dlq command (replay, release) so both paths share one rule set.
 import type { PoolConnection } from 'mysql2/promise';
 import type { EventEnvelope } from '../shared/events.ts';
-import { decide, type ConsumeMode, type Decision } from './decide.ts';
+import { contentHash } from './contentHash.ts';
+import { conflictOf, decide, type ConsumeMode, type Decision } from './decide.ts';
 import { evolve, NoSuchUserError } from './evolve.ts';
+import { ConflictingEventError } from './poison.ts';
 import {
   effectiveLastVersion,
-  isInInbox,
+  eventIdAtVersion,
+  priorApply,
   lockOpenDeadLetter,
   lockParked,
   lockUser,
@@ -38,17 +41,26 @@ export async function projectEvent(
   opts: ProjectOptions = {},
 ): Promise<ProjectOutcome> {
   const source = opts.source ?? 'kafka';
-  const inInbox = mode === 'effectively-once' ? await isInInbox(conn, event.eventId) : false;
+  const hash = contentHash(event);
+  const byId = await priorApply(conn, event.eventId);
+  const sameEvent = byId !== null && conflictOf(event, hash, byId, null) === undefined;
+  const inInbox = mode === 'effectively-once' && sameEvent;
   const blocked = inInbox || opts.ignoreBlock ? false : (await lockOpenDeadLetter(conn, event.streamId)) !== null;
-  const user = inInbox || blocked ? null : await lockUser(conn, event.streamId);
-  // Skipped when the decision is already known (duplicate or blocked): saves two reads.
-  const lastVersion = inInbox || blocked ? 0 : await effectiveLastVersion(conn, event.streamId, user?.version ?? 0);
-  const decision = decide(mode, { inInbox, blocked, lastVersion }, event.streamVersion);
+  // Skipped for a known duplicate: saves the reads.
+  const user = inInbox ? null : await lockUser(conn, event.streamId);
+  const lastVersion = inInbox ? 0 : await effectiveLastVersion(conn, event.streamId, user?.version ?? 0);
+  const stale = !inInbox && byId === null && event.streamVersion <= lastVersion;
+  const idAtVersion = stale ? await eventIdAtVersion(conn, event.streamId, event.streamVersion) : null;
+  const conflict = conflictOf(event, hash, byId, idAtVersion);
+  const decision = decide(mode, { inInbox, blocked, lastVersion, conflict }, event.streamVersion);
+  const meta = { source, mode, position };
   switch (decision) {
+    case 'conflict':
+      throw new ConflictingEventError(conflict ?? 'conflicting event');
     case 'duplicate':
       return { decision, released: 0 };
     case 'reapply':
-      await writeReapplied(conn, event, { source, mode, position });
+      await writeReapplied(conn, event, user, meta);
       return { decision, released: 0 };
     case 'park-blocked':
       await parkEvent(conn, event, 'blocked', position);
@@ -57,7 +69,7 @@ export async function projectEvent(
       await parkEvent(conn, event, 'gap', position);
       return { decision, released: 0 };
     case 'apply': {
-      await writeApplied(conn, event, evolve(user, event), user !== null, { source, mode, position });
+      await writeApplied(conn, event, evolve(user, event), user !== null, meta, byId !== null);
       // A replay may still have later dead letters of the stream open: then nothing is released.
       const stillBlocked = opts.ignoreBlock ? (await lockOpenDeadLetter(conn, event.streamId)) !== null : false;
       const released = stillBlocked ? 0 : await drainParked(conn, event.streamId, mode, { allowGap: false });
@@ -86,9 +98,16 @@ export async function drainParked(
   for (const p of parked) {
     const last = await effectiveLastVersion(conn, streamId, user?.version ?? 0);
     const v = p.event.streamVersion;
-    if (v <= last || (mode === 'effectively-once' && (await isInInbox(conn, p.event.eventId)))) {
-      await releaseParked(conn, p.id, 'duplicate');
-      continue;
+    const byId = await priorApply(conn, p.event.eventId);
+    if (v <= last || byId !== null) {
+      // Held back, then overtaken: a true redelivery is a duplicate; another event under this id
+      // or version is a conflict, kept visible in the parked row's outcome.
+      const idAtVersion = byId === null && v <= last ? await eventIdAtVersion(conn, streamId, v) : null;
+      const conflict = conflictOf(p.event, contentHash(p.event), byId, idAtVersion) !== undefined;
+      if (conflict || v <= last || mode === 'effectively-once') {
+        await releaseParked(conn, p.id, conflict ? 'conflict' : 'duplicate');
+        continue;
+      }
     }
     if (v !== last + 1 && !allowGap) break;
     let next;
@@ -101,7 +120,7 @@ export async function drainParked(
       }
       throw err;
     }
-    await writeApplied(conn, p.event, next, user !== null, { source: 'release', mode, position: null });
+    await writeApplied(conn, p.event, next, user !== null, { source: 'release', mode, position: null }, byId !== null);
     await releaseParked(conn, p.id, 'applied');
     user = { ...next, version: v, appliedCount: (user?.appliedCount ?? 0) + 1 };
     allowGap = false;

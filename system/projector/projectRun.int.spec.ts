@@ -11,6 +11,7 @@ import type { ConsumeMode } from './decide.ts';
 import { envelope, freshSchema, type TestSchema } from '../testing/intSupport.ts';
 import { projectEvent } from './projectEvent.ts';
 import { projectRun, type RunItem } from './projectRun.ts';
+import { saveCheckpoint } from './readModelStore.ts';
 
 let schema: TestSchema;
 let pool: Pool;
@@ -88,4 +89,47 @@ describe('projectRun', () => {
     expect(await run([item(reg(x))])).toEqual([]);
     expect(await run([item(reg(y)), item(ren(randomUUID(), 2, 'nobody'))])).toEqual(['apply']);
   });
+
+  it.each(['effectively-once', 'at-least-once'] as const)(
+    '%s: the run path and the one-record path write identical rows (read model, inbox, applied log, checkpoint)',
+    async (mode) => {
+      // Two schemas, the same events: one run in one transaction against one record per transaction.
+      const other = await freshSchema('queries');
+      const otherPool = createPool(other.roleUrl('projector'), { connectionLimit: 1 });
+      configureSessions(otherPool);
+      try {
+        const [p, q] = [randomUUID(), randomUUID()];
+        const [p1, p2, q1, p3] = [reg(p, 'Ünïcødé 😀'), ren(p, 2, 'two'), reg(q, 'Q'), ren(p, 3, 'three')];
+        const first = [item(p1), item(q1)];
+        const second = [item(p2), item(p1), item(p3), item(p2)]; // redeliveries among them
+        const toRun = async (items: RunItem[]) => (await run(items, mode)).length;
+        expect(await toRun(first)).toBe(2);
+        expect(await toRun(second)).toBe(4);
+        for (const it of [...first, ...second]) {
+          await withTransaction(otherPool, async (conn) => {
+            await projectEvent(conn, it.event, mode, it.pos);
+            await saveCheckpoint(conn, it.pos);
+          });
+        }
+        const snapshot = async (conn: { query: TestSchema['admin']['query'] }) => {
+          const select = async (sql: string) => (await conn.query<RowDataPacket[]>(sql, [p, q]))[0];
+          return {
+            users: await select('SELECT ID_USER_DATA, NAME, DATE_REGISTER, VERSION, APPLIED_COUNT, DELETED FROM USER_DATA WHERE ID_USER_DATA IN (?, ?) ORDER BY ID_USER_DATA'),
+            inbox: await select('SELECT event_id, stream_id, stream_version, content_sha256 FROM inbox WHERE stream_id IN (?, ?) ORDER BY event_id'),
+            log: await select('SELECT event_id, stream_id, stream_version, event_type, source, topic, kafka_partition, kafka_offset, consume_mode FROM applied_events WHERE stream_id IN (?, ?) ORDER BY id'),
+          };
+        };
+        const viaRun = await snapshot(schema.admin);
+        const viaOne = await snapshot(other.admin);
+        expect(viaRun.log.length).toBe(mode === 'effectively-once' ? 4 : 6);
+        expect(viaOne).toEqual(viaRun);
+        const [cpRun] = (await schema.admin.query<RowDataPacket[]>("SELECT last_offset FROM projection_checkpoint WHERE group_id = 'g'"))[0];
+        const [cpOne] = (await other.admin.query<RowDataPacket[]>("SELECT last_offset FROM projection_checkpoint WHERE group_id = 'g'"))[0];
+        expect(String(cpOne!.last_offset)).toBe(String(cpRun!.last_offset));
+      } finally {
+        await otherPool.end();
+        await other.drop();
+      }
+    },
+  );
 });

@@ -4,7 +4,9 @@
 import type { PoolConnection } from 'mysql2/promise';
 import type { RowDataPacket, ResultSetHeader } from 'mysql2';
 import type { EventEnvelope } from '../shared/events.ts';
-import type { ConsumeMode } from './decide.ts';
+import { contentHash } from './contentHash.ts';
+import { capText, fitText, sha256Hex } from './fitColumn.ts';
+import type { ConsumeMode, PriorApply } from './decide.ts';
 import type { UserState } from './evolve.ts';
 
 export type ApplySource = 'kafka' | 'replay' | 'release' | 'rebuild';
@@ -23,15 +25,38 @@ export interface UserRow extends UserState {
   appliedCount: number;
 }
 
-export async function isInInbox(conn: PoolConnection, eventId: string): Promise<boolean> {
-  const [rows] = await conn.query<RowDataPacket[]>('SELECT 1 FROM inbox WHERE event_id = ?', [eventId]);
-  return rows.length > 0;
+/** The inbox row of an event id (what it was applied as), or null. */
+export async function priorApply(conn: PoolConnection, eventId: string): Promise<PriorApply | null> {
+  return (await priorApplies(conn, [eventId])).get(eventId) ?? null;
+}
+
+export async function priorApplies(conn: PoolConnection, eventIds: string[]): Promise<Map<string, PriorApply>> {
+  if (eventIds.length === 0) return new Map();
+  const [rows] = await conn.query<RowDataPacket[]>(
+    'SELECT event_id, stream_id, stream_version, content_sha256 FROM inbox WHERE event_id IN (?)',
+    [eventIds],
+  );
+  return new Map(
+    rows.map((r) => [
+      String(r.event_id),
+      { eventId: String(r.event_id), streamId: String(r.stream_id), streamVersion: Number(r.stream_version), contentSha256: r.content_sha256 === null ? null : String(r.content_sha256) },
+    ]),
+  );
+}
+
+/** The id of the first event applied at a stream version, or null. */
+export async function eventIdAtVersion(conn: PoolConnection, streamId: string, version: number): Promise<string | null> {
+  const [rows] = await conn.query<RowDataPacket[]>(
+    'SELECT event_id FROM applied_events WHERE stream_id = ? AND stream_version = ? ORDER BY id LIMIT 1',
+    [streamId, version],
+  );
+  return rows[0] ? String(rows[0].event_id) : null;
 }
 
 /** The open dead letter blocking `streamId`, locked, or null. */
 export async function lockOpenDeadLetter(conn: PoolConnection, streamId: string): Promise<number | null> {
   const [rows] = await conn.query<RowDataPacket[]>(
-    "SELECT id FROM dead_letters WHERE stream_id = ? AND status = 'open' ORDER BY id LIMIT 1 FOR UPDATE",
+    "SELECT id FROM dead_letters WHERE stream_id = ? AND status = 'open' AND blocks_stream = 1 ORDER BY id LIMIT 1 FOR UPDATE",
     [streamId],
   );
   return rows.length > 0 ? Number(rows[0]!.id) : null;
@@ -54,59 +79,90 @@ export async function lockUser(conn: PoolConnection, streamId: string): Promise<
   };
 }
 
-/** Writes the new state of the user, the applied-events log row and the inbox entry. */
+export interface ApplyMeta {
+  source: ApplySource;
+  mode: ConsumeMode | null;
+  position: RecordPosition | null;
+}
+
+/** A USER_DATA row to write: its state, version, and how many applies to add to its count. */
+export interface UserWrite extends UserState {
+  id: string;
+  version: number;
+  appliedDelta: number;
+}
+
+// The writers below are the only SQL that writes the read model, the inbox and the applied log:
+// the one-record path (projectEvent) and the run path (projectRun) both call them, with one row
+// or many, so the two paths cannot drift apart.
+
+/** New rows. A plain INSERT: a row that appeared meanwhile is an error, not a merge. */
+export async function insertUsers(conn: PoolConnection, rows: readonly UserWrite[]): Promise<void> {
+  if (rows.length === 0) return;
+  await conn.query('INSERT INTO USER_DATA (ID_USER_DATA, NAME, DATE_REGISTER, VERSION, APPLIED_COUNT, DELETED) VALUES ?', [
+    rows.map((u) => [u.id, u.name, u.dateRegister, u.version, u.appliedDelta, u.deleted ? 1 : 0]),
+  ]);
+}
+
+/** Rows that exist and are locked by the caller: the upsert always takes its UPDATE branch. */
+export async function updateUsers(conn: PoolConnection, rows: readonly UserWrite[]): Promise<void> {
+  if (rows.length === 0) return;
+  await conn.query(
+    `INSERT INTO USER_DATA (ID_USER_DATA, NAME, DATE_REGISTER, VERSION, APPLIED_COUNT, DELETED) VALUES ?
+     ON DUPLICATE KEY UPDATE NAME = VALUES(NAME), DATE_REGISTER = VALUES(DATE_REGISTER), VERSION = VALUES(VERSION),
+       DELETED = VALUES(DELETED), APPLIED_COUNT = APPLIED_COUNT + VALUES(APPLIED_COUNT), UPDATED_AT = CURRENT_TIMESTAMP(6)`,
+    [rows.map((u) => [u.id, u.name, u.dateRegister, u.version, u.appliedDelta, u.deleted ? 1 : 0])],
+  );
+}
+
+/** One applied_events row per entry; ids follow row order, so the log keeps the stream order. */
+export async function insertAppliedLog(conn: PoolConnection, rows: ReadonlyArray<{ event: EventEnvelope; meta: ApplyMeta }>): Promise<void> {
+  if (rows.length === 0) return;
+  await conn.query(
+    `INSERT INTO applied_events
+       (event_id, stream_id, stream_version, event_type, source, topic, kafka_partition, kafka_offset, consume_mode) VALUES ?`,
+    [
+      rows.map(({ event: e, meta: m }) => [
+        e.eventId, e.streamId, e.streamVersion, e.type, m.source, m.position?.topic ?? null, m.position?.partition ?? null, m.position?.offset ?? null, m.mode,
+      ]),
+    ],
+  );
+}
+
+/**
+ * Inbox rows with the content hash, for events whose id is not there yet (the caller read the
+ * inbox in the same transaction). A plain INSERT: the inbox is append-only for the projector (no
+ * UPDATE grant), and nothing may be clamped (no IGNORE).
+ */
+export async function insertInbox(conn: PoolConnection, events: readonly EventEnvelope[]): Promise<void> {
+  if (events.length === 0) return;
+  await conn.query('INSERT INTO inbox (event_id, stream_id, stream_version, content_sha256) VALUES ?', [
+    events.map((e) => [e.eventId, e.streamId, e.streamVersion, contentHash(e)]),
+  ]);
+}
+
+/** Writes the new state of the user, the applied-events log row and (unless there) the inbox entry. */
 export async function writeApplied(
   conn: PoolConnection,
   event: EventEnvelope,
   next: UserState,
   existed: boolean,
-  meta: { source: ApplySource; mode: ConsumeMode | null; position: RecordPosition | null },
+  meta: ApplyMeta,
+  inInbox: boolean,
 ): Promise<void> {
-  if (existed) {
-    await conn.query(
-      `UPDATE USER_DATA SET NAME = ?, DATE_REGISTER = ?, DELETED = ?, VERSION = ?,
-              APPLIED_COUNT = APPLIED_COUNT + 1, UPDATED_AT = CURRENT_TIMESTAMP(6)
-        WHERE ID_USER_DATA = ?`,
-      [next.name, next.dateRegister, next.deleted ? 1 : 0, event.streamVersion, event.streamId],
-    );
-  } else {
-    await conn.query(
-      `INSERT INTO USER_DATA (ID_USER_DATA, NAME, DATE_REGISTER, VERSION, APPLIED_COUNT, DELETED)
-       VALUES (?, ?, ?, ?, 1, ?)`,
-      [event.streamId, next.name, next.dateRegister, event.streamVersion, next.deleted ? 1 : 0],
-    );
-  }
-  await insertAppliedLog(conn, event, meta);
-  // IGNORE: outside effectively-once a redelivery is applied again and must not fail here.
-  await conn.query('INSERT IGNORE INTO inbox (event_id, stream_id, stream_version) VALUES (?, ?, ?)', [
-    event.eventId,
-    event.streamId,
-    event.streamVersion,
-  ]);
+  const row: UserWrite = { id: event.streamId, ...next, version: event.streamVersion, appliedDelta: 1 };
+  await (existed ? updateUsers : insertUsers)(conn, [row]);
+  await insertAppliedLog(conn, [{ event, meta }]);
+  if (!inInbox) await insertInbox(conn, [event]);
 }
 
 /** A stale event applied again: visible in the log and the count, the state is left as it is. */
-export async function writeReapplied(
-  conn: PoolConnection,
-  event: EventEnvelope,
-  meta: { source: ApplySource; mode: ConsumeMode | null; position: RecordPosition | null },
-): Promise<void> {
-  await conn.query('UPDATE USER_DATA SET APPLIED_COUNT = APPLIED_COUNT + 1, UPDATED_AT = CURRENT_TIMESTAMP(6) WHERE ID_USER_DATA = ?', [event.streamId]);
-  await insertAppliedLog(conn, event, meta);
-}
-
-async function insertAppliedLog(
-  conn: PoolConnection,
-  event: EventEnvelope,
-  meta: { source: ApplySource; mode: ConsumeMode | null; position: RecordPosition | null },
-): Promise<void> {
-  const p = meta.position;
-  await conn.query(
-    `INSERT INTO applied_events
-       (event_id, stream_id, stream_version, event_type, source, topic, kafka_partition, kafka_offset, consume_mode)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [event.eventId, event.streamId, event.streamVersion, event.type, meta.source, p?.topic ?? null, p?.partition ?? null, p?.offset ?? null, meta.mode],
-  );
+export async function writeReapplied(conn: PoolConnection, event: EventEnvelope, current: UserRow | null, meta: ApplyMeta): Promise<void> {
+  if (current !== null) {
+    const { version, appliedCount: _count, ...state } = current;
+    await updateUsers(conn, [{ id: event.streamId, ...state, version, appliedDelta: 1 }]);
+  }
+  await insertAppliedLog(conn, [{ event, meta }]);
 }
 
 export async function parkEvent(
@@ -116,9 +172,9 @@ export async function parkEvent(
   position: RecordPosition | null,
 ): Promise<boolean> {
   const [res] = await conn.query<ResultSetHeader>(
-    `INSERT IGNORE INTO parked_events
+    `INSERT INTO parked_events
        (event_id, stream_id, stream_version, reason, envelope, topic, kafka_partition, kafka_offset)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE event_id = event_id`,
     [event.eventId, event.streamId, event.streamVersion, reason, JSON.stringify(event), position?.topic ?? null, position?.partition ?? null, position?.offset ?? null],
   );
   return res.affectedRows === 1;
@@ -142,7 +198,7 @@ export async function lockParked(conn: PoolConnection, streamId: string): Promis
   }));
 }
 
-export async function releaseParked(conn: PoolConnection, id: number, outcome: 'applied' | 'duplicate' | 'discarded'): Promise<void> {
+export async function releaseParked(conn: PoolConnection, id: number, outcome: 'applied' | 'duplicate' | 'discarded' | 'conflict'): Promise<void> {
   await conn.query('UPDATE parked_events SET released_at = CURRENT_TIMESTAMP(6), outcome = ? WHERE id = ?', [outcome, id]);
 }
 
@@ -170,18 +226,26 @@ export interface DeadLetterInsert {
   message: string;
   attempts: number;
   correlationId: string | null;
+  /** false: the record does not hold its stream back (a conflicting copy of an applied version). */
+  blocksStream: boolean;
+  topicCopy: 'full' | 'truncated' | 'none';
 }
 
-/** Idempotent on the source position: a redelivered poison record does not block twice. */
+/**
+ * Idempotent on the source position: a redelivered poison record does not block twice. Bounded
+ * columns get the value or, when it cannot fit, its hash and length (fitColumn.ts); the key and
+ * value bytes are kept whole.
+ */
 export async function insertDeadLetter(conn: PoolConnection, d: DeadLetterInsert): Promise<void> {
   await conn.query(
-    `INSERT IGNORE INTO dead_letters
+    `INSERT INTO dead_letters
        (topic, kafka_partition, kafka_offset, stream_id, event_id, stream_version, record_key, record_value,
-        headers, exception_fqcn, exception_message, attempts, correlation_id)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        headers, exception_fqcn, exception_message, attempts, correlation_id, blocks_stream, topic_copy, value_length, value_sha256)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE id = id`,
     [
-      d.topic, d.partition, d.offset, d.streamId, d.eventId, d.streamVersion, d.key, d.value,
-      JSON.stringify(d.headersBase64), d.fqcn, d.message.slice(0, 60_000), d.attempts, d.correlationId,
+      d.topic, d.partition, d.offset, fitText(d.streamId, 255), fitText(d.eventId, 255), d.streamVersion, d.key, d.value,
+      JSON.stringify(d.headersBase64), fitText(d.fqcn, 255), capText(d.message, 60_000), d.attempts, fitText(d.correlationId, 255),
+      d.blocksStream ? 1 : 0, d.topicCopy, d.value?.length ?? null, d.value === null ? null : sha256Hex(d.value),
     ],
   );
 }
@@ -193,7 +257,7 @@ export async function insertDeadLetter(conn: PoolConnection, d: DeadLetterInsert
 export async function effectiveLastVersion(conn: PoolConnection, streamId: string, applied: number): Promise<number> {
   const [rows] = await conn.query<RowDataPacket[]>(
     `SELECT DISTINCT stream_version FROM dead_letters
-      WHERE stream_id = ? AND status = 'discarded' AND stream_version > ? ORDER BY stream_version`,
+      WHERE stream_id = ? AND status = 'discarded' AND blocks_stream = 1 AND stream_version > ? ORDER BY stream_version`,
     [streamId, applied],
   );
   let last = applied;

@@ -10,3 +10,4 @@ export function queryApiConfig(env: EnvReader) {
     dbPoolSize: env.int('DB_POOL_SIZE', DEFAULTS.dbPoolSize, { min: 1, max: 256 }),
   };
 }
+export type QueryApiConfig = ReturnType<typeof queryApiConfig>;

@@ -73,4 +73,37 @@ describe('query API', () => {
     ]);
     expect(body).toMatchObject({ parked: 0, openDeadLetters: 0 });
   });
+
+  it('GET /projection/status takes the live high watermark and stall the projector reported, and parked gaps', async () => {
+    await schema.admin.query(
+      `INSERT INTO projector_health (group_id, topic, kafka_partition, next_offset, high_watermark, lag, stalled_since, checked_at) VALUES
+         ('projector', 'user-events', 0, 42, 90, 48, CURRENT_TIMESTAMP(6) - INTERVAL 5 SECOND, CURRENT_TIMESTAMP(6)),
+         ('projector', 'user-events', 1, 10, 10, 0, NULL, CURRENT_TIMESTAMP(6))`,
+    );
+    await schema.admin.query(
+      `INSERT INTO parked_events (event_id, stream_id, stream_version, reason, envelope, parked_at) VALUES
+         (UUID(), 's1', 3, 'gap', '{}', CURRENT_TIMESTAMP(6) - INTERVAL 7 SECOND), (UUID(), 's2', 2, 'blocked', '{}', CURRENT_TIMESTAMP(6))`,
+    );
+    try {
+      const body = (await app.inject({ method: 'GET', url: '/projection/status' })).json();
+      expect(body.partitions[0]).toMatchObject({ partition: 0, lastAppliedOffset: 41, highWatermark: 90, lag: 48 });
+      expect(body.partitions[0].stalledSince).not.toBeNull();
+      expect(body.partitions[1]).toMatchObject({ partition: 1, lag: 0, stalledSince: null });
+      expect(body.stalled).toBe(true);
+      expect(body.reasons).toEqual([expect.stringMatching(/^user-events\/0 stalled since .* with 48 record\(s\) behind$/)]);
+      expect(body).toMatchObject({ parked: 2, parkedGaps: 1 });
+      expect(body.oldestParkedAgeSeconds).toBeGreaterThanOrEqual(6);
+    } finally {
+      await schema.admin.query('DELETE FROM projector_health');
+      await schema.admin.query('DELETE FROM parked_events');
+    }
+  });
+
+  it('serves /openapi.json describing its routes, with the shared name constraints', async () => {
+    const res = await app.inject({ method: 'GET', url: '/openapi.json' });
+    expect(res.statusCode).toBe(200);
+    const doc = res.json();
+    expect(Object.keys(doc.paths).sort()).toEqual(['/projection/status', '/users', '/users/{id}']);
+    expect(doc.paths['/users/{id}'].get.responses['200'].content['application/json'].schema.properties.name.maxLength).toBe(255);
+  });
 });

@@ -50,35 +50,73 @@ export interface PartitionStatus {
   topic: string;
   partition: number;
   lastAppliedOffset: number;
-  highWatermark: number;
-  lag: number; // records behind the high watermark seen with the last applied one
+  highWatermark: number; // the live one when the projector reported it, else the one stored with the last apply
+  lag: number; // records behind highWatermark
+  stalledSince: string | null; // behind and not advancing since (the projector's own report)
+  checkedAt: string | null; // when the projector last reported; null: never
   updatedAt: string;
 }
 
-export async function projectionStatus(pool: Pool): Promise<{ partitions: PartitionStatus[]; parked: number; openDeadLetters: number }> {
+export interface ProjectionStatus {
+  partitions: PartitionStatus[];
+  /** True when a partition is stalled, or the projector has not reported for REPORT_STALE_MS while behind. */
+  stalled: boolean;
+  reasons: string[];
+  parked: number;
+  parkedGaps: number;
+  oldestParkedAgeSeconds: number;
+  openDeadLetters: number;
+}
+
+/** The projector reports about every second: a report this old means it is not looking. */
+export const REPORT_STALE_MS = 30_000;
+
+export async function projectionStatus(pool: Pool): Promise<ProjectionStatus> {
   const [rows] = await pool.query<RowDataPacket[]>(
-    `SELECT group_id, topic, kafka_partition, last_offset, high_watermark, updated_at
-       FROM projection_checkpoint ORDER BY group_id, topic, kafka_partition`,
+    `SELECT c.group_id, c.topic, c.kafka_partition, c.last_offset, c.high_watermark, c.updated_at,
+            h.next_offset, h.high_watermark AS live_hwm, h.stalled_since, h.checked_at,
+            TIMESTAMPDIFF(MICROSECOND, h.checked_at, CURRENT_TIMESTAMP(6)) AS report_age_us
+       FROM projection_checkpoint c
+       LEFT JOIN projector_health h USING (group_id, topic, kafka_partition)
+      ORDER BY c.group_id, c.topic, c.kafka_partition`,
   );
   const [counts] = await pool.query<RowDataPacket[]>(
-    `SELECT (SELECT COUNT(*) FROM parked_events WHERE released_at IS NULL) AS parked,
-            (SELECT COUNT(*) FROM dead_letters WHERE status = 'open') AS open_dl`,
+    `SELECT COUNT(*) AS parked, COALESCE(SUM(reason = 'gap'), 0) AS gaps,
+            COALESCE(TIMESTAMPDIFF(MICROSECOND, MIN(parked_at), CURRENT_TIMESTAMP(6)), 0) AS oldest_us,
+            (SELECT COUNT(*) FROM dead_letters WHERE status = 'open') AS open_dl
+       FROM parked_events WHERE released_at IS NULL`,
   );
+  const reasons: string[] = [];
+  const partitions = rows.map((r): PartitionStatus => {
+    const last = Number(r.last_offset);
+    const live = r.live_hwm === null ? null : Number(r.live_hwm);
+    const hwm = Math.max(Number(r.high_watermark), live ?? 0);
+    const lag = Math.max(0, hwm - last - 1);
+    const where = `${String(r.topic)}/${Number(r.kafka_partition)}`;
+    if (r.stalled_since !== null) reasons.push(`${where} stalled since ${(r.stalled_since as Date).toISOString()} with ${lag} record(s) behind`);
+    else if (lag > 0 && r.report_age_us !== null && Number(r.report_age_us) / 1000 > REPORT_STALE_MS) {
+      reasons.push(`${where}: ${lag} record(s) behind and no projector report for ${Math.round(Number(r.report_age_us) / 1e6)} s`);
+    }
+    return {
+      groupId: String(r.group_id),
+      topic: String(r.topic),
+      partition: Number(r.kafka_partition),
+      lastAppliedOffset: last,
+      highWatermark: hwm,
+      lag,
+      stalledSince: r.stalled_since === null ? null : (r.stalled_since as Date).toISOString(),
+      checkedAt: r.checked_at === null ? null : (r.checked_at as Date).toISOString(),
+      updatedAt: (r.updated_at as Date).toISOString(),
+    };
+  });
+  const c = counts[0];
   return {
-    partitions: rows.map((r) => {
-      const last = Number(r.last_offset);
-      const hwm = Number(r.high_watermark);
-      return {
-        groupId: String(r.group_id),
-        topic: String(r.topic),
-        partition: Number(r.kafka_partition),
-        lastAppliedOffset: last,
-        highWatermark: hwm,
-        lag: Math.max(0, hwm - last - 1),
-        updatedAt: (r.updated_at as Date).toISOString(),
-      };
-    }),
-    parked: Number(counts[0]?.parked ?? 0),
-    openDeadLetters: Number(counts[0]?.open_dl ?? 0),
+    partitions,
+    stalled: reasons.length > 0,
+    reasons,
+    parked: Number(c?.parked ?? 0),
+    parkedGaps: Number(c?.gaps ?? 0),
+    oldestParkedAgeSeconds: Number(c?.oldest_us ?? 0) / 1e6,
+    openDeadLetters: Number(c?.open_dl ?? 0),
   };
 }

@@ -1,16 +1,46 @@
 // The query API's routes on the shared HTTP shell. Every user answer carries the stream version
-// it reflects (also as an ETag-like `X-Stream-Version` header).
-import type { FastifyInstance } from 'fastify';
+// it reflects (also as an ETag-like `X-Stream-Version` header). Each route states its schema, which
+// /openapi.json is generated from.
+import type { FastifyInstance, FastifySchema } from 'fastify';
 import type { Pool } from 'mysql2/promise';
 import { NotFoundError } from '../shared/errors.ts';
+import { dateJsonSchema, nameJsonSchema } from '../shared/fields.ts';
+import { serveOpenApi } from '../shared/openApi.ts';
 import { getUser, listUsers, projectionStatus } from './readModel.ts';
 
 export const MAX_PAGE_SIZE = 100;
 
+const userSchema = {
+  type: 'object',
+  required: ['id', 'name', 'dateRegister', 'version', 'appliedCount', 'deleted', 'updatedAt'],
+  properties: {
+    id: { type: 'string' },
+    name: nameJsonSchema,
+    dateRegister: dateJsonSchema,
+    version: { type: 'integer', description: 'stream version this answer reflects' },
+    appliedCount: { type: 'integer', description: 'applies of this stream; more than version means a duplicate apply' },
+    deleted: { type: 'boolean' },
+    updatedAt: { type: 'string', format: 'date-time' },
+  },
+} as const;
+
+/** A route schema with the OpenAPI `summary` (not in Fastify's type; Fastify ignores it). */
+const documented = (s: FastifySchema & { summary: string }): FastifySchema => s;
+
+const errorSchema = { type: 'object', properties: { error: { type: 'string' }, message: { type: 'string' } }, additionalProperties: true } as const;
+
 export function registerQueryRoutes(app: FastifyInstance, pool: Pool): void {
+  serveOpenApi(app, { title: 'faultline query API', version: '1' });
+
   app.get<{ Params: { id: string } }>(
     '/users/:id',
-    { schema: { params: { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 64 } } } } },
+    {
+      schema: documented({
+        summary: 'One user of the read model',
+        params: { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 64 } } },
+        response: { 200: userSchema, 404: errorSchema },
+      }),
+    },
     async (req, reply) => {
       const user = await getUser(pool, req.params.id);
       if (!user) throw new NotFoundError(req.params.id);
@@ -22,7 +52,8 @@ export function registerQueryRoutes(app: FastifyInstance, pool: Pool): void {
   app.get<{ Querystring: { page: number; pageSize: number; includeDeleted: boolean } }>(
     '/users',
     {
-      schema: {
+      schema: documented({
+        summary: 'Users in id order, a page at a time',
         querystring: {
           type: 'object',
           additionalProperties: false,
@@ -32,7 +63,14 @@ export function registerQueryRoutes(app: FastifyInstance, pool: Pool): void {
             includeDeleted: { type: 'boolean', default: false },
           },
         },
-      },
+        response: {
+          200: {
+            type: 'object',
+            required: ['items', 'page', 'pageSize', 'total'],
+            properties: { items: { type: 'array', items: userSchema }, page: { type: 'integer' }, pageSize: { type: 'integer' }, total: { type: 'integer' } },
+          },
+        },
+      }),
     },
     async (req) => {
       const { page, pageSize, includeDeleted } = req.query;
@@ -41,5 +79,9 @@ export function registerQueryRoutes(app: FastifyInstance, pool: Pool): void {
     },
   );
 
-  app.get('/projection/status', async () => projectionStatus(pool));
+  app.get(
+    '/projection/status',
+    { schema: documented({ summary: 'How far the read model is behind, whether the projector is stalled, parked events and open dead letters' }) },
+    async () => projectionStatus(pool),
+  );
 }

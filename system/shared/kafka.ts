@@ -173,3 +173,41 @@ export function kafkaBrokers(brokers: string[]): string[] {
     throw new ConfigError('KAFKA_BROKERS', 'a comma-separated list of host:port (127.0.0.1, not localhost)', brokers.join(','));
   }
 }
+
+interface KafkaErrorLike {
+  name?: string;
+  type?: string;
+  retriable?: boolean;
+  cause?: unknown;
+  originalError?: unknown;
+}
+
+/** The innermost error kafkajs wrapped (its retry wrappers keep the broker's answer as the cause). */
+export function rootKafkaError(err: unknown): KafkaErrorLike | null {
+  let e = err as KafkaErrorLike | null;
+  for (let depth = 0; e && typeof e === 'object' && depth < 10; depth++) {
+    const inner = (e.originalError ?? e.cause) as KafkaErrorLike | undefined;
+    if (!inner || typeof inner !== 'object') break;
+    e = inner;
+  }
+  return e && typeof e === 'object' ? e : null;
+}
+
+/** Broker answers that no retry can change for this record: its size. */
+const TOO_LARGE = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE', 'INVALID_RECORD']);
+
+export function isRecordTooLarge(err: unknown): boolean {
+  const root = rootKafkaError(err);
+  return root?.type !== undefined && TOO_LARGE.has(root.type);
+}
+
+/**
+ * Whether retrying a failed send can help: a broker or network that is away (retriable, or an
+ * error without a verdict, as connection failures are), not an answer about the record itself
+ * (too large, not authorized, invalid), which would fail the same way forever.
+ */
+export function isRetriableKafkaError(err: unknown): boolean {
+  if (isRecordTooLarge(err)) return false;
+  const root = rootKafkaError(err);
+  return root?.retriable !== false;
+}

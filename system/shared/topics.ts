@@ -1,7 +1,9 @@
 // Creates the system's topics before any process starts: the main topic and its dead-letter
 // topic, same partition count, min.insync.replicas = min(2, RF) so acks=all means "on two
-// replicas" wherever there are two. Idempotent: existing topics are left as they are.
+// replicas" wherever there are two. Idempotent: existing topics are left as they are, except that
+// a dead-letter topic (name ending in `.dlq`) is given its size limit when it lacks it.
 import { DLQ_TOPIC, TOPIC } from './events.ts';
+import kafkajs, { type Admin } from 'kafkajs';
 import { createKafka } from './kafka.ts';
 
 export interface EnsureTopicsOptions {
@@ -11,8 +13,19 @@ export interface EnsureTopicsOptions {
   topics?: string[]; // defaults to [user-events, user-events.dlq]
 }
 
-export function topicConfig(replicationFactor: number): { name: string; value: string }[] {
-  return [{ name: 'min.insync.replicas', value: String(Math.min(2, replicationFactor)) }];
+/**
+ * A dead letter is the original record (up to the broker's default limit, about 1 MiB) plus its
+ * `kafka_dlt-*` headers: the dead-letter topic takes records of several MiB, so any record the
+ * main topic accepted fits. (The projector still cuts a copy that does not fit, see dlqRecord.ts.)
+ */
+export const DLQ_MAX_MESSAGE_BYTES = 8 * 1024 * 1024; // 8 MiB
+
+export const isDeadLetterTopic = (topic: string): boolean => topic.endsWith('.dlq');
+
+export function topicConfig(replicationFactor: number, topic = ''): { name: string; value: string }[] {
+  const entries = [{ name: 'min.insync.replicas', value: String(Math.min(2, replicationFactor)) }];
+  if (isDeadLetterTopic(topic)) entries.push({ name: 'max.message.bytes', value: String(DLQ_MAX_MESSAGE_BYTES) });
+  return entries;
 }
 
 /** Returns the names it created (empty when all existed). */
@@ -27,6 +40,7 @@ export async function ensureTopics(o: EnsureTopicsOptions): Promise<string[]> {
   try {
     const existing = new Set(await admin.listTopics());
     const missing = wanted.filter((t) => !existing.has(t));
+    await sizeExistingDeadLetterTopics(admin, wanted.filter((t) => existing.has(t) && isDeadLetterTopic(t)), o.replicationFactor);
     if (missing.length === 0) return [];
     await admin.createTopics({
       waitForLeaders: true,
@@ -34,11 +48,25 @@ export async function ensureTopics(o: EnsureTopicsOptions): Promise<string[]> {
         topic,
         numPartitions: partitions,
         replicationFactor: o.replicationFactor,
-        configEntries: topicConfig(o.replicationFactor),
+        configEntries: topicConfig(o.replicationFactor, topic),
       })),
     });
     return missing;
   } finally {
     await admin.disconnect();
   }
+}
+
+// AlterConfigs replaces a topic's whole set of overrides: the full set is sent again.
+// (kafkajs is CommonJS and Node cannot see ConfigResourceTypes as a named export: read it off the default.)
+async function sizeExistingDeadLetterTopics(admin: Admin, topics: string[], replicationFactor: number): Promise<void> {
+  if (topics.length === 0) return;
+  await admin.alterConfigs({
+    validateOnly: false,
+    resources: topics.map((name) => ({
+      type: kafkajs.ConfigResourceTypes.TOPIC,
+      name,
+      configEntries: topicConfig(replicationFactor, name),
+    })),
+  });
 }

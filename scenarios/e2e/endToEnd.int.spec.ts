@@ -8,12 +8,12 @@ import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requireState } from '../scenarios/environment/state.ts';
-import { startSystem, stopSystem, wipeSystemState } from '../scenarios/environment/system.ts';
-import type { EnvAddresses, LinkName } from '../scenarios/environment/types.ts';
-import { readTopic } from '../scenarios/runner/readTopic.ts';
-import { metricSum, parsePrometheus } from '../scenarios/runner/sampler.ts';
-import { TOPIC } from './shared/events.ts';
+import { requireState } from '../environment/state.ts';
+import { startSystem, stopSystem, wipeSystemState } from '../environment/system.ts';
+import type { EnvAddresses, LinkName } from '../environment/types.ts';
+import { readTopic } from '../runner/readTopic.ts';
+import { metricSum, parsePrometheus } from '../runner/sampler.ts';
+import { TOPIC } from '../../system/shared/events.ts';
 
 const tracesFile = join(mkdtempSync(join(tmpdir(), 'faultline-e2e-')), 'traces.jsonl');
 let env: EnvAddresses;

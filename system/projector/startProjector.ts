@@ -1,0 +1,75 @@
+// The projector process as a value: migrations (when an admin URL is given), the read-DB pool,
+// the consumer, and the HTTP shell (health, readiness with the stall check, metrics). main.ts
+// runs it with signal handling; tests start it in-process and stop it through the handle.
+import type { Registry } from 'prom-client';
+import { createPool, pingPool } from '../shared/db.ts';
+import { configureSessions } from '../shared/dbSession.ts';
+import { buildHttpServer, installGracefulShutdown, listen } from '../shared/httpServer.ts';
+import { createKafka } from '../shared/kafka.ts';
+import { getLogger, type Logger } from '../shared/logger.ts';
+import { migrate } from '../shared/migrate.ts';
+import type { ProjectorConfig } from './config.ts';
+import { projectorMetrics } from './metrics.ts';
+import { createProjector, type Projector } from './projector.ts';
+
+export interface ProjectorHandle {
+  url: string;
+  projector: Projector;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: Logger;
+  /** A registry of its own (tests starting several projectors in one process). */
+  registry?: Registry;
+  /** false: no signal handlers, no process exit (tests). */
+  exitOnSignal?: boolean;
+}
+
+export async function startProjector(config: ProjectorConfig, opts: StartOptions = {}): Promise<ProjectorHandle> {
+  const logger = opts.logger ?? getLogger('projector', { level: config.logLevel });
+  if (config.queriesAdminUrl) {
+    const schemaName = new URL(config.queriesDbUrl).pathname.replace(/^\//, '') || 'queries';
+    await migrate({ adminUrl: config.queriesAdminUrl, database: 'queries', schemaName, logger });
+  }
+  const pool = createPool(config.queriesDbUrl, { connectionLimit: config.dbPoolSize });
+  configureSessions(pool, { lockWaitTimeoutS: config.lockWaitTimeoutS });
+  const metrics = projectorMetrics(opts.registry);
+  const kafka = createKafka({ brokers: config.brokers, clientId: `projector-${config.groupId}`, logger });
+  const projector = createProjector({ ...config, kafka, pool, logger, metrics });
+
+  const app = buildHttpServer({
+    service: 'projector',
+    logger,
+    ...(opts.registry ? { registry: opts.registry } : {}),
+    readiness: [
+      { name: 'queries-db', check: () => pingPool(pool) },
+      {
+        name: 'kafka',
+        check: async () => {
+          if (!projector.isReady()) throw new Error('consumer has not joined its group');
+        },
+      },
+      {
+        name: 'progress',
+        check: async () => {
+          const reason = projector.stalled();
+          if (reason !== undefined) throw new Error(`stalled: ${reason}`);
+        },
+      },
+    ],
+  });
+  const shutdown = installGracefulShutdown({
+    app,
+    logger,
+    exit: opts.exitOnSignal ?? true,
+    closers: [
+      { name: 'projector', close: () => projector.stop() },
+      { name: 'queries-db', close: () => pool.end() },
+    ],
+  });
+  const url = await listen(app, { host: config.httpHost, port: config.httpPort });
+  await projector.start();
+  logger.info({ url, mode: config.mode, groupId: config.groupId, topic: config.topic }, 'projector started');
+  return { url, projector, stop: () => shutdown.shutdown('stop') };
+}
