@@ -17,6 +17,7 @@ export interface DeadLetterValidParams {
 const LINK = 'projector-db' as const;
 /** How long to wait after the outage for the dead letters to be written before replaying them. */
 const DEFAULT_SETTLE_MS = 5_000;
+const STABLE_MS = 1_500;
 
 interface DeadLetterRow { id: number; status: string; topic: string; partition: number; offset: string; streamId: string | null; eventId: string | null; streamVersion: number | null }
 
@@ -30,20 +31,24 @@ async function openValidDeadLetters(ctx: FaultContext): Promise<DeadLetterRow[]>
 }
 
 /** Replays each open dead letter of a real event (oldest first) and records it; returns how many. */
-async function replayValid(ctx: FaultContext, faultId: number, settleMs: number): Promise<number> {
+async function replayValid(ctx: FaultContext, faultId: number | undefined, settleMs: number): Promise<number> {
   const deadline = Date.now() + settleMs;
   let found = await openValidDeadLetters(ctx);
-  // The projector writes the dead_letters row only once the database is back: give it a moment.
-  while (found.length === 0 && Date.now() < deadline) {
+  // The projector writes each partition's dead_letters row only once the database is back: wait
+  // until some are there and no new one came for a while (or the settle time is up).
+  let stableSince = Date.now();
+  while (Date.now() < deadline && (found.length === 0 || Date.now() - stableSince < STABLE_MS)) {
     await sleep(250);
-    found = await openValidDeadLetters(ctx);
+    const again = await openValidDeadLetters(ctx);
+    if (again.length !== found.length) stableSince = Date.now();
+    found = again;
   }
   for (const d of found.sort((a, b) => a.id - b.id)) {
     ctx.recorder.inject({
-      faultId, what: 'dead-letter-valid', topic: d.topic, partition: d.partition, offset: String(d.offset), key: d.streamId,
+      ...(faultId !== undefined ? { faultId } : {}), what: 'dead-letter-valid', topic: d.topic, partition: d.partition, offset: String(d.offset), key: d.streamId,
       ...(d.eventId ? { eventId: d.eventId } : {}), ...(d.streamId ? { streamId: d.streamId } : {}), ...(d.streamVersion !== null ? { streamVersion: d.streamVersion } : {}),
     });
-    ctx.log(`fault ${faultId}: ${(await ctx.tools.dlq(['replay', String(d.id)])).trim()}`);
+    ctx.log(`fault ${faultId ?? '(heal)'}: ${(await ctx.tools.dlq(['replay', String(d.id)])).trim()}`);
   }
   return found.length;
 }
@@ -64,9 +69,11 @@ export const deadLetterValidFamily: FaultFamily = {
   create(ctx) {
     const toxi = new Toxiproxy(ctx.env.toxiproxy.api);
     const open = new Set<number>();
+    let ran = false;
     return {
       async start(_f, id) {
         open.add(id);
+        ran = true;
         await applyProxyAction(toxi, ctx.env, { link: LINK, action: 'disable' }, true);
       },
       async stop(f, id) {
@@ -76,8 +83,9 @@ export const deadLetterValidFamily: FaultFamily = {
         if (n === 0) ctx.log(`fault ${id}: no valid event was dead-lettered (was the outage shorter than the retry budget?)`);
       },
       async heal() {
-        // An interrupted window: the proxy comes back with the nemesis's reset; replay what it left.
-        for (const id of open) await replayValid(ctx, id, DEFAULT_SETTLE_MS).catch((err: Error) => ctx.log(`heal: dlq replay: ${err.message}`));
+        // The proxy came back with the nemesis's reset; replay what an interrupted window left, and
+        // any valid event a slow partition dead-lettered after its window's replay.
+        if (ran) await replayValid(ctx, [...open][0], open.size > 0 ? DEFAULT_SETTLE_MS : 0).catch((err: Error) => ctx.log(`heal: dlq replay: ${err.message}`));
         open.clear();
       },
     };
