@@ -2,10 +2,9 @@
 // Toxiproxy as local processes, installed into a cache on first use.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { ADMIN } from './mariadb.ts';
 import { brokerProcess, kafkaReady, registeredBrokers, startKafka } from './kafka.ts';
 import { ensureKafka, ensureMariadb, ensureToxiproxy } from './install.ts';
-import { mariadbProcess, pingMariadb, startMariadb } from './mariadb.ts';
+import { adminCredentials, mariadbProcess, pingMariadb, startMariadb } from './mariadb.ts';
 import { assertPortsFree } from './portCheck.ts';
 import { isAlive, type ManagedProcess, readPid, stopProcess, waitFor, StartError } from './processes.ts';
 import { ensureProxies, proxyLayout, startToxiproxy, toxiproxyClient, toxiproxyProcess } from './toxiproxy.ts';
@@ -34,7 +33,8 @@ export function infraProcesses(l: LocalLayout): ManagedProcess[] {
 export function addressesOf(l: LocalLayout): EnvAddresses {
   const { ports, brokers } = l;
   const links = proxyLayout(ports, brokers);
-  const db = (database: 'commands' | 'queries', port: number) => ({ host: '127.0.0.1', port, database, admin: { ...ADMIN } });
+  const admin = adminCredentials(l.dir);
+  const db = (database: 'commands' | 'queries', port: number) => ({ host: '127.0.0.1', port, database, admin: { ...admin } });
   return {
     provider: 'local',
     toxiproxy: { api: `http://127.0.0.1:${ports.toxiproxyApi}` },
@@ -153,7 +153,8 @@ export function getLocalProvider(): EnvironmentProvider {
         const p = infraProcesses(l).find((x) => x.name === `mariadb-${db}`)!;
         const pid = readPid(p);
         const port = addr.mariadb[db].port;
-        const ok = pid !== undefined && (await pingMariadb(port).catch(() => false));
+        const { user, password } = addr.mariadb[db].admin;
+        const ok = pid !== undefined && (await pingMariadb(port, user, password).catch(() => false));
         out.push({ name: `mariadb-${db}`, healthy: ok, pid, address: `127.0.0.1:${port}`, detail: pid === undefined ? 'not running' : ok ? undefined : 'not answering' });
       }
       const registered = await registeredBrokers(addr.kafka.internal).catch(() => new Set<number>());
