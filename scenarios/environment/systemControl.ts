@@ -78,15 +78,16 @@ export const systemControl: ProcessControl = {
 export function composeControl(infra: ProcessControl): ProcessControl {
   const pick = (target: string) => (parseTarget(target).kind === 'system' ? systemControl : infra);
   return {
-    kill: (t) => pick(t).kill(t),
-    pause: (t) => pick(t).pause(t),
-    resume: (t) => pick(t).resume(t),
-    restart: (t, o) => pick(t).restart(t, o),
-    identity: (t) => pick(t).identity(t),
+    // async: a bad target name is a rejected promise like every other control failure.
+    kill: async (t) => pick(t).kill(t),
+    pause: async (t) => pick(t).pause(t),
+    resume: async (t) => pick(t).resume(t),
+    restart: async (t, o) => pick(t).restart(t, o),
+    identity: async (t) => pick(t).identity(t),
     targets: async () => [...(await systemControl.targets()), ...(await infra.targets())],
     crashPoints: {
-      arm: (t, spec) => (pick(t) === systemControl ? systemCrashPoints.arm(t, spec) : refuseCrash(t)),
-      fired: (t) => (pick(t) === systemControl ? systemCrashPoints.fired(t) : refuseCrash(t)),
+      arm: async (t, spec) => (pick(t) === systemControl ? systemCrashPoints.arm(t, spec) : refuseCrash(t)),
+      fired: async (t) => (pick(t) === systemControl ? systemCrashPoints.fired(t) : refuseCrash(t)),
     },
   };
 }
