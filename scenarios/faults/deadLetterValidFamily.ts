@@ -1,17 +1,24 @@
-// A valid event dead-lettered: the read database is unreachable for the projector for longer than
-// its retry budget, so events of real workload streams exhaust their retries and go to the
-// dead-letter topic, and their streams' later events are parked behind them. When the window ends
-// the family resolves them the way an operator would, with `npm run dlq -- replay <id>`, which
-// applies each and releases what was parked. Each dead-lettered valid event is recorded as an
-// injection (with its original partition/offset) so checkers know it was dead-lettered on purpose.
+// Dead letters on real streams, resolved the way an operator would with `npm run dlq`.
+//   outage (default): the read database is unreachable for the projector for longer than its
+//     retry budget, so VALID events of workload streams exhaust their retries and go to the
+//     dead-letter topic, their streams' later events parked behind them; when the window ends each
+//     is replayed (`dlq replay <id>`), which applies it and releases what was parked. Each is
+//     recorded as an injection with its original partition/offset.
+//   forged: a poison record carrying a real stream's id and its next version (a schema violation)
+//     is produced; the stream's real later events park behind it until the window ends and the
+//     family discards it (`dlq discard <id>`). Recorded as poison (with a poison id) on that stream.
+import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
+import { HEADERS, TOPIC } from '../../system/shared/events.ts';
+import { POISON_ID_HEADER } from '../checkers/types.ts';
 import { Toxiproxy } from 'toxiproxy-node-client';
 import type { FaultContext, FaultFamily, KindSpec } from './family.ts';
 import { applyProxyAction } from './toxics.ts';
 import { sleep } from './wait.ts';
 
+export const DEAD_LETTER_MODES = ['outage', 'forged'] as const;
 export interface DeadLetterValidParams {
-  'dead-letter-valid': { settleMs?: number };
+  'dead-letter-valid': { how?: (typeof DEAD_LETTER_MODES)[number]; settleMs?: number };
 }
 
 const LINK = 'projector-db' as const;
@@ -53,12 +60,52 @@ async function replayValid(ctx: FaultContext, faultId: number | undefined, settl
   return found.length;
 }
 
+/** The stream with the most events, and its next version: where a forged record hurts most. */
+async function busiestStream(ctx: FaultContext): Promise<{ streamId: string; next: number } | undefined> {
+  const [row] = await ctx.tools.query<{ stream_id: string; v: number }>('commands', 'SELECT stream_id, MAX(stream_version) AS v FROM events GROUP BY stream_id ORDER BY v DESC, stream_id LIMIT 1');
+  return row ? { streamId: row.stream_id, next: Number(row.v) + 1 } : undefined;
+}
+
+/** Produces a schema-violating UserRenamed on a real stream at its next version; returns its event id. */
+async function forge(ctx: FaultContext, faultId: number): Promise<string> {
+  const target = await busiestStream(ctx);
+  if (!target) throw new Error('no stream has events yet: nothing to forge a dead letter on');
+  const eventId = randomUUID();
+  const poisonId = randomUUID();
+  const value = {
+    eventId, streamId: target.streamId, streamVersion: target.next, type: 'UserRenamed', schemaVersion: 1,
+    occurredAt: new Date().toISOString(), correlationId: `forged-${poisonId}`, causationId: `forged-${poisonId}`,
+    payload: { name: 42 }, // a number where a name must be: can never apply
+  };
+  const headers = { [HEADERS.eventId]: eventId, [HEADERS.eventType]: 'UserRenamed', [HEADERS.schemaVersion]: '1', [HEADERS.streamVersion]: String(target.next), [POISON_ID_HEADER]: poisonId };
+  const at = await ctx.tools.produce(TOPIC, { key: target.streamId, value: JSON.stringify(value), headers });
+  ctx.recorder.inject({ faultId, what: 'poison', topic: TOPIC, ...at, key: target.streamId, poisonId, case: 'forged-next-version', eventId, streamId: target.streamId, streamVersion: target.next });
+  return eventId;
+}
+
+/** Waits for the forged record's dead letter and discards it, which releases the parked events. */
+async function discardForged(ctx: FaultContext, faultId: number, eventId: string, settleMs: number): Promise<void> {
+  const deadline = Date.now() + Math.max(settleMs, 20_000);
+  for (;;) {
+    const open = JSON.parse(await ctx.tools.dlq(['list', '--json'])) as DeadLetterRow[];
+    const mine = open.find((d) => d.eventId === eventId && d.status === 'open');
+    if (mine) {
+      ctx.log(`fault ${faultId}: ${(await ctx.tools.dlq(['discard', String(mine.id)])).trim()}`);
+      return;
+    }
+    if (Date.now() > deadline) throw new Error(`the forged record ${eventId} was not dead-lettered in time`);
+    await sleep(250);
+  }
+}
+
 const spec: KindSpec = {
-  params: { settleMs: { kind: 'int', min: 0, max: 60_000 } },
+  params: { how: { kind: 'enum', values: DEAD_LETTER_MODES }, settleMs: { kind: 'int', min: 0, max: 60_000 } },
   timing: 'window',
-  targets: { accepts: (t) => t === LINK, choices: [LINK] },
-  arbitrary: () => fc.constant({}),
-  exclusive: () => `proxy-enabled:${LINK}`,
+  // outage: the projector's database link; forged: the topic.
+  targets: { accepts: (t) => t === LINK || t === TOPIC, choices: [LINK, TOPIC] },
+  check: ({ target, params }) => ((params.how === 'forged') !== (target === TOPIC) ? [`how: ${String(params.how ?? 'outage')} needs target ${params.how === 'forged' ? TOPIC : LINK}`] : []),
+  arbitrary: (_o, target) => fc.constant(target === TOPIC ? { how: 'forged' } : {}),
+  exclusive: (f) => (f.target === LINK ? `proxy-enabled:${LINK}` : undefined),
   // Needs a window longer than the projector's retry budget, which random schedules do not know.
   random: false,
 };
@@ -69,17 +116,28 @@ export const deadLetterValidFamily: FaultFamily = {
   create(ctx) {
     const toxi = new Toxiproxy(ctx.env.toxiproxy.api);
     const open = new Set<number>();
+    const forged = new Map<number, string>();
     let ran = false;
     return {
-      async start(_f, id) {
+      async start(f, id) {
+        if (f.target === TOPIC) {
+          forged.set(id, await forge(ctx, id));
+          return;
+        }
         open.add(id);
         ran = true;
         await applyProxyAction(toxi, ctx.env, { link: LINK, action: 'disable' }, true);
       },
       async stop(f, id) {
+        const settleMs = (f.params as DeadLetterValidParams['dead-letter-valid']).settleMs ?? DEFAULT_SETTLE_MS;
+        const eventId = forged.get(id);
+        if (eventId !== undefined) {
+          forged.delete(id);
+          return discardForged(ctx, id, eventId, settleMs);
+        }
         await applyProxyAction(toxi, ctx.env, { link: LINK, action: 'disable' }, false);
         open.delete(id);
-        const n = await replayValid(ctx, id, (f.params as DeadLetterValidParams['dead-letter-valid']).settleMs ?? DEFAULT_SETTLE_MS);
+        const n = await replayValid(ctx, id, settleMs);
         if (n === 0) ctx.log(`fault ${id}: no valid event was dead-lettered (was the outage shorter than the retry budget?)`);
       },
       async heal() {
@@ -87,6 +145,8 @@ export const deadLetterValidFamily: FaultFamily = {
         // any valid event a slow partition dead-lettered after its window's replay.
         if (ran) await replayValid(ctx, [...open][0], open.size > 0 ? DEFAULT_SETTLE_MS : 0).catch((err: Error) => ctx.log(`heal: dlq replay: ${err.message}`));
         open.clear();
+        for (const [id, eventId] of forged) await discardForged(ctx, id, eventId, DEFAULT_SETTLE_MS).catch((err: Error) => ctx.log(`heal: dlq discard: ${err.message}`));
+        forged.clear();
       },
     };
   },

@@ -64,4 +64,13 @@ describe('declarations of the families', () => {
     expect(conflict(dl, { at: 100, fault: 'down', target: 'projector-db', duration: 100, params: {} })).toMatch(/same link/);
     expect(conflict(dl, { at: 100, fault: 'latency', target: 'projector-db', duration: 100, params: { latencyMs: 5 } })).toBeNull();
   });
+
+  it('a valid event is dead-lettered by an outage of the projector database, a forged one on the topic', () => {
+    const dl = (target: string, params: object) => ({ at: 0, fault: 'dead-letter-valid', target, duration: 7_000, params });
+    expect(validateSchedule([dl('projector-db', {})]).ok).toBe(true);
+    expect(validateSchedule([dl('user-events', { how: 'forged' })]).ok).toBe(true);
+    expect(validateSchedule([dl('user-events', {})])).toEqual({ ok: false, errors: [expect.stringMatching(/how: outage needs target projector-db/)] });
+    expect(validateSchedule([dl('projector-db', { how: 'forged' })])).toEqual({ ok: false, errors: [expect.stringMatching(/how: forged needs target user-events/)] });
+    expect(validateSchedule([{ ...dl('projector-db', {}), duration: 0 }]).ok).toBe(false);
+  });
 });

@@ -36,6 +36,32 @@ export interface Nemesis {
   readonly poisoned: PoisonInjection[];
 }
 
+/**
+ * The control of the provider that runs this environment (unless the caller hands one in),
+ * resolved on first use so building a nemesis touches no provider.
+ */
+function providerControl(env: EnvAddresses, given?: ProcessControl): ProcessControl {
+  let control = given;
+  const controlOf = async (): Promise<ProcessControl> => (control ??= (await getProvider(env.provider)).control);
+  const crashPointsOf = async () => {
+    const c = (await controlOf()).crashPoints;
+    if (!c) throw new Error(`the ${env.provider} provider cannot arm crash points`);
+    return c;
+  };
+  return {
+    kill: async (t) => (await controlOf()).kill(t),
+    pause: async (t) => (await controlOf()).pause(t),
+    resume: async (t) => (await controlOf()).resume(t),
+    restart: async (t, o) => (await controlOf()).restart(t, o),
+    identity: async (t) => (await controlOf()).identity(t),
+    targets: async () => (await controlOf()).targets(),
+    crashPoints: {
+      arm: async (t, spec) => (await crashPointsOf()).arm(t, spec),
+      fired: async (t) => (await crashPointsOf()).fired(t),
+    },
+  };
+}
+
 const errorOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 export function createNemesis(opts: NemesisOptions): Nemesis {
@@ -52,26 +78,7 @@ export function createNemesis(opts: NemesisOptions): Nemesis {
     },
   };
   const tools = opts.tools ?? createFaultTools(opts.env);
-  // The provider that runs this environment, unless the caller hands one in.
-  let control = opts.control;
-  const controlOf = async (): Promise<ProcessControl> => (control ??= (await getProvider(opts.env.provider)).control);
-  const crashPointsOf = async () => {
-    const c = (await controlOf()).crashPoints;
-    if (!c) throw new Error(`the ${opts.env.provider} provider cannot arm crash points`);
-    return c;
-  };
-  const lazyControl: ProcessControl = {
-    kill: async (t) => (await controlOf()).kill(t),
-    pause: async (t) => (await controlOf()).pause(t),
-    resume: async (t) => (await controlOf()).resume(t),
-    restart: async (t, o) => (await controlOf()).restart(t, o),
-    identity: async (t) => (await controlOf()).identity(t),
-    targets: async () => (await controlOf()).targets(),
-    crashPoints: {
-      arm: async (t, spec) => (await crashPointsOf()).arm(t, spec),
-      fired: async (t) => (await crashPointsOf()).fired(t),
-    },
-  };
+  const lazyControl = providerControl(opts.env, opts.control);
   const ctx: FaultContext = { env: opts.env, control: lazyControl, recorder, log, poisonRecords: opts.poisonRecords, tools };
   const kinds = kindIndex(opts.families ?? FAMILIES);
   const runtimes = new Map<FaultFamily, FamilyRuntime>();
