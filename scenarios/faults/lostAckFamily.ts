@@ -17,8 +17,12 @@ export interface LostAckParams {
 }
 
 const LINK = 'client-command' as const;
-/** Default share of connections whose answer is lost: retries on a fresh connection often get through. */
-export const DEFAULT_LOST_ACK_TOXICITY = 0.5;
+/**
+ * Default share of connections whose answer is lost: all of them. Toxiproxy rolls toxicity once
+ * per connection and clients keep connections alive, so a partial share can miss a whole window;
+ * a short window instead lets retries that come after it get the first answer back.
+ */
+export const DEFAULT_LOST_ACK_TOXICITY = 1;
 
 /** The downstream-only toxic of a lost-ack fault (pure: unit-tested). */
 export function lostAckAction(f: Fault, faultId: number): ProxyAction {

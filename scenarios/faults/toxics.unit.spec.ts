@@ -51,9 +51,9 @@ describe('lost acknowledgements', () => {
     }
   });
 
-  it('maps each way of losing the answer to its toxic, with half the connections by default', () => {
-    expect(lost({})).toEqual({ link: 'client-command', action: 'toxics', toxics: [{ name: 'faultline-3-lost-ack-downstream', type: 'limit_data', stream: 'downstream', toxicity: 0.5, attributes: { bytes: 0 } }] });
-    expect(lost({ how: 'black-hole', toxicity: 1 })).toMatchObject({ toxics: [{ type: 'timeout', toxicity: 1, attributes: { timeout: 0 } }] });
+  it('maps each way of losing the answer to its toxic, on every connection by default', () => {
+    expect(lost({})).toEqual({ link: 'client-command', action: 'toxics', toxics: [{ name: 'faultline-3-lost-ack-downstream', type: 'limit_data', stream: 'downstream', toxicity: 1, attributes: { bytes: 0 } }] });
+    expect(lost({ how: 'black-hole', toxicity: 0.5 })).toMatchObject({ toxics: [{ type: 'timeout', toxicity: 0.5, attributes: { timeout: 0 } }] });
     expect(lost({ how: 'late', latencyMs: 4_000 })).toMatchObject({ toxics: [{ type: 'latency', attributes: { latency: 4_000, jitter: 0 } }] });
   });
 
