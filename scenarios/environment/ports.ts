@@ -26,7 +26,12 @@ export interface PortLayout {
     relay: (broker: number) => number; // upstream of the relay proxy
     projector: (broker: number) => number;
   };
-  system: { commandService: number; queryApi: number; relay: number; projector: number };
+  system: {
+    commandService: number; queryApi: number; relay: number; projector: number;
+    /** HTTP port of instance n ≥ 2 of a scalable process (instance 1 keeps the port above). */
+    relayInstance: (n: number) => number;
+    projectorInstance: (n: number) => number;
+  };
 }
 
 export function portLayout(base: number): PortLayout {
@@ -49,8 +54,18 @@ export function portLayout(base: number): PortLayout {
       relay: (b) => base + 70 + b,
       projector: (b) => base + 80 + b,
     },
-    system: { commandService: base + 91, queryApi: base + 92, relay: base + 93, projector: base + 94 },
+    system: {
+      commandService: base + 91, queryApi: base + 92, relay: base + 93, projector: base + 94,
+      relayInstance: (n) => base + instanceOffset(n, 1),
+      projectorInstance: (n) => base + instanceOffset(n, 6),
+    },
   };
+}
+
+/** Instances 2..6 of one process take five consecutive free ports of the span (base+1.., base+6..). */
+function instanceOffset(n: number, first: number): number {
+  if (!Number.isInteger(n) || n < 2 || n > 6) throw new Error(`instance ${n}: only instances 2..6 have their own port`);
+  return first + n - 2;
 }
 
 /** Reads FAULTLINE_BASE_PORT; a bad value is an error that says what is accepted. */

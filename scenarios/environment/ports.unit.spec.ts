@@ -7,7 +7,9 @@ describe('port layout', () => {
   it('gives every listener a distinct port, all outside the ephemeral range', () => {
     const p = portLayout(DEFAULT_BASE_PORT);
     const all = [
-      p.toxiproxyApi, ...Object.values(p.mariadb), ...Object.values(p.system),
+      p.toxiproxyApi, ...Object.values(p.mariadb),
+      p.system.commandService, p.system.queryApi, p.system.relay, p.system.projector,
+      ...[2, 3, 4, 5, 6].flatMap((n) => [p.system.relayInstance(n), p.system.projectorInstance(n)]),
       p.proxies.clientCommand, p.proxies.commandDb, p.proxies.relayDb, p.proxies.queryDb, p.proxies.projectorDb,
       ...Array.from({ length: MAX_BROKERS }, (_, b) => [
         p.proxies.relayKafka(b), p.proxies.projectorKafka(b),
@@ -16,6 +18,13 @@ describe('port layout', () => {
     ];
     expect(new Set(all).size).toBe(all.length);
     for (const port of all) expect(port < 32768 || port > 61000).toBe(true);
+    for (const port of all) expect(port >= p.base && port < p.base + 100).toBe(true);
+  });
+
+  it('gives instance ports only to instances 2..6', () => {
+    const p = portLayout(DEFAULT_BASE_PORT);
+    expect(() => p.system.relayInstance(1)).toThrow(/instances 2\.\.6/);
+    expect(() => p.system.projectorInstance(7)).toThrow(/instances 2\.\.6/);
   });
 
   it('reads FAULTLINE_BASE_PORT and rejects values that reach the ephemeral range', () => {

@@ -1,12 +1,14 @@
 // The running environment's addresses, shared by the CLI, the tests and the harness.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { stateFile } from './paths.ts';
 import type { EnvAddresses } from './types.ts';
 
 export function writeState(addresses: EnvAddresses): void {
   mkdirSync(dirname(stateFile()), { recursive: true });
-  writeFileSync(stateFile(), JSON.stringify(addresses, null, 2));
+  // It holds the database admin password: readable by its owner only.
+  writeFileSync(stateFile(), JSON.stringify(addresses, null, 2), { mode: 0o600 });
+  chmodSync(stateFile(), 0o600);
 }
 
 export function readState(): EnvAddresses | undefined {

@@ -1,15 +1,16 @@
-// Starts the system under test — command service, relay, projector, query API — as four OS
+// Starts the system under test — command service, relay(s), projector(s), query API — as OS
 // processes wired through the environment's proxies, so a fault can cut, kill or pause each.
 // Each runs in its own process group with a pid file; its spec is saved so a fault can restart it.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+// Every process gets a crash-point arm file and crash log in the run dir (see crashFiles).
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isAlive, type ManagedProcess, readPid, signalProcess, StartError, startProcess, stopProcess, waitFor } from './local/processes.ts';
 import { PROJECT_ROOT, runDir } from './paths.ts';
 import { basePortFromEnv, portLayout } from './ports.ts';
+import { fileSafe, instanceName, MAX_INSTANCES, parseTarget, SYSTEM_PROCESSES, type SystemProcess } from './targets.ts';
 import type { ComponentStatus, EnvAddresses, SystemUrls } from './types.ts';
 
-export const SYSTEM_PROCESSES = ['command-service', 'relay', 'projector', 'query-api'] as const;
-export type SystemProcess = (typeof SYSTEM_PROCESSES)[number];
+export { SYSTEM_PROCESSES, type SystemProcess } from './targets.ts';
 export type PublishMode = 'outbox' | 'dual-write';
 export type ConsumeMode = 'effectively-once' | 'at-least-once' | 'at-most-once';
 
@@ -20,8 +21,12 @@ export interface SystemOptions {
   env?: Record<string, string>;
   /** Write every span to this JSONL file (tracing tests). */
   tracesFile?: string;
+  /** Instances of the scalable processes (default 1 each): relay#2, projector#2, … */
+  instances?: { relay?: number; projector?: number };
   onProgress?: (line: string) => void;
 }
+
+interface ProcessSpec { env: Record<string, string>; url: string }
 
 const ENTRY: Record<SystemProcess, string> = {
   'command-service': 'system/commandService/main.ts',
@@ -33,14 +38,22 @@ const ENTRY: Record<SystemProcess, string> = {
 const systemDir = () => join(runDir(), 'system');
 const specFile = () => join(systemDir(), 'spec.json');
 
-interface SavedSpec { processes: Partial<Record<SystemProcess, { env: Record<string, string>; url: string }>> }
+/** Keyed by target name ('relay', 'relay#2', …). */
+interface SavedSpec { processes: Record<string, ProcessSpec> }
 
-function managed(name: SystemProcess, env: Record<string, string> = {}): ManagedProcess {
+/** Where a process reads its crash-point arming (on SIGUSR2) and logs a point that fired. */
+export function crashFiles(target: string): { armFile: string; logFile: string } {
+  const base = join(systemDir(), fileSafe(target));
+  return { armFile: `${base}.crash-arm`, logFile: `${base}.crash.log` };
+}
+
+function managed(target: string, env: Record<string, string> = {}): ManagedProcess {
+  const { process: name } = systemTarget(target);
   const entry = join(PROJECT_ROOT, ENTRY[name]);
   return {
-    name,
-    pidFile: join(systemDir(), `${name}.pid.json`),
-    logFile: join(systemDir(), `${name}.log`),
+    name: target,
+    pidFile: join(systemDir(), `${fileSafe(target)}.pid.json`),
+    logFile: join(systemDir(), `${fileSafe(target)}.log`),
     command: process.execPath,
     args: ['--import', 'tsx', entry],
     cwd: PROJECT_ROOT,
@@ -49,11 +62,17 @@ function managed(name: SystemProcess, env: Record<string, string> = {}): Managed
   };
 }
 
+function systemTarget(target: string): { process: SystemProcess; instance: number } {
+  const t = parseTarget(target);
+  if (t.kind !== 'system') throw new Error(`${target} is not a system process (${SYSTEM_PROCESSES.join(', ')}, relay#N, projector#N)`);
+  return t;
+}
+
 const portOf = (hostPort: string) => Number(hostPort.split(':').pop());
 const dbUrl = (role: string, proxy: string, db: string) => `mysql://${role}:${role}@${proxy}/${db}`;
 
-/** The environment variables of each process: every link goes through its proxy. */
-export function systemSpecs(addr: EnvAddresses, opts: SystemOptions): Record<SystemProcess, { env: Record<string, string>; url: string }> {
+/** The environment variables of each instance-1 process: every link goes through its proxy. */
+export function systemSpecs(addr: EnvAddresses, opts: SystemOptions): Record<SystemProcess, ProcessSpec> {
   const ports = portLayout(basePortFromEnv());
   const commandPort = portOf(addr.links['client-command'][0]!.upstream);
   const common = { LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', HTTP_HOST: '127.0.0.1', ...(opts.tracesFile ? { OTEL_TRACES_FILE: opts.tracesFile } : {}), ...opts.env };
@@ -98,12 +117,39 @@ export function systemSpecs(addr: EnvAddresses, opts: SystemOptions): Record<Sys
   };
 }
 
+/**
+ * Every process to start, by target name: instance 1 of each keeps today's port and name; further
+ * relay/projector instances get their own HTTP port and share the same links (and, for the
+ * projector, the consumer group). Each gets its crash-point files.
+ */
+export function instanceSpecs(addr: EnvAddresses, opts: SystemOptions): Record<string, ProcessSpec> {
+  const ports = portLayout(basePortFromEnv());
+  const base = systemSpecs(addr, opts);
+  const out: Record<string, ProcessSpec> = {};
+  const withCrash = (target: string, s: ProcessSpec): ProcessSpec => {
+    const c = crashFiles(target);
+    return { url: s.url, env: { ...s.env, FAULTLINE_CRASH_ARM_FILE: c.armFile, FAULTLINE_CRASH_LOG: c.logFile } };
+  };
+  for (const p of SYSTEM_PROCESSES) {
+    if (p === 'relay' && opts.publishMode === 'dual-write') continue;
+    out[p] = withCrash(p, base[p]);
+    const n = p === 'relay' ? opts.instances?.relay ?? 1 : p === 'projector' ? opts.instances?.projector ?? 1 : 1;
+    if (!Number.isInteger(n) || n < 1 || n > MAX_INSTANCES) throw new Error(`instances of ${p} must be 1..${MAX_INSTANCES}, got ${n}`);
+    for (let i = 2; i <= n; i++) {
+      const port = p === 'relay' ? ports.system.relayInstance(i) : ports.system.projectorInstance(i);
+      const name = instanceName(p, i);
+      out[name] = withCrash(name, { url: `http://127.0.0.1:${port}`, env: { ...base[p].env, HTTP_PORT: String(port), FAULTLINE_INSTANCE: String(i) } });
+    }
+  }
+  return out;
+}
+
 async function ready(url: string): Promise<boolean> {
   const res = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(2000) });
   return res.status === 200;
 }
 
-async function launch(name: SystemProcess, spec: { env: Record<string, string>; url: string }): Promise<void> {
+async function launch(name: string, spec: ProcessSpec): Promise<void> {
   const proc = managed(name, spec.env);
   const pid = readPid(proc) ?? startProcess(proc);
   try {
@@ -129,10 +175,14 @@ export async function startSystem(addr: EnvAddresses, opts: SystemOptions = {}):
   log('system: schemas migrated, topics ready');
 
   const specs = systemSpecs(addr, opts);
-  const wanted = SYSTEM_PROCESSES.filter((p) => !(p === 'relay' && opts.publishMode === 'dual-write'));
-  const saved: SavedSpec = { processes: Object.fromEntries(wanted.map((p) => [p, specs[p]])) };
+  const all = instanceSpecs(addr, opts);
+  const wanted = Object.keys(all);
+  const saved: SavedSpec = { processes: all };
   writeFileSync(specFile(), JSON.stringify(saved, null, 2));
-  await Promise.all(wanted.map((p) => launch(p, specs[p])));
+  // A crash log and arming left by an earlier run must not be read as this run's (the log then
+  // grows across restarts within the run, so a point that fired stays on record).
+  for (const p of wanted) if (systemProcessPid(p) === undefined) for (const f of Object.values(crashFiles(p))) rmSync(f, { force: true });
+  await Promise.all(wanted.map((p) => launch(p, all[p]!)));
   log(`system: ${wanted.join(', ')} ready (publish ${opts.publishMode ?? 'outbox'}, consume ${opts.consumeMode ?? 'effectively-once'})`);
   const urls: SystemUrls = {
     commandService: `http://${addr.links['client-command'][0]!.listen}`,
@@ -140,6 +190,7 @@ export async function startSystem(addr: EnvAddresses, opts: SystemOptions = {}):
     queryApi: specs['query-api'].url,
     relay: specs.relay.url,
     projector: specs.projector.url,
+    instances: Object.fromEntries(wanted.map((p) => [p, all[p]!.url])),
   };
   return { ...addr, system: urls };
 }
@@ -148,31 +199,46 @@ function savedSpec(): SavedSpec {
   return existsSync(specFile()) ? (JSON.parse(readFileSync(specFile(), 'utf8')) as SavedSpec) : { processes: {} };
 }
 
-export async function stopSystem(): Promise<void> {
-  await Promise.all(SYSTEM_PROCESSES.map((p) => stopProcess(managed(p))));
+/** Every system process target that may be running: the saved spec's, plus instance 1 of each. */
+export function systemTargets(): string[] {
+  return [...new Set([...SYSTEM_PROCESSES, ...Object.keys(savedSpec().processes)])];
 }
 
-/** For faults: SIGKILL / SIGSTOP / SIGCONT one process. */
-export function signalSystemProcess(name: SystemProcess, signal: NodeJS.Signals): number {
+export async function stopSystem(): Promise<void> {
+  await Promise.all(systemTargets().map((p) => stopProcess(managed(p))));
+}
+
+/** For faults: SIGKILL / SIGSTOP / SIGCONT / SIGUSR2 one process ('relay', 'projector#2', …). */
+export function signalSystemProcess(name: string, signal: NodeJS.Signals): number {
   return signalProcess(managed(name), signal);
 }
 
 /** For faults: start a process again with the spec it was first started with. */
-export async function restartSystemProcess(name: SystemProcess, opts: { graceful?: boolean } = {}): Promise<void> {
+export async function restartSystemProcess(name: string, opts: { graceful?: boolean } = {}): Promise<void> {
   const spec = savedSpec().processes[name];
   if (!spec) throw new Error(`${name} was not started by this environment`);
   if (opts.graceful !== false) await stopProcess(managed(name));
   await launch(name, spec);
 }
 
-export function systemProcessPid(name: SystemProcess): number | undefined {
+export function systemProcessPid(name: string): number | undefined {
   return readPid(managed(name));
+}
+
+/** Whether this environment started the target (a dual-write run has no relay, for instance). */
+export function systemProcessStarted(name: string): boolean {
+  return savedSpec().processes[name] !== undefined;
+}
+
+/** The environment a process was started with (e.g. the projector's CONSUME_MODE). */
+export function systemProcessEnv(name: string): Record<string, string> | undefined {
+  return savedSpec().processes[name]?.env;
 }
 
 export async function systemStatus(): Promise<ComponentStatus[]> {
   const spec = savedSpec();
   const out: ComponentStatus[] = [];
-  for (const [name, s] of Object.entries(spec.processes) as [SystemProcess, { url: string }][]) {
+  for (const [name, s] of Object.entries(spec.processes)) {
     const pid = readPid(managed(name));
     const ok = pid !== undefined && (await ready(s.url).catch(() => false));
     out.push({ name, healthy: ok, pid, address: s.url, detail: pid === undefined ? 'not running' : ok ? undefined : 'not ready' });

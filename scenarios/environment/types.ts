@@ -50,6 +50,8 @@ export interface SystemUrls {
   queryApi: string;
   relay: string; // health + metrics
   projector: string; // health + metrics
+  /** Health + metrics URL of every started process instance by target name ('relay', 'projector#2', …). */
+  instances?: Record<string, string>;
 }
 
 export interface ComponentStatus {
@@ -79,6 +81,23 @@ export interface ProcessControl {
   identity(target: ProcessTargetName): Promise<string | undefined>;
   /** Every target this provider can fault in the running environment. */
   targets(): Promise<ProcessTargetName[]>;
+  /** Named crash points inside system processes; absent where a provider cannot reach them. */
+  readonly crashPoints?: CrashPointControl;
+}
+
+/** One line of a process's crash log: a named point that fired (see system/shared/crashPoints.ts). */
+export interface FiredCrashPoint {
+  crashPoint: string;
+  pass: number;
+  pid: number;
+  at: number; // ms since epoch
+}
+
+export interface CrashPointControl {
+  /** Arms points in the running process ("name:N[,name:N]"); '' disarms every point. */
+  arm(target: ProcessTargetName, spec: string): Promise<void>;
+  /** Every point that fired in the target since it was started by this environment. */
+  fired(target: ProcessTargetName): Promise<FiredCrashPoint[]>;
 }
 
 export class UnsupportedControlError extends Error {

@@ -1,65 +1,52 @@
-// fast-check arbitraries of fault schedules. Valid by construction (conflicting faults are
-// dropped in a map, which keeps shrinking: fewer faults, earlier `at`, shorter `duration`, milder params).
+// fast-check arbitraries of fault schedules, derived from the families. Valid by construction
+// (conflicting faults are dropped in a map, which keeps shrinking: fewer faults, earlier `at`,
+// shorter `duration`, milder params).
 import fc from 'fast-check';
-import type { LinkName } from '../environment/types.ts';
+import type { KindSpec } from './family.ts';
+import { KINDS } from './registry.ts';
 import { conflict } from './schedule.ts';
-import {
-  BUILTIN_POISON_CASES, DUPLICATE_TARGETS, FAULT_KINDS, INSTANT_FAULTS, LINKS, PROCESS_TARGETS,
-  type Fault, type FaultKind, type FaultSchedule, type ParamsByFault, type ProcessTarget,
-} from './types.ts';
+import { RANDOM_FAULTS, type Fault, type FaultKind, type FaultSchedule } from './types.ts';
 
 export interface ScheduleArbOptions {
   horizonMs: number; // every fault ends by then
   maxFaults?: number;
-  kinds?: readonly FaultKind[]; // default: all
-  links?: readonly LinkName[];
-  processTargets?: readonly ProcessTarget[];
+  kinds?: readonly FaultKind[]; // default: every kind random schedules may draw
+  links?: readonly string[];
+  processTargets?: readonly string[];
   poisonCases?: readonly string[];
   minDurationMs?: number; // default 100
   maxDurationMs?: number; // default horizon / 2
 }
 
-const paramArbs: { [K in FaultKind]: (o: ScheduleArbOptions) => fc.Arbitrary<ParamsByFault[K]> } = {
-  down: () => fc.constant({}),
-  latency: () => fc.record({ latencyMs: fc.integer({ min: 0, max: 2_000 }), jitterMs: fc.integer({ min: 0, max: 500 }) }),
-  bandwidth: () => fc.record({ rateKBps: fc.integer({ min: 1, max: 1_000 }) }),
-  timeout: () => fc.record({ timeoutMs: fc.constantFrom(0, 1_000, 5_000) }),
-  reset_peer: () => fc.record({ timeoutMs: fc.integer({ min: 0, max: 2_000 }) }),
-  slicer: () => fc.record({ averageSize: fc.integer({ min: 1, max: 1_024 }), delayUs: fc.integer({ min: 0, max: 10_000 }) }),
-  limit_data: () => fc.record({ bytes: fc.integer({ min: 0, max: 100_000 }) }),
-  kill: () => fc.constant({}),
-  pause: () => fc.constant({}),
-  restart: () => fc.constant({}),
-  duplicate: () => fc.record({ count: fc.integer({ min: 1, max: 50 }) }),
-  poison: (o) => fc.record({ case: fc.constantFrom(...(o.poisonCases ?? BUILTIN_POISON_CASES)), count: fc.integer({ min: 1, max: 5 }) }),
-};
-
-function targetArb(kind: FaultKind, o: ScheduleArbOptions): fc.Arbitrary<string> {
-  switch (kind) {
-    case 'kill': case 'pause': case 'restart': return fc.constantFrom(...(o.processTargets ?? PROCESS_TARGETS));
-    case 'duplicate': return fc.constantFrom(...DUPLICATE_TARGETS);
-    case 'poison': return fc.constant('user-events');
-    default: return fc.constantFrom(...(o.links ?? LINKS));
-  }
+/** The targets a kind may be drawn on under these options (narrowed, never widened). */
+export function drawableTargets(spec: KindSpec, o: ScheduleArbOptions): string[] {
+  const from = spec.targets.drawnFrom ? o[spec.targets.drawnFrom] : undefined;
+  return [...(from ?? spec.targets.choices)].filter((t) => spec.targets.accepts(t));
 }
 
 /** One fault of the given kind, fitting in the horizon. */
 export function faultOfKindArb(kind: FaultKind, o: ScheduleArbOptions): fc.Arbitrary<Fault> {
-  const instant = INSTANT_FAULTS.includes(kind);
+  const entry = KINDS.get(kind);
+  if (!entry) throw new Error(`faultOfKindArb: unknown fault kind ${kind}`);
+  const { spec } = entry;
+  const targets = drawableTargets(spec, o);
+  if (targets.length === 0) throw new Error(`faultOfKindArb: no target of ${kind} among the given options`);
+  const instant = spec.timing === 'instant';
   const minD = instant ? 0 : Math.min(o.minDurationMs ?? 100, o.horizonMs);
   const maxD = instant ? 0 : Math.max(minD, Math.min(o.maxDurationMs ?? Math.floor(o.horizonMs / 2), o.horizonMs));
   return fc
-    .record({
+    .constantFrom(...targets)
+    .chain((target) => fc.record({
       at: fc.integer({ min: 0, max: o.horizonMs - minD }),
-      target: targetArb(kind, o),
+      target: fc.constant(target),
       duration: fc.integer({ min: minD, max: maxD }),
-      params: paramArbs[kind](o) as fc.Arbitrary<unknown>,
-    })
+      params: spec.arbitrary(o, target),
+    }))
     .map(({ at, target, duration, params }) => ({ at, fault: kind, target, duration: Math.min(duration, o.horizonMs - at), params }) as Fault);
 }
 
 export function faultArb(o: ScheduleArbOptions): fc.Arbitrary<Fault> {
-  const kinds = o.kinds ?? FAULT_KINDS;
+  const kinds = (o.kinds ?? RANDOM_FAULTS).filter((k) => o.kinds !== undefined || drawableTargets(KINDS.get(k)!.spec, o).length > 0);
   if (kinds.length === 0) throw new Error('faultArb: kinds must not be empty');
   return fc.oneof(...kinds.map((k) => faultOfKindArb(k, o)));
 }

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dropConflicts, faultArb, faultScheduleArb } from './arbitraries.ts';
 import { validateSchedule } from './schedule.ts';
-import { FAULT_KINDS, type Fault } from './types.ts';
+import { RANDOM_FAULTS, type Fault } from './types.ts';
 
 const opts = { horizonMs: 30_000, maxFaults: 8 };
 
@@ -14,9 +14,15 @@ describe('fault arbitraries', () => {
     }), { numRuns: 300 });
   });
 
-  it('generates every fault kind', () => {
-    const kinds = new Set(fc.sample(faultArb(opts), { numRuns: 500, seed: 1 }).map((f) => f.fault));
-    expect([...kinds].sort()).toEqual([...FAULT_KINDS].sort());
+  it('generates every kind of every family that random schedules may draw', () => {
+    const kinds = new Set(fc.sample(faultArb(opts), { numRuns: 1_000, seed: 1 }).map((f) => f.fault));
+    expect([...kinds].sort()).toEqual([...RANDOM_FAULTS].sort());
+    for (const k of ['lost-ack', 'crash-point', 'stale', 'reversed-pair']) expect(kinds.has(k as Fault['fault'])).toBe(true);
+  });
+
+  it('draws crash points only in the process that holds them', () => {
+    fc.assert(fc.property(faultScheduleArb({ ...opts, kinds: ['crash-point'] }), (s) =>
+      s.every((f) => String((f.params as { point: string }).point).startsWith(`${f.target.replace(/#\d+$/, '')}.`))));
   });
 
   it('respects kinds and targets restrictions', () => {

@@ -1,113 +1,96 @@
-// The nemesis (Jepsen's fault injector): interprets schedule entries against the running
-// environment — Toxiproxy toxics on links, signals and restarts on processes, duplicate and
-// poison injection — and records every start and stop in the history. `healAll` undoes
-// everything and is safe to call at any time, also after a failure of the harness itself.
-import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
+// The nemesis (Jepsen's fault injector): composes the fault families. Each fault goes to the
+// family that declares its kind; every start and stop is recorded in the history, and so is every
+// record a family injects and every crash point that fires. `healAll` undoes everything and is
+// safe to call at any time, also after a failure of the harness itself.
 import { Toxiproxy } from 'toxiproxy-node-client';
-import { restartTarget, signalTarget, targetPid } from '../environment/control.ts';
-import type { EnvAddresses } from '../environment/types.ts';
-import type { HistoryRecorder } from '../history/recorder.ts';
-import { POISON_ID_HEADER, type PoisonInjection } from '../checkers/types.ts';
-import { connectAdmin } from '../runner/finalState.ts';
-import { TOPIC } from '../../system/shared/events.ts';
-import { proxyActionFor } from './toxics.ts';
-import { describeFault, isProcess, isToxic, PROCESS_TARGETS, type Fault, type FaultSchedule, type ProcessTarget } from './types.ts';
+import type { PoisonInjection } from '../checkers/types.ts';
+import type { EnvAddresses, ProcessControl } from '../environment/types.ts';
+import type { FamilyRuntime, FaultContext, FaultFamily, FaultRecorder, FaultTools, PoisonRecord } from './family.ts';
+import { FAMILIES, kindIndex } from './registry.ts';
+import { createFaultTools } from './tools.ts';
+import { getProvider } from '../environment/selectProvider.ts';
+import { describeFault, type Fault, type FaultSchedule } from './types.ts';
 
-export interface PoisonRecord { key: string | null; value: Buffer | null; headers: Record<string, string> }
+export type { PoisonRecord } from './family.ts';
 
 export interface NemesisOptions {
   env: EnvAddresses;
-  recorder: HistoryRecorder;
+  recorder: FaultRecorder;
   /** Records of a poison case (from fixtures/poison). */
   poisonRecords: (caseName: string) => PoisonRecord[];
-  projectorGroupId?: string;
+  /** Process control of the running provider (default: the local provider's). */
+  control?: ProcessControl;
   log?: (line: string) => void;
+  /** For tests: other families, tools, or no Toxiproxy reset. */
+  families?: readonly FaultFamily[];
+  tools?: FaultTools;
+  resetProxies?: () => Promise<void>;
 }
 
 export interface Nemesis {
   start(f: Fault, faultId: number): Promise<void>;
   stop(f: Fault, faultId: number): Promise<void>;
-  /** Heals every link, resumes paused and restarts dead processes. */
+  /** Heals every link, resumes paused and restarts dead processes, resolves what families left open. */
   healAll(): Promise<void>;
+  /** Poison injected so far (also in the history as `inject` entries, which is what checkers read). */
   readonly poisoned: PoisonInjection[];
 }
 
+/**
+ * The control of the provider that runs this environment (unless the caller hands one in),
+ * resolved on first use so building a nemesis touches no provider.
+ */
+function providerControl(env: EnvAddresses, given?: ProcessControl): ProcessControl {
+  let control = given;
+  const controlOf = async (): Promise<ProcessControl> => (control ??= (await getProvider(env.provider)).control);
+  const crashPointsOf = async () => {
+    const c = (await controlOf()).crashPoints;
+    if (!c) throw new Error(`the ${env.provider} provider cannot arm crash points`);
+    return c;
+  };
+  return {
+    kill: async (t) => (await controlOf()).kill(t),
+    pause: async (t) => (await controlOf()).pause(t),
+    resume: async (t) => (await controlOf()).resume(t),
+    restart: async (t, o) => (await controlOf()).restart(t, o),
+    identity: async (t) => (await controlOf()).identity(t),
+    targets: async () => (await controlOf()).targets(),
+    crashPoints: {
+      arm: async (t, spec) => (await crashPointsOf()).arm(t, spec),
+      fired: async (t) => (await crashPointsOf()).fired(t),
+    },
+  };
+}
+
+const errorOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
 export function createNemesis(opts: NemesisOptions): Nemesis {
-  const { env, recorder } = opts;
   const log = opts.log ?? (() => undefined);
-  const toxi = new Toxiproxy(env.toxiproxy.api);
   const poisoned: PoisonInjection[] = [];
-  const killed = new Set<ProcessTarget>();
-  const paused = new Set<ProcessTarget>();
-  const kafka = new Kafka({ clientId: 'faultline-nemesis', brokers: env.kafka.internal, logLevel: logLevel.NOTHING });
-
-  const proxiesOf = (link: keyof EnvAddresses['links']) => env.links[link].map((p) => p.name);
-
-  async function applyToxic(f: Extract<Fault, { fault: 'down' | 'latency' | 'bandwidth' | 'timeout' | 'reset_peer' | 'slicer' | 'limit_data' }>, id: number, on: boolean) {
-    const action = proxyActionFor(f, id);
-    for (const name of proxiesOf(action.link)) {
-      const proxy = await toxi.get(name);
-      if (action.action === 'disable') {
-        await proxy.update({ enabled: !on, listen: proxy.listen, upstream: proxy.upstream });
-      } else if (on) {
-        for (const t of action.toxics) await proxy.addToxic({ name: t.name, type: t.type as never, stream: t.stream as never, toxicity: t.toxicity, attributes: t.attributes as never });
-      } else {
-        for (const t of action.toxics) await (await proxy.getToxic(t.name)).remove().catch(() => undefined);
-      }
-    }
-  }
-
-  async function rewindProjector(count: number) {
-    const groupId = opts.projectorGroupId ?? 'projector';
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      // Offsets of a group can only be set while it has no members: stop the projector first.
-      signalTarget('projector', 'SIGKILL');
-      await waitUntil(async () => (await admin.describeGroups([groupId])).groups[0]?.state !== 'Stable', 30_000);
-      await waitUntil(async () => {
-        const [committed] = await admin.fetchOffsets({ groupId, topics: [TOPIC] });
-        const partitions = (committed?.partitions ?? []).map((p) => ({ partition: p.partition, offset: String(Math.max(0, Number(p.offset) - count)) }))
-          .filter((p) => Number(p.offset) >= 0);
-        await admin.setOffsets({ groupId, topic: TOPIC, partitions });
-        return true;
-      }, 30_000);
-    } finally {
-      await admin.disconnect();
-    }
-    await restartTarget('projector', { graceful: false });
-  }
-
-  async function republish(count: number) {
-    const conn = await connectAdmin(env.mariadb.commands);
-    try {
-      // The relay sees these rows as never published and sends them again: duplicates on the topic.
-      await conn.query('UPDATE outbox SET published_at = NULL WHERE published_at IS NOT NULL ORDER BY id DESC LIMIT ?', [count]);
-    } finally {
-      await conn.end();
-    }
-  }
-
-  async function injectPoison(caseName: string, count: number) {
-    const producer = kafka.producer({ allowAutoTopicCreation: false });
-    await producer.connect();
-    try {
-      for (let i = 0; i < count; i++) {
-        for (const r of opts.poisonRecords(caseName)) {
-          const poisonId = randomUUID();
-          const [meta] = await producer.send({
-            topic: TOPIC, acks: -1,
-            messages: [{ key: r.key, value: r.value, headers: { ...r.headers, [POISON_ID_HEADER]: poisonId } }],
-          });
-          poisoned.push({ poisonId, case: caseName, partition: meta?.partition, offset: meta?.baseOffset, eventId: r.headers['event-id'] });
-        }
-      }
-    } finally {
-      await producer.disconnect();
-    }
-  }
-
+  const recorder: FaultRecorder = {
+    ...opts.recorder,
+    faultStart: (f) => opts.recorder.faultStart(f),
+    faultStop: (f) => opts.recorder.faultStop(f),
+    crash: (e) => opts.recorder.crash(e),
+    inject: (e) => {
+      if (e.what === 'poison' && e.poisonId) poisoned.push({ poisonId: e.poisonId, case: e.case ?? '', partition: e.partition, offset: e.offset, ...(e.eventId ? { eventId: e.eventId } : {}) });
+      opts.recorder.inject(e);
+    },
+  };
+  const tools = opts.tools ?? createFaultTools(opts.env);
+  const lazyControl = providerControl(opts.env, opts.control);
+  const ctx: FaultContext = { env: opts.env, control: lazyControl, recorder, log, poisonRecords: opts.poisonRecords, tools };
+  const kinds = kindIndex(opts.families ?? FAMILIES);
+  const runtimes = new Map<FaultFamily, FamilyRuntime>();
+  const runtimeOf = (f: Fault): FamilyRuntime => {
+    const entry = kinds.get(f.fault);
+    if (!entry) throw new Error(`no fault family declares ${f.fault}`);
+    let r = runtimes.get(entry.family);
+    if (!r) runtimes.set(entry.family, (r = entry.family.create(ctx)));
+    return r;
+  };
+  const toxi = new Toxiproxy(opts.env.toxiproxy.api);
+  const resetProxies = opts.resetProxies ?? (() => toxi.reset());
   const params = (f: Fault) => f.params as Record<string, unknown>;
 
   return {
@@ -116,17 +99,9 @@ export function createNemesis(opts: NemesisOptions): Nemesis {
       log(`fault ${id}: ${describeFault(f)}`);
       let error: string | undefined;
       try {
-        if (isToxic(f)) await applyToxic(f, id, true);
-        else if (isProcess(f)) {
-          if (f.fault === 'kill') { signalTarget(f.target, 'SIGKILL'); killed.add(f.target); }
-          else if (f.fault === 'pause') { signalTarget(f.target, 'SIGSTOP'); paused.add(f.target); }
-          else await restartTarget(f.target, { graceful: true });
-        } else if (f.fault === 'duplicate') {
-          if (f.target === 'projector') await rewindProjector(f.params.count);
-          else await republish(f.params.count);
-        } else if (f.fault === 'poison') await injectPoison(f.params.case, f.params.count ?? 1);
+        await runtimeOf(f).start(f, id);
       } catch (err) {
-        error = (err as Error).message;
+        error = errorOf(err);
         log(`fault ${id}: could not apply: ${error}`);
       }
       recorder.faultStart({ faultId: id, fault: f.fault, target: f.target, params: params(f), ...(error ? { error } : {}) });
@@ -135,52 +110,42 @@ export function createNemesis(opts: NemesisOptions): Nemesis {
     async stop(f, id) {
       let error: string | undefined;
       try {
-        if (isToxic(f)) await applyToxic(f, id, false);
-        else if (f.fault === 'kill') { await restartTarget(f.target, { graceful: false }); killed.delete(f.target); }
-        else if (f.fault === 'pause') { signalTarget(f.target, 'SIGCONT'); paused.delete(f.target); }
+        await runtimeOf(f).stop(f, id);
       } catch (err) {
-        error = (err as Error).message;
+        error = errorOf(err);
       }
       recorder.faultStop({ faultId: id, fault: f.fault, target: f.target, params: params(f), ...(error ? { error } : {}) });
       if (error) throw new Error(`nemesis could not heal ${describeFault(f)}: ${error}`);
     },
     async healAll() {
-      await toxi.reset().catch((err) => log(`heal: toxiproxy reset failed: ${(err as Error).message}`));
-      for (const t of paused) { try { signalTarget(t, 'SIGCONT'); } catch { /* gone */ } }
-      paused.clear();
-      for (const t of PROCESS_TARGETS) {
-        if (targetPid(t) === undefined && (killed.has(t) || t !== 'relay')) {
-          await restartTarget(t, { graceful: false }).catch((err) => log(`heal: restart ${t} failed: ${(err as Error).message}`));
-        }
+      await resetProxies().catch((err) => log(`heal: toxiproxy reset failed: ${errorOf(err)}`));
+      for (const [family, r] of runtimes) await r.heal().catch((err) => log(`heal: ${family.name}: ${errorOf(err)}`));
+      // Whatever should run runs again, whichever family (or crash) stopped it.
+      const targets = await lazyControl.targets().catch(() => [] as string[]);
+      for (const t of targets) {
+        if ((await lazyControl.identity(t).catch(() => 'unknown')) !== undefined) continue;
+        await lazyControl.restart(t, { graceful: false }).catch((err) => log(`heal: restart ${t} failed: ${errorOf(err)}`));
       }
-      killed.clear();
+      await tools.close();
     },
   };
 }
 
-async function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      if (await check()) return;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out${last ? `: ${(last as Error).message}` : ''}`);
+/** The exclusive lane of a fault, if its family declares one (process faults on one target). */
+function laneOf(f: Fault, families: readonly FaultFamily[]): string | undefined {
+  return kindIndex(families).get(f.fault)?.spec.lane?.(f);
 }
 
 /**
  * Plays a schedule (times relative to now); resolves when every fault has started and stopped.
- * Faults on one process run one whole window after another (start, hold, heal): a kill that comes
- * due while the process is still restarting from the previous one waits, then holds its full
- * duration, instead of hitting a half-started or already dead process.
+ * Faults in one lane (e.g. on one process) run one whole window after another (start, hold,
+ * heal): a kill that comes due while the process is still restarting from the previous one waits,
+ * then holds its full duration, instead of hitting a half-started or already dead process.
  */
-export async function playSchedule(schedule: FaultSchedule, nemesis: Nemesis, signal?: AbortSignal): Promise<string[]> {
+export async function playSchedule(schedule: FaultSchedule, nemesis: Nemesis, signal?: AbortSignal, families: readonly FaultFamily[] = FAMILIES): Promise<string[]> {
   const t0 = Date.now();
   const errors: string[] = [];
+  const index = kindIndex(families);
   const sleepUntil = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, t0 + ms - Date.now())));
   const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
   const window = async (f: Fault, id: number) => {
@@ -188,21 +153,21 @@ export async function playSchedule(schedule: FaultSchedule, nemesis: Nemesis, si
     try {
       await nemesis.start(f, id);
     } catch (err) {
-      errors.push((err as Error).message);
+      errors.push(errorOf(err));
       return;
     }
-    if (f.duration > 0 || f.fault === 'kill') {
+    if (index.get(f.fault)?.spec.timing !== 'instant') {
       await sleep(f.duration);
-      await nemesis.stop(f, id).catch((err) => errors.push((err as Error).message));
+      await nemesis.stop(f, id).catch((err) => errors.push(errorOf(err)));
     }
   };
-  const indexed = schedule.map((f, id) => ({ f, id }));
   const lanes = new Map<string, { f: Fault; id: number }[]>();
   const free: { f: Fault; id: number }[] = [];
-  for (const x of indexed) {
-    if (isProcess(x.f)) lanes.set(x.f.target, [...(lanes.get(x.f.target) ?? []), x]);
-    else free.push(x);
-  }
+  schedule.forEach((f, id) => {
+    const lane = laneOf(f, families);
+    if (lane) lanes.set(lane, [...(lanes.get(lane) ?? []), { f, id }]);
+    else free.push({ f, id });
+  });
   await Promise.all([
     ...free.map(async ({ f, id }) => { await sleepUntil(f.at); await window(f, id); }),
     ...[...lanes.values()].map(async (lane) => {

@@ -1,51 +1,49 @@
-// Fault → Toxiproxy, as data; the lead's nemesis sends it with toxiproxy-node-client to every
-// proxy of the link (Kafka links have one proxy per broker).
-import type { LinkName } from '../environment/types.ts';
-import type { Direction, Fault, ToxicFault } from './types.ts';
+// Fault → Toxiproxy, as data: which proxy action a toxic fault means, sent to every proxy of the
+// link (Kafka links have one proxy per broker) by applyProxyAction.
+import { Toxiproxy } from 'toxiproxy-node-client';
+import type { EnvAddresses, LinkName } from '../environment/types.ts';
 
-/** Toxiproxy's toxic types (toxiproxy-node-client `Type` minus `down`, which is not a toxic). */
+export type Direction = 'upstream' | 'downstream' | 'both';
+/** Toxiproxy's toxic types (`down` is not a toxic: the proxy is disabled). */
 export type ToxiproxyToxicType = 'latency' | 'bandwidth' | 'timeout' | 'slicer' | 'limit_data' | 'reset_peer';
 
 export interface ToxicDefinition {
-  name: string; // unique per proxy: kind, direction and the fault's index
+  name: string; // unique per proxy: fault id, kind and direction
   type: ToxiproxyToxicType;
   stream: 'upstream' | 'downstream';
   toxicity: number;
   attributes: Record<string, number>;
 }
 
-/** `down` is not a toxic: Toxiproxy disables the proxy (POST /proxies/{name} enabled=false). */
 export type ProxyAction =
   | { link: LinkName; action: 'disable' }
   | { link: LinkName; action: 'toxics'; toxics: ToxicDefinition[] };
 
-/** A black hole must hold both ways; other toxics follow Toxiproxy's default (downstream). */
-export const DEFAULT_STREAM: Readonly<Record<Exclude<ToxicFault, 'down'>, Direction>> = {
-  latency: 'downstream',
-  bandwidth: 'downstream',
-  timeout: 'both',
-  reset_peer: 'downstream',
-  slicer: 'downstream',
-  limit_data: 'downstream',
-};
-
-export function proxyActionFor(f: Extract<Fault, { fault: ToxicFault }>, faultId: number): ProxyAction {
-  if (f.fault === 'down') return { link: f.target, action: 'disable' };
-  const p = f.params;
-  let attributes: Record<string, number>;
-  switch (f.fault) {
-    case 'latency': attributes = { latency: f.params.latencyMs, jitter: f.params.jitterMs ?? 0 }; break;
-    case 'bandwidth': attributes = { rate: f.params.rateKBps }; break;
-    case 'timeout': attributes = { timeout: f.params.timeoutMs ?? 0 }; break;
-    case 'reset_peer': attributes = { timeout: f.params.timeoutMs ?? 0 }; break;
-    case 'slicer': attributes = { average_size: f.params.averageSize, size_variation: f.params.sizeVariation ?? 0, delay: f.params.delayUs ?? 0 }; break;
-    case 'limit_data': attributes = { bytes: f.params.bytes }; break;
-  }
-  const stream = p.stream ?? DEFAULT_STREAM[f.fault];
-  const streams: ('upstream' | 'downstream')[] = stream === 'both' ? ['upstream', 'downstream'] : [stream];
+/** One toxic type with its Toxiproxy attributes, on one or both directions. */
+export function toxicsAction(link: LinkName, faultId: number, label: string, t: { type: ToxiproxyToxicType; stream: Direction; toxicity?: number; attributes: Record<string, number> }): ProxyAction {
+  const streams: ('upstream' | 'downstream')[] = t.stream === 'both' ? ['upstream', 'downstream'] : [t.stream];
   return {
-    link: f.target,
+    link,
     action: 'toxics',
-    toxics: streams.map((s) => ({ name: `faultline-${faultId}-${f.fault}-${s}`, type: f.fault as ToxiproxyToxicType, stream: s, toxicity: p.toxicity ?? 1, attributes: { ...attributes } })),
+    toxics: streams.map((s) => ({ name: `faultline-${faultId}-${label}-${s}`, type: t.type, stream: s, toxicity: t.toxicity ?? 1, attributes: { ...t.attributes } })),
   };
+}
+
+/** Applies (on) or removes (off) an action on every proxy of its link. */
+export async function applyProxyAction(toxi: Toxiproxy, env: EnvAddresses, action: ProxyAction, on: boolean): Promise<void> {
+  for (const { name } of env.links[action.link]) {
+    const proxy = await toxi.get(name);
+    if (action.action === 'disable') {
+      await proxy.update({ enabled: !on, listen: proxy.listen, upstream: proxy.upstream });
+    } else if (on) {
+      for (const t of action.toxics) await proxy.addToxic({ name: t.name, type: t.type as never, stream: t.stream as never, toxicity: t.toxicity, attributes: t.attributes as never });
+    } else {
+      for (const t of action.toxics) await (await proxy.getToxic(t.name)).remove().catch(() => undefined);
+    }
+  }
+}
+
+/** Removes every toxic and re-enables every proxy of the environment. */
+export async function resetProxies(toxi: Toxiproxy): Promise<void> {
+  await toxi.reset();
 }

@@ -3,7 +3,9 @@ import { dirname } from 'node:path';
 import { createClock, type Clock } from './clock.ts';
 import type {
   CompletionResult,
+  CrashEntry,
   FaultEntry,
+  InjectionEntry,
   HistoryEntry,
   InvokeEntry,
   MetaEntry,
@@ -45,6 +47,10 @@ export interface HistoryRecorder {
   complete(id: number, result: CompletionResult): void;
   faultStart(f: FaultInput): void;
   faultStop(f: FaultInput): void;
+  /** A record the nemesis put on a topic itself, with where it landed. */
+  inject(e: Omit<InjectionEntry, 'type' | 't'>): void;
+  /** A named crash point that fired in a system process. */
+  crash(e: Omit<CrashEntry, 'type' | 't'>): void;
   /** Everything recorded so far, in order (kept in memory for the checkers). */
   entries(): readonly HistoryEntry[];
   close(): void;
@@ -73,6 +79,8 @@ export function createRecorder({ sink, clock = createClock() }: { sink: HistoryS
     },
     faultStart: (f) => append({ type: 'fault', phase: 'start', ...f, t: clock() }),
     faultStop: (f) => append({ type: 'fault', phase: 'stop', ...f, t: clock() }),
+    inject: (e) => append({ type: 'inject', ...e, t: clock() }),
+    crash: (e) => append({ type: 'crash', ...e, t: clock() }),
     entries: () => all.slice(),
     close: () => sink.close(),
   };

@@ -7,6 +7,11 @@ import { kafkaReady } from '../local/kafka.ts';
 import { pingMariadb } from '../local/mariadb.ts';
 import { LINKS, type ComponentStatus, type EnvAddresses, type EnvironmentProvider } from '../types.ts';
 import { unsupportedControl } from '../unsupportedControl.ts';
+import { composeControl } from '../systemControl.ts';
+
+/** The system's processes are the harness's own; the servers are the user's, so faulting them is refused. */
+export const externalControl = () =>
+  composeControl(unsupportedControl('external', 'it did not start these servers (Kafka, MariaDB); fault them with your own tooling'));
 
 const EXAMPLE = 'see scenarios/environment/external/example.json';
 
@@ -53,7 +58,7 @@ export function validateExternalConfig(raw: unknown, where = 'config'): EnvAddre
 export function getExternalProvider(): EnvironmentProvider {
   return {
     name: 'external',
-    control: unsupportedControl('external', 'it did not start these servers; fault them with your own tooling'),
+    control: externalControl(),
     async up({ onProgress = () => undefined }) {
       const addr = loadExternalConfig();
       const toxi = new Toxiproxy(addr.toxiproxy.api);

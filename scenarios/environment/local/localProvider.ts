@@ -1,31 +1,23 @@
 // The default provider where no Docker engine answers: real Kafka, two MariaDB servers and
 // Toxiproxy as local processes, installed into a cache on first use.
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { ADMIN } from './mariadb.ts';
 import { brokerProcess, kafkaReady, registeredBrokers, startKafka } from './kafka.ts';
 import { ensureKafka, ensureMariadb, ensureToxiproxy } from './install.ts';
-import { mariadbProcess, pingMariadb, startMariadb } from './mariadb.ts';
+import { adminCredentials, mariadbProcess, pingMariadb, startMariadb } from './mariadb.ts';
 import { assertPortsFree } from './portCheck.ts';
 import { isAlive, type ManagedProcess, readPid, stopProcess, waitFor, StartError } from './processes.ts';
 import { ensureProxies, proxyLayout, startToxiproxy, toxiproxyClient, toxiproxyProcess } from './toxiproxy.ts';
-import { basePortFromEnv, MAX_BROKERS, portLayout, type PortLayout } from '../ports.ts';
-import { runDir } from '../paths.ts';
+import { MAX_BROKERS } from '../ports.ts';
+import { localLayout, runningBrokerCount, type LocalLayout } from './layout.ts';
+import { localControl } from './localControl.ts';
 import { readState } from '../state.ts';
 import type { ComponentStatus, EnvAddresses, EnvironmentProvider } from '../types.ts';
 
 
 type Progress = (line: string) => void;
 
-export interface LocalLayout {
-  ports: PortLayout;
-  dir: string;
-  brokers: number;
-}
-
-export function localLayout(brokers: number): LocalLayout {
-  return { ports: portLayout(basePortFromEnv()), dir: runDir(), brokers };
-}
+export { localLayout, runningBrokerCount, type LocalLayout } from './layout.ts';
 
 /** Every infrastructure process the local provider may have started, for `down` and faults. */
 export function infraProcesses(l: LocalLayout): ManagedProcess[] {
@@ -41,7 +33,8 @@ export function infraProcesses(l: LocalLayout): ManagedProcess[] {
 export function addressesOf(l: LocalLayout): EnvAddresses {
   const { ports, brokers } = l;
   const links = proxyLayout(ports, brokers);
-  const db = (database: 'commands' | 'queries', port: number) => ({ host: '127.0.0.1', port, database, admin: { ...ADMIN } });
+  const admin = adminCredentials(l.dir);
+  const db = (database: 'commands' | 'queries', port: number) => ({ host: '127.0.0.1', port, database, admin: { ...admin } });
   return {
     provider: 'local',
     toxiproxy: { api: `http://127.0.0.1:${ports.toxiproxyApi}` },
@@ -75,26 +68,11 @@ function portsToCheck(l: LocalLayout): { port: number; what: string }[] {
   return list;
 }
 
-/** Brokers of an environment already up here, so `up` and `down` need no --brokers. */
-export function runningBrokerCount(dir: string = runDir()): number | undefined {
-  const kafkaDir = join(dir, 'kafka');
-  if (!existsSync(kafkaDir)) return undefined;
-  const n = readdirSync(kafkaDir).filter((d) => d.startsWith('broker-')).length;
-  return n > 0 ? n : undefined;
-}
 
 export function getLocalProvider(): EnvironmentProvider {
   return {
     name: 'local',
-    // Loaded lazily: control.ts reads this module's layout.
-    control: {
-      kill: async (t) => void (await import('../control.ts')).signalTarget(t as never, 'SIGKILL'),
-      pause: async (t) => void (await import('../control.ts')).signalTarget(t as never, 'SIGSTOP'),
-      resume: async (t) => void (await import('../control.ts')).signalTarget(t as never, 'SIGCONT'),
-      restart: async (t, o) => (await import('../control.ts')).restartTarget(t as never, o),
-      identity: async (t) => (await import('../control.ts')).targetPid(t as never)?.toString(),
-      targets: async () => [...(await import('../control.ts')).PROCESS_TARGETS],
-    },
+    control: localControl(() => localLayout(runningBrokerCount() ?? 1)),
 
     async up({ brokers, onProgress = () => undefined }: { brokers: number; onProgress?: Progress }) {
       if (brokers !== 1 && brokers !== MAX_BROKERS) throw new Error(`--brokers must be 1 or ${MAX_BROKERS}, got ${brokers}`);
@@ -175,7 +153,8 @@ export function getLocalProvider(): EnvironmentProvider {
         const p = infraProcesses(l).find((x) => x.name === `mariadb-${db}`)!;
         const pid = readPid(p);
         const port = addr.mariadb[db].port;
-        const ok = pid !== undefined && (await pingMariadb(port).catch(() => false));
+        const { user, password } = addr.mariadb[db].admin;
+        const ok = pid !== undefined && (await pingMariadb(port, user, password).catch(() => false));
         out.push({ name: `mariadb-${db}`, healthy: ok, pid, address: `127.0.0.1:${port}`, detail: pid === undefined ? 'not running' : ok ? undefined : 'not answering' });
       }
       const registered = await registeredBrokers(addr.kafka.internal).catch(() => new Set<number>());

@@ -1,12 +1,43 @@
 // One MariaDB server per database (`commands`, `queries`), as separate processes with their own
-// throwaway data directories: two databases that could live on two machines.
+// throwaway data directories: two databases that could live on two machines. The servers run as
+// OS root, so the database's root is locked down: a random password kept in the run dir (0600),
+// file export/import confined to an empty directory, LOAD DATA LOCAL off. The system's
+// processes use their own least-privilege users (sql/*/users.sql).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import mysql from 'mysql2/promise';
 import { isAlive, type ManagedProcess, readPid, StartError, startProcess, waitFor } from './processes.ts';
 
+/** Fixed credentials for providers whose servers are not ours to lock down (containers). */
 export const ADMIN = { user: 'faultline', password: 'faultline' } as const;
+
+export interface AdminCredentials { user: string; password: string }
+
+/** The file holding the database root password of the environment in `runDir`. */
+export const adminCredentialsFile = (runDir: string) => join(runDir, 'mariadb-root.json');
+
+/**
+ * The root credentials of this run dir's servers: created on first use (random, mode 0600) and
+ * then read back, so a restarted server and every harness process agree on them.
+ */
+export function adminCredentials(runDir: string): AdminCredentials {
+  const file = adminCredentialsFile(runDir);
+  if (!existsSync(file)) {
+    mkdirSync(runDir, { recursive: true });
+    const fresh: AdminCredentials = { user: 'root', password: randomBytes(24).toString('base64url') };
+    try {
+      writeFileSync(file, JSON.stringify(fresh), { mode: 0o600, flag: 'wx' });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err; // another process won the race
+    }
+  }
+  chmodSync(file, 0o600);
+  const c = JSON.parse(readFileSync(file, 'utf8')) as AdminCredentials;
+  if (typeof c.user !== 'string' || typeof c.password !== 'string' || c.password.length < 16) throw new Error(`${file}: not valid database admin credentials; remove the run dir (npm run env -- down)`);
+  return c;
+}
 
 export interface MariadbSpec {
   database: 'commands' | 'queries';
@@ -16,6 +47,9 @@ export interface MariadbSpec {
 }
 
 const dataDir = (s: MariadbSpec) => join(s.dir, 'data');
+/** The only directory SELECT … INTO OUTFILE / LOAD DATA may touch: empty, inside the run dir. */
+const fileDir = (s: MariadbSpec) => join(s.dir, 'secure-files');
+const specAdmin = (s: MariadbSpec) => adminCredentials(dirname(s.dir));
 // Unix sockets are limited to ~107 bytes; the admin bootstrap only needs TCP, so keep it short.
 const socketPath = (s: MariadbSpec) => join(s.dir, 's.sock');
 
@@ -42,6 +76,8 @@ export function mariadbProcess(s: MariadbSpec): ManagedProcess {
       '--innodb-flush-log-at-trx-commit=1',
       '--character-set-server=utf8mb4',
       '--collation-server=utf8mb4_unicode_ci',
+      `--secure-file-priv=${fileDir(s)}`,
+      '--local-infile=0',
     ],
   };
 }
@@ -59,7 +95,7 @@ function initDataDir(s: MariadbSpec): void {
   }
 }
 
-export async function pingMariadb(port: number, user: string = ADMIN.user, password: string = ADMIN.password): Promise<boolean> {
+export async function pingMariadb(port: number, user: string, password: string): Promise<boolean> {
   const conn = await mysql.createConnection({ host: '127.0.0.1', port, user, password, connectTimeout: 2000 });
   try {
     await conn.query('SELECT 1');
@@ -69,27 +105,55 @@ export async function pingMariadb(port: number, user: string = ADMIN.user, passw
   }
 }
 
-/** Starts the server (initialising its data dir on first start) and creates the admin user. */
+/**
+ * Root over the socket: with its password, or without on a fresh data dir (mariadb-install-db
+ * leaves every root account password-less until the first start sets it).
+ */
+async function rootOverSocket(s: MariadbSpec, password: string): Promise<mysql.Connection> {
+  const opts = { socketPath: socketPath(s), user: 'root', connectTimeout: 2000 };
+  try {
+    return await mysql.createConnection({ ...opts, password });
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'ER_ACCESS_DENIED_ERROR') throw err;
+    return mysql.createConnection(opts);
+  }
+}
+
+/** Root keeps exactly two accounts, both with the password: the socket one and TCP on 127.0.0.1. */
+async function lockDownRoot(conn: mysql.Connection, s: MariadbSpec, admin: AdminCredentials): Promise<void> {
+  const pw = conn.escape(admin.password);
+  const [users] = await conn.query<mysql.RowDataPacket[]>("SELECT User AS user, Host AS host FROM mysql.user WHERE User IN ('root', '', 'faultline')");
+  for (const u of users) {
+    if (u.user === 'root' && (u.host === 'localhost' || u.host === '127.0.0.1')) continue;
+    await conn.query(`DROP USER ${conn.escape(u.user)}@${conn.escape(u.host)}`);
+  }
+  await conn.query(`CREATE USER IF NOT EXISTS 'root'@'127.0.0.1' IDENTIFIED BY ${pw}`);
+  await conn.query(`GRANT ALL PRIVILEGES ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION`);
+  await conn.query(`ALTER USER 'root'@'127.0.0.1' IDENTIFIED BY ${pw}`);
+  await conn.query(`ALTER USER 'root'@'localhost' IDENTIFIED BY ${pw}`);
+  await conn.query(`CREATE DATABASE IF NOT EXISTS \`${s.database}\` CHARACTER SET utf8mb4`);
+}
+
+/** Starts the server (initialising its data dir on first start) and locks down root. */
 export async function startMariadb(s: MariadbSpec): Promise<number> {
   const proc = mariadbProcess(s);
   const running = readPid(proc);
   if (running !== undefined) return running;
   initDataDir(s);
+  mkdirSync(fileDir(s), { recursive: true, mode: 0o700 });
+  const admin = specAdmin(s);
   const pid = startProcess(proc);
   try {
-    // root has no password on a fresh data dir; it only matches via the socket (skip-name-resolve).
     await waitFor(`mariadb-${s.database}`, async () => {
-      const conn = await mysql.createConnection({ socketPath: socketPath(s), user: 'root', connectTimeout: 2000 });
+      const conn = await rootOverSocket(s, admin.password);
       try {
-        await conn.query(`CREATE USER IF NOT EXISTS '${ADMIN.user}'@'127.0.0.1' IDENTIFIED BY '${ADMIN.password}'`);
-        await conn.query(`GRANT ALL PRIVILEGES ON *.* TO '${ADMIN.user}'@'127.0.0.1' WITH GRANT OPTION`);
-        await conn.query(`CREATE DATABASE IF NOT EXISTS \`${s.database}\` CHARACTER SET utf8mb4`);
+        await lockDownRoot(conn, s, admin);
         return true;
       } finally {
         await conn.end().catch(() => undefined);
       }
     }, { timeoutMs: 30_000, alive: () => isAlive(pid) });
-    await waitFor(`mariadb-${s.database} over TCP`, () => pingMariadb(s.port), { timeoutMs: 10_000 });
+    await waitFor(`mariadb-${s.database} over TCP`, () => pingMariadb(s.port, admin.user, admin.password), { timeoutMs: 10_000 });
   } catch (err) {
     throw new StartError(`mariadb-${s.database}`, (err as Error).message, proc.logFile);
   }

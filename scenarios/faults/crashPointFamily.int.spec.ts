@@ -1,0 +1,85 @@
+// The crash-point family against a real process running the system's crashPoints module: armed
+// through the arm file + SIGUSR2, the process dies at the named point on the Nth pass, the family
+// records the CrashEntry from the crash log and restarts the process; a point that does not fire
+// in its window is disarmed. Needs no servers (a tiny stand-in process passes the point in a loop).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../environment/paths.ts';
+import { parseCrashLog } from '../environment/systemControl.ts';
+import type { EnvAddresses, ProcessControl } from '../environment/types.ts';
+import { crashPointFamily } from './crashPointFamily.ts';
+import type { FaultContext, FaultRecorder } from './family.ts';
+import type { Fault } from './types.ts';
+import { waitUntil } from './wait.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'faultline-crash-'));
+const armFile = join(dir, 'arm');
+const logFile = join(dir, 'crash.log');
+const script = join(dir, 'standIn.mts');
+writeFileSync(script, [
+  `import { crashPoint, installCrashPoints } from ${JSON.stringify(join(PROJECT_ROOT, 'system/shared/crashPoints.ts'))};`,
+  'installCrashPoints();',
+  "setInterval(() => crashPoint('relay.after-send-before-mark'), 20);",
+  "process.stdout.write('ready\\n');",
+].join('\n'));
+
+let child: ChildProcess | undefined;
+let starts = 0;
+async function start(): Promise<void> {
+  starts++;
+  const c = spawn(process.execPath, ['--import', 'tsx', script], { cwd: PROJECT_ROOT, env: { ...process.env, FAULTLINE_CRASH_ARM_FILE: armFile, FAULTLINE_CRASH_LOG: logFile }, stdio: ['ignore', 'pipe', 'ignore'] });
+  child = c;
+  // SIGUSR2 before the handler is installed would kill it: wait until it says it listens.
+  await new Promise<void>((resolve, reject) => {
+    c.stdout!.on('data', (b: Buffer) => b.toString().includes('ready') && resolve());
+    c.on('exit', () => reject(new Error('stand-in exited before it was ready')));
+  });
+}
+const alive = () => child !== undefined && child.exitCode === null && child.signalCode === null;
+
+const control: ProcessControl = {
+  kill: async () => void child?.kill('SIGKILL'),
+  pause: async () => undefined,
+  resume: async () => undefined,
+  restart: async () => start(),
+  identity: async () => (alive() ? String(child!.pid) : undefined),
+  targets: async () => ['relay'],
+  crashPoints: {
+    arm: async (_t, spec) => { writeFileSync(armFile, spec); child!.kill('SIGUSR2'); },
+    fired: async () => (existsSync(logFile) ? parseCrashLog(readFileSync(logFile, 'utf8')) : []),
+  },
+};
+
+const crashes: { point: string; pass: number; target: string }[] = [];
+const recorder = { crash: (e: { point: string; pass: number; target: string }) => crashes.push(e) } as unknown as FaultRecorder;
+const family = crashPointFamily.create({ env: {} as EnvAddresses, control, recorder, log: () => undefined, poisonRecords: () => [], tools: {} } as unknown as FaultContext);
+const fault = (point: string, nth: number): Fault => ({ at: 0, fault: 'crash-point', target: 'relay', duration: 5_000, params: { point, nth } }) as Fault;
+
+afterAll(() => child?.kill('SIGKILL'));
+
+describe('crash points in a real process', () => {
+  it('dies at the armed point on the Nth pass; the family records it and restarts the process', async () => {
+    await start();
+    const first = child!.pid;
+    const f = fault('relay.after-send-before-mark', 3);
+    await family.start(f, 1);
+    await waitUntil(async () => crashes.length === 1 && alive() && child!.pid !== first, 20_000, 50);
+    await family.stop(f, 1);
+    expect(crashes).toEqual([{ point: 'relay.after-send-before-mark', target: 'relay', pass: 3, pid: first }]);
+    expect(starts).toBe(2);
+  }, 60_000);
+
+  it('disarms a point that did not fire within its window: the process lives on', async () => {
+    const f = fault('relay.after-claim-before-send', 1); // never passed by the stand-in
+    const pid = child!.pid;
+    await family.start(f, 2);
+    await new Promise((r) => setTimeout(r, 300));
+    await family.stop(f, 2);
+    expect(readFileSync(armFile, 'utf8')).toBe('');
+    expect(alive() && child!.pid === pid).toBe(true);
+    expect(crashes).toHaveLength(1);
+  }, 60_000);
+});

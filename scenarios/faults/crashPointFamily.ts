@@ -1,0 +1,138 @@
+// Crash points: arm a named point inside a running system process (arm file + SIGUSR2) for the
+// fault's window; the process SIGKILLs itself on the Nth pass through the point, inside the
+// dangerous window. The family sees it in the process's crash log, records a CrashEntry and
+// restarts the process at once. A point that did not fire by the window's end is disarmed.
+import fc from 'fast-check';
+import { CRASH_POINTS } from '../../system/shared/crashPoints.ts';
+import { parseTarget } from '../environment/targets.ts';
+import type { CrashPointControl } from '../environment/types.ts';
+import type { FaultContext, FaultFamily, KindSpec } from './family.ts';
+import { COUNT } from './params.ts';
+import { processKey } from './processFamilies.ts';
+import type { Fault } from './types.ts';
+import { sleep } from './wait.ts';
+
+export interface CrashPointParams {
+  'crash-point': { point: string; nth?: number };
+}
+
+/** The process a point lives in: its name up to the first dot. */
+export const pointProcess = (point: string): string => point.slice(0, point.indexOf('.'));
+const CRASHABLE = [...new Set(CRASH_POINTS.map(pointProcess))];
+
+function crashControl(ctx: FaultContext): CrashPointControl {
+  if (!ctx.control.crashPoints) throw new Error('this provider cannot arm crash points');
+  return ctx.control.crashPoints;
+}
+
+/** Watches one armed window: restarts the process when its point fires; resolves on `done()`. */
+function watch(ctx: FaultContext, f: Fault, faultId: number, seen: number) {
+  const cp = crashControl(ctx);
+  let stopped = false;
+  let fired = false;
+  let diedElsewhere = false;
+  const loop = (async () => {
+    while (!stopped && !fired) {
+      const log = await cp.fired(f.target).catch(() => []);
+      if (log.length > seen) {
+        fired = true;
+        for (const e of log.slice(seen)) ctx.recorder.crash({ point: e.crashPoint, target: f.target, pass: e.pass, pid: e.pid });
+        ctx.log(`fault ${faultId}: ${f.target} died at ${log.slice(seen).map((e) => e.crashPoint).join(', ')}; restarting`);
+        await ctx.control.restart(f.target, { graceful: false });
+        return;
+      }
+      if ((await ctx.control.identity(f.target).catch(() => undefined)) === undefined) {
+        // Dead without a crash-log line: not one of our points (e.g. no SIGUSR2 handler installed).
+        diedElsewhere = true;
+        ctx.log(`fault ${faultId}: ${f.target} died without firing a crash point; restarting`);
+        await ctx.control.restart(f.target, { graceful: false });
+        return;
+      }
+      await sleep(100);
+    }
+  })();
+  return {
+    fired: () => fired,
+    diedElsewhere: () => diedElsewhere,
+    async done() {
+      stopped = true;
+      await loop;
+    },
+  };
+}
+
+const spec: KindSpec = {
+  params: { point: { kind: 'enum', values: CRASH_POINTS, required: true }, nth: COUNT(1_000_000) },
+  timing: 'window',
+  targets: {
+    accepts: (t) => { try { const p = parseTarget(t); return p.kind === 'system' && CRASHABLE.includes(p.process); } catch { return false; } },
+    choices: CRASHABLE,
+    drawnFrom: 'processTargets',
+  },
+  check: (f) => {
+    const why = checkPointMatchesTarget(f);
+    return why ? [why] : [];
+  },
+  arbitrary: (_o, target) => {
+    const proc = pointProcess(`${target.replace(/#\d+$/, '')}.`);
+    const points = CRASH_POINTS.filter((p) => pointProcess(p) === proc);
+    return fc.record({ point: fc.constantFrom(...points), nth: fc.integer({ min: 1, max: 20 }) });
+  },
+  exclusive: processKey,
+  lane: processKey,
+};
+
+/** A target's point must live in that process ('relay.*' on relay or relay#N). */
+function checkPointMatchesTarget(f: { target: string; params: Record<string, unknown> }): string | undefined {
+  const point = f.params.point;
+  if (typeof point !== 'string') return undefined;
+  let proc;
+  try {
+    proc = parseTarget(f.target);
+  } catch {
+    return undefined; // the target check reports it
+  }
+  return proc.kind === 'system' && pointProcess(point) !== proc.process ? `crash point ${point} is not in ${f.target}` : undefined;
+}
+
+export const crashPointFamily: FaultFamily = {
+  name: 'crash points',
+  kinds: { 'crash-point': spec } satisfies Record<keyof CrashPointParams, KindSpec>,
+  create(ctx) {
+    const windows = new Map<number, ReturnType<typeof watch>>();
+    const armed = new Set<string>();
+    return {
+      async start(f, id) {
+        const why = checkPointMatchesTarget(f as unknown as { target: string; params: Record<string, unknown> });
+        if (why) throw new Error(why);
+        const p = f.params as CrashPointParams['crash-point'];
+        const cp = crashControl(ctx);
+        const seen = (await cp.fired(f.target)).length;
+        await cp.arm(f.target, `${p.point}:${p.nth ?? 1}`);
+        armed.add(f.target);
+        windows.set(id, watch(ctx, f, id, seen));
+      },
+      async stop(f, id) {
+        const w = windows.get(id);
+        windows.delete(id);
+        await w?.done();
+        if (w?.diedElsewhere()) {
+          armed.delete(f.target);
+          throw new Error(`${f.target} died without firing a crash point: does it call installCrashPoints()?`);
+        }
+        if (w && !w.fired()) {
+          await crashControl(ctx).arm(f.target, '').catch(() => undefined); // the process may have died some other way
+          ctx.log(`fault ${id}: ${(f.params as CrashPointParams['crash-point']).point} did not fire within the window; disarmed`);
+        }
+        armed.delete(f.target);
+      },
+      async heal() {
+        for (const w of windows.values()) await w.done();
+        windows.clear();
+        for (const t of armed) await crashControl(ctx).arm(t, '').catch(() => undefined);
+        armed.clear();
+      },
+    };
+  },
+};
+

@@ -1,0 +1,80 @@
+// Process faults through the provider's ProcessControl: SIGKILL (restarted after `duration`),
+// SIGSTOP (SIGCONT after `duration`) and a graceful restart, on any process target by instance
+// ('relay', 'projector#2', 'kafka-2', 'queries-db').
+import fc from 'fast-check';
+import { BASE_TARGETS, isTarget } from '../environment/targets.ts';
+import type { FaultFamily, KindSpec } from './family.ts';
+import type { Fault } from './types.ts';
+
+export interface ProcessSignalParams {
+  kill: Record<string, never>; // SIGKILL at `at`, restart after `duration`
+  pause: Record<string, never>; // SIGSTOP at `at`, SIGCONT after `duration`
+}
+export interface RestartParams {
+  restart: Record<string, never>; // graceful stop + start, instantaneous
+}
+
+/** Any process target; random schedules draw from the one-instance names unless told otherwise. */
+export const processTargets = {
+  accepts: isTarget,
+  choices: BASE_TARGETS,
+  describe: `${BASE_TARGETS.join(', ')}, kafka-N, relay#N, projector#N`,
+  drawnFrom: 'processTargets' as const,
+};
+/** One process, one fault at a time: kill, pause, restart and crash points all share this key. */
+export const processKey = (f: Fault) => `process:${f.target === 'kafka-1' ? 'kafka' : f.target}`;
+
+const spec = (timing: KindSpec['timing']): KindSpec => ({
+  params: {}, timing, targets: processTargets, arbitrary: () => fc.constant({}), exclusive: processKey, lane: processKey,
+});
+
+export const processSignalFamily: FaultFamily = {
+  name: 'process signals',
+  kinds: { kill: spec('any'), pause: spec('window') } satisfies Record<keyof ProcessSignalParams, KindSpec>,
+  create({ control, log }) {
+    const killed = new Set<string>();
+    const paused = new Set<string>();
+    return {
+      async start(f) {
+        if (f.fault === 'kill') {
+          killed.add(f.target);
+          await control.kill(f.target);
+        } else {
+          paused.add(f.target);
+          await control.pause(f.target);
+        }
+      },
+      async stop(f) {
+        if (f.fault === 'kill') {
+          await control.restart(f.target, { graceful: false });
+          killed.delete(f.target);
+        } else {
+          await control.resume(f.target);
+          paused.delete(f.target);
+        }
+      },
+      async heal() {
+        for (const t of paused) await control.resume(t).catch((err: Error) => log(`heal: resume ${t}: ${err.message}`));
+        paused.clear();
+        for (const t of killed) {
+          if ((await control.identity(t).catch(() => undefined)) === undefined) {
+            await control.restart(t, { graceful: false }).catch((err: Error) => log(`heal: restart ${t}: ${err.message}`));
+          }
+        }
+        killed.clear();
+      },
+    };
+  },
+};
+
+export const restartFamily: FaultFamily = {
+  name: 'restarts',
+  kinds: { restart: spec('instant') } satisfies Record<keyof RestartParams, KindSpec>,
+  create({ control }) {
+    return {
+      start: (f) => control.restart(f.target, { graceful: true }),
+      stop: async () => undefined,
+      heal: async () => undefined,
+    };
+  },
+};

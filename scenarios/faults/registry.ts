@@ -1,0 +1,31 @@
+// Every fault family the nemesis knows. Kinds, targets, validation and arbitraries all derive
+// from this list; a new family is one module added here, a new kind one entry in its family.
+import type { FaultFamily, KindSpec } from './family.ts';
+import { crashPointFamily } from './crashPointFamily.ts';
+import { deadLetterValidFamily } from './deadLetterValidFamily.ts';
+import { duplicateFamily } from './duplicateFamily.ts';
+import { lostAckFamily } from './lostAckFamily.ts';
+import { networkFamily } from './networkFamily.ts';
+import { poisonFamily } from './poisonFamily.ts';
+import { processSignalFamily, restartFamily } from './processFamilies.ts';
+import { redeliveryFamily } from './redeliveryFamily.ts';
+
+export const FAMILIES: readonly FaultFamily[] = [
+  networkFamily, lostAckFamily, processSignalFamily, restartFamily, crashPointFamily,
+  duplicateFamily, redeliveryFamily, poisonFamily, deadLetterValidFamily,
+];
+
+/** Which family owns each kind; a kind claimed twice is a programming error caught at load. */
+export function kindIndex(families: readonly FaultFamily[]): Map<string, { family: FaultFamily; spec: KindSpec }> {
+  const out = new Map<string, { family: FaultFamily; spec: KindSpec }>();
+  for (const family of families) {
+    for (const [kind, spec] of Object.entries(family.kinds)) {
+      const other = out.get(kind);
+      if (other) throw new Error(`fault kind ${kind} is declared by both ${other.family.name} and ${family.name}`);
+      out.set(kind, { family, spec });
+    }
+  }
+  return out;
+}
+
+export const KINDS = kindIndex(FAMILIES);
