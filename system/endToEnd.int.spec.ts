@@ -12,7 +12,7 @@ import { requireState } from '../scenarios/environment/state.ts';
 import { startSystem, stopSystem, wipeSystemState } from '../scenarios/environment/system.ts';
 import type { EnvAddresses, LinkName } from '../scenarios/environment/types.ts';
 import { readTopic } from '../scenarios/runner/readTopic.ts';
-import { metricSum, parsePrometheus } from '../scenarios/runner/sampler.ts';
+import { metricSum, parsePrometheus } from '../scenarios/record/metrics.ts';
 import { TOPIC } from './shared/events.ts';
 
 const tracesFile = join(mkdtempSync(join(tmpdir(), 'faultline-e2e-')), 'traces.jsonl');

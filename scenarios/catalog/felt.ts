@@ -1,5 +1,5 @@
 // Building blocks for non-vacuity checks, read from the samples, the history and the final state.
-import { metricSum } from '../runner/sampler.ts';
+import { metricSum } from '../record/metrics.ts';
 import type { SystemProcess } from '../environment/system.ts';
 import type { Felt } from './types.ts';
 import { INSTANT_FAULTS } from '../faults/types.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CommandOp } from '../history/types.ts';
-import type { Sample } from '../runner/sampler.ts';
+import type { Sample } from '../record/types.ts';
 import { counterRose, faultsApplied, projectorStalled, restarted } from './felt.ts';
 import type { Observations } from './types.ts';
 

@@ -32,6 +32,16 @@ const relayFeltBrokerGone = anyOf(
   counterRose('command-service', 'faultline_dual_write_publish_failures_total'),
 );
 
+/** The generator behind random-schedule (shared with the shrinking search). */
+export const randomScheduleArb = faultScheduleArb({
+  horizonMs: 8000,
+  maxFaults: 4,
+  minDurationMs: 500,
+  maxDurationMs: 3000,
+  kinds: ['down', 'latency', 'bandwidth', 'timeout', 'reset_peer', 'slicer', 'limit_data', 'kill', 'pause', 'restart', 'duplicate'],
+  processTargets: ['command-service', 'relay', 'projector', 'kafka', 'commands-db', 'queries-db'],
+}).filter((s) => s.length > 0);
+
 const BUILT_IN: readonly Scenario[] = [
   {
     name: 'broker-outage',
@@ -41,6 +51,9 @@ const BUILT_IN: readonly Scenario[] = [
     felt: [faultsApplied, relayFeltBrokerGone],
     crashes: false,
     convergenceBoundMs: 15_000,
+    // The seed's original bug: committing then publishing loses the event when the broker is down.
+    expect: [{ when: { publish: 'dual-write' }, required: ['lost'], why: 'dual-write must lose what the broker never took' }],
+    ci: [{ publish: 'dual-write', consume: 'effectively-once' }],
   },
   {
     name: 'broker-crash-restart',
@@ -136,6 +149,7 @@ const BUILT_IN: readonly Scenario[] = [
     felt: [faultsApplied, restarted('projector')],
     crashes: true,
     convergenceBoundMs: 25_000,
+    ci: [{ publish: 'outbox', consume: 'at-least-once' }, { publish: 'outbox', consume: 'at-most-once' }],
   },
   {
     name: 'duplicate-delivery',
@@ -146,6 +160,8 @@ const BUILT_IN: readonly Scenario[] = [
     crashes: false,
     convergenceBoundMs: 25_000,
     configurations: OUTBOX_ONLY,
+    injectsDuplicates: true,
+    ci: [{ publish: 'outbox', consume: 'at-least-once' }],
   },
   {
     name: 'poison-messages',
@@ -164,6 +180,7 @@ const BUILT_IN: readonly Scenario[] = [
     felt: [faultsApplied],
     crashes: true,
     convergenceBoundMs: 30_000,
+    search: { schedules: randomScheduleArb },
   },
 ];
 
@@ -177,16 +194,6 @@ function fromProfiles(known: readonly Scenario[]): Scenario[] {
     felt: [faultsApplied], crashes: p.schedule.some((x) => x.fault === 'kill'), convergenceBoundMs: 30_000,
   }));
 }
-
-/** The generator behind random-schedule (shared with the shrinking search). */
-export const randomScheduleArb = faultScheduleArb({
-  horizonMs: 8000,
-  maxFaults: 4,
-  minDurationMs: 500,
-  maxDurationMs: 3000,
-  kinds: ['down', 'latency', 'bandwidth', 'timeout', 'reset_peer', 'slicer', 'limit_data', 'kill', 'pause', 'restart', 'duplicate'],
-  processTargets: ['command-service', 'relay', 'projector', 'kafka', 'commands-db', 'queries-db'],
-}).filter((s) => s.length > 0);
 
 export const SCENARIOS: readonly Scenario[] = [...BUILT_IN, ...fromProfiles(BUILT_IN)];
 

@@ -1,5 +1,6 @@
 // What `npm run scenarios` and `npm run scenario` share: flags, validation, the summary table.
-import { CONSUME_MODES, PUBLISH_MODES, configurationLabel } from '../checkers/expectations.ts';
+import { configurationLabel } from '../checkers/expectations.ts';
+import { CONSUME_MODES, PUBLISH_MODES } from '../../system/shared/modes.ts';
 import { SCENARIOS } from '../catalog/scenarios.ts';
 import { failureReasons } from '../report/types.ts';
 import { unknownNames } from '../runner/matrix.ts';

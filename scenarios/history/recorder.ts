@@ -7,6 +7,7 @@ import type {
   HistoryEntry,
   InvokeEntry,
   MetaEntry,
+  ReadEntry,
 } from './types.ts';
 
 /** Where lines go. Sync by design: a line written is on disk even if the harness dies next. */
@@ -45,6 +46,8 @@ export interface HistoryRecorder {
   complete(id: number, result: CompletionResult): void;
   faultStart(f: FaultInput): void;
   faultStop(f: FaultInput): void;
+  /** A query-API read made during the run. */
+  read(r: Omit<ReadEntry, 'type' | 't'>): void;
   /** Everything recorded so far, in order (kept in memory for the checkers). */
   entries(): readonly HistoryEntry[];
   close(): void;
@@ -73,6 +76,7 @@ export function createRecorder({ sink, clock = createClock() }: { sink: HistoryS
     },
     faultStart: (f) => append({ type: 'fault', phase: 'start', ...f, t: clock() }),
     faultStop: (f) => append({ type: 'fault', phase: 'stop', ...f, t: clock() }),
+    read: (r) => append({ type: 'read', ...r, t: clock() }),
     entries: () => all.slice(),
     close: () => sink.close(),
   };

@@ -1,6 +1,7 @@
 // report.md: the summary table (scenario × configuration) and per-scenario findings, readable
 // in a terminal or a PR comment.
-import { CONSUME_MODES, PUBLISH_MODES, configurationLabel, type Configuration } from '../checkers/expectations.ts';
+import { configurationLabel } from '../checkers/expectations.ts';
+import { CONSUME_MODES, PUBLISH_MODES, type Configuration } from '../../system/shared/modes.ts';
 import { anomaliesOf, failureReasons, passed, type RunResult, type ScenarioRunResult } from './types.ts';
 
 /** Per anomaly name, how many messages the findings list before "… and N more". */

@@ -1,10 +1,14 @@
 // Test support: a small run with a pass, a required anomaly, an unexpected one and a harness error.
-import { compareWithExpectation, expectationFor, type Configuration } from '../checkers/expectations.ts';
+import { compareWithExpectation, expectationFor } from '../checkers/expectations.ts';
+import { type Configuration } from '../../system/shared/modes.ts';
 import type { Anomaly } from '../checkers/types.ts';
 import type { RunResult, ScenarioRunResult } from './types.ts';
 
 export function scenarioResult(scenario: string, configuration: Configuration, anomalies: Anomaly[], extra: Partial<ScenarioRunResult> = {}): ScenarioRunResult {
-  const expectation = expectationFor(configuration, scenario);
+  // Every test scenario behaves like a broker outage: dual-write must lose.
+  const expectation = expectationFor(configuration, {
+    crashes: true, injectsDuplicates: false, declared: [{ when: { publish: 'dual-write' }, required: ['lost'], why: 'the seed bug' }],
+  });
   return {
     scenario, configuration, startedAt: '2026-11-28T12:00:00.000Z', durationMs: 12_345,
     ops: { ok: 10, fail: 1, unknown: 2 }, expectation,

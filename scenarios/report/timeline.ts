@@ -2,7 +2,8 @@
 // (seconds since the run's first history entry): what the HTML report charts. Pure: data in, data out.
 import { toFaultWindows, toOperations } from '../history/reader.ts';
 import type { CommandOp, HistoryEntry } from '../history/types.ts';
-import type { MetricValues, Sample } from '../runner/sampler.ts';
+import type { MetricValues } from '../record/metrics.ts';
+import type { Sample } from '../record/types.ts';
 
 export interface Series {
   key: string;

@@ -1,16 +1,11 @@
 // Final reads after heal + quiesce: both databases (directly, as the admin user: the harness
 // observes, it does not cross the proxies) and both topics, mapped into the checkers' input.
 import mysql from 'mysql2/promise';
-import type { AppliedEventRow, ParkedEventRow, ReadUserDataRow, TopicRecord, UserDataRow, WriteEventRow } from '../checkers/types.ts';
+import type { UserDataRow } from '../checkers/types.ts';
+import type { FinalState } from '../record/types.ts';
 import type { DbServer, EnvAddresses } from '../environment/types.ts';
 import { readTopic } from './readTopic.ts';
 import { DLQ_TOPIC, TOPIC } from '../../system/shared/events.ts';
-
-export interface FinalState {
-  write: { events: WriteEventRow[]; users: UserDataRow[] };
-  read: { users: ReadUserDataRow[]; applied: AppliedEventRow[]; parked: ParkedEventRow[] };
-  topics: { events: TopicRecord[]; dlq: TopicRecord[] };
-}
 
 export async function connectAdmin(db: DbServer) {
   return mysql.createConnection({

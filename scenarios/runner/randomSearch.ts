@@ -3,20 +3,25 @@
 // seed and path that replay exactly that schedule.
 import { join } from 'node:path';
 import fc from 'fast-check';
-import type { Configuration } from '../checkers/expectations.ts';
-import { randomScheduleArb } from '../catalog/scenarios.ts';
+import type { Configuration } from '../../system/shared/modes.ts';
 import type { Scenario } from '../catalog/types.ts';
-import { replayCommand, runScenario, type RunOptions, type ScenarioResult } from './runScenario.ts';
+import type { FaultSchedule } from '../faults/types.ts';
+import { replayCommand, type RunOptions, type ScenarioResult } from './runScenario.ts';
+
+/** Runs one candidate schedule (a real run, or a fake in tests). */
+export type RunCandidate = (schedule: FaultSchedule, outDir: string) => Promise<ScenarioResult>;
 
 export interface SearchOutcome { result: ScenarioResult; tries: number; shrinkMs: number; truncated: boolean }
 
 export async function runRandomSchedule(
-  s: Scenario, config: Configuration, opts: RunOptions & { shrinkBudgetMs: number; runs?: number },
+  s: Scenario, config: Configuration, opts: Pick<RunOptions, 'seed' | 'outDir' | 'path' | 'log' | 'expect'> & { shrinkBudgetMs: number; runs?: number },
+  runCandidate: RunCandidate,
 ): Promise<SearchOutcome> {
+  if (!s.search) throw new Error(`${s.name} is not a search scenario (it declares no schedules to search)`);
   const results: ScenarioResult[] = [];
   let firstFailureAt = 0;
   let truncated = false;
-  const property = fc.asyncProperty(randomScheduleArb, async (schedule) => {
+  const property = fc.asyncProperty(s.search.schedules, async (schedule) => {
     // Past the shrink budget, candidates are not run (counted as passing), so shrinking stops at
     // the smallest failure found so far. (fast-check's own time limit races an async property and
     // would return while a real run is still going on.)
@@ -24,7 +29,7 @@ export async function runRandomSchedule(
       truncated = true;
       return true;
     }
-    const r = await runScenario(s, config, { ...opts, schedule, outDir: join(opts.outDir, `try-${results.length + 1}`) });
+    const r = await runCandidate(schedule, join(opts.outDir, `try-${results.length + 1}`));
     results.push(r);
     if (!r.ok && firstFailureAt === 0) {
       firstFailureAt = Date.now();

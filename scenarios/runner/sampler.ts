@@ -2,35 +2,8 @@
 // pid. Non-vacuity checks ("the fault was felt") and the reports' timelines read these samples.
 import type { SystemUrls } from '../environment/types.ts';
 import { SYSTEM_PROCESSES, systemProcessPid, type SystemProcess } from '../environment/system.ts';
-
-export type MetricValues = Record<string, number>; // `name{label="v",…}` → value
-
-export interface Sample {
-  ms: number; // since the sampler started
-  pids: Partial<Record<SystemProcess, number>>;
-  metrics: Partial<Record<SystemProcess, MetricValues>>;
-}
-
-/** Parses Prometheus text exposition into `name{labels}` → value (labels as printed). */
-export function parsePrometheus(text: string): MetricValues {
-  const out: MetricValues = {};
-  for (const line of text.split('\n')) {
-    if (line === '' || line.startsWith('#')) continue;
-    const m = /^([^\s{]+(?:\{.*\})?)\s+(\S+)/.exec(line);
-    if (!m) continue;
-    const v = Number(m[2]);
-    if (!Number.isNaN(v)) out[m[1]!] = v;
-  }
-  return out;
-}
-
-/** Sum of a metric over all its label sets (`name` or `name{…}`). */
-export function metricSum(values: MetricValues | undefined, name: string): number {
-  if (!values) return 0;
-  let sum = 0;
-  for (const [k, v] of Object.entries(values)) if (k === name || k.startsWith(`${name}{`)) sum += v;
-  return sum;
-}
+import { parsePrometheus } from '../record/metrics.ts';
+import type { Sample } from '../record/types.ts';
 
 const URL_OF: Record<SystemProcess, keyof SystemUrls> = {
   'command-service': 'commandServiceDirect', relay: 'relay', projector: 'projector', 'query-api': 'queryApi',

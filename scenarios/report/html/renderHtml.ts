@@ -2,7 +2,8 @@
 // and inlined, the data goes in a JSON script element, and nothing is fetched when it is opened.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { CONSUME_MODES, PUBLISH_MODES, configurationLabel, type Configuration } from '../../checkers/expectations.ts';
+import { configurationLabel } from '../../checkers/expectations.ts';
+import { CONSUME_MODES, PUBLISH_MODES, type Configuration } from '../../../system/shared/modes.ts';
 import { anomaliesOf, failureReasons, passed, type RunResult, type ScenarioRunResult } from '../types.ts';
 import { esc, scriptJson } from './escape.ts';
 import type { ScenarioView } from './scenarioView.ts';

@@ -4,7 +4,7 @@
 import type { Anomaly } from '../../checkers/types.ts';
 import { toOperations } from '../../history/reader.ts';
 import type { CommandOp, HistoryEntry } from '../../history/types.ts';
-import type { FinalState } from '../../runner/finalState.ts';
+import type { FinalState } from '../../record/types.ts';
 import { HEADERS } from '../../../system/shared/events.ts';
 
 export const LANES = ['command', 'written', 'published', 'applied', 'duplicated', 'dead-lettered', 'lost'] as const;

@@ -1,8 +1,8 @@
 // Test support: a synthetic scenario folder's contents (history, samples, final state) to render
 // a report from without running anything. 10 s of workload, a 3 s broker outage at 3–6 s, during
 // which the outbox backlog and the consumer lag grow and throughput falls.
-import type { FinalState } from '../../runner/finalState.ts';
-import type { Sample } from '../../runner/sampler.ts';
+import type { FinalState } from '../../record/types.ts';
+import type { Sample } from '../../record/types.ts';
 import type { HistoryEntry } from '../../history/types.ts';
 import type { ScenarioArtifacts } from './artifacts.ts';
 
