@@ -29,6 +29,14 @@ describe('the guarantee matrix per profile', () => {
     ]);
   });
 
+  it('ci cells come from what each scenario declares, not from names in the runner', () => {
+    const plain = { ...SCENARIOS[0]!, name: 'plain', ci: undefined, configurations: undefined };
+    const declaring = { ...plain, name: 'declaring', ci: [{ publish: 'outbox', consume: 'at-most-once' }] as const };
+    expect(labels(planMatrix([plain, declaring], { profile: 'ci' }))).toEqual([
+      'plain@outbox/effectively-once', 'declaring@outbox/effectively-once', 'declaring@outbox/at-most-once',
+    ]);
+  });
+
   it('names unknown scenarios', () => {
     expect(unknownNames(SCENARIOS, ['broker-outage', 'nope'])).toEqual(['nope']);
   });

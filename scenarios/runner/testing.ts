@@ -23,7 +23,10 @@ export function fakeScenario(over: Partial<Scenario> = {}): Scenario {
   };
 }
 
-/** Deps whose workload writes `ok` commands to one stream and whose read side catches up at once. */
+/**
+ * Deps whose workload writes three `ok` commands to one stream (register, rename, rename) and
+ * whose final state, written out by hand, shows all three applied once: a clean run.
+ */
 export function fakeDeps(calls: string[], over: Partial<RunnerDeps> = {}): RunnerDeps {
   const final = emptyFinal();
   return {
@@ -43,9 +46,12 @@ export function fakeDeps(calls: string[], over: Partial<RunnerDeps> = {}): Runne
       for (let v = 1; v <= 3; v++) {
         const id = recorder.invoke({ process: 0, kind: v === 1 ? 'register' : 'rename', userId: 'u1', name: `N${v}`, idempotencyKey: `k${v}` });
         recorder.complete(id, { outcome: 'ok', status: 200, version: v, eventId: `e${v}` });
-        final.write.events.push({ eventId: `e${v}`, streamId: 'u1', streamVersion: v, type: v === 1 ? 'UserRegistered' : 'UserRenamed', payload: { name: `N${v}` }, occurredAt: '2026-01-01T00:00:00.000Z' });
+        final.write.events.push({ eventId: `e${v}`, streamId: 'u1', streamVersion: v, type: v === 1 ? 'UserRegistered' : 'UserRenamed', payload: v === 1 ? { name: 'N1', dateRegister: '2026-01-01T00:00:00.000Z' } : { name: `N${v}` }, occurredAt: '2026-01-01T00:00:00.000Z' });
+        final.read.applied.push({ eventId: `e${v}`, streamId: 'u1', streamVersion: v, partition: 0, offset: String(v - 1), appliedAt: '2026-01-01T00:00:01.000Z' });
         onOk('u1', v);
       }
+      final.write.users.push({ idUserData: 'u1', name: 'N3', dateRegister: '2026-01-01T00:00:00.000Z', version: 3, deleted: false });
+      final.read.users.push({ idUserData: 'u1', name: 'N3', dateRegister: '2026-01-01T00:00:00.000Z', version: 3, deleted: false, appliedCount: 3 });
       calls.push('workload');
       return { sent: 3, ok: 3, fail: 0, unknown: 0 };
     },
