@@ -1,4 +1,40 @@
-// The architecture as rules (run by `npm run lint:deps`, part of `npm test`).
+// The architecture as rules, checked by `npm run lint:deps` (part of `npm test`).
+//
+// scenarios/ is layered: a folder may import only folders of LOWER layers (and itself), so no
+// two folders can ever reach each other in a cycle. Shared data types live in the low layers
+// (history/ for the history, record/ for final state, samples and run facts); the one modes
+// definition is system/shared/modes.ts.
+const LAYERS = [
+  ['history', 'environment'], // the history contract; the servers and processes
+  ['workload', 'load'], // what is sent (and the model it is folded with)
+  ['checkers'], // how a history and a final state are judged
+  ['record'], // run-directory data shapes: final state, samples, run facts
+  ['observe'], // the harness's own reads of the system (databases, topics)
+  ['faults'], // the nemesis
+  ['fixtures'], // fault profiles and poison cases, validated by faults/
+  ['catalog', 'report', 'bench'], // scenarios assembled from the above; report writers; bench
+  ['runner'], // phases, suite, re-judging
+  ['cli'], // entry points
+];
+const PROCESSES = ['commandService', 'relay', 'projector', 'queryApi'];
+const folderPath = (f) => (f === 'fixtures' ? '^fixtures/' : `^scenarios/${f}/`);
+
+const layerRules = LAYERS.flatMap((layer, i) =>
+  layer.flatMap((folder) => {
+    const notBelow = LAYERS.slice(i)
+      .flat()
+      .filter((f) => f !== folder);
+    if (notBelow.length === 0) return [];
+    return {
+      name: `layer-${folder}`,
+      comment: `${folder} may import only lower layers: not ${notBelow.join(', ')}`,
+      severity: 'error',
+      from: { path: folderPath(folder) },
+      to: { path: notBelow.map(folderPath).join('|') },
+    };
+  }),
+);
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -11,30 +47,36 @@ module.exports = {
     },
     {
       name: 'no-cross-process-imports',
-      comment:
-        'A process folder of system/ does not reach into another process: shared code lives in system/shared/, test support in system/testing/.',
+      comment: 'A process folder does not reach into another one: shared code in system/shared/, test support in system/testing/.',
       severity: 'error',
-      from: { path: '^system/(commandService|relay|projector|queryApi|cli)/' },
-      to: {
-        path: '^system/(commandService|relay|projector|queryApi|cli)/',
-        pathNot: '^system/$1/',
-      },
+      from: { path: `^system/(${PROCESSES.join('|')})/` },
+      to: { path: `^system/(${PROCESSES.join('|')}|cli)/`, pathNot: '^system/$1/' },
     },
     {
-      name: 'no-folder-cycles',
-      comment:
-        'No cycles between folders of scenarios/ (nor fixtures/): shared data types belong in leaf modules.',
+      // The operator CLIs (dlq, rebuild-read-model) act on the projector's data with its own
+      // rules; they may use the projector's modules, never the other way round (rule above).
+      name: 'cli-only-to-projector',
       severity: 'error',
-      from: { path: '^(scenarios/[^/]+|fixtures)/' },
-      to: {
-        path: '^(scenarios/[^/]+|fixtures)/',
-        pathNot: '^$1/',
-        via: { path: '^(scenarios/[^/]+|fixtures)/', pathNot: '^$1/' },
-        circular: true,
-      },
+      from: { path: '^system/cli/' },
+      to: { path: '^system/(commandService|relay|queryApi)/' },
     },
     {
-      name: 'no-module-cycles',
+      name: 'shared-is-shared',
+      comment: 'system/shared/ is below every process: it imports none of them.',
+      severity: 'error',
+      from: { path: '^system/shared/' },
+      to: { path: `^system/(${PROCESSES.join('|')}|cli|testing)/` },
+    },
+    ...layerRules,
+    {
+      name: 'layer-unlisted',
+      comment: 'Every folder of scenarios/ has a place in LAYERS (add a new one there).',
+      severity: 'error',
+      from: { path: '^scenarios/', pathNot: `^scenarios/(${LAYERS.flat().join('|')})/` },
+      to: {},
+    },
+    {
+      name: 'no-cycles',
       comment: 'No import cycles between modules.',
       severity: 'error',
       from: {},

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireState } from '../scenarios/environment/state.ts';
 import { startSystem, stopSystem, wipeSystemState } from '../scenarios/environment/system.ts';
 import type { EnvAddresses, LinkName } from '../scenarios/environment/types.ts';
-import { readTopic } from '../scenarios/runner/readTopic.ts';
+import { readTopic } from '../scenarios/observe/readTopic.ts';
 import { metricSum, parsePrometheus } from '../scenarios/record/metrics.ts';
 import { TOPIC } from './shared/events.ts';
 

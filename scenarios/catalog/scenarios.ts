@@ -5,8 +5,16 @@ import { loadFaultProfiles, loadPoisonCases } from '../../fixtures/loader.ts';
 import { faultScheduleArb } from '../faults/arbitraries.ts';
 import type { Fault, FaultSchedule } from '../faults/types.ts';
 import {
-  anyOf, clientsSawErrors, counterRose, dlqRecordAppeared, duplicatesOnTopic, faultsApplied, gaugeAbove,
-  projectorStalled, restarted, slowCommand,
+  anyOf,
+  clientsSawErrors,
+  counterRose,
+  dlqRecordAppeared,
+  duplicatesOnTopic,
+  faultsApplied,
+  gaugeAbove,
+  projectorStalled,
+  restarted,
+  slowCommand,
 } from './felt.ts';
 import type { Scenario, WorkloadShape } from './types.ts';
 
@@ -143,13 +151,19 @@ const BUILT_IN: readonly Scenario[] = [
     workload: WORKLOAD,
     schedule: ({ seed }) => {
       // Random but replayable points: the seed decides where in each third of the run it dies.
-      const [ats] = fc.sample(fc.tuple(fc.integer({ min: 500, max: 2500 }), fc.integer({ min: 3500, max: 5500 }), fc.integer({ min: 6500, max: 8000 })), { seed, numRuns: 1 });
+      const [ats] = fc.sample(
+        fc.tuple(fc.integer({ min: 500, max: 2500 }), fc.integer({ min: 3500, max: 5500 }), fc.integer({ min: 6500, max: 8000 })),
+        { seed, numRuns: 1 },
+      );
       return ats!.map((at) => f({ at, fault: 'kill', target: 'projector', duration: 600, params: {} }));
     },
     felt: [faultsApplied, restarted('projector')],
     crashes: true,
     convergenceBoundMs: 25_000,
-    ci: [{ publish: 'outbox', consume: 'at-least-once' }, { publish: 'outbox', consume: 'at-most-once' }],
+    ci: [
+      { publish: 'outbox', consume: 'at-least-once' },
+      { publish: 'outbox', consume: 'at-most-once' },
+    ],
   },
   {
     name: 'duplicate-delivery',
@@ -189,11 +203,17 @@ const BUILT_IN: readonly Scenario[] = [
  * fixtures/fault-profiles and it runs, judged by the same checkers and expectations.
  */
 function fromProfiles(known: readonly Scenario[]): Scenario[] {
-  return [...PROFILES.values()].filter((p) => !known.some((s) => s.name === p.name)).map((p) => ({
-    name: p.name, purpose: p.description, workload: WORKLOAD, schedule: () => p.schedule,
-    felt: [faultsApplied], crashes: p.schedule.some((x) => x.fault === 'kill'), convergenceBoundMs: 30_000,
-  }));
+  return [...PROFILES.values()]
+    .filter((p) => !known.some((s) => s.name === p.name))
+    .map((p) => ({
+      name: p.name,
+      purpose: p.description,
+      workload: WORKLOAD,
+      schedule: () => p.schedule,
+      felt: [faultsApplied],
+      crashes: p.schedule.some((x) => x.fault === 'kill'),
+      convergenceBoundMs: 30_000,
+    }));
 }
 
 export const SCENARIOS: readonly Scenario[] = [...BUILT_IN, ...fromProfiles(BUILT_IN)];
-

@@ -46,7 +46,15 @@ export function compareWithExpectation(
   const unexpected = distinct.filter((n) => !allowed.has(n) && !excusable.has(n));
   const missing = ANOMALY_NAMES.filter((n) => exp.required.includes(n) && !names.has(n));
   const checkerErrors = (opts.results ?? []).filter((r) => r.error !== undefined).map((r) => `${r.name}: ${r.error}`);
-  return { ok: unexpected.length === 0 && missing.length === 0 && checkerErrors.length === 0, found: distinct, expected, excused, unexpected, missing, checkerErrors };
+  return {
+    ok: unexpected.length === 0 && missing.length === 0 && checkerErrors.length === 0,
+    found: distinct,
+    expected,
+    excused,
+    unexpected,
+    missing,
+    checkerErrors,
+  };
 }
 
 /**
@@ -86,7 +94,8 @@ export function expectationFor(config: Configuration, traits: ScenarioTraits): E
 
 function matrixExpectation(config: Configuration, traits: ScenarioTraits): Expectation {
   if (config.publish === 'outbox') {
-    if (config.consume === 'effectively-once') return { required: [], allowed: [], why: 'outbox + inbox: no loss, no duplicate, converges' };
+    if (config.consume === 'effectively-once')
+      return { required: [], allowed: [], why: 'outbox + inbox: no loss, no duplicate, converges' };
     if (config.consume === 'at-least-once') return { required: [], allowed: ['duplicated'], why: 'at-least-once: duplicates possible' };
     // Without an inbox nothing recognises an event the broker hands over twice: duplicates
     // injected upstream (re-publish, offset rewind) are applied again. Committing first only
@@ -94,7 +103,9 @@ function matrixExpectation(config: Configuration, traits: ScenarioTraits): Expec
     return {
       required: [],
       allowed: [...(traits.crashes ? ['lost' as const] : []), ...(traits.injectsDuplicates ? ['duplicated' as const] : [])],
-      why: traits.injectsDuplicates ? 'at-most-once has no inbox: injected duplicates are applied again' : 'at-most-once: loss possible on crash',
+      why: traits.injectsDuplicates
+        ? 'at-most-once has no inbox: injected duplicates are applied again'
+        : 'at-most-once: loss possible on crash',
     };
   }
   const allowed: AnomalyName[] = config.consume === 'at-least-once' ? ['lost', 'duplicated'] : ['lost'];

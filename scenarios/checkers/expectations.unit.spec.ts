@@ -21,7 +21,10 @@ describe('expectations', () => {
 
   it('outbox + at-most-once: lost allowed under crashes, and its consequences excused', () => {
     const e = expectationFor(cfg('outbox', 'at-most-once'), crashing);
-    expect(compareWithExpectation(['lost', 'diverged', 'slow-convergence'], e)).toMatchObject({ ok: true, excused: ['diverged', 'slow-convergence'] });
+    expect(compareWithExpectation(['lost', 'diverged', 'slow-convergence'], e)).toMatchObject({
+      ok: true,
+      excused: ['diverged', 'slow-convergence'],
+    });
     expect(compareWithExpectation(['diverged'], e)).toMatchObject({ ok: false, unexpected: ['diverged'] }); // no cause found
     expect(compareWithExpectation(['lost'], expectationFor(cfg('outbox', 'at-most-once'), calm)).ok).toBe(false);
   });
@@ -43,12 +46,20 @@ describe('expectations', () => {
   });
 
   it('dedupes names from anomaly records and keeps a stable order', () => {
-    const found = [{ name: 'lost' as const, message: '' }, { name: 'duplicated' as const, message: '' }, { name: 'lost' as const, message: '' }];
+    const found = [
+      { name: 'lost' as const, message: '' },
+      { name: 'duplicated' as const, message: '' },
+      { name: 'lost' as const, message: '' },
+    ];
     expect(compareWithExpectation(found, { required: [], allowed: [] }).found).toEqual(['lost', 'duplicated']);
   });
 
   it('a checker error is never ok', () => {
-    const v = compareWithExpectation([], { required: [], allowed: [] }, { results: [{ name: 'lost', valid: false, anomalies: [], error: 'boom' }] });
+    const v = compareWithExpectation(
+      [],
+      { required: [], allowed: [] },
+      { results: [{ name: 'lost', valid: false, anomalies: [], error: 'boom' }] },
+    );
     expect(v).toMatchObject({ ok: false, checkerErrors: ['lost: boom'] });
   });
 });

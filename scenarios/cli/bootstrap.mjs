@@ -15,7 +15,9 @@ const stale = !existsSync(marker) || statSync(marker).mtimeMs < statSync('packag
 // target for everyone, so it is left to whoever owns it.
 const shared = existsSync('node_modules') && lstatSync('node_modules').isSymbolicLink();
 if (stale && shared) {
-  console.log('[setup] node_modules is a shared link and looks older than package-lock.json: not reinstalling it (run npm ci where it lives if needed)');
+  console.log(
+    '[setup] node_modules is a shared link and looks older than package-lock.json: not reinstalling it (run npm ci where it lives if needed)',
+  );
 } else if (stale) {
   console.log('[setup] installing node modules (npm ci)…');
   execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { stdio: 'inherit' });

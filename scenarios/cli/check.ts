@@ -8,6 +8,7 @@ const USAGE = `usage: npm run check -- <run-dir>
 
 runCli(async () => {
   const { positional } = parseArgs(process.argv.slice(2), {}, USAGE);
-  if (positional.length !== 1) throw new UsageError(positional.length ? `one run folder at a time (got ${positional.join(', ')})` : 'which run folder?', USAGE);
+  if (positional.length !== 1)
+    throw new UsageError(positional.length ? `one run folder at a time (got ${positional.join(', ')})` : 'which run folder?', USAGE);
   return rejudgeAndWrite(positional[0]!, USAGE, (l) => console.log(l));
 });

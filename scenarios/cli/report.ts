@@ -9,7 +9,8 @@ const USAGE = `usage: npm run report -- <run-dir>
 
 runCli(async () => {
   const { positional } = parseArgs(process.argv.slice(2), {}, USAGE);
-  if (positional.length !== 1) throw new UsageError(positional.length ? `one run folder at a time (got ${positional.join(', ')})` : 'which run folder?', USAGE);
+  if (positional.length !== 1)
+    throw new UsageError(positional.length ? `one run folder at a time (got ${positional.join(', ')})` : 'which run folder?', USAGE);
   rejudgeAndWrite(positional[0]!, USAGE, (l) => console.log(l));
   return 0;
 });

@@ -9,7 +9,7 @@ import { restartTarget, signalTarget, targetPid } from '../environment/control.t
 import type { EnvAddresses } from '../environment/types.ts';
 import type { HistoryRecorder } from '../history/recorder.ts';
 import { POISON_ID_HEADER, type PoisonInjection } from '../checkers/types.ts';
-import { connectAdmin } from '../runner/finalState.ts';
+import { connectAdmin } from '../observe/finalState.ts';
 import { TOPIC } from '../../system/shared/events.ts';
 import { proxyActionFor } from './toxics.ts';
 import { describeFault, isProcess, isToxic, PROCESS_TARGETS, type Fault, type FaultSchedule, type ProcessTarget } from './types.ts';

@@ -77,7 +77,9 @@ export function writeRecord(dir: string, r: Omit<ScenarioRecord, 'dir' | 'entrie
 }
 
 const EMPTY_FINAL: FinalState = {
-  write: { events: [], users: [] }, read: { users: [], applied: [], parked: [] }, topics: { events: [], dlq: [] },
+  write: { events: [], users: [] },
+  read: { users: [], applied: [], parked: [] },
+  topics: { events: [], dlq: [] },
 };
 
 function readJson<T>(path: string): T {
@@ -96,7 +98,8 @@ export function readRecord(dir: string): ScenarioRecord {
     return p;
   };
   const facts = readJson<RunFacts>(need(RECORD_FILES.run));
-  if (!facts.scenario || !facts.configuration || !facts.expectation) throw new RecordError(`${join(dir, RECORD_FILES.run)}: no scenario, configuration or expectation`);
+  if (!facts.scenario || !facts.configuration || !facts.expectation)
+    throw new RecordError(`${join(dir, RECORD_FILES.run)}: no scenario, configuration or expectation`);
   let entries: HistoryEntry[];
   try {
     entries = readHistory(need(RECORD_FILES.history));
@@ -108,7 +111,10 @@ export function readRecord(dir: string): ScenarioRecord {
   const final = existsSync(finalPath) ? readJson<FinalState>(finalPath) : EMPTY_FINAL;
   const s = existsSync(samplesPath) ? readJson<Partial<SamplesFile>>(samplesPath) : {};
   const samples: SamplesFile = {
-    startMs: s.startMs ?? 0, samples: (s.samples ?? []) as Sample[], telemetry: (s.telemetry ?? []) as TelemetrySample[], schedule: s.schedule ?? [],
+    startMs: s.startMs ?? 0,
+    samples: (s.samples ?? []) as Sample[],
+    telemetry: (s.telemetry ?? []) as TelemetrySample[],
+    schedule: s.schedule ?? [],
   };
   return { dir, facts, entries, final, samples };
 }

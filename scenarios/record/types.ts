@@ -2,7 +2,13 @@
 // by the checkers, the catalog's non-vacuity checks and the reports. A leaf: it imports only the
 // history, checker row and environment types, so every other folder can depend on it.
 import type {
-  AppliedEventRow, ParkedEventRow, ReadUserDataRow, TelemetrySample, TopicRecord, UserDataRow, WriteEventRow,
+  AppliedEventRow,
+  ParkedEventRow,
+  ReadUserDataRow,
+  TelemetrySample,
+  TopicRecord,
+  UserDataRow,
+  WriteEventRow,
 } from '../checkers/types.ts';
 import type { SystemProcess } from '../environment/system.ts';
 import type { MetricValues } from './metrics.ts';

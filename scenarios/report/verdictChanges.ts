@@ -26,7 +26,8 @@ export function verdictChanges(before: ReportJson, after: RunResult): string[] {
     const o = old.get(key(r));
     if (!o) continue;
     const show = (x: typeof r) => `${x.passed ? 'pass' : 'fail'} found [${x.found.join(', ')}]`;
-    if (o.passed !== r.passed || o.found.join() !== r.found.join() || o.unexpected.join() !== r.unexpected.join()) out.push(`${key(r)}: ${show(o)} → ${show(r)}`);
+    if (o.passed !== r.passed || o.found.join() !== r.found.join() || o.unexpected.join() !== r.unexpected.join())
+      out.push(`${key(r)}: ${show(o)} → ${show(r)}`);
   }
   return out;
 }

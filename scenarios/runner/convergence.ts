@@ -19,7 +19,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * Takes the goal (write-side versions) right after the heal, then polls the read side until it
  * reaches the goal: the history-clock ms of that moment, or null at the deadline.
  */
-export async function watchConvergence(p: ConvergenceProbe, o: { deadlineMs: number; now: () => number; everyMs?: number }): Promise<number | null> {
+export async function watchConvergence(
+  p: ConvergenceProbe,
+  o: { deadlineMs: number; now: () => number; everyMs?: number },
+): Promise<number | null> {
   let goal: StreamVersions | undefined;
   for (;;) {
     try {

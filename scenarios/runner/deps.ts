@@ -14,7 +14,7 @@ import { workloadArb } from '../workload/arbitraries.ts';
 import { createCommandClient } from '../workload/httpClient.ts';
 import { runWorkload, type WorkloadStats } from '../workload/runWorkload.ts';
 import { runLoad, type LoadResult } from '../load/runLoad.ts';
-import { readFinalState, readReadSide, readWriteSide } from './finalState.ts';
+import { readFinalState, readReadSide, readWriteSide } from '../observe/finalState.ts';
 import { quiesce } from './quiesce.ts';
 import { startReaders } from './readers.ts';
 import { startSampler } from './sampler.ts';
@@ -36,13 +36,19 @@ export interface WorkloadRequest {
 export interface Observers {
   okCommand(userId: string, version: number | undefined, ackMs: number): void;
   /** Stops everything that samples; visibility waits for its watchers until `deadlineMs`. */
-  stop(deadlineMs: number): Promise<{ samples: Sample[]; samplesStartMs: number; telemetry: TelemetrySample[]; visibility: VisibilityStats }>;
+  stop(
+    deadlineMs: number,
+  ): Promise<{ samples: Sample[]; samplesStartMs: number; telemetry: TelemetrySample[]; visibility: VisibilityStats }>;
 }
 
 export interface RunnerDeps {
   wipe(env: EnvAddresses): Promise<void>;
   startSystem(env: EnvAddresses, c: Configuration, systemEnv: Record<string, string>): Promise<EnvAddresses>;
-  createNemesis(o: { env: EnvAddresses; recorder: HistoryRecorder; log: (l: string) => void }): Pick<Nemesis, 'start' | 'stop' | 'healAll' | 'poisoned'>;
+  createNemesis(o: {
+    env: EnvAddresses;
+    recorder: HistoryRecorder;
+    log: (l: string) => void;
+  }): Pick<Nemesis, 'start' | 'stop' | 'healAll' | 'poisoned'>;
   playSchedule(schedule: FaultSchedule, nemesis: Pick<Nemesis, 'start' | 'stop'>): Promise<string[]>;
   runWorkload(w: WorkloadRequest): Promise<WorkloadStats>;
   runLoad(o: { url: string; durationS: number; rate?: number }): Promise<LoadResult>;
@@ -73,9 +79,22 @@ async function liveWorkload(w: WorkloadRequest): Promise<WorkloadStats> {
   const shape = w.scenario.workload;
   const users = Array.from({ length: shape.users }, () => crypto.randomUUID());
   const weights = shape.weights ?? { register: 1, rename: 8, delete: 1 };
-  const [perClient] = fc.sample(workloadArb({ users, clients: shape.clients, maxLengthPerClient: shape.opsPerClient, weights }), { seed: w.seed, numRuns: 1 });
-  const client = createCommandClient({ baseUrl: w.urls.commandService, timeoutMs: shape.clientTimeoutMs ?? 3000, attempts: shape.clientAttempts ?? 3 });
-  return runWorkload({ perClient: perClient!, client, recorder: w.recorder, spreadMs: shape.spreadMs, onOk: (c, v) => w.onOk(c.userId, v) });
+  const [perClient] = fc.sample(workloadArb({ users, clients: shape.clients, maxLengthPerClient: shape.opsPerClient, weights }), {
+    seed: w.seed,
+    numRuns: 1,
+  });
+  const client = createCommandClient({
+    baseUrl: w.urls.commandService,
+    timeoutMs: shape.clientTimeoutMs ?? 3000,
+    attempts: shape.clientAttempts ?? 3,
+  });
+  return runWorkload({
+    perClient: perClient!,
+    client,
+    recorder: w.recorder,
+    spreadMs: shape.spreadMs,
+    onOk: (c, v) => w.onOk(c.userId, v),
+  });
 }
 
 function liveObservers(o: { env: EnvAddresses; urls: SystemUrls; recorder: HistoryRecorder; now: () => number }): Observers {
@@ -99,4 +118,3 @@ function liveObservers(o: { env: EnvAddresses; urls: SystemUrls; recorder: Histo
     },
   };
 }
-

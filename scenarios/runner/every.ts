@@ -11,7 +11,11 @@ export function every(ms: number, tick: () => Promise<void>): Ticker {
   const run = () => {
     if (busy || stopped) return;
     busy = true;
-    running = tick().catch(() => undefined).finally(() => { busy = false; });
+    running = tick()
+      .catch(() => undefined)
+      .finally(() => {
+        busy = false;
+      });
   };
   const timer = setInterval(run, ms);
   run();

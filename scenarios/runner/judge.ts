@@ -18,7 +18,11 @@ export function poisonOf(record: ScenarioRecord): PoisonInjection[] {
   const fromHistory = ofType(record.entries, 'inject')
     .filter((e) => e.what === 'poison' && e.poisonId !== undefined)
     .map((e): PoisonInjection => ({
-      poisonId: e.poisonId!, case: e.case ?? '', partition: e.partition, offset: e.offset, ...(e.eventId ? { eventId: e.eventId } : {}),
+      poisonId: e.poisonId!,
+      case: e.case ?? '',
+      partition: e.partition,
+      offset: e.offset,
+      ...(e.eventId ? { eventId: e.eventId } : {}),
     }));
   const seen = new Set(fromHistory.map((p) => p.poisonId));
   return [...fromHistory, ...record.facts.poisoned.filter((p) => !seen.has(p.poisonId))];
@@ -63,16 +67,28 @@ export function judge(record: ScenarioRecord, o: JudgeOptions): ScenarioRunResul
   const { facts } = record;
   const verdict = compareWithExpectation(checked.anomalies, facts.expectation, { results: checked.results });
   const observations: Observations = {
-    samples: record.samples.samples, samplerStartMs: record.samples.startMs, ops: input.history, faults: input.faults,
-    final: record.final, poisoned: input.poison,
+    samples: record.samples.samples,
+    samplerStartMs: record.samples.startMs,
+    ops: input.history,
+    faults: input.faults,
+    final: record.final,
+    poisoned: input.poison,
   };
   const { lastHealMs, convergedAtMs } = facts.convergence;
   const result: ScenarioRunResult = {
-    scenario: facts.scenario, ...(facts.purpose ? { purpose: facts.purpose } : {}), configuration: facts.configuration,
-    startedAt: facts.startedAt, durationMs: facts.durationMs, seed: facts.seed, ...(facts.path ? { path: facts.path } : {}),
+    scenario: facts.scenario,
+    ...(facts.purpose ? { purpose: facts.purpose } : {}),
+    configuration: facts.configuration,
+    startedAt: facts.startedAt,
+    durationMs: facts.durationMs,
+    seed: facts.seed,
+    ...(facts.path ? { path: facts.path } : {}),
     replay: facts.replay,
     ops: { ok: count(input, 'ok'), fail: count(input, 'fail'), unknown: count(input, 'unknown') },
-    faults: [...input.faults], expectation: facts.expectation, verdict, checks: checked.results,
+    faults: [...input.faults],
+    expectation: facts.expectation,
+    verdict,
+    checks: checked.results,
     convergenceMs: convergedAtMs === null ? null : Math.max(0, convergedAtMs - lastHealMs),
     ...(facts.visibility ? { visibility: facts.visibility } : {}),
     ...(facts.workload ? { workload: facts.workload } : {}),
@@ -84,5 +100,3 @@ export function judge(record: ScenarioRecord, o: JudgeOptions): ScenarioRunResul
 }
 
 const count = (input: CheckInput, outcome: 'ok' | 'fail' | 'unknown') => input.history.filter((op) => op.outcome === outcome).length;
-
-

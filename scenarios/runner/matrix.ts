@@ -13,7 +13,10 @@ export const ALL_CONFIGURATIONS: readonly Configuration[] = [
   { publish: 'outbox', consume: 'at-most-once' },
   { publish: 'dual-write', consume: 'effectively-once' },
 ];
-export interface Cell { scenario: Scenario; configuration: Configuration }
+export interface Cell {
+  scenario: Scenario;
+  configuration: Configuration;
+}
 export interface MatrixOptions {
   profile: Profile;
   only?: readonly string[];
@@ -28,7 +31,10 @@ export function planMatrix(all: readonly Scenario[], o: MatrixOptions): Cell[] {
   const cells: Cell[] = [];
   const add = (scenario: Scenario, configuration: Configuration) => {
     const allowed = scenario.configurations ?? ALL_CONFIGURATIONS;
-    if (allowed.some((c) => same(c, configuration)) && !cells.some((x) => x.scenario === scenario && same(x.configuration, configuration))) {
+    if (
+      allowed.some((c) => same(c, configuration)) &&
+      !cells.some((x) => x.scenario === scenario && same(x.configuration, configuration))
+    ) {
       cells.push({ scenario, configuration });
     }
   };

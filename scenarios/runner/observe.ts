@@ -38,6 +38,10 @@ export async function observe(s: Scenario, p: Prepared, run: RunOutcome, deps: R
   const final = await deps.readFinalState(p.env);
   return {
     convergence: { lastHealMs: run.lastHealMs, convergedAtMs: convergedAt(caughtUpMs, quiescedMs), boundMs: s.convergenceBoundMs },
-    final, samples: stopped.samples, samplesStartMs: stopped.samplesStartMs, telemetry: stopped.telemetry, visibility: stopped.visibility,
+    final,
+    samples: stopped.samples,
+    samplesStartMs: stopped.samplesStartMs,
+    telemetry: stopped.telemetry,
+    visibility: stopped.visibility,
   };
 }

@@ -20,9 +20,21 @@ describe('prepare', () => {
 
 describe('convergence from the last heal', () => {
   it('a stream is behind until its read version reaches the version at the heal; later writes do not move the goal', () => {
-    const goal = new Map([['a', 3], ['b', 1]]);
+    const goal = new Map([
+      ['a', 3],
+      ['b', 1],
+    ]);
     expect(behind(goal, new Map([['a', 2]]))).toEqual(['a', 'b']);
-    expect(behind(goal, new Map([['a', 3], ['b', 1], ['c', 9]]))).toEqual([]);
+    expect(
+      behind(
+        goal,
+        new Map([
+          ['a', 3],
+          ['b', 1],
+          ['c', 9],
+        ]),
+      ),
+    ).toEqual([]);
   });
 
   it('takes the goal once, right after the heal, and returns when the read side reaches it', async () => {
@@ -30,7 +42,16 @@ describe('convergence from the last heal', () => {
     let writes = 0;
     const reads = [new Map([['a', 1]]), new Map([['a', 2]]), new Map([['a', 3]])];
     const at = await watchConvergence(
-      { writeVersions: async () => { writes++; return new Map([['a', 3]]); }, readVersions: async () => { t += 50; return reads.shift()!; } },
+      {
+        writeVersions: async () => {
+          writes++;
+          return new Map([['a', 3]]);
+        },
+        readVersions: async () => {
+          t += 50;
+          return reads.shift()!;
+        },
+      },
       { deadlineMs: 10_000, now: () => t, everyMs: 1 },
     );
     expect(at).toBe(250);
@@ -41,7 +62,14 @@ describe('convergence from the last heal', () => {
     let t = 0;
     let calls = 0;
     const at = await watchConvergence(
-      { writeVersions: async () => new Map([['a', 1]]), readVersions: async () => { t += 10; if (++calls === 1) throw new Error('restarting'); return new Map(); } },
+      {
+        writeVersions: async () => new Map([['a', 1]]),
+        readVersions: async () => {
+          t += 10;
+          if (++calls === 1) throw new Error('restarting');
+          return new Map();
+        },
+      },
       { deadlineMs: 50, now: () => t, everyMs: 1 },
     );
     expect(at).toBeNull();
@@ -57,12 +85,20 @@ describe('convergence from the last heal', () => {
 
 describe('telemetry', () => {
   it('measured lag is high watermark − committed offset per partition (from the low watermark when nothing is committed)', () => {
-    const ends = [{ partition: 0, high: '10', low: '0' }, { partition: 1, high: '7', low: '2' }];
+    const ends = [
+      { partition: 0, high: '10', low: '0' },
+      { partition: 1, high: '7', low: '2' },
+    ];
     expect(measuredLag(ends, [{ partition: 0, offset: '4' }])).toBe(6 + 5);
-    expect(measuredLag(ends, [{ partition: 0, offset: '10' }, { partition: 1, offset: '-1' }])).toBe(5);
+    expect(
+      measuredLag(ends, [
+        { partition: 0, offset: '10' },
+        { partition: 1, offset: '-1' },
+      ]),
+    ).toBe(5);
   });
 
-  it('reported lag sums the query API\'s partitions; stalled only when the process exposes the metric', () => {
+  it("reported lag sums the query API's partitions; stalled only when the process exposes the metric", () => {
     expect(reportedLag({ partitions: [{ lag: 2 }, { lag: 3 }] })).toBe(5);
     expect(reportedLag(null)).toBeNull();
     expect(stalledOf({ faultline_projector_stalled: 1 })).toBe(true);
@@ -70,17 +106,31 @@ describe('telemetry', () => {
     expect(stalledOf({ other: 1 })).toBeNull();
   });
 
-  it('one sample per process; the projector\'s carries its own and the measured lag side by side', async () => {
+  it("one sample per process; the projector's carries its own and the measured lag side by side", async () => {
     const probes: TelemetryProbes = {
       ready: async (url) => (url.startsWith('http://p') ? { ready: true } : { ready: false, reason: 'db' }),
       json: async () => ({ partitions: [{ lag: 0 }] }),
       metrics: async () => ({ 'faultline_projector_applied_total{mode="x"}': 7 }),
       lag: async () => 42,
     };
-    const urls = { commandService: 'http://cs', commandServiceDirect: 'http://csd', queryApi: 'http://qa', relay: 'http://r', projector: 'http://p' };
+    const urls = {
+      commandService: 'http://cs',
+      commandServiceDirect: 'http://csd',
+      queryApi: 'http://qa',
+      relay: 'http://r',
+      projector: 'http://p',
+    };
     const s = await sampleTelemetry(urls, probes, 123);
     expect(s.map((x) => x.process)).toEqual(['command-service', 'relay', 'projector', 'query-api']);
-    expect(s[2]).toEqual({ atMs: 123, process: 'projector', ready: true, reportedLag: 0, reportedStalled: null, measuredLag: 42, appliedCount: 7 });
+    expect(s[2]).toEqual({
+      atMs: 123,
+      process: 'projector',
+      ready: true,
+      reportedLag: 0,
+      reportedStalled: null,
+      measuredLag: 42,
+      appliedCount: 7,
+    });
     expect(s[0]).toEqual({ atMs: 123, process: 'command-service', ready: false, readyReason: 'db', reportedLag: null, measuredLag: null });
   });
 });
@@ -92,7 +142,13 @@ describe('query-API readers', () => {
   });
 
   it('record the version and deleted flag the query API answered with', () => {
-    expect(readRecordOf(1, 'u', 200, { version: 4, deleted: false, name: 'x' })).toEqual({ reader: 1, userId: 'u', status: 200, version: 4, deleted: false });
+    expect(readRecordOf(1, 'u', 200, { version: 4, deleted: false, name: 'x' })).toEqual({
+      reader: 1,
+      userId: 'u',
+      status: 200,
+      version: 4,
+      deleted: false,
+    });
     expect(readRecordOf(0, 'u', 404, null)).toEqual({ reader: 0, userId: 'u', status: 404 });
   });
 });
@@ -105,8 +161,16 @@ describe('visibility sampling', () => {
 });
 
 describe('workload summary', () => {
-  const op = (id: number, userId: string, outcome: CommandOp['outcome'], ms: number): CommandOp =>
-    ({ id, process: 0, kind: 'rename', userId, idempotencyKey: `k${id}`, invoke: { ms, wall: '' }, complete: { ms: ms + 10, wall: '' }, outcome });
+  const op = (id: number, userId: string, outcome: CommandOp['outcome'], ms: number): CommandOp => ({
+    id,
+    process: 0,
+    kind: 'rename',
+    userId,
+    idempotencyKey: `k${id}`,
+    invoke: { ms, wall: '' },
+    complete: { ms: ms + 10, wall: '' },
+    outcome,
+  });
 
   it('gives the ok rate, streams touched and events per stream', () => {
     const ops = [op(1, 'a', 'ok', 0), op(2, 'b', 'fail', 500), op(3, 'a', 'ok', 1990)];

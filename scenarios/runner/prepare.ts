@@ -40,7 +40,12 @@ export async function prepare(s: Scenario, c: Configuration, o: PrepareOptions, 
   const clock = createClock();
   const recorder = createRecorder({ sink: fileSink(join(o.outDir, RECORD_FILES.history)), clock });
   const schedule = effectiveSchedule(o.schedule ?? s.schedule({ seed: o.seed }), c);
-  recorder.meta({ scenario: s.name, configuration: { publish: c.publish, consume: c.consume }, seed: o.seed, ...(o.path ? { path: o.path } : {}) });
+  recorder.meta({
+    scenario: s.name,
+    configuration: { publish: c.publish, consume: c.consume },
+    seed: o.seed,
+    ...(o.path ? { path: o.path } : {}),
+  });
   await deps.wipe(o.env);
   const env = await deps.startSystem(o.env, c, { ...o.systemEnv, ...s.systemEnv });
   if (!env.system) throw new Error('the system did not report its addresses after starting');

@@ -4,7 +4,7 @@ import { checkDiverged } from '../checkers/diverged.ts';
 import type { CheckInput } from '../checkers/types.ts';
 import type { EnvAddresses } from '../environment/types.ts';
 import type { FinalState } from '../record/types.ts';
-import { readReadSide, readWriteSide } from './finalState.ts';
+import { readReadSide, readWriteSide } from '../observe/finalState.ts';
 
 export type ReadBothSides = () => Promise<Pick<FinalState, 'write' | 'read'>>;
 
@@ -13,7 +13,10 @@ export function quiesced(s: Pick<FinalState, 'write' | 'read'>): boolean {
   return s.write.events.length > 0 && checkDiverged(s as unknown as CheckInput).valid;
 }
 
-export async function pollUntilQuiesced(read: ReadBothSides, o: { deadlineMs: number; everyMs?: number; now: () => number }): Promise<number | null> {
+export async function pollUntilQuiesced(
+  read: ReadBothSides,
+  o: { deadlineMs: number; everyMs?: number; now: () => number },
+): Promise<number | null> {
   const end = Date.now() + o.deadlineMs;
   for (;;) {
     try {

@@ -11,10 +11,17 @@ import { replayCommand, type RunOptions, type ScenarioResult } from './runScenar
 /** Runs one candidate schedule (a real run, or a fake in tests). */
 export type RunCandidate = (schedule: FaultSchedule, outDir: string) => Promise<ScenarioResult>;
 
-export interface SearchOutcome { result: ScenarioResult; tries: number; shrinkMs: number; truncated: boolean }
+export interface SearchOutcome {
+  result: ScenarioResult;
+  tries: number;
+  shrinkMs: number;
+  truncated: boolean;
+}
 
 export async function runRandomSchedule(
-  s: Scenario, config: Configuration, opts: Pick<RunOptions, 'seed' | 'outDir' | 'path' | 'log' | 'expect'> & { shrinkBudgetMs: number; runs?: number },
+  s: Scenario,
+  config: Configuration,
+  opts: Pick<RunOptions, 'seed' | 'outDir' | 'path' | 'log' | 'expect'> & { shrinkBudgetMs: number; runs?: number },
   runCandidate: RunCandidate,
 ): Promise<SearchOutcome> {
   if (!s.search) throw new Error(`${s.name} is not a search scenario (it declares no schedules to search)`);

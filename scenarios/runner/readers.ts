@@ -17,7 +17,9 @@ export function recentStreams(written: readonly string[], n: number): string[] {
 export function readRecordOf(reader: number, userId: string, status: number, body: unknown): ReadRecord {
   const b = (body ?? {}) as { version?: unknown; deleted?: unknown };
   return {
-    reader, userId, status,
+    reader,
+    userId,
+    status,
     ...(typeof b.version === 'number' ? { version: b.version } : {}),
     ...(typeof b.deleted === 'boolean' ? { deleted: b.deleted } : {}),
   };

@@ -31,7 +31,8 @@ export function readRunIndex(dir: string): RunIndex {
     throw new RunDirError(`${path} is not JSON: ${(err as Error).message}`);
   }
   const r = j as Partial<RunIndex> | null;
-  if (!r || typeof r !== 'object' || typeof r.runId !== 'string' || !Array.isArray(r.results)) throw new RunDirError(`${path} is not a faultline run index (no runId / results)`);
+  if (!r || typeof r !== 'object' || typeof r.runId !== 'string' || !Array.isArray(r.results))
+    throw new RunDirError(`${path} is not a faultline run index (no runId / results)`);
   return r as RunIndex;
 }
 
@@ -44,7 +45,8 @@ export function rejudgeRun(dir: string, o: RejudgeOptions): RunResult {
       const record = readRecord(join(dir, entry.record));
       const felt = o.feltOf(record.facts.scenario);
       const r = judge(record, { felt: felt ?? [], ...(o.checkers ? { checkers: o.checkers } : {}) });
-      const unknown = felt === undefined ? [`scenario ${record.facts.scenario} is not in the catalog: its non-vacuity checks were not re-run`] : [];
+      const unknown =
+        felt === undefined ? [`scenario ${record.facts.scenario} is not in the catalog: its non-vacuity checks were not re-run`] : [];
       const error = [r.error, ...unknown].filter(Boolean).join('; ');
       return { ...r, recordDir: entry.record, ...(error ? { error } : {}) };
     }),

@@ -13,7 +13,9 @@ import { RUN_INDEX_FILE } from './runIndex.ts';
 import { emptyFinal, facts } from './testing.ts';
 
 let dir = '';
-afterEach(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
+afterEach(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 const t = (ms: number) => ({ ms, wall: new Date(ms).toISOString() });
 
 /** A run folder by hand: one record where op 1 (ok, u1 v1) never reached the read model. */
@@ -28,10 +30,24 @@ function handBuiltRun(): string {
   ];
   writeFileSync(join(rec, 'history.jsonl'), history.map((e) => JSON.stringify(e)).join('\n') + '\n');
   const final = emptyFinal();
-  final.write.events.push({ eventId: 'e1', streamId: 'u1', streamVersion: 1, type: 'UserRegistered', payload: { name: 'Ann', dateRegister: '2026-01-01' }, occurredAt: '2026-01-01T00:00:00.000Z' });
+  final.write.events.push({
+    eventId: 'e1',
+    streamId: 'u1',
+    streamVersion: 1,
+    type: 'UserRegistered',
+    payload: { name: 'Ann', dateRegister: '2026-01-01' },
+    occurredAt: '2026-01-01T00:00:00.000Z',
+  });
   final.write.users.push({ idUserData: 'u1', name: 'Ann', dateRegister: '2026-01-01', version: 1, deleted: false });
-  writeRecord(rec, { facts: facts({ expectation: { required: [], allowed: [] } }), final, samples: { startMs: 0, samples: [], telemetry: [], schedule: [] } });
-  writeFileSync(join(dir, RUN_INDEX_FILE), JSON.stringify({ runId: 'r1', startedAt: 'a', finishedAt: 'b', results: [{ record: 'fake/outbox+effectively-once' }] }));
+  writeRecord(rec, {
+    facts: facts({ expectation: { required: [], allowed: [] } }),
+    final,
+    samples: { startMs: 0, samples: [], telemetry: [], schedule: [] },
+  });
+  writeFileSync(
+    join(dir, RUN_INDEX_FILE),
+    JSON.stringify({ runId: 'r1', startedAt: 'a', finishedAt: 'b', results: [{ record: 'fake/outbox+effectively-once' }] }),
+  );
   return dir;
 }
 
@@ -51,7 +67,9 @@ describe('re-judging a stored run', () => {
 
   it('a changed checker changes the verdict', () => {
     const d = handBuiltRun();
-    const blind: Checker[] = Object.entries(CHECKERS).map(([name, c]) => (name === 'lost' || name === 'diverged' ? () => result(name, []) : c));
+    const blind: Checker[] = Object.entries(CHECKERS).map(([name, c]) =>
+      name === 'lost' || name === 'diverged' ? () => result(name, []) : c,
+    );
     const before = rejudgeRun(d, { feltOf });
     const after = rejudgeRun(d, { feltOf, checkers: blind });
     expect(before.results[0]!.verdict.found).toContain('lost');

@@ -33,10 +33,22 @@ export async function runAndHeal(s: Scenario, p: Prepared, o: RunPhaseOptions, d
   const nemesis = deps.createNemesis({ env: p.env, recorder: p.recorder, log: (l) => o.log(`  ${l}`) });
   let load: LoadResult | undefined;
   const loadRun = o.load
-    ? deps.runLoad({ url: p.urls.commandService, durationS: o.load.durationS, ...(o.load.rate ? { rate: o.load.rate } : {}) })
-      .then((r) => { load = r; }, (err: Error) => { errors.push(`load: ${err.message}`); })
+    ? deps.runLoad({ url: p.urls.commandService, durationS: o.load.durationS, ...(o.load.rate ? { rate: o.load.rate } : {}) }).then(
+        (r) => {
+          load = r;
+        },
+        (err: Error) => {
+          errors.push(`load: ${err.message}`);
+        },
+      )
     : Promise.resolve();
-  const workload = deps.runWorkload({ scenario: s, seed: o.seed, urls: p.urls, recorder: p.recorder, onOk: (id, v) => observers.okCommand(id, v, now()) });
+  const workload = deps.runWorkload({
+    scenario: s,
+    seed: o.seed,
+    urls: p.urls,
+    recorder: p.recorder,
+    onOk: (id, v) => observers.okCommand(id, v, now()),
+  });
   let lastHealMs = 0;
   let caughtUp: Promise<number | null> = Promise.resolve(null);
   try {

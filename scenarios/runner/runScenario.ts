@@ -47,7 +47,9 @@ export interface RunOptions {
 /** The projector's retry settings under test: a budget short enough for scenarios to outlast it. */
 export const PROJECTOR_RETRY_BUDGET_MS = 5000;
 export const PROJECTOR_RETRY_ENV = {
-  PROJECTOR_RETRY_BUDGET_MS: String(PROJECTOR_RETRY_BUDGET_MS), PROJECTOR_BACKOFF_BASE_MS: '50', PROJECTOR_BACKOFF_MAX_MS: '1000',
+  PROJECTOR_RETRY_BUDGET_MS: String(PROJECTOR_RETRY_BUDGET_MS),
+  PROJECTOR_BACKOFF_BASE_MS: '50',
+  PROJECTOR_BACKOFF_MAX_MS: '1000',
 };
 
 export function replayCommand(scenario: string, c: Configuration, seed: number, path?: string, expect?: 'matrix' | 'none'): string {
@@ -66,25 +68,48 @@ export function expectationOf(s: Scenario, c: Configuration, schedule: FaultSche
 export function factsOf(s: Scenario, c: Configuration, o: RunOptions, p: Prepared, run: RunOutcome, seen: Observed): RunFacts {
   const ops = toOperations(p.recorder.entries());
   return {
-    scenario: s.name, purpose: s.purpose, configuration: c, seed: o.seed, ...(o.path ? { path: o.path } : {}),
+    scenario: s.name,
+    purpose: s.purpose,
+    configuration: c,
+    seed: o.seed,
+    ...(o.path ? { path: o.path } : {}),
     replay: replayCommand(s.name, c, o.seed, o.path, o.expect),
-    startedAt: new Date(p.startedAtMs).toISOString(), durationMs: Date.now() - p.startedAtMs,
+    startedAt: new Date(p.startedAtMs).toISOString(),
+    durationMs: Date.now() - p.startedAtMs,
     expectation: expectationOf(s, c, p.schedule, o.expect),
-    convergence: seen.convergence, retryBudgetMs: PROJECTOR_RETRY_BUDGET_MS, poisoned: [...run.poisoned],
-    visibility: seen.visibility, workload: summarizeWorkload(ops, eventsPerStream(seen.final.write.events)),
-    ...(run.load ? { load: run.load } : {}), errors: run.errors,
+    convergence: seen.convergence,
+    retryBudgetMs: PROJECTOR_RETRY_BUDGET_MS,
+    poisoned: [...run.poisoned],
+    visibility: seen.visibility,
+    workload: summarizeWorkload(ops, eventsPerStream(seen.final.write.events)),
+    ...(run.load ? { load: run.load } : {}),
+    errors: run.errors,
   };
 }
 
 export async function runScenario(s: Scenario, c: Configuration, o: RunOptions, deps: RunnerDeps): Promise<ScenarioResult> {
   const log = o.log ?? (() => undefined);
   log(`${s.name} [${configurationLabel(c)}] seed ${o.seed}: fresh system`);
-  const p = await prepare(s, c, { env: o.env, seed: o.seed, outDir: o.outDir, systemEnv: PROJECTOR_RETRY_ENV, ...(o.path ? { path: o.path } : {}), ...(o.schedule ? { schedule: o.schedule } : {}) }, deps);
+  const p = await prepare(
+    s,
+    c,
+    {
+      env: o.env,
+      seed: o.seed,
+      outDir: o.outDir,
+      systemEnv: PROJECTOR_RETRY_ENV,
+      ...(o.path ? { path: o.path } : {}),
+      ...(o.schedule ? { schedule: o.schedule } : {}),
+    },
+    deps,
+  );
   let record: ScenarioRecord;
   try {
     log(`  workload from ${s.workload.clients} clients over ~${s.workload.spreadMs} ms; ${p.schedule.length} fault(s)`);
     const run = await runAndHeal(s, p, { seed: o.seed, log, ...(o.load ? { load: o.load } : {}) }, deps);
-    log(`  healed at ${run.lastHealMs} ms; ${run.stats.ok} ok, ${run.stats.fail} fail, ${run.stats.unknown} unknown; quiescing (bound ${s.convergenceBoundMs} ms)`);
+    log(
+      `  healed at ${run.lastHealMs} ms; ${run.stats.ok} ok, ${run.stats.fail} fail, ${run.stats.unknown} unknown; quiescing (bound ${s.convergenceBoundMs} ms)`,
+    );
     const seen = await observe(s, p, run, deps);
     const samples = { startMs: seen.samplesStartMs, samples: seen.samples, telemetry: seen.telemetry, schedule: p.schedule };
     record = { dir: o.outDir, facts: factsOf(s, c, o, p, run, seen), entries: [...p.recorder.entries()], final: seen.final, samples };
@@ -94,7 +119,11 @@ export async function runScenario(s: Scenario, c: Configuration, o: RunOptions, 
   }
   const result = judge(record, { felt: s.felt });
   return {
-    ...result, ...(o.runDir ? { recordDir: relative(o.runDir, o.outDir) } : {}),
-    ok: passed(result), schedule: p.schedule, samples: record.samples.samples, outDir: o.outDir,
+    ...result,
+    ...(o.runDir ? { recordDir: relative(o.runDir, o.outDir) } : {}),
+    ok: passed(result),
+    schedule: p.schedule,
+    samples: record.samples.samples,
+    outDir: o.outDir,
   };
 }

@@ -9,7 +9,9 @@ import { RUN_INDEX_FILE, runIndexOf } from './runIndex.ts';
 import { FAKE_ENV, fakeDeps, fakeScenario } from './testing.ts';
 
 let dir = '';
-afterEach(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
+afterEach(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 const outDir = () => join((dir = mkdtempSync(join(tmpdir(), 'run-'))), 'fake', 'outbox+effectively-once');
 const BASE = { publish: 'outbox', consume: 'effectively-once' } as const;
 
@@ -54,7 +56,11 @@ describe('runScenario (phases with fake dependencies)', () => {
 
   it('heals even when the schedule throws, and reports the harness error', async () => {
     const calls: string[] = [];
-    const deps = fakeDeps(calls, { playSchedule: async () => { throw new Error('toxiproxy gone'); } });
+    const deps = fakeDeps(calls, {
+      playSchedule: async () => {
+        throw new Error('toxiproxy gone');
+      },
+    });
     const r = await runScenario(fakeScenario(), BASE, { env: FAKE_ENV, seed: 1, outDir: outDir() }, deps);
     expect(calls).toContain('heal');
     expect(r.error).toMatch(/nemesis: toxiproxy gone/);
@@ -70,7 +76,7 @@ describe('runScenario (phases with fake dependencies)', () => {
 });
 
 describe('expectationOf', () => {
-  it('takes the scenario\'s declarations and duplicate injection from its schedule', () => {
+  it("takes the scenario's declarations and duplicate injection from its schedule", () => {
     const s = fakeScenario({ expect: [{ when: { publish: 'dual-write' }, required: ['lost'], why: 'seed bug' }] });
     expect(expectationOf(s, { publish: 'dual-write', consume: 'effectively-once' }, []).required).toEqual(['lost']);
     const dup = [{ at: 0, fault: 'duplicate', target: 'relay', duration: 0, params: {} } as never];

@@ -6,7 +6,10 @@ import { parsePrometheus } from '../record/metrics.ts';
 import type { Sample } from '../record/types.ts';
 
 const URL_OF: Record<SystemProcess, keyof SystemUrls> = {
-  'command-service': 'commandServiceDirect', relay: 'relay', projector: 'projector', 'query-api': 'queryApi',
+  'command-service': 'commandServiceDirect',
+  relay: 'relay',
+  projector: 'projector',
+  'query-api': 'queryApi',
 };
 
 export function startSampler(urls: SystemUrls, everyMs = 250): { stop(): Sample[]; samples: Sample[] } {
@@ -18,16 +21,18 @@ export function startSampler(urls: SystemUrls, everyMs = 250): { stop(): Sample[
     if (busy || stopped) return;
     busy = true;
     const s: Sample = { ms: Date.now() - t0, pids: {}, metrics: {} };
-    await Promise.all(SYSTEM_PROCESSES.map(async (p) => {
-      const pid = systemProcessPid(p);
-      if (pid !== undefined) s.pids[p] = pid;
-      try {
-        const res = await fetch(`${urls[URL_OF[p]]}/metrics`, { signal: AbortSignal.timeout(Math.max(200, everyMs - 20)) });
-        if (res.ok) s.metrics[p] = parsePrometheus(await res.text());
-      } catch {
-        /* down, paused or cut off: the gap in the samples is the observation */
-      }
-    }));
+    await Promise.all(
+      SYSTEM_PROCESSES.map(async (p) => {
+        const pid = systemProcessPid(p);
+        if (pid !== undefined) s.pids[p] = pid;
+        try {
+          const res = await fetch(`${urls[URL_OF[p]]}/metrics`, { signal: AbortSignal.timeout(Math.max(200, everyMs - 20)) });
+          if (res.ok) s.metrics[p] = parsePrometheus(await res.text());
+        } catch {
+          /* down, paused or cut off: the gap in the samples is the observation */
+        }
+      }),
+    );
     samples.push(s);
     busy = false;
   };

@@ -36,7 +36,12 @@ export interface SuiteOptions {
   onResult?: (r: ScenarioResult) => void;
 }
 
-export interface SuiteOutcome { run: RunResult; results: ScenarioResult[]; dir: string; files: string[] }
+export interface SuiteOutcome {
+  run: RunResult;
+  results: ScenarioResult[];
+  dir: string;
+  files: string[];
+}
 
 export function poisonRecordsFromFixtures(): (name: string) => PoisonRecord[] {
   const cases = new Map(loadPoisonCases().map((c) => [c.name, c]));
@@ -50,22 +55,45 @@ export function poisonRecordsFromFixtures(): (name: string) => PoisonRecord[] {
 /** One cell: a search scenario runs fast-check's search, any other one a single run. */
 export async function runCell(cell: Cell, runOpts: RunOptions, o: SuiteOptions, deps: RunnerDeps): Promise<ScenarioResult> {
   if (!cell.scenario.search) return runScenario(cell.scenario, cell.configuration, runOpts, deps);
-  const s = await runRandomSchedule(cell.scenario, cell.configuration, { ...runOpts, shrinkBudgetMs: o.shrinkBudgetMs, ...(o.runs ? { runs: o.runs } : {}) },
-    (schedule, outDir) => runScenario(cell.scenario, cell.configuration, { ...runOpts, schedule, outDir }, deps));
-  if (!s.result.ok) o.log(`  shrunk in ${(s.shrinkMs / 1000).toFixed(1)} s over ${s.tries} real runs to ${s.result.schedule.length} fault(s)${s.truncated ? ' (shrink budget reached: a smaller one may exist)' : ''}`);
+  const s = await runRandomSchedule(
+    cell.scenario,
+    cell.configuration,
+    { ...runOpts, shrinkBudgetMs: o.shrinkBudgetMs, ...(o.runs ? { runs: o.runs } : {}) },
+    (schedule, outDir) => runScenario(cell.scenario, cell.configuration, { ...runOpts, schedule, outDir }, deps),
+  );
+  if (!s.result.ok)
+    o.log(
+      `  shrunk in ${(s.shrinkMs / 1000).toFixed(1)} s over ${s.tries} real runs to ${s.result.schedule.length} fault(s)${s.truncated ? ' (shrink budget reached: a smaller one may exist)' : ''}`,
+    );
   return s.result;
 }
 
 export function harnessFailure(cell: Cell, seed: number, outDir: string, err: Error, now: number): ScenarioResult {
   const verdict = { ok: false, found: [], expected: [], excused: [], unexpected: [], missing: [], checkerErrors: [] };
   return {
-    scenario: cell.scenario.name, purpose: cell.scenario.purpose, configuration: cell.configuration, startedAt: new Date(now).toISOString(),
-    durationMs: 0, seed, ops: { ok: 0, fail: 0, unknown: 0 }, expectation: { required: [], allowed: [] }, verdict, checks: [],
-    error: err.message, ok: false, schedule: [], samples: [], outDir,
+    scenario: cell.scenario.name,
+    purpose: cell.scenario.purpose,
+    configuration: cell.configuration,
+    startedAt: new Date(now).toISOString(),
+    durationMs: 0,
+    seed,
+    ops: { ok: 0, fail: 0, unknown: 0 },
+    expectation: { required: [], allowed: [] },
+    verdict,
+    checks: [],
+    error: err.message,
+    ok: false,
+    schedule: [],
+    samples: [],
+    outDir,
   };
 }
 
-export async function runSuite(cells: Cell[], o: SuiteOptions, makeDeps: () => RunnerDeps = () => liveDeps(poisonRecordsFromFixtures())): Promise<SuiteOutcome> {
+export async function runSuite(
+  cells: Cell[],
+  o: SuiteOptions,
+  makeDeps: () => RunnerDeps = () => liveDeps(poisonRecordsFromFixtures()),
+): Promise<SuiteOutcome> {
   const runId = `${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}-seed${o.seed}`;
   const dir = join(PROJECT_ROOT, 'reports', runId);
   const startedAt = new Date().toISOString();
@@ -73,7 +101,9 @@ export async function runSuite(cells: Cell[], o: SuiteOptions, makeDeps: () => R
   let broughtUp = false;
   const onSignal = (sig: NodeJS.Signals) => {
     o.log(`\n${sig}: healing every link and stopping the system before exiting…`);
-    void emergencyHeal(env).then(() => stopSystem()).finally(() => process.exit(130));
+    void emergencyHeal(env)
+      .then(() => stopSystem())
+      .finally(() => process.exit(130));
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -84,7 +114,16 @@ export async function runSuite(cells: Cell[], o: SuiteOptions, makeDeps: () => R
     for (const [i, cell] of cells.entries()) {
       o.log(`\n(${i + 1}/${cells.length}) ${cell.scenario.name} [${configurationLabel(cell.configuration)}]: ${cell.scenario.purpose}`);
       const outDir = join(dir, cell.scenario.name, configurationLabel(cell.configuration).replace('/', '+'));
-      const runOpts: RunOptions = { env, seed: o.seed, outDir, runDir: dir, log: o.log, ...(o.path ? { path: o.path } : {}), ...(o.load ? { load: o.load } : {}), ...(o.expect ? { expect: o.expect } : {}) };
+      const runOpts: RunOptions = {
+        env,
+        seed: o.seed,
+        outDir,
+        runDir: dir,
+        log: o.log,
+        ...(o.path ? { path: o.path } : {}),
+        ...(o.load ? { load: o.load } : {}),
+        ...(o.expect ? { expect: o.expect } : {}),
+      };
       let r: ScenarioResult;
       try {
         r = await runCell(cell, runOpts, o, deps);
@@ -110,7 +149,10 @@ export async function runSuite(cells: Cell[], o: SuiteOptions, makeDeps: () => R
     }
   }
   const run: RunResult = {
-    runId, startedAt, finishedAt: new Date().toISOString(), ...(o.profile ? { profile: o.profile } : {}),
+    runId,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    ...(o.profile ? { profile: o.profile } : {}),
     machine: { cpus: cpus().length, host: hostname(), node: process.version },
     results: results.map(({ samples: _s, outDir: _o, ok: _ok, schedule: _sc, ...rest }) => rest),
   };

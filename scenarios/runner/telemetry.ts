@@ -44,28 +44,41 @@ export interface TelemetryProbes {
 }
 
 const PROCESS_URLS: readonly [string, keyof SystemUrls][] = [
-  ['command-service', 'commandServiceDirect'], ['relay', 'relay'], ['projector', 'projector'], ['query-api', 'queryApi'],
+  ['command-service', 'commandServiceDirect'],
+  ['relay', 'relay'],
+  ['projector', 'projector'],
+  ['query-api', 'queryApi'],
 ];
 
 /** One round of samples: one per process, the projector's carrying both lags. */
 export async function sampleTelemetry(urls: SystemUrls, probes: TelemetryProbes, atMs: number): Promise<TelemetrySample[]> {
-  return Promise.all(PROCESS_URLS.map(async ([process, key]): Promise<TelemetrySample> => {
-    const r = await probes.ready(`${urls[key]}/health/ready`);
-    const base = { atMs, process, ready: r.ready, ...(r.reason ? { readyReason: r.reason } : {}) };
-    if (process !== 'projector') return { ...base, reportedLag: null, measuredLag: null };
-    const [status, metrics, lag] = await Promise.all([
-      probes.json(`${urls.queryApi}/projection/status`), probes.metrics(`${urls.projector}/metrics`), probes.lag(),
-    ]);
-    return {
-      ...base, reportedLag: reportedLag(status), reportedStalled: stalledOf(metrics), measuredLag: lag,
-      appliedCount: metrics ? metricSum(metrics, 'faultline_projector_applied_total') : null,
-    };
-  }));
+  return Promise.all(
+    PROCESS_URLS.map(async ([process, key]): Promise<TelemetrySample> => {
+      const r = await probes.ready(`${urls[key]}/health/ready`);
+      const base = { atMs, process, ready: r.ready, ...(r.reason ? { readyReason: r.reason } : {}) };
+      if (process !== 'projector') return { ...base, reportedLag: null, measuredLag: null };
+      const [status, metrics, lag] = await Promise.all([
+        probes.json(`${urls.queryApi}/projection/status`),
+        probes.metrics(`${urls.projector}/metrics`),
+        probes.lag(),
+      ]);
+      return {
+        ...base,
+        reportedLag: reportedLag(status),
+        reportedStalled: stalledOf(metrics),
+        measuredLag: lag,
+        appliedCount: metrics ? metricSum(metrics, 'faultline_projector_applied_total') : null,
+      };
+    }),
+  );
 }
 
 export function liveProbes(env: EnvAddresses, groupId = 'projector'): TelemetryProbes & { close(): Promise<void> } {
   const admin = new Kafka({ clientId: 'faultline-telemetry', brokers: env.kafka.internal, logLevel: logLevel.NOTHING }).admin();
-  const connected = admin.connect().then(() => true, () => false);
+  const connected = admin.connect().then(
+    () => true,
+    () => false,
+  );
   const get = (url: string) => fetch(url, { signal: AbortSignal.timeout(250) });
   return {
     async ready(url) {
@@ -77,8 +90,16 @@ export function liveProbes(env: EnvAddresses, groupId = 'projector'): TelemetryP
         return { ready: null };
       }
     },
-    json: (url) => get(url).then((r) => (r.ok ? r.json() : null), () => null),
-    metrics: (url) => get(url).then(async (r) => (r.ok ? parsePrometheus(await r.text()) : undefined), () => undefined),
+    json: (url) =>
+      get(url).then(
+        (r) => (r.ok ? r.json() : null),
+        () => null,
+      ),
+    metrics: (url) =>
+      get(url).then(
+        async (r) => (r.ok ? parsePrometheus(await r.text()) : undefined),
+        () => undefined,
+      ),
     async lag() {
       if (!(await connected)) return null;
       try {
@@ -88,12 +109,22 @@ export function liveProbes(env: EnvAddresses, groupId = 'projector'): TelemetryP
         return null;
       }
     },
-    close: async () => { if (await connected) await admin.disconnect().catch(() => undefined); },
+    close: async () => {
+      if (await connected) await admin.disconnect().catch(() => undefined);
+    },
   };
 }
 
 export function startTelemetry(o: { urls: SystemUrls; probes: TelemetryProbes; now: () => number; everyMs?: number }) {
   const samples: TelemetrySample[] = [];
-  const ticker = every(o.everyMs ?? 300, async () => { samples.push(...(await sampleTelemetry(o.urls, o.probes, o.now()))); });
-  return { samples, stop: async () => { await ticker.stop(); return samples; } };
+  const ticker = every(o.everyMs ?? 300, async () => {
+    samples.push(...(await sampleTelemetry(o.urls, o.probes, o.now())));
+  });
+  return {
+    samples,
+    stop: async () => {
+      await ticker.stop();
+      return samples;
+    },
+  };
 }

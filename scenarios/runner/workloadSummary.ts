@@ -10,7 +10,10 @@ export function summarizeWorkload(ops: readonly CommandOp[], eventsPerStream: Re
   const counts = [...eventsPerStream.values()];
   const ok = count('ok');
   return {
-    ok, fail: count('fail'), unknown: count('unknown'), durationMs,
+    ok,
+    fail: count('fail'),
+    unknown: count('unknown'),
+    durationMs,
     okPerSecond: durationMs > 0 ? Math.round((ok / durationMs) * 10_000) / 10 : 0,
     streams: new Set(ops.map((o) => o.userId)).size,
     eventsPerStream: {

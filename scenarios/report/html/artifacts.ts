@@ -37,7 +37,9 @@ export function loadArtifacts(dir: string): ScenarioArtifacts {
       out.problems.push(`${file}: ${(err as Error).message}`);
     }
   };
-  attempt('history.jsonl', (p) => { out.entries = readHistory(p); });
+  attempt('history.jsonl', (p) => {
+    out.entries = readHistory(p);
+  });
   attempt('samples.json', (p) => {
     const s = JSON.parse(readFileSync(p, 'utf8')) as { samples?: Sample[]; startMs?: number };
     out.samples = Array.isArray(s.samples) ? s.samples : [];

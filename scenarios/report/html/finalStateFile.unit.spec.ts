@@ -6,10 +6,12 @@ import { loadFinalState } from './finalStateFile.ts';
 import { syntheticFinalState } from './testing.ts';
 
 let dir = '';
-afterEach(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
+afterEach(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 
 describe('loadFinalState', () => {
-  it('reads the record folder\'s final-state.json, or nothing when there is none', () => {
+  it("reads the record folder's final-state.json, or nothing when there is none", () => {
     dir = mkdtempSync(join(tmpdir(), 'final-'));
     expect(loadFinalState(dir)).toBeUndefined();
     const final = syntheticFinalState();

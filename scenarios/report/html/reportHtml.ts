@@ -9,7 +9,13 @@ import { renderReportHtml } from './renderHtml.ts';
 import { buildScenarioView, type ScenarioView } from './scenarioView.ts';
 
 export function scenarioViews(dir: string, run: RunResult): ScenarioView[] {
-  return run.results.map((r, i) => buildScenarioView(r, loadArtifacts(r.recordDir !== undefined ? join(dir, r.recordDir) : scenarioDir(dir, r.scenario, r.configuration)), i));
+  return run.results.map((r, i) =>
+    buildScenarioView(
+      r,
+      loadArtifacts(r.recordDir !== undefined ? join(dir, r.recordDir) : scenarioDir(dir, r.scenario, r.configuration)),
+      i,
+    ),
+  );
 }
 
 export function renderReportHtmlForDir(dir: string, run: RunResult): string {

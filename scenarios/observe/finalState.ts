@@ -9,8 +9,15 @@ import { DLQ_TOPIC, TOPIC } from '../../system/shared/events.ts';
 
 export async function connectAdmin(db: DbServer) {
   return mysql.createConnection({
-    host: db.host, port: db.port, user: db.admin.user, password: db.admin.password, database: db.database,
-    dateStrings: true, supportBigNumbers: true, bigNumberStrings: true, connectTimeout: 5000,
+    host: db.host,
+    port: db.port,
+    user: db.admin.user,
+    password: db.admin.password,
+    database: db.database,
+    dateStrings: true,
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+    connectTimeout: 5000,
   });
 }
 
@@ -27,8 +34,13 @@ export async function readWriteSide(db: DbServer): Promise<FinalState['write']> 
     const [users] = await conn.query<mysql.RowDataPacket[]>('SELECT ID_USER_DATA, NAME, DATE_REGISTER, VERSION, DELETED FROM USER_DATA');
     return {
       events: events.map((r: Row) => ({
-        eventId: String(r.event_id), streamId: String(r.stream_id), streamVersion: Number(r.stream_version),
-        type: String(r.type), payload: json(r.payload), occurredAt: iso(r.occurred_at), causationId: String(r.causation_id),
+        eventId: String(r.event_id),
+        streamId: String(r.stream_id),
+        streamVersion: Number(r.stream_version),
+        type: String(r.type),
+        payload: json(r.payload),
+        occurredAt: iso(r.occurred_at),
+        causationId: String(r.causation_id),
       })),
       users: users.map(userRow),
     };
@@ -39,15 +51,20 @@ export async function readWriteSide(db: DbServer): Promise<FinalState['write']> 
 
 function userRow(r: Row): UserDataRow {
   return {
-    idUserData: String(r.ID_USER_DATA), name: String(r.NAME), dateRegister: iso(r.DATE_REGISTER),
-    version: Number(r.VERSION), deleted: Number(r.DELETED) === 1,
+    idUserData: String(r.ID_USER_DATA),
+    name: String(r.NAME),
+    dateRegister: iso(r.DATE_REGISTER),
+    version: Number(r.VERSION),
+    deleted: Number(r.DELETED) === 1,
   };
 }
 
 export async function readReadSide(db: DbServer): Promise<FinalState['read']> {
   const conn = await connectAdmin(db);
   try {
-    const [users] = await conn.query<mysql.RowDataPacket[]>('SELECT ID_USER_DATA, NAME, DATE_REGISTER, VERSION, APPLIED_COUNT, DELETED FROM USER_DATA');
+    const [users] = await conn.query<mysql.RowDataPacket[]>(
+      'SELECT ID_USER_DATA, NAME, DATE_REGISTER, VERSION, APPLIED_COUNT, DELETED FROM USER_DATA',
+    );
     const [applied] = await conn.query<mysql.RowDataPacket[]>(
       'SELECT event_id, stream_id, stream_version, kafka_partition, kafka_offset, applied_at FROM applied_events ORDER BY id',
     );
@@ -57,13 +74,20 @@ export async function readReadSide(db: DbServer): Promise<FinalState['read']> {
     return {
       users: users.map((r: Row) => ({ ...userRow(r), appliedCount: Number(r.APPLIED_COUNT) })),
       applied: applied.map((r: Row) => ({
-        eventId: String(r.event_id), streamId: String(r.stream_id), streamVersion: Number(r.stream_version),
-        partition: Number(r.kafka_partition ?? -1), offset: String(r.kafka_offset ?? ''), appliedAt: iso(r.applied_at),
+        eventId: String(r.event_id),
+        streamId: String(r.stream_id),
+        streamVersion: Number(r.stream_version),
+        partition: Number(r.kafka_partition ?? -1),
+        offset: String(r.kafka_offset ?? ''),
+        appliedAt: iso(r.applied_at),
       })),
       parked: parked.map((r: Row) => ({
-        eventId: String(r.event_id), streamId: String(r.stream_id), streamVersion: Number(r.stream_version),
+        eventId: String(r.event_id),
+        streamId: String(r.stream_id),
+        streamVersion: Number(r.stream_version),
         partition: r.kafka_partition == null ? undefined : Number(r.kafka_partition),
-        offset: r.kafka_offset == null ? undefined : String(r.kafka_offset), reason: String(r.reason),
+        offset: r.kafka_offset == null ? undefined : String(r.kafka_offset),
+        reason: String(r.reason),
       })),
     };
   } finally {
