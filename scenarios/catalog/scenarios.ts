@@ -216,4 +216,11 @@ function fromProfiles(known: readonly Scenario[]): Scenario[] {
     }));
 }
 
-export const SCENARIOS: readonly Scenario[] = [...BUILT_IN, ...fromProfiles(BUILT_IN)];
+/** A profile's own `expect` and `ci` declarations add to its scenario's (data beats code). */
+function withProfileDeclarations(s: Scenario): Scenario {
+  const p = PROFILES.get(s.name);
+  if (!p?.expect && !p?.ci) return s;
+  return { ...s, expect: [...(s.expect ?? []), ...(p.expect ?? [])], ci: [...(s.ci ?? []), ...(p.ci ?? [])] };
+}
+
+export const SCENARIOS: readonly Scenario[] = [...BUILT_IN, ...fromProfiles(BUILT_IN)].map(withProfileDeclarations);

@@ -8,9 +8,9 @@ import { checkScenarioNames, COMMON_FLAGS, listScenarios, resultLine, summaryTab
 const USAGE = `usage: npm run scenario -- <name> [--publish outbox|dual-write]
                              [--consume effectively-once|at-least-once|at-most-once]
                              [--seed N] [--path P] [--keep-env] [--shrink-seconds S] [--expect matrix|none] [--runs N]
-  --expect none   judge by the strongest guarantee whatever the configuration: with random-schedule,
+  --expect none   judge by the strongest guarantee whatever the configuration: with a search scenario,
                   fast-check then searches for (and shrinks to) the smallest schedule that breaks it
-  --runs N        random-schedule: try up to N generated schedules (each a real run; default 1)
+  --runs N        search scenarios: try up to N generated schedules (each a real run; default 1)
 scenarios:
 ${listScenarios()}`;
 

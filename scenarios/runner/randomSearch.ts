@@ -1,4 +1,4 @@
-// random-schedule: fast-check generates the fault schedule; when a run fails, fast-check shrinks
+// A search scenario: fast-check generates the fault schedule; when a run fails, fast-check shrinks
 // it (each candidate is a real run) to a minimal schedule within a time budget, and prints the
 // seed and path that replay exactly that schedule.
 import { join } from 'node:path';
@@ -40,7 +40,7 @@ export async function runRandomSchedule(
     results.push(r);
     if (!r.ok && firstFailureAt === 0) {
       firstFailureAt = Date.now();
-      opts.log?.(`  random-schedule failed; shrinking for up to ${Math.round(opts.shrinkBudgetMs / 1000)} s…`);
+      opts.log?.(`  ${s.name} failed; shrinking for up to ${Math.round(opts.shrinkBudgetMs / 1000)} s…`);
     }
     return r.ok;
   });
