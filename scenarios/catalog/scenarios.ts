@@ -41,7 +41,7 @@ const relayFeltBrokerGone = anyOf(
 );
 
 /** The generator behind random-schedule (shared with the shrinking search). */
-export const randomScheduleArb = faultScheduleArb({
+const randomScheduleArb = faultScheduleArb({
   horizonMs: 8000,
   maxFaults: 4,
   minDurationMs: 500,
