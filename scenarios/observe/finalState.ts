@@ -1,10 +1,10 @@
 // Final reads after heal + quiesce: both databases (directly, as the admin user: the harness
 // observes, it does not cross the proxies) and both topics, mapped into the checkers' input.
 import mysql from 'mysql2/promise';
-import type { UserDataRow } from '../checkers/types.ts';
 import type { FinalState } from '../record/types.ts';
 import type { DbServer, EnvAddresses } from '../environment/types.ts';
 import { readTopic } from './readTopic.ts';
+import { appliedOf, parkedOf, readUserOf, userRow, writeEventOf } from './rows.ts';
 import { DLQ_TOPIC, TOPIC } from '../../system/shared/events.ts';
 
 export async function connectAdmin(db: DbServer) {
@@ -21,10 +21,6 @@ export async function connectAdmin(db: DbServer) {
   });
 }
 
-type Row = Record<string, unknown>;
-const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : String(v));
-const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
-
 export async function readWriteSide(db: DbServer): Promise<FinalState['write']> {
   const conn = await connectAdmin(db);
   try {
@@ -33,30 +29,12 @@ export async function readWriteSide(db: DbServer): Promise<FinalState['write']> 
     );
     const [users] = await conn.query<mysql.RowDataPacket[]>('SELECT ID_USER_DATA, NAME, DATE_REGISTER, VERSION, DELETED FROM USER_DATA');
     return {
-      events: events.map((r: Row) => ({
-        eventId: String(r.event_id),
-        streamId: String(r.stream_id),
-        streamVersion: Number(r.stream_version),
-        type: String(r.type),
-        payload: json(r.payload),
-        occurredAt: iso(r.occurred_at),
-        causationId: String(r.causation_id),
-      })),
+      events: events.map(writeEventOf),
       users: users.map(userRow),
     };
   } finally {
     await conn.end();
   }
-}
-
-function userRow(r: Row): UserDataRow {
-  return {
-    idUserData: String(r.ID_USER_DATA),
-    name: String(r.NAME),
-    dateRegister: iso(r.DATE_REGISTER),
-    version: Number(r.VERSION),
-    deleted: Number(r.DELETED) === 1,
-  };
 }
 
 export async function readReadSide(db: DbServer): Promise<FinalState['read']> {
@@ -72,23 +50,9 @@ export async function readReadSide(db: DbServer): Promise<FinalState['read']> {
       'SELECT event_id, stream_id, stream_version, kafka_partition, kafka_offset, reason FROM parked_events WHERE released_at IS NULL ORDER BY id',
     );
     return {
-      users: users.map((r: Row) => ({ ...userRow(r), appliedCount: Number(r.APPLIED_COUNT) })),
-      applied: applied.map((r: Row) => ({
-        eventId: String(r.event_id),
-        streamId: String(r.stream_id),
-        streamVersion: Number(r.stream_version),
-        partition: Number(r.kafka_partition ?? -1),
-        offset: String(r.kafka_offset ?? ''),
-        appliedAt: iso(r.applied_at),
-      })),
-      parked: parked.map((r: Row) => ({
-        eventId: String(r.event_id),
-        streamId: String(r.stream_id),
-        streamVersion: Number(r.stream_version),
-        partition: r.kafka_partition == null ? undefined : Number(r.kafka_partition),
-        offset: r.kafka_offset == null ? undefined : String(r.kafka_offset),
-        reason: String(r.reason),
-      })),
+      users: users.map(readUserOf),
+      applied: applied.map(appliedOf),
+      parked: parked.map(parkedOf),
     };
   } finally {
     await conn.end();
