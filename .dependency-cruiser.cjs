@@ -67,6 +67,13 @@ module.exports = {
       from: { path: '^system/shared/' },
       to: { path: `^system/(${PROCESSES.join('|')}|cli|testing)/` },
     },
+    {
+      name: 'testing-below-processes',
+      comment: "system/testing/ supports the processes' tests: it imports system/shared/ only, never a process or the CLIs.",
+      severity: 'error',
+      from: { path: '^system/testing/' },
+      to: { path: `^system/(${PROCESSES.join('|')}|cli)/` },
+    },
     ...layerRules,
     {
       name: 'layer-unlisted',
