@@ -4,6 +4,7 @@ import { convergedAt } from './observe.ts';
 import { effectiveSchedule } from './prepare.ts';
 import { recentStreams, readRecordOf } from './readers.ts';
 import { measuredLag, reportedLag, sampleTelemetry, stalledOf, type TelemetryProbes } from './telemetry.ts';
+import { keptMetrics } from './sampler.ts';
 import { watched } from './visibility.ts';
 import { eventsPerStream, summarizeWorkload } from './workloadSummary.ts';
 import type { CommandOp } from '../history/types.ts';
@@ -106,6 +107,18 @@ describe('telemetry', () => {
     expect(stalledOf({ other: 1 })).toBeNull();
   });
 
+  it("prefers the projector's own lag gauge over the query API's figures", async () => {
+    const probes: TelemetryProbes = {
+      ready: async () => ({ ready: true }),
+      json: async () => ({ partitions: [{ lag: 0 }] }),
+      metrics: async () => ({ 'faultline_projector_lag{partition="0"}': 4, 'faultline_projector_lag{partition="1"}': 1 }),
+      lag: async () => 5,
+    };
+    const urls = { commandService: 'a', commandServiceDirect: 'b', queryApi: 'c', relay: 'd', projector: 'e' };
+    const p = (await sampleTelemetry(urls, probes, 0))[2]!;
+    expect(p).toMatchObject({ reportedLag: 5, measuredLag: 5 });
+  });
+
   it("one sample per process; the projector's carries its own and the measured lag side by side", async () => {
     const probes: TelemetryProbes = {
       ready: async (url) => (url.startsWith('http://p') ? { ready: true } : { ready: false, reason: 'db' }),
@@ -132,6 +145,19 @@ describe('telemetry', () => {
       appliedCount: 7,
     });
     expect(s[0]).toEqual({ atMs: 123, process: 'command-service', ready: false, readyReason: 'db', reportedLag: null, measuredLag: null });
+  });
+});
+
+describe('metrics samples', () => {
+  it("keep the system's series, not histogram buckets nor runtime gauges", () => {
+    const all = {
+      'faultline_projector_applied_total{mode="x"}': 3,
+      faultline_projector_apply_seconds_sum: 1,
+      'faultline_projector_apply_seconds_bucket{le="0.1"}': 2,
+      faultline_process_cpu_seconds_total: 9,
+      'faultline_nodejs_heap_space_size_used_bytes{space="new"}': 1,
+    };
+    expect(keptMetrics(all)).toEqual({ 'faultline_projector_applied_total{mode="x"}': 3, faultline_projector_apply_seconds_sum: 1 });
   });
 });
 

@@ -2,7 +2,7 @@
 // pid. Non-vacuity checks ("the fault was felt") and the reports' timelines read these samples.
 import type { SystemUrls } from '../environment/types.ts';
 import { SYSTEM_PROCESSES, systemProcessPid, type SystemProcess } from '../environment/system.ts';
-import { parsePrometheus } from '../record/metrics.ts';
+import { parsePrometheus, type MetricValues } from '../record/metrics.ts';
 import type { Sample } from '../record/types.ts';
 
 const URL_OF: Record<SystemProcess, keyof SystemUrls> = {
@@ -11,6 +11,20 @@ const URL_OF: Record<SystemProcess, keyof SystemUrls> = {
   projector: 'projector',
   'query-api': 'queryApi',
 };
+
+/**
+ * What a sample keeps: the system's own series, without histogram buckets and the runtime's
+ * process/nodejs gauges, which nothing reads and which would be half of every run's samples.json.
+ */
+export function keptMetrics(all: MetricValues): MetricValues {
+  const out: MetricValues = {};
+  for (const [k, v] of Object.entries(all)) {
+    const name = k.replace(/\{.*/, '');
+    if (name.endsWith('_bucket') || name.startsWith('faultline_process_') || name.startsWith('faultline_nodejs_')) continue;
+    out[k] = v;
+  }
+  return out;
+}
 
 export function startSampler(urls: SystemUrls, everyMs = 250): { stop(): Sample[]; samples: Sample[] } {
   const t0 = Date.now();
@@ -27,7 +41,7 @@ export function startSampler(urls: SystemUrls, everyMs = 250): { stop(): Sample[
         if (pid !== undefined) s.pids[p] = pid;
         try {
           const res = await fetch(`${urls[URL_OF[p]]}/metrics`, { signal: AbortSignal.timeout(Math.max(200, everyMs - 20)) });
-          if (res.ok) s.metrics[p] = parsePrometheus(await res.text());
+          if (res.ok) s.metrics[p] = keptMetrics(parsePrometheus(await res.text()));
         } catch {
           /* down, paused or cut off: the gap in the samples is the observation */
         }
