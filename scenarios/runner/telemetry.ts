@@ -24,7 +24,7 @@ export function measuredLag(
   return lag;
 }
 
-/** The projector's own lag: the query API's per-partition figures, summed (null: no answer). */
+/** The system's report of the projector's lag: the query API's per-partition figures, summed (null: no answer). */
 export function reportedLag(status: unknown): number | null {
   const parts = (status as { partitions?: { lag?: unknown }[] } | null)?.partitions;
   if (!Array.isArray(parts)) return null;
@@ -62,9 +62,14 @@ export async function sampleTelemetry(urls: SystemUrls, probes: TelemetryProbes,
         probes.metrics(`${urls.projector}/metrics`),
         probes.lag(),
       ]);
+      // The projector's own lag gauge when it exports one, else the query API's checkpoint figures.
+      const own =
+        metrics && Object.keys(metrics).some((k) => k.startsWith('faultline_projector_lag'))
+          ? metricSum(metrics, 'faultline_projector_lag')
+          : null;
       return {
         ...base,
-        reportedLag: reportedLag(status),
+        reportedLag: own ?? reportedLag(status),
         reportedStalled: stalledOf(metrics),
         measuredLag: lag,
         appliedCount: metrics ? metricSum(metrics, 'faultline_projector_applied_total') : null,
