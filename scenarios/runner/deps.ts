@@ -4,11 +4,11 @@ import fc from 'fast-check';
 import type { Scenario } from '../catalog/types.ts';
 import type { EnvAddresses, SystemUrls } from '../environment/types.ts';
 import { startSystem, wipeSystemState } from '../environment/system.ts';
-import { createNemesis, playSchedule, type Nemesis, type PoisonRecord } from '../faults/nemesis.ts';
-import type { FaultSchedule } from '../faults/types.ts';
+import { createNemesis, playSchedule, type PoisonRecord } from '../faults/nemesis.ts';
+import type { Fault, FaultSchedule } from '../faults/types.ts';
 import type { HistoryRecorder } from '../history/recorder.ts';
 import type { FinalState, Sample } from '../record/types.ts';
-import type { TelemetrySample } from '../checkers/types.ts';
+import type { PoisonInjection, TelemetrySample } from '../checkers/types.ts';
 import type { Configuration } from '../../system/shared/modes.ts';
 import { workloadArb } from '../workload/arbitraries.ts';
 import { createCommandClient } from '../workload/httpClient.ts';
@@ -41,15 +41,21 @@ export interface Observers {
   ): Promise<{ samples: Sample[]; samplesStartMs: number; telemetry: TelemetrySample[]; visibility: VisibilityStats }>;
 }
 
+/** What the runner needs of a nemesis: the faults helper's implementation is adapted in liveDeps. */
+export interface RunnerNemesis {
+  start(f: Fault, faultId: number): Promise<void>;
+  stop(f: Fault, faultId: number): Promise<void>;
+  /** Heals every link, resumes paused and restarts dead processes; safe at any time. */
+  healAll(): Promise<void>;
+  /** Poison it injected, for a nemesis that does not record `inject` entries in the history. */
+  readonly poisoned?: readonly PoisonInjection[];
+}
+
 export interface RunnerDeps {
   wipe(env: EnvAddresses): Promise<void>;
   startSystem(env: EnvAddresses, c: Configuration, systemEnv: Record<string, string>): Promise<EnvAddresses>;
-  createNemesis(o: {
-    env: EnvAddresses;
-    recorder: HistoryRecorder;
-    log: (l: string) => void;
-  }): Pick<Nemesis, 'start' | 'stop' | 'healAll' | 'poisoned'>;
-  playSchedule(schedule: FaultSchedule, nemesis: Pick<Nemesis, 'start' | 'stop'>): Promise<string[]>;
+  createNemesis(o: { env: EnvAddresses; recorder: HistoryRecorder; log: (l: string) => void }): RunnerNemesis;
+  playSchedule(schedule: FaultSchedule, nemesis: RunnerNemesis): Promise<string[]>;
   runWorkload(w: WorkloadRequest): Promise<WorkloadStats>;
   runLoad(o: { url: string; durationS: number; rate?: number }): Promise<LoadResult>;
   startObservers(o: { env: EnvAddresses; urls: SystemUrls; recorder: HistoryRecorder; now: () => number }): Observers;

@@ -3,6 +3,7 @@
 // is watched from that moment while the workload keeps running past it. The nemesis also heals
 // when anything here fails, so links and processes are restored whatever happened.
 import type { Scenario } from '../catalog/types.ts';
+import type { PoisonInjection } from '../checkers/types.ts';
 import type { LoadResult } from '../load/runLoad.ts';
 import type { WorkloadStats } from '../workload/runWorkload.ts';
 import { watchConvergence } from './convergence.ts';
@@ -22,7 +23,7 @@ export interface RunOutcome {
   /** History-clock ms when the read side reached the write side's state at the heal; null: not in time. */
   caughtUp: Promise<number | null>;
   observers: Observers;
-  poisoned: ReturnType<RunnerDeps['createNemesis']>['poisoned'];
+  poisoned: readonly PoisonInjection[];
   load?: LoadResult;
 }
 
@@ -70,5 +71,5 @@ export async function runAndHeal(s: Scenario, p: Prepared, o: RunPhaseOptions, d
     errors.push(`workload: ${(err as Error).message}`);
   }
   await loadRun;
-  return { stats, errors, lastHealMs, caughtUp, observers, poisoned: nemesis.poisoned, ...(load ? { load } : {}) };
+  return { stats, errors, lastHealMs, caughtUp, observers, poisoned: nemesis.poisoned ?? [], ...(load ? { load } : {}) };
 }
