@@ -3,11 +3,11 @@
 import type { Configuration } from '../../system/shared/modes.ts';
 import type { FinalState } from '../record/types.ts';
 import type { Sample } from '../record/types.ts';
-import type { CommandOp, FaultWindow } from '../history/types.ts';
+import type { CommandOp, FaultWindow, HistoryEntry } from '../history/types.ts';
 import type { Arbitrary } from 'fast-check';
 import type { DeclaredExpectation } from '../checkers/expectations.ts';
 import type { FaultSchedule } from '../faults/types.ts';
-import type { PoisonInjection } from '../checkers/types.ts';
+import type { PoisonInjection, TelemetrySample } from '../checkers/types.ts';
 
 export interface Observations {
   samples: readonly Sample[];
@@ -17,6 +17,9 @@ export interface Observations {
   faults: readonly FaultWindow[];
   final: FinalState;
   poisoned: readonly PoisonInjection[];
+  /** The whole history (injections, query reads and crash points included), for felt checks beyond ops and faults. */
+  history?: readonly HistoryEntry[];
+  telemetry?: readonly TelemetrySample[];
 }
 
 /** One thing a fault must visibly have done; a scenario whose fault was never felt proves nothing. */

@@ -73,6 +73,8 @@ export function judge(record: ScenarioRecord, o: JudgeOptions): ScenarioRunResul
     faults: input.faults,
     final: record.final,
     poisoned: input.poison,
+    history: record.entries,
+    telemetry: record.samples.telemetry,
   };
   const { lastHealMs, convergedAtMs } = facts.convergence;
   const result: ScenarioRunResult = {
