@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-// Two tiers, picked by file name: `.unit.spec.ts` needs no servers,
-// `.int.spec.ts` needs the real environment (`npm run env -- up --infra-only`).
+// Three tiers, picked by file name: `.unit.spec.ts` needs no servers, `.int.spec.ts` needs the
+// real environment (`npm run env -- up --infra-only`), `.browser.spec.ts` needs headless Chromium.
 export default defineConfig({
   test: {
     projects: [
@@ -20,6 +20,14 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 180_000,
+        },
+      },
+      {
+        test: {
+          name: 'browser',
+          include: ['scenarios/**/*.browser.spec.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
         },
       },
     ],

@@ -6,7 +6,7 @@ import mysql, { type Connection } from 'mysql2/promise';
 import { writeState } from '../environment/state.ts';
 import { restartSystemProcess, signalSystemProcess, startSystem, systemProcessPid, wipeSystemState, type SystemProcess } from '../environment/system.ts';
 import type { EnvAddresses, SystemUrls } from '../environment/types.ts';
-import { metricSum, parsePrometheus } from '../runner/sampler.ts';
+import { metricSum, parsePrometheus } from '../record/metrics.ts';
 
 export type Log = (line: string) => void;
 export type Running = EnvAddresses & { system: SystemUrls };

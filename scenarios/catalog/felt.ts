@@ -1,5 +1,5 @@
 // Building blocks for non-vacuity checks, read from the samples, the history and the final state.
-import { metricSum } from '../runner/sampler.ts';
+import { metricSum } from '../record/metrics.ts';
 import type { SystemProcess } from '../environment/system.ts';
 import type { Felt } from './types.ts';
 import { INSTANT_FAULTS } from '../faults/types.ts';
@@ -17,7 +17,12 @@ export const counterRose = (p: SystemProcess, metric: string, describe = `${p}: 
 });
 
 /** A gauge exceeded a threshold at some sample. */
-export const gaugeAbove = (p: SystemProcess, metric: string, threshold: number, describe = `${p}: ${metric} rose above ${threshold}`): Felt => ({
+export const gaugeAbove = (
+  p: SystemProcess,
+  metric: string,
+  threshold: number,
+  describe = `${p}: ${metric} rose above ${threshold}`,
+): Felt => ({
   describe,
   check: (o) => values(o, p, metric).some((x) => x > threshold),
 });
@@ -54,7 +59,8 @@ export const duplicatesOnTopic: Felt = {
 
 export const faultsApplied: Felt = {
   describe: 'every scheduled fault was applied and healed without a nemesis error',
-  check: (o) => o.faults.length > 0 && o.faults.every((f) => !f.error && (f.stop !== null || (INSTANT_FAULTS as readonly string[]).includes(f.fault))),
+  check: (o) =>
+    o.faults.length > 0 && o.faults.every((f) => !f.error && (f.stop !== null || (INSTANT_FAULTS as readonly string[]).includes(f.fault))),
 };
 
 /** At least one of several signs (e.g. the relay's in outbox mode, the command service's in dual-write). */

@@ -1,17 +1,32 @@
 import { describe, expect, it } from 'vitest';
 import type { CommandOp } from '../history/types.ts';
-import type { Sample } from '../runner/sampler.ts';
+import type { Sample } from '../record/types.ts';
 import { counterRose, faultsApplied, projectorStalled, restarted } from './felt.ts';
 import type { Observations } from './types.ts';
 
 const sample = (ms: number, applied: number, pid = 1): Sample => ({
-  ms, pids: { projector: pid }, metrics: { projector: { 'faultline_projector_applied_total{mode="effectively-once",source="kafka"}': applied } },
+  ms,
+  pids: { projector: pid },
+  metrics: { projector: { 'faultline_projector_applied_total{mode="effectively-once",source="kafka"}': applied } },
 });
 const okAt = (ms: number): CommandOp => ({
-  id: ms, process: 0, kind: 'rename', userId: 'u', idempotencyKey: `k${ms}`, invoke: { ms: ms - 5, wall: '' }, complete: { ms, wall: '' }, outcome: 'ok',
+  id: ms,
+  process: 0,
+  kind: 'rename',
+  userId: 'u',
+  idempotencyKey: `k${ms}`,
+  invoke: { ms: ms - 5, wall: '' },
+  complete: { ms, wall: '' },
+  outcome: 'ok',
 });
-const obs = (samples: Sample[], ops: CommandOp[], samplerStartMs = 1000): Observations =>
-  ({ samples, samplerStartMs, ops, faults: [], poisoned: [], final: { write: { events: [], users: [] }, read: { users: [], applied: [], parked: [] }, topics: { events: [], dlq: [] } } });
+const obs = (samples: Sample[], ops: CommandOp[], samplerStartMs = 1000): Observations => ({
+  samples,
+  samplerStartMs,
+  ops,
+  faults: [],
+  poisoned: [],
+  final: { write: { events: [], users: [] }, read: { users: [], applied: [], parked: [] }, topics: { events: [], dlq: [] } },
+});
 
 describe('non-vacuity checks', () => {
   const flat = [sample(0, 5), sample(1000, 5), sample(2000, 5), sample(2500, 9)];

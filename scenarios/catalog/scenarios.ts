@@ -5,8 +5,16 @@ import { loadFaultProfiles, loadPoisonCases } from '../../fixtures/loader.ts';
 import { faultScheduleArb } from '../faults/arbitraries.ts';
 import type { Fault, FaultSchedule } from '../faults/types.ts';
 import {
-  anyOf, clientsSawErrors, counterRose, dlqRecordAppeared, duplicatesOnTopic, faultsApplied, gaugeAbove,
-  projectorStalled, restarted, slowCommand,
+  anyOf,
+  clientsSawErrors,
+  counterRose,
+  dlqRecordAppeared,
+  duplicatesOnTopic,
+  faultsApplied,
+  gaugeAbove,
+  projectorStalled,
+  restarted,
+  slowCommand,
 } from './felt.ts';
 import type { Scenario, WorkloadShape } from './types.ts';
 
@@ -32,6 +40,16 @@ const relayFeltBrokerGone = anyOf(
   counterRose('command-service', 'faultline_dual_write_publish_failures_total'),
 );
 
+/** The generator behind random-schedule (shared with the shrinking search). */
+const randomScheduleArb = faultScheduleArb({
+  horizonMs: 8000,
+  maxFaults: 4,
+  minDurationMs: 500,
+  maxDurationMs: 3000,
+  kinds: ['down', 'latency', 'bandwidth', 'timeout', 'reset_peer', 'slicer', 'limit_data', 'kill', 'pause', 'restart', 'duplicate'],
+  processTargets: ['command-service', 'relay', 'projector', 'kafka', 'commands-db', 'queries-db'],
+}).filter((s) => s.length > 0);
+
 const BUILT_IN: readonly Scenario[] = [
   {
     name: 'broker-outage',
@@ -41,6 +59,9 @@ const BUILT_IN: readonly Scenario[] = [
     felt: [faultsApplied, relayFeltBrokerGone],
     crashes: false,
     convergenceBoundMs: 15_000,
+    // The seed's original bug: committing then publishing loses the event when the broker is down.
+    expect: [{ when: { publish: 'dual-write' }, required: ['lost'], why: 'dual-write must lose what the broker never took' }],
+    ci: [{ publish: 'dual-write', consume: 'effectively-once' }],
   },
   {
     name: 'broker-crash-restart',
@@ -130,12 +151,19 @@ const BUILT_IN: readonly Scenario[] = [
     workload: WORKLOAD,
     schedule: ({ seed }) => {
       // Random but replayable points: the seed decides where in each third of the run it dies.
-      const [ats] = fc.sample(fc.tuple(fc.integer({ min: 500, max: 2500 }), fc.integer({ min: 3500, max: 5500 }), fc.integer({ min: 6500, max: 8000 })), { seed, numRuns: 1 });
+      const [ats] = fc.sample(
+        fc.tuple(fc.integer({ min: 500, max: 2500 }), fc.integer({ min: 3500, max: 5500 }), fc.integer({ min: 6500, max: 8000 })),
+        { seed, numRuns: 1 },
+      );
       return ats!.map((at) => f({ at, fault: 'kill', target: 'projector', duration: 600, params: {} }));
     },
     felt: [faultsApplied, restarted('projector')],
     crashes: true,
     convergenceBoundMs: 25_000,
+    ci: [
+      { publish: 'outbox', consume: 'at-least-once' },
+      { publish: 'outbox', consume: 'at-most-once' },
+    ],
   },
   {
     name: 'duplicate-delivery',
@@ -146,6 +174,8 @@ const BUILT_IN: readonly Scenario[] = [
     crashes: false,
     convergenceBoundMs: 25_000,
     configurations: OUTBOX_ONLY,
+    injectsDuplicates: true,
+    ci: [{ publish: 'outbox', consume: 'at-least-once' }],
   },
   {
     name: 'poison-messages',
@@ -164,6 +194,7 @@ const BUILT_IN: readonly Scenario[] = [
     felt: [faultsApplied],
     crashes: true,
     convergenceBoundMs: 30_000,
+    search: { schedules: randomScheduleArb },
   },
 ];
 
@@ -172,21 +203,24 @@ const BUILT_IN: readonly Scenario[] = [
  * fixtures/fault-profiles and it runs, judged by the same checkers and expectations.
  */
 function fromProfiles(known: readonly Scenario[]): Scenario[] {
-  return [...PROFILES.values()].filter((p) => !known.some((s) => s.name === p.name)).map((p) => ({
-    name: p.name, purpose: p.description, workload: WORKLOAD, schedule: () => p.schedule,
-    felt: [faultsApplied], crashes: p.schedule.some((x) => x.fault === 'kill'), convergenceBoundMs: 30_000,
-  }));
+  return [...PROFILES.values()]
+    .filter((p) => !known.some((s) => s.name === p.name))
+    .map((p) => ({
+      name: p.name,
+      purpose: p.description,
+      workload: WORKLOAD,
+      schedule: () => p.schedule,
+      felt: [faultsApplied],
+      crashes: p.schedule.some((x) => x.fault === 'kill'),
+      convergenceBoundMs: 30_000,
+    }));
 }
 
-/** The generator behind random-schedule (shared with the shrinking search). */
-export const randomScheduleArb = faultScheduleArb({
-  horizonMs: 8000,
-  maxFaults: 4,
-  minDurationMs: 500,
-  maxDurationMs: 3000,
-  kinds: ['down', 'latency', 'bandwidth', 'timeout', 'reset_peer', 'slicer', 'limit_data', 'kill', 'pause', 'restart', 'duplicate'],
-  processTargets: ['command-service', 'relay', 'projector', 'kafka', 'commands-db', 'queries-db'],
-}).filter((s) => s.length > 0);
+/** A profile's own `expect` and `ci` declarations add to its scenario's (data beats code). */
+function withProfileDeclarations(s: Scenario): Scenario {
+  const p = PROFILES.get(s.name);
+  if (!p?.expect && !p?.ci) return s;
+  return { ...s, expect: [...(s.expect ?? []), ...(p.expect ?? [])], ci: [...(s.ci ?? []), ...(p.ci ?? [])] };
+}
 
-export const SCENARIOS: readonly Scenario[] = [...BUILT_IN, ...fromProfiles(BUILT_IN)];
-
+export const SCENARIOS: readonly Scenario[] = [...BUILT_IN, ...fromProfiles(BUILT_IN)].map(withProfileDeclarations);

@@ -1,11 +1,13 @@
 // A scenario is assembled, not written (Jepsen): a workload shape, a fault schedule (data), what
 // the fault must visibly do (non-vacuity), and how fast the system must converge afterwards.
-import type { Configuration } from '../checkers/expectations.ts';
-import type { FinalState } from '../runner/finalState.ts';
-import type { Sample } from '../runner/sampler.ts';
-import type { CommandOp, FaultWindow } from '../history/types.ts';
+import type { Configuration } from '../../system/shared/modes.ts';
+import type { FinalState } from '../record/types.ts';
+import type { Sample } from '../record/types.ts';
+import type { CommandOp, FaultWindow, HistoryEntry } from '../history/types.ts';
+import type { Arbitrary } from 'fast-check';
+import type { DeclaredExpectation } from '../checkers/expectations.ts';
 import type { FaultSchedule } from '../faults/types.ts';
-import type { PoisonInjection } from '../checkers/types.ts';
+import type { PoisonInjection, TelemetrySample } from '../checkers/types.ts';
 
 export interface Observations {
   samples: readonly Sample[];
@@ -15,6 +17,9 @@ export interface Observations {
   faults: readonly FaultWindow[];
   final: FinalState;
   poisoned: readonly PoisonInjection[];
+  /** The whole history (injections, query reads and crash points included), for felt checks beyond ops and faults. */
+  history?: readonly HistoryEntry[];
+  telemetry?: readonly TelemetrySample[];
 }
 
 /** One thing a fault must visibly have done; a scenario whose fault was never felt proves nothing. */
@@ -49,4 +54,12 @@ export interface Scenario {
   systemEnv?: Record<string, string>;
   /** Configurations it runs in; default: the profile's matrix. */
   configurations?: readonly Configuration[];
+  /** Anomalies its faults must (required) or may (allowed) show in some configurations, beyond the guarantee matrix. */
+  expect?: readonly DeclaredExpectation[];
+  /** The faults put copies of events on the topic; default: the schedule has a `duplicate` fault. */
+  injectsDuplicates?: boolean;
+  /** Cells the ci profile runs besides the scenario's first configuration: where a weaker mode must be seen for what it is. */
+  ci?: readonly Configuration[];
+  /** A search scenario: fast-check draws schedules from this and shrinks a failing one (each candidate a real run). */
+  search?: { schedules: Arbitrary<FaultSchedule> };
 }

@@ -1,15 +1,7 @@
 // The guarantee matrix as data: which anomalies each configuration may (allowed) or must
 // (required) show. A result matches only if nothing unexpected was found and nothing required is missing.
+import type { Configuration } from '../../system/shared/modes.ts';
 import { ANOMALY_NAMES, type Anomaly, type AnomalyName, type CheckResult } from './types.ts';
-
-export const PUBLISH_MODES = ['outbox', 'dual-write'] as const;
-export const CONSUME_MODES = ['effectively-once', 'at-least-once', 'at-most-once'] as const;
-export type PublishMode = (typeof PUBLISH_MODES)[number];
-export type ConsumeMode = (typeof CONSUME_MODES)[number];
-export interface Configuration {
-  publish: PublishMode;
-  consume: ConsumeMode;
-}
 
 export function configurationLabel(c: Configuration): string {
   return `${c.publish}/${c.consume}`;
@@ -54,31 +46,68 @@ export function compareWithExpectation(
   const unexpected = distinct.filter((n) => !allowed.has(n) && !excusable.has(n));
   const missing = ANOMALY_NAMES.filter((n) => exp.required.includes(n) && !names.has(n));
   const checkerErrors = (opts.results ?? []).filter((r) => r.error !== undefined).map((r) => `${r.name}: ${r.error}`);
-  return { ok: unexpected.length === 0 && missing.length === 0 && checkerErrors.length === 0, found: distinct, expected, excused, unexpected, missing, checkerErrors };
+  return {
+    ok: unexpected.length === 0 && missing.length === 0 && checkerErrors.length === 0,
+    found: distinct,
+    expected,
+    excused,
+    unexpected,
+    missing,
+    checkerErrors,
+  };
 }
 
-/** What the design promises per configuration (DESIGN.md table; issue 4, guarantee matrix). */
-export function expectationFor(
-  config: Configuration,
-  scenario: string,
-  opts: { crashes?: boolean; injectsDuplicates?: boolean } = {},
-): Expectation {
-  const crashes = opts.crashes ?? true;
+/**
+ * What a scenario declares about itself (in the catalog): traits the matrix reads, and anomalies
+ * its fault must produce (or may produce) in configurations that match `when`.
+ */
+export interface ScenarioTraits {
+  /** The faults crash processes: at-most-once may then lose events. */
+  crashes: boolean;
+  /** The faults put copies of events on the topic (re-publish, rewind, stale redelivery). */
+  injectsDuplicates: boolean;
+  declared?: readonly DeclaredExpectation[];
+}
+
+export interface DeclaredExpectation {
+  when: Partial<Configuration>;
+  required?: readonly AnomalyName[];
+  allowed?: readonly AnomalyName[];
+  why: string;
+}
+
+const matches = (c: Configuration, when: Partial<Configuration>) =>
+  (when.publish === undefined || when.publish === c.publish) && (when.consume === undefined || when.consume === c.consume);
+
+/** The guarantee matrix (DESIGN.md table) for one configuration, plus what the scenario declares. */
+export function expectationFor(config: Configuration, traits: ScenarioTraits): Expectation {
+  const base = matrixExpectation(config, traits);
+  const declared = (traits.declared ?? []).filter((d) => matches(config, d.when));
+  if (declared.length === 0) return base;
+  const union = (a: readonly AnomalyName[], b: readonly AnomalyName[]) => ANOMALY_NAMES.filter((n) => a.includes(n) || b.includes(n));
+  return {
+    required: declared.reduce((acc, d) => union(acc, d.required ?? []), base.required),
+    allowed: declared.reduce((acc, d) => union(acc, d.allowed ?? []), base.allowed),
+    why: [base.why, ...declared.map((d) => d.why)].filter(Boolean).join('; '),
+  };
+}
+
+function matrixExpectation(config: Configuration, traits: ScenarioTraits): Expectation {
   if (config.publish === 'outbox') {
-    if (config.consume === 'effectively-once') return { required: [], allowed: [], why: 'outbox + inbox: no loss, no duplicate, converges' };
+    if (config.consume === 'effectively-once')
+      return { required: [], allowed: [], why: 'outbox + inbox: no loss, no duplicate, converges' };
     if (config.consume === 'at-least-once') return { required: [], allowed: ['duplicated'], why: 'at-least-once: duplicates possible' };
     // Without an inbox nothing recognises an event the broker hands over twice: duplicates
     // injected upstream (re-publish, offset rewind) are applied again. Committing first only
     // stops the consumer from causing duplicates itself.
-    const injected = opts.injectsDuplicates ?? scenario === 'duplicate-delivery';
     return {
       required: [],
-      allowed: [...(crashes ? ['lost' as const] : []), ...(injected ? ['duplicated' as const] : [])],
-      why: injected ? 'at-most-once has no inbox: injected duplicates are applied again' : 'at-most-once: loss possible on crash',
+      allowed: [...(traits.crashes ? ['lost' as const] : []), ...(traits.injectsDuplicates ? ['duplicated' as const] : [])],
+      why: traits.injectsDuplicates
+        ? 'at-most-once has no inbox: injected duplicates are applied again'
+        : 'at-most-once: loss possible on crash',
     };
   }
   const allowed: AnomalyName[] = config.consume === 'at-least-once' ? ['lost', 'duplicated'] : ['lost'];
-  // The seed's original bug: committing then publishing loses the event when the broker is down.
-  const required: AnomalyName[] = scenario === 'broker-outage' ? ['lost'] : [];
-  return { required, allowed, why: 'dual-write: commit then publish loses events the broker never took' };
+  return { required: [], allowed, why: 'dual-write: commit then publish loses events the broker never took' };
 }

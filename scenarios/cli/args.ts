@@ -1,7 +1,10 @@
 // Tiny flag parser shared by the CLIs: unknown flags and bad values are errors that list what is
 // accepted (exit 2), never silently ignored.
 export class UsageError extends Error {
-  constructor(message: string, readonly usage: string) {
+  constructor(
+    message: string,
+    readonly usage: string,
+  ) {
     super(message);
     this.name = 'UsageError';
   }
@@ -32,7 +35,8 @@ export function parseArgs(argv: string[], spec: FlagSpec, usage: string): Parsed
     const [name, inline] = arg.slice(2).split('=', 2) as [string, string | undefined];
     if (name === 'help') throw new HelpRequested(usage);
     const s = spec[name];
-    if (!s) throw new UsageError(`unknown flag --${name}; accepted: ${[...Object.keys(spec), 'help'].map((f) => `--${f}`).join(', ')}`, usage);
+    if (!s)
+      throw new UsageError(`unknown flag --${name}; accepted: ${[...Object.keys(spec), 'help'].map((f) => `--${f}`).join(', ')}`, usage);
     if (s.kind === 'bool') {
       out.flags[name] = true;
       continue;
@@ -47,7 +51,10 @@ export function parseArgs(argv: string[], spec: FlagSpec, usage: string): Parsed
     } else {
       const n = Number(value);
       if (!Number.isInteger(n) || (s.min !== undefined && n < s.min) || (s.max !== undefined && n > s.max)) {
-        throw new UsageError(`--${name} ${value} is not accepted; give an integer${s.min !== undefined ? ` ≥ ${s.min}` : ''}${s.max !== undefined ? ` ≤ ${s.max}` : ''}`, usage);
+        throw new UsageError(
+          `--${name} ${value} is not accepted; give an integer${s.min !== undefined ? ` ≥ ${s.min}` : ''}${s.max !== undefined ? ` ≤ ${s.max}` : ''}`,
+          usage,
+        );
       }
       out.flags[name] = n;
     }

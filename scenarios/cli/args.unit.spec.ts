@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { HelpRequested, parseArgs, UsageError } from './args.ts';
 
-const spec = { brokers: { kind: 'int', min: 1, max: 3 }, provider: { kind: 'string', values: ['local', 'external'] }, json: { kind: 'bool' } } as const;
+const spec = {
+  brokers: { kind: 'int', min: 1, max: 3 },
+  provider: { kind: 'string', values: ['local', 'external'] },
+  json: { kind: 'bool' },
+} as const;
 
 describe('parseArgs', () => {
   it('parses positionals, flags with separate or inline values, and booleans', () => {

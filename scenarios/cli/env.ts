@@ -30,7 +30,9 @@ function printAddresses(a: EnvAddresses): void {
     ['kafka (direct, harness only)', a.kafka.internal.join(',')],
     ['mariadb commands (direct)', `${a.mariadb.commands.host}:${a.mariadb.commands.port}`],
     ['mariadb queries (direct)', `${a.mariadb.queries.host}:${a.mariadb.queries.port}`],
-    ...Object.values(a.links).flat().map((p): [string, string] => [`proxy ${p.name}`, `${p.listen} → ${p.upstream}`]),
+    ...Object.values(a.links)
+      .flat()
+      .map((p): [string, string] => [`proxy ${p.name}`, `${p.listen} → ${p.upstream}`]),
     ...Object.entries(a.system ?? {}).map(([k, v]): [string, string] => [k, v]),
   ];
   const w = Math.max(...rows.map((r) => r[0].length));
@@ -40,7 +42,9 @@ function printAddresses(a: EnvAddresses): void {
 function printStatus(rows: ComponentStatus[]): void {
   const w = Math.max(...rows.map((r) => r.name.length));
   for (const r of rows) {
-    console.log(`  ${r.healthy ? 'ok  ' : 'DOWN'}  ${r.name.padEnd(w)}  ${String(r.pid ?? '').padStart(7)}  ${r.address ?? ''}${r.detail ? `  (${r.detail})` : ''}`);
+    console.log(
+      `  ${r.healthy ? 'ok  ' : 'DOWN'}  ${r.name.padEnd(w)}  ${String(r.pid ?? '').padStart(7)}  ${r.address ?? ''}${r.detail ? `  (${r.detail})` : ''}`,
+    );
   }
 }
 

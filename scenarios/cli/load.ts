@@ -12,12 +12,24 @@ import { checkScenarioNames, COMMON_FLAGS, resultLine, summaryTable } from './su
 async function loadDuringScenario(name: string, flags: Record<string, string | number | boolean>): Promise<number> {
   checkScenarioNames([name], USAGE);
   const cells = planMatrix(SCENARIOS, {
-    profile: 'ci', only: [name], publish: (flags.publish as never) ?? 'outbox', consume: (flags.consume as never) ?? 'effectively-once',
+    profile: 'ci',
+    only: [name],
+    publish: (flags.publish as never) ?? 'outbox',
+    consume: (flags.consume as never) ?? 'effectively-once',
   });
   if (cells.length === 0) throw new UsageError(`${name} does not run in that configuration`, USAGE);
   const seed = (flags.seed as number | undefined) ?? Math.floor(Math.random() * 2 ** 31);
-  const load = { durationS: (flags.duration as number | undefined) ?? 10, ...(flags.rate !== undefined ? { rate: flags.rate as number } : {}) };
-  const { results, dir } = await runSuite(cells, { seed, load, shrinkBudgetMs: 0, log: (l) => console.log(l), onResult: (r) => console.log(resultLine(r)) });
+  const load = {
+    durationS: (flags.duration as number | undefined) ?? 10,
+    ...(flags.rate !== undefined ? { rate: flags.rate as number } : {}),
+  };
+  const { results, dir } = await runSuite(cells, {
+    seed,
+    load,
+    shrinkBudgetMs: 0,
+    log: (l) => console.log(l),
+    onResult: (r) => console.log(resultLine(r)),
+  });
   const r = results[0]!;
   console.log(`\n${summaryTable(results)}\n`);
   if (r.load) console.log(formatLoadResult(r.load));
@@ -51,7 +63,8 @@ runCli(async () => {
   const { positional, flags } = parseArgs(process.argv.slice(2), FLAGS, USAGE);
   if (positional.length) throw new UsageError(`unexpected argument ${positional[0]}`, USAGE);
   if (typeof flags.scenario === 'string') return loadDuringScenario(flags.scenario, flags);
-  if (flags.publish || flags.consume || flags.seed !== undefined) throw new UsageError('--publish, --consume and --seed go with --scenario', USAGE);
+  if (flags.publish || flags.consume || flags.seed !== undefined)
+    throw new UsageError('--publish, --consume and --seed go with --scenario', USAGE);
   const url = requireState().system?.commandService;
   if (!url) throw new Error('the system is not running: `npm run env -- up` (without --infra-only)');
   const result = await runLoad({

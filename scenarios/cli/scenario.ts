@@ -8,29 +8,39 @@ import { checkScenarioNames, COMMON_FLAGS, listScenarios, resultLine, summaryTab
 const USAGE = `usage: npm run scenario -- <name> [--publish outbox|dual-write]
                              [--consume effectively-once|at-least-once|at-most-once]
                              [--seed N] [--path P] [--keep-env] [--shrink-seconds S] [--expect matrix|none] [--runs N]
-  --expect none   judge by the strongest guarantee whatever the configuration: with random-schedule,
+  --expect none   judge by the strongest guarantee whatever the configuration: with a search scenario,
                   fast-check then searches for (and shrinks to) the smallest schedule that breaks it
-  --runs N        random-schedule: try up to N generated schedules (each a real run; default 1)
+  --runs N        search scenarios: try up to N generated schedules (each a real run; default 1)
 scenarios:
 ${listScenarios()}`;
 
 runCli(async () => {
-  const { positional, flags } = parseArgs(process.argv.slice(2), { ...COMMON_FLAGS, expect: { kind: 'string', values: ['matrix', 'none'] }, runs: { kind: 'int', min: 1, max: 100 } }, USAGE);
-  if (positional.length !== 1) throw new UsageError(positional.length ? `one scenario at a time (got ${positional.join(', ')})` : 'which scenario?', USAGE);
+  const { positional, flags } = parseArgs(
+    process.argv.slice(2),
+    { ...COMMON_FLAGS, expect: { kind: 'string', values: ['matrix', 'none'] }, runs: { kind: 'int', min: 1, max: 100 } },
+    USAGE,
+  );
+  if (positional.length !== 1)
+    throw new UsageError(positional.length ? `one scenario at a time (got ${positional.join(', ')})` : 'which scenario?', USAGE);
   checkScenarioNames(positional, USAGE);
   const cells = planMatrix(SCENARIOS, {
-    profile: 'ci', only: positional,
-    publish: (flags.publish as never) ?? 'outbox', consume: (flags.consume as never) ?? 'effectively-once',
+    profile: 'ci',
+    only: positional,
+    publish: (flags.publish as never) ?? 'outbox',
+    consume: (flags.consume as never) ?? 'effectively-once',
   });
   if (cells.length === 0) throw new UsageError(`${positional[0]} does not run in that configuration`, USAGE);
   const seed = (flags.seed as number | undefined) ?? Math.floor(Math.random() * 2 ** 31);
   process.env.LOG_LEVEL ??= 'info';
   const { results, dir } = await runSuite(cells, {
-    seed, ...(typeof flags.path === 'string' ? { path: flags.path } : {}), keepEnv: flags['keep-env'] === true,
+    seed,
+    ...(typeof flags.path === 'string' ? { path: flags.path } : {}),
+    keepEnv: flags['keep-env'] === true,
     ...(flags.expect === 'none' ? { expect: 'none' as const } : {}),
     ...(flags.runs !== undefined ? { runs: flags.runs as number } : {}),
     shrinkBudgetMs: ((flags['shrink-seconds'] as number | undefined) ?? 600) * 1000,
-    log: (l) => console.log(l), onResult: (r) => console.log(resultLine(r)),
+    log: (l) => console.log(l),
+    onResult: (r) => console.log(resultLine(r)),
   });
   const r = results[0]!;
   console.log(`\n${summaryTable(results)}`);

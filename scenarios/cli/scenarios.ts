@@ -15,23 +15,38 @@ const USAGE = `usage: npm run scenarios -- [--profile ci|full] [--publish outbox
   --list          names and one-line purposes`;
 
 runCli(async () => {
-  const { positional, flags } = parseArgs(process.argv.slice(2), {
-    ...COMMON_FLAGS, profile: { kind: 'string', values: PROFILES }, only: { kind: 'string' }, list: { kind: 'bool' },
-  }, USAGE);
+  const { positional, flags } = parseArgs(
+    process.argv.slice(2),
+    {
+      ...COMMON_FLAGS,
+      profile: { kind: 'string', values: PROFILES },
+      only: { kind: 'string' },
+      list: { kind: 'bool' },
+    },
+    USAGE,
+  );
   if (positional.length) throw new UsageError(`unexpected argument ${positional[0]} (one scenario: npm run scenario -- <name>)`, USAGE);
-  if (flags.list) { console.log(listScenarios()); return 0; }
+  if (flags.list) {
+    console.log(listScenarios());
+    return 0;
+  }
   const only = typeof flags.only === 'string' ? flags.only.split(',').filter(Boolean) : undefined;
   if (only) checkScenarioNames(only, USAGE);
   const profile = (flags.profile as Profile | undefined) ?? 'ci';
   const cells = planMatrix(SCENARIOS, {
-    profile, only,
-    publish: flags.publish as never, consume: flags.consume as never,
+    profile,
+    only,
+    publish: flags.publish as never,
+    consume: flags.consume as never,
   });
-  if (cells.length === 0) throw new UsageError('that selection runs no scenario (a scenario may not support the chosen configuration)', USAGE);
+  if (cells.length === 0)
+    throw new UsageError('that selection runs no scenario (a scenario may not support the chosen configuration)', USAGE);
   const seed = (flags.seed as number | undefined) ?? (profile === 'ci' ? 1 : Math.floor(Math.random() * 2 ** 31));
   console.log(`faultline: ${cells.length} run(s), profile ${profile}, seed ${seed}`);
   const { results, dir, files } = await runSuite(cells, {
-    seed, profile, keepEnv: flags['keep-env'] === true,
+    seed,
+    profile,
+    keepEnv: flags['keep-env'] === true,
     shrinkBudgetMs: ((flags['shrink-seconds'] as number | undefined) ?? (profile === 'ci' ? 120 : 600)) * 1000,
     log: (l) => console.log(l),
     onResult: (r) => console.log(resultLine(r)),

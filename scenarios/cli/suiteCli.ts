@@ -1,5 +1,6 @@
 // What `npm run scenarios` and `npm run scenario` share: flags, validation, the summary table.
-import { CONSUME_MODES, PUBLISH_MODES, configurationLabel } from '../checkers/expectations.ts';
+import { configurationLabel } from '../checkers/expectations.ts';
+import { CONSUME_MODES, PUBLISH_MODES } from '../../system/shared/modes.ts';
 import { SCENARIOS } from '../catalog/scenarios.ts';
 import { failureReasons } from '../report/types.ts';
 import { unknownNames } from '../runner/matrix.ts';
@@ -31,15 +32,24 @@ export function resultLine(r: ScenarioResult): string {
   const found = r.verdict.found.length ? r.verdict.found.join(',') : 'none';
   const conv = r.convergenceMs === null || r.convergenceMs === undefined ? 'never' : `${(r.convergenceMs / 1000).toFixed(1)}s`;
   const vis = r.visibility?.p50Ms != null ? `  visible p50/p99: ${r.visibility.p50Ms}/${r.visibility.p99Ms} ms` : '';
-  return `  ${r.ok ? 'PASS' : 'FAIL'}  ${r.scenario} [${configurationLabel(r.configuration)}]  anomalies: ${found}  converged: ${conv}${vis}  ` +
-    `ops ${r.ops.ok}/${r.ops.fail}/${r.ops.unknown} (ok/fail/unknown)  ${(r.durationMs / 1000).toFixed(1)}s`;
+  return (
+    `  ${r.ok ? 'PASS' : 'FAIL'}  ${r.scenario} [${configurationLabel(r.configuration)}]  anomalies: ${found}  converged: ${conv}${vis}  ` +
+    `ops ${r.ops.ok}/${r.ops.fail}/${r.ops.unknown} (ok/fail/unknown)  ${(r.durationMs / 1000).toFixed(1)}s`
+  );
 }
 
 export function summaryTable(results: readonly ScenarioResult[]): string {
   const rows = results.map((r) => [
-    r.scenario, configurationLabel(r.configuration), r.verdict.found.join(', ') || '—',
-    r.verdict.unexpected.length ? `unexpected: ${r.verdict.unexpected.join(', ')}` : r.verdict.missing.length ? `missing: ${r.verdict.missing.join(', ')}` : 'as expected',
-    r.ok ? 'PASS' : 'FAIL', `${(r.durationMs / 1000).toFixed(0)}s`,
+    r.scenario,
+    configurationLabel(r.configuration),
+    r.verdict.found.join(', ') || '—',
+    r.verdict.unexpected.length
+      ? `unexpected: ${r.verdict.unexpected.join(', ')}`
+      : r.verdict.missing.length
+        ? `missing: ${r.verdict.missing.join(', ')}`
+        : 'as expected',
+    r.ok ? 'PASS' : 'FAIL',
+    `${(r.durationMs / 1000).toFixed(0)}s`,
   ]);
   const head = ['scenario', 'configuration', 'anomalies found', 'vs expectation', 'verdict', 'time'];
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

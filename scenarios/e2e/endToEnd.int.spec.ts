@@ -11,8 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireState } from '../environment/state.ts';
 import { startSystem, stopSystem, wipeSystemState } from '../environment/system.ts';
 import type { EnvAddresses, LinkName } from '../environment/types.ts';
-import { readTopic } from '../runner/readTopic.ts';
-import { metricSum, parsePrometheus } from '../runner/sampler.ts';
+import { readTopic } from '../observe/readTopic.ts';
+import { metricSum, parsePrometheus } from '../record/metrics.ts';
 import { TOPIC } from '../../system/shared/events.ts';
 
 const tracesFile = join(mkdtempSync(join(tmpdir(), 'faultline-e2e-')), 'traces.jsonl');

@@ -9,6 +9,7 @@ import type {
   HistoryEntry,
   InvokeEntry,
   MetaEntry,
+  ReadEntry,
 } from './types.ts';
 
 /** Where lines go. Sync by design: a line written is on disk even if the harness dies next. */
@@ -51,6 +52,8 @@ export interface HistoryRecorder {
   inject(e: Omit<InjectionEntry, 'type' | 't'>): void;
   /** A named crash point that fired in a system process. */
   crash(e: Omit<CrashEntry, 'type' | 't'>): void;
+  /** A query-API read made during the run. */
+  read(r: Omit<ReadEntry, 'type' | 't'>): void;
   /** Everything recorded so far, in order (kept in memory for the checkers). */
   entries(): readonly HistoryEntry[];
   close(): void;
@@ -81,6 +84,7 @@ export function createRecorder({ sink, clock = createClock() }: { sink: HistoryS
     faultStop: (f) => append({ type: 'fault', phase: 'stop', ...f, t: clock() }),
     inject: (e) => append({ type: 'inject', ...e, t: clock() }),
     crash: (e) => append({ type: 'crash', ...e, t: clock() }),
+    read: (r) => append({ type: 'read', ...r, t: clock() }),
     entries: () => all.slice(),
     close: () => sink.close(),
   };

@@ -12,7 +12,10 @@ export interface LoadResult {
   errors: { connection: number; timeouts: number; non2xx: number; byStatus: Record<string, number> };
 }
 
-export function toLoadResult(r: Pick<Result, 'url' | 'duration' | 'requests' | 'latency' | 'errors' | 'timeouts' | 'non2xx' | '2xx' | 'statusCodeStats'>, target: LoadResult['target']): LoadResult {
+export function toLoadResult(
+  r: Pick<Result, 'url' | 'duration' | 'requests' | 'latency' | 'errors' | 'timeouts' | 'non2xx' | '2xx' | 'statusCodeStats'>,
+  target: LoadResult['target'],
+): LoadResult {
   const byStatus: Record<string, number> = {};
   for (const [code, s] of Object.entries(r.statusCodeStats ?? {})) {
     if (!code.startsWith('2')) byStatus[code] = s?.count ?? 0;
@@ -25,14 +28,22 @@ export function toLoadResult(r: Pick<Result, 'url' | 'duration' | 'requests' | '
     requests: { sent: r.requests.sent, completed: accepted + r.non2xx },
     accepted,
     acceptedPerSecond: r.duration > 0 ? Math.round((accepted / r.duration) * 10) / 10 : 0,
-    latencyMs: { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max, mean: Math.round(r.latency.mean * 100) / 100 },
+    latencyMs: {
+      p50: r.latency.p50,
+      p90: r.latency.p90,
+      p99: r.latency.p99,
+      max: r.latency.max,
+      mean: Math.round(r.latency.mean * 100) / 100,
+    },
     errors: { connection: r.errors, timeouts: r.timeouts, non2xx: r.non2xx, byStatus },
   };
 }
 
 export function formatLoadResult(l: LoadResult): string {
   const e = l.errors;
-  const codes = Object.entries(e.byStatus).map(([c, n]) => `${c}×${n}`).join(' ');
+  const codes = Object.entries(e.byStatus)
+    .map(([c, n]) => `${c}×${n}`)
+    .join(' ');
   return [
     `load ${l.url}: target ${l.target.rate === 'max' ? 'max rate' : `${l.target.rate} req/s`}, ${l.target.connections} connections, ${l.durationS.toFixed(1)} s`,
     `  accepted ${l.accepted} (${l.acceptedPerSecond}/s) of ${l.requests.sent} sent`,

@@ -33,14 +33,32 @@ function resultJson(r: ScenarioRunResult) {
       streamId: a.streamId ?? null,
       eventId: a.eventId ?? null,
       versions: a.versions ?? [],
-      op: a.op ? { id: a.op.id, kind: a.op.kind, userId: a.op.userId, outcome: a.op.outcome, version: a.op.version ?? null, eventId: a.op.eventId ?? null } : null,
+      op: a.op
+        ? {
+            id: a.op.id,
+            kind: a.op.kind,
+            userId: a.op.userId,
+            outcome: a.op.outcome,
+            version: a.op.version ?? null,
+            eventId: a.op.eventId ?? null,
+          }
+        : null,
       data: a.data ?? {},
     })),
     convergenceMs: r.convergenceMs ?? null,
     visibility: r.visibility ?? null,
+    workload: r.workload ?? null,
     load: r.load ?? null,
     nonVacuity: (r.nonVacuity ?? []).map((c) => ({ claim: c.claim, observed: c.observed, detail: c.detail ?? null })),
-    faults: (r.faults ?? []).map((f) => ({ faultId: f.faultId, fault: f.fault, target: f.target, params: f.params ?? {}, startMs: f.start.ms, stopMs: f.stop?.ms ?? null, error: f.error ?? null })),
+    faults: (r.faults ?? []).map((f) => ({
+      faultId: f.faultId,
+      fault: f.fault,
+      target: f.target,
+      params: f.params ?? {},
+      startMs: f.start.ms,
+      stopMs: f.stop?.ms ?? null,
+      error: f.error ?? null,
+    })),
     error: r.error ?? null,
   };
 }
@@ -51,7 +69,13 @@ export function toReportJson(run: RunResult) {
   const results = run.results.map(resultJson);
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
-    run: { id: run.runId, startedAt: run.startedAt, finishedAt: run.finishedAt, profile: run.profile ?? null, machine: run.machine ?? null },
+    run: {
+      id: run.runId,
+      startedAt: run.startedAt,
+      finishedAt: run.finishedAt,
+      profile: run.profile ?? null,
+      machine: run.machine ?? null,
+    },
     summary: { total: results.length, passed: results.filter((r) => r.passed).length, failed: results.filter((r) => !r.passed).length },
     results,
   };

@@ -5,13 +5,16 @@ import { anomaliesOf, failureReasons, type RunResult, type ScenarioRunResult } f
 
 /** XML 1.0 forbids most control characters even escaped: drop them, then escape the five. */
 export function escapeXml(s: string): string {
-  return s
-    .replace(/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
+  return (
+    s
+      // eslint-disable-next-line no-control-regex -- the point: the XML 1.0 character ranges, control characters included
+      .replace(/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+      .replace(/'/g, '&apos;')
+  );
 }
 
 const secs = (ms: number) => (ms / 1000).toFixed(3);
@@ -23,7 +26,9 @@ function testcase(r: ScenarioRunResult): string {
   const reasons = failureReasons(r).filter((x) => !x.startsWith('harness error'));
   if (r.error) body.push(`      <error message="${escapeXml(r.error)}" type="harness"/>`);
   if (reasons.length) {
-    const detail = anomaliesOf(r).map((a) => `${a.name}: ${a.message}`).join('\n');
+    const detail = anomaliesOf(r)
+      .map((a) => `${a.name}: ${a.message}`)
+      .join('\n');
     body.push(`      <failure message="${escapeXml(reasons.join('; '))}" type="anomalies">${escapeXml(detail)}</failure>`);
   }
   if (r.replay) body.push(`      <system-out>${escapeXml(`replay: ${r.replay}`)}</system-out>`);
@@ -44,7 +49,17 @@ export function renderJunit(run: RunResult): string {
   });
   const attrs = (c: ReturnType<typeof count>) => `tests="${c.tests}" failures="${c.failures}" errors="${c.errors}" time="${c.time}"`;
   const suites = [...groups].map(([label, rs]) =>
-    [`  <testsuite name="${escapeXml(label)}" ${attrs(count(rs))} timestamp="${escapeXml(rs[0]!.startedAt)}">`, ...rs.map(testcase), '  </testsuite>'].join('\n'),
+    [
+      `  <testsuite name="${escapeXml(label)}" ${attrs(count(rs))} timestamp="${escapeXml(rs[0]!.startedAt)}">`,
+      ...rs.map(testcase),
+      '  </testsuite>',
+    ].join('\n'),
   );
-  return ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="faultline ${escapeXml(run.runId)}" ${attrs(count(run.results))}>`, ...suites, '</testsuites>', ''].join('\n');
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="faultline ${escapeXml(run.runId)}" ${attrs(count(run.results))}>`,
+    ...suites,
+    '</testsuites>',
+    '',
+  ].join('\n');
 }

@@ -1,6 +1,7 @@
 // report.md: the summary table (scenario × configuration) and per-scenario findings, readable
 // in a terminal or a PR comment.
-import { CONSUME_MODES, PUBLISH_MODES, configurationLabel, type Configuration } from '../checkers/expectations.ts';
+import { configurationLabel } from '../checkers/expectations.ts';
+import { CONSUME_MODES, PUBLISH_MODES, type Configuration } from '../../system/shared/modes.ts';
 import { anomaliesOf, failureReasons, passed, type RunResult, type ScenarioRunResult } from './types.ts';
 
 /** Per anomaly name, how many messages the findings list before "… and N more". */
@@ -29,7 +30,8 @@ export function cell(r: ScenarioRunResult | undefined): string {
 export function summaryTable(run: RunResult): string {
   const configs = configurationsIn(run);
   const scenarios = [...new Set(run.results.map((r) => r.scenario))];
-  const find = (s: string, c: Configuration) => run.results.find((r) => r.scenario === s && configurationLabel(r.configuration) === configurationLabel(c));
+  const find = (s: string, c: Configuration) =>
+    run.results.find((r) => r.scenario === s && configurationLabel(r.configuration) === configurationLabel(c));
   const lines = [
     `| scenario | ${configs.map(configurationLabel).join(' | ')} |`,
     `|---|${configs.map(() => '---').join('|')}|`,
@@ -42,17 +44,32 @@ function findings(r: ScenarioRunResult): string {
   const out = [`### ${passed(r) ? '✅' : '❌'} ${r.scenario} — ${configurationLabel(r.configuration)}`, ''];
   if (r.purpose) out.push(`${r.purpose}`, '');
   out.push(`- duration: ${(r.durationMs / 1000).toFixed(1)} s; ops ok/fail/unknown: ${r.ops.ok}/${r.ops.fail}/${r.ops.unknown}`);
-  if (r.convergenceMs !== undefined) out.push(`- convergence: ${r.convergenceMs === null ? 'not within quiesce' : `${r.convergenceMs} ms after the last heal`}`);
+  if (r.workload) {
+    const w = r.workload;
+    out.push(
+      `- workload: ${w.okPerSecond} ok/s over ${(w.durationMs / 1000).toFixed(1)} s; ${w.streams} streams touched; events per stream mean ${w.eventsPerStream.mean}, max ${w.eventsPerStream.max}`,
+    );
+  }
+  if (r.convergenceMs !== undefined)
+    out.push(`- convergence: ${r.convergenceMs === null ? 'not within quiesce' : `${r.convergenceMs} ms after the last heal`}`);
   if (r.load) {
     const l = r.load;
-    out.push(`- load (autocannon, target ${l.target.rate}/s × ${l.target.durationS} s): ${l.accepted} accepted (${l.acceptedPerSecond.toFixed(0)}/s), latency p50 ${l.latencyMs.p50} ms, p99 ${l.latencyMs.p99} ms, max ${l.latencyMs.max} ms; errors: ${l.errors.connection} connection, ${l.errors.timeouts} timeouts, ${l.errors.non2xx} non-2xx`);
+    out.push(
+      `- load (autocannon, target ${l.target.rate}/s × ${l.target.durationS} s): ${l.accepted} accepted (${l.acceptedPerSecond.toFixed(0)}/s), latency p50 ${l.latencyMs.p50} ms, p99 ${l.latencyMs.p99} ms, max ${l.latencyMs.max} ms; errors: ${l.errors.connection} connection, ${l.errors.timeouts} timeouts, ${l.errors.non2xx} non-2xx`,
+    );
   }
   if (r.visibility) {
     const v = r.visibility;
-    out.push(`- e2e visibility (ack → query API, ${v.visible}/${v.sampled} sampled commands seen): p50 ${v.p50Ms ?? '–'} ms, p90 ${v.p90Ms ?? '–'} ms, p99 ${v.p99Ms ?? '–'} ms, max ${v.maxMs ?? '–'} ms`);
+    out.push(
+      `- e2e visibility (ack → query API, ${v.visible}/${v.sampled} sampled commands seen): p50 ${v.p50Ms ?? '–'} ms, p90 ${v.p90Ms ?? '–'} ms, p99 ${v.p99Ms ?? '–'} ms, max ${v.maxMs ?? '–'} ms`,
+    );
   }
-  out.push(`- expected: required [${r.expectation.required.join(', ')}], allowed [${r.expectation.allowed.join(', ')}]${r.expectation.why ? ` — ${r.expectation.why}` : ''}`);
-  out.push(`- found: ${r.verdict.found.join(', ') || 'none'}${r.verdict.excused.length ? ` (excused as consequences: ${r.verdict.excused.join(', ')})` : ''}`);
+  out.push(
+    `- expected: required [${r.expectation.required.join(', ')}], allowed [${r.expectation.allowed.join(', ')}]${r.expectation.why ? ` — ${r.expectation.why}` : ''}`,
+  );
+  out.push(
+    `- found: ${r.verdict.found.join(', ') || 'none'}${r.verdict.excused.length ? ` (excused as consequences: ${r.verdict.excused.join(', ')})` : ''}`,
+  );
   for (const why of failureReasons(r)) out.push(`- **${why}**`);
   for (const c of r.nonVacuity ?? []) out.push(`- ${c.observed ? 'felt' : '**not felt**'}: ${c.claim}${c.detail ? ` (${c.detail})` : ''}`);
   if (r.replay) out.push(`- replay: \`${r.replay}\``);

@@ -12,7 +12,9 @@ import { writeReports } from './writeReports.ts';
 describe('pass/fail of a result', () => {
   it('fails on unexpected, missing, vacuity and harness errors', () => {
     expect(RUN.results.map(passed)).toEqual([true, true, false, false]);
-    const vacuous = scenarioResult('s', { publish: 'outbox', consume: 'effectively-once' }, [], { nonVacuity: [{ claim: 'backlog grew', observed: false }] });
+    const vacuous = scenarioResult('s', { publish: 'outbox', consume: 'effectively-once' }, [], {
+      nonVacuity: [{ claim: 'backlog grew', observed: false }],
+    });
     expect(failureReasons(vacuous)).toEqual(['fault never felt: backlog grew']);
     const missing = scenarioResult('broker-outage', { publish: 'dual-write', consume: 'at-most-once' }, []);
     expect(failureReasons(missing)).toEqual(['missing required: lost']);
@@ -25,10 +27,39 @@ describe('report.json', () => {
     expect(Object.keys(j)).toEqual(['schemaVersion', 'run', 'summary', 'results']);
     expect(j.summary).toEqual({ total: 4, passed: 2, failed: 2 });
     expect(Object.keys(j.results[0]!)).toEqual([
-      'scenario', 'purpose', 'configuration', 'label', 'passed', 'failureReasons', 'startedAt', 'durationMs', 'seed', 'path', 'replay', 'ops',
-      'expected', 'found', 'unexpected', 'missing', 'excused', 'checkerErrors', 'checks', 'anomalies', 'convergenceMs', 'visibility', 'load', 'nonVacuity', 'faults', 'error',
+      'scenario',
+      'purpose',
+      'configuration',
+      'label',
+      'passed',
+      'failureReasons',
+      'startedAt',
+      'durationMs',
+      'seed',
+      'path',
+      'replay',
+      'ops',
+      'expected',
+      'found',
+      'unexpected',
+      'missing',
+      'excused',
+      'checkerErrors',
+      'checks',
+      'anomalies',
+      'convergenceMs',
+      'visibility',
+      'workload',
+      'load',
+      'nonVacuity',
+      'faults',
+      'error',
     ]);
-    expect(j.results[2]).toMatchObject({ passed: false, unexpected: ['lost'], anomalies: [{ name: 'lost', op: { id: 3, kind: 'rename', outcome: 'ok' } }] });
+    expect(j.results[2]).toMatchObject({
+      passed: false,
+      unexpected: ['lost'],
+      anomalies: [{ name: 'lost', op: { id: 3, kind: 'rename', outcome: 'ok' } }],
+    });
     expect(j.results[1]).toMatchObject({ passed: true, found: ['lost'], expected: { required: ['lost'] } });
     expect(JSON.parse(renderReportJson(RUN))).toEqual(j);
   });

@@ -2,7 +2,8 @@
 // (seconds since the run's first history entry): what the HTML report charts. Pure: data in, data out.
 import { toFaultWindows, toOperations } from '../history/reader.ts';
 import type { CommandOp, HistoryEntry } from '../history/types.ts';
-import type { MetricValues, Sample } from '../runner/sampler.ts';
+import type { MetricValues } from '../record/metrics.ts';
+import type { Sample } from '../record/types.ts';
 
 export interface Series {
   key: string;
@@ -130,12 +131,20 @@ export function buildTimeline(input: TimelineInput): ScenarioTimeline {
 
   const win = windows(ops, tMs);
   const latencies = win.map((w) => w.map((o) => o.complete!.ms - o.invoke.ms));
-  const partitions = [...new Set(samples.flatMap((s) => Object.keys(s.metrics.projector ?? {})
-    .filter((k) => k.startsWith('faultline_projector_lag{')).map((k) => labelsOf(k).partition ?? '?')))]
-    .sort((a, b) => Number(a) - Number(b));
+  const partitions = [
+    ...new Set(
+      samples.flatMap((s) =>
+        Object.keys(s.metrics.projector ?? {})
+          .filter((k) => k.startsWith('faultline_projector_lag{'))
+          .map((k) => labelsOf(k).partition ?? '?'),
+      ),
+    ),
+  ].sort((a, b) => Number(a) - Number(b));
 
   const faults: FaultBand[] = toFaultWindows(input.entries).map((w) => ({
-    label: `${w.fault} ${w.target}`, startS: round(w.start.ms / 1000), stopS: w.stop ? round(w.stop.ms / 1000) : null,
+    label: `${w.fault} ${w.target}`,
+    startS: round(w.start.ms / 1000),
+    stopS: w.stop ? round(w.stop.ms / 1000) : null,
     ...(w.error ? { error: w.error } : {}),
   }));
   const stops = faults.map((f) => f.stopS).filter((s): s is number => s !== null);
@@ -144,20 +153,43 @@ export function buildTimeline(input: TimelineInput): ScenarioTimeline {
 
   const s = (key: string, label: string, unit: string, values: (number | null)[]): Series => ({ key, label, unit, values });
   return {
-    x, alignment,
+    x,
+    alignment,
     throughput: [
-      s('accepted', 'accepted commands/s (service)', '/s', counterRate(metric('command-service', 'faultline_commands_total', { outcome: 'accepted' }), x)),
-      s('ok', 'ok commands/s (workload)', '/s', win.map((w) => w.filter((o) => o.outcome === 'ok').length * (1000 / WINDOW_MS))),
+      s(
+        'accepted',
+        'accepted commands/s (service)',
+        '/s',
+        counterRate(metric('command-service', 'faultline_commands_total', { outcome: 'accepted' }), x),
+      ),
+      s(
+        'ok',
+        'ok commands/s (workload)',
+        '/s',
+        win.map((w) => w.filter((o) => o.outcome === 'ok').length * (1000 / WINDOW_MS)),
+      ),
       s('published', 'relay published/s', '/s', counterRate(metric('relay', 'faultline_relay_published_total'), x)),
       s('applied', 'projector applied/s', '/s', counterRate(metric('projector', 'faultline_projector_applied_total'), x)),
     ],
     latency: [
-      s('p50', 'latency p50 (1 s window)', 'ms', latencies.map((l) => percentile(l, 50))),
-      s('p99', 'latency p99 (1 s window)', 'ms', latencies.map((l) => percentile(l, 99))),
+      s(
+        'p50',
+        'latency p50 (1 s window)',
+        'ms',
+        latencies.map((l) => percentile(l, 50)),
+      ),
+      s(
+        'p99',
+        'latency p99 (1 s window)',
+        'ms',
+        latencies.map((l) => percentile(l, 99)),
+      ),
     ],
     backlog: [
       s('backlog', 'outbox backlog (rows)', 'rows', metric('relay', 'faultline_relay_outbox_backlog')),
-      ...partitions.map((p) => s(`lag-${p}`, `consumer lag p${p} (records)`, 'records', metric('projector', 'faultline_projector_lag', { partition: p }))),
+      ...partitions.map((p) =>
+        s(`lag-${p}`, `consumer lag p${p} (records)`, 'records', metric('projector', 'faultline_projector_lag', { partition: p })),
+      ),
       s('oldest', 'oldest outbox row (s)', 's', metric('relay', 'faultline_relay_outbox_oldest_age_seconds')),
     ],
     dead: [

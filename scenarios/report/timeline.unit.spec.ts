@@ -20,14 +20,20 @@ describe('metric helpers', () => {
   it('nearest-rank percentiles', () => {
     expect(percentile([], 50)).toBeNull();
     expect(percentile([5, 1, 3, 2, 4], 50)).toBe(3);
-    expect(percentile(Array.from({ length: 100 }, (_, i) => i + 1), 99)).toBe(99);
+    expect(
+      percentile(
+        Array.from({ length: 100 }, (_, i) => i + 1),
+        99,
+      ),
+    ).toBe(99);
     expect(percentile([7], 99)).toBe(7);
   });
 });
 
 describe('buildTimeline', () => {
   const tl = buildTimeline({ entries: syntheticHistory(), samples: syntheticSamples(), convergenceMs: 1500 });
-  const series = (group: keyof Pick<typeof tl, 'throughput' | 'latency' | 'backlog' | 'dead'>, key: string) => tl[group].find((s) => s.key === key)!.values;
+  const series = (group: keyof Pick<typeof tl, 'throughput' | 'latency' | 'backlog' | 'dead'>, key: string) =>
+    tl[group].find((s) => s.key === key)!.values;
   const at = (s: number) => tl.x.indexOf(s);
 
   it('puts samples on the history clock, aligned on the first command when the start was not recorded', () => {

@@ -1,8 +1,10 @@
 // The run result the runner hands to the report writers. Writers are pure: result → text.
 import type { Anomaly, CheckResult } from '../checkers/types.ts';
-import type { Configuration, Expectation, ExpectationVerdict } from '../checkers/expectations.ts';
+import type { Expectation, ExpectationVerdict } from '../checkers/expectations.ts';
+import type { Configuration } from '../../system/shared/modes.ts';
 import type { FaultWindow } from '../history/types.ts';
 import type { LoadResult } from '../load/summary.ts';
+import type { VisibilityStats, WorkloadSummary } from '../record/scenarioRecord.ts';
 
 export interface NonVacuityClaim {
   claim: string; // what the fault must visibly do, e.g. "outbox backlog grew"
@@ -25,10 +27,14 @@ export interface ScenarioRunResult {
   verdict: ExpectationVerdict;
   checks: CheckResult[]; // per checker; anomalies are read from here
   convergenceMs?: number | null; // null: did not converge within quiesce
-  /** Ack → visible in the query API, over a sample of ok commands (ms). */
   /** autocannon's view of background load during the run, when there was any. */
   load?: LoadResult;
-  visibility?: { sampled: number; visible: number; p50Ms: number | null; p90Ms: number | null; p99Ms: number | null; maxMs: number | null };
+  /** Ack → visible in the query API, over the sampled ok commands (ms). */
+  visibility?: VisibilityStats;
+  /** The workload's rate, streams touched and events per stream. */
+  workload?: WorkloadSummary;
+  /** The scenario record's folder, relative to the run folder. */
+  recordDir?: string;
   nonVacuity?: NonVacuityClaim[];
   error?: string; // the harness itself failed (environment, nemesis, client)
 }

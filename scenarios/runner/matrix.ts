@@ -1,5 +1,5 @@
 // Which scenario runs in which configuration: the guarantee matrix per profile. Pure.
-import type { Configuration } from '../checkers/expectations.ts';
+import type { Configuration } from '../../system/shared/modes.ts';
 import type { Scenario } from '../catalog/types.ts';
 
 export const PROFILES = ['ci', 'full'] as const;
@@ -13,15 +13,10 @@ export const ALL_CONFIGURATIONS: readonly Configuration[] = [
   { publish: 'outbox', consume: 'at-most-once' },
   { publish: 'dual-write', consume: 'effectively-once' },
 ];
-/** Beyond the baseline, `ci` runs the cells that prove each weaker mode is seen for what it is. */
-const CI_EXTRAS: readonly [string, Configuration][] = [
-  ['broker-outage', { publish: 'dual-write', consume: 'effectively-once' }],
-  ['kill-projector', { publish: 'outbox', consume: 'at-least-once' }],
-  ['kill-projector', { publish: 'outbox', consume: 'at-most-once' }],
-  ['duplicate-delivery', { publish: 'outbox', consume: 'at-least-once' }],
-];
-
-export interface Cell { scenario: Scenario; configuration: Configuration }
+export interface Cell {
+  scenario: Scenario;
+  configuration: Configuration;
+}
 export interface MatrixOptions {
   profile: Profile;
   only?: readonly string[];
@@ -36,7 +31,10 @@ export function planMatrix(all: readonly Scenario[], o: MatrixOptions): Cell[] {
   const cells: Cell[] = [];
   const add = (scenario: Scenario, configuration: Configuration) => {
     const allowed = scenario.configurations ?? ALL_CONFIGURATIONS;
-    if (allowed.some((c) => same(c, configuration)) && !cells.some((x) => x.scenario === scenario && same(x.configuration, configuration))) {
+    if (
+      allowed.some((c) => same(c, configuration)) &&
+      !cells.some((x) => x.scenario === scenario && same(x.configuration, configuration))
+    ) {
       cells.push({ scenario, configuration });
     }
   };
@@ -50,7 +48,8 @@ export function planMatrix(all: readonly Scenario[], o: MatrixOptions): Cell[] {
     if (o.profile === 'full') for (const c of s.configurations ?? ALL_CONFIGURATIONS) add(s, c);
     else add(s, s.configurations?.[0] ?? BASELINE);
   }
-  if (o.profile === 'ci') for (const [name, c] of CI_EXTRAS) { const s = chosen.find((x) => x.name === name); if (s) add(s, c); }
+  // Beyond each scenario's first configuration, ci runs the cells scenarios declare: where a weaker mode must be seen.
+  if (o.profile === 'ci') for (const s of chosen) for (const c of s.ci ?? []) add(s, c);
   return cells;
 }
 

@@ -8,7 +8,11 @@ const labels = (cells: ReturnType<typeof planMatrix>) => cells.map((c) => `${c.s
 describe('the guarantee matrix per profile', () => {
   it('ci runs every scenario on the baseline plus the cells that must show weaker modes', () => {
     const cells = labels(planMatrix(SCENARIOS, { profile: 'ci' }));
-    for (const s of SCENARIOS) expect(cells.some((c) => c.startsWith(`${s.name}@`)), s.name).toBe(true);
+    for (const s of SCENARIOS)
+      expect(
+        cells.some((c) => c.startsWith(`${s.name}@`)),
+        s.name,
+      ).toBe(true);
     expect(cells).toContain('broker-outage@dual-write/effectively-once');
     expect(cells).toContain('kill-projector@outbox/at-least-once');
     expect(cells).toContain('kill-projector@outbox/at-most-once');
@@ -26,6 +30,16 @@ describe('the guarantee matrix per profile', () => {
   it('an explicit configuration runs the chosen scenarios in exactly that one', () => {
     expect(labels(planMatrix(SCENARIOS, { profile: 'ci', only: ['broker-outage', 'kill-relay'], publish: 'dual-write' }))).toEqual([
       'broker-outage@dual-write/effectively-once',
+    ]);
+  });
+
+  it('ci cells come from what each scenario declares, not from names in the runner', () => {
+    const plain = { ...SCENARIOS[0]!, name: 'plain', ci: undefined, configurations: undefined };
+    const declaring = { ...plain, name: 'declaring', ci: [{ publish: 'outbox', consume: 'at-most-once' }] as const };
+    expect(labels(planMatrix([plain, declaring], { profile: 'ci' }))).toEqual([
+      'plain@outbox/effectively-once',
+      'declaring@outbox/effectively-once',
+      'declaring@outbox/at-most-once',
     ]);
   });
 

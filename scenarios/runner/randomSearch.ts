@@ -1,22 +1,34 @@
-// random-schedule: fast-check generates the fault schedule; when a run fails, fast-check shrinks
+// A search scenario: fast-check generates the fault schedule; when a run fails, fast-check shrinks
 // it (each candidate is a real run) to a minimal schedule within a time budget, and prints the
 // seed and path that replay exactly that schedule.
 import { join } from 'node:path';
 import fc from 'fast-check';
-import type { Configuration } from '../checkers/expectations.ts';
-import { randomScheduleArb } from '../catalog/scenarios.ts';
+import type { Configuration } from '../../system/shared/modes.ts';
 import type { Scenario } from '../catalog/types.ts';
-import { replayCommand, runScenario, type RunOptions, type ScenarioResult } from './runScenario.ts';
+import type { FaultSchedule } from '../faults/types.ts';
+import { replayCommand, type RunOptions, type ScenarioResult } from './runScenario.ts';
 
-export interface SearchOutcome { result: ScenarioResult; tries: number; shrinkMs: number; truncated: boolean }
+/** Runs one candidate schedule (a real run, or a fake in tests). */
+export type RunCandidate = (schedule: FaultSchedule, outDir: string) => Promise<ScenarioResult>;
+
+export interface SearchOutcome {
+  result: ScenarioResult;
+  tries: number;
+  shrinkMs: number;
+  truncated: boolean;
+}
 
 export async function runRandomSchedule(
-  s: Scenario, config: Configuration, opts: RunOptions & { shrinkBudgetMs: number; runs?: number },
+  s: Scenario,
+  config: Configuration,
+  opts: Pick<RunOptions, 'seed' | 'outDir' | 'path' | 'log' | 'expect'> & { shrinkBudgetMs: number; runs?: number },
+  runCandidate: RunCandidate,
 ): Promise<SearchOutcome> {
+  if (!s.search) throw new Error(`${s.name} is not a search scenario (it declares no schedules to search)`);
   const results: ScenarioResult[] = [];
   let firstFailureAt = 0;
   let truncated = false;
-  const property = fc.asyncProperty(randomScheduleArb, async (schedule) => {
+  const property = fc.asyncProperty(s.search.schedules, async (schedule) => {
     // Past the shrink budget, candidates are not run (counted as passing), so shrinking stops at
     // the smallest failure found so far. (fast-check's own time limit races an async property and
     // would return while a real run is still going on.)
@@ -24,11 +36,11 @@ export async function runRandomSchedule(
       truncated = true;
       return true;
     }
-    const r = await runScenario(s, config, { ...opts, schedule, outDir: join(opts.outDir, `try-${results.length + 1}`) });
+    const r = await runCandidate(schedule, join(opts.outDir, `try-${results.length + 1}`));
     results.push(r);
     if (!r.ok && firstFailureAt === 0) {
       firstFailureAt = Date.now();
-      opts.log?.(`  random-schedule failed; shrinking for up to ${Math.round(opts.shrinkBudgetMs / 1000)} s…`);
+      opts.log?.(`  ${s.name} failed; shrinking for up to ${Math.round(opts.shrinkBudgetMs / 1000)} s…`);
     }
     return r.ok;
   });

@@ -1,23 +1,25 @@
 // Runs a list of (scenario, configuration) cells on one environment and writes the reports.
 // The environment is brought up when it is not already; it is taken down at the end only if
 // this run brought it up (and --keep-env was not given). Interrupts heal before exiting.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { cpus, hostname } from 'node:os';
 import { join } from 'node:path';
-import { Toxiproxy } from 'toxiproxy-node-client';
 import { loadPoisonCases } from '../../fixtures/loader.ts';
 import { configurationLabel } from '../checkers/expectations.ts';
-import { chooseProviderName, getProvider } from '../environment/selectProvider.ts';
-import { clearState, readState, writeState } from '../environment/state.ts';
+import { getProvider } from '../environment/selectProvider.ts';
+import { clearState } from '../environment/state.ts';
 import { stopSystem } from '../environment/system.ts';
 import type { EnvAddresses } from '../environment/types.ts';
 import type { PoisonRecord } from '../faults/nemesis.ts';
 import { PROJECT_ROOT } from '../environment/paths.ts';
 import type { RunResult } from '../report/types.ts';
 import { writeReports } from '../report/writeReports.ts';
+import { liveDeps, type RunnerDeps } from './deps.ts';
+import { emergencyHeal, environmentUp } from './environmentUp.ts';
 import type { Cell } from './matrix.ts';
 import { runRandomSchedule } from './randomSearch.ts';
-import { runScenario, type ScenarioResult } from './runScenario.ts';
+import { runScenario, type RunOptions, type ScenarioResult } from './runScenario.ts';
+import { RUN_INDEX_FILE, runIndexOf } from './runIndex.ts';
 
 export interface SuiteOptions {
   seed: number;
@@ -28,13 +30,18 @@ export interface SuiteOptions {
   shrinkBudgetMs: number;
   load?: { rate?: number; durationS: number };
   expect?: 'matrix' | 'none';
-  /** random-schedule: how many generated schedules to try before a failure (each is a real run). */
+  /** search scenarios: how many generated schedules to try before a failure (each is a real run). */
   runs?: number;
   log: (line: string) => void;
   onResult?: (r: ScenarioResult) => void;
 }
 
-export interface SuiteOutcome { run: RunResult; results: ScenarioResult[]; dir: string; files: string[] }
+export interface SuiteOutcome {
+  run: RunResult;
+  results: ScenarioResult[];
+  dir: string;
+  files: string[];
+}
 
 export function poisonRecordsFromFixtures(): (name: string) => PoisonRecord[] {
   const cases = new Map(loadPoisonCases().map((c) => [c.name, c]));
@@ -45,30 +52,48 @@ export function poisonRecordsFromFixtures(): (name: string) => PoisonRecord[] {
   };
 }
 
-async function environmentUp(log: (l: string) => void, brokers: number): Promise<{ env: EnvAddresses; broughtUp: boolean }> {
-  const existing = readState();
-  if (existing) {
-    const healthy = (await (await getProvider(existing.provider)).status()).every((c) => c.healthy);
-    if (healthy) {
-      log(`[env] reusing the running ${existing.provider} environment`);
-      return { env: existing, broughtUp: false };
-    }
-  }
-  const provider = await getProvider(existing?.provider ?? (await chooseProviderName()));
-  const t0 = Date.now();
-  const env = await provider.up({ brokers, onProgress: (l) => log(`[env] ${l}`) });
-  writeState(env);
-  log(`[env] up in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  return { env, broughtUp: true };
+/** One cell: a search scenario runs fast-check's search, any other one a single run. */
+export async function runCell(cell: Cell, runOpts: RunOptions, o: SuiteOptions, deps: RunnerDeps): Promise<ScenarioResult> {
+  if (!cell.scenario.search) return runScenario(cell.scenario, cell.configuration, runOpts, deps);
+  const s = await runRandomSchedule(
+    cell.scenario,
+    cell.configuration,
+    { ...runOpts, shrinkBudgetMs: o.shrinkBudgetMs, ...(o.runs ? { runs: o.runs } : {}) },
+    (schedule, outDir) => runScenario(cell.scenario, cell.configuration, { ...runOpts, schedule, outDir }, deps),
+  );
+  if (!s.result.ok)
+    o.log(
+      `  shrunk in ${(s.shrinkMs / 1000).toFixed(1)} s over ${s.tries} real runs to ${s.result.schedule.length} fault(s)${s.truncated ? ' (shrink budget reached: a smaller one may exist)' : ''}`,
+    );
+  return s.result;
 }
 
-/** Undo every fault: clear all toxics and re-enable every proxy, resume paused processes. */
-export async function emergencyHeal(env: EnvAddresses | undefined): Promise<void> {
-  if (!env) return;
-  await new Toxiproxy(env.toxiproxy.api).reset().catch(() => undefined);
+export function harnessFailure(cell: Cell, seed: number, outDir: string, err: Error, now: number): ScenarioResult {
+  const verdict = { ok: false, found: [], expected: [], excused: [], unexpected: [], missing: [], checkerErrors: [] };
+  return {
+    scenario: cell.scenario.name,
+    purpose: cell.scenario.purpose,
+    configuration: cell.configuration,
+    startedAt: new Date(now).toISOString(),
+    durationMs: 0,
+    seed,
+    ops: { ok: 0, fail: 0, unknown: 0 },
+    expectation: { required: [], allowed: [] },
+    verdict,
+    checks: [],
+    error: err.message,
+    ok: false,
+    schedule: [],
+    samples: [],
+    outDir,
+  };
 }
 
-export async function runSuite(cells: Cell[], o: SuiteOptions): Promise<SuiteOutcome> {
+export async function runSuite(
+  cells: Cell[],
+  o: SuiteOptions,
+  makeDeps: () => RunnerDeps = () => liveDeps(poisonRecordsFromFixtures()),
+): Promise<SuiteOutcome> {
   const runId = `${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}-seed${o.seed}`;
   const dir = join(PROJECT_ROOT, 'reports', runId);
   const startedAt = new Date().toISOString();
@@ -76,35 +101,37 @@ export async function runSuite(cells: Cell[], o: SuiteOptions): Promise<SuiteOut
   let broughtUp = false;
   const onSignal = (sig: NodeJS.Signals) => {
     o.log(`\n${sig}: healing every link and stopping the system before exiting…`);
-    void emergencyHeal(env).then(() => stopSystem()).finally(() => process.exit(130));
+    void emergencyHeal(env)
+      .then(() => stopSystem())
+      .finally(() => process.exit(130));
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   const results: ScenarioResult[] = [];
   try {
     ({ env, broughtUp } = await environmentUp(o.log, o.brokers ?? 1));
-    const poisonRecords = poisonRecordsFromFixtures();
+    const deps = makeDeps();
     for (const [i, cell] of cells.entries()) {
-      const label = `${cell.scenario.name} [${configurationLabel(cell.configuration)}]`;
-      o.log(`\n(${i + 1}/${cells.length}) ${label}: ${cell.scenario.purpose}`);
+      o.log(`\n(${i + 1}/${cells.length}) ${cell.scenario.name} [${configurationLabel(cell.configuration)}]: ${cell.scenario.purpose}`);
       const outDir = join(dir, cell.scenario.name, configurationLabel(cell.configuration).replace('/', '+'));
-      const runOpts = { env, seed: o.seed, outDir, poisonRecords, log: o.log, ...(o.path ? { path: o.path } : {}), ...(o.load ? { load: o.load } : {}), ...(o.expect ? { expect: o.expect } : {}) };
+      const runOpts: RunOptions = {
+        env,
+        seed: o.seed,
+        outDir,
+        runDir: dir,
+        log: o.log,
+        ...(o.path ? { path: o.path } : {}),
+        ...(o.load ? { load: o.load } : {}),
+        ...(o.expect ? { expect: o.expect } : {}),
+      };
       let r: ScenarioResult;
       try {
-        if (cell.scenario.name === 'random-schedule') {
-          const s = await runRandomSchedule(cell.scenario, cell.configuration, { ...runOpts, shrinkBudgetMs: o.shrinkBudgetMs, ...(o.runs ? { runs: o.runs } : {}) });
-          r = s.result;
-          if (!r.ok) o.log(`  shrunk in ${(s.shrinkMs / 1000).toFixed(1)} s over ${s.tries} real runs to ${r.schedule.length} fault(s)${s.truncated ? ' (shrink budget reached: a smaller one may exist)' : ''}`);
-        } else {
-          r = await runScenario(cell.scenario, cell.configuration, runOpts);
-        }
+        r = await runCell(cell, runOpts, o, deps);
       } catch (err) {
         await emergencyHeal(env);
         o.log(`  harness error: ${(err as Error).message}`);
         r = harnessFailure(cell, o.seed, outDir, err as Error, Date.now());
       }
-      mkdirSync(outDir, { recursive: true });
-      writeFileSync(join(outDir, 'samples.json'), JSON.stringify({ samples: r.samples, schedule: r.schedule, startMs: r.samplerStartMs }));
       results.push(r);
       o.onResult?.(r);
     }
@@ -122,19 +149,14 @@ export async function runSuite(cells: Cell[], o: SuiteOptions): Promise<SuiteOut
     }
   }
   const run: RunResult = {
-    runId, startedAt, finishedAt: new Date().toISOString(), profile: o.profile,
+    runId,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    ...(o.profile ? { profile: o.profile } : {}),
     machine: { cpus: cpus().length, host: hostname(), node: process.version },
-    results: results.map(({ samples: _s, outDir: _o, ok: _ok, schedule: _sc, samplerStartMs: _m, ...rest }) => rest),
+    results: results.map(({ samples: _s, outDir: _o, ok: _ok, schedule: _sc, ...rest }) => rest),
   };
+  writeFileSync(join(dir, RUN_INDEX_FILE), JSON.stringify(runIndexOf(run), null, 2) + '\n');
   const files = writeReports(dir, run);
   return { run, results, dir, files };
-}
-
-function harnessFailure(cell: Cell, seed: number, outDir: string, err: Error, now: number): ScenarioResult {
-  const verdict = { ok: false, found: [], expected: [], excused: [], unexpected: [], missing: [], checkerErrors: [] };
-  return {
-    scenario: cell.scenario.name, purpose: cell.scenario.purpose, configuration: cell.configuration, startedAt: new Date(now).toISOString(),
-    durationMs: 0, seed, ops: { ok: 0, fail: 0, unknown: 0 }, expectation: { required: [], allowed: [] }, verdict, checks: [],
-    error: err.message, ok: false, schedule: [], samples: [], samplerStartMs: 0, outDir,
-  };
 }

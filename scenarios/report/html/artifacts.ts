@@ -3,11 +3,12 @@
 // a harness failure leaves a folder half written, and the report still has to render.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { configurationLabel, type Configuration } from '../../checkers/expectations.ts';
+import { configurationLabel } from '../../checkers/expectations.ts';
+import { type Configuration } from '../../../system/shared/modes.ts';
 import { readHistory } from '../../history/reader.ts';
 import type { HistoryEntry } from '../../history/types.ts';
-import type { FinalState } from '../../runner/finalState.ts';
-import type { Sample } from '../../runner/sampler.ts';
+import type { FinalState } from '../../record/types.ts';
+import type { Sample } from '../../record/types.ts';
 import { loadFinalState } from './finalStateFile.ts';
 
 export interface ScenarioArtifacts {
@@ -36,7 +37,9 @@ export function loadArtifacts(dir: string): ScenarioArtifacts {
       out.problems.push(`${file}: ${(err as Error).message}`);
     }
   };
-  attempt('history.jsonl', (p) => { out.entries = readHistory(p); });
+  attempt('history.jsonl', (p) => {
+    out.entries = readHistory(p);
+  });
   attempt('samples.json', (p) => {
     const s = JSON.parse(readFileSync(p, 'utf8')) as { samples?: Sample[]; startMs?: number };
     out.samples = Array.isArray(s.samples) ? s.samples : [];

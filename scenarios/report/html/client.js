@@ -17,41 +17,47 @@
   function marks(tl) {
     return {
       hooks: {
-        drawClear: [function (u) {
-          var ctx = u.ctx;
-          ctx.save();
-          ctx.fillStyle = 'rgba(198, 40, 40, 0.13)';
-          tl.faults.forEach(function (f) {
-            var a = u.valToPos(f.startS, 'x', true);
-            var b = u.valToPos(f.stopS === null ? u.scales.x.max : f.stopS, 'x', true);
-            a = Math.max(a, u.bbox.left);
-            b = Math.min(b, u.bbox.left + u.bbox.width);
-            if (b > a) ctx.fillRect(a, u.bbox.top, b - a, u.bbox.height);
-          });
-          ctx.restore();
-        }],
-        draw: [function (u) {
-          var c = tl.convergence;
-          if (c.convergedS === null) return;
-          var ctx = u.ctx;
-          var x = u.valToPos(c.convergedS, 'x', true);
-          if (x < u.bbox.left || x > u.bbox.left + u.bbox.width) return;
-          ctx.save();
-          ctx.strokeStyle = '#2e8540';
-          ctx.setLineDash([6, 4]);
-          ctx.lineWidth = 2;
-          ctx.beginPath();
-          ctx.moveTo(x, u.bbox.top);
-          ctx.lineTo(x, u.bbox.top + u.bbox.height);
-          ctx.stroke();
-          ctx.restore();
-        }],
+        drawClear: [
+          function (u) {
+            var ctx = u.ctx;
+            ctx.save();
+            ctx.fillStyle = 'rgba(198, 40, 40, 0.13)';
+            tl.faults.forEach(function (f) {
+              var a = u.valToPos(f.startS, 'x', true);
+              var b = u.valToPos(f.stopS === null ? u.scales.x.max : f.stopS, 'x', true);
+              a = Math.max(a, u.bbox.left);
+              b = Math.min(b, u.bbox.left + u.bbox.width);
+              if (b > a) ctx.fillRect(a, u.bbox.top, b - a, u.bbox.height);
+            });
+            ctx.restore();
+          },
+        ],
+        draw: [
+          function (u) {
+            var c = tl.convergence;
+            if (c.convergedS === null) return;
+            var ctx = u.ctx;
+            var x = u.valToPos(c.convergedS, 'x', true);
+            if (x < u.bbox.left || x > u.bbox.left + u.bbox.width) return;
+            ctx.save();
+            ctx.strokeStyle = '#2e8540';
+            ctx.setLineDash([6, 4]);
+            ctx.lineWidth = 2;
+            ctx.beginPath();
+            ctx.moveTo(x, u.bbox.top);
+            ctx.lineTo(x, u.bbox.top + u.bbox.height);
+            ctx.stroke();
+            ctx.restore();
+          },
+        ],
       },
     };
   }
 
   function hasData(s) {
-    return s.values.some(function (v) { return v !== null; });
+    return s.values.some(function (v) {
+      return v !== null;
+    });
   }
 
   function chart(view, spec) {
@@ -63,40 +69,70 @@
       el.innerHTML = '<p class="muted">No data sampled for this chart.</p>';
       return;
     }
-    var secondary = spec.key === 'backlog' && series.some(function (s) { return s.unit === 's'; });
+    var secondary =
+      spec.key === 'backlog' &&
+      series.some(function (s) {
+        return s.unit === 's';
+      });
     var opts = {
       title: spec.title,
       width: Math.max(480, Math.min(1100, el.clientWidth || 900)),
       height: 240,
       legend: { live: false }, // labels only: values under the cursor are noise in a static report
       scales: { x: { time: false } },
-      axes: [
-        { label: 'seconds since the run started' },
-        { label: spec.unit, scale: 'y' },
-      ].concat(secondary ? [{ label: 'seconds', scale: 's', side: 1, grid: { show: false } }] : []),
-      series: [{ label: 't (s)' }].concat(series.map(function (s, i) {
-        return { label: s.label, stroke: COLORS[i % COLORS.length], width: 1.5, scale: secondary && s.unit === 's' ? 's' : 'y', spanGaps: false };
-      })),
+      axes: [{ label: 'seconds since the run started' }, { label: spec.unit, scale: 'y' }].concat(
+        secondary ? [{ label: 'seconds', scale: 's', side: 1, grid: { show: false } }] : [],
+      ),
+      series: [{ label: 't (s)' }].concat(
+        series.map(function (s, i) {
+          return {
+            label: s.label,
+            stroke: COLORS[i % COLORS.length],
+            width: 1.5,
+            scale: secondary && s.unit === 's' ? 's' : 'y',
+            spanGaps: false,
+          };
+        }),
+      ),
       plugins: [marks(tl)],
       hooks: {
-        draw: [function (u) {
-          if (el.dataset.drawn) return;
-          el.dataset.drawn = '1';
-          drawn.charts.push({
-            id: el.id,
-            series: series.length,
-            points: series.reduce(function (n, s) { return n + s.values.filter(function (v) { return v !== null; }).length; }, 0),
-            width: u.width,
-            height: u.height,
-          });
-        }],
+        draw: [
+          function (u) {
+            if (el.dataset.drawn) return;
+            el.dataset.drawn = '1';
+            drawn.charts.push({
+              id: el.id,
+              series: series.length,
+              points: series.reduce(function (n, s) {
+                return (
+                  n +
+                  s.values.filter(function (v) {
+                    return v !== null;
+                  }).length
+                );
+              }, 0),
+              width: u.width,
+              height: u.height,
+            });
+          },
+        ],
       },
     };
-    new uPlot(opts, [tl.x].concat(series.map(function (s) { return s.values; })), el);
+    new uPlot(
+      opts,
+      [tl.x].concat(
+        series.map(function (s) {
+          return s.values;
+        }),
+      ),
+      el,
+    );
   }
 
   data.views.forEach(function (view) {
-    CHARTS.forEach(function (spec) { chart(view, spec); });
+    CHARTS.forEach(function (spec) {
+      chart(view, spec);
+    });
   });
   drawn.done = true;
 })();

@@ -2,7 +2,8 @@
 // and inlined, the data goes in a JSON script element, and nothing is fetched when it is opened.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { CONSUME_MODES, PUBLISH_MODES, configurationLabel, type Configuration } from '../../checkers/expectations.ts';
+import { configurationLabel } from '../../checkers/expectations.ts';
+import { CONSUME_MODES, PUBLISH_MODES, type Configuration } from '../../../system/shared/modes.ts';
 import { anomaliesOf, failureReasons, passed, type RunResult, type ScenarioRunResult } from '../types.ts';
 import { esc, scriptJson } from './escape.ts';
 import type { ScenarioView } from './scenarioView.ts';
@@ -43,9 +44,11 @@ function configurationsIn(run: RunResult): Configuration[] {
 function matrixCell(r: ScenarioRunResult | undefined, id: string | undefined): string {
   const v = verdictOf(r);
   if (!r) return `<td class="v-none">not run</td>`;
-  const parts = r.verdict.found.map((n) => r.verdict.unexpected.includes(n)
-    ? `<span class="unexpected">${esc(n)} (unexpected)</span>`
-    : `<span class="found">${esc(n)}${r.verdict.excused.includes(n) ? ' (excused)' : ' (expected)'}</span>`);
+  const parts = r.verdict.found.map((n) =>
+    r.verdict.unexpected.includes(n)
+      ? `<span class="unexpected">${esc(n)} (unexpected)</span>`
+      : `<span class="found">${esc(n)}${r.verdict.excused.includes(n) ? ' (excused)' : ' (expected)'}</span>`,
+  );
   for (const m of r.verdict.missing) parts.push(`<span class="unexpected">missing ${esc(m)}</span>`);
   if (r.error) parts.push('<span class="unexpected">harness error</span>');
   if ((r.nonVacuity ?? []).some((c) => !c.observed)) parts.push('<span class="unexpected">fault not felt</span>');
@@ -57,17 +60,38 @@ function matrixCell(r: ScenarioRunResult | undefined, id: string | undefined): s
 export function matrixHtml(run: RunResult, views: readonly ScenarioView[]): string {
   const configs = configurationsIn(run);
   const scenarios = [...new Set(run.results.map((r) => r.scenario))];
-  const find = (s: string, c: Configuration) => views.find((v) => v.result.scenario === s && configurationLabel(v.result.configuration) === configurationLabel(c));
+  const find = (s: string, c: Configuration) =>
+    views.find((v) => v.result.scenario === s && configurationLabel(v.result.configuration) === configurationLabel(c));
   const head = `<tr><th>scenario</th>${configs.map((c) => `<th>${esc(configurationLabel(c))}</th>`).join('')}</tr>`;
-  const rows = scenarios.map((s) => `<tr data-scenario="${esc(s)}"><th>${esc(s)}</th>${configs.map((c) => {
-    const v = find(s, c);
-    return matrixCell(v?.result, v?.id);
-  }).join('')}</tr>`);
+  const rows = scenarios.map(
+    (s) =>
+      `<tr data-scenario="${esc(s)}"><th>${esc(s)}</th>${configs
+        .map((c) => {
+          const v = find(s, c);
+          return matrixCell(v?.result, v?.id);
+        })
+        .join('')}</tr>`,
+  );
   return `<table id="matrix"><thead>${head}</thead><tbody>${rows.join('')}</tbody></table>
 <p class="legend"><span class="v-pass">✓ as guaranteed, no anomaly</span> <span class="v-expected">✓ anomalies this configuration is expected to show</span> <span class="v-fail">✗ unexpected anomaly, missing required one, fault not felt or harness error</span></p>`;
 }
 
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+function workloadHtml(r: ScenarioRunResult): string {
+  const w = r.workload;
+  const v = r.visibility;
+  const rows: string[] = [];
+  if (w)
+    rows.push(
+      `<dt>workload</dt><dd class="workload">${w.okPerSecond} ok/s over ${secs(w.durationMs)}; ${w.streams} streams; events per stream mean ${w.eventsPerStream.mean}, max ${w.eventsPerStream.max}</dd>`,
+    );
+  if (v)
+    rows.push(
+      `<dt>e2e visibility</dt><dd class="visibility">p50 ${v.p50Ms ?? '–'} / p90 ${v.p90Ms ?? '–'} / p99 ${v.p99Ms ?? '–'} / max ${v.maxMs ?? '–'} ms over ${v.visible} of ${v.sampled} sampled ok commands</dd>`,
+    );
+  return rows.join('\n');
+}
 
 function convergenceText(r: ScenarioRunResult): string {
   if (r.convergenceMs === undefined) return 'not measured';
@@ -79,22 +103,35 @@ function anomalyList(r: ScenarioRunResult): string {
   const byName = new Map<string, string[]>();
   for (const a of anomaliesOf(r)) byName.set(a.name, [...(byName.get(a.name) ?? []), a.message]);
   if (byName.size === 0) return '';
-  const items = [...byName].map(([name, msgs]) => `<li><b>${esc(name)}</b> (${msgs.length})<ul>${msgs.slice(0, MAX_EXAMPLES).map((m) => `<li>${esc(m)}</li>`).join('')}${msgs.length > MAX_EXAMPLES ? `<li>… and ${msgs.length - MAX_EXAMPLES} more (report.json has them all)</li>` : ''}</ul></li>`);
+  const items = [...byName].map(
+    ([name, msgs]) =>
+      `<li><b>${esc(name)}</b> (${msgs.length})<ul>${msgs
+        .slice(0, MAX_EXAMPLES)
+        .map((m) => `<li>${esc(m)}</li>`)
+        .join(
+          '',
+        )}${msgs.length > MAX_EXAMPLES ? `<li>… and ${msgs.length - MAX_EXAMPLES} more (report.json has them all)</li>` : ''}</ul></li>`,
+  );
   return `<h3>Anomalies</h3><ul class="anomalies">${items.join('')}</ul>`;
 }
 
 function faultTable(v: ScenarioView): string {
   const f = v.timeline.faults;
   if (f.length === 0) return '<p class="muted">No faults in the history.</p>';
-  const rows = f.map((b) => `<tr><td>${esc(b.label)}</td><td>${b.startS.toFixed(2)} s</td><td>${b.stopS === null ? 'never healed' : `${b.stopS.toFixed(2)} s`}</td><td>${esc(b.error ?? '')}</td></tr>`);
+  const rows = f.map(
+    (b) =>
+      `<tr><td>${esc(b.label)}</td><td>${b.startS.toFixed(2)} s</td><td>${b.stopS === null ? 'never healed' : `${b.stopS.toFixed(2)} s`}</td><td>${esc(b.error ?? '')}</td></tr>`,
+  );
   return `<table class="faults"><thead><tr><th>fault</th><th>start</th><th>stop</th><th>error</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 function streamsHtml(v: ScenarioView): string {
   if (v.streams.length === 0) return '';
-  const parts = v.streams.map((st) => `<div class="stream-block" data-stream="${esc(st.streamId)}"><h4>stream <code>${esc(st.streamId)}</code></h4>
+  const parts = v.streams.map(
+    (st) => `<div class="stream-block" data-stream="${esc(st.streamId)}"><h4>stream <code>${esc(st.streamId)}</code></h4>
 <p class="muted">${esc(st.anomalies.map((a) => `${a.name}: ${a.message}`).join(' · '))}${st.source === 'anomalies' ? ' — no final state saved: written/published come from the anomaly records only' : ''}</p>
-${streamSvg(st, v.timeline.faults)}${streamTable(st)}</div>`);
+${streamSvg(st, v.timeline.faults)}${streamTable(st)}</div>`,
+  );
   const more = v.streamsOmitted ? `<p class="muted">… and ${v.streamsOmitted} more anomalous streams (report.json lists them).</p>` : '';
   return `<h3>Per-stream timelines</h3>${parts.join('')}${more}`;
 }
@@ -103,9 +140,17 @@ function resultSection(v: ScenarioView): string {
   const r = v.result;
   const verdict = verdictOf(r);
   const reasons = failureReasons(r);
-  const claims = (r.nonVacuity ?? []).map((c) => `<li class="${c.observed ? 'felt' : 'not-felt'}">${c.observed ? 'felt' : '<b>not felt</b>'}: ${esc(c.claim)}${c.detail ? ` (${esc(c.detail)})` : ''}</li>`);
-  const charts = ['throughput', 'latency', 'backlog', 'dead'].map((k) => `<div class="chart" id="chart-${esc(v.id)}-${k}" data-chart="${k}"></div>`);
-  const align = v.timeline.alignment === 'first-invoke' ? '<p class="muted">Sample times aligned on the first command sent (the run did not record the sampler start).</p>' : '';
+  const claims = (r.nonVacuity ?? []).map(
+    (c) =>
+      `<li class="${c.observed ? 'felt' : 'not-felt'}">${c.observed ? 'felt' : '<b>not felt</b>'}: ${esc(c.claim)}${c.detail ? ` (${esc(c.detail)})` : ''}</li>`,
+  );
+  const charts = ['throughput', 'latency', 'backlog', 'dead'].map(
+    (k) => `<div class="chart" id="chart-${esc(v.id)}-${k}" data-chart="${k}"></div>`,
+  );
+  const align =
+    v.timeline.alignment === 'first-invoke'
+      ? '<p class="muted">Sample times aligned on the first command sent (the run did not record the sampler start).</p>'
+      : '';
   return `<section class="result v-${verdict}" id="${esc(v.id)}">
 <h2>${verdict === 'fail' ? '✗' : '✓'} ${esc(r.scenario)} <small>${esc(configurationLabel(r.configuration))}</small></h2>
 ${r.purpose ? `<p>${esc(r.purpose)}</p>` : ''}
@@ -114,6 +159,7 @@ ${reasons.length ? `<ul class="reasons">${reasons.map((x) => `<li>${esc(x)}</li>
 <dt>convergence</dt><dd class="convergence">${esc(convergenceText(r))}</dd>
 <dt>duration</dt><dd>${secs(r.durationMs)}</dd>
 <dt>ops ok / fail / unknown</dt><dd>${r.ops.ok} / ${r.ops.fail} / ${r.ops.unknown}</dd>
+${workloadHtml(r)}
 <dt>expected</dt><dd>required [${esc(r.expectation.required.join(', '))}], allowed [${esc(r.expectation.allowed.join(', '))}]${r.expectation.why ? ` — ${esc(r.expectation.why)}` : ''}</dd>
 <dt>found</dt><dd>${esc(r.verdict.found.join(', ') || 'none')}</dd>
 ${r.replay ? `<dt>replay</dt><dd><code class="replay">${esc(r.replay)}</code></dd>` : ''}
@@ -133,7 +179,9 @@ export function renderReportHtml(run: RunResult, views: readonly ScenarioView[])
   const a = loadAssets();
   const ok = run.results.filter(passed).length;
   const failedFirst = [...views].sort((x, y) => Number(passed(x.result)) - Number(passed(y.result)));
-  const machine = run.machine ? ` · ${[run.machine.host, run.machine.cpus ? `${run.machine.cpus} CPUs` : '', run.machine.node].filter(Boolean).map(esc).join(', ')}` : '';
+  const machine = run.machine
+    ? ` · ${[run.machine.host, run.machine.cpus ? `${run.machine.cpus} CPUs` : '', run.machine.node].filter(Boolean).map(esc).join(', ')}`
+    : '';
   const data = { views: views.map((v) => ({ id: v.id, timeline: v.timeline })) };
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

@@ -22,7 +22,9 @@ describe('report.html text', () => {
   it('verdict colours: clean pass, expected anomalies, failure, not run', () => {
     expect(RUN.results.map(verdictOf)).toEqual(['pass', 'expected', 'fail', 'fail']);
     expect(verdictOf(undefined)).toBe('none');
-    expect(html).toContain('<td class="v-expected"><a href="#r1-broker-outage-dual-write-effectively-once">✓ <span class="found">lost (expected)</span></a></td>');
+    expect(html).toContain(
+      '<td class="v-expected"><a href="#r1-broker-outage-dual-write-effectively-once">✓ <span class="found">lost (expected)</span></a></td>',
+    );
     expect(html).toContain('<span class="unexpected">lost (unexpected)</span>');
   });
 

@@ -1,5 +1,6 @@
 // report.html for a run folder: loads each result's artifacts from `dir` and renders the page.
 // Never throws: a report that cannot be drawn says why, so the other report files still get written.
+import { join } from 'node:path';
 import { configurationLabel } from '../../checkers/expectations.ts';
 import type { RunResult } from '../types.ts';
 import { loadArtifacts, scenarioDir } from './artifacts.ts';
@@ -8,7 +9,13 @@ import { renderReportHtml } from './renderHtml.ts';
 import { buildScenarioView, type ScenarioView } from './scenarioView.ts';
 
 export function scenarioViews(dir: string, run: RunResult): ScenarioView[] {
-  return run.results.map((r, i) => buildScenarioView(r, loadArtifacts(scenarioDir(dir, r.scenario, r.configuration)), i));
+  return run.results.map((r, i) =>
+    buildScenarioView(
+      r,
+      loadArtifacts(r.recordDir !== undefined ? join(dir, r.recordDir) : scenarioDir(dir, r.scenario, r.configuration)),
+      i,
+    ),
+  );
 }
 
 export function renderReportHtmlForDir(dir: string, run: RunResult): string {

@@ -19,10 +19,17 @@ export interface ScenarioView {
 export const MAX_STREAMS = 6;
 
 export function slug(s: string): string {
-  return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  return s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 }
 
-export function buildScenarioView(result: ScenarioRunResult, a: Pick<ScenarioArtifacts, 'entries' | 'samples' | 'samplerStartMs' | 'final' | 'problems'>, index: number): ScenarioView {
+export function buildScenarioView(
+  result: ScenarioRunResult,
+  a: Pick<ScenarioArtifacts, 'entries' | 'samples' | 'samplerStartMs' | 'final' | 'problems'>,
+  index: number,
+): ScenarioView {
   const anomalies = anomaliesOf(result);
   const all = anomalousStreams(anomalies, Infinity);
   const streams = all.slice(0, MAX_STREAMS).map((s) => buildStreamTimeline(s, a.entries, anomalies, a.final));
@@ -30,7 +37,9 @@ export function buildScenarioView(result: ScenarioRunResult, a: Pick<ScenarioArt
     id: `r${index}-${slug(`${result.scenario}-${configurationLabel(result.configuration)}`)}`,
     result,
     timeline: buildTimeline({
-      entries: a.entries, samples: a.samples, convergenceMs: result.convergenceMs,
+      entries: a.entries,
+      samples: a.samples,
+      convergenceMs: result.convergenceMs,
       ...(a.samplerStartMs !== undefined ? { samplerStartMs: a.samplerStartMs } : {}),
     }),
     streams,

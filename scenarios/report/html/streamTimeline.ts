@@ -4,7 +4,7 @@
 import type { Anomaly } from '../../checkers/types.ts';
 import { toOperations } from '../../history/reader.ts';
 import type { CommandOp, HistoryEntry } from '../../history/types.ts';
-import type { FinalState } from '../../runner/finalState.ts';
+import type { FinalState } from '../../record/types.ts';
 import { HEADERS } from '../../../system/shared/events.ts';
 
 export const LANES = ['command', 'written', 'published', 'applied', 'duplicated', 'dead-lettered', 'lost'] as const;
@@ -56,7 +56,12 @@ function opLabel(o: CommandOp): string {
   return `op ${o.id} ${o.kind} ${o.outcome}${o.version !== undefined ? ` v${o.version}` : ''}`;
 }
 
-export function buildStreamTimeline(streamId: string, entries: readonly HistoryEntry[], anomalies: readonly Anomaly[], final?: FinalState): StreamTimeline {
+export function buildStreamTimeline(
+  streamId: string,
+  entries: readonly HistoryEntry[],
+  anomalies: readonly Anomaly[],
+  final?: FinalState,
+): StreamTimeline {
   const toMs = wallToMs(entries);
   const ops = toOperations(entries).filter((o) => o.userId === streamId);
   const mine = anomalies.filter((a) => a.streamId === streamId);
@@ -65,7 +70,8 @@ export function buildStreamTimeline(streamId: string, entries: readonly HistoryE
   const rowOf = (eventId: string | null | undefined, version: number | null | undefined): StreamEventRow => {
     const key = eventId ?? `v${version ?? '?'}`;
     const byVersion = eventId && version != null ? rows.get(`v${version}`) : undefined;
-    if (byVersion && byVersion.eventId === null) { // learnt the id of a row first seen by version
+    if (byVersion && byVersion.eventId === null) {
+      // learnt the id of a row first seen by version
       rows.delete(`v${version}`);
       byVersion.eventId = eventId!;
       rows.set(key, byVersion);
@@ -73,7 +79,16 @@ export function buildStreamTimeline(streamId: string, entries: readonly HistoryE
     // only a version known (e.g. a diverged record): the row of that version, whatever its id
     let r = rows.get(key) ?? (eventId ? undefined : [...rows.values()].find((x) => x.version === version && version != null));
     if (!r) {
-      r = { version: version ?? null, eventId: eventId ?? null, ops: [], written: null, published: null, applied: null, deadLettered: null, state: 'unknown' };
+      r = {
+        version: version ?? null,
+        eventId: eventId ?? null,
+        ops: [],
+        written: null,
+        published: null,
+        applied: null,
+        deadLettered: null,
+        state: 'unknown',
+      };
       rows.set(key, r);
     }
     if (r.version === null && version != null) r.version = version;
@@ -100,7 +115,12 @@ export function buildStreamTimeline(streamId: string, entries: readonly HistoryE
     for (const a of final.read.applied.filter((a) => a.streamId === streamId)) {
       const r = rowOf(a.eventId, a.streamVersion);
       r.applied = (r.applied ?? 0) + 1;
-      marks.push({ lane: seen.has(a.eventId) ? 'duplicated' : 'applied', ms: toMs(a.appliedAt), version: a.streamVersion, note: `p${a.partition}@${a.offset}` });
+      marks.push({
+        lane: seen.has(a.eventId) ? 'duplicated' : 'applied',
+        ms: toMs(a.appliedAt),
+        version: a.streamVersion,
+        note: `p${a.partition}@${a.offset}`,
+      });
       seen.add(a.eventId);
     }
     for (const d of final.topics.dlq.filter((d) => d.key === streamId)) {
@@ -121,8 +141,11 @@ export function buildStreamTimeline(streamId: string, entries: readonly HistoryE
   for (const r of rows.values()) r.state = stateOf(r, mine);
   const sorted = [...rows.values()].sort((a, b) => (a.version ?? Infinity) - (b.version ?? Infinity));
   return {
-    streamId, anomalies: mine.map((a) => ({ name: a.name, message: a.message })),
-    marks: marks.sort((a, b) => (a.ms ?? Infinity) - (b.ms ?? Infinity)), rows: sorted, source: final ? 'final-state' : 'anomalies',
+    streamId,
+    anomalies: mine.map((a) => ({ name: a.name, message: a.message })),
+    marks: marks.sort((a, b) => (a.ms ?? Infinity) - (b.ms ?? Infinity)),
+    rows: sorted,
+    source: final ? 'final-state' : 'anomalies',
   };
 }
 
@@ -139,9 +162,12 @@ function anomalyMarks(a: Anomaly, rowOf: RowOf, marks: StreamMark[], toMs: (w: s
   } else if (a.name === 'duplicated' && Array.isArray(data.at)) {
     const r = rowOf(a.eventId, version);
     const at = data.at as { appliedAt?: string; partition?: number; offset?: string }[];
-    if (r.applied === null) { // no final state: the anomaly's evidence is the applied log
+    if (r.applied === null) {
+      // no final state: the anomaly's evidence is the applied log
       r.applied = at.length;
-      at.forEach((x, i) => marks.push({ lane: i === 0 ? 'applied' : 'duplicated', ms: toMs(x.appliedAt), version, note: `p${x.partition}@${x.offset}` }));
+      at.forEach((x, i) =>
+        marks.push({ lane: i === 0 ? 'applied' : 'duplicated', ms: toMs(x.appliedAt), version, note: `p${x.partition}@${x.offset}` }),
+      );
     }
   } else if (a.name === 'misrouted') {
     const r = rowOf(a.eventId, version);
@@ -155,7 +181,10 @@ function anomalyMarks(a: Anomaly, rowOf: RowOf, marks: StreamMark[], toMs: (w: s
 }
 
 function stateOf(r: StreamEventRow, anomalies: readonly Anomaly[]): StreamEventRow['state'] {
-  const named = (n: string) => anomalies.some((a) => a.name === n && ((r.eventId && a.eventId === r.eventId) || (r.version !== null && a.versions?.includes(r.version))));
+  const named = (n: string) =>
+    anomalies.some(
+      (a) => a.name === n && ((r.eventId && a.eventId === r.eventId) || (r.version !== null && a.versions?.includes(r.version))),
+    );
   if (named('lost')) return 'lost';
   if (named('duplicated') || (r.applied ?? 0) > 1) return 'duplicated';
   if (r.deadLettered) return 'dead-lettered';

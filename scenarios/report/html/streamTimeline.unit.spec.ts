@@ -6,7 +6,15 @@ import { syntheticFinalState, syntheticHistory } from './testing.ts';
 
 const entries = syntheticHistory();
 const op3 = toOperations(entries).find((o) => o.id === 3)!;
-const lost: Anomaly = { name: 'lost', message: 'op 3 never applied', streamId: 'u-1', eventId: 'e1', versions: [2], op: { ...op3, complete: null }, data: { stage: 'never-published' } };
+const lost: Anomaly = {
+  name: 'lost',
+  message: 'op 3 never applied',
+  streamId: 'u-1',
+  eventId: 'e1',
+  versions: [2],
+  op: { ...op3, complete: null },
+  data: { stage: 'never-published' },
+};
 
 describe('wallToMs', () => {
   it('maps ISO, MariaDB DATETIME(6) and epoch-ms strings onto the history clock', () => {
@@ -36,8 +44,18 @@ describe('buildStreamTimeline', () => {
 
   it('without it: duplicates from the anomaly evidence, the rest unknown', () => {
     const dup: Anomaly = {
-      name: 'duplicated', message: 'e-0 applied twice', streamId: 'u-1', eventId: 'e-0', versions: [1, 1],
-      data: { count: 2, at: [{ partition: 0, offset: '0', appliedAt: '2026-11-28 12:00:00.640000' }, { partition: 0, offset: '0', appliedAt: '2026-11-28 12:00:02.000000' }] },
+      name: 'duplicated',
+      message: 'e-0 applied twice',
+      streamId: 'u-1',
+      eventId: 'e-0',
+      versions: [1, 1],
+      data: {
+        count: 2,
+        at: [
+          { partition: 0, offset: '0', appliedAt: '2026-11-28 12:00:00.640000' },
+          { partition: 0, offset: '0', appliedAt: '2026-11-28 12:00:02.000000' },
+        ],
+      },
     };
     const st = buildStreamTimeline('u-1', entries, [dup], undefined);
     expect(st.source).toBe('anomalies');
@@ -64,6 +82,9 @@ describe('rows', () => {
   it('an anomaly naming only a version joins the row of that version', () => {
     const diverged: Anomaly = { name: 'diverged', message: 'row missing', streamId: 'u-1', versions: [2] };
     const st = buildStreamTimeline('u-1', entries, [lost, diverged], undefined);
-    expect(st.rows.map((r) => [r.version, r.eventId, r.state])).toEqual([[1, 'e-0', 'unknown'], [2, 'e1', 'lost']]);
+    expect(st.rows.map((r) => [r.version, r.eventId, r.state])).toEqual([
+      [1, 'e-0', 'unknown'],
+      [2, 'e1', 'lost'],
+    ]);
   });
 });

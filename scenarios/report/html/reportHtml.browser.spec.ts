@@ -12,8 +12,21 @@ import { buildScenarioView } from './scenarioView.ts';
 import { NO_ARTIFACTS, syntheticArtifacts } from './testing.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
-type Canvas = { width: number; height: number; getContext(k: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+type Canvas = {
+  width: number;
+  height: number;
+  getContext(k: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
+};
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const present = existsSync(CHROMIUM);
 const inCi = process.env.CI === 'true';
 // Outside CI a machine without Chromium skips (and says so); in CI the beforeAll below fails the test.
@@ -44,12 +57,18 @@ describe.skipIf(!present && !inCi)('report.html in headless Chromium', () => {
     const consoleErrors: string[] = [];
     const pageErrors: string[] = [];
     const requests: string[] = [];
-    page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
     page.on('pageerror', (e) => pageErrors.push(e.message));
-    page.on('request', (r) => { if (r.url() !== url) requests.push(r.url()); });
+    page.on('request', (r) => {
+      if (r.url() !== url) requests.push(r.url());
+    });
     await page.route(/^(https?|wss?|ftp):/, (route) => route.abort()); // blocked, and recorded above
     await page.goto(url, { waitUntil: 'load' });
-    await page.waitForFunction(() => (globalThis as unknown as { __faultline?: { done?: boolean } }).__faultline?.done === true, null, { timeout: 10_000 });
+    await page.waitForFunction(() => (globalThis as unknown as { __faultline?: { done?: boolean } }).__faultline?.done === true, null, {
+      timeout: 10_000,
+    });
 
     const shot = process.env.FAULTLINE_SCREENSHOT; // to look at it: FAULTLINE_SCREENSHOT=reports/x.png
     if (shot) await page.screenshot({ path: shot, fullPage: true });
@@ -59,15 +78,25 @@ describe.skipIf(!present && !inCi)('report.html in headless Chromium', () => {
     expect(requests).toEqual([]);
 
     // the matrix: one row per scenario, one column per configuration run, verdict colours
-    expect(await page.$$eval('#matrix tbody tr', (rs) => rs.map((r) => r.getAttribute('data-scenario')))).toEqual(['broker-outage', 'kill|projector']);
-    expect(await page.$$eval('#matrix thead th', (hs) => hs.map((h) => h.textContent))).toEqual(['scenario', 'outbox/effectively-once', 'outbox/at-least-once', 'dual-write/effectively-once']);
+    expect(await page.$$eval('#matrix tbody tr', (rs) => rs.map((r) => r.getAttribute('data-scenario')))).toEqual([
+      'broker-outage',
+      'kill|projector',
+    ]);
+    expect(await page.$$eval('#matrix thead th', (hs) => hs.map((h) => h.textContent))).toEqual([
+      'scenario',
+      'outbox/effectively-once',
+      'outbox/at-least-once',
+      'dual-write/effectively-once',
+    ]);
     expect(await page.$$eval('#matrix tbody tr', (rs) => rs.map((r) => [...r.querySelectorAll('td')].map((td) => td.className)))).toEqual([
       ['v-pass', 'v-none', 'v-expected'],
       ['v-fail', 'v-fail', 'v-none'],
     ]);
 
     // every chart of the results with data drew its series: a sized canvas with the first series' colour on it
-    const drawn = await page.evaluate(() => (globalThis as unknown as { __faultline: { charts: { id: string; points: number; width: number }[] } }).__faultline.charts);
+    const drawn = await page.evaluate(
+      () => (globalThis as unknown as { __faultline: { charts: { id: string; points: number; width: number }[] } }).__faultline.charts,
+    );
     const expected = WITH_DATA.flatMap((id) => ['throughput', 'latency', 'backlog', 'dead'].map((k) => `chart-${id}-${k}`));
     expect(drawn.map((c) => c.id).sort()).toEqual(expected.sort());
     for (const c of drawn) expect(c.points, c.id).toBeGreaterThan(10);
@@ -79,7 +108,8 @@ describe.skipIf(!present && !inCi)('report.html in headless Chromium', () => {
         const c = cv as unknown as Canvas; // the tsconfig has no DOM lib
         const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
         let n = 0;
-        for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i]! - 0x1f) < 30 && Math.abs(d[i + 1]! - 0x6f) < 30 && Math.abs(d[i + 2]! - 0xb2) < 30 && d[i + 3]! > 100) n++;
+        for (let i = 0; i < d.length; i += 4)
+          if (Math.abs(d[i]! - 0x1f) < 30 && Math.abs(d[i + 1]! - 0x6f) < 30 && Math.abs(d[i + 2]! - 0xb2) < 30 && d[i + 3]! > 100) n++;
         return n;
       });
       expect(coloured, `${id}: pixels of the first series`).toBeGreaterThan(20);

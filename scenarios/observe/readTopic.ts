@@ -1,0 +1,90 @@
+// Reads a whole topic, from the beginning to the high watermark seen at the start, over the
+// broker's INTERNAL listener (the harness observes; it is not a client behind a proxy).
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
+import type { TopicRecord } from '../checkers/types.ts';
+import { readDeadLetterHeaders } from '../../system/projector/dlqRecord.ts';
+
+const decode = (v: Buffer | string | (Buffer | string)[] | undefined): string =>
+  v === undefined ? '' : Array.isArray(v) ? decode(v[0]) : Buffer.isBuffer(v) ? v.toString('utf8') : v;
+
+export async function readTopic(brokers: string[], topic: string, timeoutMs = 30_000): Promise<TopicRecord[]> {
+  const kafka = new Kafka({ clientId: 'faultline-observer', brokers, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  let ends: Map<number, bigint>;
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    ends = new Map(offsets.map((o) => [o.partition, BigInt(o.high)]));
+  } finally {
+    await admin.disconnect();
+  }
+  const starts = new Map<number, bigint>();
+  const records: TopicRecord[] = [];
+  const pending = new Set([...ends].filter(([, high]) => high > 0n).map(([p]) => p));
+  if (pending.size === 0) return records;
+
+  const groupId = `faultline-observer-${randomUUID()}`;
+  const consumer = kafka.consumer({ groupId, sessionTimeout: 10_000, maxWaitTimeInMs: 200 });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`reading ${topic}: partitions ${[...pending].join(',')} not read to their end within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      consumer
+        .run({
+          autoCommit: false,
+          eachMessage: async ({ partition, message }) => {
+            const offset = BigInt(message.offset);
+            if (!starts.has(partition)) starts.set(partition, offset);
+            const end = ends.get(partition) ?? 0n;
+            if (offset < end) {
+              const headers: Record<string, string> = {};
+              const raw: Record<string, Buffer | undefined> = {};
+              for (const [k, v] of Object.entries(message.headers ?? {})) {
+                headers[k] = decode(v);
+                const first = Array.isArray(v) ? v[0] : v;
+                raw[k] = first === undefined ? undefined : Buffer.isBuffer(first) ? first : Buffer.from(first);
+              }
+              // Spring's DLT headers carry partition and offset as big-endian binary, not text.
+              const dlt = raw['kafka_dlt-original-topic'] ? readDeadLetterHeaders(raw) : undefined;
+              records.push({
+                partition,
+                offset: message.offset,
+                key: message.key ? message.key.toString('utf8') : null,
+                headers,
+                value: message.value ? message.value.toString('utf8') : null,
+                timestamp: message.timestamp,
+                ...(dlt
+                  ? {
+                      dlt: {
+                        originalTopic: dlt.originalTopic,
+                        originalPartition: dlt.originalPartition,
+                        originalOffset: dlt.originalOffset,
+                      },
+                    }
+                  : {}),
+              });
+            }
+            if (offset >= end - 1n && pending.delete(partition) && pending.size === 0) {
+              clearTimeout(timer);
+              resolve();
+            }
+          },
+        })
+        .catch(reject);
+    });
+  } finally {
+    await consumer.disconnect().catch(() => undefined);
+    const cleanup = kafka.admin();
+    await cleanup
+      .connect()
+      .then(() => cleanup.deleteGroups([groupId]))
+      .catch(() => undefined);
+    await cleanup.disconnect().catch(() => undefined);
+  }
+  return records.sort((a, b) => a.partition - b.partition || (BigInt(a.offset) < BigInt(b.offset) ? -1 : 1));
+}

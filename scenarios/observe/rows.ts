@@ -1,0 +1,57 @@
+// Database rows (as mysql2 returns them, DATETIMEs as strings, BIGINTs as strings) mapped to the
+// checkers' camelCase row types.
+import type { AppliedEventRow, ParkedEventRow, ReadUserDataRow, UserDataRow, WriteEventRow } from '../checkers/types.ts';
+
+export type Row = Record<string, unknown>;
+const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : String(v));
+const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
+
+/** `commands.events`. */
+export function writeEventOf(r: Row): WriteEventRow {
+  return {
+    eventId: String(r.event_id),
+    streamId: String(r.stream_id),
+    streamVersion: Number(r.stream_version),
+    type: String(r.type),
+    payload: json(r.payload),
+    occurredAt: iso(r.occurred_at),
+    causationId: String(r.causation_id),
+  };
+}
+
+/** `USER_DATA` of either database. */
+export function userRow(r: Row): UserDataRow {
+  return {
+    idUserData: String(r.ID_USER_DATA),
+    name: String(r.NAME),
+    dateRegister: iso(r.DATE_REGISTER),
+    version: Number(r.VERSION),
+    deleted: Number(r.DELETED) === 1,
+  };
+}
+
+export const readUserOf = (r: Row): ReadUserDataRow => ({ ...userRow(r), appliedCount: Number(r.APPLIED_COUNT) });
+
+/** `queries.applied_events`; a row without a Kafka position (a replay) gets partition −1. */
+export function appliedOf(r: Row): AppliedEventRow {
+  return {
+    eventId: String(r.event_id),
+    streamId: String(r.stream_id),
+    streamVersion: Number(r.stream_version),
+    partition: Number(r.kafka_partition ?? -1),
+    offset: String(r.kafka_offset ?? ''),
+    appliedAt: iso(r.applied_at),
+  };
+}
+
+/** `queries.parked_events`. */
+export function parkedOf(r: Row): ParkedEventRow {
+  return {
+    eventId: String(r.event_id),
+    streamId: String(r.stream_id),
+    streamVersion: Number(r.stream_version),
+    partition: r.kafka_partition == null ? undefined : Number(r.kafka_partition),
+    offset: r.kafka_offset == null ? undefined : String(r.kafka_offset),
+    reason: String(r.reason),
+  };
+}

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { appliedOf, parkedOf, readUserOf, writeEventOf } from './rows.ts';
+
+describe('final-state rows', () => {
+  it("parses a stored event's JSON payload and keeps its causation id", () => {
+    const e = writeEventOf({
+      event_id: 'e1',
+      stream_id: 'u',
+      stream_version: 2,
+      type: 'UserRenamed',
+      payload: '{"name":"Zoë 👩‍💻"}',
+      occurred_at: new Date('2026-01-01T00:00:00.123Z'),
+      causation_id: 'k1',
+    });
+    expect(e).toEqual({
+      eventId: 'e1',
+      streamId: 'u',
+      streamVersion: 2,
+      type: 'UserRenamed',
+      payload: { name: 'Zoë 👩‍💻' },
+      occurredAt: '2026-01-01T00:00:00.123Z',
+      causationId: 'k1',
+    });
+  });
+
+  it('maps USER_DATA flags and counts, and big offsets stay strings', () => {
+    expect(
+      readUserOf({ ID_USER_DATA: 'u', NAME: 'A', DATE_REGISTER: '2026-01-01 00:00:00', VERSION: '3', DELETED: 1, APPLIED_COUNT: '4' }),
+    ).toEqual({
+      idUserData: 'u',
+      name: 'A',
+      dateRegister: '2026-01-01 00:00:00',
+      version: 3,
+      deleted: true,
+      appliedCount: 4,
+    });
+    expect(
+      appliedOf({
+        event_id: 'e',
+        stream_id: 'u',
+        stream_version: 1,
+        kafka_partition: 2,
+        kafka_offset: '9007199254740993',
+        applied_at: 'x',
+      }),
+    ).toMatchObject({ partition: 2, offset: '9007199254740993' });
+    expect(
+      appliedOf({ event_id: 'e', stream_id: 'u', stream_version: 1, kafka_partition: null, kafka_offset: null, applied_at: 'x' }),
+    ).toMatchObject({ partition: -1, offset: '' });
+    expect(
+      parkedOf({ event_id: 'e', stream_id: 'u', stream_version: 5, kafka_partition: null, kafka_offset: null, reason: 'gap' }),
+    ).toEqual({ eventId: 'e', streamId: 'u', streamVersion: 5, partition: undefined, offset: undefined, reason: 'gap' });
+  });
+});

@@ -1,0 +1,37 @@
+// What a run directory holds besides the history: the data shapes written by the runner and read
+// by the checkers, the catalog's non-vacuity checks and the reports. A leaf: it imports only the
+// history, checker row and environment types, so every other folder can depend on it.
+import type {
+  AppliedEventRow,
+  ParkedEventRow,
+  ReadUserDataRow,
+  TelemetrySample,
+  TopicRecord,
+  UserDataRow,
+  WriteEventRow,
+} from '../checkers/types.ts';
+import type { SystemProcess } from '../environment/system.ts';
+import type { MetricValues } from './metrics.ts';
+
+/** The full final state of both databases and both topics, read after heal + quiesce. */
+export interface FinalState {
+  write: { events: WriteEventRow[]; users: UserDataRow[] };
+  read: { users: ReadUserDataRow[]; applied: AppliedEventRow[]; parked: ParkedEventRow[] };
+  topics: { events: TopicRecord[]; dlq: TopicRecord[] };
+}
+
+/** One metrics sample of every system process (every ~250 ms while a scenario runs). */
+export interface Sample {
+  ms: number; // since the sampler started
+  pids: Partial<Record<SystemProcess, number>>;
+  metrics: Partial<Record<SystemProcess, MetricValues>>;
+}
+
+/** `samples.json`: metrics samples, telemetry samples and the schedule that was played. */
+export interface SamplesFile {
+  /** History-clock ms at which the metrics sampler started: `startMs + sample.ms` is a sample's history time. */
+  startMs: number;
+  samples: Sample[];
+  telemetry: TelemetrySample[];
+  schedule: unknown[];
+}

@@ -1,0 +1,135 @@
+// Telemetry sampler: every ~300 ms, what each system process says about itself (`/health/ready`;
+// for the projector also its lag as the query API's `/projection/status` reports it, and
+// `faultline_projector_stalled` when the process exposes it) next to the lag the harness measures
+// itself (live high watermark − committed group offset, from the Kafka admin API). A consumer
+// that is stalled while it reports ready and lag 0 is then visible in the samples.
+import { Kafka, logLevel } from 'kafkajs';
+import type { TelemetrySample } from '../checkers/types.ts';
+import type { EnvAddresses, SystemUrls } from '../environment/types.ts';
+import { metricSum, parsePrometheus, type MetricValues } from '../record/metrics.ts';
+import { TOPIC } from '../../system/shared/events.ts';
+import { every } from './every.ts';
+
+/** Lag per partition = high watermark − committed offset; a partition with no commit counts from its low watermark. */
+export function measuredLag(
+  ends: readonly { partition: number; high: string; low: string }[],
+  committed: readonly { partition: number; offset: string }[],
+): number {
+  let lag = 0;
+  for (const e of ends) {
+    const c = committed.find((x) => x.partition === e.partition);
+    const from = c && Number(c.offset) >= 0 ? Number(c.offset) : Number(e.low);
+    lag += Math.max(0, Number(e.high) - from);
+  }
+  return lag;
+}
+
+/** The system's report of the projector's lag: the query API's per-partition figures, summed (null: no answer). */
+export function reportedLag(status: unknown): number | null {
+  const parts = (status as { partitions?: { lag?: unknown }[] } | null)?.partitions;
+  if (!Array.isArray(parts)) return null;
+  return parts.reduce((s, p) => s + (typeof p.lag === 'number' ? p.lag : 0), 0);
+}
+
+export function stalledOf(metrics: MetricValues | undefined): boolean | null {
+  if (!metrics || !Object.keys(metrics).some((k) => k.startsWith('faultline_projector_stalled'))) return null;
+  return metricSum(metrics, 'faultline_projector_stalled') > 0;
+}
+
+export interface TelemetryProbes {
+  ready(url: string): Promise<{ ready: boolean | null; reason?: string }>;
+  json(url: string): Promise<unknown>;
+  metrics(url: string): Promise<MetricValues | undefined>;
+  lag(): Promise<number | null>;
+}
+
+const PROCESS_URLS: readonly [string, keyof SystemUrls][] = [
+  ['command-service', 'commandServiceDirect'],
+  ['relay', 'relay'],
+  ['projector', 'projector'],
+  ['query-api', 'queryApi'],
+];
+
+/** One round of samples: one per process, the projector's carrying both lags. */
+export async function sampleTelemetry(urls: SystemUrls, probes: TelemetryProbes, atMs: number): Promise<TelemetrySample[]> {
+  return Promise.all(
+    PROCESS_URLS.map(async ([process, key]): Promise<TelemetrySample> => {
+      const r = await probes.ready(`${urls[key]}/health/ready`);
+      const base = { atMs, process, ready: r.ready, ...(r.reason ? { readyReason: r.reason } : {}) };
+      if (process !== 'projector') return { ...base, reportedLag: null, measuredLag: null };
+      const [status, metrics, lag] = await Promise.all([
+        probes.json(`${urls.queryApi}/projection/status`),
+        probes.metrics(`${urls.projector}/metrics`),
+        probes.lag(),
+      ]);
+      // The projector's own lag gauge when it exports one, else the query API's checkpoint figures.
+      const own =
+        metrics && Object.keys(metrics).some((k) => k.startsWith('faultline_projector_lag'))
+          ? metricSum(metrics, 'faultline_projector_lag')
+          : null;
+      return {
+        ...base,
+        reportedLag: own ?? reportedLag(status),
+        reportedStalled: stalledOf(metrics),
+        measuredLag: lag,
+        appliedCount: metrics ? metricSum(metrics, 'faultline_projector_applied_total') : null,
+      };
+    }),
+  );
+}
+
+export function liveProbes(env: EnvAddresses, groupId = 'projector'): TelemetryProbes & { close(): Promise<void> } {
+  const admin = new Kafka({ clientId: 'faultline-telemetry', brokers: env.kafka.internal, logLevel: logLevel.NOTHING }).admin();
+  const connected = admin.connect().then(
+    () => true,
+    () => false,
+  );
+  const get = (url: string) => fetch(url, { signal: AbortSignal.timeout(250) });
+  return {
+    async ready(url) {
+      try {
+        const res = await get(url);
+        if (res.ok) return { ready: true };
+        return { ready: false, reason: JSON.stringify(((await res.json()) as { failed?: unknown }).failed ?? res.status) };
+      } catch {
+        return { ready: null };
+      }
+    },
+    json: (url) =>
+      get(url).then(
+        (r) => (r.ok ? r.json() : null),
+        () => null,
+      ),
+    metrics: (url) =>
+      get(url).then(
+        async (r) => (r.ok ? parsePrometheus(await r.text()) : undefined),
+        () => undefined,
+      ),
+    async lag() {
+      if (!(await connected)) return null;
+      try {
+        const [ends, [committed]] = await Promise.all([admin.fetchTopicOffsets(TOPIC), admin.fetchOffsets({ groupId, topics: [TOPIC] })]);
+        return measuredLag(ends, committed?.partitions ?? []);
+      } catch {
+        return null;
+      }
+    },
+    close: async () => {
+      if (await connected) await admin.disconnect().catch(() => undefined);
+    },
+  };
+}
+
+export function startTelemetry(o: { urls: SystemUrls; probes: TelemetryProbes; now: () => number; everyMs?: number }) {
+  const samples: TelemetrySample[] = [];
+  const ticker = every(o.everyMs ?? 300, async () => {
+    samples.push(...(await sampleTelemetry(o.urls, o.probes, o.now())));
+  });
+  return {
+    samples,
+    stop: async () => {
+      await ticker.stop();
+      return samples;
+    },
+  };
+}
