@@ -3,10 +3,13 @@ import { dirname } from 'node:path';
 import { createClock, type Clock } from './clock.ts';
 import type {
   CompletionResult,
+  CrashEntry,
   FaultEntry,
   HistoryEntry,
+  InjectionEntry,
   InvokeEntry,
   MetaEntry,
+  ReadEntry,
 } from './types.ts';
 
 /** Where lines go. Sync by design: a line written is on disk even if the harness dies next. */
@@ -45,6 +48,12 @@ export interface HistoryRecorder {
   complete(id: number, result: CompletionResult): void;
   faultStart(f: FaultInput): void;
   faultStop(f: FaultInput): void;
+  /** A record the nemesis put on a topic (with where it landed). */
+  inject(i: Omit<InjectionEntry, 'type' | 't'>): void;
+  /** A query-API read, stamped when its answer arrived. */
+  read(r: Omit<ReadEntry, 'type' | 't'>): void;
+  /** A crash point that fired inside a system process. */
+  crash(c: Omit<CrashEntry, 'type' | 't'>): void;
   /** Everything recorded so far, in order (kept in memory for the checkers). */
   entries(): readonly HistoryEntry[];
   close(): void;
@@ -73,6 +82,9 @@ export function createRecorder({ sink, clock = createClock() }: { sink: HistoryS
     },
     faultStart: (f) => append({ type: 'fault', phase: 'start', ...f, t: clock() }),
     faultStop: (f) => append({ type: 'fault', phase: 'stop', ...f, t: clock() }),
+    inject: (i) => append({ type: 'inject', ...i, t: clock() }),
+    read: (r) => append({ type: 'read', ...r, t: clock() }),
+    crash: (c) => append({ type: 'crash', ...c, t: clock() }),
     entries: () => all.slice(),
     close: () => sink.close(),
   };
