@@ -121,9 +121,10 @@ export function createGenerator(options: GeneratorOptions): CommandGenerator {
 
   return {
     next,
-    // rejections and resends change nothing the model tracks
-    sent: (p) => (p.intent === 'valid' ? book.sent(p.command) : undefined),
-    settle: (p, r, ctx) => (p.intent === 'valid' ? book.settle(p.command, r, ctx) : undefined),
+    // a rejection's answer depends on its stream's state (410 once deleted, 200 once its stale
+    // If-Match became current): nothing is sent on that stream until it is answered
+    sent: (p) => (p.intent === 'valid' ? book.sent(p.command) : p.intent !== 'resend' ? book.hold(p.command) : undefined),
+    settle: (p, r, ctx) => (p.intent === 'valid' ? book.settle(p.command, r, ctx) : p.intent !== 'resend' ? book.release(p.command) : undefined),
     hot: (n) => book.live.slice(0, n).map((s) => s.id),
   };
 }

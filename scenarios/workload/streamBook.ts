@@ -12,7 +12,7 @@ export interface Stream {
   inFlight: number;
   versionCertain: boolean; // false after an unknown outcome on it
   closing: boolean; // a delete was sent (or the stream is unusable)
-  exclusive: boolean; // an If-Match command is in flight: nothing may overtake it
+  exclusive: number; // commands in flight whose answer depends on the state: nothing may overtake them
 }
 
 /** An ok answer kept so that a later resend can reuse its key and expect the same answer. */
@@ -48,7 +48,7 @@ export function createStreamBook(rng: Rng) {
   function sent(c: Command): void {
     const s = byId.get(c.userId)!;
     s.inFlight++;
-    if (hasIfMatch(c)) s.exclusive = true;
+    if (hasIfMatch(c)) s.exclusive++;
     if (c.kind === 'register') registering++;
     if (c.kind === 'delete') {
       s.closing = true;
@@ -60,7 +60,7 @@ export function createStreamBook(rng: Rng) {
   function settle(c: Command, r: CompletionResult, ctx: { opId: number; idempotencyKey: string }): void {
     const s = byId.get(c.userId)!;
     s.inFlight--;
-    if (hasIfMatch(c)) s.exclusive = false;
+    if (hasIfMatch(c)) s.exclusive--;
     if (c.kind === 'register') registering--;
     if (r.outcome !== 'ok') {
       if (r.outcome === 'unknown') s.versionCertain = false;
@@ -87,11 +87,26 @@ export function createStreamBook(rng: Rng) {
     recentOk: recentOk as readonly OkAnswer[],
     registering: () => registering,
     newStream(): Stream {
-      const s: Stream = { id: uuidFrom(rng), inFlight: 0, versionCertain: true, closing: false, exclusive: false };
+      const s: Stream = { id: uuidFrom(rng), inFlight: 0, versionCertain: true, closing: false, exclusive: 0 };
       byId.set(s.id, s);
       return s;
     },
     sent,
     settle,
+    /** A rejection aimed at a live stream is in flight: keep the stream's state still until it is answered. */
+    hold(c: Command): void {
+      const s = byId.get(c.userId);
+      if (s) {
+        s.inFlight++;
+        s.exclusive++;
+      }
+    },
+    release(c: Command): void {
+      const s = byId.get(c.userId);
+      if (s) {
+        s.inFlight--;
+        s.exclusive--;
+      }
+    },
   };
 }
