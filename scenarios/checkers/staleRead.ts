@@ -12,7 +12,9 @@ export function checkStaleRead(input: CheckInput): CheckResult {
   for (const r of input.reads ?? []) {
     if (r.status !== 200 && r.status !== 404) continue; // 5xx, timeouts: nothing was read
     const k = `${r.reader}\u0000${r.userId}`;
-    sessions.set(k, [...(sessions.get(k) ?? []), r]);
+    const list = sessions.get(k);
+    if (list) list.push(r);
+    else sessions.set(k, [r]);
   }
   const anomalies: Anomaly[] = [];
   for (const reads of sessions.values()) {

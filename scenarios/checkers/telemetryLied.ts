@@ -13,7 +13,11 @@ export const DEFAULT_TELEMETRY_BOUND_MS = 5000;
 export function checkTelemetryLied(input: CheckInput): CheckResult {
   const bound = input.telemetryBoundMs ?? DEFAULT_TELEMETRY_BOUND_MS;
   const byProcess = new Map<string, TelemetrySample[]>();
-  for (const s of input.telemetry ?? []) byProcess.set(s.process, [...(byProcess.get(s.process) ?? []), s]);
+  for (const s of input.telemetry ?? []) {
+    const list = byProcess.get(s.process);
+    if (list) list.push(s);
+    else byProcess.set(s.process, [s]);
+  }
   const anomalies: Anomaly[] = [];
   for (const [process, samples] of byProcess) {
     samples.sort((a, b) => a.atMs - b.atMs);
