@@ -4,6 +4,8 @@ import { toOperations } from '../history/reader.ts';
 import type { CompletionResult } from '../history/types.ts';
 import type { Command } from './commands.ts';
 import { toRequest } from './httpClient.ts';
+import { checkMangled, checkUntraced, checkWriteDuplicated } from '../checkers/provenance.ts';
+import type { CheckInput, WriteEventRow } from '../checkers/types.ts';
 import { runOpenLoop } from './openLoop.ts';
 
 /**
@@ -14,10 +16,18 @@ import { runOpenLoop } from './openLoop.ts';
 function referenceService(opts: { honourKeys?: boolean } = {}) {
   const users = new Map<string, { version: number; deleted: boolean }>();
   const answered = new Map<string, CompletionResult>();
+  const stored: WriteEventRow[] = [];
   let events = 0;
+  const store = (c: Command, key: string, version: number): CompletionResult => {
+    const eventId = `e${++events}`;
+    const payload = c.kind === 'register' ? { name: c.name, dateRegister: c.dateRegister ?? '2026-11-28' } : c.kind === 'rename' ? { name: c.name } : {};
+    const type = { register: 'UserRegistered', rename: 'UserRenamed', delete: 'UserDeleted' }[c.kind];
+    stored.push({ eventId, streamId: c.userId, streamVersion: version, type, payload, occurredAt: '', causationId: key });
+    return { outcome: 'ok', status: c.kind === 'register' ? 201 : 200, version, eventId };
+  };
   const calendarDate = (d: string) => /^\d{4}-\d{2}-\d{2}$/.test(d) && Number(d.slice(0, 4)) >= 1000 && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d);
   const badName = (n: string) => [...n].length < 1 || [...n].length > 255 || n.trim() === '' || n.includes('\0') || !(n as string & { isWellFormed(): boolean }).isWellFormed();
-  function answer(c: Command): CompletionResult {
+  function answer(c: Command, key: string): CompletionResult {
     const body = toRequest(c, 'k', 'c').body;
     if (body !== undefined && Buffer.byteLength(body) > 16_384) return { outcome: 'fail', status: 413 };
     if (c.kind !== 'delete' && ([...c.name].length < 1 || [...c.name].length > 255)) return { outcome: 'fail', status: 400 };
@@ -26,7 +36,7 @@ function referenceService(opts: { honourKeys?: boolean } = {}) {
       if (u) return { outcome: 'fail', status: 409 };
       if (badName(c.name) || !calendarDate(c.dateRegister ?? '2026-11-28')) return { outcome: 'fail', status: 400 };
       users.set(c.userId, { version: 1, deleted: false });
-      return { outcome: 'ok', status: 201, version: 1, eventId: `e${++events}` };
+      return store(c, key, 1);
     }
     if (!u) return { outcome: 'fail', status: 404 };
     if (u.deleted) return { outcome: 'fail', status: 410 };
@@ -34,15 +44,15 @@ function referenceService(opts: { honourKeys?: boolean } = {}) {
     if (c.kind === 'rename' && badName(c.name)) return { outcome: 'fail', status: 400 };
     u.version++;
     if (c.kind === 'delete') u.deleted = true;
-    return { outcome: 'ok', status: 200, version: u.version, eventId: `e${++events}` };
+    return store(c, key, u.version);
   }
   return {
-    events: () => events,
+    events: () => stored,
     async send(c: Command, key: string): Promise<CompletionResult> {
       await new Promise((r) => setTimeout(r, Math.random() * 4)); // replies overlap: several in flight
       const first = opts.honourKeys === false ? undefined : answered.get(key);
       if (first) return first;
-      const r = answer(c);
+      const r = answer(c, key);
       if (r.outcome === 'ok') answered.set(key, r);
       return r;
     },
@@ -76,6 +86,23 @@ describe('open-loop workload against a reference answerer', () => {
     for (const r of resends) expect(r.eventId).toBe(byId.get(r.resendOf!)!.eventId);
     // bursts: some stream had several of its commands in flight at once
     expect(maxConcurrentOnOneStream(ops)).toBeGreaterThanOrEqual(2);
+  });
+
+  it('its same-key resends expose a service that ignores the idempotency key, without any fault', async () => {
+    const provenance = async (honourKeys: boolean) => {
+      const service = referenceService({ honourKeys });
+      const recorder = createRecorder({ sink: memorySink() });
+      await runOpenLoop({ client: service, recorder, seed: 4, rate: 1000, durationMs: 800 });
+      const input: CheckInput = {
+        history: toOperations(recorder.entries()), faults: [], write: { events: service.events(), users: [] },
+        read: { users: [], applied: [], parked: [] }, topics: { events: [], dlq: [] }, poison: [],
+      };
+      return [checkWriteDuplicated(input), checkUntraced(input), checkMangled(input)];
+    };
+    expect((await provenance(true)).map((r) => [r.name, r.anomalies.length])).toEqual([['write-duplicated', 0], ['untraced', 0], ['mangled', 0]]);
+    const [dup, untraced, mangled] = await provenance(false);
+    expect(dup!.anomalies.length).toBeGreaterThan(0);
+    expect([untraced!.valid, mangled!.valid]).toEqual([true, true]);
   });
 
   it('is replayable: the same seed sends the same commands', async () => {
