@@ -2,10 +2,14 @@ import { checkDiverged } from './diverged.ts';
 import { checkDuplicated } from './duplicated.ts';
 import { checkLost } from './lost.ts';
 import { checkMisrouted } from './misrouted.ts';
+import { checkMispartitioned } from './mispartitioned.ts';
 import { checkPhantom } from './phantom.ts';
 import { checkPoisonLost } from './poisonLost.ts';
+import { checkMangled, checkUntraced, checkWriteDuplicated } from './provenance.ts';
 import { checkReordered } from './reordered.ts';
 import { checkSlowConvergence } from './slowConvergence.ts';
+import { checkStaleRead } from './staleRead.ts';
+import { checkTelemetryLied } from './telemetryLied.ts';
 import type { AnomalyName, Anomaly, CheckInput, CheckResult, Checker } from './types.ts';
 import { checkWriteDiverged } from './writeDiverged.ts';
 
@@ -19,6 +23,12 @@ export const CHECKERS: Readonly<Record<AnomalyName, Checker>> = Object.freeze({
   'poison-lost': checkPoisonLost,
   misrouted: checkMisrouted,
   'slow-convergence': checkSlowConvergence,
+  'write-duplicated': checkWriteDuplicated,
+  untraced: checkUntraced,
+  mangled: checkMangled,
+  'stale-read': checkStaleRead,
+  mispartitioned: checkMispartitioned,
+  'telemetry-lied': checkTelemetryLied,
 });
 
 export interface ComposedResult extends CheckResult {

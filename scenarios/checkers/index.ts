@@ -10,3 +10,7 @@ export { checkWriteDiverged } from './writeDiverged.ts';
 export { checkPoisonLost } from './poisonLost.ts';
 export { checkMisrouted, DEFAULT_APPLY_PATH_TARGETS } from './misrouted.ts';
 export { checkSlowConvergence } from './slowConvergence.ts';
+export { checkWriteDuplicated, checkUntraced, checkMangled } from './provenance.ts';
+export { checkStaleRead } from './staleRead.ts';
+export { checkMispartitioned } from './mispartitioned.ts';
+export { checkTelemetryLied, DEFAULT_TELEMETRY_BOUND_MS } from './telemetryLied.ts';

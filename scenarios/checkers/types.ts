@@ -12,6 +12,12 @@ export const ANOMALY_NAMES = [
   'poison-lost', // a poison record neither dead-lettered nor applied
   'misrouted', // a valid event dead-lettered though its fault healed within the retry budget
   'slow-convergence', // converged, but later than the bound
+  'write-duplicated', // one idempotency key caused more than one stored event, or a same-key retry got a different answer
+  'untraced', // a stored event no command's key caused, or an ok command whose key caused no stored event
+  'mangled', // an ok command's stored event does not carry, byte for byte, the name or date it sent
+  'stale-read', // one reader saw a stream's version (or existence) go backwards on the query API
+  'mispartitioned', // a stream's records on more than one partition, or a record keyed other than by its stream id
+  'telemetry-lied', // a process said ready with lag 0 / not stalled while the harness saw lag and no progress past a bound
 ] as const;
 export type AnomalyName = (typeof ANOMALY_NAMES)[number];
 
@@ -130,6 +136,10 @@ export interface CheckInput {
   applyPathTargets?: readonly string[];
   /** Users present before the run (seed data): not phantoms. */
   preexistingUsers?: readonly string[];
+  /** Causation-id prefixes of commands sent outside the history (background load): not untraced. */
+  foreignCausationPrefixes?: readonly string[];
+  /** How long a process may report ready/lag 0 while stalled before it counts as a lie (ms). */
+  telemetryBoundMs?: number;
 }
 
 export interface Anomaly {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClock } from './clock.ts';
-import { parseHistory, readHistory, toFaultWindows, toOperations, metaOf } from './reader.ts';
+import { parseHistory, readHistory, toCrashes, toFaultWindows, toInjections, toOperations, toReads, metaOf } from './reader.ts';
 import { createRecorder, fileSink, memorySink } from './recorder.ts';
 
 function fakeClock() {
@@ -73,6 +73,29 @@ describe('recorder + reader', () => {
     rec.faultStart({ faultId: 3, fault: 'kill', target: 'relay', params: { signal: 'SIGKILL' } });
     const [w] = toFaultWindows(rec.entries());
     expect(w).toMatchObject({ faultId: 3, stop: null, params: { signal: 'SIGKILL' } });
+  });
+});
+
+describe('reads, injections and crash points', () => {
+  it('are written as their own lines and read back by type, with the op fields the workload adds', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hist-'));
+    const path = join(dir, 'history.jsonl');
+    const { clock, advance } = fakeClock();
+    const rec = createRecorder({ sink: fileSink(path), clock });
+    const op = rec.invoke({ process: 0, kind: 'register', userId: 'u', name: '😀', dateRegister: '9999-12-31', idempotencyKey: 'k', intent: 'valid', predicted: 201 });
+    rec.complete(op, { outcome: 'ok', status: 201, version: 1 });
+    rec.invoke({ process: 0, kind: 'register', userId: 'u', name: '😀', idempotencyKey: 'k', intent: 'resend', resendOf: op });
+    advance(5);
+    rec.read({ reader: 2, userId: 'u', status: 200, version: 1, deleted: false });
+    rec.inject({ faultId: 4, what: 'stale', topic: 'user-events', partition: 1, offset: '42', streamId: 'u', streamVersion: 1 });
+    rec.crash({ point: 'relay.after-send-before-mark', target: 'relay', pass: 3, pid: 77 });
+    rec.close();
+    const entries = readHistory(path);
+    rmSync(dir, { recursive: true, force: true });
+    expect(toReads(entries)).toEqual([{ type: 'read', reader: 2, userId: 'u', status: 200, version: 1, deleted: false, t: expect.objectContaining({ ms: 5 }) }]);
+    expect(toInjections(entries)).toEqual([expect.objectContaining({ what: 'stale', partition: 1, offset: '42', faultId: 4 })]);
+    expect(toCrashes(entries)).toEqual([expect.objectContaining({ point: 'relay.after-send-before-mark', pass: 3, pid: 77 })]);
+    expect(toOperations(entries).map((o) => [o.intent, o.predicted, o.resendOf, o.dateRegister])).toEqual([['valid', 201, undefined, '9999-12-31'], ['resend', undefined, 0, undefined]]);
   });
 });
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { CommandOp, FaultWindow, HistoryEntry, MetaEntry } from './types.ts';
+import type { CommandOp, CrashEntry, FaultWindow, HistoryEntry, InjectionEntry, MetaEntry, ReadEntry } from './types.ts';
 
 export class HistoryParseError extends Error {
   constructor(
@@ -79,3 +79,7 @@ export function toFaultWindows(entries: readonly HistoryEntry[]): FaultWindow[] 
 export function metaOf(entries: readonly HistoryEntry[]): MetaEntry | undefined {
   return entries.find((e): e is MetaEntry => e.type === 'meta');
 }
+
+export const toInjections = (entries: readonly HistoryEntry[]): InjectionEntry[] => entries.filter((e): e is InjectionEntry => e.type === 'inject');
+export const toReads = (entries: readonly HistoryEntry[]): ReadEntry[] => entries.filter((e): e is ReadEntry => e.type === 'read');
+export const toCrashes = (entries: readonly HistoryEntry[]): CrashEntry[] => entries.filter((e): e is CrashEntry => e.type === 'crash');

@@ -5,8 +5,8 @@ import type {
   CompletionResult,
   CrashEntry,
   FaultEntry,
-  InjectionEntry,
   HistoryEntry,
+  InjectionEntry,
   InvokeEntry,
   MetaEntry,
   ReadEntry,
@@ -48,12 +48,12 @@ export interface HistoryRecorder {
   complete(id: number, result: CompletionResult): void;
   faultStart(f: FaultInput): void;
   faultStop(f: FaultInput): void;
-  /** A record the nemesis put on a topic itself, with where it landed. */
-  inject(e: Omit<InjectionEntry, 'type' | 't'>): void;
-  /** A named crash point that fired in a system process. */
-  crash(e: Omit<CrashEntry, 'type' | 't'>): void;
-  /** A query-API read made during the run. */
+  /** A record the nemesis put on a topic (with where it landed). */
+  inject(i: Omit<InjectionEntry, 'type' | 't'>): void;
+  /** A query-API read, stamped when its answer arrived. */
   read(r: Omit<ReadEntry, 'type' | 't'>): void;
+  /** A crash point that fired inside a system process. */
+  crash(c: Omit<CrashEntry, 'type' | 't'>): void;
   /** Everything recorded so far, in order (kept in memory for the checkers). */
   entries(): readonly HistoryEntry[];
   close(): void;
@@ -82,9 +82,9 @@ export function createRecorder({ sink, clock = createClock() }: { sink: HistoryS
     },
     faultStart: (f) => append({ type: 'fault', phase: 'start', ...f, t: clock() }),
     faultStop: (f) => append({ type: 'fault', phase: 'stop', ...f, t: clock() }),
-    inject: (e) => append({ type: 'inject', ...e, t: clock() }),
-    crash: (e) => append({ type: 'crash', ...e, t: clock() }),
+    inject: (i) => append({ type: 'inject', ...i, t: clock() }),
     read: (r) => append({ type: 'read', ...r, t: clock() }),
+    crash: (c) => append({ type: 'crash', ...c, t: clock() }),
     entries: () => all.slice(),
     close: () => sink.close(),
   };

@@ -22,7 +22,14 @@ export interface InvokeEntry {
   userId: string; // = stream id
   name?: string;
   expectedVersion?: number;
+  dateRegister?: string; // register only: the date sent
   idempotencyKey: string; // = the event's causation id when applied
+  /** Why the workload sent it: `valid`, a deliberate conflict or bad value, or `resend`. */
+  intent?: string;
+  /** The status the workload's model predicted (absent when the stream's state was uncertain). */
+  predicted?: number;
+  /** A deliberate re-send of op `resendOf` with the same key: the answer must be the first one's. */
+  resendOf?: number;
   t: Timestamp;
 }
 
@@ -110,7 +117,11 @@ export interface CommandOp {
   userId: string;
   name?: string;
   expectedVersion?: number;
+  dateRegister?: string;
   idempotencyKey: string;
+  intent?: string;
+  predicted?: number;
+  resendOf?: number;
   invoke: Timestamp;
   complete: Timestamp | null; // null: never completed (run cut short) → outcome unknown
   outcome: Outcome;

@@ -1,9 +1,12 @@
 import type { CommandKind } from '../history/types.ts';
 
-/** A command as generated; the lead's HTTP client sends it with an idempotency key. */
+/**
+ * A command as generated; the HTTP client sends it with an idempotency key. `padTo` pads the JSON
+ * body with insignificant whitespace to that many bytes (bodies near and over the size limit).
+ */
 export type Command =
-  | { kind: 'register'; userId: string; name: string }
-  | { kind: 'rename'; userId: string; name: string; expectedVersion?: number }
+  | { kind: 'register'; userId: string; name: string; dateRegister?: string; padTo?: number }
+  | { kind: 'rename'; userId: string; name: string; expectedVersion?: number; padTo?: number }
   | { kind: 'delete'; userId: string; expectedVersion?: number };
 
 export type CommandOfKind<K extends CommandKind> = Extract<Command, { kind: K }>;

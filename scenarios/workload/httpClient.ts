@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CompletionResult } from '../history/types.ts';
 import type { Command } from './commands.ts';
+import { encodeBody } from './values.ts';
 
 export interface ClientOptions {
   baseUrl: string; // the client-command proxy
@@ -16,7 +17,10 @@ export interface ClientOptions {
   retryDelayMs?: number;
 }
 
-interface HttpRequest { method: 'POST' | 'PUT' | 'DELETE'; path: string; body?: unknown; headers: Record<string, string> }
+/** `body` is the exact text sent (JSON, possibly padded with whitespace). */
+interface HttpRequest { method: 'POST' | 'PUT' | 'DELETE'; path: string; body?: string; headers: Record<string, string> }
+
+export const DEFAULT_DATE_REGISTER = '2026-11-28';
 
 export function toRequest(c: Command, idempotencyKey: string, correlationId: string): HttpRequest {
   const headers: Record<string, string> = { 'idempotency-key': idempotencyKey, 'x-correlation-id': correlationId };
@@ -24,9 +28,9 @@ export function toRequest(c: Command, idempotencyKey: string, correlationId: str
   const id = encodeURIComponent(c.userId);
   switch (c.kind) {
     case 'register':
-      return { method: 'POST', path: '/users', body: { id: c.userId, name: c.name, dateRegister: '2026-11-28' }, headers };
+      return { method: 'POST', path: '/users', body: encodeBody({ id: c.userId, name: c.name, dateRegister: c.dateRegister ?? DEFAULT_DATE_REGISTER }, c.padTo), headers };
     case 'rename':
-      return { method: 'PUT', path: `/users/${id}/name`, body: { name: c.name }, headers };
+      return { method: 'PUT', path: `/users/${id}/name`, body: encodeBody({ name: c.name }, c.padTo), headers };
     case 'delete':
       return { method: 'DELETE', path: `/users/${id}`, headers };
   }
@@ -67,7 +71,7 @@ export function createCommandClient(opts: ClientOptions) {
       const res = await fetch(opts.baseUrl + req.path, {
         method: req.method,
         headers: { ...req.headers, ...(req.body !== undefined ? { 'content-type': 'application/json' } : {}) },
-        body: req.body !== undefined ? JSON.stringify(req.body) : undefined,
+        body: req.body,
         signal: AbortSignal.timeout(timeoutMs),
       });
       const text = await res.text();

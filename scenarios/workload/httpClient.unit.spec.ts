@@ -26,6 +26,12 @@ describe('outcome classification', () => {
 describe('requests', () => {
   it('carries the idempotency key, the correlation id and If-Match', () => {
     const r = toRequest({ kind: 'rename', userId: 'u 1', name: 'Ada', expectedVersion: 2 }, 'k1', 'c1');
-    expect(r).toEqual({ method: 'PUT', path: '/users/u%201/name', body: { name: 'Ada' }, headers: { 'idempotency-key': 'k1', 'x-correlation-id': 'c1', 'if-match': '2' } });
+    expect(r).toEqual({ method: 'PUT', path: '/users/u%201/name', body: '{"name":"Ada"}', headers: { 'idempotency-key': 'k1', 'x-correlation-id': 'c1', 'if-match': '2' } });
+  });
+  it('sends the date given, and pads a body with whitespace to exactly the bytes asked for', () => {
+    const r = toRequest({ kind: 'register', userId: 'u', name: '😀', dateRegister: '9999-12-31', padTo: 100 }, 'k', 'c');
+    expect(Buffer.byteLength(r.body!, 'utf8')).toBe(100);
+    expect(JSON.parse(r.body!)).toEqual({ id: 'u', name: '😀', dateRegister: '9999-12-31' });
+    expect(() => toRequest({ kind: 'rename', userId: 'u', name: 'x'.repeat(50), padTo: 10 }, 'k', 'c')).toThrow(/cannot pad/);
   });
 });

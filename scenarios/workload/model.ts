@@ -1,6 +1,8 @@
-// A simplification of the write side (STYLE.md: the model is never a copy of the system):
-// per user, name + version + deleted. Used to predict outcomes and to fold events for checkers.
-import type { CommandOp } from '../history/types.ts';
+// The harness's ONE domain model (the oracle): one `UserState`, one `evolve`, and everything else
+// built on them — `decide` predicts the command service's answer, `applyCommand` steps the model,
+// `foldEvents` folds stored events (write-diverged, diverged). A simplification of the system
+// (never a copy of it): per user name, registration date, version and deleted. Field rules come from the system's one definition (fields.ts).
+import { NAME_MAX_CODE_POINTS, codePointLength, dateProblem, nameProblem } from '../../system/shared/fields.ts';
 import type { Command } from './commands.ts';
 
 export interface UserState {
@@ -8,29 +10,82 @@ export interface UserState {
   name: string;
   version: number; // last stream version
   deleted: boolean;
-  dateRegister?: string; // from the UserRegistered payload, when folding events
+  dateRegister?: string; // from UserRegistered; absent when the source did not carry it
 }
 
 export type WriteModel = ReadonlyMap<string, UserState>;
 
-export type Rejection = 'exists' | 'not-found' | 'deleted' | 'version-conflict';
-export type Decision =
-  | { accepted: true; state: UserState }
-  | { accepted: false; reason: Rejection; status: 404 | 409 };
+/** The event shape the fold needs: the write-side `events` row, the envelope, or a predicted event. */
+export interface FoldableEvent {
+  streamId: string;
+  streamVersion: number;
+  type: string;
+  payload: unknown;
+}
 
-/** What the command service should answer, given the current state (the domain rules). */
+export const EVENT_TYPE_OF = { register: 'UserRegistered', rename: 'UserRenamed', delete: 'UserDeleted' } as const;
+
+/** One event onto one user. Returns the next state, or the problem that makes it unfoldable. */
+export function evolve(cur: UserState | undefined, e: FoldableEvent): { state: UserState | undefined; problem?: string } {
+  const p = (e.payload ?? {}) as Record<string, unknown>;
+  if (e.type === 'UserRegistered') {
+    const s: UserState = { userId: e.streamId, name: String(p.name ?? ''), version: e.streamVersion, deleted: false };
+    if (typeof p.dateRegister === 'string') s.dateRegister = p.dateRegister;
+    return { state: s };
+  }
+  if (e.type !== 'UserRenamed' && e.type !== 'UserDeleted') return { state: cur, problem: `unknown type ${e.type}` };
+  if (!cur) return { state: cur, problem: `${e.type} before UserRegistered` };
+  if (e.type === 'UserRenamed') return { state: { ...cur, name: String(p.name ?? ''), version: e.streamVersion } };
+  return { state: { ...cur, deleted: true, version: e.streamVersion } };
+}
+
+export type Rejection = 'invalid' | 'exists' | 'not-found' | 'deleted' | 'version-conflict';
+export type Decision =
+  | { accepted: true; status: 200 | 201; event: FoldableEvent; state: UserState }
+  | { accepted: false; reason: Rejection; status: 400 | 404 | 409 | 410; problem?: string };
+
+const DEFAULT_DATE = '2026-11-28';
+const reject = (reason: Rejection, status: 400 | 404 | 409 | 410, problem?: string): Decision =>
+  problem === undefined ? { accepted: false, reason, status } : { accepted: false, reason, status, problem };
+
+/** What the API's JSON schema rejects before any state is read: lengths and the date's shape. */
+function schemaProblem(c: Command): string | undefined {
+  if (c.kind === 'delete') return undefined;
+  const n = codePointLength(c.name);
+  if (n < 1 || n > NAME_MAX_CODE_POINTS) return `name length ${n}`;
+  if (c.kind === 'register' && !/^\d{4}-\d{2}-\d{2}$/.test(c.dateRegister ?? DEFAULT_DATE)) return 'date shape';
+  return undefined;
+}
+
+/**
+ * What the command service answers, given the current state: schema checks first (400), then the
+ * stream's state (register: 409 exists; others: 404 unknown, 410 deleted, 409 stale If-Match),
+ * then the value rules the schema cannot say (400: blank, NUL, lone surrogate, date range).
+ */
 export function decide(model: WriteModel, c: Command): Decision {
+  const shape = schemaProblem(c);
+  if (shape) return reject('invalid', 400, shape);
   const cur = model.get(c.userId);
   if (c.kind === 'register') {
-    if (cur) return { accepted: false, reason: 'exists', status: 409 };
-    return { accepted: true, state: { userId: c.userId, name: c.name, version: 1, deleted: false } };
+    if (cur) return reject('exists', 409);
+    const dateRegister = c.dateRegister ?? DEFAULT_DATE;
+    const bad = nameProblem(c.name) ?? dateProblem(dateRegister);
+    if (bad) return reject('invalid', 400, bad);
+    return accept(cur, 201, { streamId: c.userId, streamVersion: 1, type: EVENT_TYPE_OF.register, payload: { name: c.name, dateRegister } });
   }
-  if (!cur) return { accepted: false, reason: 'not-found', status: 404 };
-  if (cur.deleted) return { accepted: false, reason: 'deleted', status: 404 };
-  if (c.expectedVersion !== undefined && c.expectedVersion !== cur.version)
-    return { accepted: false, reason: 'version-conflict', status: 409 };
-  const next = { ...cur, version: cur.version + 1 };
-  return { accepted: true, state: c.kind === 'rename' ? { ...next, name: c.name } : { ...next, deleted: true } };
+  if (!cur) return reject('not-found', 404);
+  if (cur.deleted) return reject('deleted', 410);
+  if (c.expectedVersion !== undefined && c.expectedVersion !== cur.version) return reject('version-conflict', 409);
+  if (c.kind === 'rename') {
+    const bad = nameProblem(c.name);
+    if (bad) return reject('invalid', 400, bad);
+  }
+  const payload = c.kind === 'rename' ? { name: c.name } : {};
+  return accept(cur, 200, { streamId: c.userId, streamVersion: cur.version + 1, type: EVENT_TYPE_OF[c.kind], payload });
+}
+
+function accept(cur: UserState | undefined, status: 200 | 201, event: FoldableEvent): Decision {
+  return { accepted: true, status, event, state: evolve(cur, event).state! };
 }
 
 export function applyCommand(model: WriteModel, c: Command): { model: WriteModel; decision: Decision } {
@@ -39,14 +94,6 @@ export function applyCommand(model: WriteModel, c: Command): { model: WriteModel
   const next = new Map(model);
   next.set(c.userId, decision.state);
   return { model: next, decision };
-}
-
-/** The event shape the fold needs: the write-side `events` row or the envelope. */
-export interface FoldableEvent {
-  streamId: string;
-  streamVersion: number;
-  type: string;
-  payload: unknown;
 }
 
 export interface FoldIssue {
@@ -63,44 +110,10 @@ export function foldEvents(events: readonly FoldableEvent[]): { model: Map<strin
   for (const e of sorted) {
     const cur = model.get(e.streamId);
     const expected = (cur?.version ?? 0) + 1;
-    if (e.streamVersion !== expected)
-      issues.push({ streamId: e.streamId, streamVersion: e.streamVersion, problem: `expected version ${expected}` });
-    const p = (e.payload ?? {}) as Record<string, unknown>;
-    if (e.type === 'UserRegistered') {
-      const s: UserState = { userId: e.streamId, name: String(p.name ?? ''), version: e.streamVersion, deleted: false };
-      if (typeof p.dateRegister === 'string') s.dateRegister = p.dateRegister;
-      model.set(e.streamId, s);
-    } else if (!cur) {
-      issues.push({ streamId: e.streamId, streamVersion: e.streamVersion, problem: `${e.type} before UserRegistered` });
-    } else if (e.type === 'UserRenamed') {
-      model.set(e.streamId, { ...cur, name: String(p.name ?? ''), version: e.streamVersion });
-    } else if (e.type === 'UserDeleted') {
-      model.set(e.streamId, { ...cur, deleted: true, version: e.streamVersion });
-    } else {
-      issues.push({ streamId: e.streamId, streamVersion: e.streamVersion, problem: `unknown type ${e.type}` });
-    }
+    if (e.streamVersion !== expected) issues.push({ streamId: e.streamId, streamVersion: e.streamVersion, problem: `expected version ${expected}` });
+    const { state, problem } = evolve(cur, e);
+    if (problem) issues.push({ streamId: e.streamId, streamVersion: e.streamVersion, problem });
+    if (state) model.set(e.streamId, state);
   }
   return { model, issues };
-}
-
-/**
- * What the write side must at least contain after these ops: the `ok` ops, per stream in the
- * order of the versions they were answered with. `unknown` ops may have applied too, so a user
- * touched by one is marked `uncertain` (its exact state cannot be predicted from the history).
- */
-export function foldOkOps(ops: readonly CommandOp[]): { model: Map<string, UserState>; uncertain: Set<string> } {
-  const uncertain = new Set(ops.filter((o) => o.outcome === 'unknown').map((o) => o.userId));
-  const ok = ops
-    .filter((o) => o.outcome === 'ok')
-    .sort((a, b) => (a.version ?? Infinity) - (b.version ?? Infinity) || (a.complete?.ms ?? 0) - (b.complete?.ms ?? 0));
-  const model = new Map<string, UserState>();
-  for (const o of ok) {
-    const cur = model.get(o.userId);
-    const version = o.version ?? (cur?.version ?? 0) + 1;
-    if (o.kind === 'register') model.set(o.userId, { userId: o.userId, name: o.name ?? '', version, deleted: false });
-    else if (cur && o.kind === 'rename') model.set(o.userId, { ...cur, name: o.name ?? cur.name, version });
-    else if (cur) model.set(o.userId, { ...cur, deleted: true, version });
-    else uncertain.add(o.userId); // an ok rename/delete before any ok register: its register was unknown
-  }
-  return { model, uncertain };
 }

@@ -1,23 +1,19 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { CommandOp } from '../history/types.ts';
 import { commandArb, commandSequenceArb, userIds, workloadArb } from './arbitraries.ts';
 import { describeCommand, type Command } from './commands.ts';
-import { applyCommand, decide, foldEvents, foldOkOps, type FoldableEvent, type WriteModel } from './model.ts';
+import { applyCommand, decide, foldEvents, type FoldableEvent, type WriteModel } from './model.ts';
 
 const users = userIds(3, 't');
 
-/** Runs commands through the model and emits the events the write side should have stored. */
+/** Runs commands through the model and collects the events it predicts the write side stores. */
 function simulate(cmds: Command[]) {
   let model: WriteModel = new Map();
   const events: FoldableEvent[] = [];
   for (const c of cmds) {
     const r = applyCommand(model, c);
     model = r.model;
-    if (r.decision.accepted) {
-      const type = c.kind === 'register' ? 'UserRegistered' : c.kind === 'rename' ? 'UserRenamed' : 'UserDeleted';
-      events.push({ streamId: c.userId, streamVersion: r.decision.state.version, type, payload: 'name' in c ? { name: c.name } : {} });
-    }
+    if (r.decision.accepted) events.push(r.decision.event);
   }
   return { model, events };
 }
@@ -27,16 +23,38 @@ describe('decide', () => {
   it.each([
     [{ kind: 'register', userId: 'a', name: 'X' }, 'exists', 409],
     [{ kind: 'rename', userId: 'zz', name: 'X' }, 'not-found', 404],
-    [{ kind: 'rename', userId: 'd', name: 'X' }, 'deleted', 404],
+    [{ kind: 'rename', userId: 'd', name: 'X' }, 'deleted', 410],
+    [{ kind: 'delete', userId: 'd' }, 'deleted', 410],
     [{ kind: 'delete', userId: 'a', expectedVersion: 1 }, 'version-conflict', 409],
+    [{ kind: 'rename', userId: 'a', name: 'x'.repeat(256) }, 'invalid', 400],
+    [{ kind: 'rename', userId: 'a', name: '' }, 'invalid', 400],
+    [{ kind: 'rename', userId: 'a', name: '   ' }, 'invalid', 400],
+    [{ kind: 'register', userId: 'n', name: 'N', dateRegister: '0999-12-31' }, 'invalid', 400],
+    [{ kind: 'register', userId: 'n', name: 'N', dateRegister: '2026-02-30' }, 'invalid', 400],
   ] as [Command, string, number][])('rejects %o as %s', (c, reason, status) => {
-    expect(decide(m, c)).toEqual({ accepted: false, reason, status });
+    expect(decide(m, c)).toMatchObject({ accepted: false, reason, status });
   });
-  it('accepts with the next version', () => {
+  it('checks the schema before the state, and the state before the value rules (as the service does)', () => {
+    // 256 code points is a schema violation: 400 even on a deleted user
+    expect(decide(m, { kind: 'rename', userId: 'd', name: 'y'.repeat(256) })).toMatchObject({ status: 400 });
+    // a blank name is a domain rule: the deleted stream answers first
+    expect(decide(m, { kind: 'rename', userId: 'd', name: ' ' })).toMatchObject({ status: 410 });
+    expect(decide(m, { kind: 'register', userId: 'a', name: ' ' })).toMatchObject({ status: 409 });
+  });
+  it('counts code points, not UTF-16 units: 255 astral characters are accepted, 256 are not', () => {
+    expect(decide(m, { kind: 'rename', userId: 'a', name: '😀'.repeat(255) })).toMatchObject({ accepted: true, status: 200 });
+    expect(decide(m, { kind: 'rename', userId: 'a', name: '😀'.repeat(256) })).toMatchObject({ accepted: false, status: 400 });
+  });
+  it('accepts with the next version and the event the service appends', () => {
     expect(decide(m, { kind: 'rename', userId: 'a', name: 'B', expectedVersion: 2 })).toEqual({
-      accepted: true, state: { userId: 'a', name: 'B', version: 3, deleted: false },
+      accepted: true, status: 200,
+      event: { streamId: 'a', streamVersion: 3, type: 'UserRenamed', payload: { name: 'B' } },
+      state: { userId: 'a', name: 'B', version: 3, deleted: false },
     });
-    expect(decide(m, { kind: 'delete', userId: 'a' })).toMatchObject({ accepted: true, state: { deleted: true, version: 3 } });
+    expect(decide(m, { kind: 'delete', userId: 'a' })).toMatchObject({ accepted: true, status: 200, state: { deleted: true, version: 3 } });
+    expect(decide(m, { kind: 'register', userId: 'n', name: 'N', dateRegister: '9999-12-31' })).toMatchObject({
+      accepted: true, status: 201, state: { userId: 'n', name: 'N', version: 1, deleted: false, dateRegister: '9999-12-31' },
+    });
   });
 });
 
@@ -57,23 +75,6 @@ describe('foldEvents', () => {
       { streamId: 'y', streamVersion: 3, type: 'UserTeleported', payload: {} },
     ]);
     expect(issues.map((i) => i.problem)).toEqual(['UserRenamed before UserRegistered', 'expected version 2', 'unknown type UserTeleported']);
-  });
-});
-
-describe('foldOkOps', () => {
-  const op = (o: Partial<CommandOp> & Pick<CommandOp, 'id' | 'kind' | 'outcome'>): CommandOp => ({
-    process: 0, userId: 'a', idempotencyKey: `k${o.id}`, invoke: { ms: o.id, wall: '' }, complete: { ms: o.id + 1, wall: '' }, ...o,
-  });
-  it('orders ok ops by answered version, ignores fail, marks unknown users uncertain', () => {
-    const { model, uncertain } = foldOkOps([
-      op({ id: 1, kind: 'rename', name: 'C', outcome: 'ok', version: 3 }),
-      op({ id: 0, kind: 'register', name: 'A', outcome: 'ok', version: 1 }),
-      op({ id: 2, kind: 'rename', name: 'B', outcome: 'ok', version: 2 }),
-      op({ id: 3, kind: 'rename', name: 'Z', outcome: 'fail', status: 409 }),
-      op({ id: 4, kind: 'delete', userId: 'b', outcome: 'unknown' }),
-    ]);
-    expect(model.get('a')).toMatchObject({ name: 'C', version: 3, deleted: false });
-    expect([...uncertain]).toEqual(['b']);
   });
 });
 

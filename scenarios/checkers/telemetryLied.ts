@@ -1,0 +1,51 @@
+import { result, type Anomaly, type CheckInput, type CheckResult, type TelemetrySample } from './types.ts';
+
+export const DEFAULT_TELEMETRY_BOUND_MS = 5000;
+
+/**
+ * `telemetry-lied`: a process's own account of itself against the harness's measurement. A stall
+ * is a run of samples where the harness measured lag > 0 and saw no progress (the read model's
+ * applied count did not rise; without counts, the measured lag did not fall). Once a stall has
+ * lasted longer than the bound, a sample in which the process still says it is ready with lag 0,
+ * or ready and not stalled, is a lie — an operator trusting it would miss the outage. A process
+ * that does not answer (null) says nothing, so it does not lie. One anomaly per stall.
+ */
+export function checkTelemetryLied(input: CheckInput): CheckResult {
+  const bound = input.telemetryBoundMs ?? DEFAULT_TELEMETRY_BOUND_MS;
+  const byProcess = new Map<string, TelemetrySample[]>();
+  for (const s of input.telemetry ?? []) {
+    const list = byProcess.get(s.process);
+    if (list) list.push(s);
+    else byProcess.set(s.process, [s]);
+  }
+  const anomalies: Anomaly[] = [];
+  for (const [process, samples] of byProcess) {
+    samples.sort((a, b) => a.atMs - b.atMs);
+    let stallStart: TelemetrySample | undefined;
+    let reported = false;
+    let prev: TelemetrySample | undefined;
+    for (const s of samples) {
+      const lagging = s.measuredLag !== null && s.measuredLag > 0;
+      if (!lagging || (prev && progressed(prev, s))) {
+        stallStart = lagging ? s : undefined;
+        reported = false;
+      } else stallStart ??= s;
+      prev = s;
+      if (!stallStart || reported || s.atMs - stallStart.atMs <= bound || !lies(s)) continue;
+      reported = true;
+      anomalies.push({
+        name: 'telemetry-lied',
+        message: `${process} reported ready${s.reportedLag === 0 ? ', lag 0' : ''}${s.reportedStalled === false ? ', not stalled' : ''} at ${Math.round(s.atMs)} ms while the harness measured lag ${s.measuredLag} and no progress for ${Math.round(s.atMs - stallStart.atMs)} ms (bound ${bound} ms)`,
+        data: { process, stalledSinceMs: stallStart.atMs, atMs: s.atMs, measuredLag: s.measuredLag, reportedLag: s.reportedLag, reportedStalled: s.reportedStalled, appliedCount: s.appliedCount, boundMs: bound },
+      });
+    }
+  }
+  return result('telemetry-lied', anomalies);
+}
+
+function progressed(prev: TelemetrySample, s: TelemetrySample): boolean {
+  if (typeof prev.appliedCount === 'number' && typeof s.appliedCount === 'number') return s.appliedCount > prev.appliedCount;
+  return prev.measuredLag !== null && s.measuredLag !== null && s.measuredLag < prev.measuredLag;
+}
+
+const lies = (s: TelemetrySample): boolean => s.ready === true && (s.reportedLag === 0 || s.reportedStalled === false);

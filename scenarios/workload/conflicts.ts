@@ -1,0 +1,53 @@
+// Deliberate rejections, each with the status the service must answer: a stale If-Match (409), a
+// re-registration (409), a command on a deleted user (410) or an unknown one (404), a name or date
+// the service must refuse (400), a body over the size limit (413).
+import type { Command } from './commands.ts';
+import type { Intent, Planned } from './plan.ts';
+import type { Rng } from './random.ts';
+import { uuidFrom, type Stream } from './streamBook.ts';
+import { BOUNDARY_DATES, BOUNDARY_NAMES, INVALID_NAMES } from './values.ts';
+
+export interface ConflictContext {
+  rng: Rng;
+  live: readonly Stream[];
+  deleted: readonly Stream[];
+  validName: () => string;
+  bodyLimitBytes: number;
+}
+
+type Option = (x: ConflictContext) => Planned | undefined;
+const plan = (command: Command, intent: Intent, predicted: number): Planned => ({ command, intent, predicted });
+
+const OPTIONS: readonly Option[] = [
+  ({ rng, live, validName }) => {
+    const idle = live.filter((s) => s.inFlight === 0 && s.versionCertain && s.known);
+    if (idle.length === 0) return undefined;
+    const s = rng.pick(idle);
+    const v = s.known!.version;
+    return plan({ kind: 'rename', userId: s.id, name: validName(), expectedVersion: v > 1 && rng.chance(0.7) ? v - 1 : v + 1 }, 'stale-if-match', 409);
+  },
+  ({ rng, live, validName }) => (live.length ? plan({ kind: 'register', userId: rng.pick(live).id, name: validName() }, 're-register', 409) : undefined),
+  ({ rng, deleted, validName }) => {
+    if (deleted.length === 0) return undefined;
+    const s = rng.pick(deleted);
+    return plan(rng.chance(0.5) ? { kind: 'rename', userId: s.id, name: validName() } : { kind: 'delete', userId: s.id }, 'on-deleted', 410);
+  },
+  ({ rng, validName }) => plan(rng.chance(0.5) ? { kind: 'rename', userId: uuidFrom(rng), name: validName() } : { kind: 'delete', userId: uuidFrom(rng) }, 'on-missing', 404),
+  ({ rng, live }) => {
+    if (live.length === 0) return undefined;
+    const bad = rng.chance(0.5) ? rng.pick(INVALID_NAMES) : rng.pick(BOUNDARY_NAMES.filter((b) => !b.accepted)).name;
+    return plan({ kind: 'rename', userId: rng.pick(live).id, name: bad }, 'invalid-name', 400);
+  },
+  ({ rng, validName }) => plan({ kind: 'register', userId: uuidFrom(rng), name: validName(), dateRegister: rng.pick(BOUNDARY_DATES.filter((d) => !d.accepted)).date }, 'invalid-date', 400),
+  ({ rng, live, validName, bodyLimitBytes }) =>
+    live.length ? plan({ kind: 'rename', userId: rng.pick(live).id, name: validName(), padTo: bodyLimitBytes + 1 }, 'oversize-body', 413) : undefined,
+];
+
+/** One deliberate rejection, or undefined when none applies yet (e.g. nothing deleted so far). */
+export function planConflict(x: ConflictContext): Planned | undefined {
+  for (let tries = 0; tries < 4; tries++) {
+    const p = x.rng.pick(OPTIONS)(x);
+    if (p) return p;
+  }
+  return undefined;
+}

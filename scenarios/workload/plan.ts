@@ -1,0 +1,23 @@
+// What the generator hands the workload: a command, why it is sent, and what the model expects.
+import type { Command } from './commands.ts';
+import type { OkAnswer } from './streamBook.ts';
+
+export type Intent =
+  | 'valid'
+  | 'stale-if-match'
+  | 're-register'
+  | 'on-deleted'
+  | 'on-missing'
+  | 'invalid-name'
+  | 'invalid-date'
+  | 'oversize-body'
+  | 'resend';
+
+export interface Planned {
+  command: Command;
+  intent: Intent;
+  /** The status the model predicts; absent when concurrency on the stream makes it uncertain. */
+  predicted?: number;
+  /** A resend: reuse this key; the answer must equal the first one. */
+  resend?: Omit<OkAnswer, 'command'>;
+}

@@ -1,0 +1,64 @@
+// Readers sample the query API during the run and record every answer in the history (`read`
+// entries), so the monotonic-reads checker can see a stream's version go backwards for one reader
+// — a transient regression the final state never shows. Each reader is one session reading the
+// hot streams one request at a time.
+import type { HistoryRecorder } from '../history/recorder.ts';
+import { createRng } from './random.ts';
+
+export interface ReadersOptions {
+  queryApi: string; // base URL of the query API
+  recorder: Pick<HistoryRecorder, 'read'>;
+  /** The streams worth reading now, hottest first (the workload's hot set). */
+  streams: () => readonly string[];
+  readers?: number;
+  /** Pause between one reader's reads (ms). */
+  intervalMs?: number;
+  timeoutMs?: number;
+  seed?: number;
+}
+
+export interface ReadersHandle {
+  /** Stops every reader after its current read; resolves with what they did. */
+  stop(): Promise<{ reads: number; noAnswer: number }>;
+}
+
+export function startReaders(o: ReadersOptions): ReadersHandle {
+  const count = o.readers ?? 4;
+  const interval = o.intervalMs ?? 40;
+  const timeoutMs = o.timeoutMs ?? 1000;
+  let stopped = false;
+  let reads = 0;
+  let noAnswer = 0;
+
+  async function reader(id: number): Promise<void> {
+    const rng = createRng((o.seed ?? 1) * 7919 + id);
+    while (!stopped) {
+      const candidates = o.streams();
+      if (candidates.length > 0) {
+        const userId = rng.pick(candidates);
+        try {
+          const res = await fetch(`${o.queryApi}/users/${encodeURIComponent(userId)}`, { signal: AbortSignal.timeout(timeoutMs) });
+          const body = (await res.json().catch(() => ({}))) as { version?: unknown; deleted?: unknown };
+          o.recorder.read({
+            reader: id, userId, status: res.status,
+            ...(typeof body.version === 'number' ? { version: body.version } : {}),
+            ...(typeof body.deleted === 'boolean' ? { deleted: body.deleted } : {}),
+          });
+          reads++;
+        } catch {
+          noAnswer++; // query API cut off or restarting: nothing was read
+        }
+      }
+      await new Promise((r) => setTimeout(r, interval));
+    }
+  }
+
+  const running = Array.from({ length: count }, (_, i) => reader(i));
+  return {
+    async stop() {
+      stopped = true;
+      await Promise.all(running);
+      return { reads, noAnswer };
+    },
+  };
+}

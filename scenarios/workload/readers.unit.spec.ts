@@ -1,0 +1,48 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRecorder, memorySink } from '../history/recorder.ts';
+import { toReads } from '../history/reader.ts';
+import { startReaders } from './readers.ts';
+
+// A stand-in query API on a local port: what is under test is the readers' recording, not the API.
+let server: Server;
+let base: string;
+let served = 0;
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    served++;
+    const id = decodeURIComponent(req.url!.split('/').pop()!);
+    if (id === 'missing') return res.writeHead(404).end(JSON.stringify({ error: 'USER_NOT_FOUND' }));
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id, version: served, deleted: false }));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+describe('query-API readers', () => {
+  it('record every answer (status, version, deleted) per reader until stopped', async () => {
+    const recorder = createRecorder({ sink: memorySink() });
+    const readers = startReaders({ queryApi: base, recorder, streams: () => ['a', 'missing'], readers: 2, intervalMs: 5 });
+    // a loaded machine may be slow: wait for enough reads, not for a fixed time
+    for (let i = 0; i < 200 && new Set(toReads(recorder.entries()).map((r) => `${r.reader}${r.userId}`)).size < 4; i++) await new Promise((r) => setTimeout(r, 50));
+    const done = await readers.stop();
+    const reads = toReads(recorder.entries());
+    expect(done.reads).toBe(reads.length);
+    expect(reads.length).toBeGreaterThanOrEqual(4);
+    expect(new Set(reads.map((r) => r.reader))).toEqual(new Set([0, 1]));
+    expect(reads.filter((r) => r.userId === 'a').every((r) => r.status === 200 && typeof r.version === 'number' && r.deleted === false)).toBe(true);
+    expect(reads.filter((r) => r.userId === 'missing').every((r) => r.status === 404 && r.version === undefined)).toBe(true);
+  });
+
+  it('counts a query API that does not answer, and records nothing for it', async () => {
+    const recorder = createRecorder({ sink: memorySink() });
+    const readers = startReaders({ queryApi: 'http://127.0.0.1:1', recorder, streams: () => ['a'], readers: 1, intervalMs: 5, timeoutMs: 200 });
+    // the first read starts at once, and stop() waits for it: at least one attempt is counted
+    await new Promise((r) => setTimeout(r, 50));
+    const done = await readers.stop();
+    expect(done.noAnswer).toBeGreaterThan(0);
+    expect(toReads(recorder.entries())).toEqual([]);
+  });
+});
