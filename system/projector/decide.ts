@@ -7,7 +7,10 @@ export interface StreamView {
   inInbox: boolean; // the event id was applied before, with this content (only consulted in effectively-once)
   conflict?: string | undefined; // why the event contradicts what was applied (conflictOf)
   blocked: boolean; // the stream has an open dead letter (sequenced DLQ)
-  lastVersion: number; // last applied stream version, 0 when the stream is unknown
+  lastVersion: number; // last version in order: applied, extended over discarded dead letters' versions
+  /** Last version actually applied (default lastVersion). A discarded dead letter's version still
+   *  takes a real event carrying it: discarding a forged record must not drop the genuine one. */
+  appliedVersion?: number;
 }
 
 export type Decision =
@@ -32,7 +35,7 @@ export function decide(mode: ConsumeMode, view: StreamView, version: number): De
   if (mode === 'effectively-once' && view.inInbox) return 'duplicate';
   if (view.blocked) return 'park-blocked';
   if (version > view.lastVersion + 1) return 'park-gap';
-  if (version <= view.lastVersion) return mode === 'effectively-once' ? 'duplicate' : 'reapply';
+  if (version <= (view.appliedVersion ?? view.lastVersion)) return mode === 'effectively-once' ? 'duplicate' : 'reapply';
   return 'apply';
 }
 

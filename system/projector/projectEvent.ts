@@ -48,11 +48,12 @@ export async function projectEvent(
   const blocked = inInbox || opts.ignoreBlock ? false : (await lockOpenDeadLetter(conn, event.streamId)) !== null;
   // Skipped for a known duplicate: saves the reads.
   const user = inInbox ? null : await lockUser(conn, event.streamId);
-  const lastVersion = inInbox ? 0 : await effectiveLastVersion(conn, event.streamId, user?.version ?? 0);
-  const stale = !inInbox && byId === null && event.streamVersion <= lastVersion;
+  const appliedVersion = user?.version ?? 0;
+  const lastVersion = inInbox ? 0 : await effectiveLastVersion(conn, event.streamId, appliedVersion);
+  const stale = !inInbox && byId === null && event.streamVersion <= appliedVersion;
   const idAtVersion = stale ? await eventIdAtVersion(conn, event.streamId, event.streamVersion) : null;
   const conflict = conflictOf(event, hash, byId, idAtVersion);
-  const decision = decide(mode, { inInbox, blocked, lastVersion, conflict }, event.streamVersion);
+  const decision = decide(mode, { inInbox, blocked, lastVersion, appliedVersion, conflict }, event.streamVersion);
   const meta = { source, mode, position };
   switch (decision) {
     case 'conflict':
@@ -96,20 +97,23 @@ export async function drainParked(
   let applied = 0;
   let allowGap = opts.allowGap;
   for (const p of parked) {
-    const last = await effectiveLastVersion(conn, streamId, user?.version ?? 0);
+    const appliedVersion = user?.version ?? 0;
+    const last = await effectiveLastVersion(conn, streamId, appliedVersion);
     const v = p.event.streamVersion;
     const byId = await priorApply(conn, p.event.eventId);
-    if (v <= last || byId !== null) {
+    // Only an applied version makes a parked event stale: a discarded dead letter's version is
+    // still taken by a genuine event carrying it.
+    if (v <= appliedVersion || byId !== null) {
       // Held back, then overtaken: a true redelivery is a duplicate; another event under this id
       // or version is a conflict, kept visible in the parked row's outcome.
-      const idAtVersion = byId === null && v <= last ? await eventIdAtVersion(conn, streamId, v) : null;
+      const idAtVersion = byId === null && v <= appliedVersion ? await eventIdAtVersion(conn, streamId, v) : null;
       const conflict = conflictOf(p.event, contentHash(p.event), byId, idAtVersion) !== undefined;
-      if (conflict || v <= last || mode === 'effectively-once') {
+      if (conflict || v <= appliedVersion || mode === 'effectively-once') {
         await releaseParked(conn, p.id, conflict ? 'conflict' : 'duplicate');
         continue;
       }
     }
-    if (v !== last + 1 && !allowGap) break;
+    if (v > last + 1 && !allowGap) break;
     let next;
     try {
       next = evolve(user, p.event);

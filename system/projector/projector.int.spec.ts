@@ -140,7 +140,7 @@ describe('projector, effectively-once', () => {
 
     // Hold the row lock so every attempt to apply d@2 times out (lock wait 1 s): the budget runs out.
     const u = new URL(h.schema.adminUrl);
-    const locker = await mysql.createConnection({ host: u.hostname, port: Number(u.port), user: 'faultline', password: 'faultline', database: h.schema.name });
+    const locker = await mysql.createConnection({ host: u.hostname, port: Number(u.port), user: decodeURIComponent(u.username), password: decodeURIComponent(u.password), database: h.schema.name });
     await locker.beginTransaction();
     await locker.query('SELECT * FROM USER_DATA WHERE ID_USER_DATA = ? FOR UPDATE', [d]);
     await produce(h.kafka, h.topic, [asRecord(rename(d, 2, 'second'))]);
@@ -175,6 +175,16 @@ describe('projector, effectively-once', () => {
     await expect(replayDeadLetter(h.pool, dl!.id, 'effectively-once')).rejects.toThrow(/still cannot apply/);
     expect(await discardDeadLetter(h.pool, dl!.id, 'effectively-once')).toEqual({ released: 1 });
     expect(await h.user(f)).toMatchObject({ VERSION: 3, NAME: 'after discard', APPLIED_COUNT: 2 });
+  });
+
+  it('after discarding a forged record, applies the genuine event that carries the same version', async () => {
+    const g = randomUUID();
+    const forged = envelope(g, 2, 'UserRenamed', { name: '' }); // never applicable, at the stream's next version
+    await produce(h.kafka, h.topic, [asRecord(register(g)), asRecord(forged), asRecord(rename(g, 2, 'genuine 2')), asRecord(rename(g, 3, 'genuine 3'))]);
+    await waitFor(async () => (await h.count('SELECT COUNT(*) FROM parked_events WHERE stream_id = ? AND released_at IS NULL', [g])) === 2, { what: 'g@2 and g@3 parked' });
+    const [dl] = (await listDeadLetters(h.pool)).filter((x) => x.streamId === g);
+    expect(await discardDeadLetter(h.pool, dl!.id, 'effectively-once')).toEqual({ released: 2 });
+    expect(await h.user(g)).toMatchObject({ VERSION: 3, NAME: 'genuine 3', APPLIED_COUNT: 3 });
   });
 
   it('parks a version gap and applies it once the missing version arrives', async () => {
