@@ -108,6 +108,8 @@ class RelayLoop implements Relay {
 
   async start(): Promise<void> {
     this.running = true;
+    // Taken now when the database answers, so the owner id is known from the start; else the loop retries.
+    await this.ensureLiveness().catch((err: unknown) => this.o.logger.warn({ err: String(err) }, 'relay liveness lock not taken yet'));
     await this.refreshBacklog();
     this.backlogTimer = setInterval(() => void this.refreshBacklog(), this.o.backlogRefreshMs ?? 1_000);
     this.backlogTimer.unref();
