@@ -1,0 +1,75 @@
+// Recovery after heal: the relay's link to Kafka is cut (Toxiproxy disables the relay-kafka
+// proxies) for `outageSeconds` while commands keep arriving, so a backlog builds in the outbox;
+// then the link is restored. Measured from the outbox rows' own stamps: heal → first row marked
+// published, and heal → the last row written during the outage marked (backlog zero). A row is
+// marked a few ms after its ack, so both are upper bounds of the relay's reaction.
+import { Toxiproxy } from 'toxiproxy-node-client';
+import { figure } from './goals.ts';
+import { pacedLoad } from './pacedLoad.ts';
+import type { PhaseResult, Sizes } from './phase.ts';
+import { adminConnection, countRows, sleep, waitUntil, type Log, type Running } from './systemControl.ts';
+
+async function setRelayKafkaLink(env: Running, enabled: boolean): Promise<void> {
+  const toxi = new Toxiproxy(env.toxiproxy.api);
+  for (const p of env.links['relay-kafka']) {
+    const proxy = await toxi.get(p.name);
+    await proxy.update({ enabled, listen: proxy.listen, upstream: proxy.upstream });
+  }
+}
+
+export async function recoveryPhase(env: Running, s: Sizes, log: Log): Promise<PhaseResult> {
+  const conn = await adminConnection(env, 'commands', 'commands');
+  const unpublished = () => countRows(conn, 'SELECT COUNT(*) AS n FROM outbox WHERE published_at IS NULL');
+  try {
+    // Warm: the relay has published before the cut, as a running system has.
+    await pacedLoad({ url: env.system.commandServiceDirect, rate: 50, durationS: 1, connections: s.connections, onAccepted: () => undefined });
+    await waitUntil('warm-up published', async () => (await unpublished()) === 0, { timeoutMs: 30_000, intervalMs: 50 });
+    await setRelayKafkaLink(env, false);
+    const cutAt = new Date();
+    // The load runs for the cut's length; the heal comes on time whether or not its last replies did.
+    const loading = pacedLoad({ url: env.system.commandServiceDirect, rate: s.recoveryRate, durationS: s.outageSeconds, connections: s.connections, onAccepted: () => undefined });
+    let healAt: Date;
+    try {
+      await sleep(s.outageSeconds * 1000);
+    } finally {
+      await setRelayKafkaLink(env, true);
+      healAt = new Date();
+    }
+    const backlogAtHeal = await unpublished();
+    const load = await loading;
+    log(`  relay-kafka link down ${((healAt.getTime() - cutAt.getTime()) / 1000).toFixed(1)} s, ${load.accepted} commands accepted meanwhile, backlog ${backlogAtHeal}`);
+    await waitUntil('backlog zero after heal', async () => (await unpublished()) === 0, { timeoutMs: 120_000, intervalMs: 20 });
+    const [rows] = await conn.query(
+      `SELECT MIN(CASE WHEN published_at >= ? THEN published_at END) AS first_pub,
+              MAX(CASE WHEN created_at < ? THEN published_at END) AS last_pub,
+              SUM(created_at >= ? AND created_at < ?) AS during
+         FROM outbox`,
+      [healAt, healAt, cutAt, healAt],
+    );
+    const r = (rows as Array<{ first_pub: Date | null; last_pub: Date | null; during: number | string }>)[0]!;
+    const firstMs = r.first_pub ? r.first_pub.getTime() - healAt.getTime() : Number.NaN;
+    const zeroMs = r.last_pub ? r.last_pub.getTime() - healAt.getTime() : Number.NaN;
+    const drainRate = zeroMs > 0 ? (backlogAtHeal * 1000) / zeroMs : Number.NaN;
+    log(`  heal → first publish ${firstMs.toFixed(0)} ms, → backlog zero ${zeroMs.toFixed(0)} ms (${backlogAtHeal} rows)`);
+    return {
+      figures: [
+        figure({ name: `recovery after a ${s.outageSeconds} s broker cut: heal → first publish`, value: firstMs, unit: 'ms', goal: { kind: 'max-value', target: 500, unit: 'ms' } }),
+        figure({ name: `recovery: heal → backlog zero (${backlogAtHeal} rows)`, value: zeroMs, unit: 'ms' }),
+      ],
+      breakdown: {
+        outageMs: healAt.getTime() - cutAt.getTime(),
+        rate: s.recoveryRate,
+        load,
+        rowsWrittenDuringOutage: Number(r.during),
+        backlogAtHeal,
+        healToFirstPublishMs: firstMs,
+        healToBacklogZeroMs: zeroMs,
+        drainRowsPerSecond: drainRate,
+      },
+      notes: [],
+    };
+  } finally {
+    await setRelayKafkaLink(env, true).catch(() => undefined);
+    await conn.end();
+  }
+}
