@@ -29,13 +29,14 @@ export async function recoveryPhase(env: Running, s: Sizes, log: Log): Promise<P
     // The load runs for the cut's length; the heal comes on time whether or not its last replies did.
     const loading = pacedLoad({ url: env.system.commandServiceDirect, rate: s.recoveryRate, durationS: s.outageSeconds, connections: s.connections, onAccepted: () => undefined });
     let healAt: Date;
+    let backlogAtHeal = Number.NaN;
     try {
       await sleep(s.outageSeconds * 1000);
+      backlogAtHeal = await unpublished();
     } finally {
       await setRelayKafkaLink(env, true);
       healAt = new Date();
     }
-    const backlogAtHeal = await unpublished();
     const load = await loading;
     log(`  relay-kafka link down ${((healAt.getTime() - cutAt.getTime()) / 1000).toFixed(1)} s, ${load.accepted} commands accepted meanwhile, backlog ${backlogAtHeal}`);
     await waitUntil('backlog zero after heal', async () => (await unpublished()) === 0, { timeoutMs: 120_000, intervalMs: 20 });
