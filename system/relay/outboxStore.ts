@@ -10,7 +10,8 @@ import { keepInStreamOrder } from './claimRule.ts';
 import type { OutboxRow } from './outboxMessage.ts';
 
 /** The name of an owner's liveness lock (GET_LOCK); free = the owner's connection is gone. */
-export const livenessLockName = (owner: string) => `fl_relay_${owner}`;
+const LOCK_PREFIX = 'fl_relay_';
+export const livenessLockName = (owner: string) => `${LOCK_PREFIX}${owner}`;
 
 const COLUMNS = `id, event_id, stream_id, stream_version, type, schema_version, occurred_at, correlation_id,
   causation_id, traceparent, payload, created_at`;
@@ -34,9 +35,9 @@ export async function claimRows(pool: Pool, o: ClaimOptions): Promise<OutboxRow[
       `SELECT ${COLUMNS} FROM outbox
         WHERE published_at IS NULL
           AND (claimed_by IS NULL OR claimed_until < NOW(6)
-               OR (claimed_by <> ? AND IS_USED_LOCK(CONCAT('fl_relay_', claimed_by)) IS NULL))
+               OR (claimed_by <> ? AND IS_USED_LOCK(CONCAT(?, claimed_by)) IS NULL))
         ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED`,
-      [o.owner, o.limit],
+      [o.owner, LOCK_PREFIX, o.limit],
     );
     if (found.length === 0) return [];
     const candidates = found.map(toOutboxRow);
@@ -49,6 +50,12 @@ export async function claimRows(pool: Pool, o: ClaimOptions): Promise<OutboxRow[
     }
     return kept;
   });
+}
+
+/** One indexed read, no transaction: is any unpublished row not ours waiting? (The idle poll.) */
+export async function anyUnclaimedWork(pool: Pool, owner: string): Promise<boolean> {
+  const [rows] = await pool.query<RowDataPacket[]>('SELECT 1 FROM outbox WHERE published_at IS NULL AND NOT (claimed_by <=> ?) LIMIT 1', [owner]);
+  return rows.length > 0;
 }
 
 /** Per candidate stream: the first unpublished row that is neither a candidate nor ours in flight. */

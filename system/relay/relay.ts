@@ -21,7 +21,7 @@ import { acquireLiveness, type Liveness } from './liveness.ts';
 import { createMarker, type Marker } from './marker.ts';
 import type { RelayMetrics } from './metrics.ts';
 import type { OutboxRow } from './outboxMessage.ts';
-import { claimRows, markPublished, readBacklog, releaseClaims } from './outboxStore.ts';
+import { anyUnclaimedWork, claimRows, markPublished, readBacklog, releaseClaims } from './outboxStore.ts';
 import { nextPollDelay } from './pollDelay.ts';
 import { KafkaPublishError, publishRows } from './publisher.ts';
 import { createSleeper, type Sleeper } from './sleeper.ts';
@@ -147,9 +147,12 @@ class RelayLoop implements Relay {
       }
       try {
         const { owner } = await this.ensureLiveness();
-        const batches = await (this.prefetch ?? this.claimNext(owner));
+        const batches = await (this.prefetch ?? this.pollOrClaim(owner, delay > o.pollMinMs));
         this.prefetch = null;
         if (batches.length === 0) {
+          // Nothing to send: nothing failed either (as before: the breaker closes, readiness follows).
+          this.breaker.success();
+          failures = 0;
           delay = nextPollDelay(delay, 0, this.claimLimit, { minMs: o.pollMinMs, maxMs: o.pollMaxMs });
           await this.sleeper.sleep(delay);
           continue;
@@ -178,6 +181,15 @@ class RelayLoop implements Relay {
     this.liveness = await acquireLiveness({ dbUrl: this.o.dbUrl, heartbeatMs: this.o.heartbeatMs, logger: this.o.logger });
     this.o.logger.info({ owner: this.liveness.owner }, 'relay claims under a new owner id');
     return this.liveness;
+  }
+
+  /** While idle, one plain read decides whether a claim transaction is worth opening. */
+  private async pollOrClaim(owner: string, idle: boolean): Promise<Batch[]> {
+    if (idle && !(await anyUnclaimedWork(this.o.pool, owner))) {
+      this.o.metrics.polls.inc({ result: 'empty' });
+      return [];
+    }
+    return this.claimNext(owner);
   }
 
   private async claimNext(owner: string): Promise<Batch[]> {
