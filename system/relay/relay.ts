@@ -6,6 +6,12 @@
 //
 // On any failure every claimed-but-unsent row is given back (after in-flight marks settled) and
 // the queue is dropped: a later row of a stream is never sent after an earlier one failed.
+// Several relays: a row is claimed only when every earlier unpublished row of its stream is
+// published or already in the claimer's own queue (outboxStore.ts, claimRule.ts), so a stream's
+// first copies reach the topic in version order. A relay that stalls past its lease, or loses its
+// liveness lock, refuses to send what it claimed; one frozen inside a send can only add a late
+// duplicate of rows whose earlier versions are already on the topic (the inbox absorbs it).
+//
 // Broker failures trip a short circuit breaker, so a half-open probe follows a heal within its
 // cooldown (≤ 250 ms by default).
 import type { Kafka } from 'kafkajs';
