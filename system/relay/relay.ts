@@ -1,7 +1,7 @@
 // The relay pipeline: claim → commit → send → mark. A claim is a short transaction stamping rows
 // with this relay's owner id and a lease (outboxStore.ts); the send runs outside any transaction;
-// marks are gathered off the send path (marker.ts). While the last batch of a claim is sent, the
-// next claim is already running, so the producer never waits for the database. Sends are serial
+// marks are gathered off the send path (marker.ts). While a claim's batches are sent, the next
+// claim is already running, so the producer does not wait for the database. Sends are serial
 // through one idempotent producer (acks=all), so a relay's own queue keeps each stream in order.
 //
 // On any failure every claimed-but-unsent row is given back (after in-flight marks settled) and
@@ -207,10 +207,10 @@ class RelayLoop implements Relay {
     return intoBatches(rows, o.batchSize).map((b) => ({ rows: b, owner, sendBy }));
   }
 
-  /** Sends a claim's batches in order; the next claim starts alongside the last send. */
+  /** Sends a claim's batches in order; the next claim runs alongside them, from the first send on. */
   private async sendAll(batches: Batch[], owner: string): Promise<void> {
     for (let i = 0; i < batches.length && this.running; i++) {
-      if (i === batches.length - 1) {
+      if (i === 0) {
         const next = this.claimNext(owner);
         next.catch(() => undefined); // handled where it is awaited; never an unhandled rejection
         this.prefetch = next;
