@@ -9,7 +9,7 @@ export interface PhaseResult {
   notes: string[];
 }
 
-export const PHASES = ['write', 'relay', 'projector', 'e2e', 'env-up'] as const;
+export const PHASES = ['write', 'relay', 'projector', 'e2e', 'recovery', 'env-up'] as const;
 export type PhaseName = (typeof PHASES)[number];
 
 export interface Sizes {
@@ -18,10 +18,13 @@ export interface Sizes {
   projectorEvents: number;
   e2eSeconds: number;
   connections: number; // = the command service's DB pool size
+  outageSeconds: number; // recovery: how long the relay-kafka link is cut
+  recoveryRate: number; // recovery: commands/s written during the cut
+  recoveryBacklog: number; // recovery: rows written straight into the outbox during the cut
 }
 
-export const FULL: Sizes = { writeSeconds: 10, relayEvents: 20_000, projectorEvents: 100_000, e2eSeconds: 20, connections: 8 };
-export const QUICK: Sizes = { writeSeconds: 3, relayEvents: 3_000, projectorEvents: 10_000, e2eSeconds: 6, connections: 8 };
+export const FULL: Sizes = { writeSeconds: 10, relayEvents: 20_000, projectorEvents: 100_000, e2eSeconds: 20, connections: 8, outageSeconds: 5, recoveryRate: 300, recoveryBacklog: 10_000 };
+export const QUICK: Sizes = { writeSeconds: 3, relayEvents: 3_000, projectorEvents: 10_000, e2eSeconds: 6, connections: 8, outageSeconds: 5, recoveryRate: 100, recoveryBacklog: 2_000 };
 
 /** `--only write,relay` → the phases, in canonical order; unknown names are an error listing the accepted ones. */
 export function parseOnly(value: string | undefined): PhaseName[] {

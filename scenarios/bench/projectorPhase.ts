@@ -66,7 +66,7 @@ export async function projectorPhase(env: Running, s: Sizes, log: Log): Promise<
       value: rate,
       unit: 'events/s',
       baseline: { name: `raw batched inserts, ${RAW_BATCH}/tx`, value: raw.perSecond },
-      goal: { kind: 'min-ratio', target: 0.5 },
+      goal: { kind: 'min-ratio', target: 0.8 },
     })],
     breakdown: {
       events: events.length,

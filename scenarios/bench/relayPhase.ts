@@ -52,6 +52,7 @@ export async function relayPhase(env: Running, s: Sizes, log: Log): Promise<Phas
         value: relayRate,
         unit: 'events/s',
         baseline: { name: `raw kafkajs, batch ${RELAY_BATCH_SIZE}`, value: raw.perSecond },
+        goal: { kind: 'min-ratio', target: 0.7 },
       })],
       breakdown: {
         events: s.relayEvents,
@@ -59,8 +60,8 @@ export async function relayPhase(env: Running, s: Sizes, log: Log): Promise<Phas
         relay: { perSecond: relayRate, publishWindowMs: windowMs, startToReadyMs: readyMs, startToBacklogZeroMs: wallMs, meanBatchMs: relayBatchMs },
         rawDirect: raw,
         rawThroughRelayProxy: rawProxy,
-        // A relay batch = claim (SELECT … FOR UPDATE SKIP LOCKED) + send + mark + commit.
-        meanBatchMs: { relay: relayBatchMs, kafkaSendThroughProxy: rawProxy.meanBatchMs, claimMarkCommitAndRest: relayBatchMs - rawProxy.meanBatchMs },
+        // relay_batch_seconds is the send alone (claims and marks run alongside it); compare it with the raw send.
+        meanBatchMs: { relaySend: relayBatchMs, rawSendThroughProxy: rawProxy.meanBatchMs, relayOverRawSend: relayBatchMs - rawProxy.meanBatchMs },
       },
       notes: [],
     };

@@ -1,4 +1,5 @@
 // The benchmark's report: JSON (stable field names) and the text printed on stdout. Pure.
+import type { Durability } from './durability.ts';
 import { formatTable, type Figure } from './goals.ts';
 import type { PhaseName, PhaseResult, Sizes } from './phase.ts';
 
@@ -10,6 +11,10 @@ export interface BenchReport {
   machine: { cpus: number; cpuModel: string; memoryGb: number; platform: string; node: string };
   environment: { provider: string; basePort: number; brokers: number };
   figures: Figure[];
+  /** Durability and isolation settings, read from the servers at the start of the run. */
+  durability?: Durability | { error: string };
+  /** Per phase: CPU profiles of the system processes, next to the JSON. */
+  profiles?: { dir: string; files: Partial<Record<PhaseName, string[]>> };
   phases: Partial<Record<PhaseName, PhaseResult | { error: string }>>;
 }
 
@@ -24,6 +29,13 @@ export function renderReport(r: BenchReport): string {
     '',
     formatTable(r.figures),
   ];
+  if (r.durability && !('error' in r.durability)) {
+    const db = (x: Record<string, unknown>) => `flush_log_at_trx_commit=${x.innodb_flush_log_at_trx_commit} sync_binlog=${x.sync_binlog} log_bin=${x.log_bin} isolation=${x.global_isolation}`;
+    const k = r.durability.kafka.config;
+    lines.push('', `durability (read from the servers): commands ${db(r.durability.mariadb.commands)}; queries ${db(r.durability.mariadb.queries)}; ` +
+      `${r.durability.kafka.topic} replication.factor=${k['replication.factor']} min.insync.replicas=${k['min.insync.replicas']}; producer acks ${r.durability.clients.producerAcks}`);
+  }
+  if (r.profiles) lines.push(`CPU profiles: ${r.profiles.dir}/<phase>/`);
   const failed = Object.entries(r.phases).filter((e): e is [string, { error: string }] => 'error' in (e[1] ?? {}));
   for (const [name, p] of failed) lines.push(`phase ${name} FAILED: ${p.error}`);
   const notes = Object.entries(r.phases).flatMap(([name, p]) => (p && 'notes' in p ? p.notes.map((n) => `${name}: ${n}`) : []));

@@ -1,17 +1,23 @@
-// `npm run bench`: brings the environment up if needed, then runs each phase on a wiped system
-// and collects figures next to their raw baselines. A failing phase is recorded, the others run.
+// `npm run bench`: brings the environment up if needed, records the durability settings it runs
+// with, then runs each phase on a wiped system (its processes CPU-profiled) and collects figures
+// next to their raw baselines. A failing phase is recorded, the others run.
+import { join } from 'node:path';
 import { cpus, totalmem } from 'node:os';
 import { chooseProviderName, getProvider } from '../environment/selectProvider.ts';
 import { readState, writeState } from '../environment/state.ts';
 import { basePortFromEnv } from '../environment/ports.ts';
+import { stopSystem } from '../environment/system.ts';
 import type { EnvAddresses } from '../environment/types.ts';
+import { readDurability } from './durability.ts';
 import { e2ePhase } from './e2ePhase.ts';
 import { envUpPhase } from './envUpPhase.ts';
 import { FULL, QUICK, type PhaseName, type PhaseResult } from './phase.ts';
+import { listProfiles, profileEnv } from './profiles.ts';
 import { projectorPhase } from './projectorPhase.ts';
+import { recoveryPhase } from './recoveryPhase.ts';
 import { relayPhase } from './relayPhase.ts';
 import type { BenchReport } from './report.ts';
-import { freshSystem, type Log } from './systemControl.ts';
+import { freshSystem, type Log, type Running } from './systemControl.ts';
 import { writePhase } from './writePhase.ts';
 
 async function ensureInfra(log: Log): Promise<EnvAddresses> {
@@ -25,12 +31,22 @@ async function ensureInfra(log: Log): Promise<EnvAddresses> {
   return addr;
 }
 
-export async function runBench(o: { quick: boolean; only: PhaseName[]; log: Log }): Promise<BenchReport> {
+export interface BenchOptions {
+  quick: boolean;
+  only: PhaseName[];
+  log: Log;
+  /** Where each phase's CPU profiles go (`<dir>/<phase>/`); none when absent. */
+  profileDir?: string;
+}
+
+export async function runBench(o: BenchOptions): Promise<BenchReport> {
   const startedAt = new Date().toISOString();
   const sizes = o.quick ? QUICK : FULL;
   const addr = await ensureInfra(o.log);
   const phases: BenchReport['phases'] = {};
+  const profiles: NonNullable<BenchReport['profiles']>['files'] = {};
   let maxRate: number | undefined;
+  const durability = await readDurability(addr).catch((err: unknown) => ({ error: err instanceof Error ? err.message : String(err) }));
 
   const run = async (name: PhaseName, fn: () => Promise<PhaseResult>) => {
     if (!o.only.includes(name)) return;
@@ -42,14 +58,26 @@ export async function runBench(o: { quick: boolean; only: PhaseName[]; log: Log 
       o.log(`  FAILED: ${phases[name].error}`);
     }
   };
-  await run('write', async () => {
-    const r = await writePhase(await freshSystem(addr, o.log), sizes, o.log);
+  /** A wiped, started system for one phase; stopped gracefully afterwards so its profiles are written. */
+  const withSystem = (name: PhaseName, fn: (env: Running) => Promise<PhaseResult>) =>
+    run(name, async () => {
+      const dir = o.profileDir ? join(o.profileDir, name) : undefined;
+      try {
+        return await fn(await freshSystem(addr, o.log, dir ? profileEnv(dir) : {}));
+      } finally {
+        await stopSystem();
+        if (dir) profiles[name] = listProfiles(dir);
+      }
+    });
+  await withSystem('write', async (env) => {
+    const r = await writePhase(env, sizes, o.log);
     maxRate = r.maxRate;
     return r;
   });
-  await run('relay', async () => relayPhase(await freshSystem(addr, o.log), sizes, o.log));
-  await run('projector', async () => projectorPhase(await freshSystem(addr, o.log), sizes, o.log));
-  await run('e2e', async () => e2ePhase(await freshSystem(addr, o.log), sizes, maxRate, o.log));
+  await withSystem('relay', (env) => relayPhase(env, sizes, o.log));
+  await withSystem('projector', (env) => projectorPhase(env, sizes, o.log));
+  await withSystem('e2e', (env) => e2ePhase(env, sizes, maxRate, o.log));
+  await withSystem('recovery', (env) => recoveryPhase(env, sizes, o.log));
   await run('env-up', () => envUpPhase(o.log));
 
   const cpu = cpus();
@@ -60,6 +88,8 @@ export async function runBench(o: { quick: boolean; only: PhaseName[]; log: Log 
     sizes,
     machine: { cpus: cpu.length, cpuModel: cpu[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30), platform: process.platform, node: process.version },
     environment: { provider: addr.provider, basePort: basePortFromEnv(), brokers: addr.kafka.brokers },
+    durability,
+    ...(o.profileDir ? { profiles: { dir: o.profileDir, files: profiles } } : {}),
     figures: Object.values(phases).flatMap((p) => (p && 'figures' in p ? p.figures : [])),
     phases,
   };

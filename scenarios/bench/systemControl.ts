@@ -12,9 +12,9 @@ export type Log = (line: string) => void;
 export type Running = EnvAddresses & { system: SystemUrls };
 
 /** Drops both databases and the topics, then starts the four processes. */
-export async function freshSystem(addr: EnvAddresses, log: Log): Promise<Running> {
+export async function freshSystem(addr: EnvAddresses, log: Log, env: Record<string, string> = {}): Promise<Running> {
   await wipeSystemState(addr);
-  const up = await startSystem(addr, { env: { LOG_LEVEL: 'warn' } });
+  const up = await startSystem(addr, { env: { LOG_LEVEL: 'warn', ...env } });
   writeState(up);
   log('  system wiped and started');
   return up as Running;

@@ -8,13 +8,15 @@ import { renderReport, reportFileName } from '../bench/report.ts';
 import { runBench } from '../bench/runBench.ts';
 import { parseArgs, runCli, UsageError } from './args.ts';
 
-const USAGE = `usage: npm run bench -- [--quick] [--only <phases>]
-  --quick          small sizes (a smoke run of about two minutes)
+const USAGE = `usage: npm run bench -- [--quick] [--only <phases>] [--no-profile]
+  --quick          small sizes (a smoke run); the full size is the default
   --only <list>    comma-separated phases: ${PHASES.join(', ')}
+  --no-profile     do not CPU-profile the system's processes
 Brings the environment up if it is not (FAULTLINE_BASE_PORT, FAULTLINE_RUN_DIR choose which one);
-WIPES the system's databases and topics between phases. Writes reports/bench-<date>.json.`;
+WIPES the system's databases and topics between phases. Writes reports/bench-<date>.json and, per
+phase, the processes' CPU profiles in reports/bench-<date>.profiles/<phase>/.`;
 
-const FLAGS = { quick: { kind: 'bool' }, only: { kind: 'string' } } as const;
+const FLAGS = { quick: { kind: 'bool' }, only: { kind: 'string' }, 'no-profile': { kind: 'bool' } } as const;
 
 runCli(async () => {
   const { positional, flags } = parseArgs(process.argv.slice(2), FLAGS, USAGE);
@@ -25,10 +27,11 @@ runCli(async () => {
   } catch (err) {
     throw new UsageError((err as Error).message, USAGE);
   }
-  const report = await runBench({ quick: flags.quick === true, only, log: (l) => console.log(l) });
   const dir = join(PROJECT_ROOT, 'reports');
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, reportFileName(new Date(report.startedAt)));
+  const file = join(dir, reportFileName(new Date()));
+  const profileDir = flags['no-profile'] === true ? undefined : file.replace(/\.json$/, '.profiles');
+  const report = await runBench({ quick: flags.quick === true, only, log: (l) => console.log(l), ...(profileDir ? { profileDir } : {}) });
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
   console.log(`\n${renderReport(report)}\n\nwritten: ${file}`);
   return Object.values(report.phases).some((p) => p && 'error' in p) ? 1 : 0;

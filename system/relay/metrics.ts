@@ -10,7 +10,7 @@ export function relayMetrics(registry?: Registry) {
     published: counter({ name: 'relay_published_total', help: 'Outbox rows published and marked', ...r }),
     publishErrors: counter<'kind'>({ name: 'relay_publish_errors_total', help: 'Failed batches (kafka or db)', labelNames: ['kind'], ...r }),
     breakerState: gauge({ name: 'relay_breaker_state', help: 'Kafka circuit breaker: 0 closed, 1 half-open, 2 open', ...r }),
-    batchSeconds: histogram({ name: 'relay_batch_seconds', help: 'Claim + publish + mark of one batch', ...r }),
+    batchSeconds: histogram({ name: 'relay_batch_seconds', help: 'One batch: send to broker ack (claim and mark run alongside)', ...r }),
     publishLag: histogram({
       name: 'relay_publish_lag_seconds',
       help: 'Outbox row created → acked by the broker',

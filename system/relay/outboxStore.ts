@@ -1,20 +1,78 @@
-// SQL of the relay over `commands`.outbox. Claim and mark run in ONE transaction on one
-// connection: the claimed rows stay locked (FOR UPDATE) while the batch is sent, and become
-// published only in the commit that follows the broker's ack. SKIP LOCKED lets a second relay
-// take other rows instead of waiting. Sessions are READ COMMITTED (see dbSession.ts): no gap
-// lock on the outbox tail, so the command service's inserts never wait for a claim.
-import type { PoolConnection } from 'mysql2/promise';
+// SQL of the relay over `commands`.outbox. A claim is one short transaction (candidates locked
+// with SKIP LOCKED, filtered for per-stream order, stamped with owner + lease, committed); the
+// send happens after it, outside any transaction; the mark is another short transaction. Sessions
+// are READ COMMITTED (see dbSession.ts): no gap lock on the outbox tail, so the command service's
+// inserts never wait for a claim, and the blocker read sees other relays' committed claims.
 import type { RowDataPacket } from 'mysql2';
+import type { Pool, PoolConnection } from 'mysql2/promise';
+import { withTransaction } from '../shared/db.ts';
+import { keepInStreamOrder } from './claimRule.ts';
 import type { OutboxRow } from './outboxMessage.ts';
 
-export async function claimBatch(conn: PoolConnection, limit: number): Promise<OutboxRow[]> {
+/** The name of an owner's liveness lock (GET_LOCK); free = the owner's connection is gone. */
+const LOCK_PREFIX = 'fl_relay_';
+export const livenessLockName = (owner: string) => `${LOCK_PREFIX}${owner}`;
+
+const COLUMNS = `id, event_id, stream_id, stream_version, type, schema_version, occurred_at, correlation_id,
+  causation_id, traceparent, payload, created_at`;
+
+export interface ClaimOptions {
+  owner: string;
+  limit: number;
+  leaseMs: number;
+  /** Ids this relay claimed and has not marked yet (its queue): earlier rows it will send first. */
+  inFlight: readonly number[];
+}
+
+/**
+ * Claims up to `limit` unpublished rows. Free rows, rows whose lease has passed and rows whose
+ * owner's liveness lock is free (the owner died) are candidates; candidates behind an earlier
+ * unpublished row of their stream held by anyone else are left alone (claimRule.ts).
+ */
+export async function claimRows(pool: Pool, o: ClaimOptions): Promise<OutboxRow[]> {
+  return withTransaction(pool, async (conn) => {
+    const [found] = await conn.query<RowDataPacket[]>(
+      `SELECT ${COLUMNS} FROM outbox
+        WHERE published_at IS NULL
+          AND (claimed_by IS NULL OR claimed_until < NOW(6)
+               OR (claimed_by <> ? AND IS_USED_LOCK(CONCAT(?, claimed_by)) IS NULL))
+        ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED`,
+      [o.owner, LOCK_PREFIX, o.limit],
+    );
+    if (found.length === 0) return [];
+    const candidates = found.map(toOutboxRow);
+    const blockers = await findBlockers(conn, candidates, o.inFlight);
+    const kept = keepInStreamOrder(candidates, blockers);
+    if (kept.length > 0) {
+      await conn.query('UPDATE outbox SET claimed_by = ?, claimed_until = TIMESTAMPADD(MICROSECOND, ?, NOW(6)) WHERE id IN (?)', [
+        o.owner, o.leaseMs * 1000, kept.map((r) => r.id),
+      ]);
+    }
+    return kept;
+  });
+}
+
+/** One indexed read, no transaction: is any unpublished row not ours waiting? (The idle poll.) */
+export async function anyUnclaimedWork(pool: Pool, owner: string): Promise<boolean> {
+  const [rows] = await pool.query<RowDataPacket[]>('SELECT 1 FROM outbox WHERE published_at IS NULL AND NOT (claimed_by <=> ?) LIMIT 1', [owner]);
+  return rows.length > 0;
+}
+
+/** Per candidate stream: the first unpublished row that is neither a candidate nor ours in flight. */
+async function findBlockers(conn: PoolConnection, candidates: OutboxRow[], inFlight: readonly number[]): Promise<Map<string, number>> {
+  const streams = [...new Set(candidates.map((r) => r.streamId))];
+  const mine = [...candidates.map((r) => r.id), ...inFlight];
   const [rows] = await conn.query<RowDataPacket[]>(
-    `SELECT id, event_id, stream_id, stream_version, type, schema_version, occurred_at, correlation_id,
-            causation_id, traceparent, payload, created_at
-       FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED`,
-    [limit],
+    `SELECT stream_id, MIN(id) AS first_id FROM outbox
+      WHERE stream_id IN (?) AND published_at IS NULL AND id NOT IN (?)
+      GROUP BY stream_id`,
+    [streams, mine],
   );
-  return rows.map((r) => ({
+  return new Map(rows.map((r) => [String(r.stream_id), Number(r.first_id)]));
+}
+
+function toOutboxRow(r: RowDataPacket): OutboxRow {
+  return {
     id: Number(r.id),
     eventId: String(r.event_id),
     streamId: String(r.stream_id),
@@ -27,18 +85,26 @@ export async function claimBatch(conn: PoolConnection, limit: number): Promise<O
     traceparent: r.traceparent === null ? null : String(r.traceparent),
     payload: typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload,
     createdAt: r.created_at as Date,
-  }));
+  };
 }
 
-export async function markPublished(conn: PoolConnection, ids: number[]): Promise<void> {
-  if (ids.length === 0) return;
-  await conn.query('UPDATE outbox SET published_at = CURRENT_TIMESTAMP(6), attempts = attempts + 1 WHERE id IN (?)', [ids]);
+/** Published once acked, whoever claims the rows now (a re-send by a taker-over is a duplicate at worst). */
+export async function markPublished(pool: Pool, ids: readonly number[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  const [res] = await pool.query(
+    'UPDATE outbox SET published_at = CURRENT_TIMESTAMP(6), attempts = attempts + 1, claimed_by = NULL, claimed_until = NULL WHERE id IN (?) AND published_at IS NULL',
+    [ids],
+  );
+  return Number((res as { affectedRows?: number }).affectedRows ?? 0);
 }
 
-/** Best effort, outside the rolled-back claim: how often a row failed to publish is visible. */
-export async function countFailedAttempt(conn: PoolConnection, ids: number[]): Promise<void> {
-  if (ids.length === 0) return;
-  await conn.query('UPDATE outbox SET attempts = attempts + 1 WHERE id IN (?) AND published_at IS NULL', [ids]);
+/** Gives back every unpublished row `owner` still claims, counting the failed attempt. */
+export async function releaseClaims(pool: Pool, owner: string): Promise<number> {
+  const [res] = await pool.query(
+    'UPDATE outbox SET claimed_by = NULL, claimed_until = NULL, attempts = attempts + 1 WHERE claimed_by = ? AND published_at IS NULL',
+    [owner],
+  );
+  return Number((res as { affectedRows?: number }).affectedRows ?? 0);
 }
 
 export interface Backlog {

@@ -19,7 +19,7 @@ let kafka: Kafka;
 
 beforeAll(async () => {
   schema = await freshSchema('commands');
-  pool = createPool(schema.roleUrl('relay'), { connectionLimit: 2 });
+  pool = createPool(schema.roleUrl('relay'), { connectionLimit: 4 });
   configureSessions(pool);
   kafka = testKafka('relay-it');
 });
@@ -50,9 +50,9 @@ function startRelay(topic: string, k: Kafka = kafka): { relay: Relay; metrics: R
   const metrics = relayMetrics(new Registry());
   const relay = createRelay({
     kafka: k,
-    pool, topic, metrics,
-    batchSize: 50, pollMinMs: 5, pollMaxMs: 100,
-    backoffBaseMs: 20, backoffMaxMs: 200, breakerThreshold: 3, breakerCooldownMs: 100, sendTimeoutMs: 5_000,
+    pool, topic, metrics, dbUrl: schema.roleUrl('relay'),
+    batchSize: 50, claimBatches: 4, claimLeaseMs: 30_000, heartbeatMs: 200, pollMinMs: 1, pollMaxMs: 25,
+    backoffBaseMs: 20, backoffMaxMs: 200, breakerThreshold: 3, breakerCooldownMs: 100, breakerMaxCooldownMs: 250, sendTimeoutMs: 5_000,
     backlogRefreshMs: 100,
     logger: getLogger('relay-it', { level: 'error' }),
   });

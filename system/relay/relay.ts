@@ -1,33 +1,54 @@
-// The relay loop: claim a batch of outbox rows, publish it with the idempotent producer, mark it
-// published in the same transaction, adapt the poll delay. Broker failures trip a circuit breaker
-// (exponential, jittered cooldowns); a failed batch is rolled back, so its rows are claimed again:
-// nothing is lost, and a row whose mark was lost after the ack is re-published (the projector's
-// inbox absorbs that duplicate — the outbox is at-least-once by construction).
-import { context, trace, type Span } from '@opentelemetry/api';
+// The relay pipeline: claim → commit → send → mark. A claim is a short transaction stamping rows
+// with this relay's owner id and a lease (outboxStore.ts); the send runs outside any transaction;
+// marks are gathered off the send path (marker.ts). While a claim's batches are sent, the next
+// claim is already running, so the producer does not wait for the database. Sends are serial
+// through one idempotent producer (acks=all), so a relay's own queue keeps each stream in order.
+//
+// On any failure every claimed-but-unsent row is given back (after in-flight marks settled) and
+// the queue is dropped: a later row of a stream is never sent after an earlier one failed.
+// Several relays: a row is claimed only when every earlier unpublished row of its stream is
+// published or already in the claimer's own queue (outboxStore.ts, claimRule.ts), so a stream's
+// first copies reach the topic in version order. A relay that stalls past its lease, or loses its
+// liveness lock, refuses to send what it claimed; one frozen inside a send can only add a late
+// duplicate of rows whose earlier versions are already on the topic (the inbox absorbs it).
+//
+// Broker failures trip a short circuit breaker, so a half-open probe follows a heal within its
+// cooldown (≤ 250 ms by default).
 import type { Kafka } from 'kafkajs';
 import type { Pool } from 'mysql2/promise';
 import { backoffDelay } from '../shared/backoff.ts';
-import { isRetriableDbError, withTransaction } from '../shared/db.ts';
-import { resettableProducer } from '../shared/kafka.ts';
+import { crashPoint } from '../shared/crashPoints.ts';
+import { isRetriableDbError } from '../shared/db.ts';
+import { resettableProducer, type ResettableProducer } from '../shared/kafka.ts';
 import type { Logger } from '../shared/logger.ts';
-import { contextFromTraceparent, currentTraceparent, getTracer, SpanKind } from '../shared/tracing.ts';
 import { breakerStateValue, CircuitBreaker } from './circuitBreaker.ts';
+import { intoBatches } from './claimRule.ts';
+import { acquireLiveness, type Liveness } from './liveness.ts';
+import { createMarker, type Marker } from './marker.ts';
 import type { RelayMetrics } from './metrics.ts';
-import { toKafkaMessage, type OutboxRow } from './outboxMessage.ts';
-import { claimBatch, countFailedAttempt, markPublished, readBacklog } from './outboxStore.ts';
+import type { OutboxRow } from './outboxMessage.ts';
+import { anyUnclaimedWork, claimRows, markPublished, readBacklog, releaseClaims } from './outboxStore.ts';
 import { nextPollDelay } from './pollDelay.ts';
+import { KafkaPublishError, publishRows } from './publisher.ts';
+import { createSleeper, type Sleeper } from './sleeper.ts';
 
 export interface RelayOptions {
   kafka: Kafka;
   pool: Pool;
+  /** The relay's database URL: its liveness lock gets a connection of its own. */
+  dbUrl: string;
   topic: string;
   batchSize: number;
+  claimBatches: number;
+  claimLeaseMs: number;
+  heartbeatMs: number;
   pollMinMs: number;
   pollMaxMs: number;
   backoffBaseMs: number;
   backoffMaxMs: number;
   breakerThreshold: number;
   breakerCooldownMs: number;
+  breakerMaxCooldownMs: number;
   sendTimeoutMs: number;
   backlogRefreshMs?: number;
   logger: Logger;
@@ -39,142 +60,212 @@ export interface Relay {
   stop(): Promise<void>;
   /** The broker accepted the last batch (or none was tried yet) and the breaker is closed. */
   kafkaHealthy(): boolean;
+  /** The current owner id of this relay's claims (changes when its liveness lock was lost). */
+  owner(): string | undefined;
 }
 
-class KafkaPublishError extends Error {
-  override readonly name = 'KafkaPublishError';
+/** A claim may not be lost under us: the send is refused when the claim cannot be trusted. */
+class ClaimLostError extends Error {
+  override readonly name = 'ClaimLostError';
 }
+
+interface Batch {
+  rows: OutboxRow[];
+  owner: string;
+  sendBy: number; // performance.now() after which the lease is too short for a send
+}
+
+const SEND_MARGIN_MS = 1_000;
 
 export function createRelay(o: RelayOptions): Relay {
-  const breaker = new CircuitBreaker({ threshold: o.breakerThreshold, cooldownMs: o.breakerCooldownMs, maxCooldownMs: o.backoffMaxMs });
-  const producer = resettableProducer(o.kafka);
-  let running = false;
-  let loop: Promise<void> | null = null;
-  let wake: (() => void) | null = null;
-  let backlogTimer: NodeJS.Timeout | null = null;
+  return new RelayLoop(o);
+}
 
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      if (ms <= 0 || !running) return resolve();
-      const t = setTimeout(() => {
-        wake = null;
-        resolve();
-      }, ms);
-      wake = () => {
-        clearTimeout(t);
-        wake = null;
-        resolve();
-      };
-    });
+class RelayLoop implements Relay {
+  private readonly breaker: CircuitBreaker;
+  private readonly producer: ResettableProducer;
+  private readonly inFlight = new Set<number>(); // claimed by us, not marked yet
+  private readonly claimLimit: number;
+  private readonly sleeper: Sleeper;
+  private readonly marker: Marker;
+  private running = false;
+  private liveness: Liveness | null = null;
+  private prefetch: Promise<Batch[]> | null = null;
+  private loop: Promise<void> | null = null;
+  private backlogTimer: NodeJS.Timeout | null = null;
 
-  async function publish(rows: OutboxRow[]): Promise<void> {
-    const spans: Span[] = [];
-    const messages = rows.map((row) => {
-      const span = getTracer().startSpan(
-        'relay publish',
-        { kind: SpanKind.PRODUCER, attributes: { 'event.id': row.eventId, 'event.type': row.type, 'stream.id': row.streamId, 'outbox.id': row.id } },
-        contextFromTraceparent(row.traceparent),
-      );
-      spans.push(span);
-      return toKafkaMessage(row, currentTraceparent(trace.setSpan(context.active(), span)));
+  constructor(private readonly o: RelayOptions) {
+    this.breaker = new CircuitBreaker({ threshold: o.breakerThreshold, cooldownMs: o.breakerCooldownMs, maxCooldownMs: o.breakerMaxCooldownMs });
+    this.producer = resettableProducer(o.kafka);
+    this.claimLimit = o.batchSize * o.claimBatches;
+    this.sleeper = createSleeper(() => this.running);
+    this.marker = createMarker({
+      mark: (ids) => markPublished(o.pool, ids),
+      onMarked: (ids) => {
+        for (const id of ids) this.inFlight.delete(id);
+        o.metrics.published.inc(ids.length);
+      },
+      onGaveUp: (ids, err) => {
+        for (const id of ids) this.inFlight.delete(id);
+        o.logger.warn({ rows: ids.length, err: String(err) }, 'marking published failed; the rows are re-sent after their lease');
+      },
     });
-    try {
-      await producer.send({ topic: o.topic, acks: -1, timeout: o.sendTimeoutMs, messages });
-    } catch (err) {
-      for (const s of spans) s.recordException(err as Error);
-      throw new KafkaPublishError(err instanceof Error ? err.message : String(err), { cause: err });
-    } finally {
-      for (const s of spans) s.end();
-    }
   }
 
-  /** One claim → publish → mark transaction. Returns the number of rows published. */
-  async function runBatch(): Promise<number> {
-    let claimed: number[] = [];
-    const started = process.hrtime.bigint();
-    try {
-      const n = await withTransaction(o.pool, async (conn) => {
-        const rows = await claimBatch(conn, o.batchSize);
-        if (rows.length === 0) return 0;
-        claimed = rows.map((r) => r.id);
-        await publish(rows);
-        await markPublished(conn, claimed);
-        const now = Date.now();
-        for (const r of rows) o.metrics.publishLag.observe(Math.max(0, now - r.createdAt.getTime()) / 1000);
-        return rows.length;
-      });
-      if (n > 0) {
-        o.metrics.published.inc(n);
-        o.metrics.batchSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
-      }
-      return n;
-    } catch (err) {
-      if (err instanceof KafkaPublishError && claimed.length > 0) {
-        await o.pool.getConnection().then(async (c) => {
-          try {
-            await countFailedAttempt(c, claimed);
-          } finally {
-            c.release();
-          }
-        }).catch(() => undefined);
-      }
-      throw err;
-    }
+  async start(): Promise<void> {
+    this.running = true;
+    // Taken now when the database answers, so the owner id is known from the start; else the loop retries.
+    await this.ensureLiveness().catch((err: unknown) => this.o.logger.warn({ err: String(err) }, 'relay liveness lock not taken yet'));
+    await this.refreshBacklog();
+    this.backlogTimer = setInterval(() => void this.refreshBacklog(), this.o.backlogRefreshMs ?? 1_000);
+    this.backlogTimer.unref();
+    this.loop = this.run().catch((err: unknown) => this.o.logger.fatal({ err }, 'relay loop died'));
   }
 
-  async function run(): Promise<void> {
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.backlogTimer) clearInterval(this.backlogTimer);
+    this.sleeper.wake();
+    await this.loop;
+    await this.producer.disconnect();
+    await this.liveness?.close();
+    this.liveness = null;
+  }
+
+  kafkaHealthy(): boolean {
+    return this.breaker.state(Date.now()) === 'closed';
+  }
+
+  owner(): string | undefined {
+    return this.liveness?.owner;
+  }
+
+  private async run(): Promise<void> {
+    const o = this.o;
     let delay = o.pollMinMs;
     let failures = 0;
-    while (running) {
+    while (this.running) {
       const now = Date.now();
-      o.metrics.breakerState.set(breakerStateValue(breaker.state(now)));
-      if (!breaker.canAttempt(now)) {
-        await sleep(breaker.waitMs(now));
+      o.metrics.breakerState.set(breakerStateValue(this.breaker.state(now)));
+      if (!this.breaker.canAttempt(now)) {
+        await this.sleeper.sleep(this.breaker.waitMs(now));
         continue;
       }
       try {
-        const n = await runBatch();
-        breaker.success();
+        const { owner } = await this.ensureLiveness();
+        const batches = await (this.prefetch ?? this.pollOrClaim(owner, delay > o.pollMinMs));
+        this.prefetch = null;
+        if (batches.length === 0) {
+          // Nothing to send: nothing failed either (as before: the breaker closes, readiness follows).
+          this.breaker.success();
+          failures = 0;
+          delay = nextPollDelay(delay, 0, this.claimLimit, { minMs: o.pollMinMs, maxMs: o.pollMaxMs });
+          await this.sleeper.sleep(delay);
+          continue;
+        }
+        await this.sendAll(batches, owner);
+        this.breaker.success();
         failures = 0;
-        o.metrics.polls.inc({ result: n === 0 ? 'empty' : n >= o.batchSize ? 'full' : 'partial' });
-        delay = nextPollDelay(delay, n, o.batchSize, { minMs: o.pollMinMs, maxMs: o.pollMaxMs });
-        await sleep(delay);
+        delay = o.pollMinMs;
       } catch (err) {
-        const kind = err instanceof KafkaPublishError ? 'kafka' : isRetriableDbError(err) ? 'db' : 'other';
-        o.metrics.publishErrors.inc({ kind });
-        if (kind === 'kafka') breaker.failure(Date.now());
-        const wait = backoffDelay(Math.min(failures++, 30), { baseMs: o.backoffBaseMs, maxMs: o.backoffMaxMs });
-        o.logger.warn({ kind, err: err instanceof Error ? err.message : String(err), retryInMs: wait, breaker: breaker.state(Date.now()) }, 'relay batch failed');
-        await sleep(wait);
+        const wait = this.failureWait(err, failures++);
+        await this.abandon();
+        await this.sleeper.sleep(wait);
       }
+    }
+    await this.abandon();
+  }
+
+  private async ensureLiveness(): Promise<Liveness> {
+    if (this.liveness?.alive()) return this.liveness;
+    const old = this.liveness;
+    this.liveness = null;
+    if (old) {
+      await old.close();
+      await releaseClaims(this.o.pool, old.owner).catch(() => undefined); // anyone may take them over anyway
+    }
+    this.liveness = await acquireLiveness({ dbUrl: this.o.dbUrl, heartbeatMs: this.o.heartbeatMs, logger: this.o.logger });
+    this.o.logger.info({ owner: this.liveness.owner }, 'relay claims under a new owner id');
+    return this.liveness;
+  }
+
+  /** While idle, one plain read decides whether a claim transaction is worth opening. */
+  private async pollOrClaim(owner: string, idle: boolean): Promise<Batch[]> {
+    if (idle && !(await anyUnclaimedWork(this.o.pool, owner))) {
+      this.o.metrics.polls.inc({ result: 'empty' });
+      return [];
+    }
+    return this.claimNext(owner);
+  }
+
+  private async claimNext(owner: string): Promise<Batch[]> {
+    const o = this.o;
+    const sendBy = performance.now() + o.claimLeaseMs - o.sendTimeoutMs - SEND_MARGIN_MS;
+    const rows = await claimRows(o.pool, { owner, limit: this.claimLimit, leaseMs: o.claimLeaseMs, inFlight: [...this.inFlight] });
+    for (const r of rows) this.inFlight.add(r.id);
+    o.metrics.polls.inc({ result: rows.length === 0 ? 'empty' : rows.length >= this.claimLimit ? 'full' : 'partial' });
+    return intoBatches(rows, o.batchSize).map((b) => ({ rows: b, owner, sendBy }));
+  }
+
+  /** Sends a claim's batches in order; the next claim runs alongside them, from the first send on. */
+  private async sendAll(batches: Batch[], owner: string): Promise<void> {
+    for (let i = 0; i < batches.length && this.running; i++) {
+      if (i === 0) {
+        const next = this.claimNext(owner);
+        next.catch(() => undefined); // handled where it is awaited; never an unhandled rejection
+        this.prefetch = next;
+      }
+      await this.sendBatch(batches[i]!);
     }
   }
 
-  async function refreshBacklog(): Promise<void> {
+  private async sendBatch(b: Batch): Promise<void> {
+    const o = this.o;
+    if (!this.liveness?.alive() || this.liveness.owner !== b.owner) throw new ClaimLostError('liveness lock lost: the claim may have been taken over');
+    if (performance.now() > b.sendBy) throw new ClaimLostError('claim too close to the end of its lease');
+    const ids = { firstId: b.rows[0]!.id, lastId: b.rows[b.rows.length - 1]!.id };
+    crashPoint('relay.after-claim-before-send', ids);
+    const started = performance.now();
+    await publishRows(this.producer, o, b.rows);
+    const now = Date.now();
+    o.metrics.batchSeconds.observe((performance.now() - started) / 1000);
+    for (const r of b.rows) o.metrics.publishLag.observe(Math.max(0, now - r.createdAt.getTime()) / 1000);
+    crashPoint('relay.after-send-before-mark', ids);
+    this.marker.add(b.rows.map((r) => r.id));
+  }
+
+  /** Drops the queue: waits for the running claim and marks, then gives back what is still claimed. */
+  private async abandon(): Promise<void> {
+    const pending = this.prefetch;
+    this.prefetch = null;
+    await pending?.catch(() => undefined);
+    await this.marker.settled();
+    this.inFlight.clear();
+    const owner = this.liveness?.owner;
+    if (owner) {
+      await releaseClaims(this.o.pool, owner).catch((err: unknown) => this.o.logger.warn({ err: String(err) }, 'giving back claims failed; they expire with their lease'));
+    }
+  }
+
+  private failureWait(err: unknown, failures: number): number {
+    const o = this.o;
+    const kind = err instanceof KafkaPublishError ? 'kafka' : err instanceof ClaimLostError ? 'claim' : isRetriableDbError(err) ? 'db' : 'other';
+    o.metrics.publishErrors.inc({ kind });
+    if (kind === 'kafka') this.breaker.failure(Date.now());
+    o.metrics.breakerState.set(breakerStateValue(this.breaker.state(Date.now())));
+    const open = this.breaker.waitMs(Date.now());
+    const wait = open > 0 ? open : backoffDelay(Math.min(failures, 30), { baseMs: o.backoffBaseMs, maxMs: o.backoffMaxMs });
+    o.logger.warn({ kind, err: err instanceof Error ? err.message : String(err), retryInMs: wait, breaker: this.breaker.state(Date.now()) }, 'relay batch failed');
+    return wait;
+  }
+
+  private async refreshBacklog(): Promise<void> {
     try {
-      const b = await readBacklog(o.pool);
-      o.metrics.backlog.set(b.count);
-      o.metrics.oldestAge.set(b.oldestAgeSeconds);
+      const b = await readBacklog(this.o.pool);
+      this.o.metrics.backlog.set(b.count);
+      this.o.metrics.oldestAge.set(b.oldestAgeSeconds);
     } catch {
       // DB unreachable: keep the last values; the batch loop reports the failure.
     }
   }
-
-  return {
-    async start() {
-      running = true;
-      await refreshBacklog();
-      backlogTimer = setInterval(() => void refreshBacklog(), o.backlogRefreshMs ?? 1_000);
-      backlogTimer.unref();
-      loop = run().catch((err: unknown) => o.logger.fatal({ err }, 'relay loop died'));
-    },
-    async stop() {
-      running = false;
-      if (backlogTimer) clearInterval(backlogTimer);
-      wake?.();
-      await loop;
-      await producer.disconnect();
-    },
-    kafkaHealthy: () => breaker.state(Date.now()) === 'closed',
-  };
 }

@@ -1,7 +1,10 @@
+// The contract between the relay and the projector: the record the relay makes from an outbox row
+// is one the projector's parser accepts, with every header. It lives here, between the two
+// processes, so neither process folder imports the other.
 import { describe, expect, it } from 'vitest';
-import { headersAsText } from '../shared/kafka.ts';
 import { parseRecord } from '../projector/parseRecord.ts';
-import { toKafkaMessage, type OutboxRow } from './outboxMessage.ts';
+import { toKafkaMessage, type OutboxRow } from '../relay/outboxMessage.ts';
+import { headersAsText } from './kafka.ts';
 
 const row: OutboxRow = {
   id: 7,
@@ -18,7 +21,7 @@ const row: OutboxRow = {
   createdAt: new Date(),
 };
 
-describe('toKafkaMessage', () => {
+describe('outbox row → Kafka record → projector (contract)', () => {
   it('keys by stream id, carries every header and an envelope the projector accepts', () => {
     const m = toKafkaMessage(row, '00-0af7651916cd43dd8448eb211c80319c-00f067aa0ba902b7-01');
     expect(m.key).toBe(row.streamId);

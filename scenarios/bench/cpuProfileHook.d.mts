@@ -1,0 +1,1 @@
+export function processName(entry: string | undefined): string;
