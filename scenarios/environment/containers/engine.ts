@@ -2,7 +2,7 @@
 // containers.conf, serving the Docker-compatible API on a socket in the run dir so Testcontainers
 // can talk to it. Idempotent: packages are installed only when missing, the service is started
 // only when its socket does not answer.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dockerEngineAnswers } from '../selectProvider.ts';
@@ -87,6 +87,16 @@ export function podman(args: string[], opts: { input?: string; cwd?: string; inh
   if (res.error) throw res.error;
   if (res.status !== 0) throw new Error(`podman ${args.slice(0, 3).join(' ')} failed (exit ${res.status}):\n${(res.stderr ?? '').slice(-3000)}`);
   return res.stdout ?? '';
+}
+
+/** podman without blocking the event loop: for faults injected while a workload runs. */
+export function podmanAsync(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile('podman', args, { encoding: 'utf8', env: { ...process.env, ...engineEnv() }, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`podman ${args.slice(0, 3).join(' ')} failed: ${(stderr || err.message).slice(-2000)}`));
+      else resolve(stdout);
+    });
+  });
 }
 
 function serviceProcess(host: string): ManagedProcess {
