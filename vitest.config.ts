@@ -22,6 +22,18 @@ export default defineConfig({
           hookTimeout: 180_000,
         },
       },
+      {
+        // The testcontainers provider on a local podman engine (`npm run test:containers`): its
+        // own lifecycle spec plus the provider-independent environment tests, on containers.
+        test: {
+          name: 'containers',
+          include: ['scenarios/**/*.containers.spec.ts', 'scenarios/environment/links.int.spec.ts'],
+          globalSetup: ['scenarios/environment/testcontainers/containersTierSetup.ts'],
+          fileParallelism: false,
+          testTimeout: 180_000,
+          hookTimeout: 600_000,
+        },
+      },
     ],
   },
 });

@@ -30,6 +30,8 @@ default_ulimits = []
 
 [engine]
 runtime = "runc"
+# Exec sessions (Testcontainers' port checks) otherwise keep a conmon process each for 5 minutes.
+exit_command_delay = 10
 `;
 
 export const engineConfPath = (env: NodeJS.ProcessEnv = process.env) => join(cacheDir(env), 'containers', 'containers.conf');

@@ -75,6 +75,10 @@ export function getTestcontainersProvider(): EnvironmentProvider {
       .withDatabase(db.database).withUsername(ADMIN.user).withUserPassword(ADMIN.password).withRootPassword(ADMIN.password)
       .withExposedPorts(db.port)
       .withCopyContentToContainer([{ content: ADMIN_GRANT, target: '/docker-entrypoint-initdb.d/10-admin.sql' }])
+      // The module's default (listening-port checks) works too, but polls by exec-ing into the
+      // container several times a second; the real server's start line ("port: 3306", where the
+      // initialising one says "port: 0") is a free signal.
+      .withWaitStrategy(Wait.forLogMessage(/port: 3306\s/))
       .start();
 
   // Not @testcontainers/kafka: its KafkaContainer (11.x) fixes the listener set (PLAINTEXT,

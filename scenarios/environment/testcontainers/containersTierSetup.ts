@@ -1,0 +1,19 @@
+// Global setup of the containers test tier: one environment on the testcontainers provider (own
+// run dir, FAULTLINE_BASE_PORT as given) for the provider-independent environment tests, taken
+// down at the end. The lifecycle spec brings up and takes down its own.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export async function setup(): Promise<() => Promise<void>> {
+  // Inherited by the test workers, which read the environment's addresses from this run dir.
+  process.env.FAULTLINE_RUN_DIR ??= mkdtempSync(join(tmpdir(), 'faultline-containers-'));
+  const { getTestcontainersProvider } = await import('./testcontainersProvider.ts');
+  const { clearState, writeState } = await import('../state.ts');
+  const provider = getTestcontainersProvider();
+  writeState(await provider.up({ brokers: 1, onProgress: (l) => console.log(`[containers tier] ${l}`) }));
+  return async () => {
+    await provider.down();
+    clearState();
+  };
+}
