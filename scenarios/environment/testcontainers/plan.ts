@@ -3,8 +3,11 @@
 // ports. Pure, so it is unit-tested without an engine; testcontainersProvider.ts executes it.
 //
 // Toxiproxy runs in the host's network namespace, listening on 127.0.0.1 only: its proxies are
-// then exactly the local provider's (upstreams on 127.0.0.1 published ports, the command service
-// a host process), and no container needs to resolve another by name.
+// then exactly the local provider's (upstreams on 127.0.0.1, the command service a host
+// process), and no container needs to resolve another by name. So do both MariaDBs: the
+// system's least-privilege users are granted to clients from 127.0.0.1, and a published port
+// would show them the bridge's gateway address instead. Kafka has no host-based grants: it
+// stays on the bridge with its ports published on 127.0.0.1.
 import type { PortLayout } from '../ports.ts';
 import { proxyLayout } from '../local/toxiproxy.ts';
 import type { LinkName, ProxyAddress } from '../types.ts';
@@ -29,7 +32,7 @@ export interface TestcontainersPlan {
   label: Record<string, string>;
   names: Record<ContainerName, string>;
   kafka: { image: string; env: Record<string, string>; ports: PublishedPort[] };
-  mariadb: { database: 'commands' | 'queries'; target: 'commands-db' | 'queries-db'; image: string; port: PublishedPort }[];
+  mariadb: { database: 'commands' | 'queries'; target: 'commands-db' | 'queries-db'; image: string; port: number; command: string[] }[];
   toxiproxy: { image: string; api: number; command: string[] };
   /** What clients on the host dial: the local provider's proxies, unchanged. */
   links: Record<LinkName, ProxyAddress[]>;
@@ -81,7 +84,9 @@ export function testcontainersPlan(ports: PortLayout): TestcontainersPlan {
       database,
       target: database === 'commands' ? 'commands-db' : 'queries-db',
       image: IMAGES.mariadb,
-      port: { container: 3306, host: ports.mariadb[database] },
+      port: ports.mariadb[database],
+      // Server options after the image's entrypoint, as the official image takes them.
+      command: [`--port=${ports.mariadb[database]}`, '--bind-address=127.0.0.1'],
     })),
     toxiproxy: { image: IMAGES.toxiproxy, api: ports.toxiproxyApi, command: ['-host=127.0.0.1', `-port=${ports.toxiproxyApi}`] },
     links,

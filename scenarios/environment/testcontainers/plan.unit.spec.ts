@@ -16,14 +16,16 @@ describe('testcontainers plan (the container layout as data)', () => {
     }
   });
 
-  it('publishes each container port at the host port its proxy (or the harness) dials', () => {
+  it('puts each server at the host port its proxy (or the harness) dials', () => {
     const upstreamPort = (name: string) => Number(Object.values(plan.links).flat().find((p) => p.name === name)!.upstream.split(':')[1]);
     const kafkaHost = (container: number) => plan.kafka.ports.find((p) => p.container === container)?.host;
     expect(kafkaHost(9094)).toBe(upstreamPort('relay-kafka-1'));
     expect(kafkaHost(9095)).toBe(upstreamPort('projector-kafka-1'));
     expect(kafkaHost(9092)).toBe(ports.kafka.internal(0));
-    expect(plan.mariadb.find((d) => d.database === 'commands')!.port.host).toBe(upstreamPort('command-db'));
-    expect(plan.mariadb.find((d) => d.database === 'queries')!.port.host).toBe(upstreamPort('query-db'));
+    const db = (name: string) => plan.mariadb.find((d) => d.database === name)!;
+    expect(db('commands').port).toBe(upstreamPort('command-db'));
+    expect(db('queries').port).toBe(upstreamPort('query-db'));
+    expect(db('commands').command).toEqual([`--port=${upstreamPort('relay-db')}`, '--bind-address=127.0.0.1']);
   });
 
   it('advertises each Kafka role as its proxy and the harness listener as its published port', () => {

@@ -73,12 +73,12 @@ export function getTestcontainersProvider(): EnvironmentProvider {
   const startMariadb = (db: TestcontainersPlan['mariadb'][number]) =>
     new LoopbackMariaDbContainer(db.image).withName(plan.names[db.target]).withLabels(plan.label)
       .withDatabase(db.database).withUsername(ADMIN.user).withUserPassword(ADMIN.password).withRootPassword(ADMIN.password)
-      .withExposedPorts(db.port)
+      .withNetworkMode('host').withCommand(db.command)
       .withCopyContentToContainer([{ content: ADMIN_GRANT, target: '/docker-entrypoint-initdb.d/10-admin.sql' }])
       // The module's default (listening-port checks) works too, but polls by exec-ing into the
-      // container several times a second; the real server's start line ("port: 3306", where the
+      // container several times a second; the real server's start line ("port: <its port>", where the
       // initialising one says "port: 0") is a free signal.
-      .withWaitStrategy(Wait.forLogMessage(/port: 3306\s/))
+      .withWaitStrategy(Wait.forLogMessage(new RegExp(`port: ${db.port}\\s`)))
       .start();
 
   // Not @testcontainers/kafka: its KafkaContainer (11.x) fixes the listener set (PLAINTEXT,
