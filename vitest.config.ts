@@ -24,10 +24,10 @@ export default defineConfig({
       },
       {
         // The testcontainers provider on a local podman engine (`npm run test:containers`): its
-        // own lifecycle spec plus the provider-independent environment tests, on containers.
+        // own specs plus the provider-independent integration tests, on containers.
         test: {
           name: 'containers',
-          include: ['scenarios/**/*.containers.spec.ts', 'scenarios/environment/links.int.spec.ts'],
+          include: ['scenarios/**/*.containers.spec.ts', 'scenarios/environment/links.int.spec.ts', 'system/**/*.int.spec.ts'],
           globalSetup: ['scenarios/environment/testcontainers/containersTierSetup.ts'],
           fileParallelism: false,
           testTimeout: 180_000,
