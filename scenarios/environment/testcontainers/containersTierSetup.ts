@@ -11,7 +11,16 @@ export async function setup(): Promise<() => Promise<void>> {
   const { getTestcontainersProvider } = await import('./testcontainersProvider.ts');
   const { clearState, writeState } = await import('../state.ts');
   const provider = getTestcontainersProvider();
-  writeState(await provider.up({ brokers: 1, onProgress: (l) => console.log(`[containers tier] ${l}`) }));
+  const addr = await provider.up({ brokers: 1, onProgress: (l) => console.log(`[containers tier] ${l}`) });
+  writeState(addr);
+  // The system's integration tests find their servers through these (else the repo's own env.json).
+  const server = (db: 'commands' | 'queries') => {
+    const d = addr.mariadb[db];
+    return `mysql://${encodeURIComponent(d.admin.user)}:${encodeURIComponent(d.admin.password)}@${d.host}:${d.port}/`;
+  };
+  process.env.FAULTLINE_IT_KAFKA = addr.kafka.internal.join(',');
+  process.env.FAULTLINE_IT_COMMANDS_URL = server('commands');
+  process.env.FAULTLINE_IT_QUERIES_URL = server('queries');
   return async () => {
     await provider.down();
     clearState();
