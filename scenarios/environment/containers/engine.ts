@@ -52,19 +52,24 @@ function onPath(tool: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status === 0;
 }
 
-/** Installs the engine's Debian packages that are missing (root only; otherwise says what to run). */
-export function ensureEnginePackages(progress: Progress): void {
-  const missing = [...new Set(Object.entries(ENGINE_PACKAGES).filter(([tool]) => !onPath(tool)).map(([, pkg]) => pkg))];
+/** Installs the Debian packages (by the tool each provides) that are missing; root only,
+ *  otherwise says what to run. */
+export function ensureDebianPackages(packages: Record<string, string>, progress: Progress, extra: string[] = []): void {
+  const missing = [...new Set(Object.entries(packages).filter(([tool]) => !onPath(tool)).map(([, pkg]) => pkg))];
   if (missing.length === 0) return;
   const how = `apt-get install --no-install-recommends ${missing.join(' ')}`;
   if (process.getuid?.() !== 0) throw new MissingToolError(missing.join(', '), `run as root once, or: sudo ${how}`);
   progress(`engine: installing ${missing.join(', ')} from Debian packages (first run only)…`);
   execFileSync('apt-get', ['update', '-qq'], { stdio: 'ignore' });
-  const res = spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing, 'containernetworking-plugins', 'conmon'], {
+  const res = spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing, ...extra], {
     encoding: 'utf8',
     env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
   });
   if (res.status !== 0) throw new Error(`engine: ${how} failed:\n${res.stderr.slice(-2000)}`);
+}
+
+export function ensureEnginePackages(progress: Progress): void {
+  ensureDebianPackages(ENGINE_PACKAGES, progress, ['containernetworking-plugins', 'conmon']);
 }
 
 export function writeEngineConf(env: NodeJS.ProcessEnv = process.env): string {

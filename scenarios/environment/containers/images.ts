@@ -3,7 +3,7 @@
 // image carries the hash of what it was built from; a matching image is never rebuilt.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { ensureKafka, ensureToxiproxy } from '../local/install.ts';
 import { cacheDir } from '../paths.ts';
@@ -89,7 +89,10 @@ function build(recipe: ImageRecipe, hash: string, progress: Progress): void {
   const context = join(workDir(), `context-${recipe.name}`);
   rmSync(context, { recursive: true, force: true });
   cpSync(recipe.dir, context, { recursive: true });
-  for (const [as, from] of Object.entries(recipe.staged)) cpSync(from, join(context, as), { recursive: true });
+  for (const [as, from] of Object.entries(recipe.staged)) {
+    mkdirSync(dirname(join(context, as)), { recursive: true });
+    cpSync(from, join(context, as), { recursive: true, dereference: true });
+  }
   progress(`images: building ${recipe.tag} from containers/${recipe.name}/Containerfile…`);
   // --network host: RUN steps reach the host's apt mirror exactly as the host does.
   podman(['build', '--network', 'host', '--pull=never', '--build-arg', `BASE=${BASE_TAG}`,

@@ -10,12 +10,13 @@ import { PROJECT_ROOT } from '../paths.ts';
 export const BASE_TAG = 'localhost/faultline/debian:bookworm';
 export const RECIPE_LABEL = 'dev.faultline.recipe';
 
-export type ImageName = 'mariadb' | 'kafka' | 'toxiproxy';
+export type ImageName = 'mariadb' | 'kafka' | 'toxiproxy' | 'system';
 
 export const IMAGE_TAGS: Record<ImageName, string> = {
   mariadb: 'docker.io/library/mariadb:10.11',
   kafka: 'docker.io/apache/kafka:4.1.1',
   toxiproxy: 'ghcr.io/shopify/toxiproxy:2.12.0',
+  system: 'localhost/faultline/system:dev',
 };
 
 export interface ImageRecipe {
@@ -32,12 +33,18 @@ export function imageRecipe(name: ImageName, artifacts: { kafkaLibs: string; tox
     mariadb: {},
     kafka: { libs: artifacts.kafkaLibs, 'log4j2.yaml': join(PROJECT_ROOT, 'scenarios/environment/local/kafka/log4j2.yaml') },
     toxiproxy: { 'toxiproxy-server': artifacts.toxiproxyBin },
+    // The project as it is checked out, on the Node binary running this code.
+    system: {
+      node: process.execPath,
+      ...Object.fromEntries(['package.json', 'tsconfig.json', 'system', 'sql', 'node_modules'].map((f) => [`app/${f}`, join(PROJECT_ROOT, f)])),
+    },
   };
   return { name, tag: IMAGE_TAGS[name], dir: join(PROJECT_ROOT, 'containers', name), staged: staged[name] };
 }
 
 function hashPath(h: ReturnType<typeof createHash>, path: string, as: string): void {
-  const st = statSync(path);
+  const st = statSync(path, { throwIfNoEntry: false });
+  if (!st) return void h.update(`${as}\0dangling\0`);
   if (st.isDirectory()) {
     for (const entry of readdirSync(path).sort()) hashPath(h, join(path, entry), `${as}/${entry}`);
     return;

@@ -21,6 +21,8 @@ export async function setup(): Promise<() => Promise<void>> {
   process.env.FAULTLINE_IT_KAFKA = addr.kafka.internal.join(',');
   process.env.FAULTLINE_IT_COMMANDS_URL = server('commands');
   process.env.FAULTLINE_IT_QUERIES_URL = server('queries');
+  process.env.FAULTLINE_COMMANDS_DB_ADMIN_URL = server('commands').replace(/\/$/, ''); // the command service's own spec
+  process.env.FAULTLINE_KAFKA_BROKERS = addr.kafka.internal.join(',');
   return async () => {
     await provider.down();
     clearState();
