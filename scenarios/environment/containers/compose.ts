@@ -1,11 +1,14 @@
 // `npx tsx scenarios/environment/containers/compose.ts up|down|status`: the system's four
 // processes as containers (containers/compose.yaml) against the running environment, with the
 // same settings `npm run env -- up` gives the host processes. Needs an environment brought up
-// with --infra-only (any provider) and podman-compose (installed from Debian when missing).
+// with --infra-only (any provider). Runs Debian's docker-compose (1.29, installed when missing)
+// against the podman engine's Docker API: Debian's podman-compose 1.0.3 adds a bridge network
+// to every service, which podman refuses for a host-network container.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT, runDir } from '../paths.ts';
+import { basePortFromEnv } from '../ports.ts';
 import { waitFor } from '../local/processes.ts';
 import { requireState } from '../state.ts';
 import { SYSTEM_PROCESSES, systemSpecs } from '../system.ts';
@@ -17,11 +20,12 @@ const envDir = () => join(runDir(), 'compose');
 const log = (line: string) => console.log(`[compose] ${line}`);
 
 function compose(args: string[]): void {
-  const res = spawnSync('podman-compose', ['-f', COMPOSE_FILE, ...args], {
+  const project = `faultline-${basePortFromEnv()}-system`;
+  const res = spawnSync('docker-compose', ['-f', COMPOSE_FILE, '-p', project, ...args], {
     stdio: 'inherit',
     env: { ...process.env, ...engineEnv(), FAULTLINE_COMPOSE_ENV: envDir() },
   });
-  if (res.status !== 0) throw new Error(`podman-compose ${args.join(' ')} failed (exit ${res.status})`);
+  if (res.status !== 0) throw new Error(`docker-compose ${args.join(' ')} failed (exit ${res.status})`);
 }
 
 /** One env file per process: exactly the variables the host processes get. */
@@ -36,7 +40,7 @@ export function writeEnvFiles(specs: ReturnType<typeof systemSpecs>): void {
 async function up(): Promise<void> {
   const addr = requireState();
   const started = Date.now();
-  ensureDebianPackages({ 'podman-compose': 'podman-compose' }, log);
+  ensureDebianPackages({ 'docker-compose': 'docker-compose' }, log);
   await ensureEngine(log);
   ensureImages(log, ['system']);
   const { migrate } = await import('../../../system/shared/migrate.ts');
@@ -48,7 +52,7 @@ async function up(): Promise<void> {
   await ensureTopics({ brokers: addr.kafka.internal, replicationFactor: Math.min(addr.kafka.brokers, 3) });
   const specs = systemSpecs(addr, {});
   writeEnvFiles(specs);
-  compose(['up', '-d']);
+  compose(['up', '-d', '--force-recreate']);
   for (const p of SYSTEM_PROCESSES) {
     await waitFor(`${p} (container) ready`, async () => (await fetch(`${specs[p].url}/health/ready`, { signal: AbortSignal.timeout(2000) })).ok, { timeoutMs: 90_000, intervalMs: 500 });
   }
@@ -57,7 +61,10 @@ async function up(): Promise<void> {
 
 const cmd = process.argv[2];
 if (cmd === 'up') await up();
-else if (cmd === 'down') compose(['down']);
+else if (cmd === 'down') {
+  await ensureEngine(log);
+  compose(['down']);
+}
 else if (cmd === 'status') compose(['ps']);
 else {
   console.error('usage: npx tsx scenarios/environment/containers/compose.ts up|down|status');

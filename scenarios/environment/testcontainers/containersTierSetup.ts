@@ -24,6 +24,9 @@ export async function setup(): Promise<() => Promise<void>> {
   process.env.FAULTLINE_COMMANDS_DB_ADMIN_URL = server('commands').replace(/\/$/, ''); // the command service's own spec
   process.env.FAULTLINE_KAFKA_BROKERS = addr.kafka.internal.join(',');
   return async () => {
+    // Scenario specs leave the system's processes running, as `npm run scenario -- --keep-env` does.
+    const { stopSystem } = await import('../system.ts');
+    await stopSystem();
     await provider.down();
     clearState();
   };
