@@ -39,6 +39,36 @@ function addressesOf(plan: TestcontainersPlan, ports: ReturnType<typeof portLayo
   };
 }
 
+/** Creates each container through Testcontainers (used when no container of that name exists). */
+function containerStarters(plan: TestcontainersPlan) {
+  return {
+    // Host network, bound to 127.0.0.1: its proxies are the local provider's, unchanged.
+    toxiproxy: () =>
+      new LoopbackContainer(plan.toxiproxy.image).withName(plan.names.toxiproxy).withLabels(plan.label)
+        .withNetworkMode('host').withCommand(plan.toxiproxy.command)
+        .withWaitStrategy(Wait.forLogMessage(/Starting Toxiproxy HTTP server/)).start(),
+
+    mariadb: (db: TestcontainersPlan['mariadb'][number]) =>
+      new LoopbackMariaDbContainer(db.image).withName(plan.names[db.target]).withLabels(plan.label)
+        .withDatabase(db.database).withUsername(ADMIN.user).withUserPassword(ADMIN.password).withRootPassword(ADMIN.password)
+        .withNetworkMode('host').withCommand(db.command)
+        .withCopyContentToContainer([{ content: ADMIN_GRANT, target: '/docker-entrypoint-initdb.d/10-admin.sql' }])
+        // The module's default (listening-port checks) works too, but polls by exec-ing into the
+        // container several times a second; the real server's start line ("port: <its port>",
+        // where the initialising one says "port: 0") is a free signal.
+        .withWaitStrategy(Wait.forLogMessage(new RegExp(`port: ${db.port}\\s`)))
+        .start(),
+
+    // Not @testcontainers/kafka: its KafkaContainer (11.x) fixes the listener set (PLAINTEXT,
+    // BROKER, CONTROLLER) and rewrites the advertised listeners at start to its mapped port, so
+    // the per-role listeners advertised as Toxiproxy's ports cannot be expressed with it.
+    kafka: () =>
+      new LoopbackContainer(plan.kafka.image).withName(plan.names.kafka).withLabels(plan.label)
+        .withEnvironment(plan.kafka.env).withExposedPorts(...plan.kafka.ports)
+        .withWaitStrategy(Wait.forLogMessage(/Kafka Server started/)).withStartupTimeout(180_000).start(),
+  };
+}
+
 export function getTestcontainersProvider(): EnvironmentProvider {
   const ports = portLayout(basePortFromEnv());
   const plan = testcontainersPlan(ports);
@@ -64,31 +94,7 @@ export function getTestcontainersProvider(): EnvironmentProvider {
     await waitFor(`${t} ready`, () => ready(t), { timeoutMs: 120_000, intervalMs: 300 });
   };
 
-  const startToxiproxy = () =>
-    // Host network, bound to 127.0.0.1: its proxies are the local provider's, unchanged.
-    new LoopbackContainer(plan.toxiproxy.image).withName(plan.names.toxiproxy).withLabels(plan.label)
-      .withNetworkMode('host').withCommand(plan.toxiproxy.command)
-      .withWaitStrategy(Wait.forLogMessage(/Starting Toxiproxy HTTP server/)).start();
-
-  const startMariadb = (db: TestcontainersPlan['mariadb'][number]) =>
-    new LoopbackMariaDbContainer(db.image).withName(plan.names[db.target]).withLabels(plan.label)
-      .withDatabase(db.database).withUsername(ADMIN.user).withUserPassword(ADMIN.password).withRootPassword(ADMIN.password)
-      .withNetworkMode('host').withCommand(db.command)
-      .withCopyContentToContainer([{ content: ADMIN_GRANT, target: '/docker-entrypoint-initdb.d/10-admin.sql' }])
-      // The module's default (listening-port checks) works too, but polls by exec-ing into the
-      // container several times a second; the real server's start line ("port: <its port>", where the
-      // initialising one says "port: 0") is a free signal.
-      .withWaitStrategy(Wait.forLogMessage(new RegExp(`port: ${db.port}\\s`)))
-      .start();
-
-  // Not @testcontainers/kafka: its KafkaContainer (11.x) fixes the listener set (PLAINTEXT,
-  // BROKER, CONTROLLER) and rewrites the advertised listeners at start to its mapped port, so
-  // the per-role listeners advertised as Toxiproxy's ports cannot be expressed with it.
-  const startKafka = () =>
-    new LoopbackContainer(plan.kafka.image).withName(plan.names.kafka).withLabels(plan.label)
-      .withEnvironment(plan.kafka.env).withExposedPorts(...plan.kafka.ports)
-      .withWaitStrategy(Wait.forLogMessage(/Kafka Server started/)).withStartupTimeout(180_000).start();
-
+  const start = containerStarters(plan);
   const control = containerControl({ names: plan.names, ready: (t: ContainerTarget) => ready(t) });
 
   return {
@@ -99,11 +105,11 @@ export function getTestcontainersProvider(): EnvironmentProvider {
       const started = Date.now();
       await ensureEngine(onProgress);
       ensureImages(onProgress);
-      await ensureRunning('toxiproxy', startToxiproxy, onProgress);
+      await ensureRunning('toxiproxy', start.toxiproxy, onProgress);
       await new Toxiproxy(addr.toxiproxy.api).populate(Object.values(plan.links).flat().map((p) => ({ ...p, enabled: true })));
       await Promise.all([
-        ...plan.mariadb.map((db) => ensureRunning(db.target, () => startMariadb(db), onProgress)),
-        ensureRunning('kafka', startKafka, onProgress),
+        ...plan.mariadb.map((db) => ensureRunning(db.target, () => start.mariadb(db), onProgress)),
+        ensureRunning('kafka', start.kafka, onProgress),
       ]);
       await waitFor('kafka through the relay proxy', async () => (await registeredBrokers(addr.kafka.relay, 0)).size === 1, { timeoutMs: 60_000, intervalMs: 300 });
       onProgress(`testcontainers: all containers ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
