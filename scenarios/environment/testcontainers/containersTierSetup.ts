@@ -1,12 +1,13 @@
 // Global setup of the containers test tier: one environment on the testcontainers provider (own
 // run dir, FAULTLINE_BASE_PORT as given) for the provider-independent environment tests, taken
 // down at the end. The lifecycle spec brings up and takes down its own.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export async function setup(): Promise<() => Promise<void>> {
   // Inherited by the test workers, which read the environment's addresses from this run dir.
+  const ownRunDir = process.env.FAULTLINE_RUN_DIR === undefined;
   process.env.FAULTLINE_RUN_DIR ??= mkdtempSync(join(tmpdir(), 'faultline-containers-'));
   const { getTestcontainersProvider } = await import('./testcontainersProvider.ts');
   const { clearState, writeState } = await import('../state.ts');
@@ -29,5 +30,6 @@ export async function setup(): Promise<() => Promise<void>> {
     await stopSystem();
     await provider.down();
     clearState();
+    if (ownRunDir) rmSync(process.env.FAULTLINE_RUN_DIR!, { recursive: true, force: true });
   };
 }

@@ -3,7 +3,7 @@
 // contracts, process faults go through the engine, nothing listens beyond 127.0.0.1, and `down`
 // leaves no container, pod, volume, socket or listening port behind.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
@@ -48,7 +48,10 @@ describe('testcontainers provider lifecycle (local engine)', () => {
   beforeAll(async () => {
     addr = await provider.up({ brokers: 1 });
   }, 600_000);
-  afterAll(() => provider.down(), 120_000);
+  afterAll(async () => {
+    await provider.down();
+    rmSync(process.env.FAULTLINE_RUN_DIR!, { recursive: true, force: true });
+  }, 120_000);
 
   it('listens on 127.0.0.1 only, on every port the clients and the harness use', () => {
     const listeners = listenersInSpan();

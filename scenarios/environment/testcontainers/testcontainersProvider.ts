@@ -2,6 +2,7 @@
 // Testcontainers: both MariaDBs with `@testcontainers/mariadb`, Kafka and Toxiproxy as
 // GenericContainers. Containers carry a label and outlive the CLI (no Ryuk), so `npm run env --
 // up` and `down` work as with the local provider; `up` starts only what is not running.
+import { Kafka, logLevel } from 'kafkajs';
 import { Wait } from 'testcontainers';
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { ensureEngine, podmanAsync, stopEngine } from '../containers/engine.ts';
@@ -37,6 +38,19 @@ function addressesOf(plan: TestcontainersPlan, ports: ReturnType<typeof portLayo
     },
     links: plan.links,
   };
+}
+
+/** A group coordinator answers: on a fresh broker the first lookup creates the offsets topic,
+ *  and a consumer that looks while it is being created can give up (as kafkajs does). */
+async function coordinatorReady(brokers: string[]): Promise<boolean> {
+  const admin = new Kafka({ clientId: 'faultline-env', brokers, logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
+  try {
+    await admin.connect();
+    await admin.describeGroups(['faultline-env-warmup']);
+    return true;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
 }
 
 /** Creates each container through Testcontainers (used when no container of that name exists). */
@@ -112,6 +126,7 @@ export function getTestcontainersProvider(): EnvironmentProvider {
         ensureRunning('kafka', start.kafka, onProgress),
       ]);
       await waitFor('kafka through the relay proxy', async () => (await registeredBrokers(addr.kafka.relay, 0)).size === 1, { timeoutMs: 60_000, intervalMs: 300 });
+      await waitFor('kafka group coordinator', () => coordinatorReady(addr.kafka.internal), { timeoutMs: 60_000, intervalMs: 300 });
       onProgress(`testcontainers: all containers ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       return addr;
     },
