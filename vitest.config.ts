@@ -30,6 +30,18 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      {
+        // The testcontainers provider on a local podman engine (`npm run test:containers`): its
+        // own specs plus the provider-independent integration tests, on containers.
+        test: {
+          name: 'containers',
+          include: ['scenarios/**/*.containers.spec.ts', 'scenarios/environment/links.int.spec.ts', 'system/**/*.int.spec.ts'],
+          globalSetup: ['scenarios/environment/testcontainers/containersTierSetup.ts'],
+          fileParallelism: false,
+          testTimeout: 180_000,
+          hookTimeout: 600_000,
+        },
+      },
     ],
   },
 });

@@ -1,6 +1,13 @@
-// The Docker layout as data: images, fixed host ports (the same layout as the local provider),
-// Kafka's per-role listeners advertised as Toxiproxy's host ports. Pure, so it is unit-tested on
-// machines without Docker; testcontainersProvider.ts only executes it.
+// The container layout as data: images, container names, loopback-only published ports (the
+// same host ports as the local provider), Kafka's per-role listeners advertised as Toxiproxy's
+// ports. Pure, so it is unit-tested without an engine; testcontainersProvider.ts executes it.
+//
+// Toxiproxy runs in the host's network namespace, listening on 127.0.0.1 only: its proxies are
+// then exactly the local provider's (upstreams on 127.0.0.1, the command service a host
+// process), and no container needs to resolve another by name. So do both MariaDBs: the
+// system's least-privilege users are granted to clients from 127.0.0.1, and a published port
+// would show them the bridge's gateway address instead. Kafka has no host-based grants: it
+// stays on the bridge with its ports published on 127.0.0.1.
 import type { PortLayout } from '../ports.ts';
 import { proxyLayout } from '../local/toxiproxy.ts';
 import type { LinkName, ProxyAddress } from '../types.ts';
@@ -11,71 +18,77 @@ export const IMAGES = {
   toxiproxy: 'ghcr.io/shopify/toxiproxy:2.12.0',
 } as const;
 
-export const ALIASES = { kafka: 'kafka', commands: 'commands-db', queries: 'queries-db', toxiproxy: 'toxiproxy' } as const;
-/** Toxiproxy reaches the command service on the host through Testcontainers' host port forwarding. */
-export const HOST_ALIAS = 'host.testcontainers.internal';
-const KAFKA_PORT = { internal: 9092, controller: 9093, relay: 9094, projector: 9095 } as const;
+/** Containers the harness may fault. Toxiproxy is not one: its proxies live in its memory. */
+export const CONTAINER_TARGETS = ['kafka', 'commands-db', 'queries-db'] as const;
+export type ContainerTarget = (typeof CONTAINER_TARGETS)[number];
+export type ContainerName = ContainerTarget | 'toxiproxy';
 
-export interface ContainerProxy { name: string; hostPort: number; containerListen: string; upstream: string }
+const KAFKA_PORT = { internal: 9092, controller: 9093, relay: 9094, projector: 9095 } as const;
+export const ENV_LABEL = 'dev.faultline.env';
+
+export interface PublishedPort { container: number; host: number }
 
 export interface TestcontainersPlan {
   label: Record<string, string>;
-  kafka: { image: string; env: Record<string, string>; hostPorts: { container: number; host: number }[] };
-  mariadb: { database: 'commands' | 'queries'; image: string; alias: string; hostPort: number }[];
-  toxiproxy: { image: string; apiHostPort: number; proxies: ContainerProxy[] };
-  hostPortsToExpose: number[];
-  /** What clients on the host dial: the same contract as the local provider. */
+  names: Record<ContainerName, string>;
+  kafka: { image: string; env: Record<string, string>; ports: PublishedPort[] };
+  mariadb: { database: 'commands' | 'queries'; target: 'commands-db' | 'queries-db'; image: string; port: number; command: string[] }[];
+  toxiproxy: { image: string; api: number; command: string[] };
+  /** What clients on the host dial: the local provider's proxies, unchanged. */
   links: Record<LinkName, ProxyAddress[]>;
 }
 
 export function testcontainersPlan(ports: PortLayout): TestcontainersPlan {
-  const links = proxyLayout(ports, 1); // one broker: the in-container INTERNAL address is not reachable by peers
+  const links = proxyLayout(ports, 1);
   const hostPortOf = (p: ProxyAddress) => Number(p.listen.split(':')[1]);
-  const upstreamInDocker: Record<LinkName, string> = {
-    'client-command': `${HOST_ALIAS}:${ports.system.commandService}`,
-    'command-db': `${ALIASES.commands}:3306`,
-    'relay-db': `${ALIASES.commands}:3306`,
-    'relay-kafka': `${ALIASES.kafka}:${KAFKA_PORT.relay}`,
-    'projector-kafka': `${ALIASES.kafka}:${KAFKA_PORT.projector}`,
-    'projector-db': `${ALIASES.queries}:3306`,
-    'query-db': `${ALIASES.queries}:3306`,
-  };
-  const proxies = (Object.keys(links) as LinkName[]).flatMap((link) =>
-    links[link].map((p) => ({ name: p.name, hostPort: hostPortOf(p), containerListen: `0.0.0.0:${hostPortOf(p)}`, upstream: upstreamInDocker[link] })),
-  );
-  const relayHost = hostPortOf(links['relay-kafka'][0]!);
-  const projectorHost = hostPortOf(links['projector-kafka'][0]!);
+  const relayProxy = hostPortOf(links['relay-kafka'][0]!);
+  const projectorProxy = hostPortOf(links['projector-kafka'][0]!);
+  const name = (t: ContainerName) => `faultline-${ports.base}-${t}`;
   return {
-    label: { 'dev.faultline.env': String(ports.base) },
+    label: { [ENV_LABEL]: String(ports.base) },
+    names: { kafka: name('kafka'), 'commands-db': name('commands-db'), 'queries-db': name('queries-db'), toxiproxy: name('toxiproxy') },
     kafka: {
       image: IMAGES.kafka,
       env: {
         KAFKA_NODE_ID: '1',
         KAFKA_PROCESS_ROLES: 'broker,controller',
         KAFKA_CONTROLLER_QUORUM_VOTERS: `1@localhost:${KAFKA_PORT.controller}`,
-        KAFKA_LISTENERS: `INTERNAL://0.0.0.0:${KAFKA_PORT.internal},CONTROLLER://0.0.0.0:${KAFKA_PORT.controller},RELAY://0.0.0.0:${KAFKA_PORT.relay},PROJECTOR://0.0.0.0:${KAFKA_PORT.projector}`,
-        // Each role is advertised as its proxy's host port, exactly as in the local provider.
-        KAFKA_ADVERTISED_LISTENERS: `INTERNAL://127.0.0.1:${ports.kafka.internal(0)},RELAY://127.0.0.1:${relayHost},PROJECTOR://127.0.0.1:${projectorHost}`,
+        KAFKA_LISTENERS: `INTERNAL://0.0.0.0:${KAFKA_PORT.internal},CONTROLLER://localhost:${KAFKA_PORT.controller},RELAY://0.0.0.0:${KAFKA_PORT.relay},PROJECTOR://0.0.0.0:${KAFKA_PORT.projector}`,
+        // Each role is advertised as its proxy's port, exactly as in the local provider; the
+        // harness' INTERNAL address is the published port itself.
+        KAFKA_ADVERTISED_LISTENERS: `INTERNAL://127.0.0.1:${ports.kafka.internal(0)},RELAY://127.0.0.1:${relayProxy},PROJECTOR://127.0.0.1:${projectorProxy}`,
         KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: 'INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT,RELAY:PLAINTEXT,PROJECTOR:PLAINTEXT',
         KAFKA_INTER_BROKER_LISTENER_NAME: 'INTERNAL',
         KAFKA_CONTROLLER_LISTENER_NAMES: 'CONTROLLER',
+        KAFKA_NUM_PARTITIONS: '3',
+        KAFKA_DEFAULT_REPLICATION_FACTOR: '1',
+        KAFKA_MIN_INSYNC_REPLICAS: '1',
         KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: '1',
         KAFKA_OFFSETS_TOPIC_NUM_PARTITIONS: '5',
         KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: '1',
         KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: '1',
+        KAFKA_TRANSACTION_STATE_LOG_NUM_PARTITIONS: '5',
         KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS: '0',
         KAFKA_AUTO_CREATE_TOPICS_ENABLE: 'false',
-        KAFKA_NUM_PARTITIONS: '3',
-        KAFKA_HEAP_OPTS: '-Xms128m -Xmx512m',
+        KAFKA_NUM_NETWORK_THREADS: '2',
+        KAFKA_NUM_IO_THREADS: '4',
+        KAFKA_HEAP_OPTS: '-Xms128m -Xmx512m', // 2 shared cores: the same heap as the local broker
       },
-      hostPorts: [{ container: KAFKA_PORT.internal, host: ports.kafka.internal(0) }],
+      ports: [
+        { container: KAFKA_PORT.internal, host: ports.kafka.internal(0) },
+        { container: KAFKA_PORT.relay, host: ports.kafka.relay(0) },
+        { container: KAFKA_PORT.projector, host: ports.kafka.projector(0) },
+      ],
     },
-    mariadb: [
-      { database: 'commands', image: IMAGES.mariadb, alias: ALIASES.commands, hostPort: ports.mariadb.commands },
-      { database: 'queries', image: IMAGES.mariadb, alias: ALIASES.queries, hostPort: ports.mariadb.queries },
-    ],
-    toxiproxy: { image: IMAGES.toxiproxy, apiHostPort: ports.toxiproxyApi, proxies },
-    hostPortsToExpose: [ports.system.commandService],
+    mariadb: (['commands', 'queries'] as const).map((database) => ({
+      database,
+      target: database === 'commands' ? 'commands-db' : 'queries-db',
+      image: IMAGES.mariadb,
+      port: ports.mariadb[database],
+      // Server options after the image's entrypoint, as the official image takes them.
+      command: [`--port=${ports.mariadb[database]}`, '--bind-address=127.0.0.1'],
+    })),
+    toxiproxy: { image: IMAGES.toxiproxy, api: ports.toxiproxyApi, command: ['-host=127.0.0.1', `-port=${ports.toxiproxyApi}`] },
     links,
   };
 }

@@ -1,38 +1,46 @@
 import { describe, expect, it } from 'vitest';
+import { proxyLayout } from '../local/toxiproxy.ts';
 import { portLayout } from '../ports.ts';
 import { LINKS } from '../types.ts';
 import { testcontainersPlan } from './plan.ts';
 
-describe('testcontainers plan (configuration mapping; the provider itself is untested here: no Docker)', () => {
+describe('testcontainers plan (the container layout as data)', () => {
   const ports = portLayout(19000);
   const plan = testcontainersPlan(ports);
 
-  it('has a proxy for every link, listening on the same host port the clients dial', () => {
-    for (const link of LINKS) {
-      for (const addr of plan.links[link]) {
-        const proxy = plan.toxiproxy.proxies.find((p) => p.name === addr.name);
-        expect(proxy, addr.name).toBeDefined();
-        expect(`127.0.0.1:${proxy!.hostPort}`).toBe(addr.listen);
-      }
+  it('gives clients exactly the local provider\'s proxies, all on 127.0.0.1', () => {
+    expect(plan.links).toEqual(proxyLayout(ports, 1));
+    for (const link of LINKS) for (const p of plan.links[link]) {
+      expect(p.listen).toMatch(/^127\.0\.0\.1:\d+$/);
+      expect(p.upstream).toMatch(/^127\.0\.0\.1:\d+$/);
     }
   });
 
-  it('advertises each Kafka role as its proxy and points the proxy at that role listener', () => {
+  it('puts each server at the host port its proxy (or the harness) dials', () => {
+    const upstreamPort = (name: string) => Number(Object.values(plan.links).flat().find((p) => p.name === name)!.upstream.split(':')[1]);
+    const kafkaHost = (container: number) => plan.kafka.ports.find((p) => p.container === container)?.host;
+    expect(kafkaHost(9094)).toBe(upstreamPort('relay-kafka-1'));
+    expect(kafkaHost(9095)).toBe(upstreamPort('projector-kafka-1'));
+    expect(kafkaHost(9092)).toBe(ports.kafka.internal(0));
+    const db = (name: string) => plan.mariadb.find((d) => d.database === name)!;
+    expect(db('commands').port).toBe(upstreamPort('command-db'));
+    expect(db('queries').port).toBe(upstreamPort('query-db'));
+    expect(db('commands').command).toEqual([`--port=${upstreamPort('relay-db')}`, '--bind-address=127.0.0.1']);
+  });
+
+  it('advertises each Kafka role as its proxy and the harness listener as its published port', () => {
     const adv = plan.kafka.env.KAFKA_ADVERTISED_LISTENERS!;
     expect(adv).toContain(`RELAY://${plan.links['relay-kafka'][0]!.listen}`);
     expect(adv).toContain(`PROJECTOR://${plan.links['projector-kafka'][0]!.listen}`);
-    expect(plan.toxiproxy.proxies.find((p) => p.name === 'relay-kafka-1')!.upstream).toBe('kafka:9094');
-    expect(plan.toxiproxy.proxies.find((p) => p.name === 'projector-kafka-1')!.upstream).toBe('kafka:9095');
+    expect(adv).toContain(`INTERNAL://127.0.0.1:${ports.kafka.internal(0)}`);
     expect(plan.kafka.env.KAFKA_LISTENERS).toMatch(/RELAY:\/\/0\.0\.0\.0:9094.*PROJECTOR:\/\/0\.0\.0\.0:9095/);
+    expect(adv).not.toContain('CONTROLLER');
   });
 
-  it('keeps database links apart per role and sends the client link to the host', () => {
-    const up = (name: string) => plan.toxiproxy.proxies.find((p) => p.name === name)!.upstream;
-    expect(up('command-db')).toBe('commands-db:3306');
-    expect(up('relay-db')).toBe('commands-db:3306');
-    expect(up('projector-db')).toBe('queries-db:3306');
-    expect(up('query-db')).toBe('queries-db:3306');
-    expect(up('client-command')).toBe(`host.testcontainers.internal:${ports.system.commandService}`);
-    expect(plan.hostPortsToExpose).toEqual([ports.system.commandService]);
+  it('binds Toxiproxy to 127.0.0.1 on the API port and names every container after the base port', () => {
+    expect(plan.toxiproxy.command).toEqual(['-host=127.0.0.1', `-port=${ports.toxiproxyApi}`]);
+    expect(Object.values(plan.names)).toEqual(expect.arrayContaining(['faultline-19000-kafka', 'faultline-19000-toxiproxy']));
+    expect(new Set(Object.values(plan.names)).size).toBe(4);
+    expect(testcontainersPlan(portLayout(21000)).names.kafka).not.toBe(plan.names.kafka);
   });
 });

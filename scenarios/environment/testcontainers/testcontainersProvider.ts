@@ -1,25 +1,31 @@
-// Docker path (UNTESTED on these machines: they have no Docker engine). Executes the plan in
-// plan.ts with Testcontainers 11. Containers carry a label and outlive the CLI process (no Ryuk),
-// so `npm run env -- up` and `down` work as with the local provider.
-import { MariaDbContainer } from '@testcontainers/mariadb';
-import { GenericContainer, getContainerRuntimeClient, Network, TestContainers, Wait } from 'testcontainers';
+// The environment as containers on a local engine (podman, see ../containers/), started through
+// Testcontainers: both MariaDBs with `@testcontainers/mariadb`, Kafka and Toxiproxy as
+// GenericContainers. Containers carry a label and outlive the CLI (no Ryuk), so `npm run env --
+// up` and `down` work as with the local provider; `up` starts only what is not running.
+import { Kafka, logLevel } from 'kafkajs';
+import { Wait } from 'testcontainers';
 import { Toxiproxy } from 'toxiproxy-node-client';
-import { ADMIN } from '../local/mariadb.ts';
-import { kafkaReady } from '../local/kafka.ts';
+import { ensureEngine, podmanAsync, stopEngine } from '../containers/engine.ts';
+import { ensureImages } from '../containers/images.ts';
+import { registeredBrokers } from '../local/kafka.ts';
+import { ADMIN, pingMariadb } from '../local/mariadb.ts';
+import { waitFor } from '../local/processes.ts';
 import { basePortFromEnv, portLayout } from '../ports.ts';
 import type { ComponentStatus, EnvAddresses, EnvironmentProvider } from '../types.ts';
-import { testcontainersPlan } from './plan.ts';
-import { unsupportedControl } from '../unsupportedControl.ts';
+import { containerControl, containerState } from './containerControl.ts';
+import { LoopbackContainer, LoopbackMariaDbContainer } from './loopbackContainers.ts';
+import { type ContainerName, type ContainerTarget, ENV_LABEL, type TestcontainersPlan, testcontainersPlan } from './plan.ts';
 
-process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
+// The harness' admin user drops and creates whole databases between scenarios; the image's
+// MARIADB_USER only gets its own database, so an init script (the image's contract) widens it.
+const ADMIN_GRANT = `GRANT ALL PRIVILEGES ON *.* TO '${ADMIN.user}'@'%' WITH GRANT OPTION;\n`;
 
-export function getTestcontainersProvider(): EnvironmentProvider {
-  const ports = portLayout(basePortFromEnv());
-  const plan = testcontainersPlan(ports);
+type Progress = (line: string) => void;
 
-  const addresses = (): EnvAddresses => ({
+function addressesOf(plan: TestcontainersPlan, ports: ReturnType<typeof portLayout>): EnvAddresses {
+  return {
     provider: 'testcontainers',
-    toxiproxy: { api: `http://127.0.0.1:${plan.toxiproxy.apiHostPort}` },
+    toxiproxy: { api: `http://127.0.0.1:${plan.toxiproxy.api}` },
     kafka: {
       brokers: 1,
       internal: [`127.0.0.1:${ports.kafka.internal(0)}`],
@@ -31,51 +37,113 @@ export function getTestcontainersProvider(): EnvironmentProvider {
       queries: { host: '127.0.0.1', port: ports.mariadb.queries, database: 'queries', admin: { ...ADMIN } },
     },
     links: plan.links,
-  });
+  };
+}
+
+/** A group coordinator answers: on a fresh broker the first lookup creates the offsets topic,
+ *  and a consumer that looks while it is being created can give up (as kafkajs does). */
+async function coordinatorReady(brokers: string[]): Promise<boolean> {
+  const admin = new Kafka({ clientId: 'faultline-env', brokers, logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
+  try {
+    await admin.connect();
+    await admin.describeGroups(['faultline-env-warmup']);
+    return true;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+/** Creates each container through Testcontainers (used when no container of that name exists). */
+function containerStarters(plan: TestcontainersPlan) {
+  return {
+    // Host network, bound to 127.0.0.1: its proxies are the local provider's, unchanged.
+    toxiproxy: () =>
+      new LoopbackContainer(plan.toxiproxy.image).withName(plan.names.toxiproxy).withLabels(plan.label)
+        .withNetworkMode('host').withCommand(plan.toxiproxy.command)
+        .withWaitStrategy(Wait.forLogMessage(/Starting Toxiproxy HTTP server/)).start(),
+
+    mariadb: (db: TestcontainersPlan['mariadb'][number]) =>
+      new LoopbackMariaDbContainer(db.image).withName(plan.names[db.target]).withLabels(plan.label)
+        .withDatabase(db.database).withUsername(ADMIN.user).withUserPassword(ADMIN.password).withRootPassword(ADMIN.password)
+        .withNetworkMode('host').withCommand(db.command)
+        .withCopyContentToContainer([{ content: ADMIN_GRANT, target: '/docker-entrypoint-initdb.d/10-admin.sql' }])
+        // The module's default (listening-port checks) works too, but polls by exec-ing into the
+        // container several times a second; the real server's start line ("port: <its port>",
+        // where the initialising one says "port: 0") is a free signal.
+        .withWaitStrategy(Wait.forLogMessage(new RegExp(`port: ${db.port}\\s`)))
+        .start(),
+
+    // Not @testcontainers/kafka: its KafkaContainer (11.x) fixes the listener set (PLAINTEXT,
+    // BROKER, CONTROLLER) and rewrites the advertised listeners at start to its mapped port, so
+    // the per-role listeners advertised as Toxiproxy's ports cannot be expressed with it.
+    kafka: () =>
+      new LoopbackContainer(plan.kafka.image).withName(plan.names.kafka).withLabels(plan.label)
+        .withEnvironment(plan.kafka.env).withExposedPorts(...plan.kafka.ports)
+        .withWaitStrategy(Wait.forLogMessage(/Kafka Server started/)).withStartupTimeout(180_000).start(),
+  };
+}
+
+export function getTestcontainersProvider(): EnvironmentProvider {
+  const ports = portLayout(basePortFromEnv());
+  const plan = testcontainersPlan(ports);
+  const addr = addressesOf(plan, ports);
+
+  const ready = async (t: ContainerName): Promise<boolean> => {
+    if (t === 'toxiproxy') return (await new Toxiproxy(addr.toxiproxy.api).getVersion()).length > 0;
+    if (t === 'kafka') return (await registeredBrokers(addr.kafka.internal, 0)).has(1);
+    return pingMariadb(ports.mariadb[t === 'commands-db' ? 'commands' : 'queries']);
+  };
+
+  /** Creates the container through Testcontainers, or starts/thaws the one already there. */
+  const ensureRunning = async (t: ContainerName, create: () => Promise<unknown>, progress: Progress) => {
+    const name = plan.names[t];
+    const state = await containerState(name);
+    if (state === 'running') return;
+    if (state === 'paused') await podmanAsync(['unpause', name]);
+    else if (state !== undefined) await podmanAsync(['start', name]);
+    else {
+      progress(`testcontainers: starting ${t} (${name})`);
+      await create();
+    }
+    await waitFor(`${t} ready`, () => ready(t), { timeoutMs: 120_000, intervalMs: 300 });
+  };
+
+  const start = containerStarters(plan);
+  const control = containerControl({ names: plan.names, ready: (t: ContainerTarget) => ready(t) });
 
   return {
     name: 'testcontainers',
-    control: unsupportedControl('testcontainers', 'process control through the container engine is not implemented yet'),
+    control,
     async up({ brokers, onProgress = () => undefined }) {
       if (brokers !== 1) throw new Error('the testcontainers provider runs 1 broker; use --provider local for --brokers 3');
-      await TestContainers.exposeHostPorts(...plan.hostPortsToExpose);
-      const network = await new Network().start();
-      onProgress('testcontainers: starting toxiproxy, two MariaDB and Kafka containers');
-      await new GenericContainer(plan.toxiproxy.image)
-        .withNetwork(network).withNetworkAliases('toxiproxy').withLabels(plan.label)
-        .withExposedPorts({ container: 8474, host: plan.toxiproxy.apiHostPort }, ...plan.toxiproxy.proxies.map((p) => ({ container: p.hostPort, host: p.hostPort })))
-        .withWaitStrategy(Wait.forHttp('/version', 8474)).start();
-      await new Toxiproxy(addresses().toxiproxy.api).populate(
-        plan.toxiproxy.proxies.map((p) => ({ name: p.name, listen: p.containerListen, upstream: p.upstream, enabled: true })),
-      );
-      await Promise.all(plan.mariadb.map((db) =>
-        new MariaDbContainer(db.image).withNetwork(network).withNetworkAliases(db.alias).withLabels(plan.label)
-          .withDatabase(db.database).withUsername(ADMIN.user).withUserPassword(ADMIN.password).withRootPassword(ADMIN.password)
-          .withExposedPorts({ container: 3306, host: db.hostPort }).start()
-          .then((c) => c.exec(['mariadb', '-uroot', `-p${ADMIN.password}`, '-e', `GRANT ALL ON *.* TO '${ADMIN.user}'@'%' WITH GRANT OPTION`]))));
-      await new GenericContainer(plan.kafka.image)
-        .withNetwork(network).withNetworkAliases('kafka').withLabels(plan.label).withEnvironment(plan.kafka.env)
-        .withExposedPorts(...plan.kafka.hostPorts).start();
-      const addr = addresses();
-      for (let i = 0; i < 120 && !(await kafkaReady(addr.kafka.relay, 1).catch(() => false)); i++) await new Promise((r) => setTimeout(r, 500));
-      onProgress('testcontainers: all containers ready');
+      const started = Date.now();
+      await ensureEngine(onProgress);
+      ensureImages(onProgress);
+      await ensureRunning('toxiproxy', start.toxiproxy, onProgress);
+      await new Toxiproxy(addr.toxiproxy.api).populate(Object.values(plan.links).flat().map((p) => ({ ...p, enabled: true })));
+      await Promise.all([
+        ...plan.mariadb.map((db) => ensureRunning(db.target, () => start.mariadb(db), onProgress)),
+        ensureRunning('kafka', start.kafka, onProgress),
+      ]);
+      await waitFor('kafka through the relay proxy', async () => (await registeredBrokers(addr.kafka.relay, 0)).size === 1, { timeoutMs: 60_000, intervalMs: 300 });
+      await waitFor('kafka group coordinator', () => coordinatorReady(addr.kafka.internal), { timeoutMs: 60_000, intervalMs: 300 });
+      onProgress(`testcontainers: all containers ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       return addr;
     },
     async down() {
-      const client = await getContainerRuntimeClient();
-      const mine = (await client.container.list()).filter((c) => c.Labels?.['dev.faultline.env'] === plan.label['dev.faultline.env']);
-      for (const info of mine) {
-        const c = client.container.getById(info.Id);
-        await client.container.stop(c, { timeout: 10 }).catch(() => undefined);
-        await client.container.remove(c, { removeVolumes: true }).catch(() => undefined);
-      }
+      const ids = (await podmanAsync(['ps', '--all', '--quiet', '--filter', `label=${ENV_LABEL}=${plan.label[ENV_LABEL]}`]).catch(() => ''))
+        .split('\n').filter(Boolean);
+      // -v: the MariaDB image declares a volume, as the official one does; it goes with its container.
+      if (ids.length) await podmanAsync(['rm', '--force', '--volumes', '--time', '5', ...ids]);
+      await stopEngine();
     },
     async status(): Promise<ComponentStatus[]> {
-      const addr = addresses();
-      return [
-        { name: 'toxiproxy', healthy: await new Toxiproxy(addr.toxiproxy.api).getVersion().then(() => true, () => false), address: addr.toxiproxy.api },
-        { name: 'kafka', healthy: await kafkaReady(addr.kafka.internal, 1).catch(() => false), address: addr.kafka.internal[0] },
-      ];
+      const names = Object.keys(plan.names) as ContainerName[];
+      return Promise.all(names.map(async (t): Promise<ComponentStatus> => {
+        const state = await containerState(plan.names[t]);
+        const healthy = state === 'running' && (await ready(t).catch(() => false));
+        return { name: t, healthy, address: plan.names[t], detail: state === undefined ? 'no container' : healthy ? undefined : state };
+      }));
     },
   };
 }
