@@ -50,7 +50,13 @@ export async function runMutant(m: Mutant, o: RunMutantOptions): Promise<MutantR
   const cells: CellOutcome[] = [];
   try {
     o.log(`  scratch copy ${scratch.dir}; environment up`);
-    const up = await cli('scenarios/cli/env.ts', ['up', '--infra-only'], 'env.log', ENV_TIMEOUT_MS);
+    let up = await cli('scenarios/cli/env.ts', ['up', '--infra-only'], 'env.log', ENV_TIMEOUT_MS);
+    if (up.exitCode !== 0 && !up.timedOut && !o.aborted()) {
+      // The environment is not what is under test: one clean retry before calling the mutant an error.
+      o.log(`  environment did not come up (exit ${up.exitCode}); down and one more try`);
+      await cli('scenarios/cli/env.ts', ['down'], 'env.log', 180_000);
+      up = await cli('scenarios/cli/env.ts', ['up', '--infra-only'], 'env.log', ENV_TIMEOUT_MS);
+    }
     if (up.exitCode !== 0) return fail(`environment did not come up (exit ${up.exitCode}${up.timedOut ? ', timed out' : ''}):\n${logTail(join(o.outDir, 'env.log'))}`, files);
     for (const c of o.cells) {
       if (o.aborted()) break;
