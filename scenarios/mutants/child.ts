@@ -28,9 +28,10 @@ export async function stopCurrentChild(graceMs = 30_000): Promise<void> {
   if (current === c) signalGroup(c.pid, 'SIGKILL');
 }
 
-export function runChild(o: { cwd: string; script: string; args: string[]; env: NodeJS.ProcessEnv; logFile: string; timeoutMs: number }): Promise<ChildResult> {
+/** `node --import tsx <args>` in `cwd`: a script and its arguments, or `--eval` code. */
+export function runChild(o: { cwd: string; args: string[]; env: NodeJS.ProcessEnv; logFile: string; timeoutMs: number }): Promise<ChildResult> {
   const out = openSync(o.logFile, 'a');
-  const child = spawn(process.execPath, ['--import', 'tsx', o.script, ...o.args], { cwd: o.cwd, env: o.env, detached: true, stdio: ['ignore', out, out] });
+  const child = spawn(process.execPath, ['--import', 'tsx', ...o.args], { cwd: o.cwd, env: o.env, detached: true, stdio: ['ignore', out, out] });
   closeSync(out);
   if (child.pid === undefined) return Promise.resolve({ exitCode: null, timedOut: false });
   const me = { pid: child.pid };

@@ -12,26 +12,31 @@ import { cellLabel, cellsFor } from './cells.ts';
 import { stopCurrentChild } from './child.ts';
 import { loadMutants, selectMutants, type CellRef, type Mutant } from './mutant.ts';
 import { allKilled, renderMutantsJson, renderMutantsMarkdown, renderMutantsTable, type MutantResult } from './report.ts';
+import { infraDown, infraUp, type EnvTarget } from './environment.ts';
 import { runMutant } from './runMutant.ts';
 import { createTypeChecker } from './typecheck.ts';
 
 const USAGE = `usage: npm run mutants -- [--only id,id] [--seed N] [--profile ci|full] [--check] [--list]
-                            [--scenario-timeout S]
-  (default)        each mutant in a scratch copy with its own environment, through the runs it
-                   declares (fixtures/mutants/<id>.json "scenarios"; none declared: the ci profile),
-                   stopping at the first run that fails with an anomaly
+                            [--baseline] [--own-env] [--scenario-timeout S]
+  (default)        each mutant in a scratch copy, through the runs it declares
+                   (fixtures/mutants/<id>.json "scenarios"; none declared: the ci profile), stopping
+                   at the first run that fails with an anomaly; one environment (Kafka, MariaDB,
+                   Toxiproxy) serves every mutant, each copy starting its own system processes
+  --own-env        each mutant brings up (and takes down) an environment of its own
   --profile P      after a mutant's own runs, every other run of profile P
   --check          only verify that every mutant applies exactly once to the current tree and
                    typechecks (seconds; no environment)
   --list           ids, where they live and what they plant
+  --baseline       first run every selected run on the unmutated code (Stryker's dry run): if one
+                   fails there, a kill would prove nothing, so the self-test stops (exit 1)
   --seed N         scenario seed (default 1)
   --scenario-timeout S   one scenario run's limit in seconds (default 900): then "timeout"
-environment: FAULTLINE_BASE_PORT for each scratch copy's environment (one at a time; keep it off any
-running environment's ports). Reports: reports/mutants-<date>/mutants.{json,md}`;
+environment: FAULTLINE_BASE_PORT for the self-test's environment (keep it off any running
+environment's ports); its state is in .faultline-mutants/. Reports: reports/mutants-<date>/mutants.{json,md}`;
 
 const FLAGS = {
   only: { kind: 'string' }, seed: { kind: 'int', min: 0, max: 2 ** 31 - 1 }, profile: { kind: 'string', values: PROFILES },
-  check: { kind: 'bool' }, list: { kind: 'bool' }, 'scenario-timeout': { kind: 'int', min: 10, max: 24 * 3600 },
+  check: { kind: 'bool' }, list: { kind: 'bool' }, baseline: { kind: 'bool' }, 'own-env': { kind: 'bool' }, 'scenario-timeout': { kind: 'int', min: 10, max: 24 * 3600 },
 } as const;
 
 const MUTANTS_DIR = join(PROJECT_ROOT, 'fixtures', 'mutants');
@@ -59,7 +64,7 @@ function check(mutants: readonly Mutant[]): number {
   return bad === 0 ? 0 : 1;
 }
 
-async function run(mutants: readonly Mutant[], o: { seed: number; profile: Profile | undefined; timeoutMs: number }): Promise<number> {
+async function run(mutants: readonly Mutant[], o: { seed: number; profile: Profile | undefined; timeoutMs: number; baseline: boolean; ownEnv: boolean }): Promise<number> {
   const profileCells: CellRef[] = planMatrix(SCENARIOS, { profile: o.profile ?? 'ci' }).map((c) => ({ scenario: c.scenario.name, configuration: c.configuration }));
   const startedAt = new Date().toISOString();
   const outDir = join(PROJECT_ROOT, 'reports', `mutants-${startedAt.replace(/[:.]/g, '-').slice(0, 19)}`);
@@ -75,25 +80,49 @@ async function run(mutants: readonly Mutant[], o: { seed: number; profile: Profi
   process.on('SIGTERM', onSignal);
   const tc = createTypeChecker(PROJECT_ROOT);
   const results: MutantResult[] = [];
+  const shared: EnvTarget | undefined = o.ownEnv ? undefined : { cwd: PROJECT_ROOT, runDir: join(PROJECT_ROOT, '.faultline-mutants'), env: process.env, logFile: join(outDir, 'env.log') };
+  const common = { root: PROJECT_ROOT, seed: o.seed, typeChecker: tc, scenarioTimeoutMs: o.timeoutMs, env: process.env, aborted: () => aborted, log: (l: string) => console.log(l), ...(shared ? { sharedRunDir: shared.runDir } : {}) };
   const write = () => {
     const r = { startedAt, finishedAt: new Date().toISOString(), seed: o.seed, profile: o.profile ?? null, results };
     writeFileSync(join(outDir, 'mutants.json'), renderMutantsJson(r));
     writeFileSync(join(outDir, 'mutants.md'), renderMutantsMarkdown(r));
   };
   try {
+    if (shared) {
+      console.log(`environment up (shared by every mutant; state in ${shared.runDir})`);
+      const up = await infraUp(shared, (l) => console.log(l), () => aborted);
+      if (up.exitCode !== 0) {
+        console.log(`the environment did not come up (exit ${up.exitCode}); see ${shared.logFile}`);
+        return 1;
+      }
+    }
+    if (o.baseline) {
+      const all = mutants.flatMap((m) => cellsFor(m, profileCells, o.profile !== undefined));
+      const cells = all.filter((c, i) => all.findIndex((x) => cellLabel(x) === cellLabel(c)) === i);
+      console.log(`\nbaseline (no mutation): ${cells.map(cellLabel).join(', ')}`);
+      const clean: Mutant = { id: 'baseline', description: 'the unmutated code', edits: [], sourceFile: '' };
+      const b = await runMutant(clean, { ...common, cells, outDir: join(outDir, 'baseline'), stopOnKill: false });
+      if (b.status !== 'survived') {
+        console.log(`\nbaseline: the unmutated code does not pass every run (${b.status}${b.detail ? `: ${b.detail}` : ''}); no mutant was run.\n` +
+          b.cells.filter((c) => c.status !== 'passed').map((c) => `  ${c.cell}: ${c.status} ${c.anomalies.join(', ')} ${c.detail ?? ''}`).join('\n'));
+        return 1;
+      }
+      console.log('baseline: every run passes on the unmutated code');
+    }
     for (const [i, m] of mutants.entries()) {
       if (aborted) break;
       const cells = cellsFor(m, profileCells, o.profile !== undefined);
       console.log(`\n(${i + 1}/${mutants.length}) ${m.id}: ${m.description}\n  runs: ${cells.map(cellLabel).join(', ')}`);
-      const r = await runMutant(m, {
-        root: PROJECT_ROOT, cells, seed: o.seed, outDir: join(outDir, m.id), typeChecker: tc, scenarioTimeoutMs: o.timeoutMs,
-        env: process.env, aborted: () => aborted, log: (l) => console.log(l),
-      });
+      const r = await runMutant(m, { ...common, cells, outDir: join(outDir, m.id) });
       results.push(r);
       console.log(`  => ${r.status.toUpperCase()} in ${(r.wallMs / 1000).toFixed(0)} s${r.detail ? `: ${r.detail}` : ''}`);
       write();
     }
   } finally {
+    if (shared) {
+      const down = await infraDown(shared);
+      console.log(down.exitCode === 0 ? 'environment down' : `warning: environment down exited ${down.exitCode}; see ${shared.logFile}`);
+    }
     write();
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
@@ -123,5 +152,7 @@ runCli(async () => {
     seed: (flags.seed as number | undefined) ?? 1,
     profile: flags.profile as Profile | undefined,
     timeoutMs: ((flags['scenario-timeout'] as number | undefined) ?? 900) * 1000,
+    baseline: flags.baseline === true,
+    ownEnv: flags['own-env'] === true,
   });
 });

@@ -53,6 +53,7 @@ export const allKilled = (results: readonly MutantResult[]) => results.length > 
 const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)} %`);
 const secs = (ms: number | null) => (ms === null ? '—' : `${(ms / 1000).toFixed(1)} s`);
 const cellText = (r: MutantResult) => killingCell(r)?.cell ?? '—';
+const minutes = (run: MutantsRun) => `${((Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 60_000).toFixed(1)} min`;
 const escapeCell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 export function renderMutantsJson(run: MutantsRun): string {
@@ -74,7 +75,7 @@ export function renderMutantsMarkdown(run: MutantsRun): string {
   const out = [
     `# Mutation self-test`,
     '',
-    `seed ${run.seed}, ${run.profile ? `each mutant's runs, then the ${run.profile} profile` : "each mutant's own runs"}; ${run.startedAt} → ${run.finishedAt}`,
+    `seed ${run.seed}, ${run.profile ? `each mutant's runs, then the ${run.profile} profile` : "each mutant's own runs"}; ${run.startedAt} → ${run.finishedAt} (${minutes(run)})`,
     '',
     `**Kill rate: ${s.killed}/${s.total} (${pct(s.killRate)})** — survived ${s.survived}, timeout ${s.timeout}, error ${s.error}; mutation score (Stryker: killed + timeout) ${pct(s.mutationScore)}`,
     '',

@@ -37,6 +37,7 @@ describe('the mutants report', () => {
   it('markdown: a row per mutant, the kill rate, and each survivor with where it lives and what should catch it', () => {
     const md = renderMutantsMarkdown(run);
     expect(md).toMatch(/\*\*Kill rate: 1\/4 \(25\.0 %\)\*\*/);
+    expect(md).toMatch(/\(10\.0 min\)/);
     expect(md).toMatch(/\| relay-mark-before-send \| KILLED \| broker-outage@outbox\/effectively-once \| lost, diverged \| 45\.0 s \| 2 \|/);
     expect(md).toMatch(/### SURVIVED: cmd-key-ignored \(system\/commandService\/routes\.ts:34\)/);
     expect(md).toMatch(/Meant to be caught by: lost acknowledgements/);

@@ -1,6 +1,7 @@
-// One mutant end to end: apply in memory → typecheck → scratch copy → its own environment → its
-// runs through the normal scenario CLI of the copy, until one kills it → environment down and the
-// copy removed, whatever happened (the caller's signal handler only stops the running child).
+// One mutant end to end: apply in memory → typecheck → scratch copy → (its own environment, or the
+// shared one) → its runs through the normal scenario CLI of the copy, until one kills it → the
+// copy's system processes (or its whole environment) stopped and the copy removed, whatever
+// happened (the caller's signal handler only stops the running child).
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApplyError, applyEdits, locations, type MutatedFile } from './apply.ts';
@@ -9,6 +10,7 @@ import { logTail, runChild } from './child.ts';
 import { classifyCell, mutantStatus, readReportResult, shouldStop, type CellOutcome } from './classify.ts';
 import type { CellRef, Mutant } from './mutant.ts';
 import type { MutantResult } from './report.ts';
+import { infraDown, infraUp, stopSystemOf, type EnvTarget } from './environment.ts';
 import { createScratch } from './scratch.ts';
 import type { TypeChecker } from './typecheck.ts';
 
@@ -22,9 +24,11 @@ export interface RunMutantOptions {
   env: NodeJS.ProcessEnv; // FAULTLINE_BASE_PORT etc. for the scratch copy's environment
   aborted: () => boolean;
   log: (line: string) => void;
+  /** An environment already up (its FAULTLINE_RUN_DIR), shared by every mutant; else each brings up its own. */
+  sharedRunDir?: string;
+  /** false: run every cell even after a kill (the baseline wants to see them all). */
+  stopOnKill?: boolean;
 }
-
-const ENV_TIMEOUT_MS = 10 * 60_000; // first `up` on a cold cache downloads Kafka and builds Toxiproxy
 
 export async function runMutant(m: Mutant, o: RunMutantOptions): Promise<MutantResult> {
   const started = Date.now();
@@ -44,44 +48,41 @@ export async function runMutant(m: Mutant, o: RunMutantOptions): Promise<MutantR
 
   mkdirSync(o.outDir, { recursive: true });
   const scratch = createScratch(o.root, m.id, files);
-  const env = { ...o.env, FAULTLINE_RUN_DIR: scratch.runDir };
-  const cli = (script: string, args: string[], logName: string, timeoutMs: number) =>
-    runChild({ cwd: scratch.dir, script, args, env, logFile: join(o.outDir, logName), timeoutMs });
+  const target: EnvTarget = { cwd: scratch.dir, runDir: o.sharedRunDir ?? scratch.runDir, env: o.env, logFile: join(o.outDir, 'env.log') };
+  const cli: Cli = (args, logName, timeoutMs) =>
+    runChild({ cwd: scratch.dir, args, env: { ...o.env, FAULTLINE_RUN_DIR: target.runDir }, logFile: join(o.outDir, logName), timeoutMs });
   const cells: CellOutcome[] = [];
   try {
-    o.log(`  scratch copy ${scratch.dir}; environment up`);
-    let up = await cli('scenarios/cli/env.ts', ['up', '--infra-only'], 'env.log', ENV_TIMEOUT_MS);
-    if (up.exitCode !== 0 && !up.timedOut && !o.aborted()) {
-      // The environment is not what is under test: one clean retry before calling the mutant an error.
-      o.log(`  environment did not come up (exit ${up.exitCode}); down and one more try`);
-      await cli('scenarios/cli/env.ts', ['down'], 'env.log', 180_000);
-      up = await cli('scenarios/cli/env.ts', ['up', '--infra-only'], 'env.log', ENV_TIMEOUT_MS);
-    }
-    if (up.exitCode !== 0) return fail(`environment did not come up (exit ${up.exitCode}${up.timedOut ? ', timed out' : ''}):\n${logTail(join(o.outDir, 'env.log'))}`, files);
+    if (!o.sharedRunDir) {
+      o.log(`  scratch copy ${scratch.dir}; its own environment up`);
+      const up = await infraUp(target, o.log, o.aborted);
+      if (up.exitCode !== 0) return fail(`environment did not come up (exit ${up.exitCode}${up.timedOut ? ', timed out' : ''}):\n${logTail(target.logFile)}`, files);
+    } else o.log(`  scratch copy ${scratch.dir}`);
     for (const c of o.cells) {
       if (o.aborted()) break;
       const outcome = await runCell(c, o, scratch.dir, cli);
       cells.push(outcome);
       o.log(`  ${outcome.cell}: ${outcome.status}${outcome.anomalies.length ? ` (${outcome.anomalies.join(', ')})` : ''}${outcome.scenarioMs !== null ? ` in ${(outcome.scenarioMs / 1000).toFixed(1)} s` : ''}`);
-      if (shouldStop(outcome)) break;
+      if (o.stopOnKill !== false && shouldStop(outcome)) break;
     }
   } finally {
-    const down = await cli('scenarios/cli/env.ts', ['down'], 'env.log', 180_000);
-    if (down.exitCode !== 0) o.log(`  warning: environment down exited ${down.exitCode}; see ${join(o.outDir, 'env.log')} and ${scratch.runDir}`);
+    // Shared: only this copy's (mutated) processes go; per mutant: its whole environment.
+    const stopped = o.sharedRunDir ? await stopSystemOf(target) : await infraDown(target);
+    if (stopped.exitCode !== 0) o.log(`  warning: stopping exited ${stopped.exitCode}; see ${target.logFile}; scratch copy kept at ${scratch.dir}`);
     else scratch.remove();
   }
   if (o.aborted() && !cells.some(shouldStop)) return fail('interrupted', files, cells);
   return { ...base, locations: locations(files), status: mutantStatus(cells), cells, wallMs: Date.now() - started };
 }
 
-type Cli = (script: string, args: string[], logName: string, timeoutMs: number) => ReturnType<typeof runChild>;
+type Cli = (args: string[], logName: string, timeoutMs: number) => ReturnType<typeof runChild>;
 
 async function runCell(c: CellRef, o: RunMutantOptions, dir: string, cli: Cli): Promise<CellOutcome> {
   const label = cellLabel(c);
   const logName = `${label.replace(/[@/]/g, '+')}.log`;
   const reportsDir = join(dir, 'reports');
   const before = new Set(existsSync(reportsDir) ? readdirSync(reportsDir) : []);
-  const run = await cli('scenarios/cli/scenarios.ts', [
+  const run = await cli(['scenarios/cli/scenarios.ts',
     '--only', c.scenario, '--publish', c.configuration.publish, '--consume', c.configuration.consume, '--seed', String(o.seed),
   ], logName, o.scenarioTimeoutMs);
   const fresh = (existsSync(reportsDir) ? readdirSync(reportsDir) : [])
