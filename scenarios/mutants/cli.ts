@@ -13,7 +13,7 @@ import { stopCurrentChild } from './child.ts';
 import { loadMutants, selectMutants, type CellRef, type Mutant } from './mutant.ts';
 import { allKilled, renderMutantsJson, renderMutantsMarkdown, renderMutantsTable, type MutantResult } from './report.ts';
 import { infraDown, infraUp, type EnvTarget } from './environment.ts';
-import { runMutant } from './runMutant.ts';
+import { runMutant, type RunMutantOptions } from './runMutant.ts';
 import { createTypeChecker } from './typecheck.ts';
 
 const USAGE = `usage: npm run mutants -- [--only id,id] [--seed N] [--profile ci|full] [--check] [--list]
@@ -64,6 +64,24 @@ function check(mutants: readonly Mutant[]): number {
   return bad === 0 ? 0 : 1;
 }
 
+type Common = Omit<RunMutantOptions, 'cells'>;
+
+/** Stryker's dry run: every selected run on the unmutated code must pass, or a kill proves nothing. */
+async function baselinePasses(mutants: readonly Mutant[], profileCells: CellRef[], useProfile: boolean, common: Common): Promise<boolean> {
+  const all = mutants.flatMap((m) => cellsFor(m, profileCells, useProfile));
+  const cells = all.filter((c, i) => all.findIndex((x) => cellLabel(x) === cellLabel(c)) === i);
+  console.log(`\nbaseline (no mutation): ${cells.map(cellLabel).join(', ')}`);
+  const clean: Mutant = { id: 'baseline', description: 'the unmutated code', edits: [], sourceFile: '' };
+  const b = await runMutant(clean, { ...common, cells, stopOnKill: false });
+  if (b.status === 'survived') {
+    console.log('baseline: every run passes on the unmutated code');
+    return true;
+  }
+  console.log(`\nbaseline: the unmutated code does not pass every run (${b.status}${b.detail ? `: ${b.detail}` : ''}); no mutant was run.\n` +
+    b.cells.filter((c) => c.status !== 'passed').map((c) => `  ${c.cell}: ${c.status} ${c.anomalies.join(', ')} ${c.detail ?? ''}`).join('\n'));
+  return false;
+}
+
 async function run(mutants: readonly Mutant[], o: { seed: number; profile: Profile | undefined; timeoutMs: number; baseline: boolean; ownEnv: boolean }): Promise<number> {
   const profileCells: CellRef[] = planMatrix(SCENARIOS, { profile: o.profile ?? 'ci' }).map((c) => ({ scenario: c.scenario.name, configuration: c.configuration }));
   const startedAt = new Date().toISOString();
@@ -81,7 +99,7 @@ async function run(mutants: readonly Mutant[], o: { seed: number; profile: Profi
   const tc = createTypeChecker(PROJECT_ROOT);
   const results: MutantResult[] = [];
   const shared: EnvTarget | undefined = o.ownEnv ? undefined : { cwd: PROJECT_ROOT, runDir: join(PROJECT_ROOT, '.faultline-mutants'), env: process.env, logFile: join(outDir, 'env.log') };
-  const common = { root: PROJECT_ROOT, seed: o.seed, typeChecker: tc, scenarioTimeoutMs: o.timeoutMs, env: process.env, aborted: () => aborted, log: (l: string) => console.log(l), ...(shared ? { sharedRunDir: shared.runDir } : {}) };
+  const common: Omit<Common, 'outDir'> = { root: PROJECT_ROOT, seed: o.seed, typeChecker: tc, scenarioTimeoutMs: o.timeoutMs, env: process.env, aborted: () => aborted, log: (l: string) => console.log(l), ...(shared ? { sharedRunDir: shared.runDir } : {}) };
   const write = () => {
     const r = { startedAt, finishedAt: new Date().toISOString(), seed: o.seed, profile: o.profile ?? null, results };
     writeFileSync(join(outDir, 'mutants.json'), renderMutantsJson(r));
@@ -96,19 +114,7 @@ async function run(mutants: readonly Mutant[], o: { seed: number; profile: Profi
         return 1;
       }
     }
-    if (o.baseline) {
-      const all = mutants.flatMap((m) => cellsFor(m, profileCells, o.profile !== undefined));
-      const cells = all.filter((c, i) => all.findIndex((x) => cellLabel(x) === cellLabel(c)) === i);
-      console.log(`\nbaseline (no mutation): ${cells.map(cellLabel).join(', ')}`);
-      const clean: Mutant = { id: 'baseline', description: 'the unmutated code', edits: [], sourceFile: '' };
-      const b = await runMutant(clean, { ...common, cells, outDir: join(outDir, 'baseline'), stopOnKill: false });
-      if (b.status !== 'survived') {
-        console.log(`\nbaseline: the unmutated code does not pass every run (${b.status}${b.detail ? `: ${b.detail}` : ''}); no mutant was run.\n` +
-          b.cells.filter((c) => c.status !== 'passed').map((c) => `  ${c.cell}: ${c.status} ${c.anomalies.join(', ')} ${c.detail ?? ''}`).join('\n'));
-        return 1;
-      }
-      console.log('baseline: every run passes on the unmutated code');
-    }
+    if (o.baseline && !(await baselinePasses(mutants, profileCells, o.profile !== undefined, { ...common, outDir: join(outDir, 'baseline') }))) return 1;
     for (const [i, m] of mutants.entries()) {
       if (aborted) break;
       const cells = cellsFor(m, profileCells, o.profile !== undefined);
