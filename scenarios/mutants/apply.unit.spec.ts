@@ -43,6 +43,8 @@ describe('applyEdits', () => {
     const gone = attempt('system/a.ts', 'return 2;');
     expect(gone.problem).toBe('not-found');
     expect(gone.message).toMatch(/no longer contains "return 2;"; re-target/);
+    const moved = attempt('system/a.ts', 'if (x) return 1;\nline 3');
+    expect(moved.message).toMatch(/its first line "if \(x\) return 1;" is still at line 2\)/);
     const ambiguous = attempt('system/b.ts', 'dup');
     expect(ambiguous.problem).toBe('ambiguous');
     expect(ambiguous.message).toMatch(/occurs 2 times in system\/b\.ts/);
