@@ -3,7 +3,7 @@
 // and field of every problem, so a broken fixture fails loudly instead of silently surviving.
 import { readFileSync, readdirSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
-import { CONSUME_MODES, PUBLISH_MODES, type Configuration } from '../checkers/expectations.ts';
+import { CONSUME_MODES, PUBLISH_MODES, type Configuration } from '../../system/shared/modes.ts';
 
 export interface Edit {
   file: string; // repository-relative, under system/

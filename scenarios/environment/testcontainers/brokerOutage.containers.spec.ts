@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { SCENARIOS } from '../../catalog/scenarios.ts';
 import { runScenario } from '../../runner/runScenario.ts';
 import { poisonRecordsFromFixtures } from '../../runner/suite.ts';
+import { liveDeps } from '../../runner/deps.ts';
 import { requireState } from '../state.ts';
 
 const env = requireState();
@@ -19,8 +20,7 @@ const run = (publish: 'outbox' | 'dual-write') =>
     env,
     seed: 20261128,
     outDir: mkdtempSync(join(tmpdir(), `faultline-containers-${publish}-`)),
-    poisonRecords: poisonRecordsFromFixtures(),
-  });
+  }, liveDeps(poisonRecordsFromFixtures()));
 
 describe('broker-outage on the testcontainers provider', () => {
   it('runs on containers', () => {

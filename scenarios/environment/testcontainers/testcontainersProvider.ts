@@ -91,7 +91,7 @@ export function getTestcontainersProvider(): EnvironmentProvider {
   const ready = async (t: ContainerName): Promise<boolean> => {
     if (t === 'toxiproxy') return (await new Toxiproxy(addr.toxiproxy.api).getVersion()).length > 0;
     if (t === 'kafka') return (await registeredBrokers(addr.kafka.internal, 0)).has(1);
-    return pingMariadb(ports.mariadb[t === 'commands-db' ? 'commands' : 'queries']);
+    return pingMariadb(ports.mariadb[t === 'commands-db' ? 'commands' : 'queries'], ADMIN.user, ADMIN.password);
   };
 
   /** Creates the container through Testcontainers, or starts/thaws the one already there. */
