@@ -71,15 +71,16 @@ export function brokerProperties(s: KafkaSpec, b: number): string {
   ].join('\n');
 }
 
-function clusterId(): string {
-  return randomBytes(16).toString('base64url'); // 22 chars, what StorageTool expects
+/** 22 base64url chars, what StorageTool expects. */
+export function clusterId(random: () => Buffer = () => randomBytes(16)): string {
+  return random().toString('base64url');
 }
 
 function format(s: KafkaSpec, b: number, id: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn('java', [
       `-Dlog4j2.configurationFile=${LOG4J}`, '-cp', `${s.libs}/*`, 'kafka.tools.StorageTool',
-      'format', '-t', id, '-c', join(nodeDir(s, b), 'server.properties'),
+      'format', `--cluster-id=${id}`, '-c', join(nodeDir(s, b), 'server.properties'),
     ], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
