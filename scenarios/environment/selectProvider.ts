@@ -1,28 +1,15 @@
 // Which provider runs the environment: the one asked for, else Docker (Testcontainers) when an
 // engine really answers (a `docker` client on PATH is not enough), else local processes.
-import { request } from 'node:http';
 import { getLocalProvider } from './local/localProvider.ts';
 import { getExternalProvider } from './external/externalProvider.ts';
 import type { EnvAddresses, EnvironmentProvider } from './types.ts';
+import { dockerEngineAnswers } from './dockerPing.ts';
+
+export { dockerEngineAnswers };
 
 export const PROVIDERS = ['local', 'testcontainers', 'external'] as const;
 export type ProviderName = EnvAddresses['provider'];
 
-export function dockerEngineAnswers(env: NodeJS.ProcessEnv = process.env, timeoutMs = 1000): Promise<boolean> {
-  const host = env.DOCKER_HOST;
-  const target = host?.startsWith('tcp://')
-    ? (() => { const u = new URL(host.replace('tcp://', 'http://')); return { host: u.hostname, port: Number(u.port) }; })()
-    : { socketPath: host?.startsWith('unix://') ? host.slice('unix://'.length) : '/var/run/docker.sock' };
-  return new Promise((resolve) => {
-    const req = request({ ...target, path: '/_ping', method: 'GET', timeout: timeoutMs }, (res) => {
-      res.resume();
-      resolve(res.statusCode === 200);
-    });
-    req.on('error', () => resolve(false));
-    req.on('timeout', () => { req.destroy(); resolve(false); });
-    req.end();
-  });
-}
 
 export async function chooseProviderName(asked?: string, env: NodeJS.ProcessEnv = process.env): Promise<ProviderName> {
   const name = asked ?? env.FAULTLINE_PROVIDER;

@@ -8,7 +8,7 @@ import { resolve as resolvePath } from 'node:path';
 import { createPool } from '../shared/db.ts';
 import { CONSUME_MODES, type ConsumeMode } from '../projector/decide.ts';
 import { DeadLetterActionError, discardDeadLetter, listDeadLetters, parkedSummary, replayDeadLetter } from '../projector/deadLetters.ts';
-import { adminUrl, readEnvFile, runDirOf } from './addresses.ts';
+import { adminUrl, readEnvFile, runDirOf } from '../shared/addresses.ts';
 
 export const USAGE = 'usage: npm run dlq -- list [--all] [--json] | replay <id> | discard <id>';
 

@@ -5,7 +5,7 @@
 import { resolve as resolvePath } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createPool } from '../shared/db.ts';
-import { adminUrl, readEnvFile } from './addresses.ts';
+import { adminUrl, readEnvFile } from '../shared/addresses.ts';
 import { rebuildReadModel } from './rebuildReadModel.ts';
 
 const USAGE = 'usage: npm run rebuild-read-model   (env: COMMANDS_DB_URL, QUERIES_DB_URL; stop the projector first)';

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import mysql from 'mysql2/promise';
-import { resolveAddresses } from '../cli/addresses.ts';
+import { resolveAddresses } from '../shared/addresses.ts';
 import { createKafka, idempotentProducerConfig } from '../shared/kafka.ts';
 import { migrate } from '../shared/migrate.ts';
 import { ensureTopics } from '../shared/topics.ts';

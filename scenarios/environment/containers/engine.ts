@@ -5,7 +5,7 @@
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { dockerEngineAnswers } from '../selectProvider.ts';
+import { dockerEngineAnswers } from '../dockerPing.ts';
 import { isAlive, type ManagedProcess, readPid, StartError, startProcess, stopProcess, waitFor } from '../local/processes.ts';
 import { MissingToolError } from '../local/install.ts';
 import { cacheDir, runDir } from '../paths.ts';

@@ -6,11 +6,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SCENARIOS } from '../../catalog/scenarios.ts';
-import { runScenario } from '../../runner/runScenario.ts';
-import { poisonRecordsFromFixtures } from '../../runner/suite.ts';
-import { liveDeps } from '../../runner/deps.ts';
-import { requireState } from '../state.ts';
+import { SCENARIOS } from '../catalog/scenarios.ts';
+import { runScenario } from '../runner/runScenario.ts';
+import { poisonRecordsFromFixtures } from '../runner/suite.ts';
+import { liveDeps } from '../runner/deps.ts';
+import { requireState } from '../environment/state.ts';
 
 const env = requireState();
 const scenario = SCENARIOS.find((s) => s.name === 'broker-outage')!;
