@@ -3,6 +3,7 @@
 // faults. The nemesis, schedule validation and the schedule arbitraries are derived from the list
 // of families, so a new fault kind is one family module (plus the fixture that uses it).
 import type fc from 'fast-check';
+import type { Admin } from 'kafkajs';
 import type { CrashEntry, FaultEntry, InjectionEntry } from '../history/types.ts';
 import type { EnvAddresses, ProcessControl } from '../environment/types.ts';
 import type { ParamSpec } from './params.ts';
@@ -82,7 +83,7 @@ export interface FaultTools {
   /** Runs `npm run dlq -- <args>` against the environment; returns its stdout. */
   dlq(args: string[]): Promise<string>;
   /** Kafka admin: the projector group's committed offsets, or set them (group must be empty). */
-  kafkaAdmin(): Promise<import('kafkajs').Admin>;
+  kafkaAdmin(): Promise<Admin>;
   close(): Promise<void>;
 }
 

@@ -1,6 +1,6 @@
 // Fault → Toxiproxy, as data: which proxy action a toxic fault means, sent to every proxy of the
 // link (Kafka links have one proxy per broker) by applyProxyAction.
-import { Toxiproxy } from 'toxiproxy-node-client';
+import { type Toxiproxy } from 'toxiproxy-node-client';
 import type { EnvAddresses, LinkName } from '../environment/types.ts';
 
 export type Direction = 'upstream' | 'downstream' | 'both';

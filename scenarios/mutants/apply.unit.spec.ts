@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApplyError, applyEdits, countOccurrences, locations } from './apply.ts';
+import { type ApplyError, applyEdits, countOccurrences, locations } from './apply.ts';
 
 const files: Record<string, string> = {
   'system/a.ts': 'line one\nif (x) return 1;\nline three\n',

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadMutants, MutantError, parseCellRef, parseMutant, selectMutants } from './mutant.ts';
+import { loadMutants, type MutantError, parseCellRef, parseMutant, selectMutants } from './mutant.ts';
 
 const FILE = '/x/fixtures/mutants/relay-bug.json';
 const valid = { id: 'relay-bug', description: 'marks before send', file: 'system/relay/relay.ts', find: 'a', replace: 'b' };

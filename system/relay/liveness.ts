@@ -21,11 +21,10 @@ export async function acquireLiveness(o: { dbUrl: string; heartbeatMs: number; l
   const pool: Pool = createPool(o.dbUrl, { connectionLimit: 1 });
   let conn: PoolConnection | undefined;
   let ok = false;
-  let timer: NodeJS.Timeout | undefined;
   const lose = (why: string) => {
     if (!ok) return;
     ok = false;
-    if (timer) clearInterval(timer);
+    clearInterval(timer);
     o.logger.warn({ owner, why }, 'relay liveness lock lost: claims under this owner may be taken over');
     conn?.destroy();
   };
@@ -42,7 +41,7 @@ export async function acquireLiveness(o: { dbUrl: string; heartbeatMs: number; l
   const held = conn;
   held.connection.on('error', (err: Error) => lose(err.message));
   held.connection.on('end', () => lose('connection ended'));
-  timer = setInterval(() => {
+  const timer: NodeJS.Timeout = setInterval(() => {
     // Generous timeout: a slow answer on a loaded machine is not a lost lock; a hung link is.
     held.query({ sql: 'SELECT 1', timeout: Math.max(2_000, 3 * o.heartbeatMs) }).catch((err: unknown) => lose(err instanceof Error ? err.message : String(err)));
   }, o.heartbeatMs);
@@ -53,7 +52,7 @@ export async function acquireLiveness(o: { dbUrl: string; heartbeatMs: number; l
     async close() {
       const wasAlive = ok;
       ok = false;
-      if (timer) clearInterval(timer);
+      clearInterval(timer);
       if (wasAlive) await held.query('SELECT RELEASE_LOCK(?)', [livenessLockName(owner)]).catch(() => undefined);
       held.release();
       await pool.end().catch(() => undefined);

@@ -5,7 +5,7 @@ import {
   ConfigError,
   DependencyUnavailableError,
   ERROR_CODES,
-  FaultlineError,
+  type FaultlineError,
   IdempotencyKeyReuseError,
   MalformedBodyError,
   MethodNotAllowedError,
