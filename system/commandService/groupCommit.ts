@@ -16,7 +16,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import { retry, RetriesExhaustedError } from '../shared/backoff.ts';
 import { crashPoint } from '../shared/crashPoints.ts';
-import { isConnectionError, isDuplicateKeyError, isLockError, type Pool, type PoolConnection } from '../shared/db.ts';
+import { isConnectionError, isDuplicateKeyError, isLockError, type Pool } from '../shared/db.ts';
 import { ConcurrencyError, DependencyUnavailableError } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import { beginAndRead, rollback, writeAndCommit } from './groupStore.ts';
