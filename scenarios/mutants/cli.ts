@@ -150,7 +150,7 @@ runCli(async () => {
     throw new UsageError((err as Error).message, USAGE);
   }
   if (flags.list) {
-    for (const m of mutants) console.log(`  ${m.id.padEnd(48)} ${m.edits.map((e) => e.file).join(', ')}\n      ${m.description}`);
+    for (const m of mutants) console.log(`  ${m.id.padEnd(48)} ${[...new Set(m.edits.map((e) => e.file))].join(', ')}\n      ${m.description}`);
     return 0;
   }
   if (flags.check) return check(mutants);

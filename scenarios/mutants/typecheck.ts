@@ -51,20 +51,25 @@ export function createTypeChecker(root: string): TypeChecker {
   return {
     check(files) {
       const out: string[] = [];
-      for (const f of files) {
-        const abs = resolve(root, f.file);
-        if (!parsed.fileNames.map((n) => resolve(n)).includes(abs)) {
-          out.push(`${f.file}: not part of the project (tsconfig.json include)`);
-          continue;
+      const inProject = new Set(parsed.fileNames.map((n) => resolve(n)));
+      const mutated = files.filter((f) => {
+        if (inProject.has(resolve(root, f.file))) return true;
+        out.push(`${f.file}: not part of the project (tsconfig.json include)`);
+        return false;
+      });
+      // All of a mutant's files are overlaid together: an edit in one file may need an edit in another.
+      const overlayAll = (text: (f: MutatedFile) => string | undefined) => {
+        for (const f of mutated) setText(resolve(root, f.file), text(f));
+      };
+      try {
+        overlayAll((f) => (f.original === readFileSync(resolve(root, f.file), 'utf8') ? undefined : f.original));
+        const baseline = new Map(mutated.map((f) => [f.file, new Set(diagnosticsOf(resolve(root, f.file)).map((d) => d.replace(/^\d+: /, '')))]));
+        overlayAll((f) => f.mutated);
+        for (const f of mutated) {
+          for (const d of diagnosticsOf(resolve(root, f.file))) if (!baseline.get(f.file)!.has(d.replace(/^\d+: /, ''))) out.push(`${f.file}:${d}`);
         }
-        setText(abs, f.original === readFileSync(abs, 'utf8') ? undefined : f.original);
-        const baseline = new Set(diagnosticsOf(abs).map((d) => d.replace(/^\d+: /, '')));
-        setText(abs, f.mutated);
-        try {
-          for (const d of diagnosticsOf(abs)) if (!baseline.has(d.replace(/^\d+: /, ''))) out.push(`${f.file}:${d}`);
-        } finally {
-          setText(abs, undefined);
-        }
+      } finally {
+        overlayAll(() => undefined);
       }
       return out;
     },

@@ -37,4 +37,19 @@ describe('createTypeChecker', () => {
     expect(tc.check([{ file: 'system/a.ts', original, mutated: original.replace('1', '3'), lines: [1] }])).toEqual([]);
     expect(tc.check([{ file: 'other/b.ts', original: '', mutated: 'x', lines: [1] }])).toEqual(['other/b.ts: not part of the project (tsconfig.json include)']);
   });
+
+  it('judges a mutant that edits two files with both edits in place', () => {
+    const a = 'export function f(x: number): number {\n  return x;\n}\n';
+    const b = "import { f } from './a.ts';\nexport const y = f(1);\n";
+    const root = project(a);
+    writeFileSync(join(root, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, noEmit: true, types: [], lib: ['ES2022'], target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', allowImportingTsExtensions: true }, include: ['system'] }));
+    writeFileSync(join(root, 'system', 'b.ts'), b);
+    const tc = createTypeChecker(root);
+    const twoFiles = [
+      { file: 'system/a.ts', original: a, mutated: a.replace('x: number', 'x: number, y: number'), lines: [1] },
+      { file: 'system/b.ts', original: b, mutated: b.replace('f(1)', 'f(1, 2)'), lines: [2] },
+    ];
+    expect(tc.check(twoFiles)).toEqual([]);
+    expect(tc.check([twoFiles[1]!])).toEqual([expect.stringMatching(/^system\/b\.ts:2: Expected 1 arguments, but got 2/)]);
+  });
 });
