@@ -58,7 +58,11 @@ const CRASHING: readonly string[] = ['kill', 'crash-point'];
 const crashesIn = (schedule: FaultSchedule) => schedule.some((x) => CRASHING.includes(x.fault));
 
 /** A lost acknowledgement was felt: the command service answered a retried key from its first answer. */
-const lostAckFelt = counterRose('command-service', 'faultline_idempotent_replays_total', 'command-service: a retried key got its first answer (idempotent replay)');
+const lostAckFelt = counterRose(
+  'command-service',
+  'faultline_idempotent_replays_total',
+  'command-service: a retried key got its first answer (idempotent replay)',
+);
 
 const BUILT_IN: readonly Scenario[] = [
   {
@@ -169,7 +173,13 @@ const BUILT_IN: readonly Scenario[] = [
       return [
         f({ at: first, fault: 'kill', target: 'projector', duration: 600, params: {} }),
         f({ at: 1000, fault: 'lost-ack', target: 'client-command', duration: 800, params: { how: 'reset' } }),
-        f({ at: 2800, fault: 'crash-point', target: 'projector', duration: 1500, params: { point: 'projector.after-db-commit-before-offset-commit', nth: 5 } }),
+        f({
+          at: 2800,
+          fault: 'crash-point',
+          target: 'projector',
+          duration: 1500,
+          params: { point: 'projector.after-db-commit-before-offset-commit', nth: 5 },
+        }),
         f({ at: second, fault: 'kill', target: 'projector', duration: 600, params: {} }),
         f({ at: 6500, fault: 'crash-point', target: 'projector', duration: 1500, params: { point: 'projector.mid-run', nth: 5 } }),
       ];

@@ -101,4 +101,3 @@ export function renderReportMarkdown(run: RunResult): string {
     ...failedFirst.map(findings).flatMap((f) => [f, '']),
   ].join('\n');
 }
-

@@ -183,11 +183,26 @@ describe('workload summary', () => {
   it('gives the ok rate, streams touched and events per stream', () => {
     const ops = [op(1, 'a', 'ok', 0), op(2, 'b', 'fail', 500), op(3, 'a', 'ok', 1990)];
     const s = summarizeWorkload(ops, eventsPerStream([{ streamId: 'a' }, { streamId: 'a' }, { streamId: 'c' }]));
-    expect(s).toEqual({ okShare: 0.667, ok: 2, fail: 1, unknown: 0, durationMs: 2000, okPerSecond: 1, streams: 2, eventsPerStream: { mean: 1.5, max: 2 } });
-    expect(summarizeWorkload([], new Map())).toMatchObject({ ok: 0, okShare: 0, durationMs: 0, okPerSecond: 0, eventsPerStream: { mean: 0, max: 0 } });
+    expect(s).toEqual({
+      okShare: 0.667,
+      ok: 2,
+      fail: 1,
+      unknown: 0,
+      durationMs: 2000,
+      okPerSecond: 1,
+      streams: 2,
+      eventsPerStream: { mean: 1.5, max: 2 },
+    });
+    expect(summarizeWorkload([], new Map())).toMatchObject({
+      ok: 0,
+      okShare: 0,
+      durationMs: 0,
+      okPerSecond: 0,
+      eventsPerStream: { mean: 0, max: 0 },
+    });
   });
 
-  it("adds what only the open-loop workload knows: the rate asked for and reached, skipped sends, intents", () => {
+  it('adds what only the open-loop workload knows: the rate asked for and reached, skipped sends, intents', () => {
     const tally = {
       ops: [
         { userId: 'a', intent: 'register', outcome: 'ok' as const, status: 201, predicted: 201 },

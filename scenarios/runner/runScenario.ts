@@ -54,7 +54,14 @@ export const PROJECTOR_RETRY_ENV = {
   PROJECTOR_BACKOFF_MAX_MS: '1000',
 };
 
-export function replayCommand(scenario: string, c: Configuration, seed: number, path?: string, expect?: 'matrix' | 'none', rate?: number): string {
+export function replayCommand(
+  scenario: string,
+  c: Configuration,
+  seed: number,
+  path?: string,
+  expect?: 'matrix' | 'none',
+  rate?: number,
+): string {
   return `npm run scenario -- ${scenario} --publish ${c.publish} --consume ${c.consume} --seed ${seed}${path ? ` --path ${path}` : ''}${expect === 'none' ? ' --expect none' : ''}${rate !== undefined ? ` --rate ${rate}` : ''}`;
 }
 
@@ -109,8 +116,15 @@ export async function runScenario(s: Scenario, c: Configuration, o: RunOptions, 
   let record: ScenarioRecord;
   try {
     const rate = o.rate ?? s.workload.rate;
-    log(`  open-loop workload${rate ? ` at ${rate}/s` : ''} for ≥ ${s.workload.minMs} ms and ${s.workload.tailMs} ms past the heal; ${p.schedule.length} fault(s)`);
-    const run = await runAndHeal(s, p, { seed: o.seed, log, ...(rate !== undefined ? { rate } : {}), ...(o.load ? { load: o.load } : {}) }, deps);
+    log(
+      `  open-loop workload${rate ? ` at ${rate}/s` : ''} for ≥ ${s.workload.minMs} ms and ${s.workload.tailMs} ms past the heal; ${p.schedule.length} fault(s)`,
+    );
+    const run = await runAndHeal(
+      s,
+      p,
+      { seed: o.seed, log, ...(rate !== undefined ? { rate } : {}), ...(o.load ? { load: o.load } : {}) },
+      deps,
+    );
     const w = run.stats;
     log(
       `  healed at ${run.lastHealMs} ms; ${w.ops.ok} ok (${Math.round(w.okShare * 100)} %), ${w.ops.fail} fail, ${w.ops.unknown} unknown, ${w.skipped} skipped; ${w.rate.achieved}/${w.rate.target} per s; ${w.streamsTouched} streams, events/stream mean ${w.eventsPerStream.mean} max ${w.eventsPerStream.max}; quiescing (bound ${s.convergenceBoundMs} ms)`,

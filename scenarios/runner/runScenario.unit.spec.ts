@@ -40,7 +40,14 @@ describe('runScenario (phases with fake dependencies)', () => {
     for (const f of ['history.jsonl', 'final-state.json', 'samples.json', 'run.json']) expect(existsSync(join(o, f)), f).toBe(true);
     const rec = readRecord(o);
     expect(rec.final.write.events).toHaveLength(3);
-    expect(rec.facts.workload).toMatchObject({ ok: 3, okShare: 1, streams: 1, eventsPerStream: { mean: 3, max: 3 }, rate: { target: 60 }, skipped: 0 });
+    expect(rec.facts.workload).toMatchObject({
+      ok: 3,
+      okShare: 1,
+      streams: 1,
+      eventsPerStream: { mean: 3, max: 3 },
+      rate: { target: 60 },
+      skipped: 0,
+    });
     writeFileSync(join(dir, RUN_INDEX_FILE), JSON.stringify(runIndexOf({ runId: 'x', startedAt: '', finishedAt: '', results: [r] })));
     const again = rejudgeRun(dir, { feltOf: () => fakeScenario().felt }).results[0]!;
     expect(again.verdict).toEqual(r.verdict);
@@ -63,7 +70,12 @@ describe('runScenario (phases with fake dependencies)', () => {
         return r;
       },
     });
-    await runScenario(fakeScenario({ workload: { minMs: 10, tailMs: 120 } }), BASE, { env: FAKE_ENV, seed: 1, outDir: outDir(), rate: 7 }, deps);
+    await runScenario(
+      fakeScenario({ workload: { minMs: 10, tailMs: 120 } }),
+      BASE,
+      { env: FAKE_ENV, seed: 1, outDir: outDir(), rate: 7 },
+      deps,
+    );
     expect(stoppedAt - healAt).toBeGreaterThanOrEqual(100);
   });
 
