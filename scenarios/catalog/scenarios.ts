@@ -1,5 +1,6 @@
 // The named scenarios. Each is a workload shape, a fault schedule as data, and what the fault
-// must visibly do. Times are ms after the workload starts; the workload lasts `spreadMs`.
+// must visibly do. Times are ms after the workload starts; the workload runs open loop for at least
+// `minMs` and `tailMs` past the last heal.
 import fc from 'fast-check';
 import { loadFaultProfiles, loadPoisonCases } from '../../fixtures/loader.ts';
 import { faultScheduleArb } from '../faults/arbitraries.ts';
@@ -18,7 +19,10 @@ import {
 } from './felt.ts';
 import type { Scenario, WorkloadShape } from './types.ts';
 
-const WORKLOAD: WorkloadShape = { users: 6, clients: 4, opsPerClient: 20, spreadMs: 10_000 };
+// 60 commands/s for ≥ 25 s: ≥ 1,000 ok commands per run (~1,500 sent, ~10 % deliberate
+// rejections; ~75 % ok while the command service is killed), and the schedules (≤ ~10 s) heal
+// with ≥ 10 s of load still to come.
+const WORKLOAD: WorkloadShape = { rate: 60, minMs: 25_000, tailMs: 4_000 };
 const OUTBOX_ONLY = [
   { publish: 'outbox', consume: 'effectively-once' },
   { publish: 'outbox', consume: 'at-least-once' },
@@ -40,15 +44,25 @@ const relayFeltBrokerGone = anyOf(
   counterRose('command-service', 'faultline_dual_write_publish_failures_total'),
 );
 
-/** The generator behind random-schedule (shared with the shrinking search). */
+/** The generator behind random-schedule (shared with the shrinking search): every random-drawable family. */
 const randomScheduleArb = faultScheduleArb({
   horizonMs: 8000,
   maxFaults: 4,
   minDurationMs: 500,
   maxDurationMs: 3000,
-  kinds: ['down', 'latency', 'bandwidth', 'timeout', 'reset_peer', 'slicer', 'limit_data', 'kill', 'pause', 'restart', 'duplicate'],
   processTargets: ['command-service', 'relay', 'projector', 'kafka', 'commands-db', 'queries-db'],
 }).filter((s) => s.length > 0);
+
+/** Faults that kill a process, by SIGKILL or at an armed crash point (at-most-once may then lose). */
+const CRASHING: readonly string[] = ['kill', 'crash-point'];
+const crashesIn = (schedule: FaultSchedule) => schedule.some((x) => CRASHING.includes(x.fault));
+
+/** A lost acknowledgement was felt: the command service answered a retried key from its first answer. */
+const lostAckFelt = counterRose(
+  'command-service',
+  'faultline_idempotent_replays_total',
+  'command-service: a retried key got its first answer (idempotent replay)',
+);
 
 const BUILT_IN: readonly Scenario[] = [
   {
@@ -129,7 +143,8 @@ const BUILT_IN: readonly Scenario[] = [
   {
     name: 'kill-command-service',
     purpose: 'the command service is SIGKILLed twice mid-request and restarted',
-    workload: WORKLOAD,
+    // Each kill leaves seconds of unknown answers (~65 % ok): a longer run keeps ≥ 1,000 ok.
+    workload: { ...WORKLOAD, minMs: 32_000 },
     schedule: profile('kill-command-service'),
     felt: [faultsApplied, restarted('command-service'), clientsSawErrors],
     crashes: true,
@@ -147,15 +162,28 @@ const BUILT_IN: readonly Scenario[] = [
   },
   {
     name: 'kill-projector',
-    purpose: 'the projector is SIGKILLed at random points, three times, and restarted',
+    purpose:
+      'the projector is SIGKILLed twice at random points and dies at two crash points (after the read-DB commit before the offset commit, mid-run), while answers to the client are lost for a moment',
     workload: WORKLOAD,
     schedule: ({ seed }) => {
-      // Random but replayable points: the seed decides where in each third of the run it dies.
-      const [ats] = fc.sample(
-        fc.tuple(fc.integer({ min: 500, max: 2500 }), fc.integer({ min: 3500, max: 5500 }), fc.integer({ min: 6500, max: 8000 })),
-        { seed, numRuns: 1 },
-      );
-      return ats!.map((at) => f({ at, fault: 'kill', target: 'projector', duration: 600, params: {} }));
+      // Random but replayable kill points (the seed decides where), between two armed crash points
+      // that die inside the dangerous windows. Each projector restart takes seconds (the consumer
+      // group rejoins), so four deaths already keep the schedule running ~30 s.
+      const [ats] = fc.sample(fc.tuple(fc.integer({ min: 500, max: 2000 }), fc.integer({ min: 4500, max: 5500 })), { seed, numRuns: 1 });
+      const [first, second] = ats!;
+      return [
+        f({ at: first, fault: 'kill', target: 'projector', duration: 600, params: {} }),
+        f({ at: 1000, fault: 'lost-ack', target: 'client-command', duration: 800, params: { how: 'reset' } }),
+        f({
+          at: 2800,
+          fault: 'crash-point',
+          target: 'projector',
+          duration: 1500,
+          params: { point: 'projector.after-db-commit-before-offset-commit', nth: 5 },
+        }),
+        f({ at: second, fault: 'kill', target: 'projector', duration: 600, params: {} }),
+        f({ at: 6500, fault: 'crash-point', target: 'projector', duration: 1500, params: { point: 'projector.mid-run', nth: 5 } }),
+      ];
     },
     felt: [faultsApplied, restarted('projector')],
     crashes: true,
@@ -211,7 +239,7 @@ function fromProfiles(known: readonly Scenario[]): Scenario[] {
       workload: WORKLOAD,
       schedule: () => p.schedule,
       felt: [faultsApplied],
-      crashes: p.schedule.some((x) => x.fault === 'kill'),
+      crashes: crashesIn(p.schedule),
       convergenceBoundMs: 30_000,
     }));
 }
@@ -223,4 +251,10 @@ function withProfileDeclarations(s: Scenario): Scenario {
   return { ...s, expect: [...(s.expect ?? []), ...(p.expect ?? [])], ci: [...(s.ci ?? []), ...(p.ci ?? [])] };
 }
 
-export const SCENARIOS: readonly Scenario[] = [...BUILT_IN, ...fromProfiles(BUILT_IN)].map(withProfileDeclarations);
+/** A fixed schedule with a lost-ack window must show the command service replaying a first answer. */
+function withLostAckFelt(s: Scenario): Scenario {
+  if (s.search || !s.schedule({ seed: 1 }).some((x) => x.fault === 'lost-ack')) return s;
+  return { ...s, felt: [...s.felt, lostAckFelt] };
+}
+
+export const SCENARIOS: readonly Scenario[] = [...BUILT_IN, ...fromProfiles(BUILT_IN)].map(withProfileDeclarations).map(withLostAckFelt);

@@ -29,14 +29,16 @@ export interface Felt {
 }
 
 export interface WorkloadShape {
-  users: number; // few: streams get several events
-  clients: number;
-  opsPerClient: number;
-  spreadMs: number; // how long the workload lasts
+  /** Commands per second released, open loop (`--rate` overrides). */
+  rate?: number;
+  /** The workload runs at least this long (ms), faults or not. */
+  minMs: number;
+  /** ...and at least this long past the last heal, so convergence is measured under load. */
+  tailMs: number;
   clientTimeoutMs?: number;
   clientAttempts?: number;
-  /** Relative command weights (default: mostly renames, few registers of already known users). */
-  weights?: { register?: number; rename?: number; delete?: number };
+  /** Share of deliberate conflicts (stale If-Match, re-registration, commands on deleted users). */
+  conflictFraction?: number;
 }
 
 export interface Scenario {

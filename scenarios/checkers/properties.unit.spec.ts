@@ -4,7 +4,7 @@
 // each expectation below is the defect that was planted, never a checker's own computation.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { commandSequenceArb, userIds } from '../workload/arbitraries.ts';
+import { commandSequenceArb, userIds } from '../workload/testing.ts';
 import { composeCheckers } from './compose.ts';
 import { checkDiverged } from './diverged.ts';
 import { checkDuplicated } from './duplicated.ts';

@@ -8,7 +8,8 @@ export const DEFAULT_TELEMETRY_BOUND_MS = 5000;
  * applied count did not rise; without counts, the measured lag did not fall). Once a stall has
  * lasted longer than the bound, a sample in which the process still says it is ready with lag 0,
  * or ready and not stalled, is a lie — an operator trusting it would miss the outage. A process
- * that does not answer (null) says nothing, so it does not lie. One anomaly per stall.
+ * that does not answer (null) says nothing, so it does not lie, and a stall is timed from its
+ * first answer after that. One anomaly per stall.
  */
 export function checkTelemetryLied(input: CheckInput): CheckResult {
   const bound = input.telemetryBoundMs ?? DEFAULT_TELEMETRY_BOUND_MS;
@@ -25,6 +26,13 @@ export function checkTelemetryLied(input: CheckInput): CheckResult {
     let reported = false;
     let prev: TelemetrySample | undefined;
     for (const s of samples) {
+      if (s.ready === null) {
+        // Down or restarting: the time it did not answer is not a stall it could have reported,
+        // so a restarted process gets the whole bound to notice its backlog.
+        stallStart = prev = undefined;
+        reported = false;
+        continue;
+      }
       const lagging = s.measuredLag !== null && s.measuredLag > 0;
       if (!lagging || (prev && progressed(prev, s))) {
         stallStart = lagging ? s : undefined;

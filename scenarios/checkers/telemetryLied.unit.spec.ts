@@ -24,6 +24,15 @@ describe('telemetry-lied', () => {
     expect(r.anomalies).toEqual([expect.objectContaining({ name: 'telemetry-lied', data: expect.objectContaining({ process: 'projector', stalledSinceMs: 1000, atMs: 5000, measuredLag: 90 }) })]);
   });
 
+  it('times a stall from the first answer after a restart: the time it was down is not held against it', () => {
+    // down 5 s with a backlog growing, back ready with lag 0 for one sample, then catching up
+    const restarted = series([[0, 10, true, 0], [20, null, null, null], [40, null, null, null], [60, null, null, null], [80, null, null, null], [90, null, null, null], [90, 10, true, 0], [0, 100, true, 0]]);
+    expect(check(restarted).valid).toBe(true);
+    // ...but a restarted process that then stays stalled past the bound while claiming lag 0 lies
+    const stuck = series([[0, 10, true, 0], [20, null, null, null], [90, 10, true, 0], [90, 10, true, 0], [90, 10, true, 0], [90, 10, true, 0], [90, 10, true, 0]]);
+    expect(check(stuck).anomalies).toEqual([expect.objectContaining({ data: expect.objectContaining({ stalledSinceMs: 2000, atMs: 6000 }) })]);
+  });
+
   it('finds "not stalled" with a true lag figure as a lie too; within the bound it is not', () => {
     const stalled = series([[50, 10, true, 50], [50, 10, true, 50], [50, 10, true, 50], [50, 10, true, 50], [50, 10, true, 50]], { reportedStalled: false });
     expect(check(stalled).anomalies).toHaveLength(1);

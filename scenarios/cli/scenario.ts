@@ -7,7 +7,8 @@ import { checkScenarioNames, COMMON_FLAGS, listScenarios, resultLine, summaryTab
 
 const USAGE = `usage: npm run scenario -- <name> [--publish outbox|dual-write]
                              [--consume effectively-once|at-least-once|at-most-once]
-                             [--seed N] [--path P] [--keep-env] [--shrink-seconds S] [--expect matrix|none] [--runs N]
+                             [--seed N] [--path P] [--keep-env] [--shrink-seconds S] [--expect matrix|none] [--runs N] [--rate R]
+  --rate R        workload commands per second (default: the scenario's, 60)
   --expect none   judge by the strongest guarantee whatever the configuration: with a search scenario,
                   fast-check then searches for (and shrinks to) the smallest schedule that breaks it
   --runs N        search scenarios: try up to N generated schedules (each a real run; default 1)
@@ -38,6 +39,7 @@ runCli(async () => {
     keepEnv: flags['keep-env'] === true,
     ...(flags.expect === 'none' ? { expect: 'none' as const } : {}),
     ...(flags.runs !== undefined ? { runs: flags.runs as number } : {}),
+    ...(flags.rate !== undefined ? { rate: flags.rate as number } : {}),
     shrinkBudgetMs: ((flags['shrink-seconds'] as number | undefined) ?? 600) * 1000,
     log: (l) => console.log(l),
     onResult: (r) => console.log(resultLine(r)),

@@ -7,11 +7,12 @@ import { checkScenarioNames, COMMON_FLAGS, listScenarios, resultLine, summaryTab
 
 const USAGE = `usage: npm run scenarios -- [--profile ci|full] [--publish outbox|dual-write]
                               [--consume effectively-once|at-least-once|at-most-once]
-                              [--only a,b] [--seed N] [--keep-env] [--shrink-seconds S] [--list]
+                              [--only a,b] [--seed N] [--keep-env] [--shrink-seconds S] [--rate R] [--list]
   --profile ci    every scenario on outbox+effectively-once, plus the cells that must show the weaker
                   modes' anomalies (default; fits in ~20 min on 2 cores)
   --profile full  every scenario in every configuration it supports
   --publish/--consume   run the chosen scenarios in exactly that configuration
+  --rate R        workload commands per second (default: each scenario's, 60)
   --list          names and one-line purposes`;
 
 runCli(async () => {
@@ -47,6 +48,7 @@ runCli(async () => {
     seed,
     profile,
     keepEnv: flags['keep-env'] === true,
+    ...(flags.rate !== undefined ? { rate: flags.rate as number } : {}),
     shrinkBudgetMs: ((flags['shrink-seconds'] as number | undefined) ?? (profile === 'ci' ? 120 : 600)) * 1000,
     log: (l) => console.log(l),
     onResult: (r) => console.log(resultLine(r)),

@@ -14,6 +14,7 @@ export const COMMON_FLAGS = {
   path: { kind: 'string' },
   'keep-env': { kind: 'bool' },
   'shrink-seconds': { kind: 'int', min: 0, max: 3600 },
+  rate: { kind: 'int', min: 1, max: 2000 },
 } as const;
 
 export function checkScenarioNames(names: readonly string[], usage: string): void {

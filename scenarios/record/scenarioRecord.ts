@@ -33,6 +33,14 @@ export interface WorkloadSummary {
   okPerSecond: number;
   streams: number;
   eventsPerStream: { mean: number; max: number };
+  /** ok / commands sent. */
+  okShare?: number;
+  /** What the open-loop workload reported itself: the rate asked for and reached, skipped commands (in-flight bound), outcomes by intent. */
+  rate?: { target: number; achieved: number };
+  skipped?: number;
+  byIntent?: Record<string, { ok: number; fail: number; unknown: number }>;
+  /** Answers other than the workload's model predicted (contention, faults, or a bug). */
+  surprises?: number;
 }
 
 /** `run.json`. */

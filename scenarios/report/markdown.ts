@@ -1,5 +1,6 @@
 // report.md: the summary table (scenario × configuration) and per-scenario findings, readable
 // in a terminal or a PR comment.
+import { openLoopText } from './workloadText.ts';
 import { configurationLabel } from '../checkers/expectations.ts';
 import { CONSUME_MODES, PUBLISH_MODES, type Configuration } from '../../system/shared/modes.ts';
 import { anomaliesOf, failureReasons, passed, type RunResult, type ScenarioRunResult } from './types.ts';
@@ -47,7 +48,7 @@ function findings(r: ScenarioRunResult): string {
   if (r.workload) {
     const w = r.workload;
     out.push(
-      `- workload: ${w.okPerSecond} ok/s over ${(w.durationMs / 1000).toFixed(1)} s; ${w.streams} streams touched; events per stream mean ${w.eventsPerStream.mean}, max ${w.eventsPerStream.max}`,
+      `- workload: ${w.okPerSecond} ok/s over ${(w.durationMs / 1000).toFixed(1)} s${openLoopText(w)}; ${w.streams} streams touched; events per stream mean ${w.eventsPerStream.mean}, max ${w.eventsPerStream.max}`,
     );
   }
   if (r.convergenceMs !== undefined)

@@ -1,6 +1,5 @@
 // Everything the runner's phases do to the outside world, behind one interface: `liveDeps` wires
 // the real environment, nemesis and workload; the phases' unit tests hand in fakes.
-import fc from 'fast-check';
 import type { Scenario } from '../catalog/types.ts';
 import type { EnvAddresses, SystemUrls } from '../environment/types.ts';
 import { startSystem, wipeSystemState } from '../environment/system.ts';
@@ -10,13 +9,13 @@ import type { HistoryRecorder } from '../history/recorder.ts';
 import type { FinalState, Sample } from '../record/types.ts';
 import type { PoisonInjection, TelemetrySample } from '../checkers/types.ts';
 import type { Configuration } from '../../system/shared/modes.ts';
-import { workloadArb } from '../workload/arbitraries.ts';
 import { createCommandClient } from '../workload/httpClient.ts';
-import { runWorkload, type WorkloadStats } from '../workload/runWorkload.ts';
+import { runOpenLoop } from '../workload/openLoop.ts';
+import { startReaders } from '../workload/readers.ts';
+import type { WorkloadSummary } from '../workload/summary.ts';
 import { runLoad, type LoadResult } from '../load/runLoad.ts';
 import { readFinalState, readReadSide, readWriteSide } from '../observe/finalState.ts';
 import { quiesce } from './quiesce.ts';
-import { startReaders } from './readers.ts';
 import { startSampler } from './sampler.ts';
 import { liveProbes, startTelemetry } from './telemetry.ts';
 import { createVisibilityProbe } from './visibility.ts';
@@ -28,13 +27,21 @@ export interface WorkloadRequest {
   seed: number;
   urls: SystemUrls;
   recorder: HistoryRecorder;
+  /** Commands per second; default: the scenario's, else the workload's default. */
+  rate?: number;
+  /** Aborted by the runner after the last heal plus the scenario's tail: the workload then stops. */
+  signal: AbortSignal;
   /** Told of every ok command (stream id, version). */
   onOk: (userId: string, version: number | undefined) => void;
+  /** Where the observers' readers find the hot streams while the workload runs. */
+  onHot?: (hot: (n: number) => string[]) => void;
 }
 
 /** Observation running beside the workload: metrics, telemetry, query-API readers, visibility. */
 export interface Observers {
   okCommand(userId: string, version: number | undefined, ackMs: number): void;
+  /** The workload's hot streams, hottest first: what the query-API readers sample. */
+  hotStreams(hot: (n: number) => string[]): void;
   /** Stops everything that samples; visibility waits for its watchers until `deadlineMs`. */
   stop(
     deadlineMs: number,
@@ -56,7 +63,7 @@ export interface RunnerDeps {
   startSystem(env: EnvAddresses, c: Configuration, systemEnv: Record<string, string>): Promise<EnvAddresses>;
   createNemesis(o: { env: EnvAddresses; recorder: HistoryRecorder; log: (l: string) => void }): RunnerNemesis;
   playSchedule(schedule: FaultSchedule, nemesis: RunnerNemesis): Promise<string[]>;
-  runWorkload(w: WorkloadRequest): Promise<WorkloadStats>;
+  runWorkload(w: WorkloadRequest): Promise<WorkloadSummary>;
   runLoad(o: { url: string; durationS: number; rate?: number }): Promise<LoadResult>;
   startObservers(o: { env: EnvAddresses; urls: SystemUrls; recorder: HistoryRecorder; now: () => number }): Observers;
   writeVersions(env: EnvAddresses): Promise<StreamVersions>;
@@ -81,25 +88,23 @@ export function liveDeps(poisonRecords: (caseName: string) => PoisonRecord[]): R
   };
 }
 
-async function liveWorkload(w: WorkloadRequest): Promise<WorkloadStats> {
+async function liveWorkload(w: WorkloadRequest): Promise<WorkloadSummary> {
   const shape = w.scenario.workload;
-  const users = Array.from({ length: shape.users }, () => crypto.randomUUID());
-  const weights = shape.weights ?? { register: 1, rename: 8, delete: 1 };
-  const [perClient] = fc.sample(workloadArb({ users, clients: shape.clients, maxLengthPerClient: shape.opsPerClient, weights }), {
-    seed: w.seed,
-    numRuns: 1,
-  });
   const client = createCommandClient({
     baseUrl: w.urls.commandService,
     timeoutMs: shape.clientTimeoutMs ?? 3000,
     attempts: shape.clientAttempts ?? 3,
   });
-  return runWorkload({
-    perClient: perClient!,
+  const rate = w.rate ?? shape.rate;
+  return runOpenLoop({
     client,
     recorder: w.recorder,
-    spreadMs: shape.spreadMs,
+    seed: w.seed,
+    signal: w.signal,
+    ...(rate !== undefined ? { rate } : {}),
+    ...(shape.conflictFraction !== undefined ? { generator: { conflictFraction: shape.conflictFraction } } : {}),
     onOk: (c, v) => w.onOk(c.userId, v),
+    ...(w.onHot ? { onGenerator: w.onHot } : {}),
   });
 }
 
@@ -108,12 +113,15 @@ function liveObservers(o: { env: EnvAddresses; urls: SystemUrls; recorder: Histo
   const sampler = startSampler(o.urls);
   const probes = liveProbes(o.env);
   const telemetry = startTelemetry({ urls: o.urls, probes, now: o.now });
-  const readers = startReaders({ queryApi: o.urls.queryApi, record: (r) => o.recorder.read(r) });
+  let hot: (n: number) => string[] = () => [];
+  const readers = startReaders({ queryApi: o.urls.queryApi, recorder: o.recorder, streams: () => hot(20) });
   const visibility = createVisibilityProbe({ queryApi: o.urls.queryApi, now: o.now });
   return {
     okCommand(userId, version, ackMs) {
-      readers.wrote(userId);
       visibility.observe(userId, version, ackMs);
+    },
+    hotStreams(h) {
+      hot = h;
     },
     async stop(deadlineMs) {
       const vis = await visibility.settle(deadlineMs);

@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { behind, watchConvergence } from './convergence.ts';
 import { convergedAt } from './observe.ts';
 import { effectiveSchedule } from './prepare.ts';
-import { recentStreams, readRecordOf } from './readers.ts';
 import { measuredLag, reportedLag, sampleTelemetry, stalledOf, type TelemetryProbes } from './telemetry.ts';
 import { keptMetrics } from './sampler.ts';
 import { watched } from './visibility.ts';
-import { eventsPerStream, summarizeWorkload } from './workloadSummary.ts';
+import { eventsPerStream, summarizeWorkload, withOpenLoop } from './workloadSummary.ts';
+import { summarize } from '../workload/summary.ts';
 import type { CommandOp } from '../history/types.ts';
 
 const fault = (target: string) => ({ at: 0, fault: 'kill', target, duration: 10, params: {} }) as never;
@@ -161,24 +161,6 @@ describe('metrics samples', () => {
   });
 });
 
-describe('query-API readers', () => {
-  it('read the most recently written streams first, each once', () => {
-    expect(recentStreams(['a', 'b', 'a', 'c', 'c'], 2)).toEqual(['c', 'a']);
-    expect(recentStreams([], 3)).toEqual([]);
-  });
-
-  it('record the version and deleted flag the query API answered with', () => {
-    expect(readRecordOf(1, 'u', 200, { version: 4, deleted: false, name: 'x' })).toEqual({
-      reader: 1,
-      userId: 'u',
-      status: 200,
-      version: 4,
-      deleted: false,
-    });
-    expect(readRecordOf(0, 'u', 404, null)).toEqual({ reader: 0, userId: 'u', status: 404 });
-  });
-});
-
 describe('visibility sampling', () => {
   it('watches the first N ok commands, then every Nth', () => {
     const picked = Array.from({ length: 20 }, (_, i) => i).filter((i) => watched(i, 5, 4));
@@ -201,7 +183,35 @@ describe('workload summary', () => {
   it('gives the ok rate, streams touched and events per stream', () => {
     const ops = [op(1, 'a', 'ok', 0), op(2, 'b', 'fail', 500), op(3, 'a', 'ok', 1990)];
     const s = summarizeWorkload(ops, eventsPerStream([{ streamId: 'a' }, { streamId: 'a' }, { streamId: 'c' }]));
-    expect(s).toEqual({ ok: 2, fail: 1, unknown: 0, durationMs: 2000, okPerSecond: 1, streams: 2, eventsPerStream: { mean: 1.5, max: 2 } });
-    expect(summarizeWorkload([], new Map())).toMatchObject({ ok: 0, durationMs: 0, okPerSecond: 0, eventsPerStream: { mean: 0, max: 0 } });
+    expect(s).toEqual({
+      okShare: 0.667,
+      ok: 2,
+      fail: 1,
+      unknown: 0,
+      durationMs: 2000,
+      okPerSecond: 1,
+      streams: 2,
+      eventsPerStream: { mean: 1.5, max: 2 },
+    });
+    expect(summarizeWorkload([], new Map())).toMatchObject({
+      ok: 0,
+      okShare: 0,
+      durationMs: 0,
+      okPerSecond: 0,
+      eventsPerStream: { mean: 0, max: 0 },
+    });
+  });
+
+  it('adds what only the open-loop workload knows: the rate asked for and reached, skipped sends, intents', () => {
+    const tally = {
+      ops: [
+        { userId: 'a', intent: 'register', outcome: 'ok' as const, status: 201, predicted: 201 },
+        { userId: 'a', intent: 'stale-if-match', outcome: 'fail' as const, status: 200, predicted: 409 },
+      ],
+      skipped: 4,
+    };
+    const w = withOpenLoop(summarizeWorkload([], new Map()), summarize(tally, { rate: 60, sendingMs: 1000, drainMs: 5 }));
+    expect(w).toMatchObject({ rate: { target: 60, achieved: 2 }, skipped: 4, surprises: 1 });
+    expect(w.byIntent).toEqual({ register: { ok: 1, fail: 0, unknown: 0 }, 'stale-if-match': { ok: 0, fail: 1, unknown: 0 } });
   });
 });

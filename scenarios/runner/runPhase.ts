@@ -5,19 +5,21 @@
 import type { Scenario } from '../catalog/types.ts';
 import type { PoisonInjection } from '../checkers/types.ts';
 import type { LoadResult } from '../load/runLoad.ts';
-import type { WorkloadStats } from '../workload/runWorkload.ts';
+import { summarize, type WorkloadSummary } from '../workload/summary.ts';
 import { watchConvergence } from './convergence.ts';
 import type { Observers, RunnerDeps } from './deps.ts';
 import type { Prepared } from './prepare.ts';
 
 export interface RunPhaseOptions {
   seed: number;
+  /** Workload commands per second (`--rate`); default: the scenario's, else the workload's. */
+  rate?: number;
   load?: { rate?: number; durationS: number };
   log: (line: string) => void;
 }
 
 export interface RunOutcome {
-  stats: WorkloadStats;
+  stats: WorkloadSummary;
   errors: string[];
   lastHealMs: number;
   /** History-clock ms when the read side reached the write side's state at the heal; null: not in time. */
@@ -43,12 +45,17 @@ export async function runAndHeal(s: Scenario, p: Prepared, o: RunPhaseOptions, d
         },
       )
     : Promise.resolve();
+  const stop = new AbortController();
+  const workloadStartMs = now();
   const workload = deps.runWorkload({
     scenario: s,
     seed: o.seed,
     urls: p.urls,
     recorder: p.recorder,
+    signal: stop.signal,
+    ...(o.rate !== undefined ? { rate: o.rate } : {}),
     onOk: (id, v) => observers.okCommand(id, v, now()),
+    onHot: (hot) => observers.hotStreams(hot),
   });
   let lastHealMs = 0;
   let caughtUp: Promise<number | null> = Promise.resolve(null);
@@ -64,7 +71,11 @@ export async function runAndHeal(s: Scenario, p: Prepared, o: RunPhaseOptions, d
       { deadlineMs: lastHealMs + Math.round(s.convergenceBoundMs * 1.5), now },
     );
   }
-  let stats: WorkloadStats = { sent: 0, ok: 0, fail: 0, unknown: 0 };
+  // The workload keeps going past the heal (convergence under load), and runs a minimum time.
+  const stopAtMs = Math.max(workloadStartMs + s.workload.minMs, lastHealMs + s.workload.tailMs);
+  await sleepUntil(stopAtMs, now, workload);
+  stop.abort();
+  let stats: WorkloadSummary = summarize({ ops: [], skipped: 0 }, { rate: 0, sendingMs: 0, drainMs: 0 });
   try {
     stats = await workload;
   } catch (err) {
@@ -72,4 +83,14 @@ export async function runAndHeal(s: Scenario, p: Prepared, o: RunPhaseOptions, d
   }
   await loadRun;
   return { stats, errors, lastHealMs, caughtUp, observers, poisoned: nemesis.poisoned ?? [], ...(load ? { load } : {}) };
+}
+
+/** Waits until `atMs` on the history clock, or until `done` settles (a workload that failed early). */
+async function sleepUntil(atMs: number, now: () => number, done: Promise<unknown>): Promise<void> {
+  let finished = false;
+  void done.then(
+    () => (finished = true),
+    () => (finished = true),
+  );
+  while (!finished && now() < atMs) await new Promise((r) => setTimeout(r, Math.min(100, Math.max(1, atMs - now()))));
 }

@@ -17,7 +17,7 @@ import { judge } from './judge.ts';
 import { observe, type Observed } from './observe.ts';
 import { prepare, type Prepared } from './prepare.ts';
 import { runAndHeal, type RunOutcome } from './runPhase.ts';
-import { eventsPerStream, summarizeWorkload } from './workloadSummary.ts';
+import { eventsPerStream, summarizeWorkload, withOpenLoop } from './workloadSummary.ts';
 
 /** What the reports read (ScenarioRunResult) plus what the runner keeps for timelines. */
 export interface ScenarioResult extends ScenarioRunResult {
@@ -38,6 +38,8 @@ export interface RunOptions {
   path?: string;
   /** `none`: judge against the strongest guarantee whatever the configuration (every anomaly fails). */
   expect?: 'matrix' | 'none';
+  /** Workload commands per second (`--rate`); default: the scenario's, else the workload's. */
+  rate?: number;
   /** Background load (autocannon registrations) during the workload, besides the tracked commands. */
   load?: { rate?: number; durationS: number };
   /** Overrides the scenario's schedule (the shrinking search hands in candidates). */
@@ -52,14 +54,22 @@ export const PROJECTOR_RETRY_ENV = {
   PROJECTOR_BACKOFF_MAX_MS: '1000',
 };
 
-export function replayCommand(scenario: string, c: Configuration, seed: number, path?: string, expect?: 'matrix' | 'none'): string {
-  return `npm run scenario -- ${scenario} --publish ${c.publish} --consume ${c.consume} --seed ${seed}${path ? ` --path ${path}` : ''}${expect === 'none' ? ' --expect none' : ''}`;
+export function replayCommand(
+  scenario: string,
+  c: Configuration,
+  seed: number,
+  path?: string,
+  expect?: 'matrix' | 'none',
+  rate?: number,
+): string {
+  return `npm run scenario -- ${scenario} --publish ${c.publish} --consume ${c.consume} --seed ${seed}${path ? ` --path ${path}` : ''}${expect === 'none' ? ' --expect none' : ''}${rate !== undefined ? ` --rate ${rate}` : ''}`;
 }
 
 export function expectationOf(s: Scenario, c: Configuration, schedule: FaultSchedule, expect?: 'matrix' | 'none'): Expectation {
   if (expect === 'none') return { required: [], allowed: [], why: 'asked for none (--expect none): every anomaly fails' };
   return expectationFor(c, {
-    crashes: s.crashes,
+    // an armed crash point kills its process just as a SIGKILL does
+    crashes: s.crashes || schedule.some((f) => f.fault === 'crash-point'),
     injectsDuplicates: s.injectsDuplicates ?? schedule.some((f) => f.fault === 'duplicate'),
     ...(s.expect ? { declared: s.expect } : {}),
   });
@@ -73,7 +83,7 @@ export function factsOf(s: Scenario, c: Configuration, o: RunOptions, p: Prepare
     configuration: c,
     seed: o.seed,
     ...(o.path ? { path: o.path } : {}),
-    replay: replayCommand(s.name, c, o.seed, o.path, o.expect),
+    replay: replayCommand(s.name, c, o.seed, o.path, o.expect, o.rate),
     startedAt: new Date(p.startedAtMs).toISOString(),
     durationMs: Date.now() - p.startedAtMs,
     expectation: expectationOf(s, c, p.schedule, o.expect),
@@ -81,7 +91,7 @@ export function factsOf(s: Scenario, c: Configuration, o: RunOptions, p: Prepare
     retryBudgetMs: PROJECTOR_RETRY_BUDGET_MS,
     poisoned: [...run.poisoned],
     visibility: seen.visibility,
-    workload: summarizeWorkload(ops, eventsPerStream(seen.final.write.events)),
+    workload: withOpenLoop(summarizeWorkload(ops, eventsPerStream(seen.final.write.events)), run.stats),
     ...(run.load ? { load: run.load } : {}),
     errors: run.errors,
   };
@@ -105,10 +115,19 @@ export async function runScenario(s: Scenario, c: Configuration, o: RunOptions, 
   );
   let record: ScenarioRecord;
   try {
-    log(`  workload from ${s.workload.clients} clients over ~${s.workload.spreadMs} ms; ${p.schedule.length} fault(s)`);
-    const run = await runAndHeal(s, p, { seed: o.seed, log, ...(o.load ? { load: o.load } : {}) }, deps);
+    const rate = o.rate ?? s.workload.rate;
     log(
-      `  healed at ${run.lastHealMs} ms; ${run.stats.ok} ok, ${run.stats.fail} fail, ${run.stats.unknown} unknown; quiescing (bound ${s.convergenceBoundMs} ms)`,
+      `  open-loop workload${rate ? ` at ${rate}/s` : ''} for ≥ ${s.workload.minMs} ms and ${s.workload.tailMs} ms past the heal; ${p.schedule.length} fault(s)`,
+    );
+    const run = await runAndHeal(
+      s,
+      p,
+      { seed: o.seed, log, ...(rate !== undefined ? { rate } : {}), ...(o.load ? { load: o.load } : {}) },
+      deps,
+    );
+    const w = run.stats;
+    log(
+      `  healed at ${run.lastHealMs} ms; ${w.ops.ok} ok (${Math.round(w.okShare * 100)} %), ${w.ops.fail} fail, ${w.ops.unknown} unknown, ${w.skipped} skipped; ${w.rate.achieved}/${w.rate.target} per s; ${w.streamsTouched} streams, events/stream mean ${w.eventsPerStream.mean} max ${w.eventsPerStream.max}; quiescing (bound ${s.convergenceBoundMs} ms)`,
     );
     const seen = await observe(s, p, run, deps);
     const samples = { startMs: seen.samplesStartMs, samples: seen.samples, telemetry: seen.telemetry, schedule: p.schedule };

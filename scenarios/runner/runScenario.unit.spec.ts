@@ -24,6 +24,8 @@ describe('runScenario (phases with fake dependencies)', () => {
     expect(calls.filter((c) => c.startsWith('fault') || c === 'heal')).toEqual(['fault start', 'fault stop', 'heal']);
     expect(calls.at(-1)).toBe('final');
     expect(calls).toContain('workload');
+    // ...and the workload keeps running past the heal: it is stopped only afterwards
+    expect(calls.indexOf('workload stopped')).toBeGreaterThan(calls.indexOf('heal'));
     expect(r.error).toBeUndefined();
     expect(r.verdict).toMatchObject({ ok: true, found: [] });
     expect(r.ok).toBe(true);
@@ -38,12 +40,52 @@ describe('runScenario (phases with fake dependencies)', () => {
     for (const f of ['history.jsonl', 'final-state.json', 'samples.json', 'run.json']) expect(existsSync(join(o, f)), f).toBe(true);
     const rec = readRecord(o);
     expect(rec.final.write.events).toHaveLength(3);
-    expect(rec.facts.workload).toMatchObject({ ok: 3, streams: 1, eventsPerStream: { mean: 3, max: 3 } });
+    expect(rec.facts.workload).toMatchObject({
+      ok: 3,
+      okShare: 1,
+      streams: 1,
+      eventsPerStream: { mean: 3, max: 3 },
+      rate: { target: 60 },
+      skipped: 0,
+    });
     writeFileSync(join(dir, RUN_INDEX_FILE), JSON.stringify(runIndexOf({ runId: 'x', startedAt: '', finishedAt: '', results: [r] })));
     const again = rejudgeRun(dir, { feltOf: () => fakeScenario().felt }).results[0]!;
     expect(again.verdict).toEqual(r.verdict);
     expect(again.nonVacuity).toEqual(r.nonVacuity);
     expect(again.convergenceMs).toBe(r.convergenceMs);
+  });
+
+  it('stops the workload no earlier than its minimum time nor its tail past the heal', async () => {
+    let healAt = 0;
+    let stoppedAt = 0;
+    const base = fakeDeps([]);
+    const deps = fakeDeps([], {
+      createNemesis: (o) => {
+        const n = base.createNemesis(o);
+        return { ...n, healAll: async () => void (healAt = performance.now()) };
+      },
+      runWorkload: async (w) => {
+        const r = await base.runWorkload(w);
+        stoppedAt = performance.now();
+        return r;
+      },
+    });
+    await runScenario(
+      fakeScenario({ workload: { minMs: 10, tailMs: 120 } }),
+      BASE,
+      { env: FAKE_ENV, seed: 1, outDir: outDir(), rate: 7 },
+      deps,
+    );
+    expect(stoppedAt - healAt).toBeGreaterThanOrEqual(100);
+  });
+
+  it('passes --rate to the workload and into the replay command', async () => {
+    let rate: number | undefined;
+    const base = fakeDeps([]);
+    const deps = fakeDeps([], { runWorkload: async (w) => ((rate = w.rate), base.runWorkload(w)) });
+    const r = await runScenario(fakeScenario(), BASE, { env: FAKE_ENV, seed: 2, outDir: outDir(), rate: 7 }, deps);
+    expect(rate).toBe(7);
+    expect(r.replay).toContain('--rate 7');
   });
 
   it('measures convergence from the heal: null when the read side never catches up', async () => {

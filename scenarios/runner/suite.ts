@@ -29,6 +29,8 @@ export interface SuiteOptions {
   brokers?: number;
   shrinkBudgetMs: number;
   load?: { rate?: number; durationS: number };
+  /** Workload commands per second, for every scenario (`--rate`). */
+  rate?: number;
   expect?: 'matrix' | 'none';
   /** search scenarios: how many generated schedules to try before a failure (each is a real run). */
   runs?: number;
@@ -122,6 +124,7 @@ export async function runSuite(
         log: o.log,
         ...(o.path ? { path: o.path } : {}),
         ...(o.load ? { load: o.load } : {}),
+        ...(o.rate !== undefined ? { rate: o.rate } : {}),
         ...(o.expect ? { expect: o.expect } : {}),
       };
       let r: ScenarioResult;

@@ -3,6 +3,7 @@ import type { Scenario } from '../catalog/types.ts';
 import type { EnvAddresses } from '../environment/types.ts';
 import type { RunFacts } from '../record/scenarioRecord.ts';
 import type { FinalState } from '../record/types.ts';
+import { summarize } from '../workload/summary.ts';
 import type { RunnerDeps } from './deps.ts';
 
 export const FAKE_ENV = {
@@ -26,7 +27,7 @@ export function fakeScenario(over: Partial<Scenario> = {}): Scenario {
   return {
     name: 'fake',
     purpose: 'a fake',
-    workload: { users: 2, clients: 1, opsPerClient: 2, spreadMs: 10 },
+    workload: { minMs: 20, tailMs: 30 },
     schedule: () => [{ at: 0, fault: 'down', target: 'relay-kafka', duration: 10, params: {} } as never],
     felt: [{ describe: 'a command was ok', check: (o) => o.ops.some((op) => op.outcome === 'ok') }],
     crashes: false,
@@ -35,9 +36,13 @@ export function fakeScenario(over: Partial<Scenario> = {}): Scenario {
   };
 }
 
-/** Three ok commands on stream u1, and the final state they leave, written out by hand. */
+/**
+ * Three ok commands on stream u1, and the final state they leave, written out by hand; then it
+ * waits for the runner's stop signal, as the open-loop workload does.
+ */
 function fakeWorkload(calls: string[], final: FinalState): RunnerDeps['runWorkload'] {
-  return async ({ recorder, onOk }) => {
+  return async ({ recorder, onOk, onHot, signal }) => {
+    onHot?.(() => ['u1']);
     for (let v = 1; v <= 3; v++) {
       const id = recorder.invoke({
         process: 0,
@@ -75,7 +80,10 @@ function fakeWorkload(calls: string[], final: FinalState): RunnerDeps['runWorklo
       appliedCount: 3,
     });
     calls.push('workload');
-    return { sent: 3, ok: 3, fail: 0, unknown: 0 };
+    await new Promise<void>((r) => (signal.aborted ? r() : signal.addEventListener('abort', () => r())));
+    calls.push('workload stopped');
+    const ops = [1, 2, 3].map((v) => ({ userId: 'u1', intent: v === 1 ? 'register' : 'rename', outcome: 'ok' as const }));
+    return summarize({ ops, skipped: 0 }, { rate: 60, sendingMs: 50, drainMs: 0 });
   };
 }
 
@@ -116,6 +124,7 @@ export function fakeDeps(calls: string[], over: Partial<RunnerDeps> = {}): Runne
     },
     startObservers: () => ({
       okCommand: () => undefined,
+      hotStreams: () => undefined,
       stop: async () => ({
         samples: [],
         samplesStartMs: 0,

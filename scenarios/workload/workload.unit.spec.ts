@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { commandArb, commandSequenceArb, userIds, workloadArb } from './arbitraries.ts';
+import { commandArb, commandSequenceArb, userIds } from './testing.ts';
 import { describeCommand, type Command } from './commands.ts';
 import { applyCommand, decide, foldEvents, type FoldableEvent, type WriteModel } from './model.ts';
 
@@ -78,7 +78,7 @@ describe('foldEvents', () => {
   });
 });
 
-describe('workload arbitraries', () => {
+describe('test command arbitraries', () => {
   it('only targets the given users and names the command readably', () => {
     fc.assert(fc.property(commandArb({ users }), (c) => {
       expect(users).toContain(c.userId);
@@ -102,13 +102,5 @@ describe('workload arbitraries', () => {
       expect(folded.issues).toEqual([]);
       expect(folded.model).toEqual(new Map([...model].map(([k, v]) => [k, v])));
     }));
-  });
-
-  it('workloads give each client a sequence, registrations on client 0', () => {
-    fc.assert(fc.property(workloadArb({ users, clients: 3 }), (w) => {
-      expect(w).toHaveLength(3);
-      expect(w[0]!.slice(0, 3).map((c) => c.kind)).toEqual(['register', 'register', 'register']);
-    }));
-    expect(() => workloadArb({ users, clients: 0 })).toThrow(/clients/);
   });
 });

@@ -6,6 +6,7 @@ import { configurationLabel } from '../../checkers/expectations.ts';
 import { CONSUME_MODES, PUBLISH_MODES, type Configuration } from '../../../system/shared/modes.ts';
 import { anomaliesOf, failureReasons, passed, type RunResult, type ScenarioRunResult } from '../types.ts';
 import { esc, scriptJson } from './escape.ts';
+import { openLoopText } from '../workloadText.ts';
 import type { ScenarioView } from './scenarioView.ts';
 import { streamSvg, streamTable } from './streamSvg.ts';
 import { STYLE } from './style.ts';
@@ -84,7 +85,7 @@ function workloadHtml(r: ScenarioRunResult): string {
   const rows: string[] = [];
   if (w)
     rows.push(
-      `<dt>workload</dt><dd class="workload">${w.okPerSecond} ok/s over ${secs(w.durationMs)}; ${w.streams} streams; events per stream mean ${w.eventsPerStream.mean}, max ${w.eventsPerStream.max}</dd>`,
+      `<dt>workload</dt><dd class="workload">${w.okPerSecond} ok/s over ${secs(w.durationMs)}${esc(openLoopText(w))}; ${w.streams} streams; events per stream mean ${w.eventsPerStream.mean}, max ${w.eventsPerStream.max}</dd>`,
     );
   if (v)
     rows.push(

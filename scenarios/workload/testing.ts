@@ -1,3 +1,5 @@
+// Test support: small fast-check arbitraries of command sequences (ASCII names, a few users), for
+// unit tests of the model and the checkers. The runner's workload is the open-loop generator.
 import fc from 'fast-check';
 import type { Command } from './commands.ts';
 
@@ -40,17 +42,4 @@ export function commandSequenceArb(opts: CommandArbOptions & { minLength?: numbe
   return fc
     .array(commandArb(opts), { minLength: opts.minLength ?? 1, maxLength: opts.maxLength ?? 30 })
     .map((cmds) => [...opts.users.map((userId, i): Command => ({ kind: 'register', userId, name: `Seed${i + 1}` })), ...cmds]);
-}
-
-/** Concurrent clients: the registration prefix goes to client 0 only, the rest interleave freely. */
-export function workloadArb(
-  opts: CommandArbOptions & { clients: number; maxLengthPerClient?: number },
-): fc.Arbitrary<Command[][]> {
-  if (opts.clients < 1) throw new Error('workloadArb: clients must be ≥ 1');
-  const body = fc.array(commandArb(opts), { minLength: 0, maxLength: opts.maxLengthPerClient ?? 20 });
-  return fc.array(body, { minLength: opts.clients, maxLength: opts.clients }).map((perClient) =>
-    perClient.map((cmds, i) =>
-      i === 0 ? [...opts.users.map((userId, j): Command => ({ kind: 'register', userId, name: `Seed${j + 1}` })), ...cmds] : cmds,
-    ),
-  );
 }
