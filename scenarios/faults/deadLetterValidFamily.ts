@@ -30,7 +30,7 @@ interface DeadLetterRow { id: number; status: string; topic: string; partition: 
 
 /** Open dead letters whose event is a real one of the write side (poison stays in the DLQ). */
 async function openValidDeadLetters(ctx: FaultContext): Promise<DeadLetterRow[]> {
-  const open = JSON.parse(await ctx.tools.dlq(['list', '--json'])) as DeadLetterRow[];
+  const open = (JSON.parse(await ctx.tools.dlq(['list', '--json'])) as { deadLetters: DeadLetterRow[] }).deadLetters;
   const ids = open.map((d) => d.eventId).filter((x): x is string => typeof x === 'string');
   if (ids.length === 0) return [];
   const real = new Set((await ctx.tools.query<{ event_id: string }>('commands', `SELECT event_id FROM events WHERE event_id IN (${ids.map(() => '?').join(',')})`, ids)).map((r) => r.event_id));
@@ -87,7 +87,7 @@ async function forge(ctx: FaultContext, faultId: number): Promise<string> {
 async function discardForged(ctx: FaultContext, faultId: number, eventId: string, settleMs: number): Promise<void> {
   const deadline = Date.now() + Math.max(settleMs, 20_000);
   for (;;) {
-    const open = JSON.parse(await ctx.tools.dlq(['list', '--json'])) as DeadLetterRow[];
+    const open = (JSON.parse(await ctx.tools.dlq(['list', '--json'])) as { deadLetters: DeadLetterRow[] }).deadLetters;
     const mine = open.find((d) => d.eventId === eventId && d.status === 'open');
     if (mine) {
       ctx.log(`fault ${faultId}: ${(await ctx.tools.dlq(['discard', String(mine.id)])).trim()}`);
