@@ -93,7 +93,9 @@ async function liveWorkload(w: WorkloadRequest): Promise<WorkloadSummary> {
   const client = createCommandClient({
     baseUrl: w.urls.commandService,
     timeoutMs: shape.clientTimeoutMs ?? 3000,
-    attempts: shape.clientAttempts ?? 3,
+    // Retries with the same key span longer than a process restart (~6–8 s on 2 cores), so a reply
+    // lost to a crash or a lost-ack window is retried against the restarted service: the idempotency case.
+    attempts: shape.clientAttempts ?? 5,
   });
   const rate = w.rate ?? shape.rate;
   return runOpenLoop({
