@@ -32,7 +32,10 @@ async function readTopicConfig(addr: EnvAddresses) {
   await admin.connect();
   try {
     const names = ['min.insync.replicas', 'unclean.leader.election.enable', 'flush.messages', 'flush.ms'];
-    const res = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: kafkajs.ConfigResourceTypes.TOPIC, name: TOPIC, configNames: names }] });
+    const res = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [{ type: kafkajs.ConfigResourceTypes.TOPIC, name: TOPIC, configNames: names }],
+    });
     const entries = res.resources[0]?.configEntries ?? [];
     const config = Object.fromEntries(entries.map((e) => [e.configName, e.configValue]));
     const meta = await admin.fetchTopicMetadata({ topics: [TOPIC] });
@@ -47,6 +50,10 @@ export async function readDurability(addr: EnvAddresses): Promise<Durability> {
   return {
     mariadb: { commands: await readMariaDb(addr, 'commands'), queries: await readMariaDb(addr, 'queries') },
     kafka: { topic: TOPIC, config: await readTopicConfig(addr) },
-    clients: { producerAcks: 'all (-1), per send in system/relay/publisher.ts', producerIdempotent: idempotentProducerConfig().idempotent === true, systemSessionIsolation: 'READ COMMITTED' },
+    clients: {
+      producerAcks: 'all (-1), per send in system/relay/publisher.ts',
+      producerIdempotent: idempotentProducerConfig().idempotent === true,
+      systemSessionIsolation: 'READ COMMITTED',
+    },
   };
 }

@@ -28,12 +28,16 @@ export async function envUpPhase(log: Log): Promise<PhaseResult> {
   const base = envUpBasePort();
   const runDir = mkdtempSync(join(tmpdir(), 'faultline-bench-env-'));
   const env = { ...process.env, FAULTLINE_BASE_PORT: String(base), FAULTLINE_RUN_DIR: runDir };
-  const npm = (args: string[]) => spawnSync('npm', ['run', '--silent', 'env', '--', ...args], { cwd: PROJECT_ROOT, env, encoding: 'utf8', timeout: 300_000 });
+  const npm = (args: string[]) =>
+    spawnSync('npm', ['run', '--silent', 'env', '--', ...args], { cwd: PROJECT_ROOT, env, encoding: 'utf8', timeout: 300_000 });
   try {
     const t0 = performance.now();
     const up = npm(['up', '--infra-only', '--quiet']);
     const ms = performance.now() - t0;
-    if (up.status !== 0) throw new Error(`env up on base port ${base} failed (exit ${up.status ?? up.signal}): ${(up.stderr || up.stdout).trim().slice(-600)}`);
+    if (up.status !== 0)
+      throw new Error(
+        `env up on base port ${base} failed (exit ${up.status ?? up.signal}): ${(up.stderr || up.stdout).trim().slice(-600)}`,
+      );
     log(`  env up --infra-only: ${(ms / 1000).toFixed(1)} s (base port ${base})`);
     return {
       figures: [figure({ name: 'environment up (warm cache)', value: ms / 1000, unit: 's' })],
@@ -43,7 +47,9 @@ export async function envUpPhase(log: Log): Promise<PhaseResult> {
   } finally {
     const t1 = performance.now();
     const down = npm(['down', '--quiet']);
-    log(`  env down: ${((performance.now() - t1) / 1000).toFixed(1)} s${down.status === 0 ? '' : ` (FAILED: ${down.stderr.trim().slice(-300)})`}`);
+    log(
+      `  env down: ${((performance.now() - t1) / 1000).toFixed(1)} s${down.status === 0 ? '' : ` (FAILED: ${down.stderr.trim().slice(-300)})`}`,
+    );
     if (down.status === 0) rmSync(runDir, { recursive: true, force: true });
   }
 }

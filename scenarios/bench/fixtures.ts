@@ -21,19 +21,33 @@ export function benchEvents(n: number, newId: () => string = randomUUID, at = ne
       correlationId: `bench-${i}`,
       causationId: `bench-${i}`,
     };
-    out.push(first
-      ? { ...common, type: 'UserRegistered', payload: { name: `bench user ${i}`, dateRegister: '2026-11-28' } }
-      : { ...common, type: 'UserRenamed', payload: { name: `bench user ${i} renamed` } });
+    out.push(
+      first
+        ? { ...common, type: 'UserRegistered', payload: { name: `bench user ${i}`, dateRegister: '2026-11-28' } }
+        : { ...common, type: 'UserRenamed', payload: { name: `bench user ${i} renamed` } },
+    );
   }
   return out;
 }
 
 /** Column values of an `events` / `outbox` row (same columns in both tables). */
 export function eventRow(e: EventEnvelope): unknown[] {
-  return [e.eventId, e.streamId, e.streamVersion, e.type, e.schemaVersion, new Date(e.occurredAt), e.correlationId, e.causationId, null, JSON.stringify(e.payload)];
+  return [
+    e.eventId,
+    e.streamId,
+    e.streamVersion,
+    e.type,
+    e.schemaVersion,
+    new Date(e.occurredAt),
+    e.correlationId,
+    e.causationId,
+    null,
+    JSON.stringify(e.payload),
+  ];
 }
 
-export const EVENT_COLUMNS = '(event_id, stream_id, stream_version, type, schema_version, occurred_at, correlation_id, causation_id, traceparent, payload)';
+export const EVENT_COLUMNS =
+  '(event_id, stream_id, stream_version, type, schema_version, occurred_at, correlation_id, causation_id, traceparent, payload)';
 
 /** The record the relay would publish for `e` (same key, value and headers as outboxMessage.ts). */
 export function kafkaRecord(e: EventEnvelope): Message {

@@ -9,7 +9,11 @@ describe('benchEvents', () => {
   it('makes streams of a registration then a rename, versions 1 and 2, unique event ids', () => {
     const es = benchEvents(5, ids);
     expect(es.map((e) => [e.type, e.streamVersion])).toEqual([
-      ['UserRegistered', 1], ['UserRenamed', 2], ['UserRegistered', 1], ['UserRenamed', 2], ['UserRegistered', 1],
+      ['UserRegistered', 1],
+      ['UserRenamed', 2],
+      ['UserRegistered', 1],
+      ['UserRenamed', 2],
+      ['UserRegistered', 1],
     ]);
     expect(es[0]!.streamId).toBe(es[1]!.streamId);
     expect(es[2]!.streamId).not.toBe(es[1]!.streamId);

@@ -28,7 +28,14 @@ export function verdict(goal: Goal | undefined, value: number, r: number | undef
   return Number.isFinite(value) ? (value <= goal.target ? 'goal met' : 'short') : 'not measured';
 }
 
-export function figure(f: { name: string; value: number; unit: string; baseline?: { name: string; value: number }; goal?: Goal; note?: string }): Figure {
+export function figure(f: {
+  name: string;
+  value: number;
+  unit: string;
+  baseline?: { name: string; value: number };
+  goal?: Goal;
+  note?: string;
+}): Figure {
   const r = f.baseline ? ratio(f.value, f.baseline.value) : undefined;
   return {
     name: f.name,
@@ -67,6 +74,10 @@ export function formatTable(figures: readonly Figure[]): string {
     ]),
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
 }

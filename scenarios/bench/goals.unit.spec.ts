@@ -21,7 +21,13 @@ describe('ratio and verdict', () => {
 
 describe('figure', () => {
   it('computes the ratio against the baseline and the verdict', () => {
-    const f = figure({ name: 'write', value: 900, unit: 'cmd/s', baseline: { name: 'raw', value: 1800 }, goal: { kind: 'min-ratio', target: 0.7 } });
+    const f = figure({
+      name: 'write',
+      value: 900,
+      unit: 'cmd/s',
+      baseline: { name: 'raw', value: 1800 },
+      goal: { kind: 'min-ratio', target: 0.7 },
+    });
     expect(f.ratio).toBe(0.5);
     expect(f.verdict).toBe('short');
   });
@@ -38,7 +44,13 @@ describe('formatting', () => {
   });
   it('the table has one row per figure, with baseline, ratio, goal and verdict', () => {
     const t = formatTable([
-      figure({ name: 'write path', value: 1000, unit: 'commands/s', baseline: { name: 'raw', value: 1250 }, goal: { kind: 'min-ratio', target: 0.7 } }),
+      figure({
+        name: 'write path',
+        value: 1000,
+        unit: 'commands/s',
+        baseline: { name: 'raw', value: 1250 },
+        goal: { kind: 'min-ratio', target: 0.7 },
+      }),
       figure({ name: 'e2e p99', value: 80, unit: 'ms', goal: { kind: 'max-value', target: 50, unit: 'ms' } }),
     ]).split('\n');
     expect(t).toHaveLength(4);

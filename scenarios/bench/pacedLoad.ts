@@ -4,7 +4,12 @@ import { Agent, request } from 'node:http';
 import { registerRequest, parseAccepted } from '../load/requests.ts';
 import { sendSchedule } from './pacing.ts';
 
-export interface PacedResult { sent: number; accepted: number; failed: number; ms: number }
+export interface PacedResult {
+  sent: number;
+  accepted: number;
+  failed: number;
+  ms: number;
+}
 
 export async function pacedLoad(o: {
   url: string;
@@ -22,19 +27,22 @@ export async function pacedLoad(o: {
   const send = (n: number) =>
     new Promise<void>((resolve) => {
       const r = registerRequest(undefined, n);
-      const req = request({ host: target.hostname, port: target.port, path: r.path, method: r.method, headers: r.headers, agent, timeout: 10_000 }, (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (body += c));
-        res.on('end', () => {
-          const a = parseAccepted(res.statusCode ?? 0, body);
-          if (a) {
-            accepted++;
-            o.onAccepted({ ...a, at: performance.now() });
-          } else failed++;
-          resolve();
-        });
-      });
+      const req = request(
+        { host: target.hostname, port: target.port, path: r.path, method: r.method, headers: r.headers, agent, timeout: 10_000 },
+        (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => (body += c));
+          res.on('end', () => {
+            const a = parseAccepted(res.statusCode ?? 0, body);
+            if (a) {
+              accepted++;
+              o.onAccepted({ ...a, at: performance.now() });
+            } else failed++;
+            resolve();
+          });
+        },
+      );
       req.on('timeout', () => req.destroy(new Error('timeout')));
       req.on('error', () => {
         failed++;

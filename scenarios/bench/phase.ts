@@ -23,14 +23,38 @@ export interface Sizes {
   recoveryBacklog: number; // recovery: rows written straight into the outbox during the cut
 }
 
-export const FULL: Sizes = { writeSeconds: 10, relayEvents: 20_000, projectorEvents: 100_000, e2eSeconds: 20, connections: 8, outageSeconds: 5, recoveryRate: 300, recoveryBacklog: 10_000 };
-export const QUICK: Sizes = { writeSeconds: 3, relayEvents: 3_000, projectorEvents: 10_000, e2eSeconds: 6, connections: 8, outageSeconds: 5, recoveryRate: 100, recoveryBacklog: 2_000 };
+export const FULL: Sizes = {
+  writeSeconds: 10,
+  relayEvents: 20_000,
+  projectorEvents: 100_000,
+  e2eSeconds: 20,
+  connections: 8,
+  outageSeconds: 5,
+  recoveryRate: 300,
+  recoveryBacklog: 10_000,
+};
+export const QUICK: Sizes = {
+  writeSeconds: 3,
+  relayEvents: 3_000,
+  projectorEvents: 10_000,
+  e2eSeconds: 6,
+  connections: 8,
+  outageSeconds: 5,
+  recoveryRate: 100,
+  recoveryBacklog: 2_000,
+};
 
 /** `--only write,relay` → the phases, in canonical order; unknown names are an error listing the accepted ones. */
 export function parseOnly(value: string | undefined): PhaseName[] {
   if (value === undefined) return [...PHASES];
-  const asked = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const asked = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const bad = asked.filter((a) => !(PHASES as readonly string[]).includes(a));
-  if (bad.length || asked.length === 0) throw new Error(`--only ${value}: unknown phase${bad.length > 1 ? 's' : ''} ${bad.join(', ') || '(none)'}; accepted: ${PHASES.join(', ')}`);
+  if (bad.length || asked.length === 0)
+    throw new Error(
+      `--only ${value}: unknown phase${bad.length > 1 ? 's' : ''} ${bad.join(', ') || '(none)'}; accepted: ${PHASES.join(', ')}`,
+    );
   return PHASES.filter((p) => asked.includes(p));
 }

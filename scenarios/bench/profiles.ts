@@ -13,5 +13,9 @@ export function profileEnv(dir: string, existing = process.env.NODE_OPTIONS): Re
 }
 
 export function listProfiles(dir: string): string[] {
-  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort() : [];
+  return existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.cpuprofile'))
+        .sort()
+    : [];
 }

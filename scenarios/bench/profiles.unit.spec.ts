@@ -20,7 +20,10 @@ describe('profileEnv', () => {
     const dir = mkdtempSync(join(tmpdir(), 'prof-'));
     const env = profileEnv(dir, '--max-old-space-size=256');
     expect(env.NODE_OPTIONS).toMatch(/^--max-old-space-size=256 --import=.*cpuProfileHook\.mjs$/);
-    const r = spawnSync(process.execPath, ['-e', 'let x = 0; for (let i = 0; i < 1e6; i++) x += i; process.exit(0)'], { env: { ...process.env, ...env }, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['-e', 'let x = 0; for (let i = 0; i < 1e6; i++) x += i; process.exit(0)'], {
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+    });
     expect(r.status).toBe(0);
     const files = listProfiles(dir);
     expect(files).toHaveLength(1);

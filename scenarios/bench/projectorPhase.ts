@@ -34,10 +34,14 @@ export async function projectorPhase(env: Running, s: Sizes, log: Log): Promise<
     const t0 = performance.now();
     await startProcess('projector');
     readyMs = performance.now() - t0;
-    await waitUntil(`projector applied ${events.length}`, async () => (await readMetric(env.system.projector, 'faultline_projector_applied_total')) >= events.length, {
-      timeoutMs: 120_000 + events.length * 20,
-      intervalMs: 250,
-    });
+    await waitUntil(
+      `projector applied ${events.length}`,
+      async () => (await readMetric(env.system.projector, 'faultline_projector_applied_total')) >= events.length,
+      {
+        timeoutMs: 120_000 + events.length * 20,
+        intervalMs: 250,
+      },
+    );
     wallMs = performance.now() - t0;
     const applied = await countRows(conn, 'SELECT COUNT(*) AS n FROM applied_events');
     if (applied !== events.length) throw new Error(`projector: ${applied} rows in applied_events, expected ${events.length}`);
@@ -55,22 +59,33 @@ export async function projectorPhase(env: Running, s: Sizes, log: Log): Promise<
   log(`  raw batched inserts (${RAW_BATCH}/tx): ${raw.perSecond.toFixed(0)} events/s`);
   const perEventSample = Math.min(events.length, 3000);
   const perEvent = await rawPerEventApply(env, benchEvents(perEventSample), PROJECTOR_CONCURRENCY);
-  log(`  raw one-transaction-per-event (${PROJECTOR_CONCURRENCY} conns, ${perEventSample} events): ${perEvent.perSecond.toFixed(0)} events/s`);
+  log(
+    `  raw one-transaction-per-event (${PROJECTOR_CONCURRENCY} conns, ${perEventSample} events): ${perEvent.perSecond.toFixed(0)} events/s`,
+  );
   const perEventReads = await rawPerEventApply(env, benchEvents(perEventSample), PROJECTOR_CONCURRENCY, true);
   log(`  … plus the projector's five reads per event: ${perEventReads.perSecond.toFixed(0)} events/s`);
 
   const meanApplyMs = applyN > 0 ? (applySum / applyN) * 1000 : Number.NaN;
   return {
-    figures: [figure({
-      name: `projector catch-up (${events.length} events)`,
-      value: rate,
-      unit: 'events/s',
-      baseline: { name: `raw batched inserts, ${RAW_BATCH}/tx`, value: raw.perSecond },
-      goal: { kind: 'min-ratio', target: 0.8 },
-    })],
+    figures: [
+      figure({
+        name: `projector catch-up (${events.length} events)`,
+        value: rate,
+        unit: 'events/s',
+        baseline: { name: `raw batched inserts, ${RAW_BATCH}/tx`, value: raw.perSecond },
+        goal: { kind: 'min-ratio', target: 0.8 },
+      }),
+    ],
     breakdown: {
       events: events.length,
-      projector: { perSecond: rate, applyWindowMs: windowMs, startToReadyMs: readyMs, startToCaughtUpMs: wallMs, meanRecordMs: meanApplyMs, concurrency: PROJECTOR_CONCURRENCY },
+      projector: {
+        perSecond: rate,
+        applyWindowMs: windowMs,
+        startToReadyMs: readyMs,
+        startToCaughtUpMs: wallMs,
+        meanRecordMs: meanApplyMs,
+        concurrency: PROJECTOR_CONCURRENCY,
+      },
       rawBatched: { ...raw, batchSize: RAW_BATCH },
       rawOneTransactionPerEvent: { ...perEvent, connections: PROJECTOR_CONCURRENCY },
       rawOneTransactionPerEventWithReads: { ...perEventReads, connections: PROJECTOR_CONCURRENCY },

@@ -6,20 +6,35 @@ import { topicConfig } from '../../system/shared/topics.ts';
 import { benchEvents, chunks, kafkaRecord } from './fixtures.ts';
 import { perSecond } from './stats.ts';
 
-export interface RawProduceResult { messages: number; ms: number; perSecond: number; meanBatchMs: number }
+export interface RawProduceResult {
+  messages: number;
+  ms: number;
+  perSecond: number;
+  meanBatchMs: number;
+}
 
-export async function rawProduceBaseline(o: { brokers: string[]; bootstrapForAdmin: string[]; replicationFactor: number; events: number; batchSize: number }): Promise<RawProduceResult> {
+export async function rawProduceBaseline(o: {
+  brokers: string[];
+  bootstrapForAdmin: string[];
+  replicationFactor: number;
+  events: number;
+  batchSize: number;
+}): Promise<RawProduceResult> {
   const topic = `faultline-bench-raw-${Date.now()}`;
   const admin = createKafka({ brokers: o.bootstrapForAdmin, clientId: 'faultline-bench-admin' }).admin();
   await admin.connect();
   try {
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 3, replicationFactor: o.replicationFactor, configEntries: topicConfig(o.replicationFactor) }] });
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [{ topic, numPartitions: 3, replicationFactor: o.replicationFactor, configEntries: topicConfig(o.replicationFactor) }],
+    });
     const producer = createKafka({ brokers: o.brokers, clientId: 'faultline-bench-raw' }).producer(idempotentProducerConfig());
     await producer.connect();
     try {
       const batches = chunks(benchEvents(o.events).map(kafkaRecord), o.batchSize);
       // Warm-up before the clock (metadata, producer id, JIT), as a running relay has had.
-      for (const messages of chunks(benchEvents(o.batchSize * 10).map(kafkaRecord), o.batchSize)) await producer.send({ topic, acks: -1, messages });
+      for (const messages of chunks(benchEvents(o.batchSize * 10).map(kafkaRecord), o.batchSize))
+        await producer.send({ topic, acks: -1, messages });
       const started = performance.now();
       for (const messages of batches) await producer.send({ topic, acks: -1, timeout: 10_000, messages });
       const ms = performance.now() - started;

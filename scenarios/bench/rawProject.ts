@@ -12,7 +12,11 @@ import { adminUrl } from './systemControl.ts';
 
 export const RAW_QUERIES_SCHEMA = 'faultline_bench_raw_queries';
 
-export interface RawApplyResult { events: number; ms: number; perSecond: number }
+export interface RawApplyResult {
+  events: number;
+  ms: number;
+  perSecond: number;
+}
 
 type Conn = PoolConnection;
 
@@ -20,7 +24,17 @@ const userRow = (e: EventEnvelope) => {
   const p = e.payload as { name: string; dateRegister?: string };
   return [e.streamId, p.name, p.dateRegister ?? '2026-11-28', e.streamVersion, 1, 0];
 };
-const appliedRow = (e: EventEnvelope, i: number) => [e.eventId, e.streamId, e.streamVersion, e.type, 'kafka', 'user-events', i % 3, i, 'effectively-once'];
+const appliedRow = (e: EventEnvelope, i: number) => [
+  e.eventId,
+  e.streamId,
+  e.streamVersion,
+  e.type,
+  'kafka',
+  'user-events',
+  i % 3,
+  i,
+  'effectively-once',
+];
 const inboxRow = (e: EventEnvelope) => [e.eventId, e.streamId, e.streamVersion];
 
 /** The reads projectEvent makes before it writes (inbox, open dead letter, user, discarded versions, parked). */
@@ -28,8 +42,13 @@ async function projectorReads(conn: Conn, e: EventEnvelope): Promise<void> {
   await conn.query('SELECT 1 FROM inbox WHERE event_id = ?', [e.eventId]);
   await conn.query("SELECT id FROM dead_letters WHERE stream_id = ? AND status = 'open' ORDER BY id LIMIT 1 FOR UPDATE", [e.streamId]);
   await conn.query('SELECT NAME, VERSION, APPLIED_COUNT, DELETED FROM USER_DATA WHERE ID_USER_DATA = ? FOR UPDATE', [e.streamId]);
-  await conn.query("SELECT DISTINCT stream_version FROM dead_letters WHERE stream_id = ? AND status = 'discarded' AND stream_version > 0", [e.streamId]);
-  await conn.query('SELECT id, envelope FROM parked_events WHERE stream_id = ? AND released_at IS NULL ORDER BY stream_version, id FOR UPDATE', [e.streamId]);
+  await conn.query("SELECT DISTINCT stream_version FROM dead_letters WHERE stream_id = ? AND status = 'discarded' AND stream_version > 0", [
+    e.streamId,
+  ]);
+  await conn.query(
+    'SELECT id, envelope FROM parked_events WHERE stream_id = ? AND released_at IS NULL ORDER BY stream_version, id FOR UPDATE',
+    [e.streamId],
+  );
 }
 
 async function writeRows(conn: Conn, events: EventEnvelope[], firstIndex: number): Promise<void> {
@@ -54,7 +73,15 @@ async function writeRows(conn: Conn, events: EventEnvelope[], firstIndex: number
 async function withSchema<T>(addr: EnvAddresses, connections: number, fn: (pool: Pool) => Promise<T>): Promise<T> {
   await migrate({ adminUrl: adminUrl(addr, 'queries'), database: 'queries', schemaName: RAW_QUERIES_SCHEMA });
   const d = addr.mariadb.queries;
-  const pool = mysql.createPool({ host: d.host, port: d.port, user: d.admin.user, password: d.admin.password, database: RAW_QUERIES_SCHEMA, connectionLimit: connections, timezone: 'Z' });
+  const pool = mysql.createPool({
+    host: d.host,
+    port: d.port,
+    user: d.admin.user,
+    password: d.admin.password,
+    database: RAW_QUERIES_SCHEMA,
+    connectionLimit: connections,
+    timezone: 'Z',
+  });
   // As the projector's sessions (dbSession.ts): no gap locks, so locking reads of rows that do
   // not exist yet do not deadlock the lanes against each other.
   pool.on('connection', (conn) => {
@@ -94,25 +121,32 @@ export function rawBatchedApply(addr: EnvAddresses, events: EventEnvelope[], bat
  * One transaction per event on `connections` connections; a stream's two events stay on one
  * connection, in order. `withReads`: also the projector's five reads per event.
  */
-export function rawPerEventApply(addr: EnvAddresses, events: EventEnvelope[], connections: number, withReads = false): Promise<RawApplyResult> {
+export function rawPerEventApply(
+  addr: EnvAddresses,
+  events: EventEnvelope[],
+  connections: number,
+  withReads = false,
+): Promise<RawApplyResult> {
   return withSchema(addr, connections, async (pool) => {
     const lanes: EventEnvelope[][] = Array.from({ length: connections }, () => []);
     events.forEach((e, i) => lanes[Math.floor(i / 2) % connections]!.push(e));
     const conns = await Promise.all(lanes.map(() => pool.getConnection()));
     const started = performance.now();
-    await Promise.all(lanes.map(async (lane, l) => {
-      const conn = conns[l]!;
-      try {
-        for (const [i, e] of lane.entries()) {
-          await conn.beginTransaction();
-          if (withReads) await projectorReads(conn, e);
-          await writeRows(conn, [e], i);
-          await conn.commit();
+    await Promise.all(
+      lanes.map(async (lane, l) => {
+        const conn = conns[l]!;
+        try {
+          for (const [i, e] of lane.entries()) {
+            await conn.beginTransaction();
+            if (withReads) await projectorReads(conn, e);
+            await writeRows(conn, [e], i);
+            await conn.commit();
+          }
+        } finally {
+          conn.release();
         }
-      } finally {
-        conn.release();
-      }
-    }));
+      }),
+    );
     const ms = performance.now() - started;
     return { events: events.length, ms, perSecond: perSecond(events.length, ms) };
   });

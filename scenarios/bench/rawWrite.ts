@@ -11,7 +11,11 @@ import { perSecond } from './stats.ts';
 
 export const RAW_COMMANDS_SCHEMA = 'faultline_bench_raw_commands';
 
-export interface RawRate { transactions: number; ms: number; perSecond: number }
+export interface RawRate {
+  transactions: number;
+  ms: number;
+  perSecond: number;
+}
 
 export interface RawWriteOptions {
   connections: number;
@@ -22,34 +26,55 @@ export interface RawWriteOptions {
 
 export async function rawWriteBaseline(addr: EnvAddresses, o: RawWriteOptions): Promise<RawRate> {
   const d = addr.mariadb.commands;
-  await migrate({ adminUrl: `mysql://${d.admin.user}:${d.admin.password}@${d.host}:${d.port}/`, database: 'commands', schemaName: RAW_COMMANDS_SCHEMA });
+  await migrate({
+    adminUrl: `mysql://${d.admin.user}:${d.admin.password}@${d.host}:${d.port}/`,
+    database: 'commands',
+    schemaName: RAW_COMMANDS_SCHEMA,
+  });
   const [host, port] = o.via ? [o.via.split(':')[0]!, Number(o.via.split(':')[1])] : [d.host, d.port];
-  const pool = mysql.createPool({ host, port, user: d.admin.user, password: d.admin.password, database: RAW_COMMANDS_SCHEMA, connectionLimit: o.connections, timezone: 'Z' });
+  const pool = mysql.createPool({
+    host,
+    port,
+    user: d.admin.user,
+    password: d.admin.password,
+    database: RAW_COMMANDS_SCHEMA,
+    connectionLimit: o.connections,
+    timezone: 'Z',
+  });
   try {
     // Open every connection before the clock starts, as the service's pool has.
     const conns = await Promise.all(Array.from({ length: o.connections }, () => pool.getConnection()));
     const maxPerConnection = 1_000_000;
     const started = performance.now();
     const deadline = started + o.durationMs;
-    const counts = await Promise.all(conns.map(async (conn) => {
-      let n = 0;
-      try {
-        while (performance.now() < deadline && n < maxPerConnection) {
-          const [e] = benchEvents(1);
-          await conn.beginTransaction();
-          await conn.query(`INSERT INTO events ${EVENT_COLUMNS} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, eventRow(e!));
-          await conn.query('INSERT INTO USER_DATA (ID_USER_DATA, NAME, DATE_REGISTER, VERSION, DELETED) VALUES (?, ?, ?, 1, 0)', [e!.streamId, 'raw user', '2026-11-28']);
-          await conn.query(`INSERT INTO outbox ${EVENT_COLUMNS} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, eventRow(e!));
-          const body = JSON.stringify({ id: e!.streamId, version: 1, eventId: e!.eventId, correlationId: e!.correlationId });
-          await conn.query('INSERT INTO command_dedup (idempotency_key, request_hash, response_status, response_body) VALUES (?, ?, 201, ?)', [`raw-${randomUUID()}`, 'x'.repeat(64), body]);
-          await conn.commit();
-          n++;
+    const counts = await Promise.all(
+      conns.map(async (conn) => {
+        let n = 0;
+        try {
+          while (performance.now() < deadline && n < maxPerConnection) {
+            const [e] = benchEvents(1);
+            await conn.beginTransaction();
+            await conn.query(`INSERT INTO events ${EVENT_COLUMNS} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, eventRow(e!));
+            await conn.query('INSERT INTO USER_DATA (ID_USER_DATA, NAME, DATE_REGISTER, VERSION, DELETED) VALUES (?, ?, ?, 1, 0)', [
+              e!.streamId,
+              'raw user',
+              '2026-11-28',
+            ]);
+            await conn.query(`INSERT INTO outbox ${EVENT_COLUMNS} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, eventRow(e!));
+            const body = JSON.stringify({ id: e!.streamId, version: 1, eventId: e!.eventId, correlationId: e!.correlationId });
+            await conn.query(
+              'INSERT INTO command_dedup (idempotency_key, request_hash, response_status, response_body) VALUES (?, ?, 201, ?)',
+              [`raw-${randomUUID()}`, 'x'.repeat(64), body],
+            );
+            await conn.commit();
+            n++;
+          }
+        } finally {
+          conn.release();
         }
-      } finally {
-        conn.release();
-      }
-      return n;
-    }));
+        return n;
+      }),
+    );
     const ms = performance.now() - started;
     const transactions = counts.reduce((a, b) => a + b, 0);
     return { transactions, ms, perSecond: perSecond(transactions, ms) };

@@ -27,16 +27,29 @@ export async function recoveryPhase(env: Running, s: Sizes, log: Log): Promise<P
   const unpublished = () => countRows(conn, 'SELECT COUNT(*) AS n FROM outbox WHERE published_at IS NULL');
   try {
     // Warm: the relay has published before the cut, as a running system has.
-    await pacedLoad({ url: env.system.commandServiceDirect, rate: 50, durationS: 1, connections: s.connections, onAccepted: () => undefined });
+    await pacedLoad({
+      url: env.system.commandServiceDirect,
+      rate: 50,
+      durationS: 1,
+      connections: s.connections,
+      onAccepted: () => undefined,
+    });
     await waitUntil('warm-up published', async () => (await unpublished()) === 0, { timeoutMs: 30_000, intervalMs: 50 });
     await setRelayKafkaLink(env, false);
     const cutAt = new Date();
     // The load runs for the cut's length; the heal comes on time whether or not its last replies did.
-    const loading = pacedLoad({ url: env.system.commandServiceDirect, rate: s.recoveryRate, durationS: s.outageSeconds, connections: s.connections, onAccepted: () => undefined });
+    const loading = pacedLoad({
+      url: env.system.commandServiceDirect,
+      rate: s.recoveryRate,
+      durationS: s.outageSeconds,
+      connections: s.connections,
+      onAccepted: () => undefined,
+    });
     let healAt: Date;
     let backlogAtHeal = Number.NaN;
     try {
-      for (const batch of chunks(benchEvents(s.recoveryBacklog), 1000)) await conn.query(`INSERT INTO outbox ${EVENT_COLUMNS} VALUES ?`, [batch.map(eventRow)]);
+      for (const batch of chunks(benchEvents(s.recoveryBacklog), 1000))
+        await conn.query(`INSERT INTO outbox ${EVENT_COLUMNS} VALUES ?`, [batch.map(eventRow)]);
       await sleep(Math.max(0, s.outageSeconds * 1000 - (Date.now() - cutAt.getTime())));
       backlogAtHeal = await unpublished();
     } finally {
@@ -44,7 +57,9 @@ export async function recoveryPhase(env: Running, s: Sizes, log: Log): Promise<P
       healAt = new Date();
     }
     const load = await loading;
-    log(`  relay-kafka link down ${((healAt.getTime() - cutAt.getTime()) / 1000).toFixed(1)} s, ${load.accepted} commands accepted meanwhile, backlog ${backlogAtHeal}`);
+    log(
+      `  relay-kafka link down ${((healAt.getTime() - cutAt.getTime()) / 1000).toFixed(1)} s, ${load.accepted} commands accepted meanwhile, backlog ${backlogAtHeal}`,
+    );
     await waitUntil('backlog zero after heal', async () => (await unpublished()) === 0, { timeoutMs: 120_000, intervalMs: 20 });
     const [rows] = await conn.query(
       `SELECT MIN(CASE WHEN published_at >= ? THEN published_at END) AS first_pub,
@@ -56,14 +71,25 @@ export async function recoveryPhase(env: Running, s: Sizes, log: Log): Promise<P
     const r = (rows as Array<{ first_pub: Date | null; last_pub: Date | null; during: number | string }>)[0]!;
     const firstMarkedMs = r.first_pub ? r.first_pub.getTime() - healAt.getTime() : Number.NaN;
     // The record's own timestamp (set by the producer as it sends): the first publish itself.
-    const firstSentAt = await firstRecordTimeAfter(createKafka({ brokers: env.kafka.internal, clientId: 'faultline-bench-recovery' }), TOPIC, healAt);
+    const firstSentAt = await firstRecordTimeAfter(
+      createKafka({ brokers: env.kafka.internal, clientId: 'faultline-bench-recovery' }),
+      TOPIC,
+      healAt,
+    );
     const firstMs = firstSentAt === undefined ? Number.NaN : firstSentAt - healAt.getTime();
     const zeroMs = r.last_pub ? r.last_pub.getTime() - healAt.getTime() : Number.NaN;
     const drainRate = zeroMs > 0 ? (backlogAtHeal * 1000) / zeroMs : Number.NaN;
-    log(`  heal → first record on the topic ${firstMs.toFixed(0)} ms, first row marked ${firstMarkedMs.toFixed(0)} ms, → backlog zero ${zeroMs.toFixed(0)} ms (${backlogAtHeal} rows, ${drainRate.toFixed(0)} rows/s)`);
+    log(
+      `  heal → first record on the topic ${firstMs.toFixed(0)} ms, first row marked ${firstMarkedMs.toFixed(0)} ms, → backlog zero ${zeroMs.toFixed(0)} ms (${backlogAtHeal} rows, ${drainRate.toFixed(0)} rows/s)`,
+    );
     return {
       figures: [
-        figure({ name: `recovery after a ${s.outageSeconds} s broker cut: heal → first publish`, value: firstMs, unit: 'ms', goal: { kind: 'max-value', target: 500, unit: 'ms' } }),
+        figure({
+          name: `recovery after a ${s.outageSeconds} s broker cut: heal → first publish`,
+          value: firstMs,
+          unit: 'ms',
+          goal: { kind: 'max-value', target: 500, unit: 'ms' },
+        }),
         figure({ name: `recovery: heal → backlog zero (${backlogAtHeal} rows)`, value: zeroMs, unit: 'ms' }),
       ],
       breakdown: {

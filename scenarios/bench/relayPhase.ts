@@ -21,10 +21,14 @@ export async function relayPhase(env: Running, s: Sizes, log: Log): Promise<Phas
     const t0 = performance.now();
     await startProcess('relay');
     const readyMs = performance.now() - t0;
-    await waitUntil('outbox backlog 0', async () => (await countRows(conn, 'SELECT COUNT(*) AS n FROM outbox WHERE published_at IS NULL')) === 0, {
-      timeoutMs: 60_000 + s.relayEvents * 20,
-      intervalMs: 100,
-    });
+    await waitUntil(
+      'outbox backlog 0',
+      async () => (await countRows(conn, 'SELECT COUNT(*) AS n FROM outbox WHERE published_at IS NULL')) === 0,
+      {
+        timeoutMs: 60_000 + s.relayEvents * 20,
+        intervalMs: 100,
+      },
+    );
     const wallMs = performance.now() - t0;
     // The rows' own stamps: first batch marked → last batch marked; the first batch's rows precede the window.
     const [rows] = await conn.query(
@@ -47,21 +51,33 @@ export async function relayPhase(env: Running, s: Sizes, log: Log): Promise<Phas
 
     const relayBatchMs = batchN > 0 ? (batchSum / batchN) * 1000 : Number.NaN;
     return {
-      figures: [figure({
-        name: 'relay publish',
-        value: relayRate,
-        unit: 'events/s',
-        baseline: { name: `raw kafkajs, batch ${RELAY_BATCH_SIZE}`, value: raw.perSecond },
-        goal: { kind: 'min-ratio', target: 0.7 },
-      })],
+      figures: [
+        figure({
+          name: 'relay publish',
+          value: relayRate,
+          unit: 'events/s',
+          baseline: { name: `raw kafkajs, batch ${RELAY_BATCH_SIZE}`, value: raw.perSecond },
+          goal: { kind: 'min-ratio', target: 0.7 },
+        }),
+      ],
       breakdown: {
         events: s.relayEvents,
         batchSize: RELAY_BATCH_SIZE,
-        relay: { perSecond: relayRate, publishWindowMs: windowMs, startToReadyMs: readyMs, startToBacklogZeroMs: wallMs, meanBatchMs: relayBatchMs },
+        relay: {
+          perSecond: relayRate,
+          publishWindowMs: windowMs,
+          startToReadyMs: readyMs,
+          startToBacklogZeroMs: wallMs,
+          meanBatchMs: relayBatchMs,
+        },
         rawDirect: raw,
         rawThroughRelayProxy: rawProxy,
         // relay_batch_seconds is the send alone (claims and marks run alongside it); compare it with the raw send.
-        meanBatchMs: { relaySend: relayBatchMs, rawSendThroughProxy: rawProxy.meanBatchMs, relayOverRawSend: relayBatchMs - rawProxy.meanBatchMs },
+        meanBatchMs: {
+          relaySend: relayBatchMs,
+          rawSendThroughProxy: rawProxy.meanBatchMs,
+          relayOverRawSend: relayBatchMs - rawProxy.meanBatchMs,
+        },
       },
       notes: [],
     };

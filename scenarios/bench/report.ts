@@ -30,10 +30,14 @@ export function renderReport(r: BenchReport): string {
     formatTable(r.figures),
   ];
   if (r.durability && !('error' in r.durability)) {
-    const db = (x: Record<string, unknown>) => `flush_log_at_trx_commit=${x.innodb_flush_log_at_trx_commit} sync_binlog=${x.sync_binlog} log_bin=${x.log_bin} isolation=${x.global_isolation}`;
+    const db = (x: Record<string, unknown>) =>
+      `flush_log_at_trx_commit=${x.innodb_flush_log_at_trx_commit} sync_binlog=${x.sync_binlog} log_bin=${x.log_bin} isolation=${x.global_isolation}`;
     const k = r.durability.kafka.config;
-    lines.push('', `durability (read from the servers): commands ${db(r.durability.mariadb.commands)}; queries ${db(r.durability.mariadb.queries)}; ` +
-      `${r.durability.kafka.topic} replication.factor=${k['replication.factor']} min.insync.replicas=${k['min.insync.replicas']}; producer acks ${r.durability.clients.producerAcks}`);
+    lines.push(
+      '',
+      `durability (read from the servers): commands ${db(r.durability.mariadb.commands)}; queries ${db(r.durability.mariadb.queries)}; ` +
+        `${r.durability.kafka.topic} replication.factor=${k['replication.factor']} min.insync.replicas=${k['min.insync.replicas']}; producer acks ${r.durability.clients.producerAcks}`,
+    );
   }
   if (r.profiles) lines.push(`CPU profiles: ${r.profiles.dir}/<phase>/`);
   const failed = Object.entries(r.phases).filter((e): e is [string, { error: string }] => 'error' in (e[1] ?? {}));

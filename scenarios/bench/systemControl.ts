@@ -4,7 +4,14 @@
 // FAULTLINE_BASE_PORT / FAULTLINE_RUN_DIR move the bench with the environment.
 import mysql, { type Connection } from 'mysql2/promise';
 import { writeState } from '../environment/state.ts';
-import { restartSystemProcess, signalSystemProcess, startSystem, systemProcessPid, wipeSystemState, type SystemProcess } from '../environment/system.ts';
+import {
+  restartSystemProcess,
+  signalSystemProcess,
+  startSystem,
+  systemProcessPid,
+  wipeSystemState,
+  type SystemProcess,
+} from '../environment/system.ts';
 import type { EnvAddresses, SystemUrls } from '../environment/types.ts';
 import { metricSum, parsePrometheus } from '../record/metrics.ts';
 
@@ -48,7 +55,14 @@ export const startProcess = (name: SystemProcess) => restartSystemProcess(name, 
 
 export async function adminConnection(addr: EnvAddresses, db: 'commands' | 'queries', schema?: string): Promise<Connection> {
   const d = addr.mariadb[db];
-  return mysql.createConnection({ host: d.host, port: d.port, user: d.admin.user, password: d.admin.password, timezone: 'Z', ...(schema ? { database: schema } : {}) });
+  return mysql.createConnection({
+    host: d.host,
+    port: d.port,
+    user: d.admin.user,
+    password: d.admin.password,
+    timezone: 'Z',
+    ...(schema ? { database: schema } : {}),
+  });
 }
 
 export function adminUrl(addr: EnvAddresses, db: 'commands' | 'queries'): string {

@@ -17,12 +17,22 @@ export async function writePhase(env: Running, s: Sizes, log: Log): Promise<Phas
   log(`  raw transactions (direct, ${c} connections): ${raw.perSecond.toFixed(0)}/s`);
 
   const metric = 'faultline_command_duration_seconds';
-  const before = { sum: await readMetric(env.system.commandServiceDirect, `${metric}_sum`), n: await readMetric(env.system.commandServiceDirect, `${metric}_count`) };
+  const before = {
+    sum: await readMetric(env.system.commandServiceDirect, `${metric}_sum`),
+    n: await readMetric(env.system.commandServiceDirect, `${metric}_count`),
+  };
   const http = await runLoad({ url: env.system.commandServiceDirect, durationS: s.writeSeconds, connections: c });
-  const after = { sum: await readMetric(env.system.commandServiceDirect, `${metric}_sum`), n: await readMetric(env.system.commandServiceDirect, `${metric}_count`) };
+  const after = {
+    sum: await readMetric(env.system.commandServiceDirect, `${metric}_sum`),
+    n: await readMetric(env.system.commandServiceDirect, `${metric}_count`),
+  };
   log(`  commands (direct HTTP, ${c} connections): ${http.acceptedPerSecond}/s, p99 ${http.latencyMs.p99} ms`);
 
-  const rawProxy = await rawWriteBaseline(env, { connections: c, durationMs: s.writeSeconds * 1000, via: env.links['command-db'][0]!.listen });
+  const rawProxy = await rawWriteBaseline(env, {
+    connections: c,
+    durationMs: s.writeSeconds * 1000,
+    via: env.links['command-db'][0]!.listen,
+  });
   log(`  raw transactions through the command-db proxy: ${rawProxy.perSecond.toFixed(0)}/s`);
   const viaProxy = await runLoad({ url: env.system.commandService, durationS: s.writeSeconds, connections: c });
   log(`  commands through the client-command proxy: ${viaProxy.acceptedPerSecond}/s`);

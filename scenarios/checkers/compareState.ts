@@ -44,9 +44,21 @@ export function compareWithFold(
     const a = actual.get(id);
     const diffs = diffUser(e, a);
     if (diffs.length === 0) continue;
-    const what = diffs.map((x) => (x.field === 'row' ? (x.actual === null ? 'row missing' : 'row without events') : `${x.field} ${JSON.stringify(x.expected)}≠${JSON.stringify(x.actual)}`));
+    const what = diffs.map((x) =>
+      x.field === 'row'
+        ? x.actual === null
+          ? 'row missing'
+          : 'row without events'
+        : `${x.field} ${JSON.stringify(x.expected)}≠${JSON.stringify(x.actual)}`,
+    );
     const versions = [e?.version, a?.version].filter((v): v is number => v !== undefined);
-    out.push({ name, message: `${id} in ${where}: ${what.join(', ')} (expected ≠ actual)`, streamId: id, versions, data: { where, diffs } });
+    out.push({
+      name,
+      message: `${id} in ${where}: ${what.join(', ')} (expected ≠ actual)`,
+      streamId: id,
+      versions,
+      data: { where, diffs },
+    });
   }
   return out;
 }

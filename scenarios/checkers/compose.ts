@@ -39,7 +39,10 @@ export interface ComposedResult extends CheckResult {
  * Runs every checker and merges verdicts: valid only if all are. A checker that throws yields
  * an invalid result with `error` (an untrustworthy verdict must not pass silently).
  */
-export function composeCheckers(checkers: readonly Checker[] = Object.values(CHECKERS), name = 'all'): (input: CheckInput) => ComposedResult {
+export function composeCheckers(
+  checkers: readonly Checker[] = Object.values(CHECKERS),
+  name = 'all',
+): (input: CheckInput) => ComposedResult {
   return (input) => {
     const results = checkers.map((check, i): CheckResult => {
       try {

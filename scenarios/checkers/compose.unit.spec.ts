@@ -19,7 +19,10 @@ describe('composeCheckers', () => {
   it('merges anomalies: a lost event also shows as diverged', () => {
     const input = healthyRun(BASIC);
     input.read.applied = without(input.read.applied, (x) => x.eventId === 'e-b-2');
-    Object.assign(input.read.users.find((u) => u.idUserData === 'b')!, { deleted: false, version: 1, appliedCount: 1 });
+    Object.assign(
+      input.read.users.find((u) => u.idUserData === 'b')!,
+      { deleted: false, version: 1, appliedCount: 1 },
+    );
     const r = composeCheckers()(input);
     expect(r.valid).toBe(false);
     expect([...new Set(r.anomalies.map((a) => a.name))]).toEqual(['lost', 'diverged']);

@@ -12,22 +12,46 @@ describe('diverged (read model vs fold of write events)', () => {
 
   it('names the fields that differ', () => {
     const input = healthyRun(BASIC);
-    Object.assign(input.read.users.find((u) => u.idUserData === 'a')!, { name: 'Anna', version: 2 });
+    Object.assign(
+      input.read.users.find((u) => u.idUserData === 'a')!,
+      { name: 'Anna', version: 2 },
+    );
     const r = checkDiverged(input);
     expect(r.valid).toBe(false);
-    expect(r.anomalies).toEqual([expect.objectContaining({
-      name: 'diverged', streamId: 'a', versions: [3, 2],
-      data: { where: 'queries.USER_DATA', diffs: [{ field: 'name', expected: 'Annie', actual: 'Anna' }, { field: 'version', expected: 3, actual: 2 }] },
-    })]);
+    expect(r.anomalies).toEqual([
+      expect.objectContaining({
+        name: 'diverged',
+        streamId: 'a',
+        versions: [3, 2],
+        data: {
+          where: 'queries.USER_DATA',
+          diffs: [
+            { field: 'name', expected: 'Annie', actual: 'Anna' },
+            { field: 'version', expected: 3, actual: 2 },
+          ],
+        },
+      }),
+    ]);
   });
 
   it('finds missing and extra rows, and a delete not applied', () => {
     const input = healthyRun(BASIC);
     input.read.users = input.read.users.filter((u) => u.idUserData !== 'a');
-    input.read.users.push({ idUserData: 'ghost', name: 'G', dateRegister: '2026-01-01T00:00:00Z', version: 1, deleted: false, appliedCount: 1 });
+    input.read.users.push({
+      idUserData: 'ghost',
+      name: 'G',
+      dateRegister: '2026-01-01T00:00:00Z',
+      version: 1,
+      deleted: false,
+      appliedCount: 1,
+    });
     input.read.users.find((u) => u.idUserData === 'b')!.deleted = false;
     const r = checkDiverged(input);
-    expect(r.anomalies.map((a) => [a.streamId, (a.data!.diffs as { field: string }[]).map((d) => d.field)])).toEqual([['a', ['row']], ['b', ['deleted']], ['ghost', ['row']]]);
+    expect(r.anomalies.map((a) => [a.streamId, (a.data!.diffs as { field: string }[]).map((d) => d.field)])).toEqual([
+      ['a', ['row']],
+      ['b', ['deleted']],
+      ['ghost', ['row']],
+    ]);
   });
 
   it('unknown ops do not matter: the write events are the truth', () => {
@@ -44,7 +68,9 @@ describe('write-diverged (commands.USER_DATA vs its own events)', () => {
   it('finds a state row that does not match its events', () => {
     const input = healthyRun(BASIC);
     input.write.users.find((u) => u.idUserData === 'b')!.version = 1;
-    expect(checkWriteDiverged(input).anomalies).toEqual([expect.objectContaining({ name: 'write-diverged', streamId: 'b', versions: [2, 1] })]);
+    expect(checkWriteDiverged(input).anomalies).toEqual([
+      expect.objectContaining({ name: 'write-diverged', streamId: 'b', versions: [2, 1] }),
+    ]);
   });
 
   it('finds a version gap in the event store', () => {

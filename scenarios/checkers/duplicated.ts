@@ -6,7 +6,7 @@ import { result, type Anomaly, type CheckInput, type CheckResult } from './types
  * reported too, for a projector that counted a re-application without logging it.
  */
 export function checkDuplicated(input: CheckInput): CheckResult {
-  const byEvent = new Map<string, typeof input.read.applied[number][]>();
+  const byEvent = new Map<string, (typeof input.read.applied)[number][]>();
   for (const r of input.read.applied) byEvent.set(r.eventId, [...(byEvent.get(r.eventId) ?? []), r]);
   const anomalies: Anomaly[] = [];
   const streamsWithDup = new Set<string>();
@@ -20,7 +20,11 @@ export function checkDuplicated(input: CheckInput): CheckResult {
       streamId: first.streamId,
       eventId,
       versions: rows.map((r) => r.streamVersion),
-      data: { count: rows.length, evidence: 'applied-log', at: rows.map((r) => ({ partition: r.partition, offset: r.offset, appliedAt: r.appliedAt })) },
+      data: {
+        count: rows.length,
+        evidence: 'applied-log',
+        at: rows.map((r) => ({ partition: r.partition, offset: r.offset, appliedAt: r.appliedAt })),
+      },
     });
   }
   const distinctPerStream = new Map<string, number>();

@@ -26,11 +26,16 @@ export function checkLost(input: CheckInput): CheckResult {
     if (reached) continue;
     const id = op.eventId;
     if (id !== undefined) reported.add(id);
-    const stage = id === undefined ? 'unknown'
-      : !writtenIds.has(id) ? 'never-written'
-      : deadIds.has(id) ? 'dead-lettered'
-      : !publishedIds.has(id) ? 'never-published'
-      : 'never-applied';
+    const stage =
+      id === undefined
+        ? 'unknown'
+        : !writtenIds.has(id)
+          ? 'never-written'
+          : deadIds.has(id)
+            ? 'dead-lettered'
+            : !publishedIds.has(id)
+              ? 'never-published'
+              : 'never-applied';
     const a: Anomaly = {
       name: 'lost',
       message: `op ${op.id} ${op.kind}(${op.userId}) was ok (v${op.version ?? '?'}) but never applied: ${stage}`,

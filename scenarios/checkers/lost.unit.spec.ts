@@ -13,7 +13,14 @@ describe('lost', () => {
     const r = checkLost(input);
     expect(r.valid).toBe(false);
     expect(r.anomalies).toHaveLength(1);
-    expect(r.anomalies[0]).toMatchObject({ name: 'lost', streamId: 'a', eventId: 'e-a-2', versions: [2], op: { id: 2, kind: 'rename' }, data: { stage: 'never-applied' } });
+    expect(r.anomalies[0]).toMatchObject({
+      name: 'lost',
+      streamId: 'a',
+      eventId: 'e-a-2',
+      versions: [2],
+      op: { id: 2, kind: 'rename' },
+      data: { stage: 'never-applied' },
+    });
   });
 
   it('tells never-published (dual-write under broker outage) from never-written and dead-lettered', () => {
@@ -23,7 +30,12 @@ describe('lost', () => {
     input.write.events = without(input.write.events, (e) => e.eventId === 'e-b-1');
     input.topics.dlq = input.topics.events.filter((r) => r.headers['event-id'] === 'e-a-2');
     const stages = Object.fromEntries(checkLost(input).anomalies.map((a) => [a.eventId, a.data?.stage]));
-    expect(stages).toMatchObject({ 'e-a-1': 'never-published', 'e-b-1': 'never-written', 'e-a-2': 'dead-lettered', 'e-a-3': 'never-applied' });
+    expect(stages).toMatchObject({
+      'e-a-1': 'never-published',
+      'e-b-1': 'never-written',
+      'e-a-2': 'dead-lettered',
+      'e-a-3': 'never-applied',
+    });
   });
 
   it('never counts unknown or fail ops as lost', () => {

@@ -18,7 +18,9 @@ export function checkMispartitioned(input: CheckInput): CheckResult {
       anomalies.push({
         name: 'mispartitioned',
         message: `record ${r.partition}/${r.offset} of ${env.streamId} v${env.streamVersion} is keyed ${JSON.stringify(r.key)}, not by its stream id`,
-        streamId: env.streamId, ...(env.eventId ? { eventId: env.eventId } : {}), versions: [env.streamVersion],
+        streamId: env.streamId,
+        ...(env.eventId ? { eventId: env.eventId } : {}),
+        versions: [env.streamVersion],
         data: { evidence: 'key', key: r.key, partition: r.partition, offset: r.offset },
       });
     const seen = partitions.get(env.streamId) ?? new Map<number, TopicRecord>();

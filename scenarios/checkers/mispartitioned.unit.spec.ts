@@ -13,14 +13,18 @@ describe('mispartitioned', () => {
     input.topics.events.filter((r) => r.key === 'a').at(-1)!.partition = 2;
     const r = checkMispartitioned(input);
     expect(r.valid).toBe(false);
-    expect(r.anomalies).toEqual([expect.objectContaining({ name: 'mispartitioned', streamId: 'a', data: expect.objectContaining({ evidence: 'partitions' }) })]);
+    expect(r.anomalies).toEqual([
+      expect.objectContaining({ name: 'mispartitioned', streamId: 'a', data: expect.objectContaining({ evidence: 'partitions' }) }),
+    ]);
   });
 
   it('finds a record keyed by something other than its stream id (e.g. the event id)', () => {
     const input = healthyRun(BASIC);
     const rec = input.topics.events[0]!;
     rec.key = 'e-a-1';
-    expect(checkMispartitioned(input).anomalies).toEqual([expect.objectContaining({ streamId: 'a', eventId: 'e-a-1', data: expect.objectContaining({ evidence: 'key', key: 'e-a-1' }) })]);
+    expect(checkMispartitioned(input).anomalies).toEqual([
+      expect.objectContaining({ streamId: 'a', eventId: 'e-a-1', data: expect.objectContaining({ evidence: 'key', key: 'e-a-1' }) }),
+    ]);
   });
 
   it('skips poison and records the nemesis injected elsewhere', () => {

@@ -33,7 +33,14 @@ export function checkMisrouted(input: CheckInput): CheckResult {
       streamId: ev.streamId,
       eventId: ev.eventId,
       versions: [ev.streamVersion],
-      data: { deadLetteredAt: at, partition: r.partition, offset: r.offset, error: r.headers[DLQ_HEADERS.exceptionMessage], attempts: r.headers[DLQ_HEADERS.attempts], candidateFaults: windows.map((w) => w.faultId) },
+      data: {
+        deadLetteredAt: at,
+        partition: r.partition,
+        offset: r.offset,
+        error: r.headers[DLQ_HEADERS.exceptionMessage],
+        attempts: r.headers[DLQ_HEADERS.attempts],
+        candidateFaults: windows.map((w) => w.faultId),
+      },
     });
   }
   return result('misrouted', anomalies);

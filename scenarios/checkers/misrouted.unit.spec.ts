@@ -6,7 +6,11 @@ import { POISON_ID_HEADER } from './types.ts';
 
 const T0 = Date.parse(wall(0));
 const window = (target: string, startMs: number, stopMs: number | null): FaultWindow => ({
-  faultId: 0, fault: 'down', target, start: { ms: startMs, wall: wall(startMs) }, stop: stopMs === null ? null : { ms: stopMs, wall: wall(stopMs) },
+  faultId: 0,
+  fault: 'down',
+  target,
+  start: { ms: startMs, wall: wall(startMs) },
+  stop: stopMs === null ? null : { ms: stopMs, wall: wall(stopMs) },
 });
 
 /** Event e-a-2 dead-lettered at t = 20 s, retry budget 5 s. */

@@ -21,10 +21,18 @@ export function checkPhantom(input: CheckInput): CheckResult {
     if (!allFailed(ops)) return;
     seenKeys.add(key);
     const op = ops![0]!;
-    anomalies.push({ name: 'phantom', message: `op ${op.id} ${op.kind}(${op.userId}) failed (${op.status ?? op.error ?? 'fail'}) but its event is in ${where}`, streamId: op.userId, op, data: { where }, ...extra });
+    anomalies.push({
+      name: 'phantom',
+      message: `op ${op.id} ${op.kind}(${op.userId}) failed (${op.status ?? op.error ?? 'fail'}) but its event is in ${where}`,
+      streamId: op.userId,
+      op,
+      data: { where },
+      ...extra,
+    });
   };
   for (const e of input.write.events) byCause(e.causationId, 'commands.events', { eventId: e.eventId, versions: [e.streamVersion] });
-  for (const r of input.topics.events) byCause(r.headers[HEADERS.causationId], 'user-events', r.headers[HEADERS.eventId] ? { eventId: r.headers[HEADERS.eventId]! } : {});
+  for (const r of input.topics.events)
+    byCause(r.headers[HEADERS.causationId], 'user-events', r.headers[HEADERS.eventId] ? { eventId: r.headers[HEADERS.eventId]! } : {});
 
   const preexisting = new Set(input.preexistingUsers ?? []);
   const present = new Map<string, string>();
@@ -35,7 +43,13 @@ export function checkPhantom(input: CheckInput): CheckResult {
     const ops = opsByUser.get(streamId);
     if (preexisting.has(streamId) || !allFailed(ops)) continue;
     if (anomalies.some((a) => a.streamId === streamId)) continue; // already named by causation
-    anomalies.push({ name: 'phantom', message: `${streamId} exists in ${where} although all ${ops!.length} ops on it failed`, streamId, op: ops![0]!, data: { where, ops: ops!.map((o) => o.id) } });
+    anomalies.push({
+      name: 'phantom',
+      message: `${streamId} exists in ${where} although all ${ops!.length} ops on it failed`,
+      streamId,
+      op: ops![0]!,
+      data: { where, ops: ops!.map((o) => o.id) },
+    });
   }
   return result('phantom', anomalies);
 }

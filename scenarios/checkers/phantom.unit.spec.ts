@@ -16,7 +16,13 @@ describe('phantom', () => {
     const r = checkPhantom(input);
     expect(r.valid).toBe(false);
     expect(r.anomalies).toHaveLength(1);
-    expect(r.anomalies[0]).toMatchObject({ name: 'phantom', streamId: 'a', eventId: 'e-a-3', op: { id: 4 }, data: { where: 'commands.events' } });
+    expect(r.anomalies[0]).toMatchObject({
+      name: 'phantom',
+      streamId: 'a',
+      eventId: 'e-a-3',
+      op: { id: 4 },
+      data: { where: 'commands.events' },
+    });
   });
 
   it('finds it on the topic when the write side has no causation ids', () => {

@@ -1,5 +1,14 @@
 import { TOPIC } from '../../system/shared/events.ts';
-import { DLQ_HEADERS, POISON_ID_HEADER, result, type Anomaly, type CheckInput, type CheckResult, type PoisonInjection, type TopicRecord } from './types.ts';
+import {
+  DLQ_HEADERS,
+  POISON_ID_HEADER,
+  result,
+  type Anomaly,
+  type CheckInput,
+  type CheckResult,
+  type PoisonInjection,
+  type TopicRecord,
+} from './types.ts';
 
 function fromOffset(r: TopicRecord, p: PoisonInjection): boolean {
   if (p.partition === undefined || p.offset === undefined) return false;
@@ -21,9 +30,10 @@ export function checkPoisonLost(input: CheckInput): CheckResult {
     const inDlq = input.topics.dlq.some((r) => r.headers[POISON_ID_HEADER] === p.poisonId || fromOffset(r, p));
     const isApplied = p.eventId !== undefined && applied.has(p.eventId);
     const parked = input.read.parked.some(
-      (r) => r.headers?.[POISON_ID_HEADER] === p.poisonId
-        || (p.eventId !== undefined && r.eventId === p.eventId)
-        || (p.partition !== undefined && r.partition === p.partition && r.offset === p.offset),
+      (r) =>
+        r.headers?.[POISON_ID_HEADER] === p.poisonId ||
+        (p.eventId !== undefined && r.eventId === p.eventId) ||
+        (p.partition !== undefined && r.partition === p.partition && r.offset === p.offset),
     );
     if (inDlq || isApplied || parked) continue;
     const a: Anomaly = {

@@ -18,7 +18,13 @@ describe('poison-lost', () => {
     const input = withPoison();
     input.topics.dlq = [
       { partition: 0, offset: '0', key: null, value: null, headers: { [POISON_ID_HEADER]: 'p1' } },
-      { partition: 0, offset: '1', key: null, value: null, headers: { [DLQ_HEADERS.originalTopic]: 'user-events', [DLQ_HEADERS.originalPartition]: '1', [DLQ_HEADERS.originalOffset]: '7' } },
+      {
+        partition: 0,
+        offset: '1',
+        key: null,
+        value: null,
+        headers: { [DLQ_HEADERS.originalTopic]: 'user-events', [DLQ_HEADERS.originalPartition]: '1', [DLQ_HEADERS.originalOffset]: '7' },
+      },
     ];
     input.read.parked = [{ partition: 0, offset: '101', reason: 'too large' }];
     expect(checkPoisonLost(input).valid).toBe(true);
@@ -36,7 +42,16 @@ describe('poison-lost', () => {
   it('matches by the decoded original position (binary headers) when the reader filled dlt', () => {
     const input = withPoison();
     input.poison = [input.poison[1]!];
-    input.topics.dlq = [{ partition: 0, offset: '0', key: null, value: null, headers: { [DLQ_HEADERS.originalPartition]: '\u0000\u0000\u0000\u0001' }, dlt: { originalTopic: 'user-events', originalPartition: 1, originalOffset: '7' } }];
+    input.topics.dlq = [
+      {
+        partition: 0,
+        offset: '0',
+        key: null,
+        value: null,
+        headers: { [DLQ_HEADERS.originalPartition]: '\u0000\u0000\u0000\u0001' },
+        dlt: { originalTopic: 'user-events', originalPartition: 1, originalOffset: '7' },
+      },
+    ];
     expect(checkPoisonLost(input).valid).toBe(true);
     input.topics.dlq[0]!.dlt!.originalOffset = '8';
     expect(checkPoisonLost(input).valid).toBe(false);
@@ -45,7 +60,15 @@ describe('poison-lost', () => {
   it('a DLQ record from another topic at the same offset does not count', () => {
     const input = withPoison();
     input.poison = [input.poison[1]!];
-    input.topics.dlq = [{ partition: 0, offset: '0', key: null, value: null, headers: { [DLQ_HEADERS.originalTopic]: 'other', [DLQ_HEADERS.originalPartition]: '1', [DLQ_HEADERS.originalOffset]: '7' } }];
+    input.topics.dlq = [
+      {
+        partition: 0,
+        offset: '0',
+        key: null,
+        value: null,
+        headers: { [DLQ_HEADERS.originalTopic]: 'other', [DLQ_HEADERS.originalPartition]: '1', [DLQ_HEADERS.originalOffset]: '7' },
+      },
+    ];
     expect(checkPoisonLost(input).valid).toBe(false);
   });
 });

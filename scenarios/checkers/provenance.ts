@@ -72,8 +72,12 @@ export function checkUntraced(input: CheckInput): CheckResult {
     if (e.causationId === undefined || keys.has(e.causationId) || preexisting.has(e.streamId)) continue;
     if (foreign.some((p) => e.causationId!.startsWith(p))) continue;
     anomalies.push({
-      name: 'untraced', message: `event ${e.eventId} (${e.streamId} v${e.streamVersion}) has causation id ${e.causationId}, which no command sent`,
-      streamId: e.streamId, eventId: e.eventId, versions: [e.streamVersion], data: { evidence: 'event-without-command', causationId: e.causationId },
+      name: 'untraced',
+      message: `event ${e.eventId} (${e.streamId} v${e.streamVersion}) has causation id ${e.causationId}, which no command sent`,
+      streamId: e.streamId,
+      eventId: e.eventId,
+      versions: [e.streamVersion],
+      data: { evidence: 'event-without-command', causationId: e.causationId },
     });
   }
   const byKey = eventsByKey(events);
@@ -84,13 +88,20 @@ export function checkUntraced(input: CheckInput): CheckResult {
     seen.add(o.idempotencyKey);
     const caused = byKey.get(o.idempotencyKey) ?? [];
     const answered = o.eventId === undefined ? undefined : byId.get(o.eventId);
-    const problem = caused.length === 0 ? 'no stored event carries its key'
-      : answered && answered.causationId !== o.idempotencyKey ? `its answer names event ${answered.eventId}, caused by ${answered.causationId}`
-      : undefined;
+    const problem =
+      caused.length === 0
+        ? 'no stored event carries its key'
+        : answered && answered.causationId !== o.idempotencyKey
+          ? `its answer names event ${answered.eventId}, caused by ${answered.causationId}`
+          : undefined;
     if (!problem) continue;
     anomalies.push({
-      name: 'untraced', message: `op ${o.id} ${o.kind}(${o.userId}) was ok (v${o.version ?? '?'}) but ${problem}`,
-      streamId: o.userId, op: o, ...(o.eventId ? { eventId: o.eventId } : {}), data: { evidence: 'command-without-event', key: o.idempotencyKey },
+      name: 'untraced',
+      message: `op ${o.id} ${o.kind}(${o.userId}) was ok (v${o.version ?? '?'}) but ${problem}`,
+      streamId: o.userId,
+      op: o,
+      ...(o.eventId ? { eventId: o.eventId } : {}),
+      data: { evidence: 'command-without-event', key: o.idempotencyKey },
     });
   }
   return result('untraced', anomalies);
@@ -107,12 +118,16 @@ export function checkMangled(input: CheckInput): CheckResult {
     const p = (e.payload ?? {}) as Record<string, unknown>;
     const diffs: { field: string; sent: unknown; stored: unknown }[] = [];
     if (o.name !== undefined && p.name !== o.name) diffs.push({ field: 'name', sent: o.name, stored: p.name });
-    if (o.kind === 'register' && o.dateRegister !== undefined && p.dateRegister !== o.dateRegister) diffs.push({ field: 'dateRegister', sent: o.dateRegister, stored: p.dateRegister });
+    if (o.kind === 'register' && o.dateRegister !== undefined && p.dateRegister !== o.dateRegister)
+      diffs.push({ field: 'dateRegister', sent: o.dateRegister, stored: p.dateRegister });
     if (diffs.length === 0) continue;
     anomalies.push({
       name: 'mangled',
       message: `op ${o.id} ${o.kind}(${o.userId}) stored ${diffs.map((d) => `${d.field} ${JSON.stringify(d.stored)} for ${JSON.stringify(d.sent)}`).join(', ')}`,
-      streamId: o.userId, eventId: e.eventId, versions: [e.streamVersion], op: o,
+      streamId: o.userId,
+      eventId: e.eventId,
+      versions: [e.streamVersion],
+      op: o,
       data: { diffs: diffs.map((d) => ({ ...d, sentCodePoints: codePoints(d.sent), storedCodePoints: codePoints(d.stored) })) },
     });
   }

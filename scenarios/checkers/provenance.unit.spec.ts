@@ -4,7 +4,12 @@ import { checkMangled, checkUntraced, checkWriteDuplicated } from './provenance.
 import { BASIC, healthyRun, wall } from './testing.ts';
 
 const resendOf = (op: CommandOp, id: number, patch: Partial<CommandOp> = {}): CommandOp => ({
-  ...op, id, resendOf: op.id, invoke: { ms: 1000 + id, wall: wall(1000 + id) }, complete: { ms: 1001 + id, wall: wall(1001 + id) }, ...patch,
+  ...op,
+  id,
+  resendOf: op.id,
+  invoke: { ms: 1000 + id, wall: wall(1000 + id) },
+  complete: { ms: 1001 + id, wall: wall(1001 + id) },
+  ...patch,
 });
 
 describe('write-duplicated', () => {
@@ -18,18 +23,34 @@ describe('write-duplicated', () => {
     const input = healthyRun(BASIC);
     const rename = input.history[2]!; // rename a → Anna, v2, key-2
     // the service ignored the key: a second event with the same causation id, v4
-    input.write.events.push({ eventId: 'e-a-4', streamId: 'a', streamVersion: 4, type: 'UserRenamed', payload: { name: 'Anna' }, occurredAt: wall(2000), causationId: rename.idempotencyKey });
+    input.write.events.push({
+      eventId: 'e-a-4',
+      streamId: 'a',
+      streamVersion: 4,
+      type: 'UserRenamed',
+      payload: { name: 'Anna' },
+      occurredAt: wall(2000),
+      causationId: rename.idempotencyKey,
+    });
     input.history.push(resendOf(rename, 90, { version: 4, eventId: 'e-a-4' }));
     const r = checkWriteDuplicated(input);
     expect(r.valid).toBe(false);
-    expect(r.anomalies).toEqual([expect.objectContaining({ streamId: 'a', versions: [2, 4], data: expect.objectContaining({ key: 'key-2', evidence: 'events', eventIds: ['e-a-2', 'e-a-4'] }) })]);
+    expect(r.anomalies).toEqual([
+      expect.objectContaining({
+        streamId: 'a',
+        versions: [2, 4],
+        data: expect.objectContaining({ key: 'key-2', evidence: 'events', eventIds: ['e-a-2', 'e-a-4'] }),
+      }),
+    ]);
   });
 
   it('finds a retry of an ok command that was refused (the stored answer not replayed)', () => {
     const input = healthyRun(BASIC);
     const register = input.history[0]!;
     input.history.push(resendOf(register, 91, { outcome: 'fail', status: 409, version: undefined, eventId: undefined }));
-    expect(checkWriteDuplicated(input).anomalies).toEqual([expect.objectContaining({ op: expect.objectContaining({ id: 91 }), data: expect.objectContaining({ evidence: 'retry-refused' }) })]);
+    expect(checkWriteDuplicated(input).anomalies).toEqual([
+      expect.objectContaining({ op: expect.objectContaining({ id: 91 }), data: expect.objectContaining({ evidence: 'retry-refused' }) }),
+    ]);
   });
 
   it('finds one key answered ok with two different events, even if only one was stored', () => {
@@ -48,7 +69,15 @@ describe('write-duplicated', () => {
 describe('untraced', () => {
   it('passes a healthy run, and events of background load with a foreign key prefix', () => {
     const input = healthyRun(BASIC);
-    input.write.events.push({ eventId: 'l1', streamId: 'load-user', streamVersion: 1, type: 'UserRegistered', payload: { name: 'x' }, occurredAt: wall(1), causationId: 'load-123' });
+    input.write.events.push({
+      eventId: 'l1',
+      streamId: 'load-user',
+      streamVersion: 1,
+      type: 'UserRegistered',
+      payload: { name: 'x' },
+      occurredAt: wall(1),
+      causationId: 'load-123',
+    });
     expect(checkUntraced(input).valid).toBe(true);
   });
 
@@ -57,14 +86,18 @@ describe('untraced', () => {
     input.write.events[3]!.causationId = 'random-uuid';
     const r = checkUntraced(input);
     expect(r.anomalies.map((a) => a.data?.evidence).sort()).toEqual(['command-without-event', 'event-without-command']);
-    expect(r.anomalies.find((a) => a.data?.evidence === 'event-without-command')).toMatchObject({ eventId: input.write.events[3]!.eventId });
+    expect(r.anomalies.find((a) => a.data?.evidence === 'event-without-command')).toMatchObject({
+      eventId: input.write.events[3]!.eventId,
+    });
   });
 
   it('finds an ok command whose key caused no stored event', () => {
     const input = healthyRun(BASIC);
     const gone = input.write.events.splice(1, 1)[0]!; // register b never stored
     const r = checkUntraced(input);
-    expect(r.anomalies).toEqual([expect.objectContaining({ name: 'untraced', streamId: gone.streamId, data: { evidence: 'command-without-event', key: 'key-1' } })]);
+    expect(r.anomalies).toEqual([
+      expect.objectContaining({ name: 'untraced', streamId: gone.streamId, data: { evidence: 'command-without-event', key: 'key-1' } }),
+    ]);
   });
 
   it('does not hold an unknown or failed op to a stored event', () => {
@@ -99,9 +132,17 @@ describe('mangled', () => {
   });
 
   it('finds a registration date stored other than sent; unknown ops are not judged', () => {
-    const input = healthyRun([{ kind: 'register', userId: 'a', name: 'A' }, { kind: 'register', userId: 'b', name: 'B' }], { 1: 'unknown' });
+    const input = healthyRun(
+      [
+        { kind: 'register', userId: 'a', name: 'A' },
+        { kind: 'register', userId: 'b', name: 'B' },
+      ],
+      { 1: 'unknown' },
+    );
     input.history.forEach((o) => (o.dateRegister = '1000-01-01'));
     input.write.events.forEach((e) => (e.payload = { ...(e.payload as object), dateRegister: '1000-01-02' }));
-    expect(checkMangled(input).anomalies.map((a) => [a.op?.id, (a.data!.diffs as { field: string }[])[0]!.field])).toEqual([[0, 'dateRegister']]);
+    expect(checkMangled(input).anomalies.map((a) => [a.op?.id, (a.data!.diffs as { field: string }[])[0]!.field])).toEqual([
+      [0, 'dateRegister'],
+    ]);
   });
 });

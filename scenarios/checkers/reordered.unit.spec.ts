@@ -14,7 +14,9 @@ describe('reordered', () => {
     input.read.applied.push(row!);
     const r = checkReordered(input);
     expect(r.valid).toBe(false);
-    expect(r.anomalies).toEqual([expect.objectContaining({ streamId: 'a', eventId: 'e-a-2', versions: [3, 2], data: expect.objectContaining({ after: 'e-a-3' }) })]);
+    expect(r.anomalies).toEqual([
+      expect.objectContaining({ streamId: 'a', eventId: 'e-a-2', versions: [3, 2], data: expect.objectContaining({ after: 'e-a-3' }) }),
+    ]);
   });
 
   it('does not call a replay of already applied versions a reordering', () => {

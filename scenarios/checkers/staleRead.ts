@@ -45,7 +45,9 @@ export function checkStaleRead(input: CheckInput): CheckResult {
 function regression(before: ReadEntry, after: ReadEntry): string | undefined {
   if (before.status !== 200) return undefined;
   if (after.status === 404) return `found at v${before.version ?? '?'}, then 404`;
-  if (after.version !== undefined && before.version !== undefined && after.version < before.version) return `v${before.version} then v${after.version}`;
-  if (before.deleted === true && after.deleted === false && (after.version ?? 0) <= (before.version ?? 0)) return `deleted at v${before.version}, then live at v${after.version}`;
+  if (after.version !== undefined && before.version !== undefined && after.version < before.version)
+    return `v${before.version} then v${after.version}`;
+  if (before.deleted === true && after.deleted === false && (after.version ?? 0) <= (before.version ?? 0))
+    return `deleted at v${before.version}, then live at v${after.version}`;
   return undefined;
 }

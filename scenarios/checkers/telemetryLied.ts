@@ -44,7 +44,16 @@ export function checkTelemetryLied(input: CheckInput): CheckResult {
       anomalies.push({
         name: 'telemetry-lied',
         message: `${process} reported ready${s.reportedLag === 0 ? ', lag 0' : ''}${s.reportedStalled === false ? ', not stalled' : ''} at ${Math.round(s.atMs)} ms while the harness measured lag ${s.measuredLag} and no progress for ${Math.round(s.atMs - stallStart.atMs)} ms (bound ${bound} ms)`,
-        data: { process, stalledSinceMs: stallStart.atMs, atMs: s.atMs, measuredLag: s.measuredLag, reportedLag: s.reportedLag, reportedStalled: s.reportedStalled, appliedCount: s.appliedCount, boundMs: bound },
+        data: {
+          process,
+          stalledSinceMs: stallStart.atMs,
+          atMs: s.atMs,
+          measuredLag: s.measuredLag,
+          reportedLag: s.reportedLag,
+          reportedStalled: s.reportedStalled,
+          appliedCount: s.appliedCount,
+          boundMs: bound,
+        },
       });
     }
   }

@@ -4,43 +4,141 @@ import { BASIC, healthyRun } from './testing.ts';
 import type { TelemetrySample } from './types.ts';
 
 /** One sample a second: [measured lag, applied count, ready, reported lag]. */
-const series = (rows: [number | null, number | null, boolean | null, number | null][], extra: Partial<TelemetrySample> = {}): TelemetrySample[] =>
-  rows.map(([measuredLag, appliedCount, ready, reportedLag], i) => ({ atMs: i * 1000, process: 'projector', measuredLag, appliedCount, ready, reportedLag, ...extra }));
-const check = (telemetry: TelemetrySample[], telemetryBoundMs = 3000) => checkTelemetryLied({ ...healthyRun(BASIC), telemetry, telemetryBoundMs });
+const series = (
+  rows: [number | null, number | null, boolean | null, number | null][],
+  extra: Partial<TelemetrySample> = {},
+): TelemetrySample[] =>
+  rows.map(([measuredLag, appliedCount, ready, reportedLag], i) => ({
+    atMs: i * 1000,
+    process: 'projector',
+    measuredLag,
+    appliedCount,
+    ready,
+    reportedLag,
+    ...extra,
+  }));
+const check = (telemetry: TelemetrySample[], telemetryBoundMs = 3000) =>
+  checkTelemetryLied({ ...healthyRun(BASIC), telemetry, telemetryBoundMs });
 
 describe('telemetry-lied', () => {
   it('passes a process that says what the harness sees: lag while stalled, not ready, or no answer', () => {
-    expect(check(series([[0, 10, true, 0], [40, 10, true, 40], [80, 10, true, 80], [90, 10, false, 0], [95, 10, null, null], [99, 10, true, 99], [0, 60, true, 0]])).valid).toBe(true);
+    expect(
+      check(
+        series([
+          [0, 10, true, 0],
+          [40, 10, true, 40],
+          [80, 10, true, 80],
+          [90, 10, false, 0],
+          [95, 10, null, null],
+          [99, 10, true, 99],
+          [0, 60, true, 0],
+        ]),
+      ).valid,
+    ).toBe(true);
     expect(checkTelemetryLied(healthyRun(BASIC)).valid).toBe(true); // no samples: no verdict
   });
 
   it('passes a process that is making progress while it reports lag 0 (the lag is moving)', () => {
-    expect(check(series([[30, 10, true, 0], [30, 20, true, 0], [30, 30, true, 0], [30, 40, true, 0], [30, 50, true, 0], [30, 60, true, 0]])).valid).toBe(true);
+    expect(
+      check(
+        series([
+          [30, 10, true, 0],
+          [30, 20, true, 0],
+          [30, 30, true, 0],
+          [30, 40, true, 0],
+          [30, 50, true, 0],
+          [30, 60, true, 0],
+        ]),
+      ).valid,
+    ).toBe(true);
   });
 
   it('finds a stalled process reporting ready and lag 0 past the bound, once per stall', () => {
-    const r = check(series([[0, 10, true, 0], [50, 10, true, 0], [60, 10, true, 0], [70, 10, true, 0], [80, 10, true, 0], [90, 10, true, 0], [90, 10, true, 0]]));
+    const r = check(
+      series([
+        [0, 10, true, 0],
+        [50, 10, true, 0],
+        [60, 10, true, 0],
+        [70, 10, true, 0],
+        [80, 10, true, 0],
+        [90, 10, true, 0],
+        [90, 10, true, 0],
+      ]),
+    );
     expect(r.valid).toBe(false);
-    expect(r.anomalies).toEqual([expect.objectContaining({ name: 'telemetry-lied', data: expect.objectContaining({ process: 'projector', stalledSinceMs: 1000, atMs: 5000, measuredLag: 90 }) })]);
+    expect(r.anomalies).toEqual([
+      expect.objectContaining({
+        name: 'telemetry-lied',
+        data: expect.objectContaining({ process: 'projector', stalledSinceMs: 1000, atMs: 5000, measuredLag: 90 }),
+      }),
+    ]);
   });
 
   it('times a stall from the first answer after a restart: the time it was down is not held against it', () => {
     // down 5 s with a backlog growing, back ready with lag 0 for one sample, then catching up
-    const restarted = series([[0, 10, true, 0], [20, null, null, null], [40, null, null, null], [60, null, null, null], [80, null, null, null], [90, null, null, null], [90, 10, true, 0], [0, 100, true, 0]]);
+    const restarted = series([
+      [0, 10, true, 0],
+      [20, null, null, null],
+      [40, null, null, null],
+      [60, null, null, null],
+      [80, null, null, null],
+      [90, null, null, null],
+      [90, 10, true, 0],
+      [0, 100, true, 0],
+    ]);
     expect(check(restarted).valid).toBe(true);
     // ...but a restarted process that then stays stalled past the bound while claiming lag 0 lies
-    const stuck = series([[0, 10, true, 0], [20, null, null, null], [90, 10, true, 0], [90, 10, true, 0], [90, 10, true, 0], [90, 10, true, 0], [90, 10, true, 0]]);
-    expect(check(stuck).anomalies).toEqual([expect.objectContaining({ data: expect.objectContaining({ stalledSinceMs: 2000, atMs: 6000 }) })]);
+    const stuck = series([
+      [0, 10, true, 0],
+      [20, null, null, null],
+      [90, 10, true, 0],
+      [90, 10, true, 0],
+      [90, 10, true, 0],
+      [90, 10, true, 0],
+      [90, 10, true, 0],
+    ]);
+    expect(check(stuck).anomalies).toEqual([
+      expect.objectContaining({ data: expect.objectContaining({ stalledSinceMs: 2000, atMs: 6000 }) }),
+    ]);
   });
 
   it('finds "not stalled" with a true lag figure as a lie too; within the bound it is not', () => {
-    const stalled = series([[50, 10, true, 50], [50, 10, true, 50], [50, 10, true, 50], [50, 10, true, 50], [50, 10, true, 50]], { reportedStalled: false });
+    const stalled = series(
+      [
+        [50, 10, true, 50],
+        [50, 10, true, 50],
+        [50, 10, true, 50],
+        [50, 10, true, 50],
+        [50, 10, true, 50],
+      ],
+      { reportedStalled: false },
+    );
     expect(check(stalled).anomalies).toHaveLength(1);
     expect(check(stalled, 10_000).valid).toBe(true);
   });
 
   it('without applied counts, a falling measured lag is progress and a flat one is not', () => {
-    expect(check(series([[90, null, true, 0], [80, null, true, 0], [70, null, true, 0], [60, null, true, 0], [50, null, true, 0]])).valid).toBe(true);
-    expect(check(series([[90, null, true, 0], [90, null, true, 0], [90, null, true, 0], [90, null, true, 0], [90, null, true, 0]])).valid).toBe(false);
+    expect(
+      check(
+        series([
+          [90, null, true, 0],
+          [80, null, true, 0],
+          [70, null, true, 0],
+          [60, null, true, 0],
+          [50, null, true, 0],
+        ]),
+      ).valid,
+    ).toBe(true);
+    expect(
+      check(
+        series([
+          [90, null, true, 0],
+          [90, null, true, 0],
+          [90, null, true, 0],
+          [90, null, true, 0],
+          [90, null, true, 0],
+        ]),
+      ).valid,
+    ).toBe(false);
   });
 });

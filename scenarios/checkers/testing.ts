@@ -4,7 +4,16 @@
 import { HEADERS } from '../../system/shared/events.ts';
 import type { CommandOp, FaultWindow, Outcome } from '../history/types.ts';
 import type { Command } from '../workload/commands.ts';
-import type { AppliedEventRow, CheckInput, ParkedEventRow, PoisonInjection, ReadUserDataRow, TopicRecord, UserDataRow, WriteEventRow } from './types.ts';
+import type {
+  AppliedEventRow,
+  CheckInput,
+  ParkedEventRow,
+  PoisonInjection,
+  ReadUserDataRow,
+  TopicRecord,
+  UserDataRow,
+  WriteEventRow,
+} from './types.ts';
 
 /** CheckInput with mutable arrays, so a test can break one thing in place. */
 export interface TestInput extends CheckInput {
@@ -41,9 +50,15 @@ export function healthyRun(cmds: Command[], outcomeOverride: Record<number, Outc
   cmds.forEach((c, i) => {
     const { status, version: v } = answer(rows, c);
     const op: CommandOp = {
-      id: i, process: 0, kind: c.kind, userId: c.userId, idempotencyKey: `key-${i}`,
-      invoke: { ms: i * 10, wall: wall(i * 10) }, complete: { ms: i * 10 + 5, wall: wall(i * 10 + 5) },
-      outcome: v !== undefined ? 'ok' : 'fail', status,
+      id: i,
+      process: 0,
+      kind: c.kind,
+      userId: c.userId,
+      idempotencyKey: `key-${i}`,
+      invoke: { ms: i * 10, wall: wall(i * 10) },
+      complete: { ms: i * 10 + 5, wall: wall(i * 10 + 5) },
+      outcome: v !== undefined ? 'ok' : 'fail',
+      status,
     };
     if ('name' in c) op.name = c.name;
     if ('expectedVersion' in c && c.expectedVersion !== undefined) op.expectedVersion = c.expectedVersion;
@@ -51,9 +66,18 @@ export function healthyRun(cmds: Command[], outcomeOverride: Record<number, Outc
       const eventId = `e-${c.userId}-${v}`;
       Object.assign(op, { version: v, eventId });
       const payload = c.kind === 'register' ? { name: c.name, dateRegister: DATE_REGISTER } : c.kind === 'rename' ? { name: c.name } : {};
-      events.push({ eventId, streamId: c.userId, streamVersion: v, type: TYPE[c.kind], payload, occurredAt: wall(i * 10 + 3), causationId: op.idempotencyKey });
+      events.push({
+        eventId,
+        streamId: c.userId,
+        streamVersion: v,
+        type: TYPE[c.kind],
+        payload,
+        occurredAt: wall(i * 10 + 3),
+        causationId: op.idempotencyKey,
+      });
       const row = rows.get(c.userId);
-      if (c.kind === 'register') rows.set(c.userId, { idUserData: c.userId, name: c.name, dateRegister: DATE_REGISTER, version: v, deleted: false });
+      if (c.kind === 'register')
+        rows.set(c.userId, { idUserData: c.userId, name: c.name, dateRegister: DATE_REGISTER, version: v, deleted: false });
       else rows.set(c.userId, { ...row!, version: v, ...(c.kind === 'rename' ? { name: c.name } : { deleted: true }) });
     }
     const forced = outcomeOverride[i];
@@ -62,13 +86,30 @@ export function healthyRun(cmds: Command[], outcomeOverride: Record<number, Outc
   });
   const users: UserDataRow[] = [...rows.values()];
   const records: TopicRecord[] = events.map((e, i) => ({
-    partition: 0, offset: String(i), key: e.streamId, value: JSON.stringify(e), timestamp: String(T0 + i * 10 + 4),
-    headers: { [HEADERS.eventId]: e.eventId, [HEADERS.eventType]: e.type, [HEADERS.causationId]: e.causationId ?? '', [HEADERS.streamVersion]: String(e.streamVersion) },
+    partition: 0,
+    offset: String(i),
+    key: e.streamId,
+    value: JSON.stringify(e),
+    timestamp: String(T0 + i * 10 + 4),
+    headers: {
+      [HEADERS.eventId]: e.eventId,
+      [HEADERS.eventType]: e.type,
+      [HEADERS.causationId]: e.causationId ?? '',
+      [HEADERS.streamVersion]: String(e.streamVersion),
+    },
   }));
-  const applied: AppliedEventRow[] = events.map((e, i) => ({ eventId: e.eventId, streamId: e.streamId, streamVersion: e.streamVersion, partition: 0, offset: String(i), appliedAt: wall(i * 10 + 6) }));
+  const applied: AppliedEventRow[] = events.map((e, i) => ({
+    eventId: e.eventId,
+    streamId: e.streamId,
+    streamVersion: e.streamVersion,
+    partition: 0,
+    offset: String(i),
+    appliedAt: wall(i * 10 + 6),
+  }));
   const readUsers: ReadUserDataRow[] = users.map((u) => ({ ...u, appliedCount: u.version }));
   return {
-    history, faults: [],
+    history,
+    faults: [],
     write: { events, users },
     read: { users: readUsers, applied, parked: [] },
     topics: { events: records, dlq: [] },

@@ -16,11 +16,16 @@ const env = requireState();
 const scenario = SCENARIOS.find((s) => s.name === 'broker-outage')!;
 const anomalies = (r: Awaited<ReturnType<typeof runScenario>>) => [...new Set(r.checks.flatMap((c) => c.anomalies.map((a) => a.name)))];
 const run = (publish: 'outbox' | 'dual-write') =>
-  runScenario(scenario, { publish, consume: 'effectively-once' }, {
-    env,
-    seed: 20261128,
-    outDir: mkdtempSync(join(tmpdir(), `faultline-containers-${publish}-`)),
-  }, liveDeps(poisonRecordsFromFixtures()));
+  runScenario(
+    scenario,
+    { publish, consume: 'effectively-once' },
+    {
+      env,
+      seed: 20261128,
+      outDir: mkdtempSync(join(tmpdir(), `faultline-containers-${publish}-`)),
+    },
+    liveDeps(poisonRecordsFromFixtures()),
+  );
 
 describe('broker-outage on the testcontainers provider', () => {
   it('runs on containers', () => {

@@ -53,9 +53,18 @@ async function metric(url: string, name: string) {
 
 async function appliedTimes(eventIds: string[]): Promise<Map<string, number>> {
   const d = env.mariadb.queries;
-  const conn = await mysql.createConnection({ host: d.host, port: d.port, user: d.admin.user, password: d.admin.password, database: 'queries' });
+  const conn = await mysql.createConnection({
+    host: d.host,
+    port: d.port,
+    user: d.admin.user,
+    password: d.admin.password,
+    database: 'queries',
+  });
   try {
-    const [rows] = await conn.query<mysql.RowDataPacket[]>('SELECT event_id, COUNT(*) AS n FROM applied_events WHERE event_id IN (?) GROUP BY event_id', [eventIds]);
+    const [rows] = await conn.query<mysql.RowDataPacket[]>(
+      'SELECT event_id, COUNT(*) AS n FROM applied_events WHERE event_id IN (?) GROUP BY event_id',
+      [eventIds],
+    );
     return new Map(rows.map((r) => [String(r.event_id), Number(r.n)]));
   } finally {
     await conn.end();
@@ -78,7 +87,10 @@ describe('the system end to end', () => {
     expect(await visible(id, body.version)).toBe(true);
     await new Promise((r) => setTimeout(r, 300)); // spans are written when they end
     const spans = existsSync(tracesFile)
-      ? readFileSync(tracesFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { traceId: string; service: string })
+      ? readFileSync(tracesFile, 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as { traceId: string; service: string })
       : [];
     const services = new Set(spans.filter((s) => s.traceId === traceId).map((s) => s.service));
     expect([...services].sort()).toEqual(['command-service', 'projector', 'relay']);
@@ -102,7 +114,13 @@ describe('the system end to end', () => {
   it('the projector retries through a read-DB failure after consuming: nothing lost, nothing applied twice', async () => {
     const retriesBefore = await metric(env.system!.projector, 'faultline_projector_retries_total');
     const proxy = await toxi().get(env.links['projector-db'][0]!.name);
-    await proxy.addToxic({ name: 'e2e-reset', type: 'reset_peer' as never, stream: 'upstream' as never, toxicity: 1, attributes: { timeout: 0 } as never });
+    await proxy.addToxic({
+      name: 'e2e-reset',
+      type: 'reset_peer' as never,
+      stream: 'upstream' as never,
+      toxicity: 1,
+      attributes: { timeout: 0 } as never,
+    });
     const sent = [];
     try {
       for (let i = 0; i < 5; i++) sent.push(await register(`ReadDown${i}`));

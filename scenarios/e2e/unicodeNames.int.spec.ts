@@ -67,7 +67,9 @@ describe('full-Unicode names end to end', () => {
         expect(r.status === 201, `status ${r.status} for ${JSON.stringify(name)}`).toBe(nameProblem(name) === undefined);
         if (r.status !== 201) return;
         const stored = await readName(r.id, r.version!);
-        expect(stored === undefined ? undefined : Buffer.from(stored, 'utf8').toString('hex')).toBe(Buffer.from(name, 'utf8').toString('hex'));
+        expect(stored === undefined ? undefined : Buffer.from(stored, 'utf8').toString('hex')).toBe(
+          Buffer.from(name, 'utf8').toString('hex'),
+        );
       }),
       { numRuns: 40 },
     );

@@ -22,10 +22,20 @@ const health = async () => Object.fromEntries((await provider.status()).map((c) 
 function listeningPorts(): number[] {
   const p = layout.ports;
   return [
-    p.toxiproxyApi, p.mariadb.commands, p.mariadb.queries,
-    p.kafka.internal(0), p.kafka.controller(0), p.kafka.relay(0), p.kafka.projector(0),
-    p.proxies.clientCommand, p.proxies.commandDb, p.proxies.relayDb, p.proxies.queryDb, p.proxies.projectorDb,
-    p.proxies.relayKafka(0), p.proxies.projectorKafka(0),
+    p.toxiproxyApi,
+    p.mariadb.commands,
+    p.mariadb.queries,
+    p.kafka.internal(0),
+    p.kafka.controller(0),
+    p.kafka.relay(0),
+    p.kafka.projector(0),
+    p.proxies.clientCommand,
+    p.proxies.commandDb,
+    p.proxies.relayDb,
+    p.proxies.queryDb,
+    p.proxies.projectorDb,
+    p.proxies.relayKafka(0),
+    p.proxies.projectorKafka(0),
   ];
 }
 
@@ -46,8 +56,14 @@ describe('local provider lifecycle', () => {
   });
 
   it('status detects a killed broker and a killed MariaDB', async () => {
-    signalProcess(procs.find((p) => p.name === 'kafka-1')!, 'SIGKILL');
-    signalProcess(procs.find((p) => p.name === 'mariadb-queries')!, 'SIGKILL');
+    signalProcess(
+      procs.find((p) => p.name === 'kafka-1')!,
+      'SIGKILL',
+    );
+    signalProcess(
+      procs.find((p) => p.name === 'mariadb-queries')!,
+      'SIGKILL',
+    );
     await new Promise((r) => setTimeout(r, 500));
     const h = await health();
     expect(h['kafka-1']).toBe(false);

@@ -22,7 +22,13 @@ async function dbWorks(link: LinkName): Promise<boolean> {
   const [host, port] = env.links[link][0]!.listen.split(':');
   const admin = env.mariadb.commands.admin;
   try {
-    const conn = await mysql.createConnection({ host, port: Number(port), user: admin.user, password: admin.password, connectTimeout: 1500 });
+    const conn = await mysql.createConnection({
+      host,
+      port: Number(port),
+      user: admin.user,
+      password: admin.password,
+      connectTimeout: 1500,
+    });
     try {
       await conn.query('SELECT 1');
       return true;
@@ -124,7 +130,10 @@ describe('kafka links: one listener per role, advertised as its proxy', () => {
     // kafkajs reconnects on the next request once the proxy accepts again.
     let sent = false;
     for (let i = 0; i < 20 && !sent; i++) {
-      sent = await cutProducer.send({ topic, timeout: 1500, messages: [{ value: 'after' }] }).then(() => true, () => false);
+      sent = await cutProducer.send({ topic, timeout: 1500, messages: [{ value: 'after' }] }).then(
+        () => true,
+        () => false,
+      );
     }
     expect(sent).toBe(true);
     await cutProducer.disconnect();

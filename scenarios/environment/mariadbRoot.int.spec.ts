@@ -35,16 +35,25 @@ describe.runIf(local)('MariaDB root on the local provider', () => {
 
     it(`${db}: the harness's admin is root with the run dir's password; files stay in an empty dir; no LOCAL INFILE`, async () => {
       expect(server.admin.user).toBe('root');
-      const c = await mysql.createConnection({ host: server.host, port: server.port, user: server.admin.user, password: server.admin.password });
+      const c = await mysql.createConnection({
+        host: server.host,
+        port: server.port,
+        user: server.admin.user,
+        password: server.admin.password,
+      });
       try {
         const [[vars]] = await c.query<mysql.RowDataPacket[]>('SELECT @@secure_file_priv AS dir, @@local_infile AS localInfile');
         expect(vars!.localInfile).toBe(0);
         const dir = String(vars!.dir).replace(/\/$/, '');
         expect(dir).toBe(join(runDir(), `mariadb-${db}`, 'secure-files'));
         expect(readdirSync(dir)).toEqual([]);
-        await expect(c.query("SELECT 'x' INTO OUTFILE '/tmp/faultline-root-probe.txt'")).rejects.toMatchObject({ code: 'ER_OPTION_PREVENTS_STATEMENT' });
+        await expect(c.query("SELECT 'x' INTO OUTFILE '/tmp/faultline-root-probe.txt'")).rejects.toMatchObject({
+          code: 'ER_OPTION_PREVENTS_STATEMENT',
+        });
         expect(existsSync('/tmp/faultline-root-probe.txt')).toBe(false);
-        const [roots] = await c.query<mysql.RowDataPacket[]>("SELECT Host AS host FROM mysql.user WHERE User = 'root' OR User = '' ORDER BY Host");
+        const [roots] = await c.query<mysql.RowDataPacket[]>(
+          "SELECT Host AS host FROM mysql.user WHERE User = 'root' OR User = '' ORDER BY Host",
+        );
         expect(roots.map((r) => r.host)).toEqual(['127.0.0.1', 'localhost']);
       } finally {
         await c.end();

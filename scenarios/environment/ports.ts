@@ -27,7 +27,10 @@ export interface PortLayout {
     projector: (broker: number) => number;
   };
   system: {
-    commandService: number; queryApi: number; relay: number; projector: number;
+    commandService: number;
+    queryApi: number;
+    relay: number;
+    projector: number;
     /** HTTP port of instance n ≥ 2 of a scalable process (instance 1 keeps the port above). */
     relayInstance: (n: number) => number;
     projectorInstance: (n: number) => number;
@@ -55,7 +58,10 @@ export function portLayout(base: number): PortLayout {
       projector: (b) => base + 80 + b,
     },
     system: {
-      commandService: base + 91, queryApi: base + 92, relay: base + 93, projector: base + 94,
+      commandService: base + 91,
+      queryApi: base + 92,
+      relay: base + 93,
+      projector: base + 94,
       relayInstance: (n) => base + instanceOffset(n, 1),
       projectorInstance: (n) => base + instanceOffset(n, 6),
     },
@@ -73,11 +79,7 @@ export function basePortFromEnv(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env.FAULTLINE_BASE_PORT;
   if (raw === undefined || raw === '') return DEFAULT_BASE_PORT;
   const base = Number(raw);
-  const valid =
-    Number.isInteger(base) &&
-    base >= 1024 &&
-    base + SPAN <= 65535 &&
-    (base + SPAN <= EPHEMERAL.from || base > EPHEMERAL.to);
+  const valid = Number.isInteger(base) && base >= 1024 && base + SPAN <= 65535 && (base + SPAN <= EPHEMERAL.from || base > EPHEMERAL.to);
   if (!valid) {
     throw new Error(
       `FAULTLINE_BASE_PORT=${raw} is not usable: give an integer ≥ 1024 such that base..base+${SPAN - 1} ` +

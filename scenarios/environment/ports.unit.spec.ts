@@ -7,13 +7,25 @@ describe('port layout', () => {
   it('gives every listener a distinct port, all outside the ephemeral range', () => {
     const p = portLayout(DEFAULT_BASE_PORT);
     const all = [
-      p.toxiproxyApi, ...Object.values(p.mariadb),
-      p.system.commandService, p.system.queryApi, p.system.relay, p.system.projector,
+      p.toxiproxyApi,
+      ...Object.values(p.mariadb),
+      p.system.commandService,
+      p.system.queryApi,
+      p.system.relay,
+      p.system.projector,
       ...[2, 3, 4, 5, 6].flatMap((n) => [p.system.relayInstance(n), p.system.projectorInstance(n)]),
-      p.proxies.clientCommand, p.proxies.commandDb, p.proxies.relayDb, p.proxies.queryDb, p.proxies.projectorDb,
+      p.proxies.clientCommand,
+      p.proxies.commandDb,
+      p.proxies.relayDb,
+      p.proxies.queryDb,
+      p.proxies.projectorDb,
       ...Array.from({ length: MAX_BROKERS }, (_, b) => [
-        p.proxies.relayKafka(b), p.proxies.projectorKafka(b),
-        p.kafka.internal(b), p.kafka.controller(b), p.kafka.relay(b), p.kafka.projector(b),
+        p.proxies.relayKafka(b),
+        p.proxies.projectorKafka(b),
+        p.kafka.internal(b),
+        p.kafka.controller(b),
+        p.kafka.relay(b),
+        p.kafka.projector(b),
       ]).flat(),
     ];
     expect(new Set(all).size).toBe(all.length);

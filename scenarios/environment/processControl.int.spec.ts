@@ -12,8 +12,13 @@ const base = requireState();
 const control = getLocalProvider().control;
 let env: EnvAddresses;
 
-const ready = async (url: string) => (await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(1_000) }).catch(() => undefined))?.status === 200;
-const answers = async (url: string) => (await fetch(`${url}/health/live`, { signal: AbortSignal.timeout(1_000) }).then(() => true, () => false));
+const ready = async (url: string) =>
+  (await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(1_000) }).catch(() => undefined))?.status === 200;
+const answers = async (url: string) =>
+  await fetch(`${url}/health/live`, { signal: AbortSignal.timeout(1_000) }).then(
+    () => true,
+    () => false,
+  );
 
 beforeAll(async () => {
   await wipeSystemState(base);
@@ -26,7 +31,9 @@ afterAll(async () => {
 
 describe.runIf(base.provider === 'local')('local process control', () => {
   it('lists every started instance and every server as a target', async () => {
-    expect((await control.targets()).sort()).toEqual(['command-service', 'commands-db', 'kafka', 'projector', 'projector#2', 'queries-db', 'query-api', 'relay'].sort());
+    expect((await control.targets()).sort()).toEqual(
+      ['command-service', 'commands-db', 'kafka', 'projector', 'projector#2', 'queries-db', 'query-api', 'relay'].sort(),
+    );
     expect(env.system!.instances!['projector#2']).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(await ready(env.system!.instances!['projector#2']!)).toBe(true);
   });
@@ -66,7 +73,9 @@ describe.runIf(base.provider === 'local')('local process control', () => {
     const q = env.mariadb.queries;
     const c = await mysql.createConnection({ host: q.host, port: q.port, user: q.admin.user, password: q.admin.password });
     await c.end();
-    await expect(mysql.createConnection({ host: q.host, port: q.port, user: 'root' })).rejects.toMatchObject({ code: 'ER_ACCESS_DENIED_ERROR' });
+    await expect(mysql.createConnection({ host: q.host, port: q.port, user: 'root' })).rejects.toMatchObject({
+      code: 'ER_ACCESS_DENIED_ERROR',
+    });
   });
 
   it('refuses a target that does not exist here, naming the accepted forms', async () => {

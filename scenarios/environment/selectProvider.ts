@@ -10,7 +10,6 @@ export { dockerEngineAnswers };
 export const PROVIDERS = ['local', 'testcontainers', 'external'] as const;
 export type ProviderName = EnvAddresses['provider'];
 
-
 export async function chooseProviderName(asked?: string, env: NodeJS.ProcessEnv = process.env): Promise<ProviderName> {
   const name = asked ?? env.FAULTLINE_PROVIDER;
   if (name) {

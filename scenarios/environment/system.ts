@@ -26,7 +26,10 @@ export interface SystemOptions {
   onProgress?: (line: string) => void;
 }
 
-interface ProcessSpec { env: Record<string, string>; url: string }
+interface ProcessSpec {
+  env: Record<string, string>;
+  url: string;
+}
 
 const ENTRY: Record<SystemProcess, string> = {
   'command-service': 'system/commandService/main.ts',
@@ -39,7 +42,9 @@ const systemDir = () => join(runDir(), 'system');
 const specFile = () => join(systemDir(), 'spec.json');
 
 /** Keyed by target name ('relay', 'relay#2', …). */
-interface SavedSpec { processes: Record<string, ProcessSpec> }
+interface SavedSpec {
+  processes: Record<string, ProcessSpec>;
+}
 
 /** Where a process reads its crash-point arming (on SIGUSR2) and logs a point that fired. */
 export function crashFiles(target: string): { armFile: string; logFile: string } {
@@ -75,13 +80,20 @@ const dbUrl = (role: string, proxy: string, db: string) => `mysql://${role}:${ro
 export function systemSpecs(addr: EnvAddresses, opts: SystemOptions): Record<SystemProcess, ProcessSpec> {
   const ports = portLayout(basePortFromEnv());
   const commandPort = portOf(addr.links['client-command'][0]!.upstream);
-  const common = { LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', HTTP_HOST: '127.0.0.1', ...(opts.tracesFile ? { OTEL_TRACES_FILE: opts.tracesFile } : {}), ...opts.env };
+  const common = {
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+    HTTP_HOST: '127.0.0.1',
+    ...(opts.tracesFile ? { OTEL_TRACES_FILE: opts.tracesFile } : {}),
+    ...opts.env,
+  };
   const at = (port: number) => `http://127.0.0.1:${port}`;
   return {
     'command-service': {
       url: at(commandPort),
       env: {
-        ...common, SERVICE_NAME: 'command-service', HTTP_PORT: String(commandPort),
+        ...common,
+        SERVICE_NAME: 'command-service',
+        HTTP_PORT: String(commandPort),
         COMMANDS_DB_URL: dbUrl('command_service', addr.links['command-db'][0]!.listen, 'commands'),
         PUBLISH_MODE: opts.publishMode ?? 'outbox',
         KAFKA_BROKERS: addr.kafka.relay.join(','), // dual-write publishes over the publisher's link
@@ -90,7 +102,9 @@ export function systemSpecs(addr: EnvAddresses, opts: SystemOptions): Record<Sys
     relay: {
       url: at(ports.system.relay),
       env: {
-        ...common, SERVICE_NAME: 'relay', HTTP_PORT: String(ports.system.relay),
+        ...common,
+        SERVICE_NAME: 'relay',
+        HTTP_PORT: String(ports.system.relay),
         COMMANDS_DB_URL: dbUrl('relay', addr.links['relay-db'][0]!.listen, 'commands'),
         KAFKA_BROKERS: addr.kafka.relay.join(','),
       },
@@ -98,7 +112,9 @@ export function systemSpecs(addr: EnvAddresses, opts: SystemOptions): Record<Sys
     projector: {
       url: at(ports.system.projector),
       env: {
-        ...common, SERVICE_NAME: 'projector', HTTP_PORT: String(ports.system.projector),
+        ...common,
+        SERVICE_NAME: 'projector',
+        HTTP_PORT: String(ports.system.projector),
         QUERIES_DB_URL: dbUrl('projector', addr.links['projector-db'][0]!.listen, 'queries'),
         KAFKA_BROKERS: addr.kafka.projector.join(','),
         CONSUME_MODE: opts.consumeMode ?? 'effectively-once',
@@ -110,7 +126,9 @@ export function systemSpecs(addr: EnvAddresses, opts: SystemOptions): Record<Sys
     'query-api': {
       url: at(ports.system.queryApi),
       env: {
-        ...common, SERVICE_NAME: 'query-api', HTTP_PORT: String(ports.system.queryApi),
+        ...common,
+        SERVICE_NAME: 'query-api',
+        HTTP_PORT: String(ports.system.queryApi),
         QUERIES_DB_URL: dbUrl('query_api', addr.links['query-db'][0]!.listen, 'queries'),
       },
     },
@@ -133,12 +151,15 @@ export function instanceSpecs(addr: EnvAddresses, opts: SystemOptions): Record<s
   for (const p of SYSTEM_PROCESSES) {
     if (p === 'relay' && opts.publishMode === 'dual-write') continue;
     out[p] = withCrash(p, base[p]);
-    const n = p === 'relay' ? opts.instances?.relay ?? 1 : p === 'projector' ? opts.instances?.projector ?? 1 : 1;
+    const n = p === 'relay' ? (opts.instances?.relay ?? 1) : p === 'projector' ? (opts.instances?.projector ?? 1) : 1;
     if (!Number.isInteger(n) || n < 1 || n > MAX_INSTANCES) throw new Error(`instances of ${p} must be 1..${MAX_INSTANCES}, got ${n}`);
     for (let i = 2; i <= n; i++) {
       const port = p === 'relay' ? ports.system.relayInstance(i) : ports.system.projectorInstance(i);
       const name = instanceName(p, i);
-      out[name] = withCrash(name, { url: `http://127.0.0.1:${port}`, env: { ...base[p].env, HTTP_PORT: String(port), FAULTLINE_INSTANCE: String(i) } });
+      out[name] = withCrash(name, {
+        url: `http://127.0.0.1:${port}`,
+        env: { ...base[p].env, HTTP_PORT: String(port), FAULTLINE_INSTANCE: String(i) },
+      });
     }
   }
   return out;
@@ -274,7 +295,10 @@ export async function wipeSystemState(addr: EnvAddresses): Promise<void> {
     const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => !g.startsWith('faultline-observer'));
     if (groups.length) await admin.deleteGroups(groups).catch(() => undefined);
     // Topic deletion is asynchronous in KRaft: wait until the names are gone before re-creating.
-    await waitFor('topics deleted', async () => (await admin.listTopics()).every((t) => !doomed.includes(t)), { timeoutMs: 30_000, intervalMs: 200 });
+    await waitFor('topics deleted', async () => (await admin.listTopics()).every((t) => !doomed.includes(t)), {
+      timeoutMs: 30_000,
+      intervalMs: 200,
+    });
   } finally {
     await admin.disconnect();
   }

@@ -23,11 +23,23 @@ describe('system process instances', () => {
   it('instance 1 keeps its port and name; further relays and projectors get their own port and crash files', () => {
     const p = portLayout(DEFAULT_BASE_PORT);
     const specs = instanceSpecs(addr, { instances: { relay: 2, projector: 3 } });
-    expect(Object.keys(specs).sort()).toEqual(['command-service', 'projector', 'projector#2', 'projector#3', 'query-api', 'relay', 'relay#2']);
+    expect(Object.keys(specs).sort()).toEqual([
+      'command-service',
+      'projector',
+      'projector#2',
+      'projector#3',
+      'query-api',
+      'relay',
+      'relay#2',
+    ]);
     expect(specs.relay!.env.HTTP_PORT).toBe(String(p.system.relay));
     expect(specs['relay#2']!.env.HTTP_PORT).toBe(String(p.system.relayInstance(2)));
     expect(specs['projector#3']!.url).toBe(`http://127.0.0.1:${p.system.projectorInstance(3)}`);
-    expect(specs['projector#3']!.env).toMatchObject({ FAULTLINE_INSTANCE: '3', CONSUME_MODE: 'effectively-once', QUERIES_DB_URL: specs.projector!.env.QUERIES_DB_URL });
+    expect(specs['projector#3']!.env).toMatchObject({
+      FAULTLINE_INSTANCE: '3',
+      CONSUME_MODE: 'effectively-once',
+      QUERIES_DB_URL: specs.projector!.env.QUERIES_DB_URL,
+    });
     expect(specs['projector#2']!.env.FAULTLINE_CRASH_ARM_FILE).toBe(crashFiles('projector#2').armFile);
     expect(specs['projector#2']!.env.FAULTLINE_CRASH_LOG).toMatch(/projector-2\.crash\.log$/);
     expect(new Set(Object.values(specs).map((s) => s.env.FAULTLINE_CRASH_LOG)).size).toBe(7);

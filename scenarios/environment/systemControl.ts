@@ -2,16 +2,17 @@
 // API). The harness starts these as local processes whatever provider runs the servers, so every
 // provider can fault them; `composeControl` routes each target to the part that owns it.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import {
-  crashFiles, restartSystemProcess, signalSystemProcess, systemProcessPid, systemProcessStarted, systemTargets,
-} from './system.ts';
+import { crashFiles, restartSystemProcess, signalSystemProcess, systemProcessPid, systemProcessStarted, systemTargets } from './system.ts';
 import { parseTarget } from './targets.ts';
 import type { CrashPointControl, FiredCrashPoint, ProcessControl } from './types.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function requireStarted(target: string): void {
-  if (!systemProcessStarted(target)) throw new Error(`${target} was not started by this environment (started: ${systemTargets().filter(systemProcessStarted).join(', ') || 'none'})`);
+  if (!systemProcessStarted(target))
+    throw new Error(
+      `${target} was not started by this environment (started: ${systemTargets().filter(systemProcessStarted).join(', ') || 'none'})`,
+    );
 }
 
 /** Waits until the target's pid no longer runs our program (SIGKILL is asynchronous). */
@@ -29,7 +30,8 @@ export function parseCrashLog(text: string): FiredCrashPoint[] {
     if (line.trim() === '') continue;
     try {
       const o = JSON.parse(line) as Partial<FiredCrashPoint>;
-      if (typeof o.crashPoint === 'string' && typeof o.pass === 'number') out.push({ crashPoint: o.crashPoint, pass: o.pass, pid: Number(o.pid), at: Number(o.at) });
+      if (typeof o.crashPoint === 'string' && typeof o.pass === 'number')
+        out.push({ crashPoint: o.crashPoint, pass: o.pass, pid: Number(o.pid), at: Number(o.at) });
     } catch {
       // A line cut by the SIGKILL that followed it: the process died there all the same.
     }

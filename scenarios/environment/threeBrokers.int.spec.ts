@@ -17,7 +17,8 @@ const { ensureTopics } = await import('../../system/shared/topics.ts');
 
 const provider = getLocalProvider();
 let env: EnvAddresses;
-const kafka = (brokers: string[]) => new Kafka({ clientId: 'three-brokers', brokers, logLevel: logLevel.NOTHING, retry: { retries: 8, initialRetryTime: 200 } });
+const kafka = (brokers: string[]) =>
+  new Kafka({ clientId: 'three-brokers', brokers, logLevel: logLevel.NOTHING, retry: { retries: 8, initialRetryTime: 200 } });
 
 describe('three brokers', () => {
   beforeAll(async () => {
@@ -32,7 +33,10 @@ describe('three brokers', () => {
     try {
       const md = await admin.fetchTopicMetadata({ topics: ['user-events'] });
       expect(md.topics[0]!.partitions.map((p) => p.replicas.length)).toEqual([3, 3, 3]);
-      const cfg = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 2, name: 'user-events', configNames: ['min.insync.replicas'] }] });
+      const cfg = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [{ type: 2, name: 'user-events', configNames: ['min.insync.replicas'] }],
+      });
       expect(cfg.resources[0]!.configEntries.find((c) => c.configName === 'min.insync.replicas')?.configValue).toBe('2');
     } finally {
       await admin.disconnect();
@@ -69,7 +73,11 @@ describe('three brokers', () => {
     const producer = kafka(env.kafka.relay).producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     try {
-      const sent = await producer.send({ topic: 'user-events', acks: -1, messages: Array.from({ length: 9 }, (_, i) => ({ key: `k${i}`, value: 'v' })) });
+      const sent = await producer.send({
+        topic: 'user-events',
+        acks: -1,
+        messages: Array.from({ length: 9 }, (_, i) => ({ key: `k${i}`, value: 'v' })),
+      });
       expect(sent.every((r) => r.errorCode === 0)).toBe(true);
     } finally {
       await producer.disconnect();

@@ -36,13 +36,17 @@ export function faultOfKindArb(kind: FaultKind, o: ScheduleArbOptions): fc.Arbit
   const maxD = instant ? 0 : Math.max(minD, Math.min(o.maxDurationMs ?? Math.floor(o.horizonMs / 2), o.horizonMs));
   return fc
     .constantFrom(...targets)
-    .chain((target) => fc.record({
-      at: fc.integer({ min: 0, max: o.horizonMs - minD }),
-      target: fc.constant(target),
-      duration: fc.integer({ min: minD, max: maxD }),
-      params: spec.arbitrary(o, target),
-    }))
-    .map(({ at, target, duration, params }) => ({ at, fault: kind, target, duration: Math.min(duration, o.horizonMs - at), params }) as Fault);
+    .chain((target) =>
+      fc.record({
+        at: fc.integer({ min: 0, max: o.horizonMs - minD }),
+        target: fc.constant(target),
+        duration: fc.integer({ min: minD, max: maxD }),
+        params: spec.arbitrary(o, target),
+      }),
+    )
+    .map(
+      ({ at, target, duration, params }) => ({ at, fault: kind, target, duration: Math.min(duration, o.horizonMs - at), params }) as Fault,
+    );
 }
 
 export function faultArb(o: ScheduleArbOptions): fc.Arbitrary<Fault> {

@@ -8,10 +8,13 @@ const opts = { horizonMs: 30_000, maxFaults: 8 };
 
 describe('fault arbitraries', () => {
   it('every generated schedule validates, within the horizon', () => {
-    fc.assert(fc.property(faultScheduleArb(opts), (s) => {
-      const r = validateSchedule(s, { horizonMs: opts.horizonMs });
-      expect(r.ok ? [] : r.errors).toEqual([]);
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(faultScheduleArb(opts), (s) => {
+        const r = validateSchedule(s, { horizonMs: opts.horizonMs });
+        expect(r.ok ? [] : r.errors).toEqual([]);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('generates every kind of every family that random schedules may draw', () => {
@@ -21,19 +24,28 @@ describe('fault arbitraries', () => {
   });
 
   it('draws crash points only in the process that holds them', () => {
-    fc.assert(fc.property(faultScheduleArb({ ...opts, kinds: ['crash-point'] }), (s) =>
-      s.every((f) => String((f.params as { point: string }).point).startsWith(`${f.target.replace(/#\d+$/, '')}.`))));
+    fc.assert(
+      fc.property(faultScheduleArb({ ...opts, kinds: ['crash-point'] }), (s) =>
+        s.every((f) => String((f.params as { point: string }).point).startsWith(`${f.target.replace(/#\d+$/, '')}.`)),
+      ),
+    );
   });
 
   it('respects kinds and targets restrictions', () => {
-    fc.assert(fc.property(faultScheduleArb({ ...opts, kinds: ['kill', 'pause'], processTargets: ['projector'] }), (s) =>
-      s.every((f) => (f.fault === 'kill' || f.fault === 'pause') && f.target === 'projector')));
+    fc.assert(
+      fc.property(faultScheduleArb({ ...opts, kinds: ['kill', 'pause'], processTargets: ['projector'] }), (s) =>
+        s.every((f) => (f.fault === 'kill' || f.fault === 'pause') && f.target === 'projector'),
+      ),
+    );
   });
 
   it('shrinks a failing schedule to the one minimal fault that causes it', () => {
     // pretend the system breaks whenever the projector is killed
     const breaks = (s: Fault[]) => s.some((f) => f.fault === 'kill' && f.target === 'projector');
-    const r = fc.check(fc.property(faultScheduleArb(opts), (s) => !breaks(s)), { seed: 42, numRuns: 1_000 });
+    const r = fc.check(
+      fc.property(faultScheduleArb(opts), (s) => !breaks(s)),
+      { seed: 42, numRuns: 1_000 },
+    );
     expect(r.failed).toBe(true);
     expect(r.counterexample?.[0]).toEqual([{ at: 0, fault: 'kill', target: 'projector', duration: 100, params: {} }]);
   });

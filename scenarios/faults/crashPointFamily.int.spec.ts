@@ -19,18 +19,25 @@ const dir = mkdtempSync(join(tmpdir(), 'faultline-crash-'));
 const armFile = join(dir, 'arm');
 const logFile = join(dir, 'crash.log');
 const script = join(dir, 'standIn.mts');
-writeFileSync(script, [
-  `import { crashPoint, installCrashPoints } from ${JSON.stringify(join(PROJECT_ROOT, 'system/shared/crashPoints.ts'))};`,
-  'installCrashPoints();',
-  "setInterval(() => crashPoint('relay.after-send-before-mark'), 20);",
-  "process.stdout.write('ready\\n');",
-].join('\n'));
+writeFileSync(
+  script,
+  [
+    `import { crashPoint, installCrashPoints } from ${JSON.stringify(join(PROJECT_ROOT, 'system/shared/crashPoints.ts'))};`,
+    'installCrashPoints();',
+    "setInterval(() => crashPoint('relay.after-send-before-mark'), 20);",
+    "process.stdout.write('ready\\n');",
+  ].join('\n'),
+);
 
 let child: ChildProcess | undefined;
 let starts = 0;
 async function start(): Promise<void> {
   starts++;
-  const c = spawn(process.execPath, ['--import', 'tsx', script], { cwd: PROJECT_ROOT, env: { ...process.env, FAULTLINE_CRASH_ARM_FILE: armFile, FAULTLINE_CRASH_LOG: logFile }, stdio: ['ignore', 'pipe', 'ignore'] });
+  const c = spawn(process.execPath, ['--import', 'tsx', script], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, FAULTLINE_CRASH_ARM_FILE: armFile, FAULTLINE_CRASH_LOG: logFile },
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   child = c;
   // SIGUSR2 before the handler is installed would kill it: wait until it says it listens.
   await new Promise<void>((resolve, reject) => {
@@ -48,15 +55,26 @@ const control: ProcessControl = {
   identity: async () => (alive() ? String(child!.pid) : undefined),
   targets: async () => ['relay'],
   crashPoints: {
-    arm: async (_t, spec) => { writeFileSync(armFile, spec); child!.kill('SIGUSR2'); },
+    arm: async (_t, spec) => {
+      writeFileSync(armFile, spec);
+      child!.kill('SIGUSR2');
+    },
     fired: async () => (existsSync(logFile) ? parseCrashLog(readFileSync(logFile, 'utf8')) : []),
   },
 };
 
 const crashes: { point: string; pass: number; target: string }[] = [];
 const recorder = { crash: (e: { point: string; pass: number; target: string }) => crashes.push(e) } as unknown as FaultRecorder;
-const family = crashPointFamily.create({ env: {} as EnvAddresses, control, recorder, log: () => undefined, poisonRecords: () => [], tools: {} } as unknown as FaultContext);
-const fault = (point: string, nth: number): Fault => ({ at: 0, fault: 'crash-point', target: 'relay', duration: 5_000, params: { point, nth } }) as Fault;
+const family = crashPointFamily.create({
+  env: {} as EnvAddresses,
+  control,
+  recorder,
+  log: () => undefined,
+  poisonRecords: () => [],
+  tools: {},
+} as unknown as FaultContext);
+const fault = (point: string, nth: number): Fault =>
+  ({ at: 0, fault: 'crash-point', target: 'relay', duration: 5_000, params: { point, nth } }) as Fault;
 
 afterAll(() => child?.kill('SIGKILL'));
 

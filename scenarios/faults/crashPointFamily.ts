@@ -37,7 +37,12 @@ function watch(ctx: FaultContext, f: Fault, faultId: number, seen: number) {
       if (log.length > seen) {
         fired = true;
         for (const e of log.slice(seen)) ctx.recorder.crash({ point: e.crashPoint, target: f.target, pass: e.pass, pid: e.pid });
-        ctx.log(`fault ${faultId}: ${f.target} died at ${log.slice(seen).map((e) => e.crashPoint).join(', ')}; restarting`);
+        ctx.log(
+          `fault ${faultId}: ${f.target} died at ${log
+            .slice(seen)
+            .map((e) => e.crashPoint)
+            .join(', ')}; restarting`,
+        );
         await ctx.control.restart(f.target, { graceful: false });
         return;
       }
@@ -65,7 +70,14 @@ const spec: KindSpec = {
   params: { point: { kind: 'enum', values: CRASH_POINTS, required: true }, nth: COUNT(1_000_000) },
   timing: 'window',
   targets: {
-    accepts: (t) => { try { const p = parseTarget(t); return p.kind === 'system' && CRASHABLE.includes(p.process); } catch { return false; } },
+    accepts: (t) => {
+      try {
+        const p = parseTarget(t);
+        return p.kind === 'system' && CRASHABLE.includes(p.process);
+      } catch {
+        return false;
+      }
+    },
     choices: CRASHABLE,
     drawnFrom: 'processTargets',
   },
@@ -121,7 +133,9 @@ export const crashPointFamily: FaultFamily = {
           throw new Error(`${f.target} died without firing a crash point: does it call installCrashPoints()?`);
         }
         if (w && !w.fired()) {
-          await crashControl(ctx).arm(f.target, '').catch(() => undefined); // the process may have died some other way
+          await crashControl(ctx)
+            .arm(f.target, '')
+            .catch(() => undefined); // the process may have died some other way
           ctx.log(`fault ${id}: ${(f.params as CrashPointParams['crash-point']).point} did not fire within the window; disarmed`);
         }
         armed.delete(f.target);
@@ -129,10 +143,12 @@ export const crashPointFamily: FaultFamily = {
       async heal() {
         for (const w of windows.values()) await w.done();
         windows.clear();
-        for (const t of armed) await crashControl(ctx).arm(t, '').catch(() => undefined);
+        for (const t of armed)
+          await crashControl(ctx)
+            .arm(t, '')
+            .catch(() => undefined);
         armed.clear();
       },
     };
   },
 };
-

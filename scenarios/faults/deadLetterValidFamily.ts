@@ -26,14 +26,31 @@ const LINK = 'projector-db' as const;
 const DEFAULT_SETTLE_MS = 5_000;
 const STABLE_MS = 1_500;
 
-interface DeadLetterRow { id: number; status: string; topic: string; partition: number; offset: string; streamId: string | null; eventId: string | null; streamVersion: number | null }
+interface DeadLetterRow {
+  id: number;
+  status: string;
+  topic: string;
+  partition: number;
+  offset: string;
+  streamId: string | null;
+  eventId: string | null;
+  streamVersion: number | null;
+}
 
 /** Open dead letters whose event is a real one of the write side (poison stays in the DLQ). */
 async function openValidDeadLetters(ctx: FaultContext): Promise<DeadLetterRow[]> {
   const open = (JSON.parse(await ctx.tools.dlq(['list', '--json'])) as { deadLetters: DeadLetterRow[] }).deadLetters;
   const ids = open.map((d) => d.eventId).filter((x): x is string => typeof x === 'string');
   if (ids.length === 0) return [];
-  const real = new Set((await ctx.tools.query<{ event_id: string }>('commands', `SELECT event_id FROM events WHERE event_id IN (${ids.map(() => '?').join(',')})`, ids)).map((r) => r.event_id));
+  const real = new Set(
+    (
+      await ctx.tools.query<{ event_id: string }>(
+        'commands',
+        `SELECT event_id FROM events WHERE event_id IN (${ids.map(() => '?').join(',')})`,
+        ids,
+      )
+    ).map((r) => r.event_id),
+  );
   return open.filter((d) => d.status === 'open' && d.eventId !== null && real.has(d.eventId));
 }
 
@@ -52,8 +69,15 @@ async function replayValid(ctx: FaultContext, faultId: number | undefined, settl
   }
   for (const d of found.sort((a, b) => a.id - b.id)) {
     ctx.recorder.inject({
-      ...(faultId !== undefined ? { faultId } : {}), what: 'dead-letter-valid', topic: d.topic, partition: d.partition, offset: String(d.offset), key: d.streamId,
-      ...(d.eventId ? { eventId: d.eventId } : {}), ...(d.streamId ? { streamId: d.streamId } : {}), ...(d.streamVersion !== null ? { streamVersion: d.streamVersion } : {}),
+      ...(faultId !== undefined ? { faultId } : {}),
+      what: 'dead-letter-valid',
+      topic: d.topic,
+      partition: d.partition,
+      offset: String(d.offset),
+      key: d.streamId,
+      ...(d.eventId ? { eventId: d.eventId } : {}),
+      ...(d.streamId ? { streamId: d.streamId } : {}),
+      ...(d.streamVersion !== null ? { streamVersion: d.streamVersion } : {}),
     });
     ctx.log(`fault ${faultId ?? '(heal)'}: ${(await ctx.tools.dlq(['replay', String(d.id)])).trim()}`);
   }
@@ -62,7 +86,10 @@ async function replayValid(ctx: FaultContext, faultId: number | undefined, settl
 
 /** The stream with the most events, and its next version: where a forged record hurts most. */
 async function busiestStream(ctx: FaultContext): Promise<{ streamId: string; next: number } | undefined> {
-  const [row] = await ctx.tools.query<{ stream_id: string; v: number }>('commands', 'SELECT stream_id, MAX(stream_version) AS v FROM events GROUP BY stream_id ORDER BY v DESC, stream_id LIMIT 1');
+  const [row] = await ctx.tools.query<{ stream_id: string; v: number }>(
+    'commands',
+    'SELECT stream_id, MAX(stream_version) AS v FROM events GROUP BY stream_id ORDER BY v DESC, stream_id LIMIT 1',
+  );
   return row ? { streamId: row.stream_id, next: Number(row.v) + 1 } : undefined;
 }
 
@@ -73,13 +100,36 @@ async function forge(ctx: FaultContext, faultId: number): Promise<string> {
   const eventId = randomUUID();
   const poisonId = randomUUID();
   const value = {
-    eventId, streamId: target.streamId, streamVersion: target.next, type: 'UserRenamed', schemaVersion: 1,
-    occurredAt: new Date().toISOString(), correlationId: `forged-${poisonId}`, causationId: `forged-${poisonId}`,
+    eventId,
+    streamId: target.streamId,
+    streamVersion: target.next,
+    type: 'UserRenamed',
+    schemaVersion: 1,
+    occurredAt: new Date().toISOString(),
+    correlationId: `forged-${poisonId}`,
+    causationId: `forged-${poisonId}`,
     payload: { name: 42 }, // a number where a name must be: can never apply
   };
-  const headers = { [HEADERS.eventId]: eventId, [HEADERS.eventType]: 'UserRenamed', [HEADERS.schemaVersion]: '1', [HEADERS.streamVersion]: String(target.next), [POISON_ID_HEADER]: poisonId };
+  const headers = {
+    [HEADERS.eventId]: eventId,
+    [HEADERS.eventType]: 'UserRenamed',
+    [HEADERS.schemaVersion]: '1',
+    [HEADERS.streamVersion]: String(target.next),
+    [POISON_ID_HEADER]: poisonId,
+  };
   const at = await ctx.tools.produce(TOPIC, { key: target.streamId, value: JSON.stringify(value), headers });
-  ctx.recorder.inject({ faultId, what: 'poison', topic: TOPIC, ...at, key: target.streamId, poisonId, case: 'forged-next-version', eventId, streamId: target.streamId, streamVersion: target.next });
+  ctx.recorder.inject({
+    faultId,
+    what: 'poison',
+    topic: TOPIC,
+    ...at,
+    key: target.streamId,
+    poisonId,
+    case: 'forged-next-version',
+    eventId,
+    streamId: target.streamId,
+    streamVersion: target.next,
+  });
   return eventId;
 }
 
@@ -103,7 +153,10 @@ const spec: KindSpec = {
   timing: 'window',
   // outage: the projector's database link; forged: the topic.
   targets: { accepts: (t) => t === LINK || t === TOPIC, choices: [LINK, TOPIC] },
-  check: ({ target, params }) => ((params.how === 'forged') !== (target === TOPIC) ? [`how: ${String(params.how ?? 'outage')} needs target ${params.how === 'forged' ? TOPIC : LINK}`] : []),
+  check: ({ target, params }) =>
+    (params.how === 'forged') !== (target === TOPIC)
+      ? [`how: ${String(params.how ?? 'outage')} needs target ${params.how === 'forged' ? TOPIC : LINK}`]
+      : [],
   arbitrary: (_o, target) => fc.constant(target === TOPIC ? { how: 'forged' } : {}),
   exclusive: (f) => (f.target === LINK ? `proxy-enabled:${LINK}` : undefined),
   // Needs a window longer than the projector's retry budget, which random schedules do not know.
@@ -143,9 +196,13 @@ export const deadLetterValidFamily: FaultFamily = {
       async heal() {
         // The proxy came back with the nemesis's reset; replay what an interrupted window left, and
         // any valid event a slow partition dead-lettered after its window's replay.
-        if (ran) await replayValid(ctx, [...open][0], open.size > 0 ? DEFAULT_SETTLE_MS : 0).catch((err: Error) => ctx.log(`heal: dlq replay: ${err.message}`));
+        if (ran)
+          await replayValid(ctx, [...open][0], open.size > 0 ? DEFAULT_SETTLE_MS : 0).catch((err: Error) =>
+            ctx.log(`heal: dlq replay: ${err.message}`),
+          );
         open.clear();
-        for (const [id, eventId] of forged) await discardForged(ctx, id, eventId, DEFAULT_SETTLE_MS).catch((err: Error) => ctx.log(`heal: dlq discard: ${err.message}`));
+        for (const [id, eventId] of forged)
+          await discardForged(ctx, id, eventId, DEFAULT_SETTLE_MS).catch((err: Error) => ctx.log(`heal: dlq discard: ${err.message}`));
         forged.clear();
       },
     };

@@ -38,14 +38,30 @@ async function rewindProjector(ctx: FaultContext, faultId: number, count: number
 
 async function republish(ctx: FaultContext, faultId: number, count: number): Promise<void> {
   const rows = await ctx.tools.query<{ id: number; event_id: string; stream_id: string; stream_version: number }>(
-    'commands', 'SELECT id, event_id, stream_id, stream_version FROM outbox WHERE published_at IS NOT NULL ORDER BY id DESC LIMIT ?', [count],
+    'commands',
+    'SELECT id, event_id, stream_id, stream_version FROM outbox WHERE published_at IS NOT NULL ORDER BY id DESC LIMIT ?',
+    [count],
   );
   if (rows.length === 0) return;
   // The relay sees these rows as never published and sends them again: duplicates on the topic.
-  await ctx.tools.query('commands', `UPDATE outbox SET published_at = NULL WHERE id IN (${rows.map(() => '?').join(',')})`, rows.map((r) => r.id));
+  await ctx.tools.query(
+    'commands',
+    `UPDATE outbox SET published_at = NULL WHERE id IN (${rows.map(() => '?').join(',')})`,
+    rows.map((r) => r.id),
+  );
   // Where the relay will put them is not known yet: partition -1 / offset -1 say "sent again by the relay".
   for (const r of rows) {
-    ctx.recorder.inject({ faultId, what: 'duplicate', topic: TOPIC, partition: -1, offset: '-1', key: r.stream_id, eventId: r.event_id, streamId: r.stream_id, streamVersion: Number(r.stream_version) });
+    ctx.recorder.inject({
+      faultId,
+      what: 'duplicate',
+      topic: TOPIC,
+      partition: -1,
+      offset: '-1',
+      key: r.stream_id,
+      eventId: r.event_id,
+      streamId: r.stream_id,
+      streamVersion: Number(r.stream_version),
+    });
   }
 }
 

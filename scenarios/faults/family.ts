@@ -51,7 +51,11 @@ export interface FaultRecorder {
   crash(e: Omit<CrashEntry, 'type' | 't'>): void;
 }
 
-export interface PoisonRecord { key: string | null; value: Buffer | null; headers: Record<string, string> }
+export interface PoisonRecord {
+  key: string | null;
+  value: Buffer | null;
+  headers: Record<string, string>;
+}
 
 /** Everything a family's runtime may use; built once per nemesis. */
 export interface FaultContext {
@@ -64,7 +68,10 @@ export interface FaultContext {
   tools: FaultTools;
 }
 
-export interface ProducedAt { partition: number; offset: string }
+export interface ProducedAt {
+  partition: number;
+  offset: string;
+}
 
 export interface TopicRecord {
   partition: number;
@@ -75,7 +82,10 @@ export interface TopicRecord {
 }
 
 export interface FaultTools {
-  produce(topic: string, message: { key: Buffer | string | null; value: Buffer | string | null; headers: Record<string, Buffer | string>; partition?: number }): Promise<ProducedAt>;
+  produce(
+    topic: string,
+    message: { key: Buffer | string | null; value: Buffer | string | null; headers: Record<string, Buffer | string>; partition?: number },
+  ): Promise<ProducedAt>;
   /** Every record of the topic up to its high watermarks when called. */
   readTopic(topic: string): Promise<TopicRecord[]>;
   /** Rows from a database as the admin user (the real server, not a proxy). */

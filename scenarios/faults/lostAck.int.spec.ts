@@ -46,7 +46,10 @@ afterAll(async () => {
 async function post(timeoutMs: number): Promise<{ status: number } | { error: string }> {
   try {
     const res = await fetch(`http://${env.links['client-command'][0]!.listen}/users`, {
-      method: 'POST', body: '{}', headers: { 'content-type': 'application/json', connection: 'close' }, signal: AbortSignal.timeout(timeoutMs),
+      method: 'POST',
+      body: '{}',
+      headers: { 'content-type': 'application/json', connection: 'close' },
+      signal: AbortSignal.timeout(timeoutMs),
     });
     await res.text();
     return { status: res.status };
@@ -55,7 +58,8 @@ async function post(timeoutMs: number): Promise<{ status: number } | { error: st
   }
 }
 
-const fault = (params: object): Fault => ({ at: 0, fault: 'lost-ack', target: 'client-command', duration: 1_000, params: { toxicity: 1, ...params } }) as Fault;
+const fault = (params: object): Fault =>
+  ({ at: 0, fault: 'lost-ack', target: 'client-command', duration: 1_000, params: { toxicity: 1, ...params } }) as Fault;
 
 describe('lost acknowledgement on the client link', () => {
   for (const [how, params, clientTimeoutMs] of [

@@ -30,9 +30,16 @@ export function lostAckAction(f: Fault, faultId: number): ProxyAction {
   const toxicity = p.toxicity ?? DEFAULT_LOST_ACK_TOXICITY;
   const common = { stream: 'downstream' as const, toxicity };
   switch (p.how ?? 'reset') {
-    case 'reset': return toxicsAction(LINK, faultId, 'lost-ack', { ...common, type: 'limit_data', attributes: { bytes: 0 } });
-    case 'black-hole': return toxicsAction(LINK, faultId, 'lost-ack', { ...common, type: 'timeout', attributes: { timeout: 0 } });
-    case 'late': return toxicsAction(LINK, faultId, 'lost-ack', { ...common, type: 'latency', attributes: { latency: p.latencyMs ?? 5_000, jitter: 0 } });
+    case 'reset':
+      return toxicsAction(LINK, faultId, 'lost-ack', { ...common, type: 'limit_data', attributes: { bytes: 0 } });
+    case 'black-hole':
+      return toxicsAction(LINK, faultId, 'lost-ack', { ...common, type: 'timeout', attributes: { timeout: 0 } });
+    case 'late':
+      return toxicsAction(LINK, faultId, 'lost-ack', {
+        ...common,
+        type: 'latency',
+        attributes: { latency: p.latencyMs ?? 5_000, jitter: 0 },
+      });
   }
 }
 

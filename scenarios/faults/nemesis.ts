@@ -73,7 +73,14 @@ export function createNemesis(opts: NemesisOptions): Nemesis {
     faultStop: (f) => opts.recorder.faultStop(f),
     crash: (e) => opts.recorder.crash(e),
     inject: (e) => {
-      if (e.what === 'poison' && e.poisonId) poisoned.push({ poisonId: e.poisonId, case: e.case ?? '', partition: e.partition, offset: e.offset, ...(e.eventId ? { eventId: e.eventId } : {}) });
+      if (e.what === 'poison' && e.poisonId)
+        poisoned.push({
+          poisonId: e.poisonId,
+          case: e.case ?? '',
+          partition: e.partition,
+          offset: e.offset,
+          ...(e.eventId ? { eventId: e.eventId } : {}),
+        });
       opts.recorder.inject(e);
     },
   };
@@ -142,7 +149,12 @@ function laneOf(f: Fault, families: readonly FaultFamily[]): string | undefined 
  * heal): a kill that comes due while the process is still restarting from the previous one waits,
  * then holds its full duration, instead of hitting a half-started or already dead process.
  */
-export async function playSchedule(schedule: FaultSchedule, nemesis: Nemesis, signal?: AbortSignal, families: readonly FaultFamily[] = FAMILIES): Promise<string[]> {
+export async function playSchedule(
+  schedule: FaultSchedule,
+  nemesis: Nemesis,
+  signal?: AbortSignal,
+  families: readonly FaultFamily[] = FAMILIES,
+): Promise<string[]> {
   const t0 = Date.now();
   const errors: string[] = [];
   const index = kindIndex(families);
@@ -169,7 +181,10 @@ export async function playSchedule(schedule: FaultSchedule, nemesis: Nemesis, si
     else free.push({ f, id });
   });
   await Promise.all([
-    ...free.map(async ({ f, id }) => { await sleepUntil(f.at); await window(f, id); }),
+    ...free.map(async ({ f, id }) => {
+      await sleepUntil(f.at);
+      await window(f, id);
+    }),
     ...[...lanes.values()].map(async (lane) => {
       for (const { f, id } of lane.sort((a, b) => a.f.at - b.f.at)) {
         await sleepUntil(f.at);

@@ -10,7 +10,10 @@ import type { Fault } from './types.ts';
 
 const env = { provider: 'local', toxiproxy: { api: 'http://127.0.0.1:1' } } as unknown as EnvAddresses;
 const spec = (timing: KindSpec['timing'], lane?: string): KindSpec => ({
-  params: {}, timing, targets: { accepts: () => true, choices: ['x'] }, arbitrary: () => fc.constant({}),
+  params: {},
+  timing,
+  targets: { accepts: () => true, choices: ['x'] },
+  arbitrary: () => fc.constant({}),
   ...(lane ? { lane: () => lane } : {}),
 });
 
@@ -24,8 +27,12 @@ function fakeFamily(name: string, kinds: Record<string, KindSpec>, calls: string
         if (opts.failStart) throw new Error('boom');
         ctx.recorder.inject({ faultId: id, what: 'poison', topic: 't', partition: 0, offset: '5', poisonId: `p${id}`, case: 'c' });
       },
-      async stop(f, id) { calls.push(`${name}.stop ${f.fault}#${id}`); },
-      async heal() { calls.push(`${name}.heal`); },
+      async stop(f, id) {
+        calls.push(`${name}.stop ${f.fault}#${id}`);
+      },
+      async heal() {
+        calls.push(`${name}.heal`);
+      },
     }),
   };
 }
@@ -45,7 +52,9 @@ function fakeControl(dead: string[]): { control: ProcessControl; restarted: stri
   const restarted: string[] = [];
   const alive = (t: string) => !dead.includes(t) || restarted.includes(t);
   const control: ProcessControl = {
-    kill: async () => undefined, pause: async () => undefined, resume: async () => undefined,
+    kill: async () => undefined,
+    pause: async () => undefined,
+    resume: async () => undefined,
     restart: async (t) => void restarted.push(t),
     identity: async (t) => (alive(t) ? '1' : undefined),
     targets: async () => ['relay', 'projector', 'kafka'],
@@ -60,7 +69,15 @@ describe('createNemesis composes families', () => {
     const calls: string[] = [];
     const { lines, recorder } = fakeRecorder();
     const families = [fakeFamily('A', { a: spec('window') }, calls), fakeFamily('B', { b: spec('instant') }, calls)];
-    const n = createNemesis({ env, recorder, poisonRecords: () => [], families, tools, control: fakeControl([]).control, resetProxies: async () => undefined });
+    const n = createNemesis({
+      env,
+      recorder,
+      poisonRecords: () => [],
+      families,
+      tools,
+      control: fakeControl([]).control,
+      resetProxies: async () => undefined,
+    });
     const fa = { at: 0, fault: 'a', target: 'x', duration: 5, params: {} } as unknown as Fault;
     const fb = { at: 0, fault: 'b', target: 'y', duration: 0, params: {} } as unknown as Fault;
     await n.start(fa, 0);
@@ -74,8 +91,18 @@ describe('createNemesis composes families', () => {
   it('records a fault that could not be applied with its error, and throws', async () => {
     const calls: string[] = [];
     const { lines, recorder } = fakeRecorder();
-    const n = createNemesis({ env, recorder, poisonRecords: () => [], families: [fakeFamily('A', { a: spec('window') }, calls, { failStart: true })], tools, control: fakeControl([]).control, resetProxies: async () => undefined });
-    await expect(n.start({ at: 0, fault: 'a', target: 'x', duration: 5, params: {} } as unknown as Fault, 3)).rejects.toThrow(/could not apply a x at 0 ms for 5 ms: boom/);
+    const n = createNemesis({
+      env,
+      recorder,
+      poisonRecords: () => [],
+      families: [fakeFamily('A', { a: spec('window') }, calls, { failStart: true })],
+      tools,
+      control: fakeControl([]).control,
+      resetProxies: async () => undefined,
+    });
+    await expect(n.start({ at: 0, fault: 'a', target: 'x', duration: 5, params: {} } as unknown as Fault, 3)).rejects.toThrow(
+      /could not apply a x at 0 ms for 5 ms: boom/,
+    );
     expect(lines).toEqual(['start a x error=boom']);
   });
 
@@ -95,8 +122,18 @@ describe('createNemesis composes families', () => {
 
   it('refuses a kind no family declares', async () => {
     const { recorder } = fakeRecorder();
-    const n = createNemesis({ env, recorder, poisonRecords: () => [], families: [], tools, control: fakeControl([]).control, resetProxies: async () => undefined });
-    await expect(n.start({ at: 0, fault: 'kill', target: 'relay', duration: 0, params: {} }, 0)).rejects.toThrow(/no fault family declares kill/);
+    const n = createNemesis({
+      env,
+      recorder,
+      poisonRecords: () => [],
+      families: [],
+      tools,
+      control: fakeControl([]).control,
+      resetProxies: async () => undefined,
+    });
+    await expect(n.start({ at: 0, fault: 'kill', target: 'relay', duration: 0, params: {} }, 0)).rejects.toThrow(
+      /no fault family declares kill/,
+    );
   });
 });
 
@@ -105,9 +142,22 @@ describe('families drive playSchedule and validation', () => {
     const calls: string[] = [];
     const families = [fakeFamily('A', { a: spec('window', 'L') }, calls), fakeFamily('B', { b: spec('instant') }, calls)];
     const { recorder } = fakeRecorder();
-    const n = createNemesis({ env, recorder, poisonRecords: () => [], families, tools, control: fakeControl([]).control, resetProxies: async () => undefined });
+    const n = createNemesis({
+      env,
+      recorder,
+      poisonRecords: () => [],
+      families,
+      tools,
+      control: fakeControl([]).control,
+      resetProxies: async () => undefined,
+    });
     const a = (at: number) => ({ at, fault: 'a', target: 'x', duration: 30, params: {} }) as unknown as Fault;
-    await playSchedule([a(0), a(10), { at: 5, fault: 'b', target: 'y', duration: 0, params: {} } as unknown as Fault], n, undefined, families);
+    await playSchedule(
+      [a(0), a(10), { at: 5, fault: 'b', target: 'y', duration: 0, params: {} } as unknown as Fault],
+      n,
+      undefined,
+      families,
+    );
     expect(calls.filter((c) => c.startsWith('A.'))).toEqual(['A.start a#0', 'A.stop a#0', 'A.start a#1', 'A.stop a#1']);
     expect(calls).toContain('B.start b#2');
     expect(calls).not.toContain('B.stop b#2');
@@ -116,8 +166,14 @@ describe('families drive playSchedule and validation', () => {
   it('validates against the families it is given (timing, targets, unknown kinds)', () => {
     const families = [fakeFamily('A', { a: { ...spec('window'), targets: { accepts: (t) => t === 'x', choices: ['x'] } } }, [])];
     expect(validateSchedule([{ at: 0, fault: 'a', target: 'x', duration: 0 }], { families }).ok).toBe(false);
-    expect(validateSchedule([{ at: 0, fault: 'a', target: 'z', duration: 5 }], { families })).toEqual({ ok: false, errors: [expect.stringMatching(/target of a must be one of x, got "z"/)] });
-    expect(validateSchedule([{ at: 0, fault: 'kill', target: 'relay', duration: 5 }], { families })).toEqual({ ok: false, errors: [expect.stringMatching(/fault must be one of a, got "kill"/)] });
+    expect(validateSchedule([{ at: 0, fault: 'a', target: 'z', duration: 5 }], { families })).toEqual({
+      ok: false,
+      errors: [expect.stringMatching(/target of a must be one of x, got "z"/)],
+    });
+    expect(validateSchedule([{ at: 0, fault: 'kill', target: 'relay', duration: 5 }], { families })).toEqual({
+      ok: false,
+      errors: [expect.stringMatching(/fault must be one of a, got "kill"/)],
+    });
     expect(validateSchedule([{ at: 0, fault: 'a', target: 'x', duration: 5 }], { families }).ok).toBe(true);
   });
 

@@ -25,7 +25,12 @@ type ToxicKind = Exclude<keyof NetworkParams, 'down'>;
 
 /** A black hole must hold both ways; other toxics follow Toxiproxy's default (downstream). */
 export const DEFAULT_STREAM: Readonly<Record<ToxicKind, Direction>> = {
-  latency: 'downstream', bandwidth: 'downstream', timeout: 'both', reset_peer: 'downstream', slicer: 'downstream', limit_data: 'downstream',
+  latency: 'downstream',
+  bandwidth: 'downstream',
+  timeout: 'both',
+  reset_peer: 'downstream',
+  slicer: 'downstream',
+  limit_data: 'downstream',
 };
 
 const ATTRIBUTES: { [K in ToxicKind]: (p: NetworkParams[K]) => Record<string, number> } = {
@@ -44,7 +49,12 @@ export function proxyActionFor(f: Fault, faultId: number): ProxyAction {
   const kind = f.fault as ToxicKind;
   const p = f.params as ToxicCommon;
   const attributes = (ATTRIBUTES[kind] as (x: unknown) => Record<string, number>)(f.params);
-  return toxicsAction(link, faultId, kind, { type: kind as ToxiproxyToxicType, stream: p.stream ?? DEFAULT_STREAM[kind], toxicity: p.toxicity ?? 1, attributes });
+  return toxicsAction(link, faultId, kind, {
+    type: kind as ToxiproxyToxicType,
+    stream: p.stream ?? DEFAULT_STREAM[kind],
+    toxicity: p.toxicity ?? 1,
+    attributes,
+  });
 }
 
 const links = { accepts: (t: string) => (LINKS as readonly string[]).includes(t), choices: LINKS, drawnFrom: 'links' as const };
@@ -52,23 +62,43 @@ const toxic = (p: ParamSpec): ParamSpec => ({ ...p, stream: STREAM, toxicity: TO
 // `down` shares its key with anything else that disables the proxy, toxics with the same kind on the link.
 const proxyKey = (f: Fault) => (f.fault === 'down' ? `proxy-enabled:${f.target}` : `toxic:${f.fault}:${f.target}`);
 const kind = (params: ParamSpec, arbitrary: KindSpec['arbitrary'], extra: Partial<KindSpec> = {}): KindSpec => ({
-  params, timing: 'window', targets: links, arbitrary, exclusive: proxyKey, ...extra,
+  params,
+  timing: 'window',
+  targets: links,
+  arbitrary,
+  exclusive: proxyKey,
+  ...extra,
 });
 
 export const networkFamily: FaultFamily = {
   name: 'network',
   kinds: {
     down: kind({}, () => fc.constant({})),
-    latency: kind(toxic({ latencyMs: MS(true), jitterMs: MS() }), () => fc.record({ latencyMs: fc.integer({ min: 0, max: 2_000 }), jitterMs: fc.integer({ min: 0, max: 500 }) })),
-    bandwidth: kind(toxic({ rateKBps: { kind: 'int', min: 0, max: 10_000_000, required: true } }), () => fc.record({ rateKBps: fc.integer({ min: 1, max: 1_000 }) })),
+    latency: kind(toxic({ latencyMs: MS(true), jitterMs: MS() }), () =>
+      fc.record({ latencyMs: fc.integer({ min: 0, max: 2_000 }), jitterMs: fc.integer({ min: 0, max: 500 }) }),
+    ),
+    bandwidth: kind(toxic({ rateKBps: { kind: 'int', min: 0, max: 10_000_000, required: true } }), () =>
+      fc.record({ rateKBps: fc.integer({ min: 1, max: 1_000 }) }),
+    ),
     timeout: kind(toxic({ timeoutMs: MS() }), () => fc.record({ timeoutMs: fc.constantFrom(0, 1_000, 5_000) })),
     reset_peer: kind(toxic({ timeoutMs: MS() }), () => fc.record({ timeoutMs: fc.integer({ min: 0, max: 2_000 }) })),
     slicer: kind(
-      toxic({ averageSize: { kind: 'int', min: 1, max: 65_536, required: true }, sizeVariation: { kind: 'int', min: 0, max: 65_535 }, delayUs: { kind: 'int', min: 0, max: 10_000_000 } }),
+      toxic({
+        averageSize: { kind: 'int', min: 1, max: 65_536, required: true },
+        sizeVariation: { kind: 'int', min: 0, max: 65_535 },
+        delayUs: { kind: 'int', min: 0, max: 10_000_000 },
+      }),
       () => fc.record({ averageSize: fc.integer({ min: 1, max: 1_024 }), delayUs: fc.integer({ min: 0, max: 10_000 }) }),
-      { check: ({ params: p }) => (typeof p.sizeVariation === 'number' && typeof p.averageSize === 'number' && p.sizeVariation >= p.averageSize ? ['params.sizeVariation must be smaller than averageSize'] : []) },
+      {
+        check: ({ params: p }) =>
+          typeof p.sizeVariation === 'number' && typeof p.averageSize === 'number' && p.sizeVariation >= p.averageSize
+            ? ['params.sizeVariation must be smaller than averageSize']
+            : [],
+      },
     ),
-    limit_data: kind(toxic({ bytes: { kind: 'int', min: 0, max: 1_000_000_000, required: true } }), () => fc.record({ bytes: fc.integer({ min: 0, max: 100_000 }) })),
+    limit_data: kind(toxic({ bytes: { kind: 'int', min: 0, max: 1_000_000_000, required: true } }), () =>
+      fc.record({ bytes: fc.integer({ min: 0, max: 100_000 }) }),
+    ),
   } satisfies Record<keyof NetworkParams, KindSpec>,
   create(ctx) {
     const toxi = new Toxiproxy(ctx.env.toxiproxy.api);

@@ -1,9 +1,21 @@
 // Declared parameters of a fault kind, with units in the names (ms, KB/s, µs, bytes): validation
 // reads these declarations, so each family states its parameters once.
 
-export interface NumberSpec { kind: 'int' | 'number'; min: number; max: number; required?: boolean }
-export interface EnumSpec { kind: 'enum'; values: readonly string[]; required?: boolean }
-export interface StringSpec { kind: 'string'; required?: boolean }
+export interface NumberSpec {
+  kind: 'int' | 'number';
+  min: number;
+  max: number;
+  required?: boolean;
+}
+export interface EnumSpec {
+  kind: 'enum';
+  values: readonly string[];
+  required?: boolean;
+}
+export interface StringSpec {
+  kind: 'string';
+  required?: boolean;
+}
 export type ParamSpec = Record<string, NumberSpec | EnumSpec | StringSpec>;
 
 export const STREAM: EnumSpec = { kind: 'enum', values: ['upstream', 'downstream', 'both'] };
@@ -30,11 +42,14 @@ export function validateParams(kind: string, spec: ParamSpec, raw: unknown, wher
       continue;
     }
     if (s.kind === 'enum') {
-      if (typeof v !== 'string' || !s.values.includes(v)) errors.push(`${where}: params.${key} must be one of ${list(s.values)}, got ${JSON.stringify(v)}`);
+      if (typeof v !== 'string' || !s.values.includes(v))
+        errors.push(`${where}: params.${key} must be one of ${list(s.values)}, got ${JSON.stringify(v)}`);
     } else if (s.kind === 'string') {
       if (typeof v !== 'string' || v === '') errors.push(`${where}: params.${key} must be a non-empty string`);
     } else if (typeof v !== 'number' || !Number.isFinite(v) || (s.kind === 'int' && !Number.isInteger(v)) || v < s.min || v > s.max) {
-      errors.push(`${where}: params.${key} must be ${s.kind === 'int' ? 'an integer' : 'a number'} in [${s.min}, ${s.max}], got ${JSON.stringify(v)}`);
+      errors.push(
+        `${where}: params.${key} must be ${s.kind === 'int' ? 'an integer' : 'a number'} in [${s.min}, ${s.max}], got ${JSON.stringify(v)}`,
+      );
     }
   }
   return raw;

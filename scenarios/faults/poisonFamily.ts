@@ -36,7 +36,16 @@ export const poisonFamily: FaultFamily = {
           for (const r of poisonRecords(p.case)) {
             const poisonId = randomUUID();
             const at = await tools.produce(TOPIC, { key: r.key, value: r.value, headers: { ...r.headers, [POISON_ID_HEADER]: poisonId } });
-            recorder.inject({ faultId, what: 'poison', topic: TOPIC, ...at, key: r.key, poisonId, case: p.case, ...(r.headers['event-id'] ? { eventId: r.headers['event-id'] } : {}) });
+            recorder.inject({
+              faultId,
+              what: 'poison',
+              topic: TOPIC,
+              ...at,
+              key: r.key,
+              poisonId,
+              case: p.case,
+              ...(r.headers['event-id'] ? { eventId: r.headers['event-id'] } : {}),
+            });
           }
         }
       },

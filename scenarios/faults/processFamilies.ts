@@ -25,7 +25,12 @@ export const processTargets = {
 export const processKey = (f: Fault) => `process:${f.target === 'kafka-1' ? 'kafka' : f.target}`;
 
 const spec = (timing: KindSpec['timing']): KindSpec => ({
-  params: {}, timing, targets: processTargets, arbitrary: () => fc.constant({}), exclusive: processKey, lane: processKey,
+  params: {},
+  timing,
+  targets: processTargets,
+  arbitrary: () => fc.constant({}),
+  exclusive: processKey,
+  lane: processKey,
 });
 
 export const processSignalFamily: FaultFamily = {

@@ -15,7 +15,12 @@ export interface RedeliveryParams {
   'reversed-pair': { streams?: number }; // streams that each get their last two events reversed
 }
 
-export interface StreamEvent { record: TopicRecord; streamId: string; version: number; eventId: string }
+export interface StreamEvent {
+  record: TopicRecord;
+  streamId: string;
+  version: number;
+  eventId: string;
+}
 
 const text = (b: Buffer | undefined) => b?.toString('utf8');
 
@@ -47,7 +52,9 @@ export function pickStale(byStream: Map<string, StreamEvent[]>, applied: Map<str
     const old = evs.filter((e) => e.version < last).pop();
     if (old) candidates.push(old);
   }
-  return candidates.sort((a, b) => (applied.get(b.streamId)! - applied.get(a.streamId)!) || a.streamId.localeCompare(b.streamId)).slice(0, streams);
+  return candidates
+    .sort((a, b) => applied.get(b.streamId)! - applied.get(a.streamId)! || a.streamId.localeCompare(b.streamId))
+    .slice(0, streams);
 }
 
 /** Per stream, its last two consecutive events (v, v+1), longest streams first. */
@@ -66,12 +73,29 @@ export function pickPairs(byStream: Map<string, StreamEvent[]>, streams: number)
 
 async function reproduce(ctx: FaultContext, faultId: number, what: 'stale' | 'reversed-pair', e: StreamEvent): Promise<void> {
   // Same partition as the original: a redelivery, not a re-route.
-  const at = await ctx.tools.produce(TOPIC, { key: e.record.key, value: e.record.value, headers: e.record.headers, partition: e.record.partition });
-  ctx.recorder.inject({ faultId, what, topic: TOPIC, ...at, key: e.streamId, eventId: e.eventId, streamId: e.streamId, streamVersion: e.version });
+  const at = await ctx.tools.produce(TOPIC, {
+    key: e.record.key,
+    value: e.record.value,
+    headers: e.record.headers,
+    partition: e.record.partition,
+  });
+  ctx.recorder.inject({
+    faultId,
+    what,
+    topic: TOPIC,
+    ...at,
+    key: e.streamId,
+    eventId: e.eventId,
+    streamId: e.streamId,
+    streamVersion: e.version,
+  });
 }
 
 async function appliedVersions(ctx: FaultContext): Promise<Map<string, number>> {
-  const rows = await ctx.tools.query<{ id: string; version: number }>('queries', 'SELECT ID_USER_DATA AS id, VERSION AS version FROM USER_DATA');
+  const rows = await ctx.tools.query<{ id: string; version: number }>(
+    'queries',
+    'SELECT ID_USER_DATA AS id, VERSION AS version FROM USER_DATA',
+  );
   return new Map(rows.map((r) => [r.id, Number(r.version)]));
 }
 
@@ -105,7 +129,10 @@ export const redeliveryFamily: FaultFamily = {
             }
             if (pairs.length > 0) return;
           }
-          if (Date.now() > deadline) throw new Error(`no stream had ${f.fault === 'stale' ? 'an applied event newer than one on the topic' : 'two consecutive events on the topic'} within ${WAIT_FOR_CANDIDATES_MS} ms`);
+          if (Date.now() > deadline)
+            throw new Error(
+              `no stream had ${f.fault === 'stale' ? 'an applied event newer than one on the topic' : 'two consecutive events on the topic'} within ${WAIT_FOR_CANDIDATES_MS} ms`,
+            );
           await sleep(500);
         }
       },

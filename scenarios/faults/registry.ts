@@ -11,8 +11,15 @@ import { processSignalFamily, restartFamily } from './processFamilies.ts';
 import { redeliveryFamily } from './redeliveryFamily.ts';
 
 export const FAMILIES: readonly FaultFamily[] = [
-  networkFamily, lostAckFamily, processSignalFamily, restartFamily, crashPointFamily,
-  duplicateFamily, redeliveryFamily, poisonFamily, deadLetterValidFamily,
+  networkFamily,
+  lostAckFamily,
+  processSignalFamily,
+  restartFamily,
+  crashPointFamily,
+  duplicateFamily,
+  redeliveryFamily,
+  poisonFamily,
+  deadLetterValidFamily,
 ];
 
 /** Which family owns each kind; a kind claimed twice is a programming error caught at load. */

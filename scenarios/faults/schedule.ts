@@ -23,12 +23,20 @@ export type ValidationResult = { ok: true; schedule: FaultSchedule } | { ok: fal
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function checkTiming(kind: string, spec: KindSpec, duration: unknown, where: string, errors: string[]): void {
-  if (typeof duration !== 'number' || !Number.isInteger(duration) || duration < 0) errors.push(`${where}: duration must be an integer ≥ 0 (ms), got ${JSON.stringify(duration)}`);
-  else if (spec.timing === 'instant' && duration !== 0) errors.push(`${where}: ${kind} is instantaneous: duration must be 0, got ${duration}`);
+  if (typeof duration !== 'number' || !Number.isInteger(duration) || duration < 0)
+    errors.push(`${where}: duration must be an integer ≥ 0 (ms), got ${JSON.stringify(duration)}`);
+  else if (spec.timing === 'instant' && duration !== 0)
+    errors.push(`${where}: ${kind} is instantaneous: duration must be 0, got ${duration}`);
   else if (spec.timing === 'window' && duration === 0) errors.push(`${where}: ${kind} needs a duration > 0 ms`);
 }
 
-function validateFault(raw: unknown, i: number, errors: string[], opts: ValidateOptions, kinds: Map<string, { spec: KindSpec }>): Fault | undefined {
+function validateFault(
+  raw: unknown,
+  i: number,
+  errors: string[],
+  opts: ValidateOptions,
+  kinds: Map<string, { spec: KindSpec }>,
+): Fault | undefined {
   const where0 = `faults[${i}]`;
   if (!isObj(raw)) {
     errors.push(`${where0}: must be an object {at, fault, target, duration, params}`);
@@ -46,13 +54,17 @@ function validateFault(raw: unknown, i: number, errors: string[], opts: Validate
   const { spec } = entry;
   const kind = fault as string;
   if (typeof target !== 'string' || !spec.targets.accepts(target))
-    errors.push(`${where}: target of ${kind} must be one of ${spec.targets.describe ?? spec.targets.choices.join(', ')}, got ${JSON.stringify(target)}`);
-  if (typeof at !== 'number' || !Number.isInteger(at) || at < 0) errors.push(`${where}: at must be an integer ≥ 0 (ms), got ${JSON.stringify(at)}`);
+    errors.push(
+      `${where}: target of ${kind} must be one of ${spec.targets.describe ?? spec.targets.choices.join(', ')}, got ${JSON.stringify(target)}`,
+    );
+  if (typeof at !== 'number' || !Number.isInteger(at) || at < 0)
+    errors.push(`${where}: at must be an integer ≥ 0 (ms), got ${JSON.stringify(at)}`);
   checkTiming(kind, spec, duration, where, errors);
   if (opts.horizonMs !== undefined && typeof at === 'number' && typeof duration === 'number' && at + duration > opts.horizonMs)
     errors.push(`${where}: ends at ${at + duration} ms, after the horizon of ${opts.horizonMs} ms`);
   const p = validateParams(kind, spec.params, params, where, errors);
-  if (errors.length === before && spec.check) errors.push(...spec.check({ target: target as string, params: p }, opts).map((e) => `${where}: ${e}`));
+  if (errors.length === before && spec.check)
+    errors.push(...spec.check({ target: target as string, params: p }, opts).map((e) => `${where}: ${e}`));
   if (errors.length > before) return undefined;
   return { at, fault: kind, target, duration, params: p } as Fault;
 }
@@ -76,12 +88,14 @@ export function validateSchedule(input: unknown, opts: ValidateOptions = {}): Va
   const kinds = opts.families ? kindIndex(opts.families) : KINDS;
   const errors: string[] = [];
   const faults = input.map((f, i) => validateFault(f, i, errors, opts, kinds));
-  faults.forEach((a, i) => faults.forEach((b, j) => {
-    if (a && b && i < j) {
-      const why = conflict(a, b);
-      if (why) errors.push(`faults[${i}] and faults[${j}]: ${why}`);
-    }
-  }));
+  faults.forEach((a, i) =>
+    faults.forEach((b, j) => {
+      if (a && b && i < j) {
+        const why = conflict(a, b);
+        if (why) errors.push(`faults[${i}] and faults[${j}]: ${why}`);
+      }
+    }),
+  );
   if (errors.length > 0) return { ok: false, errors };
   return { ok: true, schedule: (faults as Fault[]).slice().sort((a, b) => a.at - b.at) };
 }

@@ -28,8 +28,14 @@ describe('validateSchedule', () => {
     [{ ...lat, params: {} }, /params.latencyMs is required/],
     [{ ...lat, params: { latencyMs: 10, stream: 'sideways' } }, /params.stream must be one of upstream, downstream, both/],
     [{ ...lat, params: { latencyMs: 10, toxicity: 2 } }, /params.toxicity must be a number in \[0, 1\]/],
-    [{ at: 0, fault: 'slicer', target: 'query-db', duration: 10, params: { averageSize: 10, sizeVariation: 10 } }, /sizeVariation must be smaller/],
-    [{ at: 0, fault: 'poison', target: 'user-events', duration: 0, params: { case: 'nope' } }, /unknown poison case "nope"; known: garbage/],
+    [
+      { at: 0, fault: 'slicer', target: 'query-db', duration: 10, params: { averageSize: 10, sizeVariation: 10 } },
+      /sizeVariation must be smaller/,
+    ],
+    [
+      { at: 0, fault: 'poison', target: 'user-events', duration: 0, params: { case: 'nope' } },
+      /unknown poison case "nope"; known: garbage/,
+    ],
     [{ ...kill, when: 3 }, /unknown field "when"/],
     ['kill relay', /must be an object/],
   ])('rejects %o with a clear message', (fault, message) => {
@@ -49,7 +55,9 @@ describe('validateSchedule', () => {
 
   it('rejects overlapping process faults and same-kind toxics on one link; allows different links/kinds', () => {
     const r = validateSchedule([kill, { at: 2_500, fault: 'pause', target: 'relay', duration: 100, params: {} }]);
-    expect(r.ok ? [] : r.errors).toEqual([expect.stringMatching(/faults\[0\] and faults\[1\]: kill relay at 1000 ms for 2000 ms overlaps pause relay/)]);
+    expect(r.ok ? [] : r.errors).toEqual([
+      expect.stringMatching(/faults\[0\] and faults\[1\]: kill relay at 1000 ms for 2000 ms overlaps pause relay/),
+    ]);
     expect(validateSchedule([lat, { ...lat, at: 4_000 }]).ok).toBe(false);
     expect(validateSchedule([lat, { ...lat, target: 'query-db' }]).ok).toBe(true);
     expect(validateSchedule([lat, { at: 0, fault: 'down', target: 'projector-db', duration: 10, params: {} }]).ok).toBe(true);
@@ -59,7 +67,11 @@ describe('validateSchedule', () => {
   it('checks the horizon and custom poison cases', () => {
     expect(validateSchedule([kill], { horizonMs: 2_999 }).ok).toBe(false);
     expect(validateSchedule([kill], { horizonMs: 3_000 }).ok).toBe(true);
-    expect(validateSchedule([{ at: 0, fault: 'poison', target: 'user-events', duration: 0, params: { case: 'mine' } }], { poisonCases: ['mine'] }).ok).toBe(true);
+    expect(
+      validateSchedule([{ at: 0, fault: 'poison', target: 'user-events', duration: 0, params: { case: 'mine' } }], {
+        poisonCases: ['mine'],
+      }).ok,
+    ).toBe(true);
   });
 
   it('parseSchedule throws a FaultScheduleError listing the errors', () => {

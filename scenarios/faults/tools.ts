@@ -13,7 +13,8 @@ import type { DbServer, EnvAddresses } from '../environment/types.ts';
 import type { FaultTools, TopicRecord } from './family.ts';
 
 const run = promisify(execFile);
-const adminUrl = (d: DbServer) => `mysql://${encodeURIComponent(d.admin.user)}:${encodeURIComponent(d.admin.password)}@${d.host}:${d.port}/${d.database}`;
+const adminUrl = (d: DbServer) =>
+  `mysql://${encodeURIComponent(d.admin.user)}:${encodeURIComponent(d.admin.password)}@${d.host}:${d.port}/${d.database}`;
 
 /** Every record up to the high watermarks at call time, through a throwaway consumer group. */
 async function readTopic(kafka: Kafka, admin: Admin, topic: string): Promise<TopicRecord[]> {
@@ -27,24 +28,30 @@ async function readTopic(kafka: Kafka, admin: Admin, topic: string): Promise<Top
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`reading ${topic}: partitions ${[...pending].join(',')} not read to their end within 30 s`)), 30_000);
-      consumer.run({
-        autoCommit: false,
-        eachBatch: async ({ batch }) => {
-          const end = ends.find((e) => e.partition === batch.partition)!;
-          for (const m of batch.messages) {
-            if (BigInt(m.offset) >= end.high) break;
-            const headers: Record<string, Buffer> = {};
-            for (const [k, v] of Object.entries(m.headers ?? {})) if (v !== undefined) headers[k] = Buffer.isBuffer(v) ? v : Buffer.from(String(v));
-            out.push({ partition: batch.partition, offset: m.offset, key: m.key, value: m.value, headers });
-            if (BigInt(m.offset) + 1n >= end.high) pending.delete(batch.partition);
-          }
-          if (pending.size === 0) {
-            clearTimeout(timer);
-            resolve();
-          }
-        },
-      }).catch(reject);
+      const timer = setTimeout(
+        () => reject(new Error(`reading ${topic}: partitions ${[...pending].join(',')} not read to their end within 30 s`)),
+        30_000,
+      );
+      consumer
+        .run({
+          autoCommit: false,
+          eachBatch: async ({ batch }) => {
+            const end = ends.find((e) => e.partition === batch.partition)!;
+            for (const m of batch.messages) {
+              if (BigInt(m.offset) >= end.high) break;
+              const headers: Record<string, Buffer> = {};
+              for (const [k, v] of Object.entries(m.headers ?? {}))
+                if (v !== undefined) headers[k] = Buffer.isBuffer(v) ? v : Buffer.from(String(v));
+              out.push({ partition: batch.partition, offset: m.offset, key: m.key, value: m.value, headers });
+              if (BigInt(m.offset) + 1n >= end.high) pending.delete(batch.partition);
+            }
+            if (pending.size === 0) {
+              clearTimeout(timer);
+              resolve();
+            }
+          },
+        })
+        .catch(reject);
     });
   } finally {
     await consumer.disconnect().catch(() => undefined);
@@ -57,11 +64,26 @@ export function createFaultTools(env: EnvAddresses): FaultTools {
   const kafka = new Kafka({ clientId: 'faultline-nemesis', brokers: env.kafka.internal, logLevel: logLevel.NOTHING });
   let producer: Promise<Producer> | undefined;
   let admin: Promise<Admin> | undefined;
-  const getAdmin = () => (admin ??= (async () => { const a = kafka.admin(); await a.connect(); return a; })());
+  const getAdmin = () =>
+    (admin ??= (async () => {
+      const a = kafka.admin();
+      await a.connect();
+      return a;
+    })());
   return {
     async produce(topic, m) {
-      producer ??= (async () => { const p = kafka.producer({ allowAutoTopicCreation: false }); await p.connect(); return p; })();
-      const [meta] = await (await producer).send({ topic, acks: -1, messages: [{ key: m.key, value: m.value, headers: m.headers, ...(m.partition !== undefined ? { partition: m.partition } : {}) }] });
+      producer ??= (async () => {
+        const p = kafka.producer({ allowAutoTopicCreation: false });
+        await p.connect();
+        return p;
+      })();
+      const [meta] = await (
+        await producer
+      ).send({
+        topic,
+        acks: -1,
+        messages: [{ key: m.key, value: m.value, headers: m.headers, ...(m.partition !== undefined ? { partition: m.partition } : {}) }],
+      });
       if (!meta || meta.baseOffset === undefined) throw new Error(`produce to ${topic}: no offset in the broker's answer`);
       return { partition: meta.partition, offset: String(meta.baseOffset) };
     },

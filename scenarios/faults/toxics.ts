@@ -15,17 +15,26 @@ export interface ToxicDefinition {
   attributes: Record<string, number>;
 }
 
-export type ProxyAction =
-  | { link: LinkName; action: 'disable' }
-  | { link: LinkName; action: 'toxics'; toxics: ToxicDefinition[] };
+export type ProxyAction = { link: LinkName; action: 'disable' } | { link: LinkName; action: 'toxics'; toxics: ToxicDefinition[] };
 
 /** One toxic type with its Toxiproxy attributes, on one or both directions. */
-export function toxicsAction(link: LinkName, faultId: number, label: string, t: { type: ToxiproxyToxicType; stream: Direction; toxicity?: number; attributes: Record<string, number> }): ProxyAction {
+export function toxicsAction(
+  link: LinkName,
+  faultId: number,
+  label: string,
+  t: { type: ToxiproxyToxicType; stream: Direction; toxicity?: number; attributes: Record<string, number> },
+): ProxyAction {
   const streams: ('upstream' | 'downstream')[] = t.stream === 'both' ? ['upstream', 'downstream'] : [t.stream];
   return {
     link,
     action: 'toxics',
-    toxics: streams.map((s) => ({ name: `faultline-${faultId}-${label}-${s}`, type: t.type, stream: s, toxicity: t.toxicity ?? 1, attributes: { ...t.attributes } })),
+    toxics: streams.map((s) => ({
+      name: `faultline-${faultId}-${label}-${s}`,
+      type: t.type,
+      stream: s,
+      toxicity: t.toxicity ?? 1,
+      attributes: { ...t.attributes },
+    })),
   };
 }
 
@@ -36,7 +45,14 @@ export async function applyProxyAction(toxi: Toxiproxy, env: EnvAddresses, actio
     if (action.action === 'disable') {
       await proxy.update({ enabled: !on, listen: proxy.listen, upstream: proxy.upstream });
     } else if (on) {
-      for (const t of action.toxics) await proxy.addToxic({ name: t.name, type: t.type as never, stream: t.stream as never, toxicity: t.toxicity, attributes: t.attributes as never });
+      for (const t of action.toxics)
+        await proxy.addToxic({
+          name: t.name,
+          type: t.type as never,
+          stream: t.stream as never,
+          toxicity: t.toxicity,
+          attributes: t.attributes as never,
+        });
     } else {
       for (const t of action.toxics) await (await proxy.getToxic(t.name)).remove().catch(() => undefined);
     }

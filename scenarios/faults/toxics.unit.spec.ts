@@ -8,7 +8,10 @@ const one = (f: unknown): Fault => parseSchedule([f])[0]!;
 
 describe('network faults as Toxiproxy actions', () => {
   it('down disables the proxy (not a toxic)', () => {
-    expect(proxyActionFor(one({ at: 0, fault: 'down', target: 'relay-kafka', duration: 10 }), 0)).toEqual({ link: 'relay-kafka', action: 'disable' });
+    expect(proxyActionFor(one({ at: 0, fault: 'down', target: 'relay-kafka', duration: 10 }), 0)).toEqual({
+      link: 'relay-kafka',
+      action: 'disable',
+    });
   });
 
   it('maps each toxic to Toxiproxy attribute names and units', () => {
@@ -16,12 +19,20 @@ describe('network faults as Toxiproxy actions', () => {
       [{ fault: 'latency', params: { latencyMs: 200, jitterMs: 30 } }, 'latency', { latency: 200, jitter: 30 }],
       [{ fault: 'bandwidth', params: { rateKBps: 64 } }, 'bandwidth', { rate: 64 }],
       [{ fault: 'reset_peer', params: { timeoutMs: 500 } }, 'reset_peer', { timeout: 500 }],
-      [{ fault: 'slicer', params: { averageSize: 16, sizeVariation: 4, delayUs: 100 } }, 'slicer', { average_size: 16, size_variation: 4, delay: 100 }],
+      [
+        { fault: 'slicer', params: { averageSize: 16, sizeVariation: 4, delayUs: 100 } },
+        'slicer',
+        { average_size: 16, size_variation: 4, delay: 100 },
+      ],
       [{ fault: 'limit_data', params: { bytes: 1_000 } }, 'limit_data', { bytes: 1_000 }],
     ];
     for (const [partial, type, attributes] of cases) {
       const a = proxyActionFor(one({ at: 0, target: 'projector-db', duration: 10, ...(partial as object) }), 7);
-      expect(a).toEqual({ link: 'projector-db', action: 'toxics', toxics: [{ name: `faultline-7-${type}-downstream`, type, stream: 'downstream', toxicity: 1, attributes }] });
+      expect(a).toEqual({
+        link: 'projector-db',
+        action: 'toxics',
+        toxics: [{ name: `faultline-7-${type}-downstream`, type, stream: 'downstream', toxicity: 1, attributes }],
+      });
     }
   });
 
@@ -34,9 +45,17 @@ describe('network faults as Toxiproxy actions', () => {
   });
 
   it('honours stream and toxicity', () => {
-    const f: Fault = { at: 0, fault: 'latency', target: 'query-db', duration: 10, params: { latencyMs: 5, stream: 'upstream', toxicity: 0.5 } };
+    const f: Fault = {
+      at: 0,
+      fault: 'latency',
+      target: 'query-db',
+      duration: 10,
+      params: { latencyMs: 5, stream: 'upstream', toxicity: 0.5 },
+    };
     const a = proxyActionFor(one(f), 2);
-    expect(a.action === 'toxics' && a.toxics).toEqual([expect.objectContaining({ stream: 'upstream', toxicity: 0.5, attributes: { latency: 5, jitter: 0 } })]);
+    expect(a.action === 'toxics' && a.toxics).toEqual([
+      expect.objectContaining({ stream: 'upstream', toxicity: 0.5, attributes: { latency: 5, jitter: 0 } }),
+    ]);
   });
 });
 
@@ -52,13 +71,27 @@ describe('lost acknowledgements', () => {
   });
 
   it('maps each way of losing the answer to its toxic, on every connection by default', () => {
-    expect(lost({})).toEqual({ link: 'client-command', action: 'toxics', toxics: [{ name: 'faultline-3-lost-ack-downstream', type: 'limit_data', stream: 'downstream', toxicity: 1, attributes: { bytes: 0 } }] });
-    expect(lost({ how: 'black-hole', toxicity: 0.5 })).toMatchObject({ toxics: [{ type: 'timeout', toxicity: 0.5, attributes: { timeout: 0 } }] });
-    expect(lost({ how: 'late', latencyMs: 4_000 })).toMatchObject({ toxics: [{ type: 'latency', attributes: { latency: 4_000, jitter: 0 } }] });
+    expect(lost({})).toEqual({
+      link: 'client-command',
+      action: 'toxics',
+      toxics: [
+        { name: 'faultline-3-lost-ack-downstream', type: 'limit_data', stream: 'downstream', toxicity: 1, attributes: { bytes: 0 } },
+      ],
+    });
+    expect(lost({ how: 'black-hole', toxicity: 0.5 })).toMatchObject({
+      toxics: [{ type: 'timeout', toxicity: 0.5, attributes: { timeout: 0 } }],
+    });
+    expect(lost({ how: 'late', latencyMs: 4_000 })).toMatchObject({
+      toxics: [{ type: 'latency', attributes: { latency: 4_000, jitter: 0 } }],
+    });
   });
 
   it('is refused on any other link, and latencyMs without how: late', () => {
-    expect(() => one({ at: 0, fault: 'lost-ack', target: 'command-db', duration: 10 })).toThrow(/target of lost-ack must be one of client-command/);
-    expect(() => one({ at: 0, fault: 'lost-ack', target: 'client-command', duration: 10, params: { latencyMs: 10 } })).toThrow(/latencyMs only applies to how: late/);
+    expect(() => one({ at: 0, fault: 'lost-ack', target: 'command-db', duration: 10 })).toThrow(
+      /target of lost-ack must be one of client-command/,
+    );
+    expect(() => one({ at: 0, fault: 'lost-ack', target: 'client-command', duration: 10, params: { latencyMs: 10 } })).toThrow(
+      /latencyMs only applies to how: late/,
+    );
   });
 });

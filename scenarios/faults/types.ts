@@ -17,8 +17,16 @@ export { DUPLICATE_TARGETS } from './duplicateFamily.ts';
 export type { Direction } from './toxics.ts';
 
 export interface ParamsByFault
-  extends NetworkParams, LostAckParams, ProcessSignalParams, RestartParams, CrashPointParams,
-    DuplicateParams, RedeliveryParams, PoisonParams, DeadLetterValidParams {}
+  extends
+    NetworkParams,
+    LostAckParams,
+    ProcessSignalParams,
+    RestartParams,
+    CrashPointParams,
+    DuplicateParams,
+    RedeliveryParams,
+    PoisonParams,
+    DeadLetterValidParams {}
 
 export type FaultKind = keyof ParamsByFault & string;
 

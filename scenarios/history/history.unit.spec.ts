@@ -8,7 +8,13 @@ import { createRecorder, fileSink, memorySink } from './recorder.ts';
 
 function fakeClock() {
   let t = 1000;
-  return { clock: createClock(() => t, () => Date.UTC(2026, 0, 1) + t), advance: (ms: number) => (t += ms) };
+  return {
+    clock: createClock(
+      () => t,
+      () => Date.UTC(2026, 0, 1) + t,
+    ),
+    advance: (ms: number) => (t += ms),
+  };
 }
 
 describe('clock', () => {
@@ -51,13 +57,23 @@ describe('recorder + reader', () => {
     expect(entries.map((e) => e.type)).toEqual(['meta', 'invoke', 'fault', 'invoke', 'complete', 'invoke', 'complete', 'fault']);
     expect(metaOf(entries)?.seed).toBe(42);
     const ops = toOperations(entries);
-    expect(ops.map((o) => [o.id, o.outcome])).toEqual([[a, 'ok'], [b, 'unknown'], [c, 'fail']]);
+    expect(ops.map((o) => [o.id, o.outcome])).toEqual([
+      [a, 'ok'],
+      [b, 'unknown'],
+      [c, 'fail'],
+    ]);
     expect(ops[0]).toMatchObject({ version: 1, eventId: 'e1', status: 201, invoke: { ms: 0 }, complete: { ms: 15 } });
     expect(ops[1]!.complete).toBeNull(); // never completed → unknown
     expect(ops[1]!.expectedVersion).toBe(1);
     const windows = toFaultWindows(entries);
     expect(windows).toEqual([
-      expect.objectContaining({ faultId: 0, fault: 'down', target: 'relay-kafka', start: expect.objectContaining({ ms: 10 }), stop: expect.objectContaining({ ms: 115 }) }),
+      expect.objectContaining({
+        faultId: 0,
+        fault: 'down',
+        target: 'relay-kafka',
+        start: expect.objectContaining({ ms: 10 }),
+        stop: expect.objectContaining({ ms: 115 }),
+      }),
     ]);
   });
 
@@ -82,7 +98,16 @@ describe('reads, injections and crash points', () => {
     const path = join(dir, 'history.jsonl');
     const { clock, advance } = fakeClock();
     const rec = createRecorder({ sink: fileSink(path), clock });
-    const op = rec.invoke({ process: 0, kind: 'register', userId: 'u', name: '😀', dateRegister: '9999-12-31', idempotencyKey: 'k', intent: 'valid', predicted: 201 });
+    const op = rec.invoke({
+      process: 0,
+      kind: 'register',
+      userId: 'u',
+      name: '😀',
+      dateRegister: '9999-12-31',
+      idempotencyKey: 'k',
+      intent: 'valid',
+      predicted: 201,
+    });
     rec.complete(op, { outcome: 'ok', status: 201, version: 1 });
     rec.invoke({ process: 0, kind: 'register', userId: 'u', name: '😀', idempotencyKey: 'k', intent: 'resend', resendOf: op });
     advance(5);
@@ -92,10 +117,15 @@ describe('reads, injections and crash points', () => {
     rec.close();
     const entries = readHistory(path);
     rmSync(dir, { recursive: true, force: true });
-    expect(toReads(entries)).toEqual([{ type: 'read', reader: 2, userId: 'u', status: 200, version: 1, deleted: false, t: expect.objectContaining({ ms: 5 }) }]);
+    expect(toReads(entries)).toEqual([
+      { type: 'read', reader: 2, userId: 'u', status: 200, version: 1, deleted: false, t: expect.objectContaining({ ms: 5 }) },
+    ]);
     expect(toInjections(entries)).toEqual([expect.objectContaining({ what: 'stale', partition: 1, offset: '42', faultId: 4 })]);
     expect(toCrashes(entries)).toEqual([expect.objectContaining({ point: 'relay.after-send-before-mark', pass: 3, pid: 77 })]);
-    expect(toOperations(entries).map((o) => [o.intent, o.predicted, o.resendOf, o.dateRegister])).toEqual([['valid', 201, undefined, '9999-12-31'], ['resend', undefined, 0, undefined]]);
+    expect(toOperations(entries).map((o) => [o.intent, o.predicted, o.resendOf, o.dateRegister])).toEqual([
+      ['valid', 201, undefined, '9999-12-31'],
+      ['resend', undefined, 0, undefined],
+    ]);
   });
 });
 

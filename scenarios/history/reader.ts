@@ -80,6 +80,7 @@ export function metaOf(entries: readonly HistoryEntry[]): MetaEntry | undefined 
   return entries.find((e): e is MetaEntry => e.type === 'meta');
 }
 
-export const toInjections = (entries: readonly HistoryEntry[]): InjectionEntry[] => entries.filter((e): e is InjectionEntry => e.type === 'inject');
+export const toInjections = (entries: readonly HistoryEntry[]): InjectionEntry[] =>
+  entries.filter((e): e is InjectionEntry => e.type === 'inject');
 export const toReads = (entries: readonly HistoryEntry[]): ReadEntry[] => entries.filter((e): e is ReadEntry => e.type === 'read');
 export const toCrashes = (entries: readonly HistoryEntry[]): CrashEntry[] => entries.filter((e): e is CrashEntry => e.type === 'crash');

@@ -1,16 +1,7 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createClock, type Clock } from './clock.ts';
-import type {
-  CompletionResult,
-  CrashEntry,
-  FaultEntry,
-  HistoryEntry,
-  InjectionEntry,
-  InvokeEntry,
-  MetaEntry,
-  ReadEntry,
-} from './types.ts';
+import type { CompletionResult, CrashEntry, FaultEntry, HistoryEntry, InjectionEntry, InvokeEntry, MetaEntry, ReadEntry } from './types.ts';
 
 /** Where lines go. Sync by design: a line written is on disk even if the harness dies next. */
 export interface HistorySink {

@@ -34,7 +34,10 @@ const preview = (s: string) => JSON.stringify(s.length > 80 ? `${s.slice(0, 77)}
 
 /** Where the find text's first meaningful line still is, if anywhere: most re-targets start there. */
 function hint(text: string, find: string): string {
-  const first = find.split('\n').map((l) => l.trim()).find((l) => l.length >= 8);
+  const first = find
+    .split('\n')
+    .map((l) => l.trim())
+    .find((l) => l.length >= 8);
   if (!first) return '';
   const at = text.split('\n').flatMap((l, i) => (l.includes(first) ? [i + 1] : []));
   return at.length ? ` (its first line ${preview(first)} is still at line ${at.join(', ')})` : '';
@@ -63,10 +66,18 @@ export function applyEdits(mutant: Pick<Mutant, 'id' | 'edits'>, read: (file: st
 function applyOne(id: string, i: number, e: Edit, f: MutatedFile): string {
   const n = countOccurrences(f.mutated, e.find);
   if (n === 0) {
-    throw new ApplyError(id, 'not-found', `${id}: edit ${i + 1}: ${e.file} no longer contains ${preview(e.find)}${hint(f.mutated, e.find)}; re-target the find text to the current code`);
+    throw new ApplyError(
+      id,
+      'not-found',
+      `${id}: edit ${i + 1}: ${e.file} no longer contains ${preview(e.find)}${hint(f.mutated, e.find)}; re-target the find text to the current code`,
+    );
   }
   if (n > 1) {
-    throw new ApplyError(id, 'ambiguous', `${id}: edit ${i + 1}: ${preview(e.find)} occurs ${n} times in ${e.file}; extend the find text until it is unique`);
+    throw new ApplyError(
+      id,
+      'ambiguous',
+      `${id}: edit ${i + 1}: ${preview(e.find)} occurs ${n} times in ${e.file}; extend the find text until it is unique`,
+    );
   }
   const at = f.mutated.indexOf(e.find);
   f.lines.push(lineAt(f.mutated, at));

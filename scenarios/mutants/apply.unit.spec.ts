@@ -20,13 +20,16 @@ describe('applyEdits', () => {
   });
 
   it('applies several edits to one file in order, each against the result of the previous one', () => {
-    const [f, ...rest] = applyEdits({
-      id: 'm',
-      edits: [
-        { file: 'system/a.ts', find: 'line one', replace: 'first' },
-        { file: 'system/a.ts', find: 'first\n', replace: '' },
-      ],
-    }, read);
+    const [f, ...rest] = applyEdits(
+      {
+        id: 'm',
+        edits: [
+          { file: 'system/a.ts', find: 'line one', replace: 'first' },
+          { file: 'system/a.ts', find: 'first\n', replace: '' },
+        ],
+      },
+      read,
+    );
     expect(rest).toEqual([]);
     expect(f!.mutated).toBe('if (x) return 1;\nline three\n');
   });

@@ -29,9 +29,20 @@ export async function stopCurrentChild(graceMs = 30_000): Promise<void> {
 }
 
 /** `node --import tsx <args>` in `cwd`: a script and its arguments, or `--eval` code. */
-export function runChild(o: { cwd: string; args: string[]; env: NodeJS.ProcessEnv; logFile: string; timeoutMs: number }): Promise<ChildResult> {
+export function runChild(o: {
+  cwd: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+  logFile: string;
+  timeoutMs: number;
+}): Promise<ChildResult> {
   const out = openSync(o.logFile, 'a');
-  const child = spawn(process.execPath, ['--import', 'tsx', ...o.args], { cwd: o.cwd, env: o.env, detached: true, stdio: ['ignore', out, out] });
+  const child = spawn(process.execPath, ['--import', 'tsx', ...o.args], {
+    cwd: o.cwd,
+    env: o.env,
+    detached: true,
+    stdio: ['ignore', out, out],
+  });
   closeSync(out);
   if (child.pid === undefined) return Promise.resolve({ exitCode: null, timedOut: false });
   const me = { pid: child.pid };

@@ -36,16 +36,29 @@ export function readReportResult(json: unknown): ReportResult | string {
     return 'report.json result lacks passed/unexpected/missing/failureReasons (its schema changed?)';
   }
   return {
-    scenario: String(r.scenario), passed: r.passed, durationMs: typeof r.durationMs === 'number' ? r.durationMs : 0,
-    unexpected: r.unexpected, missing: r.missing, failureReasons: r.failureReasons,
+    scenario: String(r.scenario),
+    passed: r.passed,
+    durationMs: typeof r.durationMs === 'number' ? r.durationMs : 0,
+    unexpected: r.unexpected,
+    missing: r.missing,
+    failureReasons: r.failureReasons,
     error: typeof r.error === 'string' ? r.error : null,
   };
 }
 
-export function classifyCell(cell: string, run: { timedOut: boolean; exitCode: number | null; report: ReportResult | string; logTail?: string }): CellOutcome {
+export function classifyCell(
+  cell: string,
+  run: { timedOut: boolean; exitCode: number | null; report: ReportResult | string; logTail?: string },
+): CellOutcome {
   if (run.timedOut) return { cell, status: 'timeout', anomalies: [], scenarioMs: null, detail: 'the scenario did not finish in time' };
   if (typeof run.report === 'string') {
-    return { cell, status: 'error', anomalies: [], scenarioMs: null, detail: `exit ${run.exitCode}: ${run.report}${run.logTail ? `\n${run.logTail}` : ''}` };
+    return {
+      cell,
+      status: 'error',
+      anomalies: [],
+      scenarioMs: null,
+      detail: `exit ${run.exitCode}: ${run.report}${run.logTail ? `\n${run.logTail}` : ''}`,
+    };
   }
   const r = run.report;
   const anomalies = [...r.unexpected, ...r.missing.map((m) => `missing ${m}`)];

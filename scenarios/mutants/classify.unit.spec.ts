@@ -2,17 +2,33 @@ import { describe, expect, it } from 'vitest';
 import { classifyCell, mutantStatus, readReportResult, type CellOutcome, type ReportResult } from './classify.ts';
 
 const result = (over: Partial<ReportResult> = {}): ReportResult => ({
-  scenario: 'kill-relay', passed: true, durationMs: 21_000, unexpected: [], missing: [], failureReasons: [], error: null, ...over,
+  scenario: 'kill-relay',
+  passed: true,
+  durationMs: 21_000,
+  unexpected: [],
+  missing: [],
+  failureReasons: [],
+  error: null,
+  ...over,
 });
 const cell = (status: CellOutcome['status']): CellOutcome => ({ cell: 'x@outbox/effectively-once', status, anomalies: [], scenarioMs: 1 });
 
 describe('classifyCell', () => {
   it('a passing run lets the mutant live', () => {
-    expect(classifyCell('c', { timedOut: false, exitCode: 0, report: result() })).toEqual({ cell: 'c', status: 'passed', anomalies: [], scenarioMs: 21_000 });
+    expect(classifyCell('c', { timedOut: false, exitCode: 0, report: result() })).toEqual({
+      cell: 'c',
+      status: 'passed',
+      anomalies: [],
+      scenarioMs: 21_000,
+    });
   });
 
   it('an unexpected anomaly kills, and names it with the scenario time', () => {
-    const o = classifyCell('c', { timedOut: false, exitCode: 1, report: result({ passed: false, unexpected: ['lost', 'diverged'], failureReasons: ['unexpected: lost, diverged'] }) });
+    const o = classifyCell('c', {
+      timedOut: false,
+      exitCode: 1,
+      report: result({ passed: false, unexpected: ['lost', 'diverged'], failureReasons: ['unexpected: lost, diverged'] }),
+    });
     expect(o).toMatchObject({ status: 'killed', anomalies: ['lost', 'diverged'], scenarioMs: 21_000 });
   });
 
@@ -22,17 +38,38 @@ describe('classifyCell', () => {
   });
 
   it('a failure without any anomaly (harness error, fault never felt) is an error, not a kill', () => {
-    const o = classifyCell('c', { timedOut: false, exitCode: 1, report: result({ passed: false, error: 'command-service failed to start', failureReasons: ['harness error: command-service failed to start'] }) });
+    const o = classifyCell('c', {
+      timedOut: false,
+      exitCode: 1,
+      report: result({
+        passed: false,
+        error: 'command-service failed to start',
+        failureReasons: ['harness error: command-service failed to start'],
+      }),
+    });
     expect(o.status).toBe('error');
     expect(o.detail).toMatch(/failed to start/);
-    expect(classifyCell('c', { timedOut: false, exitCode: 1, report: result({ passed: false, failureReasons: ['fault never felt: relay restarted'] }) }).status).toBe('error');
+    expect(
+      classifyCell('c', {
+        timedOut: false,
+        exitCode: 1,
+        report: result({ passed: false, failureReasons: ['fault never felt: relay restarted'] }),
+      }).status,
+    ).toBe('error');
   });
 
   it('no report is an error that carries the exit code and the log tail; a timeout is a timeout', () => {
-    const o = classifyCell('c', { timedOut: false, exitCode: 2, report: 'the scenario CLI wrote no report', logTail: 'error: unknown scenario' });
+    const o = classifyCell('c', {
+      timedOut: false,
+      exitCode: 2,
+      report: 'the scenario CLI wrote no report',
+      logTail: 'error: unknown scenario',
+    });
     expect(o.status).toBe('error');
     expect(o.detail).toMatch(/^exit 2: the scenario CLI wrote no report\nerror: unknown scenario$/);
-    expect(classifyCell('c', { timedOut: true, exitCode: null, report: result({ passed: false, unexpected: ['lost'] }) }).status).toBe('timeout');
+    expect(classifyCell('c', { timedOut: true, exitCode: null, report: result({ passed: false, unexpected: ['lost'] }) }).status).toBe(
+      'timeout',
+    );
   });
 
   it('a report that passed but a non-zero exit is not trusted as a pass', () => {
@@ -42,8 +79,18 @@ describe('classifyCell', () => {
 
 describe('readReportResult', () => {
   it('reads the first result of report.json and rejects a changed schema with a reason', () => {
-    const r = readReportResult({ results: [{ scenario: 's', passed: false, durationMs: 5, unexpected: ['lost'], missing: [], failureReasons: ['x'], error: null }] });
-    expect(r).toEqual({ scenario: 's', passed: false, durationMs: 5, unexpected: ['lost'], missing: [], failureReasons: ['x'], error: null });
+    const r = readReportResult({
+      results: [{ scenario: 's', passed: false, durationMs: 5, unexpected: ['lost'], missing: [], failureReasons: ['x'], error: null }],
+    });
+    expect(r).toEqual({
+      scenario: 's',
+      passed: false,
+      durationMs: 5,
+      unexpected: ['lost'],
+      missing: [],
+      failureReasons: ['x'],
+      error: null,
+    });
     expect(readReportResult({ results: [] })).toMatch(/no results/);
     expect(readReportResult({ results: [{ passed: 'yes' }] })).toMatch(/schema changed/);
     expect(readReportResult(null)).toMatch(/no results/);

@@ -35,8 +35,14 @@ environment: FAULTLINE_BASE_PORT for the self-test's environment (keep it off an
 environment's ports); its state is in .faultline-mutants/. Reports: reports/mutants-<date>/mutants.{json,md}`;
 
 const FLAGS = {
-  only: { kind: 'string' }, seed: { kind: 'int', min: 0, max: 2 ** 31 - 1 }, profile: { kind: 'string', values: PROFILES },
-  check: { kind: 'bool' }, list: { kind: 'bool' }, baseline: { kind: 'bool' }, 'own-env': { kind: 'bool' }, 'scenario-timeout': { kind: 'int', min: 10, max: 24 * 3600 },
+  only: { kind: 'string' },
+  seed: { kind: 'int', min: 0, max: 2 ** 31 - 1 },
+  profile: { kind: 'string', values: PROFILES },
+  check: { kind: 'bool' },
+  list: { kind: 'bool' },
+  baseline: { kind: 'bool' },
+  'own-env': { kind: 'bool' },
+  'scenario-timeout': { kind: 'int', min: 10, max: 24 * 3600 },
 } as const;
 
 const MUTANTS_DIR = join(PROJECT_ROOT, 'fixtures', 'mutants');
@@ -52,7 +58,9 @@ function check(mutants: readonly Mutant[]): number {
       const errors = tc.check(files);
       if (errors.length) {
         bad++;
-        console.log(`  TYPE  ${m.id} (${locations(files).join(', ')}): the mutated code does not typecheck:\n${errors.map((e) => `          ${e}`).join('\n')}`);
+        console.log(
+          `  TYPE  ${m.id} (${locations(files).join(', ')}): the mutated code does not typecheck:\n${errors.map((e) => `          ${e}`).join('\n')}`,
+        );
       } else console.log(`  ok    ${m.id.padEnd(48)} ${locations(files).join(', ')}`);
     } catch (err) {
       if (!(err instanceof ApplyError)) throw err;
@@ -77,13 +85,24 @@ async function baselinePasses(mutants: readonly Mutant[], profileCells: CellRef[
     console.log('baseline: every run passes on the unmutated code');
     return true;
   }
-  console.log(`\nbaseline: the unmutated code does not pass every run (${b.status}${b.detail ? `: ${b.detail}` : ''}); no mutant was run.\n` +
-    b.cells.filter((c) => c.status !== 'passed').map((c) => `  ${c.cell}: ${c.status} ${c.anomalies.join(', ')} ${c.detail ?? ''}`).join('\n'));
+  console.log(
+    `\nbaseline: the unmutated code does not pass every run (${b.status}${b.detail ? `: ${b.detail}` : ''}); no mutant was run.\n` +
+      b.cells
+        .filter((c) => c.status !== 'passed')
+        .map((c) => `  ${c.cell}: ${c.status} ${c.anomalies.join(', ')} ${c.detail ?? ''}`)
+        .join('\n'),
+  );
   return false;
 }
 
-async function run(mutants: readonly Mutant[], o: { seed: number; profile: Profile | undefined; timeoutMs: number; baseline: boolean; ownEnv: boolean }): Promise<number> {
-  const profileCells: CellRef[] = planMatrix(SCENARIOS, { profile: o.profile ?? 'ci' }).map((c) => ({ scenario: c.scenario.name, configuration: c.configuration }));
+async function run(
+  mutants: readonly Mutant[],
+  o: { seed: number; profile: Profile | undefined; timeoutMs: number; baseline: boolean; ownEnv: boolean },
+): Promise<number> {
+  const profileCells: CellRef[] = planMatrix(SCENARIOS, { profile: o.profile ?? 'ci' }).map((c) => ({
+    scenario: c.scenario.name,
+    configuration: c.configuration,
+  }));
   const startedAt = new Date().toISOString();
   const outDir = join(PROJECT_ROOT, 'reports', `mutants-${startedAt.replace(/[:.]/g, '-').slice(0, 19)}`);
   mkdirSync(outDir, { recursive: true });
@@ -98,8 +117,19 @@ async function run(mutants: readonly Mutant[], o: { seed: number; profile: Profi
   process.on('SIGTERM', onSignal);
   const tc = createTypeChecker(PROJECT_ROOT);
   const results: MutantResult[] = [];
-  const shared: EnvTarget | undefined = o.ownEnv ? undefined : { cwd: PROJECT_ROOT, runDir: join(PROJECT_ROOT, '.faultline-mutants'), env: process.env, logFile: join(outDir, 'env.log') };
-  const common: Omit<Common, 'outDir'> = { root: PROJECT_ROOT, seed: o.seed, typeChecker: tc, scenarioTimeoutMs: o.timeoutMs, env: process.env, aborted: () => aborted, log: (l: string) => console.log(l), ...(shared ? { sharedRunDir: shared.runDir } : {}) };
+  const shared: EnvTarget | undefined = o.ownEnv
+    ? undefined
+    : { cwd: PROJECT_ROOT, runDir: join(PROJECT_ROOT, '.faultline-mutants'), env: process.env, logFile: join(outDir, 'env.log') };
+  const common: Omit<Common, 'outDir'> = {
+    root: PROJECT_ROOT,
+    seed: o.seed,
+    typeChecker: tc,
+    scenarioTimeoutMs: o.timeoutMs,
+    env: process.env,
+    aborted: () => aborted,
+    log: (l: string) => console.log(l),
+    ...(shared ? { sharedRunDir: shared.runDir } : {}),
+  };
   const write = () => {
     const r = { startedAt, finishedAt: new Date().toISOString(), seed: o.seed, profile: o.profile ?? null, results };
     writeFileSync(join(outDir, 'mutants.json'), renderMutantsJson(r));
@@ -108,13 +138,21 @@ async function run(mutants: readonly Mutant[], o: { seed: number; profile: Profi
   try {
     if (shared) {
       console.log(`environment up (shared by every mutant; state in ${shared.runDir})`);
-      const up = await infraUp(shared, (l) => console.log(l), () => aborted);
+      const up = await infraUp(
+        shared,
+        (l) => console.log(l),
+        () => aborted,
+      );
       if (up.exitCode !== 0) {
         console.log(`the environment did not come up (exit ${up.exitCode}); see ${shared.logFile}`);
         return 1;
       }
     }
-    if (o.baseline && !(await baselinePasses(mutants, profileCells, o.profile !== undefined, { ...common, outDir: join(outDir, 'baseline') }))) return 1;
+    if (
+      o.baseline &&
+      !(await baselinePasses(mutants, profileCells, o.profile !== undefined, { ...common, outDir: join(outDir, 'baseline') }))
+    )
+      return 1;
     for (const [i, m] of mutants.entries()) {
       if (aborted) break;
       const cells = cellsFor(m, profileCells, o.profile !== undefined);
@@ -141,7 +179,10 @@ async function run(mutants: readonly Mutant[], o: { seed: number; profile: Profi
 runCli(async () => {
   const { positional, flags } = parseArgs(process.argv.slice(2), FLAGS, USAGE);
   if (positional.length) throw new UsageError(`unexpected argument ${positional[0]}`, USAGE);
-  const all = loadMutants(MUTANTS_DIR, SCENARIOS.map((s) => s.name));
+  const all = loadMutants(
+    MUTANTS_DIR,
+    SCENARIOS.map((s) => s.name),
+  );
   const only = typeof flags.only === 'string' ? flags.only.split(',').filter(Boolean) : undefined;
   let mutants: Mutant[];
   try {
@@ -150,7 +191,8 @@ runCli(async () => {
     throw new UsageError((err as Error).message, USAGE);
   }
   if (flags.list) {
-    for (const m of mutants) console.log(`  ${m.id.padEnd(48)} ${[...new Set(m.edits.map((e) => e.file))].join(', ')}\n      ${m.description}`);
+    for (const m of mutants)
+      console.log(`  ${m.id.padEnd(48)} ${[...new Set(m.edits.map((e) => e.file))].join(', ')}\n      ${m.description}`);
     return 0;
   }
   if (flags.check) return check(mutants);

@@ -35,6 +35,9 @@ export const infraDown = (t: EnvTarget) => envCli(t, ['down'], DOWN_TIMEOUT_MS);
  */
 export const stopSystemOf = (t: EnvTarget) =>
   runChild({
-    cwd: t.cwd, env: withRunDir(t), logFile: t.logFile, timeoutMs: DOWN_TIMEOUT_MS,
+    cwd: t.cwd,
+    env: withRunDir(t),
+    logFile: t.logFile,
+    timeoutMs: DOWN_TIMEOUT_MS,
     args: ['--input-type=module', '--eval', "await (await import('./scenarios/environment/system.ts')).stopSystem();"],
   });

@@ -7,7 +7,10 @@ import { loadMutants } from './mutant.ts';
 // Whether each mutant still applies to today's code is `npm run mutants -- --check` (system/ moves
 // under the mutants); here: the fixtures are valid and cover what the self-test must cover.
 describe('fixtures/mutants', () => {
-  const mutants = loadMutants(join(PROJECT_ROOT, 'fixtures', 'mutants'), SCENARIOS.map((s) => s.name));
+  const mutants = loadMutants(
+    join(PROJECT_ROOT, 'fixtures', 'mutants'),
+    SCENARIOS.map((s) => s.name),
+  );
   const ids = mutants.map((m) => m.id);
   const touches = (file: string) => mutants.filter((m) => m.edits.some((e) => e.file === file)).map((m) => m.id);
 
@@ -26,7 +29,8 @@ describe('fixtures/mutants', () => {
   });
 
   it('plants bugs in the group commit, the claim/send/mark pipeline and the projector paths', () => {
-    for (const f of ['planGroup.ts', 'groupStore.ts', 'groupCommit.ts', 'handleCommand.ts']) expect(touches(`system/commandService/${f}`), f).not.toEqual([]);
+    for (const f of ['planGroup.ts', 'groupStore.ts', 'groupCommit.ts', 'handleCommand.ts'])
+      expect(touches(`system/commandService/${f}`), f).not.toEqual([]);
     for (const f of ['outboxStore.ts', 'relay.ts', 'marker.ts']) expect(touches(`system/relay/${f}`), f).not.toEqual([]);
     for (const f of ['decide.ts', 'projectRun.ts', 'projectEvent.ts', 'projector.ts', 'deadLetterSink.ts', 'dlqRecord.ts', 'progress.ts']) {
       expect(touches(`system/projector/${f}`), f).not.toEqual([]);
@@ -34,13 +38,23 @@ describe('fixtures/mutants', () => {
   });
 
   it('includes the subtle pair: inbox check removed alone and version check removed alone', () => {
-    expect(ids).toEqual(expect.arrayContaining(['projector-inbox-check-removed', 'projector-version-check-removed', 'projector-inbox-and-version-check-removed']));
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'projector-inbox-check-removed',
+        'projector-version-check-removed',
+        'projector-inbox-and-version-check-removed',
+      ]),
+    );
   });
 
   it('removes each inbox check on both projector paths, so the pair differs only in what it names', () => {
     const files = (id: string) => new Set(mutants.find((m) => m.id === id)!.edits.map((e) => e.file));
     for (const id of ['projector-inbox-check-removed', 'projector-inbox-and-version-check-removed']) {
-      expect([...files(id)].sort(), id).toEqual(['system/projector/decide.ts', 'system/projector/projectEvent.ts', 'system/projector/projectRun.ts']);
+      expect([...files(id)].sort(), id).toEqual([
+        'system/projector/decide.ts',
+        'system/projector/projectEvent.ts',
+        'system/projector/projectRun.ts',
+      ]);
     }
   });
 });

@@ -51,19 +51,28 @@ function parseConfiguration(v: unknown, where: string, problems: string[]): Conf
   }
   const publish = v.publish ?? DEFAULT_CONFIGURATION.publish;
   const consume = v.consume ?? DEFAULT_CONFIGURATION.consume;
-  if (!(PUBLISH_MODES as readonly unknown[]).includes(publish)) problems.push(`${where}.publish must be one of ${PUBLISH_MODES.join(', ')}`);
-  if (!(CONSUME_MODES as readonly unknown[]).includes(consume)) problems.push(`${where}.consume must be one of ${CONSUME_MODES.join(', ')}`);
+  if (!(PUBLISH_MODES as readonly unknown[]).includes(publish))
+    problems.push(`${where}.publish must be one of ${PUBLISH_MODES.join(', ')}`);
+  if (!(CONSUME_MODES as readonly unknown[]).includes(consume))
+    problems.push(`${where}.consume must be one of ${CONSUME_MODES.join(', ')}`);
   return { publish, consume } as Configuration;
 }
 
 /** `kill-relay` or `kill-relay@outbox/at-least-once`. */
 export function parseCellRef(text: string, fallback: Configuration): CellRef {
   const [scenario, config, extra] = text.split('@');
-  if (!scenario || extra !== undefined || !ID.test(scenario)) throw new Error(`"${text}" is not a scenario reference (name or name@publish/consume)`);
+  if (!scenario || extra !== undefined || !ID.test(scenario))
+    throw new Error(`"${text}" is not a scenario reference (name or name@publish/consume)`);
   if (config === undefined) return { scenario, configuration: fallback };
   const [publish, consume, more] = config.split('/');
-  if (more !== undefined || !(PUBLISH_MODES as readonly (string | undefined)[]).includes(publish) || !(CONSUME_MODES as readonly (string | undefined)[]).includes(consume)) {
-    throw new Error(`"${text}": the configuration must be publish/consume with publish in ${PUBLISH_MODES.join('|')} and consume in ${CONSUME_MODES.join('|')}`);
+  if (
+    more !== undefined ||
+    !(PUBLISH_MODES as readonly (string | undefined)[]).includes(publish) ||
+    !(CONSUME_MODES as readonly (string | undefined)[]).includes(consume)
+  ) {
+    throw new Error(
+      `"${text}": the configuration must be publish/consume with publish in ${PUBLISH_MODES.join('|')} and consume in ${CONSUME_MODES.join('|')}`,
+    );
   }
   return { scenario, configuration: { publish, consume } as Configuration };
 }
@@ -75,8 +84,10 @@ function parseEdit(v: unknown, where: string, problems: string[]): Edit | undefi
   }
   const { file, find, replace } = v;
   const before = problems.length;
-  if (typeof file !== 'string' || !/^system\/[\w./-]+\.ts$/.test(file) || file.includes('..')) problems.push(`${where}.file must be a .ts path under system/ (got ${JSON.stringify(file)})`);
-  else if (/\.spec\.ts$/.test(file)) problems.push(`${where}.file ${file} is a test: a mutant plants a bug in the system, not in its tests`);
+  if (typeof file !== 'string' || !/^system\/[\w./-]+\.ts$/.test(file) || file.includes('..'))
+    problems.push(`${where}.file must be a .ts path under system/ (got ${JSON.stringify(file)})`);
+  else if (/\.spec\.ts$/.test(file))
+    problems.push(`${where}.file ${file} is a test: a mutant plants a bug in the system, not in its tests`);
   if (typeof find !== 'string' || find.length === 0) problems.push(`${where}.find must be a non-empty string`);
   if (typeof replace !== 'string') problems.push(`${where}.replace must be a string (may be empty: deletes the text)`);
   if (typeof find === 'string' && find === replace) problems.push(`${where}: replace equals find, so this edit changes nothing`);
@@ -110,32 +121,40 @@ export function parseMutant(raw: unknown, sourceFile: string, knownScenarios?: r
   const configuration = parseConfiguration(raw.configuration, 'configuration', problems) ?? DEFAULT_CONFIGURATION;
   let cells: CellRef[] | undefined;
   if (raw.scenarios !== undefined) {
-    if (!Array.isArray(raw.scenarios) || raw.scenarios.length === 0) problems.push('scenarios must be a non-empty array of "name" or "name@publish/consume"');
+    if (!Array.isArray(raw.scenarios) || raw.scenarios.length === 0)
+      problems.push('scenarios must be a non-empty array of "name" or "name@publish/consume"');
     else {
       cells = [];
       for (const s of raw.scenarios) {
         try {
           if (typeof s !== 'string') throw new Error(`${JSON.stringify(s)} is not a string`);
           const ref = parseCellRef(s, configuration);
-          if (knownScenarios && !knownScenarios.includes(ref.scenario)) throw new Error(`unknown scenario "${ref.scenario}"; known: ${knownScenarios.join(', ')}`);
+          if (knownScenarios && !knownScenarios.includes(ref.scenario))
+            throw new Error(`unknown scenario "${ref.scenario}"; known: ${knownScenarios.join(', ')}`);
           cells.push(ref);
         } catch (err) {
           problems.push(`scenarios: ${(err as Error).message}`);
         }
       }
     }
-  } else if (raw.configuration !== undefined) problems.push('configuration needs scenarios (without them the mutant runs the whole ci profile)');
+  } else if (raw.configuration !== undefined)
+    problems.push('configuration needs scenarios (without them the mutant runs the whole ci profile)');
   if (problems.length) throw new MutantError(sourceFile, problems);
   return {
-    id: raw.id as string, description: (raw.description as string).trim(),
+    id: raw.id as string,
+    description: (raw.description as string).trim(),
     ...(typeof raw.killedBy === 'string' ? { killedBy: raw.killedBy } : {}),
-    edits, ...(cells ? { cells } : {}), sourceFile,
+    edits,
+    ...(cells ? { cells } : {}),
+    sourceFile,
   };
 }
 
 /** Every `*.json` in `dir`, validated; all problems of all files are reported together. */
 export function loadMutants(dir: string, knownScenarios?: readonly string[]): Mutant[] {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
   const out: Mutant[] = [];
   const errors: string[] = [];
   for (const f of files) {

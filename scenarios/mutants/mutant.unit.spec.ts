@@ -23,7 +23,11 @@ describe('parseMutant', () => {
   });
 
   it('reads scenario references with the default or their own configuration', () => {
-    const m = parseMutant({ ...valid, scenarios: ['kill-relay', 'kill-projector@outbox/at-least-once'], configuration: { consume: 'at-most-once' } }, FILE, ['kill-relay', 'kill-projector']);
+    const m = parseMutant(
+      { ...valid, scenarios: ['kill-relay', 'kill-projector@outbox/at-least-once'], configuration: { consume: 'at-most-once' } },
+      FILE,
+      ['kill-relay', 'kill-projector'],
+    );
     expect(m.cells).toEqual([
       { scenario: 'kill-relay', configuration: { publish: 'outbox', consume: 'at-most-once' } },
       { scenario: 'kill-projector', configuration: { publish: 'outbox', consume: 'at-least-once' } },
@@ -31,7 +35,10 @@ describe('parseMutant', () => {
   });
 
   it('names every problem at once: id vs file name, a test file, a no-op edit, unknown fields and scenarios', () => {
-    const problems = problemsOf({ id: 'other', description: '', file: 'system/relay/relay.unit.spec.ts', find: 'x', replace: 'x', scenarios: ['nope'], extra: 1 }, ['kill-relay']);
+    const problems = problemsOf(
+      { id: 'other', description: '', file: 'system/relay/relay.unit.spec.ts', find: 'x', replace: 'x', scenarios: ['nope'], extra: 1 },
+      ['kill-relay'],
+    );
     expect(problems.join('\n')).toMatch(/unknown field "extra"/);
     expect(problems.join('\n')).toMatch(/id "other" must match the file name "relay-bug"/);
     expect(problems.join('\n')).toMatch(/description/);
@@ -54,7 +61,14 @@ describe('parseMutant', () => {
   });
 
   it('validates each edit of the edits form by its index', () => {
-    const problems = problemsOf({ id: 'relay-bug', description: 'd', edits: [{ file: 'system/a.ts', find: 'a', replace: 'b' }, { file: 'system/b.ts', find: 'a' }] });
+    const problems = problemsOf({
+      id: 'relay-bug',
+      description: 'd',
+      edits: [
+        { file: 'system/a.ts', find: 'a', replace: 'b' },
+        { file: 'system/b.ts', find: 'a' },
+      ],
+    });
     expect(problems).toEqual(['edits[1].replace must be a string (may be empty: deletes the text)']);
   });
 });
@@ -63,7 +77,9 @@ describe('parseCellRef', () => {
   it('rejects malformed references with the expected shape in the message', () => {
     expect(() => parseCellRef('kill-relay@outbox', { publish: 'outbox', consume: 'effectively-once' })).toThrow(/publish\/consume/);
     expect(() => parseCellRef('a@b@c', { publish: 'outbox', consume: 'effectively-once' })).toThrow(/not a scenario reference/);
-    expect(() => parseCellRef('kill-relay@dual-write/at-least-once', { publish: 'outbox', consume: 'effectively-once' }).configuration).not.toThrow();
+    expect(
+      () => parseCellRef('kill-relay@dual-write/at-least-once', { publish: 'outbox', consume: 'effectively-once' }).configuration,
+    ).not.toThrow();
   });
 });
 
@@ -73,7 +89,9 @@ describe('loadMutants and selectMutants', () => {
     writeFileSync(join(dir, 'good.json'), JSON.stringify({ ...valid, id: 'good' }));
     writeFileSync(join(dir, 'broken.json'), '{ not json');
     writeFileSync(join(dir, 'wrong.json'), JSON.stringify({ ...valid, id: 'wrong', file: 'README.md' }));
-    expect(() => loadMutants(dir)).toThrow(/broken\.json:\n {2}- not valid JSON[\s\S]*wrong\.json:\n {2}- edit\.file must be a \.ts path under system\//);
+    expect(() => loadMutants(dir)).toThrow(
+      /broken\.json:\n {2}- not valid JSON[\s\S]*wrong\.json:\n {2}- edit\.file must be a \.ts path under system\//,
+    );
   });
 
   it('keeps fixture order and refuses an unknown id', () => {

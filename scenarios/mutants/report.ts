@@ -39,7 +39,11 @@ export function summarize(results: readonly MutantResult[]) {
   const total = results.length;
   const killed = count('killed');
   return {
-    total, killed, survived: count('survived'), timeout: count('timeout'), error: count('error'),
+    total,
+    killed,
+    survived: count('survived'),
+    timeout: count('timeout'),
+    error: count('error'),
     /** killed / total: what the gate wants at 100 %. */
     killRate: total === 0 ? null : killed / total,
     /** Stryker's mutation score counts timeouts as detected; shown beside the kill rate. */
@@ -57,17 +61,39 @@ const minutes = (run: MutantsRun) => `${((Date.parse(run.finishedAt) - Date.pars
 const escapeCell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 export function renderMutantsJson(run: MutantsRun): string {
-  return JSON.stringify({
-    schemaVersion: MUTANTS_REPORT_SCHEMA_VERSION,
-    startedAt: run.startedAt, finishedAt: run.finishedAt, seed: run.seed, profile: run.profile,
-    summary: summarize(run.results),
-    mutants: run.results.map((r) => ({
-      id: r.id, description: r.description, killedBy: r.killedBy ?? null, locations: r.locations, status: r.status,
-      killingRun: killingCell(r)?.cell ?? null, anomalies: killingCell(r)?.anomalies ?? [],
-      timeToKillMs: timeToKillMs(r), wallMs: r.wallMs, detail: r.detail ?? null,
-      runs: r.cells.map((c) => ({ run: c.cell, status: c.status, anomalies: c.anomalies, scenarioMs: c.scenarioMs, detail: c.detail ?? null })),
-    })),
-  }, null, 2) + '\n';
+  return (
+    JSON.stringify(
+      {
+        schemaVersion: MUTANTS_REPORT_SCHEMA_VERSION,
+        startedAt: run.startedAt,
+        finishedAt: run.finishedAt,
+        seed: run.seed,
+        profile: run.profile,
+        summary: summarize(run.results),
+        mutants: run.results.map((r) => ({
+          id: r.id,
+          description: r.description,
+          killedBy: r.killedBy ?? null,
+          locations: r.locations,
+          status: r.status,
+          killingRun: killingCell(r)?.cell ?? null,
+          anomalies: killingCell(r)?.anomalies ?? [],
+          timeToKillMs: timeToKillMs(r),
+          wallMs: r.wallMs,
+          detail: r.detail ?? null,
+          runs: r.cells.map((c) => ({
+            run: c.cell,
+            status: c.status,
+            anomalies: c.anomalies,
+            scenarioMs: c.scenarioMs,
+            detail: c.detail ?? null,
+          })),
+        })),
+      },
+      null,
+      2,
+    ) + '\n'
+  );
 }
 
 export function renderMutantsMarkdown(run: MutantsRun): string {
@@ -81,7 +107,10 @@ export function renderMutantsMarkdown(run: MutantsRun): string {
     '',
     '| mutant | status | killed by run | anomalies | time to kill | runs | wall | where |',
     '|---|---|---|---|---|---|---|---|',
-    ...run.results.map((r) => `| ${r.id} | ${r.status.toUpperCase()} | ${cellText(r)} | ${escapeCell(killingCell(r)?.anomalies.join(', ') || '—')} | ${secs(timeToKillMs(r))} | ${r.cells.length} | ${secs(r.wallMs)} | ${r.locations.join(', ')} |`),
+    ...run.results.map(
+      (r) =>
+        `| ${r.id} | ${r.status.toUpperCase()} | ${cellText(r)} | ${escapeCell(killingCell(r)?.anomalies.join(', ') || '—')} | ${secs(timeToKillMs(r))} | ${r.cells.length} | ${secs(r.wallMs)} | ${r.locations.join(', ')} |`,
+    ),
   ];
   const notKilled = run.results.filter((r) => r.status !== 'killed');
   if (notKilled.length) {
@@ -99,10 +128,27 @@ export function renderMutantsMarkdown(run: MutantsRun): string {
 
 /** The console table, one line per mutant. */
 export function renderMutantsTable(results: readonly MutantResult[]): string {
-  const rows = results.map((r) => [r.id, r.status.toUpperCase(), cellText(r), killingCell(r)?.anomalies.join(', ') || '—', secs(timeToKillMs(r)), r.locations.join(', ')]);
+  const rows = results.map((r) => [
+    r.id,
+    r.status.toUpperCase(),
+    cellText(r),
+    killingCell(r)?.anomalies.join(', ') || '—',
+    secs(timeToKillMs(r)),
+    r.locations.join(', '),
+  ]);
   const head = ['mutant', 'status', 'killed by run', 'anomalies', 'time to kill', 'where'];
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cols: string[]) => cols.map((c, i) => c.padEnd(w[i]!)).join('  ').trimEnd();
+  const line = (cols: string[]) =>
+    cols
+      .map((c, i) => c.padEnd(w[i]!))
+      .join('  ')
+      .trimEnd();
   const s = summarize(results);
-  return [line(head), w.map((n) => '-'.repeat(n)).join('  '), ...rows.map(line), '', `kill rate ${s.killed}/${s.total} (${pct(s.killRate)}); survived ${s.survived}, timeout ${s.timeout}, error ${s.error}`].join('\n');
+  return [
+    line(head),
+    w.map((n) => '-'.repeat(n)).join('  '),
+    ...rows.map(line),
+    '',
+    `kill rate ${s.killed}/${s.total} (${pct(s.killRate)}); survived ${s.survived}, timeout ${s.timeout}, error ${s.error}`,
+  ].join('\n');
 }

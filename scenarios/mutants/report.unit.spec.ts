@@ -1,21 +1,59 @@
 import { describe, expect, it } from 'vitest';
 import { cellsFor } from './cells.ts';
-import { allKilled, renderMutantsJson, renderMutantsMarkdown, renderMutantsTable, summarize, timeToKillMs, type MutantResult, type MutantsRun } from './report.ts';
+import {
+  allKilled,
+  renderMutantsJson,
+  renderMutantsMarkdown,
+  renderMutantsTable,
+  summarize,
+  timeToKillMs,
+  type MutantResult,
+  type MutantsRun,
+} from './report.ts';
 
 const killed: MutantResult = {
-  id: 'relay-mark-before-send', description: 'marks before send', locations: ['system/relay/relay.ts:100'], status: 'killed', wallMs: 90_000,
+  id: 'relay-mark-before-send',
+  description: 'marks before send',
+  locations: ['system/relay/relay.ts:100'],
+  status: 'killed',
+  wallMs: 90_000,
   cells: [
     { cell: 'kill-relay@outbox/effectively-once', status: 'passed', anomalies: [], scenarioMs: 20_000 },
     { cell: 'broker-outage@outbox/effectively-once', status: 'killed', anomalies: ['lost', 'diverged'], scenarioMs: 25_000 },
   ],
 };
 const survivor: MutantResult = {
-  id: 'cmd-key-ignored', description: 'ignores Idempotency-Key', killedBy: 'lost acknowledgements', locations: ['system/commandService/routes.ts:34'],
-  status: 'survived', wallMs: 60_000, cells: [{ cell: 'slow-links@outbox/effectively-once', status: 'passed', anomalies: [], scenarioMs: 20_000 }],
+  id: 'cmd-key-ignored',
+  description: 'ignores Idempotency-Key',
+  killedBy: 'lost acknowledgements',
+  locations: ['system/commandService/routes.ts:34'],
+  status: 'survived',
+  wallMs: 60_000,
+  cells: [{ cell: 'slow-links@outbox/effectively-once', status: 'passed', anomalies: [], scenarioMs: 20_000 }],
 };
-const errored: MutantResult = { id: 'gone', description: 'd', locations: [], status: 'error', wallMs: 10, cells: [], detail: 'gone: edit 1: system/x.ts no longer contains "a | b"' };
-const timedOut: MutantResult = { ...errored, id: 'slow', status: 'timeout', detail: undefined, cells: [{ cell: 'a@outbox/effectively-once', status: 'timeout', anomalies: [], scenarioMs: null }] };
-const run: MutantsRun = { startedAt: '2026-11-28T06:00:00.000Z', finishedAt: '2026-11-28T06:10:00.000Z', seed: 1, profile: null, results: [killed, survivor, errored, timedOut] };
+const errored: MutantResult = {
+  id: 'gone',
+  description: 'd',
+  locations: [],
+  status: 'error',
+  wallMs: 10,
+  cells: [],
+  detail: 'gone: edit 1: system/x.ts no longer contains "a | b"',
+};
+const timedOut: MutantResult = {
+  ...errored,
+  id: 'slow',
+  status: 'timeout',
+  detail: undefined,
+  cells: [{ cell: 'a@outbox/effectively-once', status: 'timeout', anomalies: [], scenarioMs: null }],
+};
+const run: MutantsRun = {
+  startedAt: '2026-11-28T06:00:00.000Z',
+  finishedAt: '2026-11-28T06:10:00.000Z',
+  seed: 1,
+  profile: null,
+  results: [killed, survivor, errored, timedOut],
+};
 
 describe('the mutants report', () => {
   it('time to kill is the scenario time of every run up to and including the killing one', () => {
@@ -38,7 +76,9 @@ describe('the mutants report', () => {
     const md = renderMutantsMarkdown(run);
     expect(md).toMatch(/\*\*Kill rate: 1\/4 \(25\.0 %\)\*\*/);
     expect(md).toMatch(/\(10\.0 min\)/);
-    expect(md).toMatch(/\| relay-mark-before-send \| KILLED \| broker-outage@outbox\/effectively-once \| lost, diverged \| 45\.0 s \| 2 \|/);
+    expect(md).toMatch(
+      /\| relay-mark-before-send \| KILLED \| broker-outage@outbox\/effectively-once \| lost, diverged \| 45\.0 s \| 2 \|/,
+    );
     expect(md).toMatch(/### SURVIVED: cmd-key-ignored \(system\/commandService\/routes\.ts:34\)/);
     expect(md).toMatch(/Meant to be caught by: lost acknowledgements/);
     expect(md).toMatch(/no longer contains "a \\\| b"/); // a pipe cannot break the table
@@ -48,8 +88,19 @@ describe('the mutants report', () => {
   it('json: stable fields per mutant, including the killing run and its anomalies', () => {
     const j = JSON.parse(renderMutantsJson(run));
     expect(j.summary.killRate).toBe(0.25);
-    expect(j.mutants[0]).toMatchObject({ id: 'relay-mark-before-send', status: 'killed', killingRun: 'broker-outage@outbox/effectively-once', anomalies: ['lost', 'diverged'], timeToKillMs: 45_000 });
-    expect(j.mutants[1]).toMatchObject({ status: 'survived', killingRun: null, timeToKillMs: null, locations: ['system/commandService/routes.ts:34'] });
+    expect(j.mutants[0]).toMatchObject({
+      id: 'relay-mark-before-send',
+      status: 'killed',
+      killingRun: 'broker-outage@outbox/effectively-once',
+      anomalies: ['lost', 'diverged'],
+      timeToKillMs: 45_000,
+    });
+    expect(j.mutants[1]).toMatchObject({
+      status: 'survived',
+      killingRun: null,
+      timeToKillMs: null,
+      locations: ['system/commandService/routes.ts:34'],
+    });
     expect(j.mutants[0].runs).toHaveLength(2);
   });
 
@@ -60,7 +111,10 @@ describe('the mutants report', () => {
 
 describe('cellsFor', () => {
   const base = { publish: 'outbox', consume: 'effectively-once' } as const;
-  const ci = [{ scenario: 'kill-relay', configuration: base }, { scenario: 'poison-messages', configuration: base }];
+  const ci = [
+    { scenario: 'kill-relay', configuration: base },
+    { scenario: 'poison-messages', configuration: base },
+  ];
   it('own runs only by default; the profile when none declared; own first then the profile without repeats', () => {
     const own = [{ scenario: 'poison-messages', configuration: base }];
     expect(cellsFor({ cells: own }, ci, false)).toEqual(own);

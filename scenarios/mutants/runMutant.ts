@@ -34,7 +34,12 @@ export async function runMutant(m: Mutant, o: RunMutantOptions): Promise<MutantR
   const started = Date.now();
   const base = { id: m.id, description: m.description, ...(m.killedBy ? { killedBy: m.killedBy } : {}) };
   const fail = (detail: string, files: MutatedFile[] = [], cells: CellOutcome[] = []): MutantResult => ({
-    ...base, locations: locations(files), status: 'error', cells, wallMs: Date.now() - started, detail,
+    ...base,
+    locations: locations(files),
+    status: 'error',
+    cells,
+    wallMs: Date.now() - started,
+    detail,
   });
   let files: MutatedFile[];
   try {
@@ -56,19 +61,26 @@ export async function runMutant(m: Mutant, o: RunMutantOptions): Promise<MutantR
     if (!o.sharedRunDir) {
       o.log(`  scratch copy ${scratch.dir}; its own environment up`);
       const up = await infraUp(target, o.log, o.aborted);
-      if (up.exitCode !== 0) return fail(`environment did not come up (exit ${up.exitCode}${up.timedOut ? ', timed out' : ''}):\n${logTail(target.logFile)}`, files);
+      if (up.exitCode !== 0)
+        return fail(
+          `environment did not come up (exit ${up.exitCode}${up.timedOut ? ', timed out' : ''}):\n${logTail(target.logFile)}`,
+          files,
+        );
     } else o.log(`  scratch copy ${scratch.dir}`);
     for (const c of o.cells) {
       if (o.aborted()) break;
       const outcome = await runCell(c, o, scratch.dir, cli);
       cells.push(outcome);
-      o.log(`  ${outcome.cell}: ${outcome.status}${outcome.anomalies.length ? ` (${outcome.anomalies.join(', ')})` : ''}${outcome.scenarioMs !== null ? ` in ${(outcome.scenarioMs / 1000).toFixed(1)} s` : ''}`);
+      o.log(
+        `  ${outcome.cell}: ${outcome.status}${outcome.anomalies.length ? ` (${outcome.anomalies.join(', ')})` : ''}${outcome.scenarioMs !== null ? ` in ${(outcome.scenarioMs / 1000).toFixed(1)} s` : ''}`,
+      );
       if (o.stopOnKill !== false && shouldStop(outcome)) break;
     }
   } finally {
     // Shared: only this copy's (mutated) processes go; per mutant: its whole environment.
     const stopped = o.sharedRunDir ? await stopSystemOf(target) : await infraDown(target);
-    if (stopped.exitCode !== 0) o.log(`  warning: stopping exited ${stopped.exitCode}; see ${target.logFile}; scratch copy kept at ${scratch.dir}`);
+    if (stopped.exitCode !== 0)
+      o.log(`  warning: stopping exited ${stopped.exitCode}; see ${target.logFile}; scratch copy kept at ${scratch.dir}`);
     else scratch.remove();
   }
   if (o.aborted() && !cells.some(shouldStop)) return fail('interrupted', files, cells);
@@ -82,9 +94,21 @@ async function runCell(c: CellRef, o: RunMutantOptions, dir: string, cli: Cli): 
   const logName = `${label.replace(/[@/]/g, '+')}.log`;
   const reportsDir = join(dir, 'reports');
   const before = new Set(existsSync(reportsDir) ? readdirSync(reportsDir) : []);
-  const run = await cli(['scenarios/cli/scenarios.ts',
-    '--only', c.scenario, '--publish', c.configuration.publish, '--consume', c.configuration.consume, '--seed', String(o.seed),
-  ], logName, o.scenarioTimeoutMs);
+  const run = await cli(
+    [
+      'scenarios/cli/scenarios.ts',
+      '--only',
+      c.scenario,
+      '--publish',
+      c.configuration.publish,
+      '--consume',
+      c.configuration.consume,
+      '--seed',
+      String(o.seed),
+    ],
+    logName,
+    o.scenarioTimeoutMs,
+  );
   const fresh = (existsSync(reportsDir) ? readdirSync(reportsDir) : [])
     .filter((d) => !before.has(d) && existsSync(join(reportsDir, d, 'report.json')))
     .sort((a, b) => statSync(join(reportsDir, a)).mtimeMs - statSync(join(reportsDir, b)).mtimeMs);

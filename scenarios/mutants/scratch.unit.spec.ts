@@ -1,4 +1,14 @@
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -24,7 +34,9 @@ function fakeRepo(): string {
 describe('createScratch', () => {
   it('copies the tree without run state, reports or git, links node_modules, and writes the mutation', () => {
     const root = fakeRepo();
-    const s = createScratch(root, 'relay-bug', [{ file: 'system/relay/relay.ts', original: 'await publish(rows);\n', mutated: 'void publish(rows);\n', lines: [1] }]);
+    const s = createScratch(root, 'relay-bug', [
+      { file: 'system/relay/relay.ts', original: 'await publish(rows);\n', mutated: 'void publish(rows);\n', lines: [1] },
+    ]);
     try {
       expect(readFileSync(join(s.dir, 'system/relay/relay.ts'), 'utf8')).toBe('void publish(rows);\n');
       expect(readFileSync(join(root, 'system/relay/relay.ts'), 'utf8')).toBe('await publish(rows);\n');
@@ -44,7 +56,9 @@ describe('createScratch', () => {
     const root = fakeRepo();
     const leftovers = () => readdirSync(tmpdir()).filter((d) => d.startsWith('faultline-mutant-bad-'));
     const before = leftovers();
-    expect(() => createScratch(root, 'bad', [{ file: 'system/missing/dir/x.ts', original: '', mutated: 'x', lines: [1] }])).toThrow(/scratch copy for bad failed/);
+    expect(() => createScratch(root, 'bad', [{ file: 'system/missing/dir/x.ts', original: '', mutated: 'x', lines: [1] }])).toThrow(
+      /scratch copy for bad failed/,
+    );
     expect(leftovers()).toEqual(before);
   });
 });

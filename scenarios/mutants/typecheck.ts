@@ -63,10 +63,13 @@ export function createTypeChecker(root: string): TypeChecker {
       };
       try {
         overlayAll((f) => (f.original === readFileSync(resolve(root, f.file), 'utf8') ? undefined : f.original));
-        const baseline = new Map(mutated.map((f) => [f.file, new Set(diagnosticsOf(resolve(root, f.file)).map((d) => d.replace(/^\d+: /, '')))]));
+        const baseline = new Map(
+          mutated.map((f) => [f.file, new Set(diagnosticsOf(resolve(root, f.file)).map((d) => d.replace(/^\d+: /, '')))]),
+        );
         overlayAll((f) => f.mutated);
         for (const f of mutated) {
-          for (const d of diagnosticsOf(resolve(root, f.file))) if (!baseline.get(f.file)!.has(d.replace(/^\d+: /, ''))) out.push(`${f.file}:${d}`);
+          for (const d of diagnosticsOf(resolve(root, f.file)))
+            if (!baseline.get(f.file)!.has(d.replace(/^\d+: /, ''))) out.push(`${f.file}:${d}`);
         }
       } finally {
         overlayAll(() => undefined);

@@ -8,7 +8,10 @@ import { createTypeChecker } from './typecheck.ts';
 function project(source: string): string {
   const root = mkdtempSync(join(tmpdir(), 'mutants-tc-'));
   mkdirSync(join(root, 'system'));
-  writeFileSync(join(root, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, noEmit: true, types: [], lib: ['ES2022'], target: 'ES2022' }, include: ['system'] }));
+  writeFileSync(
+    join(root, 'tsconfig.json'),
+    JSON.stringify({ compilerOptions: { strict: true, noEmit: true, types: [], lib: ['ES2022'], target: 'ES2022' }, include: ['system'] }),
+  );
   writeFileSync(join(root, 'system', 'a.ts'), source);
   return root;
 }
@@ -24,7 +27,7 @@ describe('createTypeChecker', () => {
   });
 
   it('does not blame the mutant for errors the file already had', () => {
-    const original = "export const s: string = 2;\nexport const n = 1;\n";
+    const original = 'export const s: string = 2;\nexport const n = 1;\n';
     const tc = createTypeChecker(project(original));
     expect(tc.check([{ file: 'system/a.ts', original, mutated: original.replace('n = 1', 'n = 2'), lines: [2] }])).toEqual([]);
   });
@@ -35,14 +38,31 @@ describe('createTypeChecker', () => {
     const tc = createTypeChecker(root);
     tc.check([{ file: 'system/a.ts', original, mutated: 'export const n: string = 1;\n', lines: [1] }]);
     expect(tc.check([{ file: 'system/a.ts', original, mutated: original.replace('1', '3'), lines: [1] }])).toEqual([]);
-    expect(tc.check([{ file: 'other/b.ts', original: '', mutated: 'x', lines: [1] }])).toEqual(['other/b.ts: not part of the project (tsconfig.json include)']);
+    expect(tc.check([{ file: 'other/b.ts', original: '', mutated: 'x', lines: [1] }])).toEqual([
+      'other/b.ts: not part of the project (tsconfig.json include)',
+    ]);
   });
 
   it('judges a mutant that edits two files with both edits in place', () => {
     const a = 'export function f(x: number): number {\n  return x;\n}\n';
     const b = "import { f } from './a.ts';\nexport const y = f(1);\n";
     const root = project(a);
-    writeFileSync(join(root, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, noEmit: true, types: [], lib: ['ES2022'], target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', allowImportingTsExtensions: true }, include: ['system'] }));
+    writeFileSync(
+      join(root, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          noEmit: true,
+          types: [],
+          lib: ['ES2022'],
+          target: 'ES2022',
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          allowImportingTsExtensions: true,
+        },
+        include: ['system'],
+      }),
+    );
     writeFileSync(join(root, 'system', 'b.ts'), b);
     const tc = createTypeChecker(root);
     const twoFiles = [

@@ -24,23 +24,49 @@ const OPTIONS: readonly Option[] = [
     if (idle.length === 0) return undefined;
     const s = rng.pick(idle);
     const v = s.known!.version;
-    return plan({ kind: 'rename', userId: s.id, name: validName(), expectedVersion: v > 1 && rng.chance(0.7) ? v - 1 : v + 1 }, 'stale-if-match', 409);
+    return plan(
+      { kind: 'rename', userId: s.id, name: validName(), expectedVersion: v > 1 && rng.chance(0.7) ? v - 1 : v + 1 },
+      'stale-if-match',
+      409,
+    );
   },
-  ({ rng, live, validName }) => (live.length ? plan({ kind: 'register', userId: rng.pick(live).id, name: validName() }, 're-register', 409) : undefined),
+  ({ rng, live, validName }) =>
+    live.length ? plan({ kind: 'register', userId: rng.pick(live).id, name: validName() }, 're-register', 409) : undefined,
   ({ rng, deleted, validName }) => {
     if (deleted.length === 0) return undefined;
     const s = rng.pick(deleted);
-    return plan(rng.chance(0.5) ? { kind: 'rename', userId: s.id, name: validName() } : { kind: 'delete', userId: s.id }, 'on-deleted', 410);
+    return plan(
+      rng.chance(0.5) ? { kind: 'rename', userId: s.id, name: validName() } : { kind: 'delete', userId: s.id },
+      'on-deleted',
+      410,
+    );
   },
-  ({ rng, validName }) => plan(rng.chance(0.5) ? { kind: 'rename', userId: uuidFrom(rng), name: validName() } : { kind: 'delete', userId: uuidFrom(rng) }, 'on-missing', 404),
+  ({ rng, validName }) =>
+    plan(
+      rng.chance(0.5) ? { kind: 'rename', userId: uuidFrom(rng), name: validName() } : { kind: 'delete', userId: uuidFrom(rng) },
+      'on-missing',
+      404,
+    ),
   ({ rng, live }) => {
     if (live.length === 0) return undefined;
     const bad = rng.chance(0.5) ? rng.pick(INVALID_NAMES) : rng.pick(BOUNDARY_NAMES.filter((b) => !b.accepted)).name;
     return plan({ kind: 'rename', userId: rng.pick(live).id, name: bad }, 'invalid-name', 400);
   },
-  ({ rng, validName }) => plan({ kind: 'register', userId: uuidFrom(rng), name: validName(), dateRegister: rng.pick(BOUNDARY_DATES.filter((d) => !d.accepted)).date }, 'invalid-date', 400),
+  ({ rng, validName }) =>
+    plan(
+      {
+        kind: 'register',
+        userId: uuidFrom(rng),
+        name: validName(),
+        dateRegister: rng.pick(BOUNDARY_DATES.filter((d) => !d.accepted)).date,
+      },
+      'invalid-date',
+      400,
+    ),
   ({ rng, live, validName, bodyLimitBytes }) =>
-    live.length ? plan({ kind: 'rename', userId: rng.pick(live).id, name: validName(), padTo: bodyLimitBytes + 1 }, 'oversize-body', 413) : undefined,
+    live.length
+      ? plan({ kind: 'rename', userId: rng.pick(live).id, name: validName(), padTo: bodyLimitBytes + 1 }, 'oversize-body', 413)
+      : undefined,
 ];
 
 /** One deliberate rejection, or undefined when none applies yet (e.g. nothing deleted so far). */

@@ -76,15 +76,20 @@ export function createGenerator(options: GeneratorOptions): CommandGenerator {
   function register(): Planned {
     const s = book.newStream();
     const date = rng.chance(0.1) ? rng.pick(BOUNDARY_DATES.filter((d) => d.accepted)).date : rng.pick(dates);
-    return { command: { kind: 'register', userId: s.id, name: validName(), dateRegister: date, ...maybePad() }, intent: 'valid', predicted: 201 };
+    return {
+      command: { kind: 'register', userId: s.id, name: validName(), dateRegister: date, ...maybePad() },
+      intent: 'valid',
+      predicted: 201,
+    };
   }
 
   function validOn(s: Stream): Planned {
     const idle = s.inFlight === 0 && s.versionCertain && s.known !== undefined;
     const ev = idle && rng.chance(0.5) ? { expectedVersion: s.known!.version } : {};
-    const command: Command = rng.chance(0.03) && idle
-      ? { kind: 'delete', userId: s.id, ...ev }
-      : { kind: 'rename', userId: s.id, name: validName(), ...ev, ...maybePad() };
+    const command: Command =
+      rng.chance(0.03) && idle
+        ? { kind: 'delete', userId: s.id, ...ev }
+        : { kind: 'rename', userId: s.id, name: validName(), ...ev, ...maybePad() };
     const predicted = predict(s, command);
     return { command, intent: 'valid', ...(predicted !== undefined ? { predicted } : {}) };
   }
@@ -108,15 +113,21 @@ export function createGenerator(options: GeneratorOptions): CommandGenerator {
     const deficit = o.streams - book.live.length - book.registering();
     if (book.live.length === 0 || (deficit > 0 && rng.chance(Math.max(0.03, deficit / o.streams)))) return [register()];
     const u = rng.next();
-    const special = u < o.conflictFraction
-      ? planConflict({ rng, live: book.live, deleted: book.deleted, validName, bodyLimitBytes: o.bodyLimitBytes })
-      : u < o.conflictFraction + o.resendFraction ? resend() : undefined;
+    const special =
+      u < o.conflictFraction
+        ? planConflict({ rng, live: book.live, deleted: book.deleted, validName, bodyLimitBytes: o.bodyLimitBytes })
+        : u < o.conflictFraction + o.resendFraction
+          ? resend()
+          : undefined;
     if (special) return [special];
     const s = rng.chance(0.03) ? undefined : pickStream();
     if (!s) return [register()];
     if (!rng.chance(o.burstProbability)) return [validOn(s)];
     // in a burst every command is sent at once: no If-Match, no delete, so all of them stay valid
-    return Array.from({ length: rng.int(o.burstSize[0], o.burstSize[1]) }, (): Planned => ({ command: { kind: 'rename', userId: s.id, name: validName() }, intent: 'valid' }));
+    return Array.from({ length: rng.int(o.burstSize[0], o.burstSize[1]) }, (): Planned => ({
+      command: { kind: 'rename', userId: s.id, name: validName() },
+      intent: 'valid',
+    }));
   }
 
   return {
@@ -124,7 +135,8 @@ export function createGenerator(options: GeneratorOptions): CommandGenerator {
     // a rejection's answer depends on its stream's state (410 once deleted, 200 once its stale
     // If-Match became current): nothing is sent on that stream until it is answered
     sent: (p) => (p.intent === 'valid' ? book.sent(p.command) : p.intent !== 'resend' ? book.hold(p.command) : undefined),
-    settle: (p, r, ctx) => (p.intent === 'valid' ? book.settle(p.command, r, ctx) : p.intent !== 'resend' ? book.release(p.command) : undefined),
+    settle: (p, r, ctx) =>
+      p.intent === 'valid' ? book.settle(p.command, r, ctx) : p.intent !== 'resend' ? book.release(p.command) : undefined,
     hot: (n) => book.live.slice(0, n).map((s) => s.id),
   };
 }

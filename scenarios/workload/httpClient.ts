@@ -18,7 +18,12 @@ export interface ClientOptions {
 }
 
 /** `body` is the exact text sent (JSON, possibly padded with whitespace). */
-interface HttpRequest { method: 'POST' | 'PUT' | 'DELETE'; path: string; body?: string; headers: Record<string, string> }
+interface HttpRequest {
+  method: 'POST' | 'PUT' | 'DELETE';
+  path: string;
+  body?: string;
+  headers: Record<string, string>;
+}
 
 export const DEFAULT_DATE_REGISTER = '2026-11-28';
 
@@ -28,7 +33,12 @@ export function toRequest(c: Command, idempotencyKey: string, correlationId: str
   const id = encodeURIComponent(c.userId);
   switch (c.kind) {
     case 'register':
-      return { method: 'POST', path: '/users', body: encodeBody({ id: c.userId, name: c.name, dateRegister: c.dateRegister ?? DEFAULT_DATE_REGISTER }, c.padTo), headers };
+      return {
+        method: 'POST',
+        path: '/users',
+        body: encodeBody({ id: c.userId, name: c.name, dateRegister: c.dateRegister ?? DEFAULT_DATE_REGISTER }, c.padTo),
+        headers,
+      };
     case 'rename':
       return { method: 'PUT', path: `/users/${id}/name`, body: encodeBody({ name: c.name }, c.padTo), headers };
     case 'delete':
@@ -44,7 +54,12 @@ export function classify(attempts: readonly Attempt[]): CompletionResult {
   const ok = attempts.find((a): a is Extract<Attempt, { kind: 'answer' }> => a.kind === 'answer' && a.status >= 200 && a.status < 300);
   if (ok) {
     const version = Number(ok.body.version);
-    return { outcome: 'ok', status: ok.status, version: Number.isFinite(version) ? version : undefined, eventId: typeof ok.body.eventId === 'string' ? ok.body.eventId : undefined };
+    return {
+      outcome: 'ok',
+      status: ok.status,
+      version: Number.isFinite(version) ? version : undefined,
+      eventId: typeof ok.body.eventId === 'string' ? ok.body.eventId : undefined,
+    };
   }
   const uncertain = attempts.some((a) => a.kind === 'no-answer' || a.status >= 500);
   if (!last) return { outcome: 'unknown', error: 'never sent' };

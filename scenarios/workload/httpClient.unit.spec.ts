@@ -12,7 +12,11 @@ describe('outcome classification', () => {
     expect(classify([lost, answer(201, { version: 3, eventId: 'e3' })]).outcome).toBe('ok');
   });
   it('a 4xx on the only attempt is a definite fail', () => {
-    expect(classify([answer(409, { message: 'version conflict' })])).toMatchObject({ outcome: 'fail', status: 409, error: 'version conflict' });
+    expect(classify([answer(409, { message: 'version conflict' })])).toMatchObject({
+      outcome: 'fail',
+      status: 409,
+      error: 'version conflict',
+    });
   });
   it('a 4xx after an attempt with no answer stays unknown: the first may still commit', () => {
     expect(classify([lost, answer(409)]).outcome).toBe('unknown');
@@ -26,7 +30,12 @@ describe('outcome classification', () => {
 describe('requests', () => {
   it('carries the idempotency key, the correlation id and If-Match', () => {
     const r = toRequest({ kind: 'rename', userId: 'u 1', name: 'Ada', expectedVersion: 2 }, 'k1', 'c1');
-    expect(r).toEqual({ method: 'PUT', path: '/users/u%201/name', body: '{"name":"Ada"}', headers: { 'idempotency-key': 'k1', 'x-correlation-id': 'c1', 'if-match': '2' } });
+    expect(r).toEqual({
+      method: 'PUT',
+      path: '/users/u%201/name',
+      body: '{"name":"Ada"}',
+      headers: { 'idempotency-key': 'k1', 'x-correlation-id': 'c1', 'if-match': '2' },
+    });
   });
   it('sends the date given, and pads a body with whitespace to exactly the bytes asked for', () => {
     const r = toRequest({ kind: 'register', userId: 'u', name: '😀', dateRegister: '9999-12-31', padTo: 100 }, 'k', 'c');

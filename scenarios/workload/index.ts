@@ -4,6 +4,13 @@
 export * from './commands.ts';
 export * from './model.ts';
 export { runOpenLoop, OPEN_LOOP_DEFAULTS, type OpenLoopOptions, type CommandSender } from './openLoop.ts';
-export { createGenerator, GENERATOR_DEFAULTS, type GeneratorOptions, type CommandGenerator, type Intent, type Planned } from './generator.ts';
+export {
+  createGenerator,
+  GENERATOR_DEFAULTS,
+  type GeneratorOptions,
+  type CommandGenerator,
+  type Intent,
+  type Planned,
+} from './generator.ts';
 export { startReaders, type ReadersOptions, type ReadersHandle } from './readers.ts';
 export type { WorkloadSummary } from './summary.ts';

@@ -21,9 +21,17 @@ beforeAll(async () => {
   schema = await freshSchema('commands');
   svc = await startCommandService(
     {
-      httpHost: '127.0.0.1', httpPort: 0, commandsDbUrl: schema.roleUrl('command_service'), commandsDbAdminUrl: undefined,
-      dbPoolSize: 4, publishMode: 'outbox', kafkaBrokers: [], kafkaTopic: 'user-events',
-      bodyLimitBytes: GENERATOR_DEFAULTS.bodyLimitBytes, shutdownTimeoutMs: 1_000, ...COMMAND_DEFAULTS,
+      httpHost: '127.0.0.1',
+      httpPort: 0,
+      commandsDbUrl: schema.roleUrl('command_service'),
+      commandsDbAdminUrl: undefined,
+      dbPoolSize: 4,
+      publishMode: 'outbox',
+      kafkaBrokers: [],
+      kafkaTopic: 'user-events',
+      bodyLimitBytes: GENERATOR_DEFAULTS.bodyLimitBytes,
+      shutdownTimeoutMs: 1_000,
+      ...COMMAND_DEFAULTS,
     },
     getLogger('model-it', { level: 'silent' }),
   );
@@ -34,10 +42,19 @@ afterAll(async () => {
   await schema?.drop();
 });
 
-interface Mismatch { step: number; intent: string; command: string; predicted: unknown; answered: unknown }
+interface Mismatch {
+  step: number;
+  intent: string;
+  command: string;
+  predicted: unknown;
+  answered: unknown;
+}
 
 /** Runs one seeded sequence one command at a time; returns the model and every disagreement. */
-async function runSequence(seed: number, steps: number): Promise<{ model: WriteModel; mismatches: Mismatch[]; statuses: Map<number, number> }> {
+async function runSequence(
+  seed: number,
+  steps: number,
+): Promise<{ model: WriteModel; mismatches: Mismatch[]; statuses: Map<number, number> }> {
   const gen = createGenerator({ seed, streams: 12 }); // few streams: sequences revisit them
   const client = createCommandClient({ baseUrl: svc.url, timeoutMs: 10_000, attempts: 1 });
   let model: WriteModel = new Map();
@@ -52,16 +69,25 @@ async function runSequence(seed: number, steps: number): Promise<{ model: WriteM
       gen.settle(p, r, { opId: step, idempotencyKey: key });
       let predicted: { status: number; version?: number };
       if (p.resend) predicted = { status: p.resend.status, ...(p.resend.version !== undefined ? { version: p.resend.version } : {}) };
-      else if ('padTo' in p.command && p.command.padTo !== undefined && p.command.padTo > GENERATOR_DEFAULTS.bodyLimitBytes) predicted = { status: 413 };
+      else if ('padTo' in p.command && p.command.padTo !== undefined && p.command.padTo > GENERATOR_DEFAULTS.bodyLimitBytes)
+        predicted = { status: 413 };
       else {
         const next = applyCommand(model, p.command);
         model = next.model;
-        predicted = next.decision.accepted ? { status: next.decision.status, version: next.decision.event.streamVersion } : { status: next.decision.status };
+        predicted = next.decision.accepted
+          ? { status: next.decision.status, version: next.decision.event.streamVersion }
+          : { status: next.decision.status };
       }
       const answered = { status: r.status, ...(r.outcome === 'ok' ? { version: r.version } : {}) };
       statuses.set(r.status ?? 0, (statuses.get(r.status ?? 0) ?? 0) + 1);
       if (answered.status !== predicted.status || answered.version !== predicted.version)
-        mismatches.push({ step, intent: p.intent, command: JSON.stringify(p.command).slice(0, 200), predicted, answered: { ...answered, error: r.error } });
+        mismatches.push({
+          step,
+          intent: p.intent,
+          command: JSON.stringify(p.command).slice(0, 200),
+          predicted,
+          answered: { ...answered, error: r.error },
+        });
       step++;
     }
   }
@@ -85,8 +111,15 @@ describe('the harness model against the real command service', () => {
     const [rows] = await schema.admin.query<RowDataPacket[]>(
       "SELECT ID_USER_DATA AS id, NAME AS name, DATE_FORMAT(DATE_REGISTER, '%Y-%m-%d') AS dateRegister, VERSION AS version, DELETED AS deleted FROM USER_DATA",
     );
-    const stored = new Map(rows.map((r) => [String(r.id), { name: String(r.name), dateRegister: String(r.dateRegister), version: Number(r.version), deleted: Number(r.deleted) === 1 }]));
-    const expected = new Map([...model.values()].map((u) => [u.userId, { name: u.name, dateRegister: u.dateRegister, version: u.version, deleted: u.deleted }]));
+    const stored = new Map(
+      rows.map((r) => [
+        String(r.id),
+        { name: String(r.name), dateRegister: String(r.dateRegister), version: Number(r.version), deleted: Number(r.deleted) === 1 },
+      ]),
+    );
+    const expected = new Map(
+      [...model.values()].map((u) => [u.userId, { name: u.name, dateRegister: u.dateRegister, version: u.version, deleted: u.deleted }]),
+    );
     expect(stored.size).toBe(expected.size);
     for (const [id, e] of expected) expect({ id, ...stored.get(id) }).toEqual({ id, ...e });
     expect([...model.values()].some((u) => [...u.name].length === 255 && Buffer.byteLength(u.name) > 255)).toBe(true);

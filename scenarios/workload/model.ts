@@ -71,7 +71,12 @@ export function decide(model: WriteModel, c: Command): Decision {
     const dateRegister = c.dateRegister ?? DEFAULT_DATE;
     const bad = nameProblem(c.name) ?? dateProblem(dateRegister);
     if (bad) return reject('invalid', 400, bad);
-    return accept(cur, 201, { streamId: c.userId, streamVersion: 1, type: EVENT_TYPE_OF.register, payload: { name: c.name, dateRegister } });
+    return accept(cur, 201, {
+      streamId: c.userId,
+      streamVersion: 1,
+      type: EVENT_TYPE_OF.register,
+      payload: { name: c.name, dateRegister },
+    });
   }
   if (!cur) return reject('not-found', 404);
   if (cur.deleted) return reject('deleted', 410);
@@ -106,11 +111,14 @@ export interface FoldIssue {
 export function foldEvents(events: readonly FoldableEvent[]): { model: Map<string, UserState>; issues: FoldIssue[] } {
   const model = new Map<string, UserState>();
   const issues: FoldIssue[] = [];
-  const sorted = [...events].sort((a, b) => (a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : a.streamVersion - b.streamVersion));
+  const sorted = [...events].sort((a, b) =>
+    a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : a.streamVersion - b.streamVersion,
+  );
   for (const e of sorted) {
     const cur = model.get(e.streamId);
     const expected = (cur?.version ?? 0) + 1;
-    if (e.streamVersion !== expected) issues.push({ streamId: e.streamId, streamVersion: e.streamVersion, problem: `expected version ${expected}` });
+    if (e.streamVersion !== expected)
+      issues.push({ streamId: e.streamId, streamVersion: e.streamVersion, problem: `expected version ${expected}` });
     const { state, problem } = evolve(cur, e);
     if (problem) issues.push({ streamId: e.streamId, streamVersion: e.streamVersion, problem });
     if (state) model.set(e.streamId, state);

@@ -79,7 +79,11 @@ async function execute(p: Planned, opts: OpenLoopOptions, gen: ReturnType<typeof
   const idempotencyKey = p.resend?.idempotencyKey ?? randomUUID();
   gen.sent(p);
   const opId = opts.recorder.invoke({
-    process: 0, kind: c.kind, userId: c.userId, idempotencyKey, intent: p.intent,
+    process: 0,
+    kind: c.kind,
+    userId: c.userId,
+    idempotencyKey,
+    intent: p.intent,
     ...('name' in c ? { name: c.name } : {}),
     ...(c.kind === 'register' && c.dateRegister ? { dateRegister: c.dateRegister } : {}),
     ...('expectedVersion' in c && c.expectedVersion !== undefined ? { expectedVersion: c.expectedVersion } : {}),
@@ -95,5 +99,11 @@ async function execute(p: Planned, opts: OpenLoopOptions, gen: ReturnType<typeof
   opts.recorder.complete(opId, result);
   gen.settle(p, result, { opId, idempotencyKey });
   if (result.outcome === 'ok') opts.onOk?.(c, result.version);
-  tally.ops.push({ userId: c.userId, intent: p.intent, outcome: result.outcome as Outcome, ...(result.status !== undefined ? { status: result.status } : {}), ...(p.predicted !== undefined ? { predicted: p.predicted } : {}) });
+  tally.ops.push({
+    userId: c.userId,
+    intent: p.intent,
+    outcome: result.outcome as Outcome,
+    ...(result.status !== undefined ? { status: result.status } : {}),
+    ...(p.predicted !== undefined ? { predicted: p.predicted } : {}),
+  });
 }

@@ -20,13 +20,20 @@ function referenceService(opts: { honourKeys?: boolean } = {}) {
   let events = 0;
   const store = (c: Command, key: string, version: number): CompletionResult => {
     const eventId = `e${++events}`;
-    const payload = c.kind === 'register' ? { name: c.name, dateRegister: c.dateRegister ?? '2026-11-28' } : c.kind === 'rename' ? { name: c.name } : {};
+    const payload =
+      c.kind === 'register' ? { name: c.name, dateRegister: c.dateRegister ?? '2026-11-28' } : c.kind === 'rename' ? { name: c.name } : {};
     const type = { register: 'UserRegistered', rename: 'UserRenamed', delete: 'UserDeleted' }[c.kind];
     stored.push({ eventId, streamId: c.userId, streamVersion: version, type, payload, occurredAt: '', causationId: key });
     return { outcome: 'ok', status: c.kind === 'register' ? 201 : 200, version, eventId };
   };
-  const calendarDate = (d: string) => /^\d{4}-\d{2}-\d{2}$/.test(d) && Number(d.slice(0, 4)) >= 1000 && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d);
-  const badName = (n: string) => [...n].length < 1 || [...n].length > 255 || n.trim() === '' || n.includes('\0') || !(n as string & { isWellFormed(): boolean }).isWellFormed();
+  const calendarDate = (d: string) =>
+    /^\d{4}-\d{2}-\d{2}$/.test(d) && Number(d.slice(0, 4)) >= 1000 && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d);
+  const badName = (n: string) =>
+    [...n].length < 1 ||
+    [...n].length > 255 ||
+    n.trim() === '' ||
+    n.includes('\0') ||
+    !(n as string & { isWellFormed(): boolean }).isWellFormed();
   function answer(c: Command, key: string): CompletionResult {
     const body = toRequest(c, 'k', 'c').body;
     if (body !== undefined && Buffer.byteLength(body) > 16_384) return { outcome: 'fail', status: 413 };
@@ -71,7 +78,17 @@ describe('open-loop workload against a reference answerer', () => {
     expect(s.streamsTouched).toBeGreaterThanOrEqual(200);
     expect(s.eventsPerStream.max).toBeGreaterThanOrEqual(20); // the hot set gets many events
     expect(s.surprises).toEqual({ count: 0, examples: [] });
-    expect(Object.keys(s.byIntent).sort()).toEqual(['invalid-date', 'invalid-name', 'on-deleted', 'on-missing', 'oversize-body', 're-register', 'resend', 'stale-if-match', 'valid']);
+    expect(Object.keys(s.byIntent).sort()).toEqual([
+      'invalid-date',
+      'invalid-name',
+      'on-deleted',
+      'on-missing',
+      'oversize-body',
+      're-register',
+      'resend',
+      'stale-if-match',
+      'valid',
+    ]);
     expect(ops.filter((o) => o.predicted !== undefined).length).toBeGreaterThan(ops.length / 2);
     // 256 code points is refused and recorded fail; 255 astral ones are accepted
     const long = ops.filter((o) => o.name !== undefined && [...o.name].length === 256);
@@ -94,12 +111,20 @@ describe('open-loop workload against a reference answerer', () => {
       const recorder = createRecorder({ sink: memorySink() });
       await runOpenLoop({ client: service, recorder, seed: 4, rate: 1000, durationMs: 800 });
       const input: CheckInput = {
-        history: toOperations(recorder.entries()), faults: [], write: { events: service.events(), users: [] },
-        read: { users: [], applied: [], parked: [] }, topics: { events: [], dlq: [] }, poison: [],
+        history: toOperations(recorder.entries()),
+        faults: [],
+        write: { events: service.events(), users: [] },
+        read: { users: [], applied: [], parked: [] },
+        topics: { events: [], dlq: [] },
+        poison: [],
       };
       return [checkWriteDuplicated(input), checkUntraced(input), checkMangled(input)];
     };
-    expect((await provenance(true)).map((r) => [r.name, r.anomalies.length])).toEqual([['write-duplicated', 0], ['untraced', 0], ['mangled', 0]]);
+    expect((await provenance(true)).map((r) => [r.name, r.anomalies.length])).toEqual([
+      ['write-duplicated', 0],
+      ['untraced', 0],
+      ['mangled', 0],
+    ]);
     const [dup, untraced, mangled] = await provenance(false);
     expect(dup!.anomalies.length).toBeGreaterThan(0);
     expect([untraced!.valid, mangled!.valid]).toEqual([true, true]);
@@ -108,8 +133,16 @@ describe('open-loop workload against a reference answerer', () => {
   it('is replayable: the same seed sends the same commands', async () => {
     const plan = async () => {
       const recorder = createRecorder({ sink: memorySink() });
-      await runOpenLoop({ client: { send: async () => ({ outcome: 'fail', status: 503 }) }, recorder, seed: 7, rate: 400, durationMs: 200 });
-      return toOperations(recorder.entries()).slice(0, 40).map((o) => [o.kind, o.userId, o.name, o.intent]);
+      await runOpenLoop({
+        client: { send: async () => ({ outcome: 'fail', status: 503 }) },
+        recorder,
+        seed: 7,
+        rate: 400,
+        durationMs: 200,
+      });
+      return toOperations(recorder.entries())
+        .slice(0, 40)
+        .map((o) => [o.kind, o.userId, o.name, o.intent]);
     };
     expect(await plan()).toEqual(await plan());
   });
@@ -125,7 +158,14 @@ describe('open-loop workload against a reference answerer', () => {
         return { outcome: 'unknown', error: 'timeout' };
       },
     };
-    const s = await runOpenLoop({ client: hanging, recorder: createRecorder({ sink: memorySink() }), seed: 3, rate: 500, durationMs: 300, maxInFlight: 5 });
+    const s = await runOpenLoop({
+      client: hanging,
+      recorder: createRecorder({ sink: memorySink() }),
+      seed: 3,
+      rate: 500,
+      durationMs: 300,
+      maxInFlight: 5,
+    });
     expect(most).toBeLessThanOrEqual(5);
     expect(s.skipped).toBeGreaterThan(50);
     expect(s.ops.unknown).toBe(s.sent);
@@ -134,16 +174,26 @@ describe('open-loop workload against a reference answerer', () => {
   it('stops on the signal, and refuses to run without an end', async () => {
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 100);
-    const s = await runOpenLoop({ client: referenceService(), recorder: createRecorder({ sink: memorySink() }), seed: 1, rate: 200, signal: ac.signal });
+    const s = await runOpenLoop({
+      client: referenceService(),
+      recorder: createRecorder({ sink: memorySink() }),
+      seed: 1,
+      rate: 200,
+      signal: ac.signal,
+    });
     expect(s.sendingMs).toBeLessThan(1000);
-    await expect(runOpenLoop({ client: referenceService(), recorder: createRecorder({ sink: memorySink() }), seed: 1 })).rejects.toThrow(/durationMs or a stop signal/);
+    await expect(runOpenLoop({ client: referenceService(), recorder: createRecorder({ sink: memorySink() }), seed: 1 })).rejects.toThrow(
+      /durationMs or a stop signal/,
+    );
   });
 });
 
 function maxConcurrentOnOneStream(ops: ReturnType<typeof toOperations>): number {
   let most = 0;
   for (const o of ops) {
-    const overlapping = ops.filter((x) => x.userId === o.userId && x.invoke.ms <= o.invoke.ms && (x.complete?.ms ?? Infinity) > o.invoke.ms);
+    const overlapping = ops.filter(
+      (x) => x.userId === o.userId && x.invoke.ms <= o.invoke.ms && (x.complete?.ms ?? Infinity) > o.invoke.ms,
+    );
     most = Math.max(most, overlapping.length);
   }
   return most;

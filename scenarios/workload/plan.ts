@@ -3,15 +3,7 @@ import type { Command } from './commands.ts';
 import type { OkAnswer } from './streamBook.ts';
 
 export type Intent =
-  | 'valid'
-  | 'stale-if-match'
-  | 're-register'
-  | 'on-deleted'
-  | 'on-missing'
-  | 'invalid-name'
-  | 'invalid-date'
-  | 'oversize-body'
-  | 'resend';
+  'valid' | 'stale-if-match' | 're-register' | 'on-deleted' | 'on-missing' | 'invalid-name' | 'invalid-date' | 'oversize-body' | 'resend';
 
 export interface Planned {
   command: Command;

@@ -40,7 +40,9 @@ export function startReaders(o: ReadersOptions): ReadersHandle {
           const res = await fetch(`${o.queryApi}/users/${encodeURIComponent(userId)}`, { signal: AbortSignal.timeout(timeoutMs) });
           const body = (await res.json().catch(() => ({}))) as { version?: unknown; deleted?: unknown };
           o.recorder.read({
-            reader: id, userId, status: res.status,
+            reader: id,
+            userId,
+            status: res.status,
             ...(typeof body.version === 'number' ? { version: body.version } : {}),
             ...(typeof body.deleted === 'boolean' ? { deleted: body.deleted } : {}),
           });

@@ -26,19 +26,29 @@ describe('query-API readers', () => {
     const recorder = createRecorder({ sink: memorySink() });
     const readers = startReaders({ queryApi: base, recorder, streams: () => ['a', 'missing'], readers: 2, intervalMs: 5 });
     // a loaded machine may be slow: wait for enough reads, not for a fixed time
-    for (let i = 0; i < 200 && new Set(toReads(recorder.entries()).map((r) => `${r.reader}${r.userId}`)).size < 4; i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 200 && new Set(toReads(recorder.entries()).map((r) => `${r.reader}${r.userId}`)).size < 4; i++)
+      await new Promise((r) => setTimeout(r, 50));
     const done = await readers.stop();
     const reads = toReads(recorder.entries());
     expect(done.reads).toBe(reads.length);
     expect(reads.length).toBeGreaterThanOrEqual(4);
     expect(new Set(reads.map((r) => r.reader))).toEqual(new Set([0, 1]));
-    expect(reads.filter((r) => r.userId === 'a').every((r) => r.status === 200 && typeof r.version === 'number' && r.deleted === false)).toBe(true);
+    expect(
+      reads.filter((r) => r.userId === 'a').every((r) => r.status === 200 && typeof r.version === 'number' && r.deleted === false),
+    ).toBe(true);
     expect(reads.filter((r) => r.userId === 'missing').every((r) => r.status === 404 && r.version === undefined)).toBe(true);
   });
 
   it('counts a query API that does not answer, and records nothing for it', async () => {
     const recorder = createRecorder({ sink: memorySink() });
-    const readers = startReaders({ queryApi: 'http://127.0.0.1:1', recorder, streams: () => ['a'], readers: 1, intervalMs: 5, timeoutMs: 200 });
+    const readers = startReaders({
+      queryApi: 'http://127.0.0.1:1',
+      recorder,
+      streams: () => ['a'],
+      readers: 1,
+      intervalMs: 5,
+      timeoutMs: 200,
+    });
     // the first read starts at once, and stop() waits for it: at least one attempt is counted
     await new Promise((r) => setTimeout(r, 50));
     const done = await readers.stop();

@@ -68,7 +68,14 @@ export function createStreamBook(rng: Rng) {
       return;
     }
     const version = r.version ?? (s.known?.version ?? 0) + 1;
-    recentOk.push({ command: c, idempotencyKey: ctx.idempotencyKey, opId: ctx.opId, status: r.status ?? 200, version, ...(r.eventId ? { eventId: r.eventId } : {}) });
+    recentOk.push({
+      command: c,
+      idempotencyKey: ctx.idempotencyKey,
+      opId: ctx.opId,
+      status: r.status ?? 200,
+      version,
+      ...(r.eventId ? { eventId: r.eventId } : {}),
+    });
     if (recentOk.length > 200) recentOk.shift();
     if (c.kind === 'register') {
       s.known = { userId: s.id, name: c.name, version, deleted: false, ...(c.dateRegister ? { dateRegister: c.dateRegister } : {}) };

@@ -64,6 +64,11 @@ export function summarize(t: Tally, timing: { rate: number; sendingMs: number; d
     sendingMs: Math.round(timing.sendingMs),
     drainMs: Math.round(timing.drainMs),
     streamsTouched: counts.length,
-    eventsPerStream: { mean: counts.length ? round(counts.reduce((a, b) => a + b, 0) / counts.length) : 0, p50: at(50), p90: at(90), max: counts.at(-1) ?? 0 },
+    eventsPerStream: {
+      mean: counts.length ? round(counts.reduce((a, b) => a + b, 0) / counts.length) : 0,
+      p50: at(50),
+      p90: at(90),
+      max: counts.at(-1) ?? 0,
+    },
   };
 }

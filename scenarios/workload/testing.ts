@@ -23,9 +23,10 @@ export function commandArb(opts: CommandArbOptions): fc.Arbitrary<Command> {
   if (opts.users.length === 0) throw new Error('commandArb: needs at least one user id');
   const { register = 3, rename = 6, delete: del = 1 } = opts.weights ?? {};
   const user = fc.constantFrom(...opts.users);
-  const ev = opts.withExpectedVersion === false
-    ? fc.constant(undefined)
-    : fc.option(fc.integer({ min: 1, max: opts.maxVersion ?? 6 }), { nil: undefined, freq: 3 });
+  const ev =
+    opts.withExpectedVersion === false
+      ? fc.constant(undefined)
+      : fc.option(fc.integer({ min: 1, max: opts.maxVersion ?? 6 }), { nil: undefined, freq: 3 });
   const withEv = <C extends Command>(c: C, v: number | undefined): C => (v === undefined ? c : { ...c, expectedVersion: v });
   return fc.oneof(
     { weight: register, arbitrary: fc.record({ userId: user, name: nameArb }).map((r): Command => ({ kind: 'register', ...r })) },

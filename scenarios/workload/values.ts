@@ -21,7 +21,7 @@ export const TRICKY_NAMES: readonly string[] = [
   '𠜎𠜱𠝹', // CJK extension B (plane 2)
   '\u{10FFFF}\uFFFF', // the last code point and a noncharacter
   'tab\there', // a control character inside
-  "O'Brien\"; DROP TABLE USER_DATA; --", // quotes and SQL
+  'O\'Brien"; DROP TABLE USER_DATA; --', // quotes and SQL
   '\\u0000 not a NUL', // an escape sequence as literal text
   '<script>alert(1)</script>',
   ' leading and trailing ', // spaces kept byte-exact (VARCHAR keeps trailing spaces)
@@ -72,8 +72,15 @@ export function namePool(seed: number, size = 2000): string[] {
 
 /** Dates inside the DATE range, and the bounds themselves. */
 export function datePool(seed: number, size = 200): string[] {
-  const arb = fc.date({ min: new Date(Date.UTC(DATE_MIN_YEAR, 0, 1)), max: new Date(Date.UTC(DATE_MAX_YEAR, 11, 31)), noInvalidDate: true });
-  return [...BOUNDARY_DATES.filter((d) => d.accepted).map((d) => d.date), ...fc.sample(arb, { seed, numRuns: size }).map((d) => d.toISOString().slice(0, 10))];
+  const arb = fc.date({
+    min: new Date(Date.UTC(DATE_MIN_YEAR, 0, 1)),
+    max: new Date(Date.UTC(DATE_MAX_YEAR, 11, 31)),
+    noInvalidDate: true,
+  });
+  return [
+    ...BOUNDARY_DATES.filter((d) => d.accepted).map((d) => d.date),
+    ...fc.sample(arb, { seed, numRuns: size }).map((d) => d.toISOString().slice(0, 10)),
+  ];
 }
 
 export const utf8Bytes = (s: string): number => Buffer.byteLength(s, 'utf8');

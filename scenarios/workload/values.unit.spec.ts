@@ -5,7 +5,15 @@ const codePoints = (s: string) => Array.from(s).length;
 
 describe('adversarial values', () => {
   it('boundary names sit exactly on 1, 254, 255 and 256 code points, in ASCII and astral', () => {
-    expect(BOUNDARY_NAMES.map((b) => [codePoints(b.name), b.accepted])).toEqual([[1, true], [254, true], [255, true], [255, true], [255, true], [256, false], [256, false]]);
+    expect(BOUNDARY_NAMES.map((b) => [codePoints(b.name), b.accepted])).toEqual([
+      [1, true],
+      [254, true],
+      [255, true],
+      [255, true],
+      [255, true],
+      [256, false],
+      [256, false],
+    ]);
     const astral = BOUNDARY_NAMES[3]!.name;
     expect([astral.length, utf8Bytes(astral)]).toEqual([510, 1020]); // 255 code points, 510 UTF-16 units, 1020 bytes
   });

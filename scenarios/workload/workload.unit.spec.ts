@@ -19,7 +19,10 @@ function simulate(cmds: Command[]) {
 }
 
 describe('decide', () => {
-  const m = new Map([['a', { userId: 'a', name: 'A', version: 2, deleted: false }], ['d', { userId: 'd', name: 'D', version: 3, deleted: true }]]);
+  const m = new Map([
+    ['a', { userId: 'a', name: 'A', version: 2, deleted: false }],
+    ['d', { userId: 'd', name: 'D', version: 3, deleted: true }],
+  ]);
   it.each([
     [{ kind: 'register', userId: 'a', name: 'X' }, 'exists', 409],
     [{ kind: 'rename', userId: 'zz', name: 'X' }, 'not-found', 404],
@@ -47,13 +50,16 @@ describe('decide', () => {
   });
   it('accepts with the next version and the event the service appends', () => {
     expect(decide(m, { kind: 'rename', userId: 'a', name: 'B', expectedVersion: 2 })).toEqual({
-      accepted: true, status: 200,
+      accepted: true,
+      status: 200,
       event: { streamId: 'a', streamVersion: 3, type: 'UserRenamed', payload: { name: 'B' } },
       state: { userId: 'a', name: 'B', version: 3, deleted: false },
     });
     expect(decide(m, { kind: 'delete', userId: 'a' })).toMatchObject({ accepted: true, status: 200, state: { deleted: true, version: 3 } });
     expect(decide(m, { kind: 'register', userId: 'n', name: 'N', dateRegister: '9999-12-31' })).toMatchObject({
-      accepted: true, status: 201, state: { userId: 'n', name: 'N', version: 1, deleted: false, dateRegister: '9999-12-31' },
+      accepted: true,
+      status: 201,
+      state: { userId: 'n', name: 'N', version: 1, deleted: false, dateRegister: '9999-12-31' },
     });
   });
 });
@@ -74,33 +80,43 @@ describe('foldEvents', () => {
       { streamId: 'y', streamVersion: 1, type: 'UserRegistered', payload: { name: 'A' } },
       { streamId: 'y', streamVersion: 3, type: 'UserTeleported', payload: {} },
     ]);
-    expect(issues.map((i) => i.problem)).toEqual(['UserRenamed before UserRegistered', 'expected version 2', 'unknown type UserTeleported']);
+    expect(issues.map((i) => i.problem)).toEqual([
+      'UserRenamed before UserRegistered',
+      'expected version 2',
+      'unknown type UserTeleported',
+    ]);
   });
 });
 
 describe('test command arbitraries', () => {
   it('only targets the given users and names the command readably', () => {
-    fc.assert(fc.property(commandArb({ users }), (c) => {
-      expect(users).toContain(c.userId);
-      expect(describeCommand(c)).toContain(c.userId);
-    }));
+    fc.assert(
+      fc.property(commandArb({ users }), (c) => {
+        expect(users).toContain(c.userId);
+        expect(describeCommand(c)).toContain(c.userId);
+      }),
+    );
   });
 
   it('sequences start by registering every user, so streams get several events', () => {
-    fc.assert(fc.property(commandSequenceArb({ users, minLength: 10, maxLength: 20 }), (cmds) => {
-      expect(cmds.slice(0, users.length).every((c) => c.kind === 'register')).toBe(true);
-    }));
+    fc.assert(
+      fc.property(commandSequenceArb({ users, minLength: 10, maxLength: 20 }), (cmds) => {
+        expect(cmds.slice(0, users.length).every((c) => c.kind === 'register')).toBe(true);
+      }),
+    );
     const samples = fc.sample(commandSequenceArb({ users, minLength: 20, maxLength: 20 }), { numRuns: 20, seed: 7 });
     const perStream = samples.map((s) => Math.max(...users.map((u) => simulate(s).events.filter((e) => e.streamId === u).length)));
     expect(Math.max(...perStream)).toBeGreaterThanOrEqual(3);
   });
 
   it('model: the events it accepts fold back to the same state, versions contiguous', () => {
-    fc.assert(fc.property(commandSequenceArb({ users }), (cmds) => {
-      const { model, events } = simulate(cmds);
-      const folded = foldEvents(events);
-      expect(folded.issues).toEqual([]);
-      expect(folded.model).toEqual(new Map([...model].map(([k, v]) => [k, v])));
-    }));
+    fc.assert(
+      fc.property(commandSequenceArb({ users }), (cmds) => {
+        const { model, events } = simulate(cmds);
+        const folded = foldEvents(events);
+        expect(folded.issues).toEqual([]);
+        expect(folded.model).toEqual(new Map([...model].map(([k, v]) => [k, v])));
+      }),
+    );
   });
 });

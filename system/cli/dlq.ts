@@ -28,17 +28,23 @@ export function parseDlqArgs(argv: string[]): DlqCommand | null {
 }
 
 function queriesUrl(): string {
-  const url = process.env.QUERIES_DB_URL ?? (() => {
-    const f = readEnvFile();
-    return f ? adminUrl(f.mariadb.queries) : undefined;
-  })();
-  if (!url) throw new DeadLetterActionError(`no queries database: no environment in ${runDirOf()} (run \`npm run env -- up\`) and no QUERIES_DB_URL`);
+  const url =
+    process.env.QUERIES_DB_URL ??
+    (() => {
+      const f = readEnvFile();
+      return f ? adminUrl(f.mariadb.queries) : undefined;
+    })();
+  if (!url)
+    throw new DeadLetterActionError(
+      `no queries database: no environment in ${runDirOf()} (run \`npm run env -- up\`) and no QUERIES_DB_URL`,
+    );
   return url;
 }
 
 function consumeMode(): ConsumeMode {
   const m = process.env.CONSUME_MODE ?? 'effectively-once';
-  if (!(CONSUME_MODES as readonly string[]).includes(m)) throw new DeadLetterActionError(`CONSUME_MODE=${m}; accepted: ${CONSUME_MODES.join('|')}`);
+  if (!(CONSUME_MODES as readonly string[]).includes(m))
+    throw new DeadLetterActionError(`CONSUME_MODE=${m}; accepted: ${CONSUME_MODES.join('|')}`);
   return m as ConsumeMode;
 }
 

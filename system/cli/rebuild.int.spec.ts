@@ -39,7 +39,9 @@ describe('rebuildReadModel', () => {
     await appendEvent(a, 2, 'UserRenamed', { name: 'Ada L.' });
     const bDeleted = await appendEvent(b, 2, 'UserDeleted', {});
     // Stale read model: a wrong row and an open dead letter for an event the store has.
-    await queries.admin.query("INSERT INTO USER_DATA (ID_USER_DATA, NAME, DATE_REGISTER, VERSION, APPLIED_COUNT) VALUES ('ghost', 'x', '2020-01-01', 1, 1)");
+    await queries.admin.query(
+      "INSERT INTO USER_DATA (ID_USER_DATA, NAME, DATE_REGISTER, VERSION, APPLIED_COUNT) VALUES ('ghost', 'x', '2020-01-01', 1, 1)",
+    );
     await queries.admin.query(
       "INSERT INTO dead_letters (topic, kafka_partition, kafka_offset, stream_id, event_id, headers, exception_fqcn, exception_message, attempts) VALUES ('user-events', 0, 5, ?, ?, '{}', 'X', 'm', 3)",
       [b, bDeleted],

@@ -32,7 +32,12 @@ export function eventRowToEnvelope(r: RowDataPacket): EventEnvelope {
   return env;
 }
 
-export async function rebuildReadModel(o: { commands: Pool; queries: Pool; pageSize?: number; onProgress?: (n: number) => void }): Promise<RebuildResult> {
+export async function rebuildReadModel(o: {
+  commands: Pool;
+  queries: Pool;
+  pageSize?: number;
+  onProgress?: (n: number) => void;
+}): Promise<RebuildResult> {
   const pageSize = o.pageSize ?? 500;
   for (const table of ['USER_DATA', 'applied_events', 'inbox', 'parked_events']) {
     await o.queries.query(`TRUNCATE TABLE ${table}`);

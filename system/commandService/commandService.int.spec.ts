@@ -53,7 +53,12 @@ async function count(table: string): Promise<number> {
   const [rows] = await db.query<RowDataPacket[]>(`SELECT COUNT(*) AS n FROM ${table}`);
   return Number(rows[0]!.n);
 }
-const counts = async () => ({ events: await count('events'), outbox: await count('outbox'), dedup: await count('command_dedup'), users: await count('USER_DATA') });
+const counts = async () => ({
+  events: await count('events'),
+  outbox: await count('outbox'),
+  dedup: await count('command_dedup'),
+  users: await count('USER_DATA'),
+});
 
 interface Sent {
   status: number;
@@ -70,12 +75,20 @@ async function send(method: string, path: string, body?: unknown, headers: Recor
   const text = await res.text();
   return { status: res.status, headers: res.headers, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
 }
-const register = (name = 'Ann', headers: Record<string, string> = {}, base = svc.url) => send('POST', '/users', { name, dateRegister: '2024-01-02' }, headers, base);
+const register = (name = 'Ann', headers: Record<string, string> = {}, base = svc.url) =>
+  send('POST', '/users', { name, dateRegister: '2024-01-02' }, headers, base);
 const json = (v: unknown): unknown => (typeof v === 'string' ? JSON.parse(v) : v); // MariaDB JSON = LONGTEXT
 
 beforeAll(async () => {
   svc = await startCommandService(baseConfig, logger);
-  db = await mysql.createConnection({ host: admin.hostname, port: Number(admin.port), user: decodeURIComponent(admin.username), password: decodeURIComponent(admin.password), database: schema, timezone: 'Z' });
+  db = await mysql.createConnection({
+    host: admin.hostname,
+    port: Number(admin.port),
+    user: decodeURIComponent(admin.username),
+    password: decodeURIComponent(admin.password),
+    database: schema,
+    timezone: 'Z',
+  });
 });
 
 afterAll(async () => {
@@ -91,20 +104,49 @@ describe('command service (outbox mode)', () => {
     const res = await register('Ann', { 'x-correlation-id': 'corr-happy-1', traceparent });
     expect(res.status).toBe(201);
     expect(res.headers.get('x-correlation-id')).toBe('corr-happy-1');
-    expect(res.json).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), version: 1, eventId: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-7/), correlationId: 'corr-happy-1' });
+    expect(res.json).toEqual({
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      version: 1,
+      eventId: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-7/),
+      correlationId: 'corr-happy-1',
+    });
     expect(await counts()).toEqual({ events: before.events + 1, outbox: before.outbox + 1, dedup: before.dedup, users: before.users + 1 });
 
     const [ev] = await db.query<RowDataPacket[]>('SELECT * FROM events WHERE event_id = ?', [res.json.eventId]);
-    expect(ev[0]).toMatchObject({ stream_id: res.json.id, stream_version: 1, type: 'UserRegistered', schema_version: 1, correlation_id: 'corr-happy-1' });
+    expect(ev[0]).toMatchObject({
+      stream_id: res.json.id,
+      stream_version: 1,
+      type: 'UserRegistered',
+      schema_version: 1,
+      correlation_id: 'corr-happy-1',
+    });
     expect(json(ev[0]!.payload)).toEqual({ name: 'Ann', dateRegister: '2024-01-02' });
     expect(traceIdOf(ev[0]!.traceparent as string)).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
     const [ob] = await db.query<RowDataPacket[]>('SELECT * FROM outbox WHERE event_id = ?', [res.json.eventId]);
-    expect(ob[0]).toMatchObject({ stream_id: res.json.id, stream_version: 1, type: 'UserRegistered', published_at: null, attempts: 0, traceparent: ev[0]!.traceparent });
-    const [ud] = await db.query<RowDataPacket[]>('SELECT NAME, DATE_FORMAT(DATE_REGISTER, "%Y-%m-%d") AS d, VERSION, DELETED FROM USER_DATA WHERE ID_USER_DATA = ?', [res.json.id]);
+    expect(ob[0]).toMatchObject({
+      stream_id: res.json.id,
+      stream_version: 1,
+      type: 'UserRegistered',
+      published_at: null,
+      attempts: 0,
+      traceparent: ev[0]!.traceparent,
+    });
+    const [ud] = await db.query<RowDataPacket[]>(
+      'SELECT NAME, DATE_FORMAT(DATE_REGISTER, "%Y-%m-%d") AS d, VERSION, DELETED FROM USER_DATA WHERE ID_USER_DATA = ?',
+      [res.json.id],
+    );
     expect(ud[0]).toEqual({ NAME: 'Ann', d: '2024-01-02', VERSION: 1, DELETED: 0 });
 
-    const spans = readFileSync(tracesFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as SpanRecord);
-    expect(spans.some((s) => s.traceId === '4bf92f3577b34da6a3ce929d0e0e4736' && s.name === 'command RegisterUser' && s.parentSpanId === '00f067aa0ba902b7')).toBe(true);
+    const spans = readFileSync(tracesFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as SpanRecord);
+    expect(
+      spans.some(
+        (s) =>
+          s.traceId === '4bf92f3577b34da6a3ce929d0e0e4736' && s.name === 'command RegisterUser' && s.parentSpanId === '00f067aa0ba902b7',
+      ),
+    ).toBe(true);
   });
 
   it('generates a correlation id when none is given and stores it on the event', async () => {
@@ -131,7 +173,12 @@ describe('command service (outbox mode)', () => {
     const first = await register('Idem', { 'idempotency-key': key });
     expect(first.status).toBe(201);
     const after = await counts();
-    const retry = await send('POST', '/users', { dateRegister: '2024-01-02', name: 'Idem' }, { 'idempotency-key': key, 'x-correlation-id': 'other' });
+    const retry = await send(
+      'POST',
+      '/users',
+      { dateRegister: '2024-01-02', name: 'Idem' },
+      { 'idempotency-key': key, 'x-correlation-id': 'other' },
+    );
     expect(retry.status).toBe(201);
     expect(retry.json).toEqual(first.json);
     expect(retry.headers.get('idempotent-replayed')).toBe('true');
@@ -145,7 +192,10 @@ describe('command service (outbox mode)', () => {
 
   describe('200 concurrent requests with one Idempotency-Key: one event, and all get the first answer byte for byte', () => {
     const N = 200;
-    interface Raw { status: number; text: string }
+    interface Raw {
+      status: number;
+      text: string;
+    }
     const rawSend = async (method: string, path: string, key: string, body?: unknown): Promise<Raw> => {
       const res = await fetch(`${svc.url}${path}`, {
         method,
@@ -159,7 +209,10 @@ describe('command service (outbox mode)', () => {
       return Number(rows[0]!.n);
     };
     const storedAnswer = async (key: string) => {
-      const [rows] = await db.query<RowDataPacket[]>('SELECT response_status AS status, response_body AS body FROM command_dedup WHERE idempotency_key = ?', [key]);
+      const [rows] = await db.query<RowDataPacket[]>(
+        'SELECT response_status AS status, response_body AS body FROM command_dedup WHERE idempotency_key = ?',
+        [key],
+      );
       return { status: Number(rows[0]!.status), body: json(rows[0]!.body) };
     };
     const expectOneAnswer = async (results: Raw[], key: string, status: number) => {
@@ -171,7 +224,9 @@ describe('command service (outbox mode)', () => {
     it('POST with a client id', async () => {
       const id = `0190a6b2-0000-7000-8000-${randomBytes(6).toString('hex')}`;
       const key = `k-post-${suffix}`;
-      const results = await Promise.all(Array.from({ length: N }, () => rawSend('POST', '/users', key, { id, name: 'Racer', dateRegister: '2024-01-02' })));
+      const results = await Promise.all(
+        Array.from({ length: N }, () => rawSend('POST', '/users', key, { id, name: 'Racer', dateRegister: '2024-01-02' })),
+      );
       await expectOneAnswer(results, key, 201);
       expect(await eventsOf(id)).toBe(1);
     });
@@ -183,7 +238,11 @@ describe('command service (outbox mode)', () => {
         const path = `/users/${user.id}/name`;
         const results = await Promise.all(
           Array.from({ length: N }, async () => {
-            const res = await fetch(`${svc.url}${path}`, { method: 'PUT', headers: { 'idempotency-key': key, 'content-type': 'application/json', ...(ifMatch ? { 'if-match': ifMatch } : {}) }, body: JSON.stringify({ name: 'Renamed' }) });
+            const res = await fetch(`${svc.url}${path}`, {
+              method: 'PUT',
+              headers: { 'idempotency-key': key, 'content-type': 'application/json', ...(ifMatch ? { 'if-match': ifMatch } : {}) },
+              body: JSON.stringify({ name: 'Renamed' }),
+            });
             return { status: res.status, text: await res.text() };
           }),
         );
@@ -215,15 +274,33 @@ describe('command service (outbox mode)', () => {
   describe('lock waits are retried inside the service before any 503', () => {
     /** Holds the user's USER_DATA row lock from another session for `ms`. */
     async function holdRowLock(id: unknown, ms: number): Promise<() => Promise<void>> {
-      const holder = await mysql.createConnection({ host: admin.hostname, port: Number(admin.port), user: decodeURIComponent(admin.username), password: decodeURIComponent(admin.password), database: schema });
+      const holder = await mysql.createConnection({
+        host: admin.hostname,
+        port: Number(admin.port),
+        user: decodeURIComponent(admin.username),
+        password: decodeURIComponent(admin.password),
+        database: schema,
+      });
       await holder.beginTransaction();
       await holder.query('SELECT 1 FROM USER_DATA WHERE ID_USER_DATA = ? FOR UPDATE', [id]);
-      const released = new Promise<void>((resolve) => setTimeout(() => void holder.rollback().then(() => holder.end()).then(resolve), ms));
+      const released = new Promise<void>((resolve) =>
+        setTimeout(
+          () =>
+            void holder
+              .rollback()
+              .then(() => holder.end())
+              .then(resolve),
+          ms,
+        ),
+      );
       return () => released;
     }
 
     it('a lock-wait timeout is retried within the budget and the command then succeeds', async () => {
-      const svc2 = await startCommandService({ ...baseConfig, commandsDbAdminUrl: undefined, lockWaitTimeoutS: 1, lockRetryBudgetMs: 5_000 }, logger);
+      const svc2 = await startCommandService(
+        { ...baseConfig, commandsDbAdminUrl: undefined, lockWaitTimeoutS: 1, lockRetryBudgetMs: 5_000 },
+        logger,
+      );
       try {
         const { json: user } = await register('Locked');
         const released = await holdRowLock(user.id, 1_500); // longer than one lock wait (1 s)
@@ -238,7 +315,10 @@ describe('command service (outbox mode)', () => {
     });
 
     it('a round trip unanswered past QUERY_TIMEOUT_MS is a 503; the service goes on with fresh connections', async () => {
-      const svc2 = await startCommandService({ ...baseConfig, commandsDbAdminUrl: undefined, lockWaitTimeoutS: 30, queryTimeoutMs: 500 }, logger);
+      const svc2 = await startCommandService(
+        { ...baseConfig, commandsDbAdminUrl: undefined, lockWaitTimeoutS: 30, queryTimeoutMs: 500 },
+        logger,
+      );
       try {
         const { json: user } = await register('Stuck');
         const released = await holdRowLock(user.id, 2_000);
@@ -256,7 +336,10 @@ describe('command service (outbox mode)', () => {
     });
 
     it('past the budget the answer is a 503 and nothing is written', async () => {
-      const svc2 = await startCommandService({ ...baseConfig, commandsDbAdminUrl: undefined, lockWaitTimeoutS: 1, lockRetryBudgetMs: 0 }, logger);
+      const svc2 = await startCommandService(
+        { ...baseConfig, commandsDbAdminUrl: undefined, lockWaitTimeoutS: 1, lockRetryBudgetMs: 0 },
+        logger,
+      );
       try {
         const { json: user } = await register('Locked2');
         const released = await holdRowLock(user.id, 2_500);
@@ -294,7 +377,9 @@ describe('command service (outbox mode)', () => {
       send('PUT', `/users/${user.id}/name`, { name: 'B' }, { 'if-match': '1' }),
     ]);
     expect([a!.status, b!.status].sort()).toEqual([200, 409]);
-    const [rows] = await db.query<RowDataPacket[]>('SELECT stream_version FROM events WHERE stream_id = ? ORDER BY stream_version', [user.id]);
+    const [rows] = await db.query<RowDataPacket[]>('SELECT stream_version FROM events WHERE stream_id = ? ORDER BY stream_version', [
+      user.id,
+    ]);
     expect(rows.map((r) => r.stream_version)).toEqual([1, 2]);
   });
 
@@ -303,7 +388,9 @@ describe('command service (outbox mode)', () => {
     const results = await Promise.all(['a', 'b', 'c', 'd', 'e', 'f'].map((n) => send('PUT', `/users/${user.id}/name`, { name: n })));
     const ok = results.filter((r) => r.status === 200).length;
     expect(ok).toBe(6); // serialised on the stream's row lock (or ordered within one group): no race left
-    const [rows] = await db.query<RowDataPacket[]>('SELECT stream_version FROM events WHERE stream_id = ? ORDER BY stream_version', [user.id]);
+    const [rows] = await db.query<RowDataPacket[]>('SELECT stream_version FROM events WHERE stream_id = ? ORDER BY stream_version', [
+      user.id,
+    ]);
     expect(rows.map((r) => r.stream_version)).toEqual(Array.from({ length: ok + 1 }, (_, i) => i + 1));
     const [ud] = await db.query<RowDataPacket[]>('SELECT VERSION FROM USER_DATA WHERE ID_USER_DATA = ?', [user.id]);
     expect(ud[0]!.VERSION).toBe(ok + 1);
@@ -326,7 +413,17 @@ describe('command service (outbox mode)', () => {
     const unknownId = '0190a6b2-0000-7000-8000-000000000000';
     const cases: Array<[string, () => Promise<Sent>, number, string]> = [
       ['malformed JSON', () => send('POST', '/users', '{"name": "x",'), 400, 'INVALID_JSON'],
-      ['invalid UTF-8', () => send('POST', '/users', Buffer.concat([Buffer.from('{"name":"'), Buffer.from([0xc3, 0x28]), Buffer.from('","dateRegister":"2024-01-02"}')])), 400, 'INVALID_UTF8'],
+      [
+        'invalid UTF-8',
+        () =>
+          send(
+            'POST',
+            '/users',
+            Buffer.concat([Buffer.from('{"name":"'), Buffer.from([0xc3, 0x28]), Buffer.from('","dateRegister":"2024-01-02"}')]),
+          ),
+        400,
+        'INVALID_UTF8',
+      ],
       ['wrong type', () => send('POST', '/users', { name: 42, dateRegister: '2024-01-02' }), 400, 'VALIDATION_FAILED'],
       ['missing field', () => send('POST', '/users', { name: 'x' }), 400, 'VALIDATION_FAILED'],
       ['unknown field', () => send('POST', '/users', { name: 'x', dateRegister: '2024-01-02', admin: true }), 400, 'VALIDATION_FAILED'],
@@ -338,9 +435,27 @@ describe('command service (outbox mode)', () => {
       ['lone surrogate in name', () => send('POST', '/users', '{"name":"a\\ud800","dateRegister":"2024-01-02"}'), 400, 'VALIDATION_FAILED'],
       ['impossible date', () => send('POST', '/users', { name: 'x', dateRegister: '2024-02-30' }), 400, 'VALIDATION_FAILED'],
       ['body over the limit', () => register('x'.repeat(BODY_LIMIT + 10)), 413, 'BODY_TOO_LARGE'],
-      ['wrong media type', () => send('POST', '/users', 'name=x', { 'content-type': 'application/x-www-form-urlencoded' }), 415, 'UNSUPPORTED_MEDIA_TYPE'],
-      ['JSON sent as text/plain', () => send('POST', '/users', JSON.stringify({ name: 'x', dateRegister: '2024-01-02' }), { 'content-type': 'text/plain' }), 415, 'UNSUPPORTED_MEDIA_TYPE'],
-      ['a latin1 charset', () => send('POST', '/users', Buffer.from('{"name":"caf\xe9","dateRegister":"2024-01-02"}', 'latin1'), { 'content-type': 'application/json; charset=latin1' }), 415, 'UNSUPPORTED_MEDIA_TYPE'],
+      [
+        'wrong media type',
+        () => send('POST', '/users', 'name=x', { 'content-type': 'application/x-www-form-urlencoded' }),
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+      ],
+      [
+        'JSON sent as text/plain',
+        () => send('POST', '/users', JSON.stringify({ name: 'x', dateRegister: '2024-01-02' }), { 'content-type': 'text/plain' }),
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+      ],
+      [
+        'a latin1 charset',
+        () =>
+          send('POST', '/users', Buffer.from('{"name":"caf\xe9","dateRegister":"2024-01-02"}', 'latin1'), {
+            'content-type': 'application/json; charset=latin1',
+          }),
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+      ],
       ['a known path with an unsupported method', () => send('PATCH', `/users/${unknownId}`, { name: 'x' }), 405, 'METHOD_NOT_ALLOWED'],
       ['a year before 1000', () => send('POST', '/users', { name: 'x', dateRegister: '0999-12-31' }), 400, 'VALIDATION_FAILED'],
       ['a NUL in the name', () => register('a\u0000b'), 400, 'VALIDATION_FAILED'],
@@ -348,9 +463,19 @@ describe('command service (outbox mode)', () => {
       ['unknown user (rename)', () => send('PUT', `/users/${unknownId}/name`, { name: 'x' }), 404, 'USER_NOT_FOUND'],
       ['unknown user (delete)', () => send('DELETE', `/users/${unknownId}`), 404, 'USER_NOT_FOUND'],
       ['id that is not a UUID', () => send('PUT', '/users/123/name', { name: 'x' }), 400, 'VALIDATION_FAILED'],
-      ['If-Match that is not a version', () => send('PUT', `/users/${unknownId}/name`, { name: 'x' }, { 'if-match': 'abc' }), 400, 'VALIDATION_FAILED'],
+      [
+        'If-Match that is not a version',
+        () => send('PUT', `/users/${unknownId}/name`, { name: 'x' }, { 'if-match': 'abc' }),
+        400,
+        'VALIDATION_FAILED',
+      ],
       ['Idempotency-Key with spaces', () => register('x', { 'idempotency-key': 'has space' }), 400, 'VALIDATION_FAILED'],
-      ['a failed command keeps no key', () => send('PUT', `/users/${unknownId}/name`, { name: 'x' }, { 'idempotency-key': `k-404-${suffix}` }), 404, 'USER_NOT_FOUND'],
+      [
+        'a failed command keeps no key',
+        () => send('PUT', `/users/${unknownId}/name`, { name: 'x' }, { 'idempotency-key': `k-404-${suffix}` }),
+        404,
+        'USER_NOT_FOUND',
+      ],
     ];
     it.each(cases)('%s', async (_label, act, status, code) => {
       const before = await counts();
@@ -368,12 +493,18 @@ describe('command service (outbox mode)', () => {
     const res = await register(name);
     expect(res.status).toBe(201);
     const hex = Buffer.from(name, 'utf8').toString('hex').toUpperCase();
-    const [ud] = await db.query<RowDataPacket[]>('SELECT HEX(NAME) AS h, CHAR_LENGTH(NAME) AS n FROM USER_DATA WHERE ID_USER_DATA = ?', [res.json.id]);
+    const [ud] = await db.query<RowDataPacket[]>('SELECT HEX(NAME) AS h, CHAR_LENGTH(NAME) AS n FROM USER_DATA WHERE ID_USER_DATA = ?', [
+      res.json.id,
+    ]);
     expect(ud[0]).toEqual({ h: hex, n: 255 });
-    const [ev] = await db.query<RowDataPacket[]>("SELECT HEX(JSON_VALUE(payload, '$.name')) AS h, payload FROM events WHERE event_id = ?", [res.json.eventId]);
+    const [ev] = await db.query<RowDataPacket[]>("SELECT HEX(JSON_VALUE(payload, '$.name')) AS h, payload FROM events WHERE event_id = ?", [
+      res.json.eventId,
+    ]);
     expect(ev[0]!.h).toBe(hex);
     expect((json(ev[0]!.payload) as { name: string }).name).toBe(name);
-    const [ob] = await db.query<RowDataPacket[]>("SELECT HEX(JSON_VALUE(payload, '$.name')) AS h FROM outbox WHERE event_id = ?", [res.json.eventId]);
+    const [ob] = await db.query<RowDataPacket[]>("SELECT HEX(JSON_VALUE(payload, '$.name')) AS h FROM outbox WHERE event_id = ?", [
+      res.json.eventId,
+    ]);
     expect(ob[0]!.h).toBe(hex);
   });
 
@@ -384,21 +515,32 @@ describe('command service (outbox mode)', () => {
   });
 
   it('the OpenAPI document states every field constraint the service enforces', async () => {
-    type Doc = { paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { properties: Record<string, Record<string, unknown>> } }> } }>> };
+    type Doc = {
+      paths: Record<
+        string,
+        Record<string, { requestBody?: { content: Record<string, { schema: { properties: Record<string, Record<string, unknown>> } }> } }>
+      >;
+    };
     const doc = (await send('GET', '/openapi.json')).json as unknown as Doc;
     const props = (path: string, method: string) => doc.paths[path]![method]!.requestBody!.content['application/json']!.schema.properties;
     for (const name of [props('/users', 'post').name!, props('/users/{id}/name', 'put').name!]) {
       expect(name).toMatchObject({ type: 'string', minLength: 1, maxLength: 255, pattern: expect.stringContaining('\\S') });
       expect(name.description).toMatch(/code points.*not blank.*NUL.*surrogate/);
     }
-    expect(props('/users', 'post').dateRegister).toMatchObject({ format: 'date', pattern: '^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}$', description: expect.stringContaining('1000..9999') });
+    expect(props('/users', 'post').dateRegister).toMatchObject({
+      format: 'date',
+      pattern: '^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}$',
+      description: expect.stringContaining('1000..9999'),
+    });
   });
 
   it('serves health, OpenAPI and command metrics', async () => {
     expect((await send('GET', '/health/ready')).json).toMatchObject({ status: 'ready', checks: { 'commands-db': 'ok' } });
     const doc = (await send('GET', '/openapi.json')).json as { paths: Record<string, Record<string, unknown>> };
     expect(Object.keys(doc.paths).sort()).toEqual(['/users', '/users/{id}', '/users/{id}/name']);
-    expect(doc.paths['/users']!.post).toMatchObject({ requestBody: { content: { 'application/json': { schema: { required: ['name', 'dateRegister'] } } } } });
+    expect(doc.paths['/users']!.post).toMatchObject({
+      requestBody: { content: { 'application/json': { schema: { required: ['name', 'dateRegister'] } } } },
+    });
     const metrics = await (await fetch(`${svc.url}/metrics`)).text();
     expect(metrics).toMatch(/faultline_commands_total\{command="RegisterUser",outcome="accepted",status="201"\} \d+/);
     expect(metrics).toMatch(/faultline_commands_total\{command="RegisterUser",outcome="replayed",status="201"\} \d+/);
@@ -407,7 +549,9 @@ describe('command service (outbox mode)', () => {
   });
 
   it('migrations are recorded and idempotent (a second run applies nothing)', async () => {
-    const files = readdirSync(join(import.meta.dirname, '..', '..', 'sql', 'commands')).filter((f) => /^\d{3}_.*\.sql$/.test(f)).sort();
+    const files = readdirSync(join(import.meta.dirname, '..', '..', 'sql', 'commands'))
+      .filter((f) => /^\d{3}_.*\.sql$/.test(f))
+      .sort();
     const again = await migrate({ adminUrl, database: 'commands', schemaName: schema });
     expect(again).toEqual({ schemaName: schema, applied: [], skipped: files });
     const [rows] = await db.query<RowDataPacket[]>('SELECT name FROM schema_migrations ORDER BY name');
@@ -420,7 +564,9 @@ describe('command service (outbox mode)', () => {
     try {
       await expect(cs.query('DELETE FROM events')).rejects.toMatchObject({ code: 'ER_TABLEACCESS_DENIED_ERROR' });
       await expect(cs.query('UPDATE outbox SET attempts = 1')).rejects.toMatchObject({ code: 'ER_TABLEACCESS_DENIED_ERROR' });
-      await expect(relay.query('INSERT INTO events (event_id) VALUES (?)', ['x'])).rejects.toMatchObject({ code: 'ER_TABLEACCESS_DENIED_ERROR' });
+      await expect(relay.query('INSERT INTO events (event_id) VALUES (?)', ['x'])).rejects.toMatchObject({
+        code: 'ER_TABLEACCESS_DENIED_ERROR',
+      });
       await expect(relay.query('SELECT * FROM USER_DATA')).rejects.toMatchObject({ code: 'ER_TABLEACCESS_DENIED_ERROR' });
       await relay.beginTransaction();
       await relay.query('SELECT id FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT 5 FOR UPDATE SKIP LOCKED');
@@ -451,7 +597,17 @@ describe('command service (dual-write mode: the seed design, loses events)', () 
   });
 
   it('publishes from the request path after commit, with no outbox row', async () => {
-    const dual = await startCommandService({ ...baseConfig, commandsDbAdminUrl: undefined, publishMode: 'dual-write', kafkaBrokers, kafkaTopic: topic, dualWriteTimeoutMs: 10_000 }, logger);
+    const dual = await startCommandService(
+      {
+        ...baseConfig,
+        commandsDbAdminUrl: undefined,
+        publishMode: 'dual-write',
+        kafkaBrokers,
+        kafkaTopic: topic,
+        dualWriteTimeoutMs: 10_000,
+      },
+      logger,
+    );
     try {
       const before = await counts();
       const res = await register('Dual', { 'x-correlation-id': 'corr-dual' }, dual.url);
@@ -472,7 +628,13 @@ describe('command service (dual-write mode: the seed design, loses events)', () 
       });
       await consumer.disconnect();
       expect(got.key).toBe(res.json.id);
-      expect(got.value).toMatchObject({ eventId: res.json.eventId, streamId: res.json.id, streamVersion: 1, type: 'UserRegistered', correlationId: 'corr-dual' });
+      expect(got.value).toMatchObject({
+        eventId: res.json.eventId,
+        streamId: res.json.id,
+        streamVersion: 1,
+        type: 'UserRegistered',
+        correlationId: 'corr-dual',
+      });
       expect(got.headers).toMatchObject({ 'event-id': res.json.eventId, 'event-type': 'UserRegistered', 'correlation-id': 'corr-dual' });
     } finally {
       await dual.stop();
@@ -481,7 +643,14 @@ describe('command service (dual-write mode: the seed design, loses events)', () 
 
   it('broker unreachable: the client still gets 201 and the event is lost (no outbox row)', async () => {
     const dual = await startCommandService(
-      { ...baseConfig, commandsDbAdminUrl: undefined, publishMode: 'dual-write', kafkaBrokers: ['127.0.0.1:29149'], kafkaTopic: topic, dualWriteTimeoutMs: 1_000 },
+      {
+        ...baseConfig,
+        commandsDbAdminUrl: undefined,
+        publishMode: 'dual-write',
+        kafkaBrokers: ['127.0.0.1:29149'],
+        kafkaTopic: topic,
+        dualWriteTimeoutMs: 1_000,
+      },
       logger,
     );
     try {

@@ -31,12 +31,20 @@ async function migrateIfAsked(config: CommandServiceConfig, logger: Logger): Pro
   logger.info(result, 'migrations checked');
 }
 
-export async function startCommandService(config: CommandServiceConfig, logger: Logger = getLogger(SERVICE_NAME)): Promise<RunningCommandService> {
+export async function startCommandService(
+  config: CommandServiceConfig,
+  logger: Logger = getLogger(SERVICE_NAME),
+): Promise<RunningCommandService> {
   await migrateIfAsked(config, logger);
   // READ COMMITTED: decisions read their streams with FOR UPDATE (current, locked rows) and new
   // streams and keys are guarded by unique keys, so no anomaly is admitted; it avoids the gap
   // locks REPEATABLE READ takes on absent rows, which would deadlock concurrent registrations.
-  const pool = createPool(config.commandsDbUrl, { connectionLimit: config.dbPoolSize, multipleStatements: true, isolation: 'READ-COMMITTED', lockWaitTimeoutS: config.lockWaitTimeoutS });
+  const pool = createPool(config.commandsDbUrl, {
+    connectionLimit: config.dbPoolSize,
+    multipleStatements: true,
+    isolation: 'READ-COMMITTED',
+    lockWaitTimeoutS: config.lockWaitTimeoutS,
+  });
   const metrics = getCommandMetrics();
   const publisher: EventPublisher | undefined =
     config.publishMode === 'dual-write'
@@ -65,7 +73,10 @@ export async function startCommandService(config: CommandServiceConfig, logger: 
   serveOpenApi(app, { title: 'faultline command service', version: '1' });
   registerCommandRoutes(app, handle, metrics);
   const url = await listen(app, { host: config.httpHost, port: config.httpPort });
-  logger.info({ url, publishMode: config.publishMode, groupMaxCommands: config.groupMaxCommands, groupConcurrency: config.groupConcurrency }, 'command service listening');
+  logger.info(
+    { url, publishMode: config.publishMode, groupMaxCommands: config.groupMaxCommands, groupConcurrency: config.groupConcurrency },
+    'command service listening',
+  );
   const closers: Closer[] = [
     ...(publisher ? [{ name: 'kafka-producer', close: publisher.close }] : []),
     { name: 'commands-db-pool', close: () => pool.end() },

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../shared/config.ts';
 import { COMMAND_DEFAULTS, readCommandServiceConfig } from './config.ts';
 
-const load = (env: Record<string, string>) => loadConfig(readCommandServiceConfig, { source: { COMMANDS_DB_URL: 'mysql://u:p@127.0.0.1:1/commands', ...env }, exit: false });
+const load = (env: Record<string, string>) =>
+  loadConfig(readCommandServiceConfig, { source: { COMMANDS_DB_URL: 'mysql://u:p@127.0.0.1:1/commands', ...env }, exit: false });
 
 describe('readCommandServiceConfig', () => {
   it('has group-commit and lock-retry defaults', () => {

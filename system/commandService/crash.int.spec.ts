@@ -27,7 +27,15 @@ afterAll(async () => {
 /** Starts main.ts as its own process; resolves with its URL once it listens. */
 async function startService(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'system/commandService/main.ts'], {
-    env: { ...process.env, HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', LOG_LEVEL: 'info', COMMANDS_DB_URL: schema.roleUrl('command_service'), FAULTLINE_CRASH_LOG: crashLog, ...env },
+    env: {
+      ...process.env,
+      HTTP_HOST: '127.0.0.1',
+      HTTP_PORT: '0',
+      LOG_LEVEL: 'info',
+      COMMANDS_DB_URL: schema.roleUrl('command_service'),
+      FAULTLINE_CRASH_LOG: crashLog,
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   children.push(child);
@@ -47,18 +55,38 @@ async function startService(env: Record<string, string>): Promise<{ child: Child
   return { child, url };
 }
 
-const body = (i: number) => ({ id: `0190a6b2-0000-7000-8000-${i.toString(16).padStart(12, '0')}`, name: `crash ${i} 😀`, dateRegister: '2024-01-02' });
+const body = (i: number) => ({
+  id: `0190a6b2-0000-7000-8000-${i.toString(16).padStart(12, '0')}`,
+  name: `crash ${i} 😀`,
+  dateRegister: '2024-01-02',
+});
 async function post(url: string, i: number, key: string) {
-  const res = await fetch(`${url}/users`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify(body(i)) });
-  return { status: res.status, replayed: res.headers.get('idempotent-replayed') === 'true', json: (await res.json()) as Record<string, unknown> };
+  const res = await fetch(`${url}/users`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'idempotency-key': key },
+    body: JSON.stringify(body(i)),
+  });
+  return {
+    status: res.status,
+    replayed: res.headers.get('idempotent-replayed') === 'true',
+    json: (await res.json()) as Record<string, unknown>,
+  };
 }
 const q = async (sql: string, params: unknown[] = []) => (await schema.admin.query<RowDataPacket[]>(sql, params))[0];
-const crashes = () => readFileSync(crashLog, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+const crashes = () =>
+  readFileSync(crashLog, 'utf8')
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe('command service crash points (real process, SIGKILL)', () => {
   it('after the group commit, before the replies: each command applied once or not at all; retries get the first answer', async () => {
     const prefix = uniqueName('crash');
-    const { child, url } = await startService({ GROUP_CONCURRENCY: '1', FAULTLINE_CRASH_POINTS: 'command-service.after-commit-before-reply:3' });
+    const { child, url } = await startService({
+      GROUP_CONCURRENCY: '1',
+      FAULTLINE_CRASH_POINTS: 'command-service.after-commit-before-reply:3',
+    });
     expect((await post(url, 0, `${prefix}-0`)).status).toBe(201); // pass 1
     const exited = once(child, 'exit');
     const N = 12;
@@ -74,7 +102,9 @@ describe('command service crash points (real process, SIGKILL)', () => {
     expect(crash).toMatchObject({ pass: 3 });
 
     // Durable: the crashed group's commands are all there, each exactly once, with their keys.
-    const perKey = await q('SELECT causation_id AS k, COUNT(*) AS n FROM events WHERE causation_id LIKE ? GROUP BY causation_id', [`${prefix}-%`]);
+    const perKey = await q('SELECT causation_id AS k, COUNT(*) AS n FROM events WHERE causation_id LIKE ? GROUP BY causation_id', [
+      `${prefix}-%`,
+    ]);
     expect(perKey.every((r) => Number(r.n) === 1)).toBe(true);
     const committed = new Set(perKey.map((r) => String(r.k)).filter((k) => k !== `${prefix}-0`));
     const crashedGroup = [...committed].filter((k) => !answered.has(k));
@@ -115,7 +145,9 @@ describe('command service crash points (real process, SIGKILL)', () => {
     const exited = once(child, 'exit');
     await expect(post(url, 100, `${prefix}-1`)).rejects.toThrow();
     expect(await exited).toEqual([null, 'SIGKILL']);
-    expect(crashes().some((c) => c.crashPoint === 'command-service.dual-write.after-commit-before-publish' && c.pid === child.pid)).toBe(true);
+    expect(crashes().some((c) => c.crashPoint === 'command-service.dual-write.after-commit-before-publish' && c.pid === child.pid)).toBe(
+      true,
+    );
     const [ev] = await q('SELECT event_id FROM events WHERE causation_id = ?', [`${prefix}-1`]);
     expect(ev).toBeDefined();
     expect(await q('SELECT 1 FROM outbox WHERE event_id = ?', [ev!.event_id])).toEqual([]);

@@ -1,13 +1,7 @@
 // Pure domain decisions: given the folded state and a command, return the events to append or
 // throw a domain error (which carries its HTTP status). No I/O, no clock, no ids: the caller
 // supplies those, so decide/evolve are unit-tested with given/when/then.
-import {
-  AlreadyExistsError,
-  ConcurrencyError,
-  NotFoundError,
-  StreamDeletedError,
-  ValidationError,
-} from '../shared/errors.ts';
+import { AlreadyExistsError, ConcurrencyError, NotFoundError, StreamDeletedError, ValidationError } from '../shared/errors.ts';
 import type { EventType, PayloadByType } from '../shared/events.ts';
 import { dateProblem, nameProblem } from '../shared/fields.ts';
 import type { UserState } from './evolve.ts';
@@ -36,7 +30,8 @@ function validateDate(date: string): void {
 function requireLive(state: UserState, userId: string, expectedVersion: number | undefined): void {
   if (state.status === 'absent') throw new NotFoundError(userId);
   if (state.status === 'deleted') throw new StreamDeletedError(userId);
-  if (expectedVersion !== undefined && expectedVersion !== state.version) throw new ConcurrencyError(userId, expectedVersion, state.version);
+  if (expectedVersion !== undefined && expectedVersion !== state.version)
+    throw new ConcurrencyError(userId, expectedVersion, state.version);
 }
 
 export function decide(state: UserState, command: Command): NewEvent[] {

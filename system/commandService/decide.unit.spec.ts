@@ -35,23 +35,33 @@ describe('evolve/fold', () => {
 
 describe('decide', () => {
   it('registers a new user', () =>
-    given().when({ type: 'RegisterUser', userId: id, name: 'Ann', dateRegister: '2024-01-02' }).then([
-      { type: 'UserRegistered', payload: { name: 'Ann', dateRegister: '2024-01-02' } },
-    ]));
+    given()
+      .when({ type: 'RegisterUser', userId: id, name: 'Ann', dateRegister: '2024-01-02' })
+      .then([{ type: 'UserRegistered', payload: { name: 'Ann', dateRegister: '2024-01-02' } }]));
   it('refuses to register an existing user', () =>
-    given(registered).when({ type: 'RegisterUser', userId: id, name: 'X', dateRegister: '2024-01-02' }).thenThrows(AlreadyExistsError, { streamId: id }));
+    given(registered)
+      .when({ type: 'RegisterUser', userId: id, name: 'X', dateRegister: '2024-01-02' })
+      .thenThrows(AlreadyExistsError, { streamId: id }));
   it('renames an active user, with or without the right expected version', () => {
-    given(registered).when({ type: 'RenameUser', userId: id, name: 'Bea' }).then([{ type: 'UserRenamed', payload: { name: 'Bea' } }]);
-    given(registered, renamed).when({ type: 'RenameUser', userId: id, name: 'Cy', expectedVersion: 2 }).then([{ type: 'UserRenamed', payload: { name: 'Cy' } }]);
+    given(registered)
+      .when({ type: 'RenameUser', userId: id, name: 'Bea' })
+      .then([{ type: 'UserRenamed', payload: { name: 'Bea' } }]);
+    given(registered, renamed)
+      .when({ type: 'RenameUser', userId: id, name: 'Cy', expectedVersion: 2 })
+      .then([{ type: 'UserRenamed', payload: { name: 'Cy' } }]);
   });
   it('refuses a stale expected version with expected and actual', () =>
-    given(registered, renamed).when({ type: 'RenameUser', userId: id, name: 'Cy', expectedVersion: 1 }).thenThrows(ConcurrencyError, { expected: 1, actual: 2 }));
+    given(registered, renamed)
+      .when({ type: 'RenameUser', userId: id, name: 'Cy', expectedVersion: 1 })
+      .thenThrows(ConcurrencyError, { expected: 1, actual: 2 }));
   it('refuses commands on an unknown user', () => {
     given().when({ type: 'RenameUser', userId: id, name: 'Bea' }).thenThrows(NotFoundError, { streamId: id, status: 404 });
     given().when({ type: 'DeleteUser', userId: id }).thenThrows(NotFoundError);
   });
   it('deletes once; later commands get 410', () => {
-    given(registered).when({ type: 'DeleteUser', userId: id }).then([{ type: 'UserDeleted', payload: {} }]);
+    given(registered)
+      .when({ type: 'DeleteUser', userId: id })
+      .then([{ type: 'UserDeleted', payload: {} }]);
     given(registered, renamed, deleted).when({ type: 'DeleteUser', userId: id }).thenThrows(StreamDeletedError, { status: 410 });
     given(registered, renamed, deleted).when({ type: 'RenameUser', userId: id, name: 'Z' }).thenThrows(StreamDeletedError);
   });
@@ -62,11 +72,13 @@ describe('decide', () => {
     ['a lone surrogate', 'ab\uD800c'],
     ['NUL', 'a\u0000b'],
   ])('refuses a name that is %s', (_label, name) =>
-    given().when({ type: 'RegisterUser', userId: id, name, dateRegister: '2024-01-02' }).thenThrows(ValidationError, { status: 400 }));
+    given().when({ type: 'RegisterUser', userId: id, name, dateRegister: '2024-01-02' }).thenThrows(ValidationError, { status: 400 }),
+  );
   it('counts characters, not UTF-16 units: 255 emoji are fine', () =>
-    given().when({ type: 'RegisterUser', userId: id, name: '😀'.repeat(255), dateRegister: '2024-01-02' }).then([
-      { type: 'UserRegistered', payload: { name: '😀'.repeat(255), dateRegister: '2024-01-02' } },
-    ]));
+    given()
+      .when({ type: 'RegisterUser', userId: id, name: '😀'.repeat(255), dateRegister: '2024-01-02' })
+      .then([{ type: 'UserRegistered', payload: { name: '😀'.repeat(255), dateRegister: '2024-01-02' } }]));
   it.each(['2024-02-30', '2024-13-01', '24-01-01', '0999-01-01', '2024-01-02T00:00:00Z'])('refuses the date %s', (date) =>
-    given().when({ type: 'RegisterUser', userId: id, name: 'Ann', dateRegister: date }).thenThrows(ValidationError));
+    given().when({ type: 'RegisterUser', userId: id, name: 'Ann', dateRegister: date }).thenThrows(ValidationError),
+  );
 });

@@ -13,7 +13,6 @@ export interface EventPublisher {
   close(): Promise<void>;
 }
 
-
 export function getDualWritePublisher(o: { brokers: string[]; topic: string; logger: Logger; timeoutMs: number }): EventPublisher {
   const kafka = createKafka({ brokers: o.brokers, clientId: 'command-service', logger: o.logger, retries: 1 });
   const producer: Producer = kafka.producer(idempotentProducerConfig());

@@ -3,8 +3,7 @@
 import type { EventEnvelope, EventType, PayloadByType } from '../shared/events.ts';
 
 export type UserState =
-  | { status: 'absent'; version: 0 }
-  | { status: 'active' | 'deleted'; version: number; name: string; dateRegister: string };
+  { status: 'absent'; version: 0 } | { status: 'active' | 'deleted'; version: number; name: string; dateRegister: string };
 
 export const INITIAL_STATE: UserState = Object.freeze({ status: 'absent', version: 0 });
 

@@ -24,7 +24,11 @@ const newPool = () => {
 const uuid = (n: number) => `0190a6b2-0000-7000-8000-${n.toString(16).padStart(12, '0')}`;
 const pending = (command: Command, key?: string, correlationId = 'corr'): PendingCommand => ({
   command,
-  ctx: { correlationId, requestHash: requestHash({ method: 'X', path: key ?? '', body: command }), ...(key ? { idempotencyKey: key } : {}) },
+  ctx: {
+    correlationId,
+    requestHash: requestHash({ method: 'X', path: key ?? '', body: command }),
+    ...(key ? { idempotencyKey: key } : {}),
+  },
 });
 const settled = (ps: Array<Promise<CommandResult>>) => Promise.allSettled(ps);
 const count = async (sql: string, params: unknown[] = []) => Number((await schema.admin.query<RowDataPacket[]>(sql, params))[0][0]!.n);
@@ -39,7 +43,17 @@ afterAll(async () => {
 
 function committer(extra: Partial<GroupCommitOptions> = {}) {
   const groups: number[] = [];
-  const c = getGroupCommitter({ pool: newPool(), outbox: true, maxCommands: 64, concurrency: 1, lockRetryBudgetMs: 1_000, queryTimeoutMs: 5_000, logger, onGroup: (n) => groups.push(n), ...extra });
+  const c = getGroupCommitter({
+    pool: newPool(),
+    outbox: true,
+    maxCommands: 64,
+    concurrency: 1,
+    lockRetryBudgetMs: 1_000,
+    queryTimeoutMs: 5_000,
+    logger,
+    onGroup: (n) => groups.push(n),
+    ...extra,
+  });
   return { c, groups };
 }
 
@@ -71,7 +85,9 @@ describe('group commit', () => {
     ]);
     expect(await count('SELECT COUNT(*) AS n FROM outbox')).toBe(5);
     expect(await count('SELECT COUNT(*) AS n FROM command_dedup WHERE idempotency_key LIKE ?', ['g-%'])).toBe(3); // failed commands keep no key
-    const [ud] = await schema.admin.query<RowDataPacket[]>('SELECT NAME, VERSION, DELETED FROM USER_DATA WHERE ID_USER_DATA = ?', [uuid(1)]);
+    const [ud] = await schema.admin.query<RowDataPacket[]>('SELECT NAME, VERSION, DELETED FROM USER_DATA WHERE ID_USER_DATA = ?', [
+      uuid(1),
+    ]);
     expect(ud[0]).toEqual({ NAME: 'Ann2', VERSION: 3, DELETED: 1 });
   });
 
@@ -92,9 +108,20 @@ describe('group commit', () => {
   });
 
   it('two instances racing on one key and one new stream: one event, every answer the first', async () => {
-    const handlers = [0, 1].map(() => getCommandHandler({ pool: newPool(), publishMode: 'outbox', logger, group: { maxCommands: 64, concurrency: 2, lockRetryBudgetMs: 2_000, queryTimeoutMs: 5_000 } }));
+    const handlers = [0, 1].map(() =>
+      getCommandHandler({
+        pool: newPool(),
+        publishMode: 'outbox',
+        logger,
+        group: { maxCommands: 64, concurrency: 2, lockRetryBudgetMs: 2_000, queryTimeoutMs: 5_000 },
+      }),
+    );
     const command: Command = { type: 'RegisterUser', userId: uuid(20), name: 'Twin', dateRegister: '2024-01-02' };
-    const ctx = { correlationId: 'c-twin', idempotencyKey: 'twin-key', requestHash: requestHash({ method: 'POST', path: '/users', body: command }) };
+    const ctx = {
+      correlationId: 'c-twin',
+      idempotencyKey: 'twin-key',
+      requestHash: requestHash({ method: 'POST', path: '/users', body: command }),
+    };
     const results = await Promise.all(Array.from({ length: 60 }, (_, i) => handlers[i % 2]!(command, ctx)));
     expect(new Set(results.map((r) => JSON.stringify([r.status, r.body])))).toHaveProperty('size', 1);
     expect(results.filter((r) => !r.replayed)).toHaveLength(1);

@@ -94,7 +94,12 @@ const transactRetrying = (o: GroupCommitOptions, ids: Ids, group: readonly Pendi
   );
 
 /** The group's outcomes, whatever happens to its transaction (see the failure list above). */
-async function runGroup(o: GroupCommitOptions, ids: Ids, group: readonly PendingCommand[], duplicateRetries = DUPLICATE_RETRIES): Promise<Answer[]> {
+async function runGroup(
+  o: GroupCommitOptions,
+  ids: Ids,
+  group: readonly PendingCommand[],
+  duplicateRetries = DUPLICATE_RETRIES,
+): Promise<Answer[]> {
   const started = process.hrtime.bigint();
   try {
     const outcomes = await transactRetrying(o, ids, group);
@@ -112,7 +117,9 @@ async function runGroup(o: GroupCommitOptions, ids: Ids, group: readonly Pending
     if (isDuplicateKeyError(cause) && duplicateRetries > 0) return runGroup(o, ids, group, duplicateRetries - 1);
     if (isDuplicateKeyError(cause)) {
       const { command } = group[0]!;
-      return [{ ok: false, error: new ConcurrencyError(command.userId, 'expectedVersion' in command ? (command.expectedVersion ?? 0) : 0, null) }];
+      return [
+        { ok: false, error: new ConcurrencyError(command.userId, 'expectedVersion' in command ? (command.expectedVersion ?? 0) : 0, null) },
+      ];
     }
     return [{ ok: false, error: cause }];
   }
@@ -138,7 +145,8 @@ export function getGroupCommitter(o: GroupCommitOptions) {
       runGroup(o, ids, batch)
         .then((outcomes) => {
           // Committed and durable; no client has its answer yet.
-          if (outcomes.some((x) => x.ok && !x.result.replayed)) crashPoint('command-service.after-commit-before-reply', { commands: batch.length });
+          if (outcomes.some((x) => x.ok && !x.result.replayed))
+            crashPoint('command-service.after-commit-before-reply', { commands: batch.length });
           settle(batch, outcomes);
         })
         .catch((err: unknown) => {

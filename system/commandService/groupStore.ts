@@ -18,7 +18,8 @@ import type { GroupPlan, GroupReads, StoredResponse } from './planGroup.ts';
 
 const parseJson = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
 
-const EVENT_COLUMNS = '(event_id, stream_id, stream_version, type, schema_version, occurred_at, correlation_id, causation_id, traceparent, payload)';
+const EVENT_COLUMNS =
+  '(event_id, stream_id, stream_version, type, schema_version, occurred_at, correlation_id, causation_id, traceparent, payload)';
 
 const eventRow = (e: EventEnvelope) => [
   e.eventId,
@@ -44,7 +45,9 @@ type Rows = RowDataPacket[];
 export async function beginAndRead(conn: PoolConnection, keys: string[], streamIds: string[], timeoutMs: number): Promise<GroupReads> {
   const sql = [
     'START TRANSACTION',
-    keys.length > 0 ? 'SELECT idempotency_key, request_hash, response_status, response_body FROM command_dedup WHERE idempotency_key IN (?)' : 'SELECT NULL LIMIT 0',
+    keys.length > 0
+      ? 'SELECT idempotency_key, request_hash, response_status, response_body FROM command_dedup WHERE idempotency_key IN (?)'
+      : 'SELECT NULL LIMIT 0',
     `SELECT ID_USER_DATA AS id, NAME AS name, DATE_FORMAT(DATE_REGISTER, '%Y-%m-%d') AS dateRegister, VERSION AS version, DELETED AS deleted
        FROM USER_DATA WHERE ID_USER_DATA IN (?) ORDER BY ID_USER_DATA FOR UPDATE`,
   ].join(';\n');
@@ -53,7 +56,11 @@ export async function beginAndRead(conn: PoolConnection, keys: string[], streamI
   const [, dedupRows, userRows] = results as [ResultSetHeader, Rows, Rows];
   const stored = new Map<string, StoredResponse>();
   for (const r of dedupRows) {
-    stored.set(String(r.idempotency_key), { requestHash: String(r.request_hash), status: Number(r.response_status), body: parseJson(r.response_body) });
+    stored.set(String(r.idempotency_key), {
+      requestHash: String(r.request_hash),
+      status: Number(r.response_status),
+      body: parseJson(r.response_body),
+    });
   }
   const states = new Map<string, UserState>();
   for (const r of userRows) {
@@ -68,7 +75,11 @@ export async function beginAndRead(conn: PoolConnection, keys: string[], streamI
  * groupCommit's optimistic registrations) opens the transaction in the same round trip. With
  * nothing to write it just ends the transaction.
  */
-export async function writeAndCommit(conn: PoolConnection, plan: GroupPlan, opts: { outbox: boolean; begun: boolean; timeoutMs: number }): Promise<void> {
+export async function writeAndCommit(
+  conn: PoolConnection,
+  plan: GroupPlan,
+  opts: { outbox: boolean; begun: boolean; timeoutMs: number },
+): Promise<void> {
   if (plan.events.length === 0) {
     if (opts.begun) await conn.query({ sql: 'ROLLBACK', timeout: opts.timeoutMs }); // nothing written; releases the row locks without a log flush
     return;

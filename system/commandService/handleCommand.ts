@@ -35,14 +35,18 @@ export interface CommandHandlerDeps {
 export function canonicalJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
   if (v !== null && typeof v === 'object') {
-    const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(v as Record<string, unknown>)
+      .filter(([, x]) => x !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonicalJson(x)}`).join(',')}}`;
   }
   return JSON.stringify(v) ?? 'null';
 }
 
 export function requestHash(parts: { method: string; path: string; ifMatch?: string | undefined; body: unknown }): string {
-  return createHash('sha256').update(canonicalJson([parts.method, parts.path, parts.ifMatch ?? null, parts.body ?? null])).digest('hex');
+  return createHash('sha256')
+    .update(canonicalJson([parts.method, parts.path, parts.ifMatch ?? null, parts.body ?? null]))
+    .digest('hex');
 }
 
 interface InFlight {

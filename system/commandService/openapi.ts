@@ -12,7 +12,11 @@ const toOpenApiPath = (url: string) => url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 
 function parametersOf(schema: Record<string, unknown>): unknown[] {
   const out: unknown[] = [];
-  for (const [where, key] of [['path', 'params'], ['header', 'headers'], ['query', 'querystring']] as const) {
+  for (const [where, key] of [
+    ['path', 'params'],
+    ['header', 'headers'],
+    ['query', 'querystring'],
+  ] as const) {
     const s = schema[key] as { properties?: Record<string, unknown>; required?: string[] } | undefined;
     for (const [name, sub] of Object.entries(s?.properties ?? {})) {
       out.push({ name, in: where, required: where === 'path' || (s?.required ?? []).includes(name), schema: sub });

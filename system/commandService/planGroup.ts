@@ -63,7 +63,11 @@ const replayOf = (stored: StoredResponse, ctx: CommandRequestContext): Outcome =
     ? { ok: true, result: { status: stored.status, body: stored.body, replayed: true, events: [] } }
     : { ok: false, error: new IdempotencyKeyReuseError(ctx.idempotencyKey!) };
 
-export function planGroup(pending: readonly PendingCommand[], reads: GroupReads, ids: { now: () => Date; newEventId: () => string }): GroupPlan {
+export function planGroup(
+  pending: readonly PendingCommand[],
+  reads: GroupReads,
+  ids: { now: () => Date; newEventId: () => string },
+): GroupPlan {
   const states = new Map(reads.states);
   const stored = new Map(reads.stored); // grows with the answers this group will store
   const plan: GroupPlan = { outcomes: [], events: [], users: new Map(), dedup: [] };
@@ -102,7 +106,12 @@ export function planGroup(pending: readonly PendingCommand[], reads: GroupReads,
     plan.users.set(command.userId, next);
     plan.events.push(...events);
     const last = events[events.length - 1]!;
-    const body: CommandResponseBody = { id: command.userId, version: last.streamVersion, eventId: last.eventId, correlationId: ctx.correlationId };
+    const body: CommandResponseBody = {
+      id: command.userId,
+      version: last.streamVersion,
+      eventId: last.eventId,
+      correlationId: ctx.correlationId,
+    };
     const status = STATUS_BY_COMMAND[command.type];
     if (key !== undefined) {
       const answer = { requestHash: ctx.requestHash, status, body };

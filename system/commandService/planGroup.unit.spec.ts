@@ -1,7 +1,14 @@
 // One group, many commands: each keeps its own outcome, and the rows the group writes are exactly
 // those of the commands that were accepted.
 import { describe, expect, it } from 'vitest';
-import { AlreadyExistsError, ConcurrencyError, IdempotencyKeyReuseError, NotFoundError, StreamDeletedError, ValidationError } from '../shared/errors.ts';
+import {
+  AlreadyExistsError,
+  ConcurrencyError,
+  IdempotencyKeyReuseError,
+  NotFoundError,
+  StreamDeletedError,
+  ValidationError,
+} from '../shared/errors.ts';
 import type { Command } from './decide.ts';
 import type { UserState } from './evolve.ts';
 import { planGroup, type GroupReads, type PendingCommand, type StoredResponse } from './planGroup.ts';
@@ -65,9 +72,16 @@ describe('planGroup', () => {
   });
 
   it('a key already stored replays the first answer; with another request it is a 422', () => {
-    const stored: StoredResponse = { requestHash: 'h-k1', status: 201, body: { id: A, version: 1, eventId: 'e-first', correlationId: 'c-first' } };
+    const stored: StoredResponse = {
+      requestHash: 'h-k1',
+      status: 201,
+      body: { id: A, version: 1, eventId: 'e-first', correlationId: 'c-first' },
+    };
     const plan = planGroup(
-      [cmd({ type: 'RegisterUser', userId: A, name: 'Ann', dateRegister: '2024-01-02' }, 'k1'), cmd({ type: 'RegisterUser', userId: B, name: 'X', dateRegister: '2024-01-02' }, 'k1', 'other')],
+      [
+        cmd({ type: 'RegisterUser', userId: A, name: 'Ann', dateRegister: '2024-01-02' }, 'k1'),
+        cmd({ type: 'RegisterUser', userId: B, name: 'X', dateRegister: '2024-01-02' }, 'k1', 'other'),
+      ],
       reads({ [A]: active(1) }, { k1: stored }),
       ids,
     );
@@ -90,7 +104,11 @@ describe('planGroup', () => {
 
   it('a failed command keeps no key: a later one with the same key in the group is decided again', () => {
     const plan = planGroup(
-      [cmd({ type: 'RenameUser', userId: A, name: 'X' }, 'k'), cmd({ type: 'RegisterUser', userId: A, name: 'Ann', dateRegister: '2024-01-02' }), cmd({ type: 'RenameUser', userId: A, name: 'X' }, 'k')],
+      [
+        cmd({ type: 'RenameUser', userId: A, name: 'X' }, 'k'),
+        cmd({ type: 'RegisterUser', userId: A, name: 'Ann', dateRegister: '2024-01-02' }),
+        cmd({ type: 'RenameUser', userId: A, name: 'X' }, 'k'),
+      ],
       reads(),
       ids,
     );

@@ -38,7 +38,11 @@ export function registerCommandRoutes(app: FastifyInstance, handle: CommandHandl
         `command ${command.type}`,
         header(req, 'traceparent'),
         async (span) => {
-          span.setAttributes({ 'faultline.command': command.type, 'faultline.stream_id': command.userId, 'faultline.correlation_id': req.id });
+          span.setAttributes({
+            'faultline.command': command.type,
+            'faultline.stream_id': command.userId,
+            'faultline.correlation_id': req.id,
+          });
           const traceparent = currentTraceparent();
           return handle(command, {
             correlationId: req.id,
@@ -72,12 +76,22 @@ export function registerCommandRoutes(app: FastifyInstance, handle: CommandHandl
   app.put<{ Params: { id: string }; Body: { name: string } }>('/users/:id/name', { schema: renameSchema }, async (req, reply) => {
     const userId = req.params.id.toLowerCase();
     const expectedVersion = parseIfMatch(header(req, 'if-match'));
-    return run(req, reply, { type: 'RenameUser', userId, name: req.body.name, ...(expectedVersion !== undefined ? { expectedVersion } : {}) }, `/users/${userId}/name`);
+    return run(
+      req,
+      reply,
+      { type: 'RenameUser', userId, name: req.body.name, ...(expectedVersion !== undefined ? { expectedVersion } : {}) },
+      `/users/${userId}/name`,
+    );
   });
 
   app.delete<{ Params: { id: string } }>('/users/:id', { schema: deleteSchema }, async (req, reply) => {
     const userId = req.params.id.toLowerCase();
     const expectedVersion = parseIfMatch(header(req, 'if-match'));
-    return run(req, reply, { type: 'DeleteUser', userId, ...(expectedVersion !== undefined ? { expectedVersion } : {}) }, `/users/${userId}`);
+    return run(
+      req,
+      reply,
+      { type: 'DeleteUser', userId, ...(expectedVersion !== undefined ? { expectedVersion } : {}) },
+      `/users/${userId}`,
+    );
   });
 }

@@ -10,7 +10,11 @@ const name = nameJsonSchema;
 export const commandHeaders = {
   type: 'object',
   properties: {
-    'idempotency-key': { type: 'string', pattern: '^[\\x21-\\x7e]{1,255}$', description: 'retries with the same key replay the first answer' },
+    'idempotency-key': {
+      type: 'string',
+      pattern: '^[\\x21-\\x7e]{1,255}$',
+      description: 'retries with the same key replay the first answer',
+    },
     'x-correlation-id': { type: 'string', description: 'echoed; generated when absent or not 1..128 visible ASCII characters' },
     traceparent: { type: 'string', description: 'W3C trace context; stored on the event' },
   },
@@ -44,7 +48,17 @@ export const errorResponse = {
   additionalProperties: true,
 } as const;
 
-const errors = { 400: errorResponse, 404: errorResponse, 405: errorResponse, 409: errorResponse, 410: errorResponse, 413: errorResponse, 415: errorResponse, 422: errorResponse, 503: errorResponse };
+const errors = {
+  400: errorResponse,
+  404: errorResponse,
+  405: errorResponse,
+  409: errorResponse,
+  410: errorResponse,
+  413: errorResponse,
+  415: errorResponse,
+  422: errorResponse,
+  503: errorResponse,
+};
 
 export const registerSchema = {
   summary: 'Register a user',

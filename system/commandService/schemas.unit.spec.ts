@@ -66,9 +66,9 @@ describe('HTTP schema and nameProblem agree', () => {
 });
 
 describe('HTTP schema and dateProblem agree', () => {
-  const date = fc.tuple(fc.integer({ min: 0, max: 10_050 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 })).map(
-    ([y, m, d]) => `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`,
-  );
+  const date = fc
+    .tuple(fc.integer({ min: 0, max: 10_050 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }))
+    .map(([y, m, d]) => `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`);
   it('on arbitrary YYYY-MM-DD shaped strings and noise', () => {
     fc.assert(
       fc.property(fc.oneof(date, fc.string({ maxLength: 12 })), (d) => {

@@ -38,41 +38,52 @@ export interface ApplyOptions {
 export type ApplyChunk = (srcs: SourceRecord[], positions: RecordPosition[], heartbeat: () => Promise<void>) => Promise<void>;
 
 /** The one-record path: retried while transient, then dead-lettered. */
-async function applyOne(o: ApplyOptions, src: SourceRecord, pos: RecordPosition, parsed: ParseResult, heartbeat: () => Promise<void>): Promise<void> {
+async function applyOne(
+  o: ApplyOptions,
+  src: SourceRecord,
+  pos: RecordPosition,
+  parsed: ParseResult,
+  heartbeat: () => Promise<void>,
+): Promise<void> {
   if (!parsed.ok) return o.sink.deadLetter(src, pos, parsed.error, 1, null, parsed.hints);
   const event = parsed.event;
   const log = withCorrelation(o.logger, event.correlationId, { eventId: event.eventId, partition: pos.partition, offset: pos.offset });
   let attempts = 0;
   try {
-    await withSpanFromTraceparent('projector apply', headerText(src.headers, HEADERS.traceparent) ?? event.traceparent, async (span) => {
-      span.setAttributes(eventAttributes(event));
-      const outcome = await retry(
-        (attempt) => {
-          attempts = attempt + 1;
-          return withTransaction(o.pool, async (conn) => {
-            const r = await projectEvent(conn, event, o.mode, pos);
-            await saveCheckpoint(conn, pos);
-            return r;
-          });
-        },
-        {
-          maxAttempts: o.retryBudgetMs === undefined ? o.maxAttempts : Number.MAX_SAFE_INTEGER,
-          ...(o.retryBudgetMs === undefined ? {} : { budgetMs: o.retryBudgetMs }),
-          baseMs: o.backoffBaseMs,
-          maxMs: o.backoffMaxMs,
-          isRetriable: (e) => isTransient(e) && !o.signal.aborted,
-          signal: o.signal,
-          onRetry: ({ attempt, delayMs, error }) => {
-            o.metrics.retries.inc();
-            log.warn({ attempt, delayMs, err: describeError(error) }, 'apply failed; retrying');
-            void heartbeat().catch(() => undefined);
+    await withSpanFromTraceparent(
+      'projector apply',
+      headerText(src.headers, HEADERS.traceparent) ?? event.traceparent,
+      async (span) => {
+        span.setAttributes(eventAttributes(event));
+        const outcome = await retry(
+          (attempt) => {
+            attempts = attempt + 1;
+            return withTransaction(o.pool, async (conn) => {
+              const r = await projectEvent(conn, event, o.mode, pos);
+              await saveCheckpoint(conn, pos);
+              return r;
+            });
           },
-        },
-      );
-      span.setAttribute('projector.decision', outcome.decision);
-      countDecision(o.metrics, o.mode, outcome.decision, outcome.released);
-      log.debug({ decision: outcome.decision, released: outcome.released }, 'record handled');
-    }, { kind: SpanKind.CONSUMER });
+          {
+            maxAttempts: o.retryBudgetMs === undefined ? o.maxAttempts : Number.MAX_SAFE_INTEGER,
+            ...(o.retryBudgetMs === undefined ? {} : { budgetMs: o.retryBudgetMs }),
+            baseMs: o.backoffBaseMs,
+            maxMs: o.backoffMaxMs,
+            isRetriable: (e) => isTransient(e) && !o.signal.aborted,
+            signal: o.signal,
+            onRetry: ({ attempt, delayMs, error }) => {
+              o.metrics.retries.inc();
+              log.warn({ attempt, delayMs, err: describeError(error) }, 'apply failed; retrying');
+              void heartbeat().catch(() => undefined);
+            },
+          },
+        );
+        span.setAttribute('projector.decision', outcome.decision);
+        countDecision(o.metrics, o.mode, outcome.decision, outcome.released);
+        log.debug({ decision: outcome.decision, released: outcome.released }, 'record handled');
+      },
+      { kind: SpanKind.CONSUMER },
+    );
   } catch (err) {
     if (o.signal.aborted) throw err; // shutting down: not applied, not committed
     if ((err as { fqcn?: string }).fqcn === 'faultline.projector.ConflictingEventError') o.metrics.conflicts.inc();
@@ -93,7 +104,8 @@ export function createApplier(o: ApplyOptions): ApplyChunk {
       decisions = await withTransaction(o.pool, async (conn) => {
         const d = await projectRun(conn, items, o.mode);
         // Written, not committed: a crash here loses the run's writes, never half of them.
-        if (d.length > 0) crashPoint('projector.mid-run', { records: d.length, partition: items[0]!.pos.partition, offset: items[0]!.pos.offset });
+        if (d.length > 0)
+          crashPoint('projector.mid-run', { records: d.length, partition: items[0]!.pos.partition, offset: items[0]!.pos.offset });
         return d;
       });
     } catch (err) {
@@ -101,13 +113,18 @@ export function createApplier(o: ApplyOptions): ApplyChunk {
       return 0;
     }
     for (const d of decisions) countDecision(o.metrics, o.mode, d);
-    runSpans(items.map((i) => i.event), decisions, traceparents, startTime);
+    runSpans(
+      items.map((i) => i.event),
+      decisions,
+      traceparents,
+      startTime,
+    );
     return decisions.length;
   }
 
   return async function applyChunk(srcs, positions, heartbeat) {
     const parsed = srcs.map((r) => parseRecord(r.key, r.value));
-    for (let i = 0; i < srcs.length; ) {
+    for (let i = 0; i < srcs.length;) {
       const items: RunItem[] = [];
       const traceparents: Array<string | undefined> = [];
       for (let j = i; j < srcs.length; j++) {

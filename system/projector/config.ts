@@ -23,7 +23,10 @@ export function projectorConfig(env: EnvReader) {
     /** Attempts per record for transient failures before it is dead-lettered; 0 = never give up. */
     maxAttempts: unbounded(env.int('PROJECTOR_MAX_ATTEMPTS', 10, { min: 0, max: 1_000 })),
     /** Time budget for transient failures (ms); when set, it bounds retries instead of the attempt count. */
-    retryBudgetMs: env.optional('PROJECTOR_RETRY_BUDGET_MS') === undefined ? undefined : env.int('PROJECTOR_RETRY_BUDGET_MS', 0, { min: 0, max: 3_600_000 }),
+    retryBudgetMs:
+      env.optional('PROJECTOR_RETRY_BUDGET_MS') === undefined
+        ? undefined
+        : env.int('PROJECTOR_RETRY_BUDGET_MS', 0, { min: 0, max: 3_600_000 }),
     backoffBaseMs,
     backoffMaxMs: env.int('PROJECTOR_BACKOFF_MAX_MS', 5_000, { min: backoffBaseMs, max: 600_000 }),
     lockWaitTimeoutS: env.int('PROJECTOR_LOCK_WAIT_TIMEOUT_S', 5, { min: 1, max: 3_600 }),

@@ -8,7 +8,13 @@ const load = (extra: Record<string, string>) => loadConfig(projectorConfig, { so
 
 describe('projectorConfig', () => {
   it('has documented defaults', () => {
-    expect(load({})).toMatchObject({ mode: 'effectively-once', groupId: 'projector', topic: 'user-events', dlqTopic: 'user-events.dlq', maxAttempts: 10 });
+    expect(load({})).toMatchObject({
+      mode: 'effectively-once',
+      groupId: 'projector',
+      topic: 'user-events',
+      dlqTopic: 'user-events.dlq',
+      maxAttempts: 10,
+    });
   });
   it('reads 0 attempts as "never give up"', () => {
     expect(load({ PROJECTOR_MAX_ATTEMPTS: '0' }).maxAttempts).toBe(Number.MAX_SAFE_INTEGER);

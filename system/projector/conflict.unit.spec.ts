@@ -14,7 +14,13 @@ const e: EventEnvelope = {
   causationId: 'k',
   payload: { name: 'Bo' },
 };
-const applied = (over: Partial<PriorApply> = {}): PriorApply => ({ eventId: e.eventId, streamId: e.streamId, streamVersion: 2, contentSha256: contentHash(e), ...over });
+const applied = (over: Partial<PriorApply> = {}): PriorApply => ({
+  eventId: e.eventId,
+  streamId: e.streamId,
+  streamVersion: 2,
+  contentSha256: contentHash(e),
+  ...over,
+});
 
 describe('conflictOf', () => {
   it('sees no conflict in a true redelivery (same id, same content), whatever its delivery details', () => {

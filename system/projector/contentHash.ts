@@ -8,5 +8,7 @@ import { sha256Hex } from './fitColumn.ts';
 
 export function contentHash(e: EventEnvelope): string {
   const payload = Object.fromEntries(Object.entries(e.payload as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  return sha256Hex(JSON.stringify([e.eventId, e.streamId, e.streamVersion, e.type, e.schemaVersion, e.correlationId, e.causationId, payload]));
+  return sha256Hex(
+    JSON.stringify([e.eventId, e.streamId, e.streamVersion, e.type, e.schemaVersion, e.correlationId, e.causationId, payload]),
+  );
 }

@@ -12,7 +12,19 @@ import type { RowDataPacket } from 'mysql2';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CrashPointName } from '../shared/crashPoints.ts';
 import type { ConsumeMode } from './decide.ts';
-import { asRecord, dropTopics, envelope, freshSchema, freshTopics, produce, servers, testKafka, uniqueName, waitFor, type TestSchema } from '../testing/intSupport.ts';
+import {
+  asRecord,
+  dropTopics,
+  envelope,
+  freshSchema,
+  freshTopics,
+  produce,
+  servers,
+  testKafka,
+  uniqueName,
+  waitFor,
+  type TestSchema,
+} from '../testing/intSupport.ts';
 
 const schemas: TestSchema[] = [];
 afterAll(async () => {
@@ -57,13 +69,16 @@ async function scenario(mode: ConsumeMode, crashAt: CrashPointName) {
   try {
     const q = async <T extends RowDataPacket>(sql: string) => (await schema.admin.query<T[]>(sql, [id]))[0];
     await waitFor(
-      async () => (await q('SELECT 1 FROM applied_events WHERE stream_id = ? AND stream_version = 3')).length > 0 ||
-        (await q("SELECT 1 FROM parked_events WHERE stream_id = ? AND stream_version = 3")).length > 0,
+      async () =>
+        (await q('SELECT 1 FROM applied_events WHERE stream_id = ? AND stream_version = 3')).length > 0 ||
+        (await q('SELECT 1 FROM parked_events WHERE stream_id = ? AND stream_version = 3')).length > 0,
       { timeoutMs: 60_000, what: `${mode}: record 3 handled after the restart` },
     );
     const applied = (await q('SELECT stream_version AS v FROM applied_events WHERE stream_id = ? ORDER BY id')).map((r) => Number(r.v));
     const [user] = await q('SELECT VERSION, APPLIED_COUNT FROM USER_DATA WHERE ID_USER_DATA = ?');
-    const parked = (await q('SELECT stream_version AS v, reason FROM parked_events WHERE stream_id = ? AND released_at IS NULL')).map((r) => [Number(r.v), r.reason]);
+    const parked = (await q('SELECT stream_version AS v, reason FROM parked_events WHERE stream_id = ? AND released_at IS NULL')).map(
+      (r) => [Number(r.v), r.reason],
+    );
     return { applied, version: Number(user?.VERSION), count: Number(user?.APPLIED_COUNT), parked };
   } finally {
     second.kill('SIGTERM');

@@ -30,7 +30,14 @@ export interface DeadLetterSinkOptions {
 }
 
 export interface DeadLetterSink {
-  deadLetter(src: SourceRecord, pos: RecordPosition, err: unknown, attempts: number, event: EventEnvelope | null, hints?: PoisonHints): Promise<void>;
+  deadLetter(
+    src: SourceRecord,
+    pos: RecordPosition,
+    err: unknown,
+    attempts: number,
+    event: EventEnvelope | null,
+    hints?: PoisonHints,
+  ): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -51,12 +58,24 @@ export function createDeadLetterSink(o: DeadLetterSinkOptions): DeadLetterSink {
     });
 
   const send = (dl: DeadLetter) =>
-    persist('dlq publish', () => producer.send({ topic: o.dlqTopic, acks: -1, messages: [{ key: dl.key, value: dl.value, headers: dl.headers }] }), isRetriableKafkaError);
+    persist(
+      'dlq publish',
+      () => producer.send({ topic: o.dlqTopic, acks: -1, messages: [{ key: dl.key, value: dl.value, headers: dl.headers }] }),
+      isRetriableKafkaError,
+    );
 
-  async function deadLetter(src: SourceRecord, pos: RecordPosition, err: unknown, attempts: number, event: EventEnvelope | null, hints: PoisonHints = {}): Promise<void> {
+  async function deadLetter(
+    src: SourceRecord,
+    pos: RecordPosition,
+    err: unknown,
+    attempts: number,
+    event: EventEnvelope | null,
+    hints: PoisonHints = {},
+  ): Promise<void> {
     const cause = err instanceof RetriesExhaustedError ? err.lastError : err;
     const fqcn = err instanceof RetriesExhaustedError ? 'faultline.projector.RetriesExhaustedError' : fqcnOf(err);
-    const message = err instanceof RetriesExhaustedError ? `gave up after ${attempts} attempts: ${describeError(cause)}` : describeError(err);
+    const message =
+      err instanceof RetriesExhaustedError ? `gave up after ${attempts} attempts: ${describeError(cause)}` : describeError(err);
     const correlationId = event?.correlationId ?? hints.correlationId ?? headerText(src.headers, HEADERS.correlationId);
     const where = { topic: src.topic, partition: src.partition, offset: src.offset };
     const topicCopy = await publish(o, send, buildDeadLetter(src, { fqcn, message, attempts, correlationId }), where);
@@ -95,7 +114,12 @@ export function createDeadLetterSink(o: DeadLetterSinkOptions): DeadLetterSink {
 }
 
 /** Sends the dead letter, or a cut copy when it is too large; says what reached the topic. */
-async function publish(o: DeadLetterSinkOptions, send: (dl: DeadLetter) => Promise<unknown>, dl: DeadLetter, log: Record<string, unknown>): Promise<TopicCopy> {
+async function publish(
+  o: DeadLetterSinkOptions,
+  send: (dl: DeadLetter) => Promise<unknown>,
+  dl: DeadLetter,
+  log: Record<string, unknown>,
+): Promise<TopicCopy> {
   try {
     await send(dl);
     return 'full';

@@ -26,7 +26,7 @@ describe('decide', () => {
     expect(decide('at-least-once', view({ blocked: true, lastVersion: 1 }), 3)).toBe('park-blocked');
   });
 
-  it('applies a genuine event at a discarded dead letter\'s version, and the next one past it', () => {
+  it("applies a genuine event at a discarded dead letter's version, and the next one past it", () => {
     // applied 2, a forged v3 dead-lettered then discarded: v3 counts as done for ordering only
     for (const mode of ['effectively-once', 'at-least-once', 'at-most-once'] as const) {
       expect(decide(mode, view({ lastVersion: 3, appliedVersion: 2 }), 3)).toBe('apply');

@@ -69,7 +69,11 @@ describe('truncateDeadLetter', () => {
     expect(note).toContain('dead_letters');
     expect(t.headers[DLT_HEADERS.valueLength]?.toString()).toBe('1045000');
     expect(t.headers[DLT_HEADERS.valueSha256]?.toString()).toBe(createHash('sha256').update(value).digest('hex'));
-    expect(readDeadLetterHeaders(t.headers)).toMatchObject({ originalTopic: 'user-events', originalPartition: 2, originalOffset: '12345678901' });
+    expect(readDeadLetterHeaders(t.headers)).toMatchObject({
+      originalTopic: 'user-events',
+      originalPartition: 2,
+      originalOffset: '12345678901',
+    });
     const size = (t.value?.length ?? 0) + Object.entries(t.headers).reduce((n, [k, v]) => n + k.length + v.length, 0);
     expect(size).toBeLessThan(80 * 1024);
   });

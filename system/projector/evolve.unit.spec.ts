@@ -3,7 +3,17 @@ import type { EventEnvelope } from '../shared/events.ts';
 import { evolve, NoSuchUserError } from './evolve.ts';
 
 const ev = (type: EventEnvelope['type'], payload: object, v = 1): EventEnvelope =>
-  ({ eventId: 'e', streamId: 's', streamVersion: v, type, schemaVersion: 1, occurredAt: '', correlationId: 'c', causationId: 'c', payload }) as EventEnvelope;
+  ({
+    eventId: 'e',
+    streamId: 's',
+    streamVersion: v,
+    type,
+    schemaVersion: 1,
+    occurredAt: '',
+    correlationId: 'c',
+    causationId: 'c',
+    payload,
+  }) as EventEnvelope;
 
 describe('evolve', () => {
   it('folds register, rename, delete', () => {

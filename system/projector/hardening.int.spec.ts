@@ -12,7 +12,20 @@ import { loadConfig } from '../shared/config.ts';
 import { createPool } from '../shared/db.ts';
 import { decodeHeaders } from '../shared/kafka.ts';
 import { getLogger } from '../shared/logger.ts';
-import { asRecord, dropTopics, envelope, freshSchema, freshTopics, produce, readTopic, servers, testKafka, uniqueName, waitFor, type TestSchema } from '../testing/intSupport.ts';
+import {
+  asRecord,
+  dropTopics,
+  envelope,
+  freshSchema,
+  freshTopics,
+  produce,
+  readTopic,
+  servers,
+  testKafka,
+  uniqueName,
+  waitFor,
+  type TestSchema,
+} from '../testing/intSupport.ts';
 import { listDeadLetters, parkedSummary, replayDeadLetter } from './deadLetters.ts';
 import { DLT_HEADERS } from './dlqRecord.ts';
 import { projectorConfig } from './config.ts';
@@ -52,10 +65,19 @@ async function setup(extraEnv: Record<string, string> = {}, dlqTopicOverride?: s
     ...extraEnv,
   };
   const logger = getLogger('projector-it', { level: 'error' });
-  const projector = await startProjector(loadConfig(projectorConfig, { source: env, exit: false }), { logger, registry, exitOnSignal: false });
+  const projector = await startProjector(loadConfig(projectorConfig, { source: env, exit: false }), {
+    logger,
+    registry,
+    exitOnSignal: false,
+  });
   await waitFor(() => projector.projector.isReady(), { what: 'consumer group join' });
   return {
-    schema, kafka: testKafka('hardening-it'), topic, dlqTopic: dlqTopicOverride ?? dlqTopic, registry, projector,
+    schema,
+    kafka: testKafka('hardening-it'),
+    topic,
+    dlqTopic: dlqTopicOverride ?? dlqTopic,
+    registry,
+    projector,
     async count(sql, params = []) {
       const [rows] = await schema.admin.query<RowDataPacket[]>(sql, params);
       return Number(Object.values(rows[0] ?? { n: 0 })[0]);
@@ -77,7 +99,8 @@ afterAll(async () => {
 
 const register = (id: string, name = 'Ada') => envelope(id, 1, 'UserRegistered', { name, dateRegister: '2026-11-28' });
 const rename = (id: string, v: number, name: string) => envelope(id, v, 'UserRenamed', { name });
-const gauge = async (registry: Registry, name: string) => (await registry.getSingleMetric(`faultline_${name}`)?.get())?.values.reduce((s, v) => s + v.value, 0);
+const gauge = async (registry: Registry, name: string) =>
+  (await registry.getSingleMetric(`faultline_${name}`)?.get())?.values.reduce((s, v) => s + v.value, 0);
 
 // 1,045,000 bytes of value and a 3 KB correlation-id header: the main topic takes it, its
 // dead-letter copy (plus kafka_dlt-* headers) is larger than the broker's default limit.
@@ -110,8 +133,14 @@ describe('a record larger than the dead-letter topic takes', () => {
   it('is dead-lettered as a truncated copy, the full bytes in dead_letters, and every stream keeps flowing', async () => {
     const [big, a, b] = [randomUUID(), randomUUID(), randomUUID()];
     await produce(s.kafka, s.topic, [hugeRecord(big), asRecord(register(a)), asRecord(register(b)), asRecord(rename(a, 2, 'after'))]);
-    await waitFor(async () => (await s.count('SELECT COUNT(*) FROM dead_letters WHERE stream_id = ?', [big])) === 1, { timeoutMs: 60_000, what: 'huge record dead-lettered' });
-    await waitFor(async () => (await s.user(a))?.VERSION === 2 && (await s.user(b)) !== undefined, { timeoutMs: 30_000, what: 'other streams applied' });
+    await waitFor(async () => (await s.count('SELECT COUNT(*) FROM dead_letters WHERE stream_id = ?', [big])) === 1, {
+      timeoutMs: 60_000,
+      what: 'huge record dead-lettered',
+    });
+    await waitFor(async () => (await s.user(a))?.VERSION === 2 && (await s.user(b)) !== undefined, {
+      timeoutMs: 30_000,
+      what: 'other streams applied',
+    });
 
     const [row] = (await s.schema.admin.query<RowDataPacket[]>('SELECT * FROM dead_letters WHERE stream_id = ?', [big]))[0];
     expect(row!.topic_copy).toBe('truncated');
@@ -141,7 +170,10 @@ describe('a record larger than the broker default, on a sized dead-letter topic'
   it('is dead-lettered whole, with its headers, and other streams keep flowing', async () => {
     const [big, a] = [randomUUID(), randomUUID()];
     await produce(s.kafka, s.topic, [hugeRecord(big), asRecord(register(a))]);
-    await waitFor(async () => (await s.count("SELECT COUNT(*) FROM dead_letters WHERE stream_id = ? AND topic_copy = 'full'", [big])) === 1, { timeoutMs: 60_000, what: 'huge record dead-lettered whole' });
+    await waitFor(
+      async () => (await s.count("SELECT COUNT(*) FROM dead_letters WHERE stream_id = ? AND topic_copy = 'full'", [big])) === 1,
+      { timeoutMs: 60_000, what: 'huge record dead-lettered whole' },
+    );
     await waitFor(async () => (await s.user(a)) !== undefined, { what: 'other stream applied' });
     const [copy] = await readTopic(s.kafka, s.dlqTopic, (m) => m.length >= 1, 30_000);
     expect(copy!.value!.length).toBe(1_045_000);
@@ -158,7 +190,9 @@ describe('a record larger than the broker default, on a sized dead-letter topic'
     const forgedStream = register('not-a-uuid');
     await produce(s.kafka, s.topic, [asRecord(otherId), asRecord(otherContent), asRecord(forgedStream), asRecord(rename(k, 2, 'next'))]);
     await waitFor(async () => (await s.user(k))?.VERSION === 2, { what: 'k@2 applied after the conflicts' });
-    await waitFor(async () => (await s.count('SELECT COUNT(*) FROM dead_letters WHERE stream_id IN (?, ?)', [k, 'not-a-uuid'])) === 3, { what: '3 dead letters' });
+    await waitFor(async () => (await s.count('SELECT COUNT(*) FROM dead_letters WHERE stream_id IN (?, ?)', [k, 'not-a-uuid'])) === 3, {
+      what: '3 dead letters',
+    });
     const dls = (await listDeadLetters(createPoolFor(s))).filter((d) => d.streamId === k || d.streamId === 'not-a-uuid');
     const conflicts = dls.filter((d) => d.exceptionFqcn === 'faultline.projector.ConflictingEventError');
     expect(conflicts.map((d) => d.exceptionMessage).sort()).toEqual([
@@ -175,7 +209,9 @@ describe('a record larger than the broker default, on a sized dead-letter topic'
     const longKey = `k${'x'.repeat(400)}`;
     const bad = { ...register(randomUUID()), streamVersion: 2 ** 40 };
     await produce(s.kafka, s.topic, [{ key: longKey, value: JSON.stringify(bad) }]);
-    await waitFor(async () => (await s.count('SELECT COUNT(*) FROM dead_letters WHERE stream_version = ?', [2 ** 40])) === 1, { what: 'dead letter stored' });
+    await waitFor(async () => (await s.count('SELECT COUNT(*) FROM dead_letters WHERE stream_version = ?', [2 ** 40])) === 1, {
+      what: 'dead letter stored',
+    });
     const [row] = (await s.schema.admin.query<RowDataPacket[]>('SELECT * FROM dead_letters WHERE stream_version = ?', [2 ** 40]))[0];
     expect(row!.stream_id).toMatch(/^sha256:[0-9a-f]{64} length=401$/);
     expect((row!.record_key as Buffer).toString()).toBe(longKey);
@@ -228,7 +264,13 @@ describe('a projector that cannot advance', () => {
 
     // Hold d's row: every apply of d@2 waits out the lock and retries, the partition cannot move.
     const u = new URL(s.schema.adminUrl);
-    const locker = await mysql.createConnection({ host: u.hostname, port: Number(u.port), user: decodeURIComponent(u.username), password: decodeURIComponent(u.password), database: s.schema.name });
+    const locker = await mysql.createConnection({
+      host: u.hostname,
+      port: Number(u.port),
+      user: decodeURIComponent(u.username),
+      password: decodeURIComponent(u.password),
+      database: s.schema.name,
+    });
     await locker.beginTransaction();
     await locker.query('SELECT * FROM USER_DATA WHERE ID_USER_DATA = ? FOR UPDATE', [d]);
     try {
@@ -237,13 +279,18 @@ describe('a projector that cannot advance', () => {
       await waitFor(async () => (await ready()).status === 503, { timeoutMs: STALL_AFTER_MS + 20_000, what: 'readiness 503' });
       const elapsed = Date.now() - blockedAt;
       expect(elapsed).toBeGreaterThanOrEqual(STALL_AFTER_MS - 500);
-      expect((await ready()).body.checks.progress).toMatch(/stalled: partition \d+ has not advanced from offset \d+ for \d+ s with 1 record\(s\) behind/);
+      expect((await ready()).body.checks.progress).toMatch(
+        /stalled: partition \d+ has not advanced from offset \d+ for \d+ s with 1 record\(s\) behind/,
+      );
       expect(await gauge(s.registry, 'projector_stalled')).toBe(1);
       // What /projection/status reads (the query API's test covers how it reads it).
-      await waitFor(async () => (await s.count('SELECT COUNT(*) FROM projector_health WHERE stalled_since IS NOT NULL AND lag = 1')) === 1, {
-        timeoutMs: 10_000,
-        what: 'projector_health stalled',
-      });
+      await waitFor(
+        async () => (await s.count('SELECT COUNT(*) FROM projector_health WHERE stalled_since IS NOT NULL AND lag = 1')) === 1,
+        {
+          timeoutMs: 10_000,
+          what: 'projector_health stalled',
+        },
+      );
     } finally {
       await locker.rollback();
       await locker.end();

@@ -23,13 +23,22 @@ export const eventAttributes = (e: EventEnvelope) => ({
 });
 
 /** One finished span per record of a run applied in one transaction. */
-export function runSpans(events: readonly EventEnvelope[], decisions: readonly Decision[], traceparents: ReadonlyArray<string | undefined>, startTime: number): void {
+export function runSpans(
+  events: readonly EventEnvelope[],
+  decisions: readonly Decision[],
+  traceparents: ReadonlyArray<string | undefined>,
+  startTime: number,
+): void {
   const tracer = getTracer();
   decisions.forEach((d, i) => {
     tracer
       .startSpan(
         'projector apply',
-        { kind: SpanKind.CONSUMER, startTime, attributes: { ...eventAttributes(events[i]!), 'projector.decision': d, 'projector.batch': decisions.length } },
+        {
+          kind: SpanKind.CONSUMER,
+          startTime,
+          attributes: { ...eventAttributes(events[i]!), 'projector.decision': d, 'projector.batch': decisions.length },
+        },
         contextFromTraceparent(traceparents[i]),
       )
       .end();

@@ -2,12 +2,7 @@
 // Pure: no I/O, so every poison shape is unit-tested.
 import { EVENT_TYPES, SCHEMA_VERSION, type EventEnvelope, type EventType } from '../shared/events.ts';
 import { codePointLength, dateProblem, nameProblem } from '../shared/fields.ts';
-import {
-  SchemaViolationError,
-  UnknownEventTypeError,
-  UnparseableRecordError,
-  type PoisonRecordError,
-} from './poison.ts';
+import { SchemaViolationError, UnknownEventTypeError, UnparseableRecordError, type PoisonRecordError } from './poison.ts';
 
 /** The read model's columns are INT: a larger version could never be stored, so it is refused here. */
 export const MAX_STREAM_VERSION = 2_147_483_647;
@@ -19,9 +14,7 @@ export interface PoisonHints {
   streamVersion?: number;
 }
 
-export type ParseResult =
-  | { ok: true; event: EventEnvelope }
-  | { ok: false; error: PoisonRecordError; hints: PoisonHints };
+export type ParseResult = { ok: true; event: EventEnvelope } | { ok: false; error: PoisonRecordError; hints: PoisonHints };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

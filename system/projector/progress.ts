@@ -41,6 +41,9 @@ export function stallReason(progress: ReadonlyMap<number, PartitionProgress>, no
   const stalled = [...progress.entries()].filter(([, p]) => p.stalledSince !== null);
   if (stalled.length === 0) return undefined;
   return stalled
-    .map(([partition, p]) => `partition ${partition} has not advanced from offset ${p.nextOffset} for ${Math.round((now - p.movingAt) / 1000)} s with ${p.lag} record(s) behind`)
+    .map(
+      ([partition, p]) =>
+        `partition ${partition} has not advanced from offset ${p.nextOffset} for ${Math.round((now - p.movingAt) / 1000)} s with ${p.lag} record(s) behind`,
+    )
     .join('; ');
 }

@@ -74,7 +74,9 @@ export function startProgressMonitor(o: ProgressMonitorOptions): ProgressMonitor
       if (p.stalledSince !== null) stalled = 1;
     }
     o.metrics.stalled.set(stalled);
-    await Promise.all([writeHealth(o, progress), refreshGauges(o)]).catch((err: unknown) => o.logger.debug({ err: describeError(err) }, 'progress check: database not reachable'));
+    await Promise.all([writeHealth(o, progress), refreshGauges(o)]).catch((err: unknown) =>
+      o.logger.debug({ err: describeError(err) }, 'progress check: database not reachable'),
+    );
   }
 
   const timer = setInterval(() => {
@@ -100,8 +102,14 @@ export function startProgressMonitor(o: ProgressMonitorOptions): ProgressMonitor
 async function writeHealth(o: ProgressMonitorOptions, progress: ReadonlyMap<number, PartitionProgress>): Promise<void> {
   if (progress.size === 0) return;
   const rows = [...progress.entries()].map(([partition, p]) => [
-    o.groupId, o.topic, partition, p.nextOffset.toString(), p.highWatermark.toString(), p.lag,
-    p.stalledSince === null ? null : new Date(p.stalledSince), new Date(),
+    o.groupId,
+    o.topic,
+    partition,
+    p.nextOffset.toString(),
+    p.highWatermark.toString(),
+    p.lag,
+    p.stalledSince === null ? null : new Date(p.stalledSince),
+    new Date(),
   ]);
   await o.pool.query({
     sql: `INSERT INTO projector_health (group_id, topic, kafka_partition, next_offset, high_watermark, lag, stalled_since, checked_at) VALUES ?

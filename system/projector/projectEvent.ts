@@ -85,12 +85,7 @@ export async function projectEvent(
  * skip over the discarded version; one that cannot apply at all (a rename with no registered
  * user) is then released as 'discarded'. Returns how many were applied.
  */
-export async function drainParked(
-  conn: PoolConnection,
-  streamId: string,
-  mode: ConsumeMode,
-  opts: { allowGap: boolean },
-): Promise<number> {
+export async function drainParked(conn: PoolConnection, streamId: string, mode: ConsumeMode, opts: { allowGap: boolean }): Promise<number> {
   const parked = await lockParked(conn, streamId);
   if (parked.length === 0) return 0;
   let user = await lockUser(conn, streamId);

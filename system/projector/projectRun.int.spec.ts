@@ -34,8 +34,13 @@ const run = (items: RunItem[], mode: ConsumeMode = 'effectively-once') => withTr
 const reg = (id: string, name = 'Ada') => envelope(id, 1, 'UserRegistered', { name, dateRegister: '2026-11-28' });
 const ren = (id: string, v: number, name: string) => envelope(id, v, 'UserRenamed', { name });
 const rows = async (sql: string, params: unknown[]) => (await schema.admin.query<RowDataPacket[]>(sql, params))[0];
-const user = async (id: string) => (await rows('SELECT NAME, VERSION, APPLIED_COUNT, DELETED FROM USER_DATA WHERE ID_USER_DATA = ?', [id]))[0];
-const log = async (id: string) => (await rows('SELECT stream_version AS v, kafka_offset AS o FROM applied_events WHERE stream_id = ? ORDER BY id', [id])).map((r) => [r.v, String(r.o)]);
+const user = async (id: string) =>
+  (await rows('SELECT NAME, VERSION, APPLIED_COUNT, DELETED FROM USER_DATA WHERE ID_USER_DATA = ?', [id]))[0];
+const log = async (id: string) =>
+  (await rows('SELECT stream_version AS v, kafka_offset AS o FROM applied_events WHERE stream_id = ? ORDER BY id', [id])).map((r) => [
+    r.v,
+    String(r.o),
+  ]);
 
 describe('projectRun', () => {
   it('applies new and existing streams in one transaction, in order, with inbox rows and the checkpoint', async () => {
@@ -45,7 +50,11 @@ describe('projectRun', () => {
     expect(await run(items)).toEqual(['apply', 'apply', 'apply', 'apply']);
     expect(await user(a)).toMatchObject({ NAME: 'a3', VERSION: 3, APPLIED_COUNT: 3 });
     expect(await user(b)).toMatchObject({ NAME: 'b2', VERSION: 2, APPLIED_COUNT: 2 });
-    expect(await log(a)).toEqual([[1, expect.any(String)], [2, items[0]!.pos.offset], [3, items[2]!.pos.offset]]);
+    expect(await log(a)).toEqual([
+      [1, expect.any(String)],
+      [2, items[0]!.pos.offset],
+      [3, items[2]!.pos.offset],
+    ]);
     const inbox = await rows('SELECT COUNT(*) AS n FROM inbox WHERE stream_id IN (?, ?)', [a, b]);
     expect(Number(inbox[0]!.n)).toBe(5);
     const [cp] = await rows("SELECT last_offset FROM projection_checkpoint WHERE group_id = 'g'", []);
@@ -114,16 +123,24 @@ describe('projectRun', () => {
         const snapshot = async (conn: { query: TestSchema['admin']['query'] }) => {
           const select = async (sql: string) => (await conn.query<RowDataPacket[]>(sql, [p, q]))[0];
           return {
-            users: await select('SELECT ID_USER_DATA, NAME, DATE_REGISTER, VERSION, APPLIED_COUNT, DELETED FROM USER_DATA WHERE ID_USER_DATA IN (?, ?) ORDER BY ID_USER_DATA'),
-            inbox: await select('SELECT event_id, stream_id, stream_version, content_sha256 FROM inbox WHERE stream_id IN (?, ?) ORDER BY event_id'),
-            log: await select('SELECT event_id, stream_id, stream_version, event_type, source, topic, kafka_partition, kafka_offset, consume_mode FROM applied_events WHERE stream_id IN (?, ?) ORDER BY id'),
+            users: await select(
+              'SELECT ID_USER_DATA, NAME, DATE_REGISTER, VERSION, APPLIED_COUNT, DELETED FROM USER_DATA WHERE ID_USER_DATA IN (?, ?) ORDER BY ID_USER_DATA',
+            ),
+            inbox: await select(
+              'SELECT event_id, stream_id, stream_version, content_sha256 FROM inbox WHERE stream_id IN (?, ?) ORDER BY event_id',
+            ),
+            log: await select(
+              'SELECT event_id, stream_id, stream_version, event_type, source, topic, kafka_partition, kafka_offset, consume_mode FROM applied_events WHERE stream_id IN (?, ?) ORDER BY id',
+            ),
           };
         };
         const viaRun = await snapshot(schema.admin);
         const viaOne = await snapshot(other.admin);
         expect(viaRun.log.length).toBe(mode === 'effectively-once' ? 4 : 6);
         expect(viaOne).toEqual(viaRun);
-        const [cpRun] = (await schema.admin.query<RowDataPacket[]>("SELECT last_offset FROM projection_checkpoint WHERE group_id = 'g'"))[0];
+        const [cpRun] = (
+          await schema.admin.query<RowDataPacket[]>("SELECT last_offset FROM projection_checkpoint WHERE group_id = 'g'")
+        )[0];
         const [cpOne] = (await other.admin.query<RowDataPacket[]>("SELECT last_offset FROM projection_checkpoint WHERE group_id = 'g'"))[0];
         expect(String(cpOne!.last_offset)).toBe(String(cpRun!.last_offset));
       } finally {

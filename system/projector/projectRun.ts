@@ -47,7 +47,10 @@ interface StreamState extends UserState {
 export async function projectRun(conn: PoolConnection, items: readonly RunItem[], mode: ConsumeMode): Promise<RunDecision[]> {
   if (items.length === 0) return [];
   const streams = [...new Set(items.map((i) => i.event.streamId))];
-  const prior = await priorApplies(conn, items.map((i) => i.event.eventId));
+  const prior = await priorApplies(
+    conn,
+    items.map((i) => i.event.eventId),
+  );
   const inInbox = new Set(prior.keys()); // before the run: applied events add to `prior`
   // Any dead letter that is not replayed (open: the stream is blocked; discarded: its version is
   // not a gap) and any parked event (an apply would drain it) sends the stream to projectEvent.
@@ -72,11 +75,26 @@ export async function projectRun(conn: PoolConnection, items: readonly RunItem[]
 
   const touched = [...state.entries()].filter(([, s]) => s.touched);
   const rows = (existed: boolean): UserWrite[] =>
-    touched.filter(([, s]) => s.existed === existed).map(([id, s]) => ({ id, name: s.name, dateRegister: s.dateRegister, deleted: s.deleted, version: s.version, appliedDelta: s.appliedCount }));
+    touched
+      .filter(([, s]) => s.existed === existed)
+      .map(([id, s]) => ({
+        id,
+        name: s.name,
+        dateRegister: s.dateRegister,
+        deleted: s.deleted,
+        version: s.version,
+        appliedDelta: s.appliedCount,
+      }));
   await insertUsers(conn, rows(false));
   await updateUsers(conn, rows(true));
-  await insertAppliedLog(conn, logged.map(({ event, pos }) => ({ event, meta: { source: 'kafka' as const, mode, position: pos } })));
-  await insertInbox(conn, applied.map((i) => i.event).filter((e) => !inInbox.has(e.eventId)));
+  await insertAppliedLog(
+    conn,
+    logged.map(({ event, pos }) => ({ event, meta: { source: 'kafka' as const, mode, position: pos } })),
+  );
+  await insertInbox(
+    conn,
+    applied.map((i) => i.event).filter((e) => !inInbox.has(e.eventId)),
+  );
   await saveCheckpoint(conn, items[decisions.length - 1]!.pos);
   return decisions;
 }
@@ -115,7 +133,13 @@ function applyInMemory(item: RunItem, decision: RunDecision, state: Map<string, 
     } catch {
       return false; // projectEvent dead-letters it
     }
-    state.set(e.streamId, { ...next, version: e.streamVersion, appliedCount: (cur?.appliedCount ?? 0) + 1, existed: cur?.existed ?? false, touched: true });
+    state.set(e.streamId, {
+      ...next,
+      version: e.streamVersion,
+      appliedCount: (cur?.appliedCount ?? 0) + 1,
+      existed: cur?.existed ?? false,
+      touched: true,
+    });
     // Later items of the run see it as applied, as the inbox would show them.
     prior.set(e.eventId, { eventId: e.eventId, streamId: e.streamId, streamVersion: e.streamVersion, contentSha256: contentHash(e) });
   } else if (decision === 'reapply' && cur !== null) {
@@ -142,7 +166,13 @@ async function lockUsers(conn: PoolConnection, streams: string[]): Promise<Map<s
   return new Map(
     rows.map((r) => [
       String(r.ID_USER_DATA),
-      { name: String(r.NAME), dateRegister: String(r.DATE_REGISTER), deleted: Number(r.DELETED) === 1, version: Number(r.VERSION), appliedCount: Number(r.APPLIED_COUNT) },
+      {
+        name: String(r.NAME),
+        dateRegister: String(r.DATE_REGISTER),
+        deleted: Number(r.DELETED) === 1,
+        version: Number(r.VERSION),
+        appliedCount: Number(r.APPLIED_COUNT),
+      },
     ]),
   );
 }

@@ -13,7 +13,19 @@ import { configureSessions } from '../shared/dbSession.ts';
 import { discardDeadLetter, listDeadLetters, replayDeadLetter } from './deadLetters.ts';
 import type { ConsumeMode } from './decide.ts';
 import { readDeadLetterHeaders } from './dlqRecord.ts';
-import { asRecord, dropTopics, envelope, freshSchema, freshTopics, produce, readTopic, testKafka, uniqueName, waitFor, type TestSchema } from '../testing/intSupport.ts';
+import {
+  asRecord,
+  dropTopics,
+  envelope,
+  freshSchema,
+  freshTopics,
+  produce,
+  readTopic,
+  testKafka,
+  uniqueName,
+  waitFor,
+  type TestSchema,
+} from '../testing/intSupport.ts';
 import { projectorMetrics, type ProjectorMetrics } from './metrics.ts';
 import { createProjector, type Projector } from './projector.ts';
 
@@ -40,15 +52,29 @@ async function startHarness(mode: ConsumeMode): Promise<Harness> {
   const registry = new Registry();
   const metrics = projectorMetrics(registry);
   const projector = createProjector({
-    kafka, pool, mode, topic, dlqTopic, metrics,
+    kafka,
+    pool,
+    mode,
+    topic,
+    dlqTopic,
+    metrics,
     groupId: uniqueName('it-projector'),
-    maxAttempts: 6, backoffBaseMs: 50, backoffMaxMs: 300,
+    maxAttempts: 6,
+    backoffBaseMs: 50,
+    backoffMaxMs: 300,
     logger: getLogger('projector-it', { level: 'error' }),
   });
   await projector.start();
   await waitFor(() => projector.isReady(), { what: 'consumer group join' });
   return {
-    schema, kafka, pool, topic, dlqTopic, metrics, registry, projector,
+    schema,
+    kafka,
+    pool,
+    topic,
+    dlqTopic,
+    metrics,
+    registry,
+    projector,
     async user(id) {
       const [rows] = await schema.admin.query<RowDataPacket[]>('SELECT * FROM USER_DATA WHERE ID_USER_DATA = ?', [id]);
       return rows[0];
@@ -140,28 +166,52 @@ describe('projector, effectively-once', () => {
 
     // Hold the row lock so every attempt to apply d@2 times out (lock wait 1 s): the budget runs out.
     const u = new URL(h.schema.adminUrl);
-    const locker = await mysql.createConnection({ host: u.hostname, port: Number(u.port), user: decodeURIComponent(u.username), password: decodeURIComponent(u.password), database: h.schema.name });
+    const locker = await mysql.createConnection({
+      host: u.hostname,
+      port: Number(u.port),
+      user: decodeURIComponent(u.username),
+      password: decodeURIComponent(u.password),
+      database: h.schema.name,
+    });
     await locker.beginTransaction();
     await locker.query('SELECT * FROM USER_DATA WHERE ID_USER_DATA = ? FOR UPDATE', [d]);
     await produce(h.kafka, h.topic, [asRecord(rename(d, 2, 'second'))]);
-    await waitFor(async () => (await h.count("SELECT COUNT(*) FROM dead_letters WHERE stream_id = ? AND status = 'open'", [d])) === 1, { timeoutMs: 60_000, what: 'd@2 dead-lettered' });
+    await waitFor(async () => (await h.count("SELECT COUNT(*) FROM dead_letters WHERE stream_id = ? AND status = 'open'", [d])) === 1, {
+      timeoutMs: 60_000,
+      what: 'd@2 dead-lettered',
+    });
     await locker.rollback();
     await locker.end();
 
     await produce(h.kafka, h.topic, [asRecord(rename(d, 3, 'third')), asRecord(register(e))]);
     await waitFor(async () => (await h.user(e)) !== undefined, { what: 'e applied while d is blocked' });
-    await waitFor(async () => (await h.count('SELECT COUNT(*) FROM parked_events WHERE stream_id = ? AND released_at IS NULL', [d])) === 1, { what: 'd@3 parked' });
+    await waitFor(
+      async () => (await h.count('SELECT COUNT(*) FROM parked_events WHERE stream_id = ? AND released_at IS NULL', [d])) === 1,
+      { what: 'd@3 parked' },
+    );
     expect((await h.user(d))?.VERSION).toBe(1);
     const [dl] = (await listDeadLetters(h.pool)).filter((x) => x.streamId === d);
-    expect(dl).toMatchObject({ exceptionFqcn: 'faultline.projector.RetriesExhaustedError', attempts: 6, streamVersion: 2, parkedBehind: 1 });
+    expect(dl).toMatchObject({
+      exceptionFqcn: 'faultline.projector.RetriesExhaustedError',
+      attempts: 6,
+      streamVersion: 2,
+      parkedBehind: 1,
+    });
     expect(await metricValue(h.metrics.retries)).toBeGreaterThanOrEqual(5);
 
     const r = await replayDeadLetter(h.pool, dl!.id, 'effectively-once');
     expect(r).toEqual({ decision: 'apply', released: 1 });
     const row = await h.user(d);
     expect(row).toMatchObject({ VERSION: 3, APPLIED_COUNT: 3, NAME: 'third' });
-    const [log] = await h.schema.admin.query<RowDataPacket[]>('SELECT stream_version, source FROM applied_events WHERE stream_id = ? ORDER BY id', [d]);
-    expect(log.map((l) => [l.stream_version, l.source])).toEqual([[1, 'kafka'], [2, 'replay'], [3, 'release']]);
+    const [log] = await h.schema.admin.query<RowDataPacket[]>(
+      'SELECT stream_version, source FROM applied_events WHERE stream_id = ? ORDER BY id',
+      [d],
+    );
+    expect(log.map((l) => [l.stream_version, l.source])).toEqual([
+      [1, 'kafka'],
+      [2, 'replay'],
+      [3, 'release'],
+    ]);
     await expect(replayDeadLetter(h.pool, dl!.id, 'effectively-once')).rejects.toThrow(/already replayed/);
   });
 
@@ -169,7 +219,10 @@ describe('projector, effectively-once', () => {
     const f = randomUUID();
     const bad = envelope(f, 2, 'UserRenamed', { name: '' }); // schema violation
     await produce(h.kafka, h.topic, [asRecord(register(f)), asRecord(bad), asRecord(rename(f, 3, 'after discard'))]);
-    await waitFor(async () => (await h.count('SELECT COUNT(*) FROM parked_events WHERE stream_id = ? AND released_at IS NULL', [f])) === 1, { what: 'f@3 parked' });
+    await waitFor(
+      async () => (await h.count('SELECT COUNT(*) FROM parked_events WHERE stream_id = ? AND released_at IS NULL', [f])) === 1,
+      { what: 'f@3 parked' },
+    );
     const [dl] = (await listDeadLetters(h.pool)).filter((x) => x.streamId === f);
     expect(dl).toMatchObject({ streamVersion: 2, correlationId: bad.correlationId, parkedBehind: 1 }); // read from the invalid envelope
     await expect(replayDeadLetter(h.pool, dl!.id, 'effectively-once')).rejects.toThrow(/still cannot apply/);
@@ -180,8 +233,16 @@ describe('projector, effectively-once', () => {
   it('after discarding a forged record, applies the genuine event that carries the same version', async () => {
     const g = randomUUID();
     const forged = envelope(g, 2, 'UserRenamed', { name: '' }); // never applicable, at the stream's next version
-    await produce(h.kafka, h.topic, [asRecord(register(g)), asRecord(forged), asRecord(rename(g, 2, 'genuine 2')), asRecord(rename(g, 3, 'genuine 3'))]);
-    await waitFor(async () => (await h.count('SELECT COUNT(*) FROM parked_events WHERE stream_id = ? AND released_at IS NULL', [g])) === 2, { what: 'g@2 and g@3 parked' });
+    await produce(h.kafka, h.topic, [
+      asRecord(register(g)),
+      asRecord(forged),
+      asRecord(rename(g, 2, 'genuine 2')),
+      asRecord(rename(g, 3, 'genuine 3')),
+    ]);
+    await waitFor(
+      async () => (await h.count('SELECT COUNT(*) FROM parked_events WHERE stream_id = ? AND released_at IS NULL', [g])) === 2,
+      { what: 'g@2 and g@3 parked' },
+    );
     const [dl] = (await listDeadLetters(h.pool)).filter((x) => x.streamId === g);
     expect(await discardDeadLetter(h.pool, dl!.id, 'effectively-once')).toEqual({ released: 2 });
     expect(await h.user(g)).toMatchObject({ VERSION: 3, NAME: 'genuine 3', APPLIED_COUNT: 3 });
@@ -191,7 +252,9 @@ describe('projector, effectively-once', () => {
     const g = randomUUID();
     const [g1, g2, g3] = [register(g), rename(g, 2, 'two'), rename(g, 3, 'three')];
     await produce(h.kafka, h.topic, [asRecord(g1), asRecord(g3)]);
-    await waitFor(async () => (await h.count("SELECT COUNT(*) FROM parked_events WHERE stream_id = ? AND reason = 'gap'", [g])) === 1, { what: 'g@3 parked as a gap' });
+    await waitFor(async () => (await h.count("SELECT COUNT(*) FROM parked_events WHERE stream_id = ? AND reason = 'gap'", [g])) === 1, {
+      what: 'g@3 parked as a gap',
+    });
     expect((await h.user(g))?.VERSION).toBe(1);
     await produce(h.kafka, h.topic, [asRecord(g2)]);
     await waitFor(async () => (await h.user(g))?.VERSION === 3, { what: 'gap filled' });
@@ -203,7 +266,9 @@ describe('projector, effectively-once', () => {
     const [k1, k2] = [register(k), rename(k, 2, 'two')];
     const before = await metricValue(h.metrics.duplicates);
     await produce(h.kafka, h.topic, [asRecord(k1), asRecord(k1), asRecord(k2), asRecord(k2)]);
-    await waitFor(async () => (await h.user(k))?.VERSION === 2 && (await metricValue(h.metrics.duplicates)) - before === 2, { what: 'k applied, 2 duplicates' });
+    await waitFor(async () => (await h.user(k))?.VERSION === 2 && (await metricValue(h.metrics.duplicates)) - before === 2, {
+      what: 'k applied, 2 duplicates',
+    });
     expect(await h.count('SELECT COUNT(*) FROM applied_events WHERE stream_id = ?', [k])).toBe(2);
     expect((await h.user(k))?.APPLIED_COUNT).toBe(2);
   });

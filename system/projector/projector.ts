@@ -81,15 +81,22 @@ export function createProjector(o: ProjectorOptions): Projector {
       await consumer.connect();
       await consumer.subscribe({ topic: o.topic, fromBeginning: o.fromBeginning ?? true });
       monitor = startProgressMonitor({
-        kafka: o.kafka, pool: o.pool, groupId: o.groupId, topic: o.topic, metrics: o.metrics, logger: o.logger,
-        stallAfterMs: o.stallAfterMs ?? 30_000, intervalMs: o.progressIntervalMs ?? 1_000, positions: () => positions,
+        kafka: o.kafka,
+        pool: o.pool,
+        groupId: o.groupId,
+        topic: o.topic,
+        metrics: o.metrics,
+        logger: o.logger,
+        stallAfterMs: o.stallAfterMs ?? 30_000,
+        intervalMs: o.progressIntervalMs ?? 1_000,
+        positions: () => positions,
       });
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: o.concurrency ?? 3,
         eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
-          for (let i = 0; i < batch.messages.length; ) {
+          for (let i = 0; i < batch.messages.length;) {
             if (!isRunning() || isStale() || stopping.signal.aborted) break;
             const chunk = batch.messages.slice(i, i + batchMax);
             await onChunk(batch.topic, batch.partition, chunk, batch.highWatermark, heartbeat);
@@ -120,8 +127,22 @@ function chunkHandler(o: ProjectorOptions, consumer: Consumer, applyChunk: Apply
   const commit = (topic: string, partition: number, offset: string) =>
     consumer.commitOffsets([{ topic, partition, offset: nextOffset(offset) }]);
 
-  return async function onChunk(topic: string, partition: number, msgs: KafkaMessage[], highWatermark: string, heartbeat: () => Promise<void>) {
-    const srcs: SourceRecord[] = msgs.map((m) => ({ topic, partition, offset: m.offset, timestamp: m.timestamp, key: m.key, value: m.value, headers: decodeHeaders(m.headers) }));
+  return async function onChunk(
+    topic: string,
+    partition: number,
+    msgs: KafkaMessage[],
+    highWatermark: string,
+    heartbeat: () => Promise<void>,
+  ) {
+    const srcs: SourceRecord[] = msgs.map((m) => ({
+      topic,
+      partition,
+      offset: m.offset,
+      timestamp: m.timestamp,
+      key: m.key,
+      value: m.value,
+      headers: decodeHeaders(m.headers),
+    }));
     const positionsOf: RecordPosition[] = msgs.map((m) => ({ groupId: o.groupId, topic, partition, offset: m.offset, highWatermark }));
     const lastOffset = msgs[msgs.length - 1]!.offset;
     const started = process.hrtime.bigint();

@@ -39,7 +39,12 @@ export async function priorApplies(conn: PoolConnection, eventIds: string[]): Pr
   return new Map(
     rows.map((r) => [
       String(r.event_id),
-      { eventId: String(r.event_id), streamId: String(r.stream_id), streamVersion: Number(r.stream_version), contentSha256: r.content_sha256 === null ? null : String(r.content_sha256) },
+      {
+        eventId: String(r.event_id),
+        streamId: String(r.stream_id),
+        streamVersion: Number(r.stream_version),
+        contentSha256: r.content_sha256 === null ? null : String(r.content_sha256),
+      },
     ]),
   );
 }
@@ -116,14 +121,25 @@ export async function updateUsers(conn: PoolConnection, rows: readonly UserWrite
 }
 
 /** One applied_events row per entry; ids follow row order, so the log keeps the stream order. */
-export async function insertAppliedLog(conn: PoolConnection, rows: ReadonlyArray<{ event: EventEnvelope; meta: ApplyMeta }>): Promise<void> {
+export async function insertAppliedLog(
+  conn: PoolConnection,
+  rows: ReadonlyArray<{ event: EventEnvelope; meta: ApplyMeta }>,
+): Promise<void> {
   if (rows.length === 0) return;
   await conn.query(
     `INSERT INTO applied_events
        (event_id, stream_id, stream_version, event_type, source, topic, kafka_partition, kafka_offset, consume_mode) VALUES ?`,
     [
       rows.map(({ event: e, meta: m }) => [
-        e.eventId, e.streamId, e.streamVersion, e.type, m.source, m.position?.topic ?? null, m.position?.partition ?? null, m.position?.offset ?? null, m.mode,
+        e.eventId,
+        e.streamId,
+        e.streamVersion,
+        e.type,
+        m.source,
+        m.position?.topic ?? null,
+        m.position?.partition ?? null,
+        m.position?.offset ?? null,
+        m.mode,
       ]),
     ],
   );
@@ -175,7 +191,16 @@ export async function parkEvent(
     `INSERT INTO parked_events
        (event_id, stream_id, stream_version, reason, envelope, topic, kafka_partition, kafka_offset)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE event_id = event_id`,
-    [event.eventId, event.streamId, event.streamVersion, reason, JSON.stringify(event), position?.topic ?? null, position?.partition ?? null, position?.offset ?? null],
+    [
+      event.eventId,
+      event.streamId,
+      event.streamVersion,
+      reason,
+      JSON.stringify(event),
+      position?.topic ?? null,
+      position?.partition ?? null,
+      position?.offset ?? null,
+    ],
   );
   return res.affectedRows === 1;
 }
@@ -198,7 +223,11 @@ export async function lockParked(conn: PoolConnection, streamId: string): Promis
   }));
 }
 
-export async function releaseParked(conn: PoolConnection, id: number, outcome: 'applied' | 'duplicate' | 'discarded' | 'conflict'): Promise<void> {
+export async function releaseParked(
+  conn: PoolConnection,
+  id: number,
+  outcome: 'applied' | 'duplicate' | 'discarded' | 'conflict',
+): Promise<void> {
   await conn.query('UPDATE parked_events SET released_at = CURRENT_TIMESTAMP(6), outcome = ? WHERE id = ?', [outcome, id]);
 }
 
@@ -243,9 +272,23 @@ export async function insertDeadLetter(conn: PoolConnection, d: DeadLetterInsert
         headers, exception_fqcn, exception_message, attempts, correlation_id, blocks_stream, topic_copy, value_length, value_sha256)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE id = id`,
     [
-      d.topic, d.partition, d.offset, fitText(d.streamId, 255), fitText(d.eventId, 255), d.streamVersion, d.key, d.value,
-      JSON.stringify(d.headersBase64), fitText(d.fqcn, 255), capText(d.message, 60_000), d.attempts, fitText(d.correlationId, 255),
-      d.blocksStream ? 1 : 0, d.topicCopy, d.value?.length ?? null, d.value === null ? null : sha256Hex(d.value),
+      d.topic,
+      d.partition,
+      d.offset,
+      fitText(d.streamId, 255),
+      fitText(d.eventId, 255),
+      d.streamVersion,
+      d.key,
+      d.value,
+      JSON.stringify(d.headersBase64),
+      fitText(d.fqcn, 255),
+      capText(d.message, 60_000),
+      d.attempts,
+      fitText(d.correlationId, 255),
+      d.blocksStream ? 1 : 0,
+      d.topicCopy,
+      d.value?.length ?? null,
+      d.value === null ? null : sha256Hex(d.value),
     ],
   );
 }

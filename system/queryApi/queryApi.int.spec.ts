@@ -17,7 +17,7 @@ beforeAll(async () => {
   for (let i = 1; i <= 25; i++) {
     await schema.admin.query(
       'INSERT INTO USER_DATA (ID_USER_DATA, NAME, DATE_REGISTER, VERSION, APPLIED_COUNT, DELETED) VALUES (?, ?, ?, ?, ?, ?)',
-      [`u${String(i).padStart(2, '0')}`, `name ${i}`, '2026-11-28', i % 3 + 1, i % 3 + 1, i === 25 ? 1 : 0],
+      [`u${String(i).padStart(2, '0')}`, `name ${i}`, '2026-11-28', (i % 3) + 1, (i % 3) + 1, i === 25 ? 1 : 0],
     );
   }
   await schema.admin.query(
@@ -38,7 +38,14 @@ describe('query API', () => {
   it('GET /users/:id returns the user with the version it reflects', async () => {
     const res = await app.inject({ method: 'GET', url: '/users/u04' });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ id: 'u04', name: 'name 4', dateRegister: '2026-11-28', version: 2, appliedCount: 2, deleted: false });
+    expect(res.json()).toMatchObject({
+      id: 'u04',
+      name: 'name 4',
+      dateRegister: '2026-11-28',
+      version: 2,
+      appliedCount: 2,
+      deleted: false,
+    });
     expect(res.headers['x-stream-version']).toBe('2');
   });
 
@@ -58,10 +65,13 @@ describe('query API', () => {
     expect(all.total).toBe(25);
   });
 
-  it.each(['/users?page=0', '/users?pageSize=101', '/users?page=abc', '/users?bogus=1', `/users/${'x'.repeat(65)}`])('answers 400 to %s', async (url) => {
-    const res = await app.inject({ method: 'GET', url });
-    expect(res.statusCode).toBe(400);
-  });
+  it.each(['/users?page=0', '/users?pageSize=101', '/users?page=abc', '/users?bogus=1', `/users/${'x'.repeat(65)}`])(
+    'answers 400 to %s',
+    async (url) => {
+      const res = await app.inject({ method: 'GET', url });
+      expect(res.statusCode).toBe(400);
+    },
+  );
 
   it('GET /projection/status reports offsets and lag per partition', async () => {
     const res = await app.inject({ method: 'GET', url: '/projection/status' });

@@ -93,7 +93,8 @@ export async function projectionStatus(pool: Pool): Promise<ProjectionStatus> {
     const hwm = Math.max(Number(r.high_watermark), live ?? 0);
     const lag = Math.max(0, hwm - last - 1);
     const where = `${String(r.topic)}/${Number(r.kafka_partition)}`;
-    if (r.stalled_since !== null) reasons.push(`${where} stalled since ${(r.stalled_since as Date).toISOString()} with ${lag} record(s) behind`);
+    if (r.stalled_since !== null)
+      reasons.push(`${where} stalled since ${(r.stalled_since as Date).toISOString()} with ${lag} record(s) behind`);
     else if (lag > 0 && r.report_age_us !== null && Number(r.report_age_us) / 1000 > REPORT_STALE_MS) {
       reasons.push(`${where}: ${lag} record(s) behind and no projector report for ${Math.round(Number(r.report_age_us) / 1e6)} s`);
     }

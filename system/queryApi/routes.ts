@@ -27,7 +27,11 @@ const userSchema = {
 /** A route schema with the OpenAPI `summary` (not in Fastify's type; Fastify ignores it). */
 const documented = (s: FastifySchema & { summary: string }): FastifySchema => s;
 
-const errorSchema = { type: 'object', properties: { error: { type: 'string' }, message: { type: 'string' } }, additionalProperties: true } as const;
+const errorSchema = {
+  type: 'object',
+  properties: { error: { type: 'string' }, message: { type: 'string' } },
+  additionalProperties: true,
+} as const;
 
 export function registerQueryRoutes(app: FastifyInstance, pool: Pool): void {
   serveOpenApi(app, { title: 'faultline query API', version: '1' });
@@ -67,7 +71,12 @@ export function registerQueryRoutes(app: FastifyInstance, pool: Pool): void {
           200: {
             type: 'object',
             required: ['items', 'page', 'pageSize', 'total'],
-            properties: { items: { type: 'array', items: userSchema }, page: { type: 'integer' }, pageSize: { type: 'integer' }, total: { type: 'integer' } },
+            properties: {
+              items: { type: 'array', items: userSchema },
+              page: { type: 'integer' },
+              pageSize: { type: 'integer' },
+              total: { type: 'integer' },
+            },
           },
         },
       }),
@@ -81,7 +90,11 @@ export function registerQueryRoutes(app: FastifyInstance, pool: Pool): void {
 
   app.get(
     '/projection/status',
-    { schema: documented({ summary: 'How far the read model is behind, whether the projector is stalled, parked events and open dead letters' }) },
+    {
+      schema: documented({
+        summary: 'How far the read model is behind, whether the projector is stalled, parked events and open dead letters',
+      }),
+    },
     async () => projectionStatus(pool),
   );
 }

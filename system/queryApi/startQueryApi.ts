@@ -25,7 +25,12 @@ export async function startQueryApi(
     readiness: [{ name: 'queries-db', check: () => pingPool(pool) }],
   });
   registerQueryRoutes(app, pool);
-  const shutdown = installGracefulShutdown({ app, logger, exit: opts.exitOnSignal ?? true, closers: [{ name: 'queries-db', close: () => pool.end() }] });
+  const shutdown = installGracefulShutdown({
+    app,
+    logger,
+    exit: opts.exitOnSignal ?? true,
+    closers: [{ name: 'queries-db', close: () => pool.end() }],
+  });
   const url = await listen(app, { host: config.httpHost, port: config.httpPort });
   logger.info({ url }, 'query api started');
   return { url, stop: () => shutdown.shutdown('stop') };

@@ -15,7 +15,8 @@ export function relayConfig(env: EnvReader) {
     brokers: kafkaBrokers(env.list('KAFKA_BROKERS')),
     commandsDbUrl: env.url('COMMANDS_DB_URL', ['mysql', 'mariadb']),
     /** When set, `sql/commands` migrations are applied at start with this admin account. */
-    commandsAdminUrl: env.optional('COMMANDS_DB_ADMIN_URL') === undefined ? undefined : env.url('COMMANDS_DB_ADMIN_URL', ['mysql', 'mariadb']),
+    commandsAdminUrl:
+      env.optional('COMMANDS_DB_ADMIN_URL') === undefined ? undefined : env.url('COMMANDS_DB_ADMIN_URL', ['mysql', 'mariadb']),
     topic: env.str('KAFKA_TOPIC', TOPIC),
     /** Rows per Kafka send. */
     batchSize: env.int('RELAY_BATCH_SIZE', 100, { min: 1, max: 10_000 }),

@@ -43,7 +43,9 @@ export async function acquireLiveness(o: { dbUrl: string; heartbeatMs: number; l
   held.connection.on('end', () => lose('connection ended'));
   const timer: NodeJS.Timeout = setInterval(() => {
     // Generous timeout: a slow answer on a loaded machine is not a lost lock; a hung link is.
-    held.query({ sql: 'SELECT 1', timeout: Math.max(2_000, 3 * o.heartbeatMs) }).catch((err: unknown) => lose(err instanceof Error ? err.message : String(err)));
+    held
+      .query({ sql: 'SELECT 1', timeout: Math.max(2_000, 3 * o.heartbeatMs) })
+      .catch((err: unknown) => lose(err instanceof Error ? err.message : String(err)));
   }, o.heartbeatMs);
   timer.unref();
   return {

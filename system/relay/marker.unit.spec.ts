@@ -25,7 +25,10 @@ describe('createMarker', () => {
     m.add([4, 5]);
     gate.resolve();
     await m.settled();
-    expect(calls).toEqual([[1, 2], [3, 4, 5]]);
+    expect(calls).toEqual([
+      [1, 2],
+      [3, 4, 5],
+    ]);
     expect(marked).toEqual([1, 2, 3, 4, 5]);
   });
 

@@ -8,7 +8,12 @@ export function relayMetrics(registry?: Registry) {
     backlog: gauge({ name: 'relay_outbox_backlog', help: 'Unpublished outbox rows', ...r }),
     oldestAge: gauge({ name: 'relay_outbox_oldest_age_seconds', help: 'Age of the oldest unpublished outbox row', ...r }),
     published: counter({ name: 'relay_published_total', help: 'Outbox rows published and marked', ...r }),
-    publishErrors: counter<'kind'>({ name: 'relay_publish_errors_total', help: 'Failed batches (kafka or db)', labelNames: ['kind'], ...r }),
+    publishErrors: counter<'kind'>({
+      name: 'relay_publish_errors_total',
+      help: 'Failed batches (kafka or db)',
+      labelNames: ['kind'],
+      ...r,
+    }),
     breakerState: gauge({ name: 'relay_breaker_state', help: 'Kafka circuit breaker: 0 closed, 1 half-open, 2 open', ...r }),
     batchSeconds: histogram({ name: 'relay_batch_seconds', help: 'One batch: send to broker ack (claim and mark run alongside)', ...r }),
     publishLag: histogram({
@@ -17,7 +22,12 @@ export function relayMetrics(registry?: Registry) {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
       ...r,
     }),
-    polls: counter<'result'>({ name: 'relay_polls_total', help: 'Outbox polls by result (empty, partial, full)', labelNames: ['result'], ...r }),
+    polls: counter<'result'>({
+      name: 'relay_polls_total',
+      help: 'Outbox polls by result (empty, partial, full)',
+      labelNames: ['result'],
+      ...r,
+    }),
   };
 }
 export type RelayMetrics = ReturnType<typeof relayMetrics>;

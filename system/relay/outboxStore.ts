@@ -45,7 +45,9 @@ export async function claimRows(pool: Pool, o: ClaimOptions): Promise<OutboxRow[
     const kept = keepInStreamOrder(candidates, blockers);
     if (kept.length > 0) {
       await conn.query('UPDATE outbox SET claimed_by = ?, claimed_until = TIMESTAMPADD(MICROSECOND, ?, NOW(6)) WHERE id IN (?)', [
-        o.owner, o.leaseMs * 1000, kept.map((r) => r.id),
+        o.owner,
+        o.leaseMs * 1000,
+        kept.map((r) => r.id),
       ]);
     }
     return kept;
@@ -54,7 +56,9 @@ export async function claimRows(pool: Pool, o: ClaimOptions): Promise<OutboxRow[
 
 /** One indexed read, no transaction: is any unpublished row not ours waiting? (The idle poll.) */
 export async function anyUnclaimedWork(pool: Pool, owner: string): Promise<boolean> {
-  const [rows] = await pool.query<RowDataPacket[]>('SELECT 1 FROM outbox WHERE published_at IS NULL AND NOT (claimed_by <=> ?) LIMIT 1', [owner]);
+  const [rows] = await pool.query<RowDataPacket[]>('SELECT 1 FROM outbox WHERE published_at IS NULL AND NOT (claimed_by <=> ?) LIMIT 1', [
+    owner,
+  ]);
   return rows.length > 0;
 }
 

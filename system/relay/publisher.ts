@@ -10,12 +10,19 @@ export class KafkaPublishError extends Error {
   override readonly name = 'KafkaPublishError';
 }
 
-export async function publishRows(producer: ResettableProducer, o: { topic: string; sendTimeoutMs: number }, rows: readonly OutboxRow[]): Promise<void> {
+export async function publishRows(
+  producer: ResettableProducer,
+  o: { topic: string; sendTimeoutMs: number },
+  rows: readonly OutboxRow[],
+): Promise<void> {
   const spans: Span[] = [];
   const messages = rows.map((row) => {
     const span = getTracer().startSpan(
       'relay publish',
-      { kind: SpanKind.PRODUCER, attributes: { 'event.id': row.eventId, 'event.type': row.type, 'stream.id': row.streamId, 'outbox.id': row.id } },
+      {
+        kind: SpanKind.PRODUCER,
+        attributes: { 'event.id': row.eventId, 'event.type': row.type, 'stream.id': row.streamId, 'outbox.id': row.id },
+      },
       contextFromTraceparent(row.traceparent),
     );
     spans.push(span);

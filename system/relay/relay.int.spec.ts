@@ -38,7 +38,12 @@ async function insertOutbox(rows: { streamId: string; version: number }[]): Prom
       `INSERT INTO outbox (event_id, stream_id, stream_version, type, schema_version, occurred_at, correlation_id, causation_id, traceparent, payload)
        VALUES (?, ?, ?, ?, 1, UTC_TIMESTAMP(6), ?, ?, NULL, ?)`,
       [
-        eventId, r.streamId, r.version, r.version === 1 ? 'UserRegistered' : 'UserRenamed', `corr-${eventId}`, `cmd-${eventId}`,
+        eventId,
+        r.streamId,
+        r.version,
+        r.version === 1 ? 'UserRegistered' : 'UserRenamed',
+        `corr-${eventId}`,
+        `cmd-${eventId}`,
         JSON.stringify(r.version === 1 ? { name: 'n1', dateRegister: '2026-11-28' } : { name: `n${r.version}` }),
       ],
     );
@@ -50,9 +55,22 @@ function startRelay(topic: string, k: Kafka = kafka): { relay: Relay; metrics: R
   const metrics = relayMetrics(new Registry());
   const relay = createRelay({
     kafka: k,
-    pool, topic, metrics, dbUrl: schema.roleUrl('relay'),
-    batchSize: 50, claimBatches: 4, claimLeaseMs: 30_000, heartbeatMs: 200, pollMinMs: 1, pollMaxMs: 25,
-    backoffBaseMs: 20, backoffMaxMs: 200, breakerThreshold: 3, breakerCooldownMs: 100, breakerMaxCooldownMs: 250, sendTimeoutMs: 5_000,
+    pool,
+    topic,
+    metrics,
+    dbUrl: schema.roleUrl('relay'),
+    batchSize: 50,
+    claimBatches: 4,
+    claimLeaseMs: 30_000,
+    heartbeatMs: 200,
+    pollMinMs: 1,
+    pollMaxMs: 25,
+    backoffBaseMs: 20,
+    backoffMaxMs: 200,
+    breakerThreshold: 3,
+    breakerCooldownMs: 100,
+    breakerMaxCooldownMs: 250,
+    sendTimeoutMs: 5_000,
     backlogRefreshMs: 100,
     logger: getLogger('relay-it', { level: 'error' }),
   });
@@ -136,7 +154,10 @@ describe('relay', () => {
       expect(await value(down.metrics.publishErrors)).toBeGreaterThanOrEqual(3);
       await waitFor(async () => (await value(down.metrics.backlog)) >= 20, { what: 'backlog gauge' });
       expect(await value(down.metrics.oldestAge)).toBeGreaterThan(0);
-      const [rows] = await schema.admin.query<RowDataPacket[]>('SELECT COUNT(*) AS n, MIN(attempts) AS a FROM outbox WHERE stream_id = ? AND published_at IS NULL', [s]);
+      const [rows] = await schema.admin.query<RowDataPacket[]>(
+        'SELECT COUNT(*) AS n, MIN(attempts) AS a FROM outbox WHERE stream_id = ? AND published_at IS NULL',
+        [s],
+      );
       expect(Number(rows[0]!.n)).toBe(20);
       expect(Number(rows[0]!.a)).toBeGreaterThan(0); // failed attempts are counted
     } finally {

@@ -95,7 +95,11 @@ class RelayLoop implements Relay {
   private backlogTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly o: RelayOptions) {
-    this.breaker = new CircuitBreaker({ threshold: o.breakerThreshold, cooldownMs: o.breakerCooldownMs, maxCooldownMs: o.breakerMaxCooldownMs });
+    this.breaker = new CircuitBreaker({
+      threshold: o.breakerThreshold,
+      cooldownMs: o.breakerCooldownMs,
+      maxCooldownMs: o.breakerMaxCooldownMs,
+    });
     this.producer = resettableProducer(o.kafka);
     this.claimLimit = o.batchSize * o.claimBatches;
     this.sleeper = createSleeper(() => this.running);
@@ -221,7 +225,8 @@ class RelayLoop implements Relay {
 
   private async sendBatch(b: Batch): Promise<void> {
     const o = this.o;
-    if (!this.liveness?.alive() || this.liveness.owner !== b.owner) throw new ClaimLostError('liveness lock lost: the claim may have been taken over');
+    if (!this.liveness?.alive() || this.liveness.owner !== b.owner)
+      throw new ClaimLostError('liveness lock lost: the claim may have been taken over');
     if (performance.now() > b.sendBy) throw new ClaimLostError('claim too close to the end of its lease');
     const ids = { firstId: b.rows[0]!.id, lastId: b.rows[b.rows.length - 1]!.id };
     crashPoint('relay.after-claim-before-send', ids);
@@ -243,19 +248,25 @@ class RelayLoop implements Relay {
     this.inFlight.clear();
     const owner = this.liveness?.owner;
     if (owner) {
-      await releaseClaims(this.o.pool, owner).catch((err: unknown) => this.o.logger.warn({ err: String(err) }, 'giving back claims failed; they expire with their lease'));
+      await releaseClaims(this.o.pool, owner).catch((err: unknown) =>
+        this.o.logger.warn({ err: String(err) }, 'giving back claims failed; they expire with their lease'),
+      );
     }
   }
 
   private failureWait(err: unknown, failures: number): number {
     const o = this.o;
-    const kind = err instanceof KafkaPublishError ? 'kafka' : err instanceof ClaimLostError ? 'claim' : isRetriableDbError(err) ? 'db' : 'other';
+    const kind =
+      err instanceof KafkaPublishError ? 'kafka' : err instanceof ClaimLostError ? 'claim' : isRetriableDbError(err) ? 'db' : 'other';
     o.metrics.publishErrors.inc({ kind });
     if (kind === 'kafka') this.breaker.failure(Date.now());
     o.metrics.breakerState.set(breakerStateValue(this.breaker.state(Date.now())));
     const open = this.breaker.waitMs(Date.now());
     const wait = open > 0 ? open : backoffDelay(Math.min(failures, 30), { baseMs: o.backoffBaseMs, maxMs: o.backoffMaxMs });
-    o.logger.warn({ kind, err: err instanceof Error ? err.message : String(err), retryInMs: wait, breaker: this.breaker.state(Date.now()) }, 'relay batch failed');
+    o.logger.warn(
+      { kind, err: err instanceof Error ? err.message : String(err), retryInMs: wait, breaker: this.breaker.state(Date.now()) },
+      'relay batch failed',
+    );
     return wait;
   }
 

@@ -62,7 +62,9 @@ function spawnRelay(topic: string, env: Record<string, string> = {}): RelayChild
   };
   proc.stdout!.on('data', onData);
   proc.stderr!.on('data', onData);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => proc.on('exit', (code, signal) => r({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
+    proc.on('exit', (code, signal) => r({ code, signal })),
+  );
   return { proc, owner, exited, log: () => out };
 }
 
@@ -71,7 +73,18 @@ async function insertRows(rows: { streamId: string; version: number }[]): Promis
   const values = rows.map((r) => {
     const eventId = randomUUID();
     const payload = r.version === 1 ? { name: 'n1', dateRegister: '2026-11-28' } : { name: `n${r.version}` };
-    return [eventId, r.streamId, r.version, r.version === 1 ? 'UserRegistered' : 'UserRenamed', 1, new Date(), `corr-${eventId}`, `cmd-${eventId}`, null, JSON.stringify(payload)];
+    return [
+      eventId,
+      r.streamId,
+      r.version,
+      r.version === 1 ? 'UserRegistered' : 'UserRenamed',
+      1,
+      new Date(),
+      `corr-${eventId}`,
+      `cmd-${eventId}`,
+      null,
+      JSON.stringify(payload),
+    ];
   });
   await schema.admin.query(
     'INSERT INTO outbox (event_id, stream_id, stream_version, type, schema_version, occurred_at, correlation_id, causation_id, traceparent, payload) VALUES ?',
@@ -129,7 +142,13 @@ describe('relay processes', () => {
     const rounds = 120;
     for (let round = 1; round <= rounds; round++) {
       const cold = randomUUID();
-      expected.push(...(await insertRows([...hot.map((s) => ({ streamId: s, version: round })), { streamId: cold, version: 1 }, { streamId: cold, version: 2 }])));
+      expected.push(
+        ...(await insertRows([
+          ...hot.map((s) => ({ streamId: s, version: round })),
+          { streamId: cold, version: 1 },
+          { streamId: cold, version: 2 },
+        ])),
+      );
       if (round % 4 === 0) await sample();
       if (round === rounds / 2) {
         relays[0]!.proc.kill('SIGKILL'); // dies holding whatever it claimed
@@ -137,10 +156,20 @@ describe('relay processes', () => {
       }
       await new Promise((r) => setTimeout(r, 5));
     }
-    await waitFor(async () => (await scalar('SELECT COUNT(*) FROM outbox WHERE published_at IS NULL')) === 0, { timeoutMs: 60_000, what: 'outbox drained' });
-    const msgs = await readTopic(testKafka('relay-procs'), topic, (m) => new Set(m.map((x) => headersAsText(x.headers)['event-id'])).size >= expected.length, 60_000);
+    await waitFor(async () => (await scalar('SELECT COUNT(*) FROM outbox WHERE published_at IS NULL')) === 0, {
+      timeoutMs: 60_000,
+      what: 'outbox drained',
+    });
+    const msgs = await readTopic(
+      testKafka('relay-procs'),
+      topic,
+      (m) => new Set(m.map((x) => headersAsText(x.headers)['event-id'])).size >= expected.length,
+      60_000,
+    );
     const check = checkStreamOrder(msgs, expected);
-    console.info(`competing relays: ${msgs.length} records for ${expected.length} rows, ${check.duplicates} duplicates, claimers seen ${claimers.size}`);
+    console.info(
+      `competing relays: ${msgs.length} records for ${expected.length} rows, ${check.duplicates} duplicates, claimers seen ${claimers.size}`,
+    );
     expect(check.violations).toEqual([]);
     expect(check.missing).toEqual([]);
     // The race was real: more than one relay held claims on this outbox.
@@ -157,7 +186,12 @@ describe('relay processes', () => {
       const expected: string[] = [];
       for (let v = 1; v <= 30; v++) expected.push(...(await insertRows(streams.map((s) => ({ streamId: s, version: v })))));
       const crashLog = join(mkdtempSync(join(tmpdir(), 'relay-crash-')), 'crashes.jsonl');
-      const doomed = spawnRelay(topic, { RELAY_BATCH_SIZE: '10', RELAY_CLAIM_BATCHES: '1', FAULTLINE_CRASH_POINTS: `${point}:3`, FAULTLINE_CRASH_LOG: crashLog });
+      const doomed = spawnRelay(topic, {
+        RELAY_BATCH_SIZE: '10',
+        RELAY_CLAIM_BATCHES: '1',
+        FAULTLINE_CRASH_POINTS: `${point}:3`,
+        FAULTLINE_CRASH_LOG: crashLog,
+      });
       const exit = await doomed.exited;
       expect(exit.signal).toBe('SIGKILL');
       const crash = JSON.parse(readFileSync(crashLog, 'utf8').trim()) as { crashPoint: string; firstId: number; lastId: number };
@@ -169,16 +203,27 @@ describe('relay processes', () => {
 
       const restarted = spawnRelay(topic, { RELAY_BATCH_SIZE: '10' });
       const t0 = Date.now();
-      await waitFor(async () => (await scalar('SELECT COUNT(*) FROM outbox WHERE published_at IS NULL')) === 0, { timeoutMs: 60_000, what: 'outbox drained after restart' });
+      await waitFor(async () => (await scalar('SELECT COUNT(*) FROM outbox WHERE published_at IS NULL')) === 0, {
+        timeoutMs: 60_000,
+        what: 'outbox drained after restart',
+      });
       // Taken over through the dead owner's free liveness lock, not after the 30 s lease.
       expect(Date.now() - t0).toBeLessThan(20_000);
-      const msgs = await readTopic(testKafka('relay-crash'), topic, (m) => new Set(m.map((x) => headersAsText(x.headers)['event-id'])).size >= expected.length, 30_000);
+      const msgs = await readTopic(
+        testKafka('relay-crash'),
+        topic,
+        (m) => new Set(m.map((x) => headersAsText(x.headers)['event-id'])).size >= expected.length,
+        30_000,
+      );
       const check = checkStreamOrder(msgs, expected);
       expect(check.violations).toEqual([]);
       expect(check.missing).toEqual([]);
       // The batch it died on: sent once if it died before the send; sent, then sent again by the
       // restarted relay (the inbox's job) if it died after the send, before the mark.
-      const [died] = await schema.admin.query<RowDataPacket[]>('SELECT event_id FROM outbox WHERE id BETWEEN ? AND ?', [crash.firstId, crash.lastId]);
+      const [died] = await schema.admin.query<RowDataPacket[]>('SELECT event_id FROM outbox WHERE id BETWEEN ? AND ?', [
+        crash.firstId,
+        crash.lastId,
+      ]);
       const copies = (id: string) => msgs.filter((m) => headersAsText(m.headers)['event-id'] === id).length;
       expect(died.length).toBe(10);
       for (const r of died) expect(copies(String(r.event_id))).toBe(point === 'relay.after-send-before-mark' ? 2 : 1);

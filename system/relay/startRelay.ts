@@ -21,7 +21,10 @@ export interface RunningRelay {
   stop(): Promise<void>;
 }
 
-export async function startRelay(config: RelayConfig, logger: Logger = getLogger('relay', { level: config.logLevel })): Promise<RunningRelay> {
+export async function startRelay(
+  config: RelayConfig,
+  logger: Logger = getLogger('relay', { level: config.logLevel }),
+): Promise<RunningRelay> {
   if (config.commandsAdminUrl) {
     const schemaName = new URL(config.commandsDbUrl).pathname.replace(/^\//, '') || 'commands';
     await migrate({ adminUrl: config.commandsAdminUrl, database: 'commands', schemaName, logger });

@@ -56,7 +56,11 @@ export function resolveAddresses(
   source: Env = process.env,
 ): ServerAddresses {
   const file = readEnvFile(join(runDirOf(source), 'env.json'));
-  const list = (v: string | undefined) => v?.split(',').map((s) => s.trim()).filter(Boolean);
+  const list = (v: string | undefined) =>
+    v
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   return {
     kafkaBrokers: list(source[names.kafka]) ?? file?.kafka.internal ?? fallback.kafkaBrokers,
     commandsDbUrl: source[names.commands] ?? (file ? adminUrl(file.mariadb.commands) : fallback.commandsDbUrl),

@@ -7,7 +7,10 @@ import { resolveAddresses } from './addresses.ts';
 const dir = mkdtempSync(join(tmpdir(), 'faultline-addr-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const db = (port: number, database: string) => ({ host: '127.0.0.1', port, database, admin: { user: 'root', password: 'p@ss' } });
-writeFileSync(join(dir, 'env.json'), JSON.stringify({ kafka: { internal: ['127.0.0.1:1111'] }, mariadb: { commands: db(2222, 'commands'), queries: db(3333, 'queries') } }));
+writeFileSync(
+  join(dir, 'env.json'),
+  JSON.stringify({ kafka: { internal: ['127.0.0.1:1111'] }, mariadb: { commands: db(2222, 'commands'), queries: db(3333, 'queries') } }),
+);
 
 const names = { kafka: 'K', commands: 'C', queries: 'Q' };
 const fallback = { kafkaBrokers: ['127.0.0.1:9'], commandsDbUrl: 'mysql://fallback/c', queriesDbUrl: 'mysql://fallback/q' };

@@ -45,7 +45,9 @@ export class RetriesExhaustedError extends Error {
     readonly attempts: number,
     readonly lastError: unknown,
   ) {
-    super(`gave up after ${attempts} attempts: ${lastError instanceof Error ? lastError.message : String(lastError)}`, { cause: lastError });
+    super(`gave up after ${attempts} attempts: ${lastError instanceof Error ? lastError.message : String(lastError)}`, {
+      cause: lastError,
+    });
     this.name = 'RetriesExhaustedError';
   }
 }

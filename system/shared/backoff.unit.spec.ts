@@ -45,13 +45,24 @@ describe('retry', () => {
   it('rethrows a non-retriable error at once', async () => {
     let calls = 0;
     const err = new ValidationError('bad');
-    await expect(retry(async () => { calls++; throw err; }, noSleep)).rejects.toBe(err);
+    await expect(
+      retry(async () => {
+        calls++;
+        throw err;
+      }, noSleep),
+    ).rejects.toBe(err);
     expect(calls).toBe(1);
   });
 
   it('gives up after maxAttempts with the last error and the count', async () => {
     let calls = 0;
-    const p = retry(async () => { calls++; throw new DependencyUnavailableError('kafka'); }, { ...noSleep, maxAttempts: 4 });
+    const p = retry(
+      async () => {
+        calls++;
+        throw new DependencyUnavailableError('kafka');
+      },
+      { ...noSleep, maxAttempts: 4 },
+    );
     await expect(p).rejects.toBeInstanceOf(RetriesExhaustedError);
     await p.catch((e: RetriesExhaustedError) => {
       expect(e.attempts).toBe(4);
@@ -76,7 +87,14 @@ describe('retry', () => {
   it('stops when the signal is aborted', async () => {
     const ac = new AbortController();
     let calls = 0;
-    const p = retry(async () => { calls++; ac.abort(); throw new DependencyUnavailableError('db'); }, { ...noSleep, signal: ac.signal });
+    const p = retry(
+      async () => {
+        calls++;
+        ac.abort();
+        throw new DependencyUnavailableError('db');
+      },
+      { ...noSleep, signal: ac.signal },
+    );
     await expect(p).rejects.toBeInstanceOf(DependencyUnavailableError);
     expect(calls).toBe(1);
   });
@@ -88,11 +106,24 @@ describe('retry with a time budget', () => {
     const starts: number[] = [];
     const err = Object.assign(new Error('down'), {});
     await expect(
-      retry(async () => { starts.push(clock); throw err; }, {
-        budgetMs: 1000, baseMs: 100, maxMs: 400, maxAttempts: Number.MAX_SAFE_INTEGER,
-        random: () => 0.001, // near-zero jitter: an attempt count alone would give up almost at once
-        isRetriable: () => true, now: () => clock, sleep: async (ms) => { clock += Math.max(ms, 1); },
-      }),
+      retry(
+        async () => {
+          starts.push(clock);
+          throw err;
+        },
+        {
+          budgetMs: 1000,
+          baseMs: 100,
+          maxMs: 400,
+          maxAttempts: Number.MAX_SAFE_INTEGER,
+          random: () => 0.001, // near-zero jitter: an attempt count alone would give up almost at once
+          isRetriable: () => true,
+          now: () => clock,
+          sleep: async (ms) => {
+            clock += Math.max(ms, 1);
+          },
+        },
+      ),
     ).rejects.toBeInstanceOf(RetriesExhaustedError);
     expect(starts[starts.length - 1]).toBeGreaterThanOrEqual(1000);
     expect(starts[starts.length - 2]).toBeLessThan(1000);
@@ -100,10 +131,23 @@ describe('retry with a time budget', () => {
 
   it('succeeds when the fault heals within the budget', async () => {
     let clock = 0;
-    const result = await retry(async () => { if (clock < 900) throw new Error('down'); return 'ok'; }, {
-      budgetMs: 1000, baseMs: 50, maxMs: 200, maxAttempts: Number.MAX_SAFE_INTEGER, isRetriable: () => true,
-      now: () => clock, sleep: async (ms) => { clock += Math.max(ms, 1); },
-    });
+    const result = await retry(
+      async () => {
+        if (clock < 900) throw new Error('down');
+        return 'ok';
+      },
+      {
+        budgetMs: 1000,
+        baseMs: 50,
+        maxMs: 200,
+        maxAttempts: Number.MAX_SAFE_INTEGER,
+        isRetriable: () => true,
+        now: () => clock,
+        sleep: async (ms) => {
+          clock += Math.max(ms, 1);
+        },
+      },
+    );
     expect(result).toBe('ok');
   });
 });

@@ -90,7 +90,10 @@ export function envReader(source: Source = process.env): EnvReader {
     list(name, def) {
       const v = raw(name);
       if (v === undefined) return def ? [...def] : required(name, 'a comma-separated non-empty list');
-      const items = v.split(',').map((s) => s.trim()).filter((s) => s !== '');
+      const items = v
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
       if (items.length === 0) throw new ConfigError(name, 'a comma-separated non-empty list', v);
       return items;
     },

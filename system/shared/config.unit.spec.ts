@@ -4,7 +4,7 @@ import { ConfigError } from './errors.ts';
 
 describe('envReader', () => {
   it('reads typed values and falls back to defaults', () => {
-    const env = envReader({ HTTP_PORT: '29100', MODE: 'dual-write', FLAG: 'yes', BROKERS: ' 127.0.0.1:1, 127.0.0.1:2 ,' , EMPTY: '  ' });
+    const env = envReader({ HTTP_PORT: '29100', MODE: 'dual-write', FLAG: 'yes', BROKERS: ' 127.0.0.1:1, 127.0.0.1:2 ,', EMPTY: '  ' });
     expect(env.int('HTTP_PORT', 8080)).toBe(29100);
     expect(env.int('MISSING', 8080)).toBe(8080);
     expect(env.oneOf('MODE', ['outbox', 'dual-write'] as const, 'outbox')).toBe('dual-write');

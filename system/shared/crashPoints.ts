@@ -29,7 +29,10 @@ const armed = new Map<string, Armed>();
 /** Parses "name:N,name:N"; throws with the accepted names on anything else. */
 export function parseCrashPoints(spec: string): Map<string, number> {
   const out = new Map<string, number>();
-  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const m = /^([a-z.-]+):(\d+)$/.exec(part);
     if (!m || !(CRASH_POINTS as readonly string[]).includes(m[1]!) || Number(m[2]) < 1) {
       throw new Error(`bad crash point ${JSON.stringify(part)}: expected name:N (N >= 1) with name one of ${CRASH_POINTS.join(', ')}`);

@@ -58,7 +58,8 @@ export interface PoolFactoryOptions {
  * STRICT_ALL_TABLES also covers non-transactional tables; INSERT IGNORE would still turn such
  * errors into warnings, so the write path does not use it.
  */
-export const SQL_MODE = 'STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION,NO_AUTO_CREATE_USER';
+export const SQL_MODE =
+  'STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION,NO_AUTO_CREATE_USER';
 
 /** The one statement each new pool connection runs first. */
 export function sessionSettings(opts: Pick<PoolFactoryOptions, 'isolation' | 'lockWaitTimeoutS'> = {}): string {

@@ -1,10 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { isConnectionError, isDuplicateKeyError, isLockError, isRetriableDbError, parseMysqlUrl, redactUrl, sessionSettings } from './db.ts';
+import {
+  isConnectionError,
+  isDuplicateKeyError,
+  isLockError,
+  isRetriableDbError,
+  parseMysqlUrl,
+  redactUrl,
+  sessionSettings,
+} from './db.ts';
 
 describe('parseMysqlUrl', () => {
   it('parses user, password, host, port and database', () => {
     expect(parseMysqlUrl('mysql://command_service:p%40ss@127.0.0.1:29041/commands')).toEqual({
-      host: '127.0.0.1', port: 29041, user: 'command_service', password: 'p@ss', database: 'commands',
+      host: '127.0.0.1',
+      port: 29041,
+      user: 'command_service',
+      password: 'p@ss',
+      database: 'commands',
     });
     expect(parseMysqlUrl('mysql://a:b@127.0.0.1:1').database).toBeUndefined();
   });
@@ -51,7 +63,9 @@ describe('sessionSettings', () => {
     const plain = sessionSettings();
     expect(plain).toMatch(/^SET SESSION time_zone = '\+00:00', sql_mode = '[A-Z_,]*STRICT_ALL_TABLES[A-Z_,]*'$/);
     expect(plain).not.toContain('tx_isolation');
-    expect(sessionSettings({ isolation: 'READ-COMMITTED', lockWaitTimeoutS: 2.7 })).toMatch(/tx_isolation = 'READ-COMMITTED', innodb_lock_wait_timeout = 2$/);
+    expect(sessionSettings({ isolation: 'READ-COMMITTED', lockWaitTimeoutS: 2.7 })).toMatch(
+      /tx_isolation = 'READ-COMMITTED', innodb_lock_wait_timeout = 2$/,
+    );
   });
 });
 

@@ -6,7 +6,8 @@ import type { Pool } from 'mysql2/promise';
 
 export function configureSessions(pool: Pool, opts: { lockWaitTimeoutS?: number } = {}): void {
   const sets = ['SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED'];
-  if (opts.lockWaitTimeoutS !== undefined) sets.push(`SET SESSION innodb_lock_wait_timeout = ${Math.max(1, Math.floor(opts.lockWaitTimeoutS))}`);
+  if (opts.lockWaitTimeoutS !== undefined)
+    sets.push(`SET SESSION innodb_lock_wait_timeout = ${Math.max(1, Math.floor(opts.lockWaitTimeoutS))}`);
   pool.on('connection', (conn) => {
     for (const s of sets) conn.query(s);
   });

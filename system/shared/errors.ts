@@ -137,9 +137,14 @@ export class ConfigError extends FaultlineError {
     readonly accepted: string,
     readonly got: string | undefined,
   ) {
-    super('CONFIG_INVALID', 500, `invalid configuration: ${variable}=${got === undefined ? '(unset)' : JSON.stringify(got)}; accepted: ${accepted}`, {
-      details: { variable, accepted },
-    });
+    super(
+      'CONFIG_INVALID',
+      500,
+      `invalid configuration: ${variable}=${got === undefined ? '(unset)' : JSON.stringify(got)}; accepted: ${accepted}`,
+      {
+        details: { variable, accepted },
+      },
+    );
   }
 }
 

@@ -44,7 +44,13 @@ describe('errors', () => {
 
   it('carries its data into the body', () => {
     const e = new ConcurrencyError('u1', 2, 3);
-    expect(e.toBody()).toEqual({ error: 'VERSION_CONFLICT', message: expect.stringContaining('version 3, expected 2'), id: 'u1', expectedVersion: 2, actualVersion: 3 });
+    expect(e.toBody()).toEqual({
+      error: 'VERSION_CONFLICT',
+      message: expect.stringContaining('version 3, expected 2'),
+      id: 'u1',
+      expectedVersion: 2,
+      actualVersion: 3,
+    });
     expect(e.expected).toBe(2);
     expect(e.name).toBe('ConcurrencyError');
   });

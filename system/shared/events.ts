@@ -7,8 +7,13 @@ export type EventType = (typeof EVENT_TYPES)[number];
 /** Current schema version of each event payload. */
 export const SCHEMA_VERSION = 1;
 
-export interface UserRegisteredPayload { name: string; dateRegister: string }
-export interface UserRenamedPayload { name: string }
+export interface UserRegisteredPayload {
+  name: string;
+  dateRegister: string;
+}
+export interface UserRenamedPayload {
+  name: string;
+}
 export type UserDeletedPayload = Record<string, never>;
 
 export interface PayloadByType {

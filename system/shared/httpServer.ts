@@ -56,7 +56,12 @@ export function charsetProblem(contentType: string | undefined): string | undefi
 
 /** `/users/:id/name` → a RegExp matching concrete paths of that route. */
 const routePattern = (url: string): RegExp =>
-  new RegExp(`^${url.split('/').map((seg) => (seg.startsWith(':') ? '[^/]+' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('/')}/?$`);
+  new RegExp(
+    `^${url
+      .split('/')
+      .map((seg) => (seg.startsWith(':') ? '[^/]+' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+      .join('/')}/?$`,
+  );
 
 /** The correlation id of a request: the client's X-Correlation-Id if well-formed, else a new UUID. */
 export function correlationIdOf(headerValue: string | string[] | undefined): string {
@@ -78,7 +83,10 @@ export function toHttpError(err: unknown): { status: number; body: ErrorBody } {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return { status: 413, body: { error: 'BODY_TOO_LARGE', message: e.message ?? 'request body is too large' } };
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return { status: 415, body: { error: 'UNSUPPORTED_MEDIA_TYPE', message: e.message ?? 'unsupported media type; send application/json' } };
+      return {
+        status: 415,
+        body: { error: 'UNSUPPORTED_MEDIA_TYPE', message: e.message ?? 'unsupported media type; send application/json' },
+      };
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return { status: 400, body: { error: 'EMPTY_BODY', message: e.message ?? 'body is empty' } };
     default:
@@ -89,7 +97,14 @@ export function toHttpError(err: unknown): { status: number; body: ErrorBody } {
     return { status: e.statusCode, body: { error: e.code ?? 'BAD_REQUEST', message: e.message ?? 'bad request' } };
   }
   if (isRetriableDbError(err)) {
-    return { status: 503, body: { error: 'DEPENDENCY_UNAVAILABLE', message: 'database is unavailable; retry with the same Idempotency-Key', dependency: 'database' } };
+    return {
+      status: 503,
+      body: {
+        error: 'DEPENDENCY_UNAVAILABLE',
+        message: 'database is unavailable; retry with the same Idempotency-Key',
+        dependency: 'database',
+      },
+    };
   }
   return { status: 500, body: { error: 'INTERNAL', message: 'internal error' } };
 }
@@ -217,7 +232,10 @@ export function buildHttpServer(opts: HttpServerOptions): FastifyInstance {
     const status = String(reply.statusCode);
     httpDuration.observe({ method: req.method, route, status }, reply.elapsedTime / 1000);
     const quiet = route.startsWith('/health') || route === '/metrics';
-    req.log[quiet ? 'debug' : 'info']({ method: req.method, url: req.url, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request');
+    req.log[quiet ? 'debug' : 'info'](
+      { method: req.method, url: req.url, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
+      'request',
+    );
   });
   app.setErrorHandler((err, req, reply) => {
     const { status, body } = toHttpError(err);

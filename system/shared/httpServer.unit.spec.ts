@@ -12,12 +12,25 @@ function server(readyOk = true) {
     registry: new Registry(),
     readiness: [
       { name: 'db', check: async () => undefined },
-      { name: 'kafka', check: async () => { if (!readyOk) throw new Error('broker down'); } },
+      {
+        name: 'kafka',
+        check: async () => {
+          if (!readyOk) throw new Error('broker down');
+        },
+      },
     ],
   });
-  app.post('/echo', { schema: { body: { type: 'object', required: ['n'], properties: { n: { type: 'integer' } } } } }, async (req) => req.body);
-  app.get('/missing', async () => { throw new NotFoundError('u9'); });
-  app.get('/boom', async () => { throw new Error('secret detail'); });
+  app.post(
+    '/echo',
+    { schema: { body: { type: 'object', required: ['n'], properties: { n: { type: 'integer' } } } } },
+    async (req) => req.body,
+  );
+  app.get('/missing', async () => {
+    throw new NotFoundError('u9');
+  });
+  app.get('/boom', async () => {
+    throw new Error('secret detail');
+  });
   return app;
 }
 

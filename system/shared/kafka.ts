@@ -1,7 +1,17 @@
 // kafkajs client factory and header codec shared by the relay, the projector and the tools.
 // Brokers are always `127.0.0.1:port` (a proxy in the real environment): `localhost` may
 // resolve to IPv6 and bypass Toxiproxy, so it is refused here.
-import { Kafka, logLevel, Partitioners, type IHeaders, type LogEntry, type Producer, type ProducerConfig, type ProducerRecord, type RecordMetadata } from 'kafkajs';
+import {
+  Kafka,
+  logLevel,
+  Partitioners,
+  type IHeaders,
+  type LogEntry,
+  type Producer,
+  type ProducerConfig,
+  type ProducerRecord,
+  type RecordMetadata,
+} from 'kafkajs';
 import type { Logger } from 'pino';
 import { ConfigError } from './errors.ts';
 import { HEADERS, type EventEnvelope } from './events.ts';

@@ -55,6 +55,12 @@ export function histogram<L extends string = string>(o: MetricOpts<L> & { bucket
   const name = METRIC_PREFIX + o.name;
   return (
     existing<Histogram<L>>(reg, name) ??
-    new Histogram<L>({ name, help: o.help, labelNames: o.labelNames ?? [], buckets: o.buckets ?? LATENCY_BUCKETS_SECONDS, registers: [reg] })
+    new Histogram<L>({
+      name,
+      help: o.help,
+      labelNames: o.labelNames ?? [],
+      buckets: o.buckets ?? LATENCY_BUCKETS_SECONDS,
+      registers: [reg],
+    })
   );
 }

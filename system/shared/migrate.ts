@@ -54,7 +54,8 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateResult> {
     const conn = await pool.getConnection();
     try {
       const [lockRows] = await conn.query('SELECT GET_LOCK(?, 60) AS got', [lockName]);
-      if ((lockRows as Array<{ got: number | null }>)[0]?.got !== 1) throw new Error(`could not take migration lock ${lockName} within 60 s`);
+      if ((lockRows as Array<{ got: number | null }>)[0]?.got !== 1)
+        throw new Error(`could not take migration lock ${lockName} within 60 s`);
       await conn.query(`CREATE DATABASE IF NOT EXISTS ${schema} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
       await conn.query(`USE ${schema}`);
       await conn.query(

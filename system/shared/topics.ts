@@ -40,7 +40,11 @@ export async function ensureTopics(o: EnsureTopicsOptions): Promise<string[]> {
   try {
     const existing = new Set(await admin.listTopics());
     const missing = wanted.filter((t) => !existing.has(t));
-    await sizeExistingDeadLetterTopics(admin, wanted.filter((t) => existing.has(t) && isDeadLetterTopic(t)), o.replicationFactor);
+    await sizeExistingDeadLetterTopics(
+      admin,
+      wanted.filter((t) => existing.has(t) && isDeadLetterTopic(t)),
+      o.replicationFactor,
+    );
     if (missing.length === 0) return [];
     await admin.createTopics({
       waitForLeaders: true,

@@ -2,7 +2,15 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { currentTraceparent, initTracing, shutdownTracing, traceIdOf, withSpan, withSpanFromTraceparent, type SpanRecord } from './tracing.ts';
+import {
+  currentTraceparent,
+  initTracing,
+  shutdownTracing,
+  traceIdOf,
+  withSpan,
+  withSpanFromTraceparent,
+  type SpanRecord,
+} from './tracing.ts';
 
 const file = join(mkdtempSync(join(tmpdir(), 'faultline-trace-')), 'traces.jsonl');
 initTracing('unit-test', { tracesFile: file, otlpEndpoint: '' });
@@ -23,7 +31,10 @@ describe('tracing', () => {
       return [o, i];
     });
     expect(traceIdOf(inner)).toBe(traceIdOf(outer));
-    const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as SpanRecord);
+    const lines = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as SpanRecord);
     const innerSpan = lines.find((l) => l.name === 'inner')!;
     const outerSpan = lines.find((l) => l.name === 'outer')!;
     expect(innerSpan.parentSpanId).toBe(outerSpan.spanId);
@@ -35,8 +46,16 @@ describe('tracing', () => {
     const tp = await withSpanFromTraceparent('fresh', 'garbage', async () => currentTraceparent());
     expect(traceIdOf(tp)).toMatch(/^[0-9a-f]{32}$/);
     expect(traceIdOf(tp)).not.toBe('0af7651916cd43dd8448eb211c80319c');
-    await expect(withSpan('boom', async () => { throw new Error('x'); })).rejects.toThrow('x');
-    const boom = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as SpanRecord).find((l) => l.name === 'boom');
+    await expect(
+      withSpan('boom', async () => {
+        throw new Error('x');
+      }),
+    ).rejects.toThrow('x');
+    const boom = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as SpanRecord)
+      .find((l) => l.name === 'boom');
     expect(boom?.status).toBe('error');
     await shutdownTracing();
   });

@@ -46,7 +46,12 @@ export async function freshSchema(database: 'commands' | 'queries'): Promise<Tes
   const adminUrl = withPath(base, name);
   const u = new URL(adminUrl);
   const admin = await mysql.createConnection({
-    host: u.hostname, port: Number(u.port), user: decodeURIComponent(u.username), password: decodeURIComponent(u.password), database: name, timezone: 'Z',
+    host: u.hostname,
+    port: Number(u.port),
+    user: decodeURIComponent(u.username),
+    password: decodeURIComponent(u.password),
+    database: name,
+    timezone: 'Z',
   });
   return {
     name,

@@ -54,9 +54,15 @@ async function up(): Promise<void> {
   writeEnvFiles(specs);
   compose(['up', '-d', '--force-recreate']);
   for (const p of SYSTEM_PROCESSES) {
-    await waitFor(`${p} (container) ready`, async () => (await fetch(`${specs[p].url}/health/ready`, { signal: AbortSignal.timeout(2000) })).ok, { timeoutMs: 90_000, intervalMs: 500 });
+    await waitFor(
+      `${p} (container) ready`,
+      async () => (await fetch(`${specs[p].url}/health/ready`, { signal: AbortSignal.timeout(2000) })).ok,
+      { timeoutMs: 90_000, intervalMs: 500 },
+    );
   }
-  log(`system containers ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${SYSTEM_PROCESSES.map((p) => `${p} ${specs[p].url}`).join(', ')}`);
+  log(
+    `system containers ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${SYSTEM_PROCESSES.map((p) => `${p} ${specs[p].url}`).join(', ')}`,
+  );
 }
 
 const cmd = process.argv[2];
@@ -64,8 +70,7 @@ if (cmd === 'up') await up();
 else if (cmd === 'down') {
   await ensureEngine(log);
   compose(['down']);
-}
-else if (cmd === 'status') compose(['ps']);
+} else if (cmd === 'status') compose(['ps']);
 else {
   console.error('usage: npx tsx scenarios/environment/containers/compose.ts up|down|status');
   process.exitCode = 2;

@@ -55,7 +55,13 @@ function onPath(tool: string): boolean {
 /** Installs the Debian packages (by the tool each provides) that are missing; root only,
  *  otherwise says what to run. */
 export function ensureDebianPackages(packages: Record<string, string>, progress: Progress, extra: string[] = []): void {
-  const missing = [...new Set(Object.entries(packages).filter(([tool]) => !onPath(tool)).map(([, pkg]) => pkg))];
+  const missing = [
+    ...new Set(
+      Object.entries(packages)
+        .filter(([tool]) => !onPath(tool))
+        .map(([, pkg]) => pkg),
+    ),
+  ];
   if (missing.length === 0) return;
   const how = `apt-get install --no-install-recommends ${missing.join(' ')}`;
   if (process.getuid?.() !== 0) throw new MissingToolError(missing.join(', '), `run as root once, or: sudo ${how}`);
@@ -92,17 +98,23 @@ export function podman(args: string[], opts: { input?: string; cwd?: string; inh
     env: { ...process.env, ...engineEnv() },
   });
   if (res.error) throw res.error;
-  if (res.status !== 0) throw new Error(`podman ${args.slice(0, 3).join(' ')} failed (exit ${res.status}):\n${(res.stderr ?? '').slice(-3000)}`);
+  if (res.status !== 0)
+    throw new Error(`podman ${args.slice(0, 3).join(' ')} failed (exit ${res.status}):\n${(res.stderr ?? '').slice(-3000)}`);
   return res.stdout ?? '';
 }
 
 /** podman without blocking the event loop: for faults injected while a workload runs. */
 export function podmanAsync(args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile('podman', args, { encoding: 'utf8', env: { ...process.env, ...engineEnv() }, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`podman ${args.slice(0, 3).join(' ')} failed: ${(stderr || err.message).slice(-2000)}`));
-      else resolve(stdout);
-    });
+    execFile(
+      'podman',
+      args,
+      { encoding: 'utf8', env: { ...process.env, ...engineEnv() }, maxBuffer: 16 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        if (err) reject(new Error(`podman ${args.slice(0, 3).join(' ')} failed: ${(stderr || err.message).slice(-2000)}`));
+        else resolve(stdout);
+      },
+    );
   });
 }
 
@@ -131,7 +143,11 @@ export async function ensureEngine(progress: Progress): Promise<string> {
   rmSync(socketPath(), { force: true });
   const pid = startProcess(proc);
   try {
-    await waitFor('podman API service', () => dockerEngineAnswers({ DOCKER_HOST: host }), { timeoutMs: 30_000, intervalMs: 200, alive: () => isAlive(pid) });
+    await waitFor('podman API service', () => dockerEngineAnswers({ DOCKER_HOST: host }), {
+      timeoutMs: 30_000,
+      intervalMs: 200,
+      alive: () => isAlive(pid),
+    });
   } catch (err) {
     throw new StartError('podman-service', (err as Error).message, proc.logFile);
   }

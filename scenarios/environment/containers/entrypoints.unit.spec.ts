@@ -28,6 +28,8 @@ describe('kafka image: KAFKA_* → server property (the apache/kafka contract)',
 describe('mariadb image: SQL string quoting in the entrypoint', () => {
   it('doubles single quotes so a password cannot end the literal', () => {
     expect(callFunction('containers/mariadb/docker-entrypoint.sh', 'sql_quote', "it's")).toBe("'it''s'");
-    expect(callFunction('containers/mariadb/docker-entrypoint.sh', 'sql_quote', "x'; DROP USER root; --")).toBe("'x''; DROP USER root; --'");
+    expect(callFunction('containers/mariadb/docker-entrypoint.sh', 'sql_quote', "x'; DROP USER root; --")).toBe(
+      "'x''; DROP USER root; --'",
+    );
   });
 });

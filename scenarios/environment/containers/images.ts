@@ -26,10 +26,15 @@ const imageId = (tag: string) => podman(['image', 'inspect', '--format', '{{.Id}
 
 function osRelease(): Record<string, string> {
   const text = existsSync('/etc/os-release') ? readFileSync('/etc/os-release', 'utf8') : '';
-  return Object.fromEntries(text.split('\n').filter((l) => l.includes('=')).map((l) => {
-    const i = l.indexOf('=');
-    return [l.slice(0, i), l.slice(i + 1).replace(/^"|"$/g, '')];
-  }));
+  return Object.fromEntries(
+    text
+      .split('\n')
+      .filter((l) => l.includes('='))
+      .map((l) => {
+        const i = l.indexOf('=');
+        return [l.slice(0, i), l.slice(i + 1).replace(/^"|"$/g, '')];
+      }),
+  );
 }
 
 /** The host's apt files that say where and how to fetch packages (sources, Acquire:: settings). */
@@ -57,7 +62,8 @@ function hostMirror(files: string[]): string {
 
 function ensureBase(progress: Progress): string {
   const suite = osRelease().VERSION_CODENAME;
-  if (!suite || osRelease().ID !== 'debian') throw new Error('the container images are built from the host\'s Debian release; this host is not Debian');
+  if (!suite || osRelease().ID !== 'debian')
+    throw new Error("the container images are built from the host's Debian release; this host is not Debian");
   const apt = hostAptFiles();
   const h = createHash('sha256').update(`${suite}\0minbase\0`);
   for (const f of apt) h.update(`${f}\0`).update(readFileSync(f)).update('\0');
@@ -95,8 +101,21 @@ function build(recipe: ImageRecipe, hash: string, progress: Progress): void {
   }
   progress(`images: building ${recipe.tag} from containers/${recipe.name}/Containerfile…`);
   // --network host: RUN steps reach the host's apt mirror exactly as the host does.
-  podman(['build', '--network', 'host', '--pull=never', '--build-arg', `BASE=${BASE_TAG}`,
-    '--label', `${RECIPE_LABEL}=${hash}`, '-t', recipe.tag, '-f', join(context, 'Containerfile'), context]);
+  podman([
+    'build',
+    '--network',
+    'host',
+    '--pull=never',
+    '--build-arg',
+    `BASE=${BASE_TAG}`,
+    '--label',
+    `${RECIPE_LABEL}=${hash}`,
+    '-t',
+    recipe.tag,
+    '-f',
+    join(context, 'Containerfile'),
+    context,
+  ]);
   rmSync(context, { recursive: true, force: true });
   progress(`images: ${recipe.tag} built in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }

@@ -36,7 +36,9 @@ export function imageRecipe(name: ImageName, artifacts: { kafkaLibs: string; tox
     // The project as it is checked out, on the Node binary running this code.
     system: {
       node: process.execPath,
-      ...Object.fromEntries(['package.json', 'tsconfig.json', 'system', 'sql', 'node_modules'].map((f) => [`app/${f}`, join(PROJECT_ROOT, f)])),
+      ...Object.fromEntries(
+        ['package.json', 'tsconfig.json', 'system', 'sql', 'node_modules'].map((f) => [`app/${f}`, join(PROJECT_ROOT, f)]),
+      ),
     },
   };
   return { name, tag: IMAGE_TAGS[name], dir: join(PROJECT_ROOT, 'containers', name), staged: staged[name] };

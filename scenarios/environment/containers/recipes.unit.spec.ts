@@ -17,7 +17,7 @@ function scratchRecipe() {
 }
 
 describe('image recipes', () => {
-  it('tags images with the names Testcontainers resolves the modules\' short names to', () => {
+  it("tags images with the names Testcontainers resolves the modules' short names to", () => {
     expect(IMAGE_TAGS.mariadb).toBe('docker.io/library/mariadb:10.11');
     expect(IMAGE_TAGS.kafka).toBe('docker.io/apache/kafka:4.1.1');
     expect(imageRecipe('kafka', { kafkaLibs: '/l', toxiproxyBin: '/t' }).staged.libs).toBe('/l');

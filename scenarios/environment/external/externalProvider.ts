@@ -33,7 +33,8 @@ export function validateExternalConfig(raw: unknown, where = 'config'): EnvAddre
   const o = raw as Partial<EnvAddresses>;
   const hostPort = /^[^:\s]+:\d{1,5}$/;
   const list = (v: unknown, path: string) => {
-    if (!Array.isArray(v) || v.length === 0 || !v.every((x) => typeof x === 'string' && hostPort.test(x))) problems.push(`${path}: a non-empty list of "host:port"`);
+    if (!Array.isArray(v) || v.length === 0 || !v.every((x) => typeof x === 'string' && hostPort.test(x)))
+      problems.push(`${path}: a non-empty list of "host:port"`);
   };
   if (typeof o?.toxiproxy?.api !== 'string' || !/^https?:\/\//.test(o.toxiproxy.api)) problems.push('toxiproxy.api: "http://host:port"');
   list(o?.kafka?.internal, 'kafka.internal');
@@ -41,17 +42,27 @@ export function validateExternalConfig(raw: unknown, where = 'config'): EnvAddre
   list(o?.kafka?.projector, 'kafka.projector');
   for (const db of ['commands', 'queries'] as const) {
     const d = o?.mariadb?.[db];
-    if (typeof d?.host !== 'string' || !Number.isInteger(d?.port) || typeof d?.admin?.user !== 'string' || typeof d?.admin?.password !== 'string') {
+    if (
+      typeof d?.host !== 'string' ||
+      !Number.isInteger(d?.port) ||
+      typeof d?.admin?.user !== 'string' ||
+      typeof d?.admin?.password !== 'string'
+    ) {
       problems.push(`mariadb.${db}: { host, port, database, admin: { user, password } }`);
     }
   }
   for (const link of LINKS) {
     const l = o?.links?.[link];
-    if (!Array.isArray(l) || l.length === 0 || !l.every((p) => typeof p?.name === 'string' && hostPort.test(p?.listen ?? '') && hostPort.test(p?.upstream ?? ''))) {
+    if (
+      !Array.isArray(l) ||
+      l.length === 0 ||
+      !l.every((p) => typeof p?.name === 'string' && hostPort.test(p?.listen ?? '') && hostPort.test(p?.upstream ?? ''))
+    ) {
       problems.push(`links.${link}: a list of { name, listen: "host:port", upstream: "host:port" }`);
     }
   }
-  if (problems.length) throw new Error(`${where} is not a usable external environment; expected:\n  ${problems.join('\n  ')}\n(${EXAMPLE})`);
+  if (problems.length)
+    throw new Error(`${where} is not a usable external environment; expected:\n  ${problems.join('\n  ')}\n(${EXAMPLE})`);
   return { ...(o as EnvAddresses), provider: 'external', kafka: { ...o.kafka!, brokers: o.kafka!.internal.length } };
 }
 
@@ -62,14 +73,21 @@ export function getExternalProvider(): EnvironmentProvider {
     async up({ onProgress = () => undefined }) {
       const addr = loadExternalConfig();
       const toxi = new Toxiproxy(addr.toxiproxy.api);
-      await toxi.populate(Object.values(addr.links).flat().map((p) => ({ ...p, enabled: true })));
+      await toxi.populate(
+        Object.values(addr.links)
+          .flat()
+          .map((p) => ({ ...p, enabled: true })),
+      );
       onProgress(`toxiproxy: ${Object.values(addr.links).flat().length} proxies at ${addr.toxiproxy.api}`);
       for (const db of ['commands', 'queries'] as const) {
         const d = addr.mariadb[db];
-        if (!(await pingMariadb(d.port, d.admin.user, d.admin.password).catch(() => false))) throw new Error(`mariadb ${db} at ${d.host}:${d.port} does not answer`);
+        if (!(await pingMariadb(d.port, d.admin.user, d.admin.password).catch(() => false)))
+          throw new Error(`mariadb ${db} at ${d.host}:${d.port} does not answer`);
       }
       if (!(await kafkaReady(addr.kafka.relay, addr.kafka.brokers).catch(() => false))) {
-        throw new Error(`kafka does not answer through the relay proxies ${addr.kafka.relay.join(',')}: are its listeners advertised as those proxy addresses?`);
+        throw new Error(
+          `kafka does not answer through the relay proxies ${addr.kafka.relay.join(',')}: are its listeners advertised as those proxy addresses?`,
+        );
       }
       return addr;
     },
@@ -89,9 +107,17 @@ export function getExternalProvider(): EnvironmentProvider {
       }
       for (const db of ['commands', 'queries'] as const) {
         const d = addr.mariadb[db];
-        out.push({ name: `mariadb-${db}`, healthy: await pingMariadb(d.port, d.admin.user, d.admin.password).catch(() => false), address: `${d.host}:${d.port}` });
+        out.push({
+          name: `mariadb-${db}`,
+          healthy: await pingMariadb(d.port, d.admin.user, d.admin.password).catch(() => false),
+          address: `${d.host}:${d.port}`,
+        });
       }
-      out.push({ name: 'kafka', healthy: await kafkaReady(addr.kafka.internal, addr.kafka.brokers).catch(() => false), address: addr.kafka.internal.join(',') });
+      out.push({
+        name: 'kafka',
+        healthy: await kafkaReady(addr.kafka.internal, addr.kafka.brokers).catch(() => false),
+        address: addr.kafka.internal.join(','),
+      });
       return out;
     },
   };

@@ -12,7 +12,9 @@ describe('external provider configuration', () => {
   });
   it('names every missing or malformed address', () => {
     const bad = { ...example, kafka: { ...example.kafka, relay: [] }, links: { ...example.links, 'query-db': undefined } };
-    expect(() => validateExternalConfig(bad, 'my.json')).toThrow(/my.json is not a usable external environment[\s\S]*kafka.relay[\s\S]*links.query-db/);
+    expect(() => validateExternalConfig(bad, 'my.json')).toThrow(
+      /my.json is not a usable external environment[\s\S]*kafka.relay[\s\S]*links.query-db/,
+    );
   });
 });
 

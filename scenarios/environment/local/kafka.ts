@@ -31,9 +31,16 @@ export function brokerProcess(s: KafkaSpec, b: number): ManagedProcess {
     command: 'java',
     marker: join(dir, 'server.properties'),
     args: [
-      '-Xms128m', heap, '-XX:+UseSerialGC', '-XX:MaxMetaspaceSize=192m',
-      '-Djava.awt.headless=true', `-Dlog4j2.configurationFile=${LOG4J}`,
-      '-cp', `${s.libs}/*`, 'kafka.Kafka', join(dir, 'server.properties'),
+      '-Xms128m',
+      heap,
+      '-XX:+UseSerialGC',
+      '-XX:MaxMetaspaceSize=192m',
+      '-Djava.awt.headless=true',
+      `-Dlog4j2.configurationFile=${LOG4J}`,
+      '-cp',
+      `${s.libs}/*`,
+      'kafka.Kafka',
+      join(dir, 'server.properties'),
     ],
   };
 }
@@ -78,10 +85,20 @@ export function clusterId(random: () => Buffer = () => randomBytes(16)): string 
 
 function format(s: KafkaSpec, b: number, id: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn('java', [
-      `-Dlog4j2.configurationFile=${LOG4J}`, '-cp', `${s.libs}/*`, 'kafka.tools.StorageTool',
-      'format', `--cluster-id=${id}`, '-c', join(nodeDir(s, b), 'server.properties'),
-    ], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      'java',
+      [
+        `-Dlog4j2.configurationFile=${LOG4J}`,
+        '-cp',
+        `${s.libs}/*`,
+        'kafka.tools.StorageTool',
+        'format',
+        `--cluster-id=${id}`,
+        '-c',
+        join(nodeDir(s, b), 'server.properties'),
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
@@ -98,11 +115,13 @@ export async function startKafka(s: KafkaSpec): Promise<number[]> {
   const formatted = (b: number) => existsSync(join(nodeDir(s, b), 'data', 'meta.properties'));
   if (!procs.some((_, b) => formatted(b))) {
     const id = clusterId();
-    await Promise.all(procs.map((_, b) => {
-      mkdirSync(nodeDir(s, b), { recursive: true });
-      writeFileSync(join(nodeDir(s, b), 'server.properties'), brokerProperties(s, b));
-      return format(s, b, id);
-    }));
+    await Promise.all(
+      procs.map((_, b) => {
+        mkdirSync(nodeDir(s, b), { recursive: true });
+        writeFileSync(join(nodeDir(s, b), 'server.properties'), brokerProperties(s, b));
+        return format(s, b, id);
+      }),
+    );
   }
   return procs.map((p) => readPid(p) ?? startProcess(p));
 }

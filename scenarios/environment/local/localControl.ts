@@ -19,7 +19,13 @@ export function infraProcess(l: LocalLayout, target: string): ManagedProcess {
     if (t.node > l.brokers) throw new Error(`no broker ${target}: this environment has ${l.brokers}`);
     return brokerProcess({ brokers: l.brokers, ports: l.ports, dir: join(l.dir, 'kafka'), libs: '' }, t.node - 1);
   }
-  if (t.kind === 'database') return mariadbProcess({ database: t.database, port: l.ports.mariadb[t.database], dir: join(l.dir, `mariadb-${t.database}`), binaries: BINS });
+  if (t.kind === 'database')
+    return mariadbProcess({
+      database: t.database,
+      port: l.ports.mariadb[t.database],
+      dir: join(l.dir, `mariadb-${t.database}`),
+      binaries: BINS,
+    });
   throw new Error(`${target} is a system process, not a server of the local provider`);
 }
 
@@ -30,9 +36,17 @@ async function restartInfra(l: LocalLayout, target: string, graceful: boolean): 
   if (t.kind === 'broker') {
     await startKafka({ brokers: l.brokers, ports: l.ports, dir: join(l.dir, 'kafka'), libs: ensureKafka(() => undefined) });
     const internal = Array.from({ length: l.brokers }, (_, b) => `127.0.0.1:${l.ports.kafka.internal(b)}`);
-    await waitFor(`${target} rejoining`, async () => (await registeredBrokers(internal)).has(t.node), { timeoutMs: 60_000, intervalMs: 300 });
+    await waitFor(`${target} rejoining`, async () => (await registeredBrokers(internal)).has(t.node), {
+      timeoutMs: 60_000,
+      intervalMs: 300,
+    });
   } else if (t.kind === 'database') {
-    await startMariadb({ database: t.database, port: l.ports.mariadb[t.database], dir: join(l.dir, `mariadb-${t.database}`), binaries: ensureMariadb(() => undefined) });
+    await startMariadb({
+      database: t.database,
+      port: l.ports.mariadb[t.database],
+      dir: join(l.dir, `mariadb-${t.database}`),
+      binaries: ensureMariadb(() => undefined),
+    });
   }
 }
 

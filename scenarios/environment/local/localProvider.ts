@@ -14,7 +14,6 @@ import { localControl } from './localControl.ts';
 import { readState } from '../state.ts';
 import type { ComponentStatus, EnvAddresses, EnvironmentProvider } from '../types.ts';
 
-
 type Progress = (line: string) => void;
 
 export { localLayout, runningBrokerCount, type LocalLayout } from './layout.ts';
@@ -23,7 +22,9 @@ export { localLayout, runningBrokerCount, type LocalLayout } from './layout.ts';
 export function infraProcesses(l: LocalLayout): ManagedProcess[] {
   const bins = { mariadbd: 'mariadbd', installDb: 'mariadb-install-db' };
   return [
-    ...Array.from({ length: l.brokers }, (_, b) => brokerProcess({ brokers: l.brokers, ports: l.ports, dir: join(l.dir, 'kafka'), libs: '' }, b)),
+    ...Array.from({ length: l.brokers }, (_, b) =>
+      brokerProcess({ brokers: l.brokers, ports: l.ports, dir: join(l.dir, 'kafka'), libs: '' }, b),
+    ),
     mariadbProcess({ database: 'commands', port: l.ports.mariadb.commands, dir: join(l.dir, 'mariadb-commands'), binaries: bins }),
     mariadbProcess({ database: 'queries', port: l.ports.mariadb.queries, dir: join(l.dir, 'mariadb-queries'), binaries: bins }),
     toxiproxyProcess('', l.ports, join(l.dir, 'toxiproxy')),
@@ -55,7 +56,9 @@ function portsToCheck(l: LocalLayout): { port: number; what: string }[] {
     { port: p.toxiproxyApi, what: 'Toxiproxy API' },
     { port: p.mariadb.commands, what: 'MariaDB commands' },
     { port: p.mariadb.queries, what: 'MariaDB queries' },
-    ...Object.values(proxyLayout(p, l.brokers)).flat().map((x) => ({ port: Number(x.listen.split(':')[1]), what: `proxy ${x.name}` })),
+    ...Object.values(proxyLayout(p, l.brokers))
+      .flat()
+      .map((x) => ({ port: Number(x.listen.split(':')[1]), what: `proxy ${x.name}` })),
   ];
   for (let b = 0; b < l.brokers; b++) {
     list.push(
@@ -67,7 +70,6 @@ function portsToCheck(l: LocalLayout): { port: number; what: string }[] {
   }
   return list;
 }
-
 
 export function getLocalProvider(): EnvironmentProvider {
   return {
@@ -97,7 +99,10 @@ export function getLocalProvider(): EnvironmentProvider {
       const kafkaStarted = startKafka(kafkaSpec);
       onProgress('mariadb: starting commands and queries servers');
       const dbSpec = (database: 'commands' | 'queries', port: number) => ({
-        database, port, dir: join(l.dir, `mariadb-${database}`), binaries: mariadbBins,
+        database,
+        port,
+        dir: join(l.dir, `mariadb-${database}`),
+        binaries: mariadbBins,
       });
       await Promise.all([
         startMariadb(dbSpec('commands', l.ports.mariadb.commands)),
@@ -109,11 +114,15 @@ export function getLocalProvider(): EnvironmentProvider {
       const procs = Array.from({ length: brokers }, (_, b) => brokerProcess(kafkaSpec, b));
       try {
         // Ready only when each role's proxied bootstrap answers with every broker registered.
-        await waitFor('kafka', async () => (await kafkaReady(addr.kafka.relay, brokers)) && (await kafkaReady(addr.kafka.projector, brokers)), {
-          timeoutMs: 60_000,
-          intervalMs: 300,
-          alive: () => kafkaPids.every(isAlive),
-        });
+        await waitFor(
+          'kafka',
+          async () => (await kafkaReady(addr.kafka.relay, brokers)) && (await kafkaReady(addr.kafka.projector, brokers)),
+          {
+            timeoutMs: 60_000,
+            intervalMs: 300,
+            alive: () => kafkaPids.every(isAlive),
+          },
+        );
       } catch (err) {
         const dead = procs.find((p) => readPid(p) === undefined) ?? procs[0]!;
         throw new StartError(dead.name, (err as Error).message, dead.logFile);
@@ -138,8 +147,16 @@ export function getLocalProvider(): EnvironmentProvider {
       const toxi = toxiproxyProcess('', l.ports, join(l.dir, 'toxiproxy'));
       const toxiPid = readPid(toxi);
       let proxies: Record<string, { enabled: boolean }> = {};
-      if (toxiPid !== undefined) proxies = await toxiproxyClient(l.ports).getAll().catch(() => ({}));
-      out.push({ name: 'toxiproxy', healthy: toxiPid !== undefined && Object.keys(proxies).length > 0, pid: toxiPid, address: addr.toxiproxy.api });
+      if (toxiPid !== undefined)
+        proxies = await toxiproxyClient(l.ports)
+          .getAll()
+          .catch(() => ({}));
+      out.push({
+        name: 'toxiproxy',
+        healthy: toxiPid !== undefined && Object.keys(proxies).length > 0,
+        pid: toxiPid,
+        address: addr.toxiproxy.api,
+      });
       for (const link of Object.values(addr.links).flat()) {
         const p = proxies[link.name];
         out.push({
@@ -155,7 +172,13 @@ export function getLocalProvider(): EnvironmentProvider {
         const port = addr.mariadb[db].port;
         const { user, password } = addr.mariadb[db].admin;
         const ok = pid !== undefined && (await pingMariadb(port, user, password).catch(() => false));
-        out.push({ name: `mariadb-${db}`, healthy: ok, pid, address: `127.0.0.1:${port}`, detail: pid === undefined ? 'not running' : ok ? undefined : 'not answering' });
+        out.push({
+          name: `mariadb-${db}`,
+          healthy: ok,
+          pid,
+          address: `127.0.0.1:${port}`,
+          detail: pid === undefined ? 'not running' : ok ? undefined : 'not answering',
+        });
       }
       const registered = await registeredBrokers(addr.kafka.internal).catch(() => new Set<number>());
       for (let b = 0; b < brokers; b++) {

@@ -13,7 +13,10 @@ import { isAlive, type ManagedProcess, readPid, StartError, startProcess, waitFo
 /** Fixed credentials for providers whose servers are not ours to lock down (containers). */
 export const ADMIN = { user: 'faultline', password: 'faultline' } as const;
 
-export interface AdminCredentials { user: string; password: string }
+export interface AdminCredentials {
+  user: string;
+  password: string;
+}
 
 /** The file holding the database root password of the environment in `runDir`. */
 export const adminCredentialsFile = (runDir: string) => join(runDir, 'mariadb-root.json');
@@ -35,7 +38,8 @@ export function adminCredentials(runDir: string): AdminCredentials {
   }
   chmodSync(file, 0o600);
   const c = JSON.parse(readFileSync(file, 'utf8')) as AdminCredentials;
-  if (typeof c.user !== 'string' || typeof c.password !== 'string' || c.password.length < 16) throw new Error(`${file}: not valid database admin credentials; remove the run dir (npm run env -- down)`);
+  if (typeof c.user !== 'string' || typeof c.password !== 'string' || c.password.length < 16)
+    throw new Error(`${file}: not valid database admin credentials; remove the run dir (npm run env -- down)`);
   return c;
 }
 
@@ -122,7 +126,9 @@ async function rootOverSocket(s: MariadbSpec, password: string): Promise<mysql.C
 /** Root keeps exactly two accounts, both with the password: the socket one and TCP on 127.0.0.1. */
 async function lockDownRoot(conn: mysql.Connection, s: MariadbSpec, admin: AdminCredentials): Promise<void> {
   const pw = conn.escape(admin.password);
-  const [users] = await conn.query<mysql.RowDataPacket[]>("SELECT User AS user, Host AS host FROM mysql.user WHERE User IN ('root', '', 'faultline')");
+  const [users] = await conn.query<mysql.RowDataPacket[]>(
+    "SELECT User AS user, Host AS host FROM mysql.user WHERE User IN ('root', '', 'faultline')",
+  );
   for (const u of users) {
     if (u.user === 'root' && (u.host === 'localhost' || u.host === '127.0.0.1')) continue;
     await conn.query(`DROP USER ${conn.escape(u.user)}@${conn.escape(u.host)}`);
@@ -144,15 +150,19 @@ export async function startMariadb(s: MariadbSpec): Promise<number> {
   const admin = specAdmin(s);
   const pid = startProcess(proc);
   try {
-    await waitFor(`mariadb-${s.database}`, async () => {
-      const conn = await rootOverSocket(s, admin.password);
-      try {
-        await lockDownRoot(conn, s, admin);
-        return true;
-      } finally {
-        await conn.end().catch(() => undefined);
-      }
-    }, { timeoutMs: 30_000, alive: () => isAlive(pid) });
+    await waitFor(
+      `mariadb-${s.database}`,
+      async () => {
+        const conn = await rootOverSocket(s, admin.password);
+        try {
+          await lockDownRoot(conn, s, admin);
+          return true;
+        } finally {
+          await conn.end().catch(() => undefined);
+        }
+      },
+      { timeoutMs: 30_000, alive: () => isAlive(pid) },
+    );
     await waitFor(`mariadb-${s.database} over TCP`, () => pingMariadb(s.port, admin.user, admin.password), { timeoutMs: 10_000 });
   } catch (err) {
     throw new StartError(`mariadb-${s.database}`, (err as Error).message, proc.logFile);

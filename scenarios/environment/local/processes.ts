@@ -17,7 +17,11 @@ export interface ManagedProcess {
   marker: string;
 }
 
-interface PidRecord { pid: number; startedAt: string; marker: string }
+interface PidRecord {
+  pid: number;
+  startedAt: string;
+  marker: string;
+}
 
 export function readPid(p: Pick<ManagedProcess, 'pidFile' | 'marker'>): number | undefined {
   if (!existsSync(p.pidFile)) return undefined;
@@ -113,10 +117,7 @@ export function tailLog(logFile: string, lines = 25): string {
 
 export class StartError extends Error {
   constructor(component: string, reason: string, logFile?: string) {
-    super(
-      `${component} failed to start: ${reason}` +
-        (logFile ? `\n--- last lines of ${logFile} ---\n${tailLog(logFile)}` : ''),
-    );
+    super(`${component} failed to start: ${reason}` + (logFile ? `\n--- last lines of ${logFile} ---\n${tailLog(logFile)}` : ''));
     this.name = 'StartError';
   }
 }

@@ -19,9 +19,7 @@ export function toxiproxyProcess(bin: string, ports: PortLayout, dir: string): M
 /** Every proxy of the environment, by link. */
 export function proxyLayout(ports: PortLayout, brokers: number): Record<LinkName, ProxyAddress[]> {
   const at = (port: number) => `127.0.0.1:${port}`;
-  const one = (name: LinkName, listen: number, upstream: number): ProxyAddress[] => [
-    { name, listen: at(listen), upstream: at(upstream) },
-  ];
+  const one = (name: LinkName, listen: number, upstream: number): ProxyAddress[] => [{ name, listen: at(listen), upstream: at(upstream) }];
   const perBroker = (name: LinkName, listen: (b: number) => number, upstream: (b: number) => number) =>
     Array.from({ length: brokers }, (_, b) => ({ name: `${name}-${b + 1}`, listen: at(listen(b)), upstream: at(upstream(b)) }));
   const p = ports.proxies;
@@ -56,5 +54,9 @@ export async function startToxiproxy(bin: string, ports: PortLayout, dir: string
 /** Creates missing proxies; re-enables and clears toxics of existing ones (a clean `up`). */
 export async function ensureProxies(ports: PortLayout, layout: Record<LinkName, ProxyAddress[]>): Promise<void> {
   const client = toxiproxyClient(ports);
-  await client.populate(Object.values(layout).flat().map((p) => ({ ...p, enabled: true })));
+  await client.populate(
+    Object.values(layout)
+      .flat()
+      .map((p) => ({ ...p, enabled: true })),
+  );
 }

@@ -4,9 +4,7 @@
 // their faults go to the same signals as with the local provider.
 import { podmanAsync } from '../containers/engine.ts';
 import { waitFor } from '../local/processes.ts';
-import {
-  restartSystemProcess, signalSystemProcess, SYSTEM_PROCESSES, type SystemProcess, systemProcessPid,
-} from '../system.ts';
+import { restartSystemProcess, signalSystemProcess, SYSTEM_PROCESSES, type SystemProcess, systemProcessPid } from '../system.ts';
 import type { ProcessControl, ProcessTargetName } from '../types.ts';
 import { CONTAINER_TARGETS, type ContainerName, type ContainerTarget } from './plan.ts';
 
@@ -85,7 +83,9 @@ export function containerControl(deps: ContainerControlDeps): ProcessControl {
       if (isSystem(t)) return systemProcessPid(t)?.toString();
       if (!isContainer(t)) throw unknown(t);
       try {
-        const [id, pid] = (await podmanAsync(['container', 'inspect', '--format', '{{.Id}} {{.State.Pid}}', deps.names[t]])).trim().split(' ');
+        const [id, pid] = (await podmanAsync(['container', 'inspect', '--format', '{{.Id}} {{.State.Pid}}', deps.names[t]]))
+          .trim()
+          .split(' ');
         // The id stays across a restart of the same container; the pid does not.
         return pid && pid !== '0' ? `${id!.slice(0, 12)}:${pid}` : undefined;
       } catch {

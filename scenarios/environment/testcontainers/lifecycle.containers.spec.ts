@@ -24,15 +24,20 @@ import type { EnvAddresses } from '../types.ts';
 const provider = getTestcontainersProvider();
 let addr: EnvAddresses;
 const health = async () => Object.fromEntries((await provider.status()).map((c) => [c.name, c.healthy]));
-const ours = () => podman(['ps', '--all', '--quiet', '--filter', `label=${ENV_LABEL}=${BASE}`]).split('\n').filter(Boolean);
+const ours = () =>
+  podman(['ps', '--all', '--quiet', '--filter', `label=${ENV_LABEL}=${BASE}`])
+    .split('\n')
+    .filter(Boolean);
 
 /** Every TCP listener on a port of this environment's span, as `address:port`. */
 function listenersInSpan(): string[] {
   const lines = execFileSync('ss', ['-ltnH'], { encoding: 'utf8' }).split('\n').filter(Boolean);
-  return lines.map((l) => l.trim().split(/\s+/)[3]!).filter((local) => {
-    const port = Number(local.slice(local.lastIndexOf(':') + 1));
-    return port >= BASE && port < BASE + 100;
-  });
+  return lines
+    .map((l) => l.trim().split(/\s+/)[3]!)
+    .filter((local) => {
+      const port = Number(local.slice(local.lastIndexOf(':') + 1));
+      return port >= BASE && port < BASE + 100;
+    });
 }
 
 async function query(port: number, sql: string, user: string = ADMIN.user, password: string = ADMIN.password): Promise<unknown[]> {
@@ -55,8 +60,15 @@ describe('testcontainers provider lifecycle (local engine)', () => {
 
   it('listens on 127.0.0.1 only, on every port the clients and the harness use', () => {
     const listeners = listenersInSpan();
-    const expected = [addr.toxiproxy.api.replace('http://', ''), ...addr.kafka.internal, ...Object.values(addr.links).flat().map((p) => p.listen),
-      `127.0.0.1:${addr.mariadb.commands.port}`, `127.0.0.1:${addr.mariadb.queries.port}`];
+    const expected = [
+      addr.toxiproxy.api.replace('http://', ''),
+      ...addr.kafka.internal,
+      ...Object.values(addr.links)
+        .flat()
+        .map((p) => p.listen),
+      `127.0.0.1:${addr.mariadb.commands.port}`,
+      `127.0.0.1:${addr.mariadb.queries.port}`,
+    ];
     expect(listeners).toEqual(expect.arrayContaining(expected));
     expect(listeners.filter((l) => !l.startsWith('127.0.0.1:'))).toEqual([]);
   });
@@ -110,8 +122,12 @@ describe('testcontainers provider lifecycle (local engine)', () => {
 
   it('down leaves no container, pod, volume, engine socket or listening port', async () => {
     const volumesBefore = podman(['volume', 'ls', '--quiet']).split('\n').filter(Boolean);
-    const mine = podman(['ps', '--all', '--quiet', '--no-trunc', '--filter', `label=${ENV_LABEL}=${BASE}`]).split('\n').filter(Boolean);
-    const myVolumes = mine.flatMap((id) => podman(['inspect', '--format', '{{range .Mounts}}{{.Name}} {{end}}', id]).trim().split(' ').filter(Boolean));
+    const mine = podman(['ps', '--all', '--quiet', '--no-trunc', '--filter', `label=${ENV_LABEL}=${BASE}`])
+      .split('\n')
+      .filter(Boolean);
+    const myVolumes = mine.flatMap((id) =>
+      podman(['inspect', '--format', '{{range .Mounts}}{{.Name}} {{end}}', id]).trim().split(' ').filter(Boolean),
+    );
     expect(myVolumes.every((v) => volumesBefore.includes(v))).toBe(true);
     await provider.down();
     expect(ours()).toEqual([]);

@@ -7,7 +7,10 @@ describe('bindToLoopback', () => {
     bindToLoopback(bindings);
     expect(bindings).toEqual({
       '3306/tcp': [{ HostIp: '127.0.0.1', HostPort: '21241' }],
-      '9092/tcp': [{ HostIp: '127.0.0.1', HostPort: '0' }, { HostIp: '127.0.0.1', HostPort: '9' }],
+      '9092/tcp': [
+        { HostIp: '127.0.0.1', HostPort: '0' },
+        { HostIp: '127.0.0.1', HostPort: '9' },
+      ],
     });
   });
 

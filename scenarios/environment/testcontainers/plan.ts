@@ -26,7 +26,10 @@ export type ContainerName = ContainerTarget | 'toxiproxy';
 const KAFKA_PORT = { internal: 9092, controller: 9093, relay: 9094, projector: 9095 } as const;
 export const ENV_LABEL = 'dev.faultline.env';
 
-export interface PublishedPort { container: number; host: number }
+export interface PublishedPort {
+  container: number;
+  host: number;
+}
 
 export interface TestcontainersPlan {
   label: Record<string, string>;

@@ -8,16 +8,23 @@ describe('testcontainers plan (the container layout as data)', () => {
   const ports = portLayout(19000);
   const plan = testcontainersPlan(ports);
 
-  it('gives clients exactly the local provider\'s proxies, all on 127.0.0.1', () => {
+  it("gives clients exactly the local provider's proxies, all on 127.0.0.1", () => {
     expect(plan.links).toEqual(proxyLayout(ports, 1));
-    for (const link of LINKS) for (const p of plan.links[link]) {
-      expect(p.listen).toMatch(/^127\.0\.0\.1:\d+$/);
-      expect(p.upstream).toMatch(/^127\.0\.0\.1:\d+$/);
-    }
+    for (const link of LINKS)
+      for (const p of plan.links[link]) {
+        expect(p.listen).toMatch(/^127\.0\.0\.1:\d+$/);
+        expect(p.upstream).toMatch(/^127\.0\.0\.1:\d+$/);
+      }
   });
 
   it('puts each server at the host port its proxy (or the harness) dials', () => {
-    const upstreamPort = (name: string) => Number(Object.values(plan.links).flat().find((p) => p.name === name)!.upstream.split(':')[1]);
+    const upstreamPort = (name: string) =>
+      Number(
+        Object.values(plan.links)
+          .flat()
+          .find((p) => p.name === name)!
+          .upstream.split(':')[1],
+      );
     const kafkaHost = (container: number) => plan.kafka.ports.find((p) => p.container === container)?.host;
     expect(kafkaHost(9094)).toBe(upstreamPort('relay-kafka-1'));
     expect(kafkaHost(9095)).toBe(upstreamPort('projector-kafka-1'));

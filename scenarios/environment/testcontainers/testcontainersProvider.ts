@@ -58,14 +58,24 @@ function containerStarters(plan: TestcontainersPlan) {
   return {
     // Host network, bound to 127.0.0.1: its proxies are the local provider's, unchanged.
     toxiproxy: () =>
-      new LoopbackContainer(plan.toxiproxy.image).withName(plan.names.toxiproxy).withLabels(plan.label)
-        .withNetworkMode('host').withCommand(plan.toxiproxy.command)
-        .withWaitStrategy(Wait.forLogMessage(/Starting Toxiproxy HTTP server/)).start(),
+      new LoopbackContainer(plan.toxiproxy.image)
+        .withName(plan.names.toxiproxy)
+        .withLabels(plan.label)
+        .withNetworkMode('host')
+        .withCommand(plan.toxiproxy.command)
+        .withWaitStrategy(Wait.forLogMessage(/Starting Toxiproxy HTTP server/))
+        .start(),
 
     mariadb: (db: TestcontainersPlan['mariadb'][number]) =>
-      new LoopbackMariaDbContainer(db.image).withName(plan.names[db.target]).withLabels(plan.label)
-        .withDatabase(db.database).withUsername(ADMIN.user).withUserPassword(ADMIN.password).withRootPassword(ADMIN.password)
-        .withNetworkMode('host').withCommand(db.command)
+      new LoopbackMariaDbContainer(db.image)
+        .withName(plan.names[db.target])
+        .withLabels(plan.label)
+        .withDatabase(db.database)
+        .withUsername(ADMIN.user)
+        .withUserPassword(ADMIN.password)
+        .withRootPassword(ADMIN.password)
+        .withNetworkMode('host')
+        .withCommand(db.command)
         .withCopyContentToContainer([{ content: ADMIN_GRANT, target: '/docker-entrypoint-initdb.d/10-admin.sql' }])
         // The module's default (listening-port checks) works too, but polls by exec-ing into the
         // container several times a second; the real server's start line ("port: <its port>",
@@ -77,9 +87,14 @@ function containerStarters(plan: TestcontainersPlan) {
     // BROKER, CONTROLLER) and rewrites the advertised listeners at start to its mapped port, so
     // the per-role listeners advertised as Toxiproxy's ports cannot be expressed with it.
     kafka: () =>
-      new LoopbackContainer(plan.kafka.image).withName(plan.names.kafka).withLabels(plan.label)
-        .withEnvironment(plan.kafka.env).withExposedPorts(...plan.kafka.ports)
-        .withWaitStrategy(Wait.forLogMessage(/Kafka Server started/)).withStartupTimeout(180_000).start(),
+      new LoopbackContainer(plan.kafka.image)
+        .withName(plan.names.kafka)
+        .withLabels(plan.label)
+        .withEnvironment(plan.kafka.env)
+        .withExposedPorts(...plan.kafka.ports)
+        .withWaitStrategy(Wait.forLogMessage(/Kafka Server started/))
+        .withStartupTimeout(180_000)
+        .start(),
   };
 }
 
@@ -120,30 +135,40 @@ export function getTestcontainersProvider(): EnvironmentProvider {
       await ensureEngine(onProgress);
       ensureImages(onProgress);
       await ensureRunning('toxiproxy', start.toxiproxy, onProgress);
-      await new Toxiproxy(addr.toxiproxy.api).populate(Object.values(plan.links).flat().map((p) => ({ ...p, enabled: true })));
+      await new Toxiproxy(addr.toxiproxy.api).populate(
+        Object.values(plan.links)
+          .flat()
+          .map((p) => ({ ...p, enabled: true })),
+      );
       await Promise.all([
         ...plan.mariadb.map((db) => ensureRunning(db.target, () => start.mariadb(db), onProgress)),
         ensureRunning('kafka', start.kafka, onProgress),
       ]);
-      await waitFor('kafka through the relay proxy', async () => (await registeredBrokers(addr.kafka.relay, 0)).size === 1, { timeoutMs: 60_000, intervalMs: 300 });
+      await waitFor('kafka through the relay proxy', async () => (await registeredBrokers(addr.kafka.relay, 0)).size === 1, {
+        timeoutMs: 60_000,
+        intervalMs: 300,
+      });
       await waitFor('kafka group coordinator', () => coordinatorReady(addr.kafka.internal), { timeoutMs: 60_000, intervalMs: 300 });
       onProgress(`testcontainers: all containers ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       return addr;
     },
     async down() {
       const ids = (await podmanAsync(['ps', '--all', '--quiet', '--filter', `label=${ENV_LABEL}=${plan.label[ENV_LABEL]}`]).catch(() => ''))
-        .split('\n').filter(Boolean);
+        .split('\n')
+        .filter(Boolean);
       // -v: the MariaDB image declares a volume, as the official one does; it goes with its container.
       if (ids.length) await podmanAsync(['rm', '--force', '--volumes', '--time', '5', ...ids]);
       await stopEngine();
     },
     async status(): Promise<ComponentStatus[]> {
       const names = Object.keys(plan.names) as ContainerName[];
-      return Promise.all(names.map(async (t): Promise<ComponentStatus> => {
-        const state = await containerState(plan.names[t]);
-        const healthy = state === 'running' && (await ready(t).catch(() => false));
-        return { name: t, healthy, address: plan.names[t], detail: state === undefined ? 'no container' : healthy ? undefined : state };
-      }));
+      return Promise.all(
+        names.map(async (t): Promise<ComponentStatus> => {
+          const state = await containerState(plan.names[t]);
+          const healthy = state === 'running' && (await ready(t).catch(() => false));
+          return { name: t, healthy, address: plan.names[t], detail: state === undefined ? 'no container' : healthy ? undefined : state };
+        }),
+      );
     },
   };
 }
