@@ -10,7 +10,7 @@ import { SERVICE_NAME, type CommandServiceConfig } from './config.ts';
 import { getDualWritePublisher, type EventPublisher } from './dualWritePublisher.ts';
 import { getCommandHandler } from './handleCommand.ts';
 import { getCommandMetrics } from './metrics.ts';
-import { serveOpenApi } from './openapi.ts';
+import { serveOpenApi } from '../shared/openApi.ts';
 import { registerCommandRoutes } from './routes.ts';
 
 export { readCommandServiceConfig, SERVICE_NAME, type CommandServiceConfig } from './config.ts';
