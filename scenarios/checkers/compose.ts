@@ -1,6 +1,7 @@
 import { checkDiverged } from './diverged.ts';
 import { checkDuplicated } from './duplicated.ts';
 import { checkLost } from './lost.ts';
+import { checkLostUpdate } from './lostUpdate.ts';
 import { checkMisrouted } from './misrouted.ts';
 import { checkMispartitioned } from './mispartitioned.ts';
 import { checkPhantom } from './phantom.ts';
@@ -29,6 +30,7 @@ export const CHECKERS: Readonly<Record<AnomalyName, Checker>> = Object.freeze({
   'stale-read': checkStaleRead,
   mispartitioned: checkMispartitioned,
   'telemetry-lied': checkTelemetryLied,
+  'lost-update': checkLostUpdate,
 });
 
 export interface ComposedResult extends CheckResult {

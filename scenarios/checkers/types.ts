@@ -18,6 +18,7 @@ export const ANOMALY_NAMES = [
   'stale-read', // one reader saw a stream's version (or existence) go backwards on the query API
   'mispartitioned', // a stream's records on more than one partition, or a record keyed other than by its stream id
   'telemetry-lied', // a process said ready with lag 0 / not stalled while the harness saw lag and no progress past a bound
+  'lost-update', // an ok command whose If-Match was already stale when sent (an earlier ok had moved the stream past it)
 ] as const;
 export type AnomalyName = (typeof ANOMALY_NAMES)[number];
 
