@@ -1,6 +1,9 @@
 import { result, type Anomaly, type CheckInput, type CheckResult, type TelemetrySample } from './types.ts';
 
 export const DEFAULT_TELEMETRY_BOUND_MS = 5000;
+/** A process may take its own stall threshold (the projector's PROJECTOR_STALL_AFTER_MS, 30 s by
+ *  default, checked every second) before it says "stalled": only past that is "not stalled" a lie. */
+export const DEFAULT_STALL_REPORT_BOUND_MS = 35_000;
 
 /**
  * `telemetry-lied`: a process's own account of itself against the harness's measurement. A stall
@@ -13,6 +16,7 @@ export const DEFAULT_TELEMETRY_BOUND_MS = 5000;
  */
 export function checkTelemetryLied(input: CheckInput): CheckResult {
   const bound = input.telemetryBoundMs ?? DEFAULT_TELEMETRY_BOUND_MS;
+  const stallBound = Math.max(bound, input.stallReportBoundMs ?? DEFAULT_STALL_REPORT_BOUND_MS);
   const byProcess = new Map<string, TelemetrySample[]>();
   for (const s of input.telemetry ?? []) {
     const list = byProcess.get(s.process);
@@ -39,7 +43,8 @@ export function checkTelemetryLied(input: CheckInput): CheckResult {
         reported = false;
       } else stallStart ??= s;
       prev = s;
-      if (!stallStart || reported || s.atMs - stallStart.atMs <= bound || !lies(s)) continue;
+      const stalledFor = stallStart ? s.atMs - stallStart.atMs : 0;
+      if (!stallStart || reported || stalledFor <= bound || !lies(s, stalledFor, stallBound)) continue;
       reported = true;
       anomalies.push({
         name: 'telemetry-lied',
@@ -65,4 +70,7 @@ function progressed(prev: TelemetrySample, s: TelemetrySample): boolean {
   return prev.measuredLag !== null && s.measuredLag !== null && s.measuredLag < prev.measuredLag;
 }
 
-const lies = (s: TelemetrySample): boolean => s.ready === true && (s.reportedLag === 0 || s.reportedStalled === false);
+/** Ready with lag 0 while lagging is a lie at once; "not stalled" only once the stall outlasted the
+ *  process's own threshold for saying so (a recovering process with an honest lag figure is not lying). */
+const lies = (s: TelemetrySample, stalledFor: number, stallBound: number): boolean =>
+  s.ready === true && (s.reportedLag === 0 || (s.reportedStalled === false && stalledFor > stallBound));

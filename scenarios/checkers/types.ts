@@ -141,6 +141,8 @@ export interface CheckInput {
   foreignCausationPrefixes?: readonly string[];
   /** How long a process may report ready/lag 0 while stalled before it counts as a lie (ms). */
   telemetryBoundMs?: number;
+  /** How long a process may take to report a stall itself (default 35 s: the projector's 30 s threshold + checks). */
+  stallReportBoundMs?: number;
 }
 
 export interface Anomaly {
