@@ -41,8 +41,25 @@ export interface WorkloadShape {
   conflictFraction?: number;
 }
 
+/**
+ * The deployment a scenario runs on. Omitted fields mean the default single deployment: 1 broker,
+ * 1 relay, 1 projector, `user-events` with 3 partitions.
+ */
+export interface Topology {
+  /** Kafka brokers: 1, or 3 (RF 3, min.insync.replicas 2, replication through Toxiproxy). */
+  brokers?: 1 | 3;
+  /** Relay instances on the one outbox (`relay`, `relay#2`, ...). */
+  relays?: number;
+  /** Projector instances in the one consumer group (`projector`, `projector#2`, ...). */
+  projectors?: number;
+  /** Partitions of `user-events`. */
+  partitions?: number;
+}
+
 export interface Scenario {
   name: string;
+  /** Brokers, relay and projector instances, partitions; default: one of each, 3 partitions. */
+  topology?: Topology;
   purpose: string;
   workload: WorkloadShape;
   /** The fault schedule (ms after the workload starts); `seed` for generated ones. */
