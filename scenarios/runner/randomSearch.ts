@@ -57,6 +57,6 @@ export async function runRandomSchedule(
   const path = out.counterexamplePath ?? undefined;
   minimal.path = path;
   minimal.seed = out.seed;
-  minimal.replay = replayCommand(s.name, config, out.seed, path, opts.expect);
+  minimal.replay = replayCommand(s.name, config, out.seed, path, opts.expect, opts.rate);
   return { result: minimal, tries: results.length, shrinkMs, truncated };
 }

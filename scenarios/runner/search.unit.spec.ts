@@ -36,6 +36,16 @@ describe('random schedule search', () => {
     expect(out.result.replay).toMatch(/--seed \d+ --path \S+/);
   });
 
+  it("replays at the run's own rate: a shrunk schedule found at --rate 90 is replayed at 90", async () => {
+    const out = await runRandomSchedule(
+      searching,
+      BASE,
+      { seed: 7, outDir: '/tmp/x', shrinkBudgetMs: 60_000, runs: 50, rate: 90 },
+      candidate([]),
+    );
+    expect(out.result.replay).toMatch(/--path \S+.* --rate 90$/);
+  });
+
   it('passes when no candidate fails, after the asked number of runs', async () => {
     const tried: FaultSchedule[] = [];
     const small = fakeScenario({ search: { schedules: fc.constant([]) as fc.Arbitrary<FaultSchedule> } });
