@@ -1,7 +1,7 @@
 // Building blocks for non-vacuity checks, read from the samples, the history and the final state.
 import { metricSum } from '../record/metrics.ts';
 import type { SystemProcess } from '../environment/system.ts';
-import type { Felt } from './types.ts';
+import type { Felt, Observations } from './types.ts';
 import { INSTANT_FAULTS } from '../faults/types.ts';
 
 const values = (o: Parameters<Felt['check']>[0], p: SystemProcess, metric: string) =>
@@ -14,6 +14,22 @@ export const counterRose = (p: SystemProcess, metric: string, describe = `${p}: 
     const v = values(o, p, metric);
     return v.some((x, i) => i > 0 && x > v[i - 1]!) || (v.length > 0 && v[0]! > 0 && v.length === 1);
   },
+});
+
+/** How much a counter rose over the samples; a drop is a restart, after which the counter counts from 0. */
+export function counterRise(v: readonly number[]): number {
+  let rise = 0;
+  for (let i = 1; i < v.length; i++) rise += v[i]! >= v[i - 1]! ? v[i]! - v[i - 1]! : v[i]!;
+  return rise;
+}
+
+/**
+ * A counter rose by more than `explained(o)` counts for: what is left was caused by the fault (e.g.
+ * replays beyond the workload's own deliberate re-sends can only come from retried attempts).
+ */
+export const counterRoseBeyond = (p: SystemProcess, metric: string, explained: (o: Observations) => number, describe: string): Felt => ({
+  describe,
+  check: (o) => counterRise(values(o, p, metric)) > explained(o),
 });
 
 /** A gauge exceeded a threshold at some sample. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CommandOp } from '../history/types.ts';
 import type { Sample } from '../record/types.ts';
-import { counterRose, faultsApplied, projectorStalled, restarted } from './felt.ts';
+import { counterRise, counterRose, counterRoseBeyond, faultsApplied, projectorStalled, restarted } from './felt.ts';
 import type { Observations } from './types.ts';
 
 const sample = (ms: number, applied: number, pid = 1): Sample => ({
@@ -52,5 +52,25 @@ describe('non-vacuity checks', () => {
     expect(faultsApplied.check({ ...obs([], []), faults: [{ ...w, error: 'projector is not running' }] })).toBe(false);
     expect(faultsApplied.check({ ...obs([], []), faults: [{ ...w, stop: null }] })).toBe(false);
     expect(faultsApplied.check({ ...obs([], []), faults: [{ ...w, fault: 'poison', stop: null }] })).toBe(true);
+  });
+
+  it('counterRise counts across a restart; counterRoseBeyond needs a rise beyond what the history explains', () => {
+    expect(counterRise([0, 2, 5, 1, 3])).toBe(5 + 1 + 2); // 0→5, restart (counts 1), 1→3
+    expect(counterRise([4])).toBe(0);
+    const replays = (n: number[]): Sample[] =>
+      n.map((v, i) => ({
+        ms: i * 250,
+        pids: { 'command-service': 1 },
+        metrics: { 'command-service': { 'faultline_idempotent_replays_total{command="rename"}': v } },
+      }));
+    const resend = { ...okAt(50), resendOf: 1 };
+    const felt = counterRoseBeyond(
+      'command-service',
+      'faultline_idempotent_replays_total',
+      (o) => o.ops.filter((op) => op.resendOf !== undefined).length,
+      'x',
+    );
+    expect(felt.check(obs(replays([0, 1, 2]), [resend, resend]))).toBe(false); // two re-sends explain both replays
+    expect(felt.check(obs(replays([0, 1, 3]), [resend, resend]))).toBe(true); // a third replay: a retried attempt
   });
 });

@@ -21,7 +21,7 @@ export interface SearchOutcome {
 export async function runRandomSchedule(
   s: Scenario,
   config: Configuration,
-  opts: Pick<RunOptions, 'seed' | 'outDir' | 'path' | 'log' | 'expect'> & { shrinkBudgetMs: number; runs?: number },
+  opts: Pick<RunOptions, 'seed' | 'outDir' | 'path' | 'log' | 'expect' | 'rate'> & { shrinkBudgetMs: number; runs?: number },
   runCandidate: RunCandidate,
 ): Promise<SearchOutcome> {
   if (!s.search) throw new Error(`${s.name} is not a search scenario (it declares no schedules to search)`);
