@@ -2,7 +2,7 @@
 import { configurationLabel } from '../checkers/expectations.ts';
 import { CONSUME_MODES, PUBLISH_MODES } from '../../system/shared/modes.ts';
 import { SCENARIOS } from '../catalog/scenarios.ts';
-import { failureReasons } from '../report/types.ts';
+import { cautions, failureReasons } from '../report/types.ts';
 import { unknownNames } from '../runner/matrix.ts';
 import type { ScenarioResult } from '../runner/runScenario.ts';
 import { UsageError } from './args.ts';
@@ -59,6 +59,7 @@ export function summaryTable(results: readonly ScenarioResult[]): string {
   const failed = results.filter((r) => !r.ok);
   for (const r of failed) {
     out.push('', `FAIL ${r.scenario} [${configurationLabel(r.configuration)}]:`, ...failureReasons(r).map((x) => `  - ${x}`));
+    for (const c of cautions(r)) out.push(`  note: ${c}`);
     for (const a of r.checks.flatMap((c) => c.anomalies).slice(0, 5)) out.push(`    ${a.name}: ${a.message}`);
     out.push(`  replay: ${r.replay}`);
   }

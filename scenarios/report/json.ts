@@ -1,7 +1,7 @@
 // report.json: every field named explicitly, in a fixed order, so consumers can rely on it.
 // Bump REPORT_SCHEMA_VERSION when a field changes meaning or goes away.
 import { configurationLabel } from '../checkers/expectations.ts';
-import { anomaliesOf, failureReasons, type RunResult, type ScenarioRunResult } from './types.ts';
+import { anomaliesOf, cautions, failureReasons, type RunResult, type ScenarioRunResult } from './types.ts';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -59,6 +59,8 @@ function resultJson(r: ScenarioRunResult) {
       stopMs: f.stop?.ms ?? null,
       error: f.error ?? null,
     })),
+    scheduleDrift: r.scheduleDrift ?? null,
+    cautions: cautions(r),
     error: r.error ?? null,
   };
 }

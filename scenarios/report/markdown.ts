@@ -3,7 +3,7 @@
 import { openLoopText } from './workloadText.ts';
 import { configurationLabel } from '../checkers/expectations.ts';
 import { CONSUME_MODES, PUBLISH_MODES, type Configuration } from '../../system/shared/modes.ts';
-import { anomaliesOf, failureReasons, passed, type RunResult, type ScenarioRunResult } from './types.ts';
+import { anomaliesOf, cautions, failureReasons, passed, type RunResult, type ScenarioRunResult } from './types.ts';
 
 /** Per anomaly name, how many messages the findings list before "… and N more". */
 const MAX_EXAMPLES = 5;
@@ -72,6 +72,7 @@ function findings(r: ScenarioRunResult): string {
     `- found: ${r.verdict.found.join(', ') || 'none'}${r.verdict.excused.length ? ` (excused as consequences: ${r.verdict.excused.join(', ')})` : ''}`,
   );
   for (const why of failureReasons(r)) out.push(`- **${why}**`);
+  for (const c of cautions(r)) out.push(`- note: ${c}`);
   for (const c of r.nonVacuity ?? []) out.push(`- ${c.observed ? 'felt' : '**not felt**'}: ${c.claim}${c.detail ? ` (${c.detail})` : ''}`);
   if (r.replay) out.push(`- replay: \`${r.replay}\``);
   const byName = new Map<string, string[]>();

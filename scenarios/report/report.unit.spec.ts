@@ -6,7 +6,7 @@ import { renderReportJson, toReportJson } from './json.ts';
 import { escapeXml, renderJunit } from './junit.ts';
 import { cell, escapeCell, renderReportMarkdown, summaryTable } from './markdown.ts';
 import { RUN, scenarioResult } from './testing.ts';
-import { failureReasons, passed } from './types.ts';
+import { cautions, failureReasons, passed } from './types.ts';
 import { writeReports } from './writeReports.ts';
 
 describe('pass/fail of a result', () => {
@@ -18,6 +18,19 @@ describe('pass/fail of a result', () => {
     expect(failureReasons(vacuous)).toEqual(['fault never felt: backlog grew']);
     const missing = scenarioResult('broker-outage', { publish: 'dual-write', consume: 'at-most-once' }, []);
     expect(failureReasons(missing)).toEqual(['missing required: lost']);
+  });
+
+  it('a drifted schedule is a caution beside the verdict, never a reason by itself', () => {
+    const base = { publish: 'outbox', consume: 'effectively-once' } as const;
+    const drifted = scenarioResult('s', base, [], {
+      scheduleDrift: { maxMs: 1900, worst: 'fault 1 (down projector-db) held 4.4 s instead of 2.5 s' },
+    });
+    expect(passed(drifted)).toBe(true);
+    expect(cautions(drifted)).toEqual([
+      'the fault schedule drifted by up to 1.9 s (fault 1 (down projector-db) held 4.4 s instead of 2.5 s): was the machine overloaded?',
+    ]);
+    expect(cautions(scenarioResult('s', base, [], { scheduleDrift: { maxMs: 300 } }))).toEqual([]);
+    expect(renderReportMarkdown({ ...RUN, results: [drifted] })).toContain('- note: the fault schedule drifted by up to 1.9 s');
   });
 });
 
@@ -53,6 +66,8 @@ describe('report.json', () => {
       'load',
       'nonVacuity',
       'faults',
+      'scheduleDrift',
+      'cautions',
       'error',
     ]);
     expect(j.results[2]).toMatchObject({

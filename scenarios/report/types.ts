@@ -36,6 +36,8 @@ export interface ScenarioRunResult {
   /** The scenario record's folder, relative to the run folder. */
   recordDir?: string;
   nonVacuity?: NonVacuityClaim[];
+  /** How late or long the fault windows were against the schedule (an overloaded machine plays it loosely). */
+  scheduleDrift?: { maxMs: number; worst?: string };
   error?: string; // the harness itself failed (environment, nemesis, client)
 }
 
@@ -61,6 +63,17 @@ export function failureReasons(r: ScenarioRunResult): string[] {
   for (const e of r.verdict.checkerErrors) out.push(`checker error: ${e}`);
   for (const c of r.nonVacuity ?? []) if (!c.observed) out.push(`fault never felt: ${c.claim}`);
   return out;
+}
+
+/** Drift this large changes what a schedule means (an outage outlasting a retry budget, a gap gone). */
+const NOTABLE_DRIFT_MS = 1000;
+
+/** Things to read a verdict with, which do not change it. */
+export function cautions(r: ScenarioRunResult): string[] {
+  const d = r.scheduleDrift;
+  return d && d.maxMs >= NOTABLE_DRIFT_MS
+    ? [`the fault schedule drifted by up to ${(d.maxMs / 1000).toFixed(1)} s (${d.worst ?? 'windows late'}): was the machine overloaded?`]
+    : [];
 }
 
 export function passed(r: ScenarioRunResult): boolean {
