@@ -18,11 +18,16 @@ export interface ScheduleDrift {
 
 /**
  * Compares played windows with the schedule: extra hold (stop − start − duration) and late start
- * relative to the least late window (the schedule's own start is not in the history). Instant
- * faults (no stop) only count for their start.
+ * relative to the least late window (the schedule's own start is not in the history). Only
+ * windows whose start and heal are a quick call count (`timed`, e.g. link toxics): a process
+ * fault's heal waits for the restart, and one process's faults queue behind each other by design.
  */
-export function scheduleDrift(schedule: readonly ScheduledFault[], windows: readonly FaultWindow[]): ScheduleDrift {
-  const played = windows.filter((w) => schedule[w.faultId] !== undefined);
+export function scheduleDrift(
+  schedule: readonly ScheduledFault[],
+  windows: readonly FaultWindow[],
+  timed: (fault: string) => boolean = () => true,
+): ScheduleDrift {
+  const played = windows.filter((w) => schedule[w.faultId] !== undefined && timed(w.fault));
   if (played.length === 0) return { maxMs: 0 };
   const offset = Math.min(...played.map((w) => w.start.ms - schedule[w.faultId]!.at));
   let maxMs = 0;

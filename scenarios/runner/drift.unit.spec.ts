@@ -31,6 +31,12 @@ describe('schedule drift', () => {
     expect(late.worst).toBe('fault 2 (down projector-db) started 2.0 s late');
   });
 
+  it('leaves out faults whose heal waits (a restart), so their windows neither drift nor shift the others', () => {
+    const kill = { ...w(1, 12_000, 27_000), fault: 'kill', target: 'projector' };
+    const d = scheduleDrift(schedule, [w(0, 10_500, 12_000), kill, w(2, 16_000, 18_000)], (f) => f !== 'kill');
+    expect(d.maxMs).toBe(0);
+  });
+
   it('counts only the start of an instant fault, and nothing without windows', () => {
     expect(scheduleDrift([{ at: 0, duration: 0 }], [w(0, 100, 100, 'duplicate')]).maxMs).toBe(0);
     expect(scheduleDrift(schedule, [])).toEqual({ maxMs: 0 });

@@ -9,7 +9,12 @@ import type { CrashEntry, HistoryEntry, InjectionEntry, ReadEntry } from '../his
 import type { Felt, Observations } from '../catalog/types.ts';
 import type { ScenarioRecord } from '../record/scenarioRecord.ts';
 import type { ScenarioRunResult } from '../report/types.ts';
+import { KINDS } from '../faults/registry.ts';
 import { scheduleDrift, type ScheduledFault } from './drift.ts';
+
+/** Families whose windows start and heal with one proxy call: their timing is the schedule's. */
+const LINK_FAMILIES = new Set(['network', 'lost acknowledgements']);
+const onLink = (fault: string) => LINK_FAMILIES.has(KINDS.get(fault)?.family.name ?? '');
 
 const ofType = <T extends HistoryEntry['type']>(entries: readonly HistoryEntry[], type: T) =>
   entries.filter((e): e is Extract<HistoryEntry, { type: T }> => e.type === type);
@@ -96,7 +101,7 @@ export function judge(record: ScenarioRecord, o: JudgeOptions): ScenarioRunResul
     ...(facts.visibility ? { visibility: facts.visibility } : {}),
     ...(facts.workload ? { workload: facts.workload } : {}),
     ...(facts.load ? { load: facts.load as NonNullable<ScenarioRunResult['load']> } : {}),
-    scheduleDrift: scheduleDrift((record.samples.schedule ?? []) as ScheduledFault[], input.faults),
+    scheduleDrift: scheduleDrift((record.samples.schedule ?? []) as ScheduledFault[], input.faults, onLink),
     nonVacuity: o.felt.map((f) => ({ claim: f.describe, observed: safe(() => f.check(observations)) })),
     ...(facts.errors.length ? { error: facts.errors.join('; ') } : {}),
   };
