@@ -15,6 +15,15 @@ export interface CpuProfile {
   endTime: number; // µs
   samples?: number[];
   timeDeltas?: number[]; // µs, one per sample
+  /** Wall-clock ms at startTime (written by cpuProfileHook.mjs), for windows in wall time. */
+  wallStartMs?: number;
+}
+
+export interface SummaryOptions {
+  top?: number;
+  root?: string;
+  /** Only samples taken in this wall-clock window (ms), e.g. a bench phase's measurement. */
+  window?: { fromMs: number; toMs: number };
 }
 
 export interface TimeShare {
@@ -55,21 +64,26 @@ export function fileLabel(url: string, root?: string): string {
 function functionLabel(cf: CpuProfile['nodes'][number]['callFrame'], root?: string): string {
   const name = cf.functionName || '(anonymous)';
   if (name.startsWith('(') && cf.url === '') return name; // (idle), (program), (garbage collector), (root)
-  return `${name} ${fileLabel(cf.url, root)}:${cf.lineNumber + 1}`;
+  // Transpiled TypeScript reports line 1 for everything: no line then.
+  return cf.lineNumber > 0 ? `${name} ${fileLabel(cf.url, root)}:${cf.lineNumber + 1}` : `${name} ${fileLabel(cf.url, root)}`;
 }
 
 /**
  * Self time per sampled node: each sample lasts until the next one (the last until the profile's
  * end), as Chrome DevTools counts it.
  */
-function selfTimes(p: CpuProfile): Map<number, number> {
+function selfTimes(p: CpuProfile, window?: SummaryOptions['window']): Map<number, number> {
   const samples = p.samples ?? [];
   const deltas = p.timeDeltas ?? [];
   const stamps: number[] = [];
   let t = p.startTime;
   for (let i = 0; i < samples.length; i++) stamps.push((t += deltas[i] ?? 0));
+  if (window && p.wallStartMs === undefined) throw new Error('a window needs a profile with wallStartMs (cpuProfileHook.mjs writes it)');
+  const inWindow = (us: number) =>
+    !window || (p.wallStartMs! + (us - p.startTime) / 1000 >= window.fromMs && p.wallStartMs! + (us - p.startTime) / 1000 < window.toMs);
   const self = new Map<number, number>();
   for (let i = 0; i < samples.length; i++) {
+    if (!inWindow(stamps[i]!)) continue;
     const until = i + 1 < samples.length ? stamps[i + 1]! : Math.max(stamps[i]!, p.endTime);
     self.set(samples[i]!, (self.get(samples[i]!) ?? 0) + (until - stamps[i]!));
   }
@@ -85,7 +99,7 @@ function top(m: Map<string, number>, n: number, busyUs: number): TimeShare[] {
 
 const round = (x: number) => Math.round(x * 10) / 10;
 
-export function summarizeProfile(p: CpuProfile, o: { top?: number; root?: string } = {}): ProfileSummary {
+export function summarizeProfile(p: CpuProfile, o: SummaryOptions = {}): ProfileSummary {
   const n = o.top ?? 10;
   const byId = new Map(p.nodes.map((node) => [node.id, node]));
   const fns = new Map<string, number>();
@@ -93,7 +107,7 @@ export function summarizeProfile(p: CpuProfile, o: { top?: number; root?: string
   let total = 0;
   let idle = 0;
   let gc = 0;
-  for (const [id, us] of selfTimes(p)) {
+  for (const [id, us] of selfTimes(p, o.window)) {
     const node = byId.get(id);
     if (!node) throw new Error(`cpuprofile sample names node ${id}, which the profile does not have`);
     total += us;
@@ -118,7 +132,7 @@ export function summarizeProfile(p: CpuProfile, o: { top?: number; root?: string
   };
 }
 
-export function summarizeProfileFile(path: string, o: { top?: number; root?: string } = {}): ProfileSummary {
+export function summarizeProfileFile(path: string, o: SummaryOptions = {}): ProfileSummary {
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
@@ -148,7 +162,7 @@ export function renderSummary(label: string, s: ProfileSummary, n = 8): string[]
 export function summarizeProfiles(
   dir: string,
   files: readonly string[],
-  o: { top?: number; root?: string } = {},
+  o: SummaryOptions = {},
 ): Record<string, ProfileSummary | { error: string }> {
   const out: Record<string, ProfileSummary | { error: string }> = {};
   for (const f of files) {

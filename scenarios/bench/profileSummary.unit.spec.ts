@@ -50,6 +50,15 @@ describe('summarizeProfile', () => {
     expect(s.topFiles).toHaveLength(1);
   });
 
+  it('counts only the samples taken inside a wall-clock window', () => {
+    const p = { ...PROFILE, endTime: 100_000, timeDeltas: PROFILE.timeDeltas!.map((d) => d * 1000), wallStartMs: 1_000 };
+    // Samples start at wall ms 1000, 1010, 1020, 1030, 1035, 1045, 1055: [1020, 1040) holds query (10 + 5) and idle (10).
+    const s = summarizeProfile(p, { window: { fromMs: 1_020, toMs: 1_040 } });
+    expect(s).toMatchObject({ totalMs: 25, idleMs: 10, busyMs: 15, gcMs: 0 });
+    expect(s.topFunctions).toEqual([{ name: 'query mysql2:100', ms: 15, pctBusy: 100 }]);
+    expect(() => summarizeProfile(PROFILE, { window: { fromMs: 0, toMs: 1 } })).toThrow(/wallStartMs/);
+  });
+
   it('refuses a sample that names a node the profile lacks', () => {
     expect(() => summarizeProfile({ ...PROFILE, samples: [3, 42] })).toThrow(/node 42/);
   });

@@ -64,13 +64,18 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
   const withSystem = (name: PhaseName, fn: (env: Running) => Promise<PhaseResult>) =>
     run(name, async () => {
       const dir = o.profileDir ? join(o.profileDir, name) : undefined;
+      const window = { fromMs: 0, toMs: 0 };
       try {
-        return await fn(await freshSystem(addr, o.log, dir ? profileEnv(dir) : {}));
+        const env = await freshSystem(addr, o.log, dir ? profileEnv(dir) : {});
+        window.fromMs = Date.now();
+        return await fn(env);
       } finally {
+        window.toMs = Date.now();
         await stopSystem();
         if (dir) {
           profiles[name] = listProfiles(dir);
-          summaries[name] = summarizeProfiles(dir, profiles[name]);
+          // The phase's own work: start-up (module loading) and shutdown left out.
+          summaries[name] = summarizeProfiles(dir, profiles[name], window.fromMs > 0 ? { window } : {});
         }
       }
     });
