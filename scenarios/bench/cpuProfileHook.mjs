@@ -18,12 +18,18 @@ if (dir) {
   session.post('Profiler.enable');
   session.post('Profiler.setSamplingInterval', { interval: 1000 }); // 1 ms
   session.post('Profiler.start');
+  // The profile's clock is V8's own: the wall time of its start lets a reader keep only the
+  // samples of a measured window (profileSummary.ts).
+  const wallStartMs = Date.now();
   // The in-process session answers synchronously, so this works inside an exit handler.
   process.on('exit', () => {
     session.post('Profiler.stop', (err, res) => {
       if (err || !res) return;
       mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, `${processName(process.argv[1])}-${process.pid}.cpuprofile`), JSON.stringify(res.profile));
+      writeFileSync(
+        join(dir, `${processName(process.argv[1])}-${process.pid}.cpuprofile`),
+        JSON.stringify({ ...res.profile, wallStartMs }),
+      );
     });
   });
 }

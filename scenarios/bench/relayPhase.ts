@@ -8,7 +8,10 @@ import { rawProduceBaseline } from './rawProduce.ts';
 import { perSecond } from './stats.ts';
 import { adminConnection, countRows, readMetric, startProcess, stopProcess, waitUntil, type Log, type Running } from './systemControl.ts';
 
-const RELAY_BATCH_SIZE = 100; // relay default (RELAY_BATCH_SIZE); the system is started with defaults
+const RELAY_BATCH_SIZE = 500; // relay default (RELAY_BATCH_SIZE); the system is started with defaults
+// The batch size the relay used before its default grew: kept as a second baseline, so runs
+// before and after that change can be compared.
+const OLD_BATCH_SIZE = 100;
 
 export async function relayPhase(env: Running, s: Sizes, log: Log): Promise<PhaseResult> {
   await Promise.all([stopProcess('relay'), stopProcess('projector')]);
@@ -48,6 +51,8 @@ export async function relayPhase(env: Running, s: Sizes, log: Log): Promise<Phas
     log(`  raw kafkajs produce (direct): ${raw.perSecond.toFixed(0)} events/s`);
     const rawProxy = await rawProduceBaseline({ ...common, brokers: env.kafka.relay });
     log(`  raw kafkajs produce (through the relay-kafka proxy): ${rawProxy.perSecond.toFixed(0)} events/s`);
+    const rawSmall = await rawProduceBaseline({ ...common, batchSize: OLD_BATCH_SIZE, brokers: env.kafka.internal });
+    log(`  raw kafkajs produce (direct, batch ${OLD_BATCH_SIZE}): ${rawSmall.perSecond.toFixed(0)} events/s`);
 
     const relayBatchMs = batchN > 0 ? (batchSum / batchN) * 1000 : Number.NaN;
     return {
@@ -72,6 +77,7 @@ export async function relayPhase(env: Running, s: Sizes, log: Log): Promise<Phas
         },
         rawDirect: raw,
         rawThroughRelayProxy: rawProxy,
+        rawDirectBatch100: { ...rawSmall, batchSize: OLD_BATCH_SIZE, relayOverRaw: relayRate / rawSmall.perSecond },
         // relay_batch_seconds is the send alone (claims and marks run alongside it); compare it with the raw send.
         meanBatchMs: {
           relaySend: relayBatchMs,

@@ -2,6 +2,7 @@
 import type { Durability } from './durability.ts';
 import { formatTable, type Figure } from './goals.ts';
 import type { PhaseName, PhaseResult, Sizes } from './phase.ts';
+import { renderSummary, type ProfileSummary } from './profileSummary.ts';
 
 export interface BenchReport {
   startedAt: string;
@@ -13,8 +14,13 @@ export interface BenchReport {
   figures: Figure[];
   /** Durability and isolation settings, read from the servers at the start of the run. */
   durability?: Durability | { error: string };
-  /** Per phase: CPU profiles of the system processes, next to the JSON. */
-  profiles?: { dir: string; files: Partial<Record<PhaseName, string[]>> };
+  /** Per phase: CPU profiles of the system processes, next to the JSON, and where their time went. */
+  profiles?: {
+    dir: string;
+    files: Partial<Record<PhaseName, string[]>>;
+    /** Per phase, per profile file: self time by function and file (profileSummary.ts). */
+    summaries?: Partial<Record<PhaseName, Record<string, ProfileSummary | { error: string }>>>;
+  };
   phases: Partial<Record<PhaseName, PhaseResult | { error: string }>>;
 }
 
@@ -39,10 +45,24 @@ export function renderReport(r: BenchReport): string {
         `${r.durability.kafka.topic} replication.factor=${k['replication.factor']} min.insync.replicas=${k['min.insync.replicas']}; producer acks ${r.durability.clients.producerAcks}`,
     );
   }
-  if (r.profiles) lines.push(`CPU profiles: ${r.profiles.dir}/<phase>/`);
+  if (r.profiles) lines.push(`CPU profiles: ${r.profiles.dir}/<phase>/`, ...renderSummaries(r.profiles.summaries ?? {}));
   const failed = Object.entries(r.phases).filter((e): e is [string, { error: string }] => 'error' in (e[1] ?? {}));
   for (const [name, p] of failed) lines.push(`phase ${name} FAILED: ${p.error}`);
   const notes = Object.entries(r.phases).flatMap(([name, p]) => (p && 'notes' in p ? p.notes.map((n) => `${name}: ${n}`) : []));
   if (notes.length) lines.push('', 'notes:', ...notes.map((n) => `  - ${n}`));
   return lines.join('\n');
+}
+
+/** Per phase, per process: where the time went (top files and functions by self time). */
+function renderSummaries(all: NonNullable<NonNullable<BenchReport['profiles']>['summaries']>): string[] {
+  const lines: string[] = [];
+  for (const [phase, byFile] of Object.entries(all)) {
+    if (!byFile || Object.keys(byFile).length === 0) continue;
+    lines.push('', `where the time went, phase ${phase} (self time):`);
+    for (const [file, s] of Object.entries(byFile)) {
+      const label = file.replace(/\.cpuprofile$/, '');
+      lines.push(...('error' in s ? [`  ${label}: ${s.error}`] : renderSummary(label, s, 6)));
+    }
+  }
+  return lines;
 }

@@ -13,6 +13,7 @@ import { e2ePhase } from './e2ePhase.ts';
 import { envUpPhase } from './envUpPhase.ts';
 import { FULL, QUICK, type PhaseName, type PhaseResult } from './phase.ts';
 import { listProfiles, profileEnv } from './profiles.ts';
+import { summarizeProfiles } from './profileSummary.ts';
 import { projectorPhase } from './projectorPhase.ts';
 import { recoveryPhase } from './recoveryPhase.ts';
 import { relayPhase } from './relayPhase.ts';
@@ -45,6 +46,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
   const addr = await ensureInfra(o.log);
   const phases: BenchReport['phases'] = {};
   const profiles: NonNullable<BenchReport['profiles']>['files'] = {};
+  const summaries: NonNullable<BenchReport['profiles']>['summaries'] = {};
   let maxRate: number | undefined;
   const durability = await readDurability(addr).catch((err: unknown) => ({ error: err instanceof Error ? err.message : String(err) }));
 
@@ -62,11 +64,19 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
   const withSystem = (name: PhaseName, fn: (env: Running) => Promise<PhaseResult>) =>
     run(name, async () => {
       const dir = o.profileDir ? join(o.profileDir, name) : undefined;
+      const window = { fromMs: 0, toMs: 0 };
       try {
-        return await fn(await freshSystem(addr, o.log, dir ? profileEnv(dir) : {}));
+        const env = await freshSystem(addr, o.log, dir ? profileEnv(dir) : {});
+        window.fromMs = Date.now();
+        return await fn(env);
       } finally {
+        window.toMs = Date.now();
         await stopSystem();
-        if (dir) profiles[name] = listProfiles(dir);
+        if (dir) {
+          profiles[name] = listProfiles(dir);
+          // The phase's own work: start-up (module loading) and shutdown left out.
+          summaries[name] = summarizeProfiles(dir, profiles[name], window.fromMs > 0 ? { window } : {});
+        }
       }
     });
   await withSystem('write', async (env) => {
@@ -95,7 +105,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     },
     environment: { provider: addr.provider, basePort: basePortFromEnv(), brokers: addr.kafka.brokers },
     durability,
-    ...(o.profileDir ? { profiles: { dir: o.profileDir, files: profiles } } : {}),
+    ...(o.profileDir ? { profiles: { dir: o.profileDir, files: profiles, summaries } } : {}),
     figures: Object.values(phases).flatMap((p) => (p && 'figures' in p ? p.figures : [])),
     phases,
   };

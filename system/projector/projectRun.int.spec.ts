@@ -17,11 +17,8 @@ let schema: TestSchema;
 let pool: Pool;
 beforeAll(async () => {
   schema = await freshSchema('queries');
-  pool = createPool(schema.roleUrl('projector'), { connectionLimit: 2 });
-  configureSessions(pool);
 });
 afterAll(async () => {
-  await pool?.end();
   await schema?.drop();
 });
 
@@ -42,7 +39,16 @@ const log = async (id: string) =>
     String(r.o),
   ]);
 
-describe('projectRun', () => {
+// The projector's own pool sends a run's statements in one round trip; other pools one by one.
+describe.each([true, false])('projectRun (several statements per round trip: %s)', (multipleStatements) => {
+  beforeAll(() => {
+    pool = createPool(schema.roleUrl('projector'), { connectionLimit: 2, multipleStatements });
+    configureSessions(pool);
+  });
+  afterAll(async () => {
+    await pool?.end();
+  });
+
   it('applies new and existing streams in one transaction, in order, with inbox rows and the checkpoint', async () => {
     const [a, b] = [randomUUID(), randomUUID()];
     await run([item(reg(a))]);

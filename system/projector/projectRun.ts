@@ -1,26 +1,29 @@
 // The fast path for a run of consecutive records of one partition: ONE `queries` transaction
 // for many events, as long as each is an ordinary case: apply, re-apply (not effectively-once)
 // or an inbox duplicate, on a stream with no dead letter and no parked event. It reads what
-// projectEvent reads, for all events at once (four queries, whatever the count), decides each
-// event in order with the same decide() on state carried in memory, and writes the rows
-// projectEvent would write, with the same SQL (readModelStore's writers, many rows at once):
-// the USER_DATA rows, one applied_events row and one inbox row per applied event, the checkpoint. The first event that is anything else (park, a stream to
-// drain, a rename of an unknown user...) ends the run; the caller hands it to the one-record
+// projectEvent reads, for all events at once (four queries, whatever the count, sent in one
+// round trip), decides each event in order with the same decide() on state carried in memory,
+// and writes the rows projectEvent would write, with the same SQL (readModelStore's writers, many
+// rows at once, in one more round trip): the USER_DATA rows, one applied_events row and one inbox
+// row per applied event, the checkpoint. The first event that is anything else (park, a stream
+// to drain, a rename of an unknown user...) ends the run; the caller hands it to the one-record
 // path (projectEvent), which owns parking, draining, the sequenced DLQ and retries.
 // Lock order as in readModelStore.ts: dead_letters → USER_DATA → parked_events.
 import type { RowDataPacket } from 'mysql2';
 import type { PoolConnection } from 'mysql2/promise';
+import { runStatements, type Statement } from '../shared/db.ts';
 import type { EventEnvelope } from '../shared/events.ts';
 import { contentHash } from './contentHash.ts';
 import { conflictOf, decide, type ConsumeMode, type Decision, type PriorApply } from './decide.ts';
 import { evolve, type UserState } from './evolve.ts';
 import {
-  insertAppliedLog,
-  insertInbox,
-  insertUsers,
-  priorApplies,
-  saveCheckpoint,
-  updateUsers,
+  insertAppliedLogStatement,
+  insertInboxStatement,
+  insertUsersStatement,
+  priorAppliesStatement,
+  saveCheckpointStatement,
+  toPriorApplies,
+  updateUsersStatement,
   type RecordPosition,
   type UserRow,
   type UserWrite,
@@ -47,16 +50,12 @@ interface StreamState extends UserState {
 export async function projectRun(conn: PoolConnection, items: readonly RunItem[], mode: ConsumeMode): Promise<RunDecision[]> {
   if (items.length === 0) return [];
   const streams = [...new Set(items.map((i) => i.event.streamId))];
-  const prior = await priorApplies(
+  const { prior, special, users } = await readRun(
     conn,
     items.map((i) => i.event.eventId),
+    streams,
   );
   const inInbox = new Set(prior.keys()); // before the run: applied events add to `prior`
-  // Any dead letter that is not replayed (open: the stream is blocked; discarded: its version is
-  // not a gap) and any parked event (an apply would drain it) sends the stream to projectEvent.
-  const special = await streamsWithDeadLetters(conn, streams);
-  const users = await lockUsers(conn, streams);
-  for (const s of await streamsWithParked(conn, streams)) special.add(s);
 
   const state = new Map<string, StreamState>();
   for (const [id, u] of users) state.set(id, { ...u, appliedCount: 0, existed: true, touched: false });
@@ -85,18 +84,39 @@ export async function projectRun(conn: PoolConnection, items: readonly RunItem[]
         version: s.version,
         appliedDelta: s.appliedCount,
       }));
-  await insertUsers(conn, rows(false));
-  await updateUsers(conn, rows(true));
-  await insertAppliedLog(
+  const writes: Array<Statement | null> = [
+    insertUsersStatement(rows(false)),
+    updateUsersStatement(rows(true)),
+    insertAppliedLogStatement(logged.map(({ event, pos }) => ({ event, meta: { source: 'kafka' as const, mode, position: pos } }))),
+    insertInboxStatement(applied.map((i) => i.event).filter((e) => !inInbox.has(e.eventId))),
+    saveCheckpointStatement(items[decisions.length - 1]!.pos),
+  ];
+  await runStatements(
     conn,
-    logged.map(({ event, pos }) => ({ event, meta: { source: 'kafka' as const, mode, position: pos } })),
+    writes.filter((w): w is Statement => w !== null),
   );
-  await insertInbox(
-    conn,
-    applied.map((i) => i.event).filter((e) => !inInbox.has(e.eventId)),
-  );
-  await saveCheckpoint(conn, items[decisions.length - 1]!.pos);
   return decisions;
+}
+
+// Any dead letter that is not replayed (open: the stream is blocked; discarded: its version is
+// not a gap) and any parked event (an apply would drain it) sends the stream to projectEvent.
+const DEAD_LETTERS_SQL =
+  "SELECT stream_id FROM dead_letters WHERE stream_id IN (?) AND status IN ('open', 'discarded') AND blocks_stream = 1 FOR UPDATE";
+const LOCK_USERS_SQL = `SELECT ID_USER_DATA, NAME, DATE_FORMAT(DATE_REGISTER, '%Y-%m-%d') AS DATE_REGISTER, VERSION, APPLIED_COUNT, DELETED
+       FROM USER_DATA WHERE ID_USER_DATA IN (?) FOR UPDATE`;
+const PARKED_SQL = 'SELECT stream_id FROM parked_events WHERE stream_id IN (?) AND released_at IS NULL FOR UPDATE';
+
+/** The run's reads, in one round trip: the inbox rows of its events, then the locks in lock order. */
+async function readRun(conn: PoolConnection, eventIds: string[], streams: string[]) {
+  const [inbox, dead, users, parked] = (await runStatements(conn, [
+    priorAppliesStatement(eventIds),
+    { sql: DEAD_LETTERS_SQL, values: [streams] },
+    { sql: LOCK_USERS_SQL, values: [streams] },
+    { sql: PARKED_SQL, values: [streams] },
+  ])) as RowDataPacket[][];
+  const special = new Set(dead!.map((r) => String(r.stream_id)));
+  for (const r of parked!) special.add(String(r.stream_id));
+  return { prior: toPriorApplies(inbox!), special, users: toUsers(users!) };
 }
 
 /**
@@ -149,20 +169,7 @@ function applyInMemory(item: RunItem, decision: RunDecision, state: Map<string, 
   return true;
 }
 
-async function streamsWithDeadLetters(conn: PoolConnection, streams: string[]): Promise<Set<string>> {
-  const [rows] = await conn.query<RowDataPacket[]>(
-    "SELECT stream_id FROM dead_letters WHERE stream_id IN (?) AND status IN ('open', 'discarded') AND blocks_stream = 1 FOR UPDATE",
-    [streams],
-  );
-  return new Set(rows.map((r) => String(r.stream_id)));
-}
-
-async function lockUsers(conn: PoolConnection, streams: string[]): Promise<Map<string, UserRow>> {
-  const [rows] = await conn.query<RowDataPacket[]>(
-    `SELECT ID_USER_DATA, NAME, DATE_FORMAT(DATE_REGISTER, '%Y-%m-%d') AS DATE_REGISTER, VERSION, APPLIED_COUNT, DELETED
-       FROM USER_DATA WHERE ID_USER_DATA IN (?) FOR UPDATE`,
-    [streams],
-  );
+function toUsers(rows: readonly RowDataPacket[]): Map<string, UserRow> {
   return new Map(
     rows.map((r) => [
       String(r.ID_USER_DATA),
@@ -175,12 +182,4 @@ async function lockUsers(conn: PoolConnection, streams: string[]): Promise<Map<s
       },
     ]),
   );
-}
-
-async function streamsWithParked(conn: PoolConnection, streams: string[]): Promise<string[]> {
-  const [rows] = await conn.query<RowDataPacket[]>(
-    'SELECT stream_id FROM parked_events WHERE stream_id IN (?) AND released_at IS NULL FOR UPDATE',
-    [streams],
-  );
-  return rows.map((r) => String(r.stream_id));
 }

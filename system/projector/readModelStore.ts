@@ -3,6 +3,7 @@
 // USER_DATA row → parked_events rows, so a replay and the projector serialize without deadlock.
 import type { PoolConnection } from 'mysql2/promise';
 import type { RowDataPacket, ResultSetHeader } from 'mysql2';
+import { runStatements, type Statement } from '../shared/db.ts';
 import type { EventEnvelope } from '../shared/events.ts';
 import { contentHash } from './contentHash.ts';
 import { capText, fitText, sha256Hex } from './fitColumn.ts';
@@ -32,10 +33,17 @@ export async function priorApply(conn: PoolConnection, eventId: string): Promise
 
 export async function priorApplies(conn: PoolConnection, eventIds: string[]): Promise<Map<string, PriorApply>> {
   if (eventIds.length === 0) return new Map();
-  const [rows] = await conn.query<RowDataPacket[]>(
-    'SELECT event_id, stream_id, stream_version, content_sha256 FROM inbox WHERE event_id IN (?)',
-    [eventIds],
-  );
+  const s = priorAppliesStatement(eventIds);
+  const [rows] = await conn.query<RowDataPacket[]>(s.sql, s.values);
+  return toPriorApplies(rows);
+}
+
+/** The inbox rows of `eventIds` (non-empty); read them with toPriorApplies. */
+export function priorAppliesStatement(eventIds: readonly string[]): Statement {
+  return { sql: 'SELECT event_id, stream_id, stream_version, content_sha256 FROM inbox WHERE event_id IN (?)', values: [eventIds] };
+}
+
+export function toPriorApplies(rows: readonly RowDataPacket[]): Map<string, PriorApply> {
   return new Map(
     rows.map((r) => [
       String(r.event_id),
@@ -98,38 +106,43 @@ export interface UserWrite extends UserState {
 }
 
 // The writers below are the only SQL that writes the read model, the inbox and the applied log:
-// the one-record path (projectEvent) and the run path (projectRun) both call them, with one row
-// or many, so the two paths cannot drift apart.
+// the one-record path (projectEvent) and the run path (projectRun) both use them, with one row
+// or many, so the two paths cannot drift apart. Each is a statement builder (null: nothing to
+// write) and a function that runs it; the run path sends its statements in one round trip.
+
+const run = async (conn: PoolConnection, s: Statement | null) => {
+  if (s) await runStatements(conn, [s]);
+};
 
 /** New rows. A plain INSERT: a row that appeared meanwhile is an error, not a merge. */
-export async function insertUsers(conn: PoolConnection, rows: readonly UserWrite[]): Promise<void> {
-  if (rows.length === 0) return;
-  await conn.query('INSERT INTO USER_DATA (ID_USER_DATA, NAME, DATE_REGISTER, VERSION, APPLIED_COUNT, DELETED) VALUES ?', [
-    rows.map((u) => [u.id, u.name, u.dateRegister, u.version, u.appliedDelta, u.deleted ? 1 : 0]),
-  ]);
+export function insertUsersStatement(rows: readonly UserWrite[]): Statement | null {
+  if (rows.length === 0) return null;
+  return {
+    sql: 'INSERT INTO USER_DATA (ID_USER_DATA, NAME, DATE_REGISTER, VERSION, APPLIED_COUNT, DELETED) VALUES ?',
+    values: [rows.map((u) => [u.id, u.name, u.dateRegister, u.version, u.appliedDelta, u.deleted ? 1 : 0])],
+  };
 }
+export const insertUsers = (conn: PoolConnection, rows: readonly UserWrite[]) => run(conn, insertUsersStatement(rows));
 
 /** Rows that exist and are locked by the caller: the upsert always takes its UPDATE branch. */
-export async function updateUsers(conn: PoolConnection, rows: readonly UserWrite[]): Promise<void> {
-  if (rows.length === 0) return;
-  await conn.query(
-    `INSERT INTO USER_DATA (ID_USER_DATA, NAME, DATE_REGISTER, VERSION, APPLIED_COUNT, DELETED) VALUES ?
+export function updateUsersStatement(rows: readonly UserWrite[]): Statement | null {
+  if (rows.length === 0) return null;
+  return {
+    sql: `INSERT INTO USER_DATA (ID_USER_DATA, NAME, DATE_REGISTER, VERSION, APPLIED_COUNT, DELETED) VALUES ?
      ON DUPLICATE KEY UPDATE NAME = VALUES(NAME), DATE_REGISTER = VALUES(DATE_REGISTER), VERSION = VALUES(VERSION),
        DELETED = VALUES(DELETED), APPLIED_COUNT = APPLIED_COUNT + VALUES(APPLIED_COUNT), UPDATED_AT = CURRENT_TIMESTAMP(6)`,
-    [rows.map((u) => [u.id, u.name, u.dateRegister, u.version, u.appliedDelta, u.deleted ? 1 : 0])],
-  );
+    values: [rows.map((u) => [u.id, u.name, u.dateRegister, u.version, u.appliedDelta, u.deleted ? 1 : 0])],
+  };
 }
+export const updateUsers = (conn: PoolConnection, rows: readonly UserWrite[]) => run(conn, updateUsersStatement(rows));
 
 /** One applied_events row per entry; ids follow row order, so the log keeps the stream order. */
-export async function insertAppliedLog(
-  conn: PoolConnection,
-  rows: ReadonlyArray<{ event: EventEnvelope; meta: ApplyMeta }>,
-): Promise<void> {
-  if (rows.length === 0) return;
-  await conn.query(
-    `INSERT INTO applied_events
+export function insertAppliedLogStatement(rows: ReadonlyArray<{ event: EventEnvelope; meta: ApplyMeta }>): Statement | null {
+  if (rows.length === 0) return null;
+  return {
+    sql: `INSERT INTO applied_events
        (event_id, stream_id, stream_version, event_type, source, topic, kafka_partition, kafka_offset, consume_mode) VALUES ?`,
-    [
+    values: [
       rows.map(({ event: e, meta: m }) => [
         e.eventId,
         e.streamId,
@@ -142,20 +155,24 @@ export async function insertAppliedLog(
         m.mode,
       ]),
     ],
-  );
+  };
 }
+export const insertAppliedLog = (conn: PoolConnection, rows: ReadonlyArray<{ event: EventEnvelope; meta: ApplyMeta }>) =>
+  run(conn, insertAppliedLogStatement(rows));
 
 /**
  * Inbox rows with the content hash, for events whose id is not there yet (the caller read the
  * inbox in the same transaction). A plain INSERT: the inbox is append-only for the projector (no
  * UPDATE grant), and nothing may be clamped (no IGNORE).
  */
-export async function insertInbox(conn: PoolConnection, events: readonly EventEnvelope[]): Promise<void> {
-  if (events.length === 0) return;
-  await conn.query('INSERT INTO inbox (event_id, stream_id, stream_version, content_sha256) VALUES ?', [
-    events.map((e) => [e.eventId, e.streamId, e.streamVersion, contentHash(e)]),
-  ]);
+export function insertInboxStatement(events: readonly EventEnvelope[]): Statement | null {
+  if (events.length === 0) return null;
+  return {
+    sql: 'INSERT INTO inbox (event_id, stream_id, stream_version, content_sha256) VALUES ?',
+    values: [events.map((e) => [e.eventId, e.streamId, e.streamVersion, contentHash(e)])],
+  };
 }
+export const insertInbox = (conn: PoolConnection, events: readonly EventEnvelope[]) => run(conn, insertInboxStatement(events));
 
 /** Writes the new state of the user, the applied-events log row and (unless there) the inbox entry. */
 export async function writeApplied(
@@ -231,15 +248,16 @@ export async function releaseParked(
   await conn.query('UPDATE parked_events SET released_at = CURRENT_TIMESTAMP(6), outcome = ? WHERE id = ?', [outcome, id]);
 }
 
-export async function saveCheckpoint(conn: PoolConnection, p: RecordPosition): Promise<void> {
-  await conn.query(
-    `INSERT INTO projection_checkpoint (group_id, topic, kafka_partition, last_offset, high_watermark)
+export function saveCheckpointStatement(p: RecordPosition): Statement {
+  return {
+    sql: `INSERT INTO projection_checkpoint (group_id, topic, kafka_partition, last_offset, high_watermark)
      VALUES (?, ?, ?, ?, ?)
      ON DUPLICATE KEY UPDATE last_offset = VALUES(last_offset),
                              high_watermark = GREATEST(high_watermark, VALUES(high_watermark))`,
-    [p.groupId, p.topic, p.partition, p.offset, p.highWatermark],
-  );
+    values: [p.groupId, p.topic, p.partition, p.offset, p.highWatermark],
+  };
 }
+export const saveCheckpoint = (conn: PoolConnection, p: RecordPosition) => run(conn, saveCheckpointStatement(p));
 
 export interface DeadLetterInsert {
   topic: string;

@@ -32,7 +32,8 @@ export async function startProjector(config: ProjectorConfig, opts: StartOptions
     const schemaName = new URL(config.queriesDbUrl).pathname.replace(/^\//, '') || 'queries';
     await migrate({ adminUrl: config.queriesAdminUrl, database: 'queries', schemaName, logger });
   }
-  const pool = createPool(config.queriesDbUrl, { connectionLimit: config.dbPoolSize });
+  // Several statements per round trip: a run's reads in one, its writes in another (projectRun.ts).
+  const pool = createPool(config.queriesDbUrl, { connectionLimit: config.dbPoolSize, multipleStatements: true });
   configureSessions(pool, { lockWaitTimeoutS: config.lockWaitTimeoutS });
   const metrics = projectorMetrics(opts.registry);
   const kafka = createKafka({ brokers: config.brokers, clientId: `projector-${config.groupId}`, logger });

@@ -23,10 +23,25 @@ export function keepInStreamOrder<T extends Candidate>(candidates: readonly T[],
   });
 }
 
-/** Splits rows into sends of at most `size`, keeping their order. */
-export function intoBatches<T>(rows: readonly T[], size: number): T[][] {
+/**
+ * Splits rows into sends of at most `size` rows and, when given, about `maxBytes` (a send holds
+ * at least one row, however large), keeping their order.
+ */
+export function intoBatches<T>(rows: readonly T[], size: number, bytes?: { maxBytes: number; bytesOf: (row: T) => number }): T[][] {
   if (!(size >= 1)) throw new RangeError('batch size must be ≥ 1');
   const out: T[][] = [];
-  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
+  let cur: T[] = [];
+  let curBytes = 0;
+  for (const row of rows) {
+    const b = bytes ? bytes.bytesOf(row) : 0;
+    if (cur.length >= size || (bytes && cur.length > 0 && curBytes + b > bytes.maxBytes)) {
+      out.push(cur);
+      cur = [];
+      curBytes = 0;
+    }
+    cur.push(row);
+    curBytes += b;
+  }
+  if (cur.length > 0) out.push(cur);
   return out;
 }

@@ -29,4 +29,10 @@ describe('intoBatches', () => {
   it('refuses a size below 1', () => {
     expect(() => intoBatches([1], 0)).toThrow(/batch size/);
   });
+
+  it('also ends a send before it passes maxBytes, and lets a single large row go alone', () => {
+    const bytes = { maxBytes: 10, bytesOf: (n: number) => n };
+    expect(intoBatches([3, 3, 3, 3, 20, 1], 100, bytes)).toEqual([[3, 3, 3], [3], [20], [1]]);
+    expect(intoBatches([1, 1, 1, 1, 1], 2, bytes)).toEqual([[1, 1], [1, 1], [1]]);
+  });
 });

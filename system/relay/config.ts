@@ -18,10 +18,11 @@ export function relayConfig(env: EnvReader) {
     commandsAdminUrl:
       env.optional('COMMANDS_DB_ADMIN_URL') === undefined ? undefined : env.url('COMMANDS_DB_ADMIN_URL', ['mysql', 'mariadb']),
     topic: env.str('KAFKA_TOPIC', TOPIC),
-    /** Rows per Kafka send. */
-    batchSize: env.int('RELAY_BATCH_SIZE', 100, { min: 1, max: 10_000 }),
+    /** Most rows per Kafka send (a send also stops at about 512 KiB). Large, so a backlog drains in
+     *  few round trips; without one, a claim finds only the few rows waiting and sends them at once. */
+    batchSize: env.int('RELAY_BATCH_SIZE', 500, { min: 1, max: 10_000 }),
     /** Sends claimed per claim transaction (claim limit = batchSize × claimBatches). */
-    claimBatches: env.int('RELAY_CLAIM_BATCHES', 4, { min: 1, max: 100 }),
+    claimBatches: env.int('RELAY_CLAIM_BATCHES', 2, { min: 1, max: 100 }),
     /** A claim older than this is taken over by any relay; a relay never sends a claim this close to expiry. */
     claimLeaseMs: env.int('RELAY_CLAIM_LEASE_MS', 30_000, { min: sendTimeoutMs + 2_000, max: 3_600_000 }),
     /** Liveness lock heartbeat: a lost lock is noticed within about this long. */

@@ -8,7 +8,7 @@ const deferred = () => {
 };
 
 describe('createMarker', () => {
-  it('marks ids added while a mark runs together in the next one, and settles when all are marked', async () => {
+  it('marks nothing on its own until flushed; ids added while a mark runs are marked together by the next one', async () => {
     const calls: number[][] = [];
     const gate = deferred();
     const marked: number[] = [];
@@ -21,8 +21,12 @@ describe('createMarker', () => {
       onGaveUp: () => expect.fail('nothing fails here'),
     });
     m.add([1, 2]);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(calls).toEqual([]); // waiting for the next claim to take them
+    m.flush();
     m.add([3]);
     m.add([4, 5]);
+    m.flush(); // a mark runs: these wait for it
     gate.resolve();
     await m.settled();
     expect(calls).toEqual([
@@ -48,6 +52,31 @@ describe('createMarker', () => {
     await m.settled();
     expect(tries).toBe(3);
     expect(gaveUp).toEqual([7]);
+  });
+
+  it('hands waiting ids to a claim, which reports them marked or puts them back ahead of later ids', async () => {
+    const calls: number[][] = [];
+    const marked: number[] = [];
+    const m = createMarker({
+      mark: async (ids) => {
+        calls.push(ids);
+      },
+      onMarked: (ids) => marked.push(...ids),
+      onGaveUp: () => expect.fail('nothing fails here'),
+    });
+    m.add([1, 2]);
+    const first = m.take();
+    expect(first).toEqual([1, 2]);
+    expect(m.take()).toEqual([]); // taken once
+    m.marked(first);
+    expect(marked).toEqual([1, 2]);
+    m.add([3]);
+    const second = m.take();
+    m.add([4]);
+    m.putBack(second); // the claim failed: 3 waits again, before 4
+    await m.settled();
+    expect(calls).toEqual([[3, 4]]); // only the put-back and later ids were marked on their own
+    expect(marked).toEqual([1, 2, 3, 4]);
   });
 
   it('is settled at once when nothing was added, and ignores an empty add', async () => {

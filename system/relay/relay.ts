@@ -1,8 +1,9 @@
 // The relay pipeline: claim → commit → send → mark. A claim is a short transaction stamping rows
 // with this relay's owner id and a lease (outboxStore.ts); the send runs outside any transaction;
-// marks are gathered off the send path (marker.ts). While a claim's batches are sent, the next
-// claim is already running, so the producer does not wait for the database. Sends are serial
-// through one idempotent producer (acks=all), so a relay's own queue keeps each stream in order.
+// acked ids wait in the marker (marker.ts) and the next claim's transaction marks them, so a
+// cycle costs one commit. While a claim's batches are sent, the next claim is already running,
+// so the producer does not wait for the database. Sends are serial through one idempotent
+// producer (acks=all), so a relay's own queue keeps each stream in order.
 //
 // On any failure every claimed-but-unsent row is given back (after in-flight marks settled) and
 // the queue is dropped: a later row of a stream is never sent after an earlier one failed.
@@ -18,7 +19,7 @@ import type { Kafka } from 'kafkajs';
 import type { Pool } from 'mysql2/promise';
 import { backoffDelay } from '../shared/backoff.ts';
 import { crashPoint } from '../shared/crashPoints.ts';
-import { isRetriableDbError } from '../shared/db.ts';
+import { createPool, isRetriableDbError } from '../shared/db.ts';
 import { resettableProducer, type ResettableProducer } from '../shared/kafka.ts';
 import type { Logger } from '../shared/logger.ts';
 import { breakerStateValue, CircuitBreaker } from './circuitBreaker.ts';
@@ -27,7 +28,7 @@ import { acquireLiveness, type Liveness } from './liveness.ts';
 import { createMarker, type Marker } from './marker.ts';
 import type { RelayMetrics } from './metrics.ts';
 import type { OutboxRow } from './outboxMessage.ts';
-import { anyUnclaimedWork, claimRows, markPublished, readBacklog, releaseClaims } from './outboxStore.ts';
+import { anyUnclaimedWork, claimRows, estimatedBytes, markPublished, readBacklog, releaseClaims } from './outboxStore.ts';
 import { nextPollDelay } from './pollDelay.ts';
 import { KafkaPublishError, publishRows } from './publisher.ts';
 import { createSleeper, type Sleeper } from './sleeper.ts';
@@ -38,7 +39,9 @@ export interface RelayOptions {
   /** The relay's database URL: its liveness lock gets a connection of its own. */
   dbUrl: string;
   topic: string;
+  /** Most rows per send; a send also stops at about maxSendBytes. */
   batchSize: number;
+  maxSendBytes?: number;
   claimBatches: number;
   claimLeaseMs: number;
   heartbeatMs: number;
@@ -76,6 +79,9 @@ interface Batch {
 }
 
 const SEND_MARGIN_MS = 1_000;
+// Well under Kafka's default max.message.bytes (1 MiB per partition's record batch), whatever
+// the partition count.
+const DEFAULT_MAX_SEND_BYTES = 512 * 1024;
 
 export function createRelay(o: RelayOptions): Relay {
   return new RelayLoop(o);
@@ -86,6 +92,8 @@ class RelayLoop implements Relay {
   private readonly producer: ResettableProducer;
   private readonly inFlight = new Set<number>(); // claimed by us, not marked yet
   private readonly claimLimit: number;
+  /** Claims and marks: several statements per round trip (outboxStore.ts). */
+  private readonly claimPool: Pool;
   private readonly sleeper: Sleeper;
   private readonly marker: Marker;
   private running = false;
@@ -102,6 +110,7 @@ class RelayLoop implements Relay {
     });
     this.producer = resettableProducer(o.kafka);
     this.claimLimit = o.batchSize * o.claimBatches;
+    this.claimPool = createPool(o.dbUrl, { connectionLimit: 2, multipleStatements: true, isolation: 'READ-COMMITTED' });
     this.sleeper = createSleeper(() => this.running);
     this.marker = createMarker({
       mark: (ids) => markPublished(o.pool, ids),
@@ -134,6 +143,7 @@ class RelayLoop implements Relay {
     await this.producer.disconnect();
     await this.liveness?.close();
     this.liveness = null;
+    await this.claimPool.end().catch(() => undefined);
   }
 
   kafkaHealthy(): boolean {
@@ -161,6 +171,8 @@ class RelayLoop implements Relay {
         this.prefetch = null;
         if (batches.length === 0) {
           // Nothing to send: nothing failed either (as before: the breaker closes, readiness follows).
+          // No claim follows soon, so acked rows are marked on their own.
+          this.marker.flush();
           this.breaker.success();
           failures = 0;
           delay = nextPollDelay(delay, 0, this.claimLimit, { minMs: o.pollMinMs, maxMs: o.pollMaxMs });
@@ -202,13 +214,28 @@ class RelayLoop implements Relay {
     return this.claimNext(owner);
   }
 
+  /** Claims the next rows, marking in the same transaction what the broker acked since the last claim. */
   private async claimNext(owner: string): Promise<Batch[]> {
     const o = this.o;
+    const limit = this.claimLimit;
     const sendBy = performance.now() + o.claimLeaseMs - o.sendTimeoutMs - SEND_MARGIN_MS;
-    const rows = await claimRows(o.pool, { owner, limit: this.claimLimit, leaseMs: o.claimLeaseMs, inFlight: [...this.inFlight] });
+    const acked = this.marker.take();
+    let claim;
+    try {
+      claim = await claimRows(this.claimPool, { owner, limit, leaseMs: o.claimLeaseMs, inFlight: [...this.inFlight], acked });
+    } catch (err) {
+      this.marker.putBack(acked);
+      throw err;
+    }
+    this.marker.marked(acked);
+    const rows = claim.rows;
     for (const r of rows) this.inFlight.add(r.id);
-    o.metrics.polls.inc({ result: rows.length === 0 ? 'empty' : rows.length >= this.claimLimit ? 'full' : 'partial' });
-    return intoBatches(rows, o.batchSize).map((b) => ({ rows: b, owner, sendBy }));
+    o.metrics.polls.inc({ result: rows.length === 0 ? 'empty' : claim.full ? 'full' : 'partial' });
+    return intoBatches(rows, o.batchSize, { maxBytes: o.maxSendBytes ?? DEFAULT_MAX_SEND_BYTES, bytesOf: estimatedBytes }).map((b) => ({
+      rows: b,
+      owner,
+      sendBy,
+    }));
   }
 
   /** Sends a claim's batches in order; the next claim runs alongside them, from the first send on. */

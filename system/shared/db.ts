@@ -194,3 +194,30 @@ export function isDuplicateKeyError(err: unknown): boolean {
 export async function pingPool(pool: Pool, timeoutMs = DEFAULTS.readinessCheckTimeoutMs): Promise<void> {
   await pool.query({ sql: 'SELECT 1', timeout: timeoutMs });
 }
+
+/** One SQL statement and its values, to be run alone or with others in one round trip. */
+export interface Statement {
+  sql: string;
+  values: unknown[];
+}
+
+/**
+ * Runs `stmts` in order on `conn` and returns each one's result. When the connection allows
+ * several statements per query (`multipleStatements`), they go in ONE round trip (mysql2 still
+ * escapes every value); otherwise one by one. Either way the same statements run in the same order
+ * and the same transaction; on the first error the rest do not run, and the error is thrown.
+ */
+export async function runStatements(conn: PoolConnection, stmts: readonly Statement[]): Promise<unknown[]> {
+  if (stmts.length === 0) return [];
+  const batched = (conn.connection as { config?: { multipleStatements?: boolean } }).config?.multipleStatements === true;
+  if (!batched || stmts.length === 1) {
+    const out: unknown[] = [];
+    for (const s of stmts) out.push((await conn.query(s.sql, s.values))[0]);
+    return out;
+  }
+  const [results] = await conn.query(
+    stmts.map((s) => s.sql).join(';\n'),
+    stmts.flatMap((s) => s.values),
+  );
+  return results as unknown[];
+}

@@ -210,7 +210,7 @@ export function buildHttpServer(opts: HttpServerOptions): FastifyInstance {
   const app = Fastify({
     loggerInstance: logger,
     bodyLimit,
-    // One line per request (onResponse below); request-scoped log lines carry `correlationId`.
+    // One debug line per request (onResponse below); request-scoped log lines carry `correlationId`.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'correlationId' }),
     requestIdHeader: false,
     genReqId: (req) => correlationIdOf(req.headers[CORRELATION_HEADER]),
@@ -231,8 +231,9 @@ export function buildHttpServer(opts: HttpServerOptions): FastifyInstance {
     const route = req.routeOptions.url ?? 'unmatched';
     const status = String(reply.statusCode);
     httpDuration.observe({ method: req.method, route, status }, reply.elapsedTime / 1000);
-    const quiet = route.startsWith('/health') || route === '/metrics';
-    req.log[quiet ? 'debug' : 'info'](
+    // Debug: pino writes stdout synchronously, and one line per command is on the hot path
+    // (LOG_LEVEL=debug brings the per-request lines back; failures are logged as errors below).
+    req.log.debug(
       { method: req.method, url: req.url, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
       'request',
     );
@@ -240,7 +241,7 @@ export function buildHttpServer(opts: HttpServerOptions): FastifyInstance {
   app.setErrorHandler((err, req, reply) => {
     const { status, body } = toHttpError(err);
     if (status >= 500) req.log.error({ err }, 'request failed');
-    else req.log.info({ error: body.error, reason: body.message }, 'request rejected');
+    else req.log.debug({ error: body.error, reason: body.message }, 'request rejected');
     void reply.status(status).send(body);
   });
   installNotFoundAndNotAllowed(app);
