@@ -23,6 +23,8 @@ export interface SystemOptions {
   tracesFile?: string;
   /** Instances of the scalable processes (default 1 each): relay#2, projector#2, … */
   instances?: { relay?: number; projector?: number };
+  /** Partitions of `user-events` (and its dead-letter topic) when they are created; default 3. */
+  partitions?: number;
   onProgress?: (line: string) => void;
 }
 
@@ -192,7 +194,11 @@ export async function startSystem(addr: EnvAddresses, opts: SystemOptions = {}):
   };
   await migrate({ adminUrl: admin('commands'), database: 'commands' });
   await migrate({ adminUrl: admin('queries'), database: 'queries' });
-  await ensureTopics({ brokers: addr.kafka.internal, replicationFactor: Math.min(addr.kafka.brokers, 3) });
+  await ensureTopics({
+    brokers: addr.kafka.internal,
+    replicationFactor: Math.min(addr.kafka.brokers, 3),
+    ...(opts.partitions !== undefined ? { partitions: opts.partitions } : {}),
+  });
   log('system: schemas migrated, topics ready');
 
   const specs = systemSpecs(addr, opts);
