@@ -120,6 +120,12 @@ export async function updateUsers(conn: PoolConnection, rows: readonly UserWrite
   );
 }
 
+/**
+ * The process writing applied rows: its instance in the group (FAULTLINE_INSTANCE numbers the
+ * second and later ones) and its pid, so a restarted process counts as a new owner.
+ */
+export const APPLIED_BY = `projector${process.env.FAULTLINE_INSTANCE ? `#${process.env.FAULTLINE_INSTANCE}` : ''}/${process.pid}`;
+
 /** One applied_events row per entry; ids follow row order, so the log keeps the stream order. */
 export async function insertAppliedLog(
   conn: PoolConnection,
@@ -128,7 +134,7 @@ export async function insertAppliedLog(
   if (rows.length === 0) return;
   await conn.query(
     `INSERT INTO applied_events
-       (event_id, stream_id, stream_version, event_type, source, topic, kafka_partition, kafka_offset, consume_mode) VALUES ?`,
+       (event_id, stream_id, stream_version, event_type, source, topic, kafka_partition, kafka_offset, consume_mode, applied_by) VALUES ?`,
     [
       rows.map(({ event: e, meta: m }) => [
         e.eventId,
@@ -140,6 +146,7 @@ export async function insertAppliedLog(
         m.position?.partition ?? null,
         m.position?.offset ?? null,
         m.mode,
+        APPLIED_BY,
       ]),
     ],
   );
