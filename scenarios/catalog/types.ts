@@ -54,6 +54,11 @@ export interface Topology {
   projectors?: number;
   /** Partitions of `user-events`. */
   partitions?: number;
+  /**
+   * Instances counted above but not started with the system ('projector#4'): a `restart` fault
+   * starts one mid-run, so a member joins the group (or a relay the outbox) under load.
+   */
+  standby?: readonly string[];
 }
 
 export interface Scenario {

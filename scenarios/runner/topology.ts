@@ -25,10 +25,18 @@ export function resolveTopology(t: Topology | undefined): ResolvedTopology {
   return r;
 }
 
-/** The system starter's share: instances of the scalable processes and the topic's partitions. */
-export function systemTopology(t: Topology | undefined): { instances: { relay: number; projector: number }; partitions: number } {
+/** The system starter's share: instances of the scalable processes, those standing by, and the topic's partitions. */
+export function systemTopology(t: Topology | undefined): {
+  instances: { relay: number; projector: number };
+  partitions: number;
+  standby: string[];
+} {
   const r = resolveTopology(t);
-  return { instances: { relay: r.relays, projector: r.projectors }, partitions: r.partitions };
+  const extra = extraInstanceTargets(t);
+  for (const s of t?.standby ?? []) {
+    if (!extra.includes(s)) throw new Error(`topology.standby ${s} must be one of the extra instances (${extra.join(', ') || 'none'})`);
+  }
+  return { instances: { relay: r.relays, projector: r.projectors }, partitions: r.partitions, standby: [...(t?.standby ?? [])] };
 }
 
 /** Every process-instance target a topology starts beyond instance 1 ('relay#2', 'projector#3', …). */
