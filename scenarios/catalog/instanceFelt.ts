@@ -111,3 +111,17 @@ export const memberJoinedMidRun = (target: string): Felt => ({
     return first > 0 && o.samples.slice(first).some((s) => metricSum(metricsOf(s, target), ASSIGNED) > 0);
   },
 });
+
+/** A counter of one instance rose between two of its samples under one pid (a restart resets it). */
+export const counterRoseOn = (target: string, metric: string, describe = `${target}: ${metric} increased`): Felt => ({
+  describe,
+  check: (o) => {
+    const seen = o.samples.filter((s) => metricsOf(s, target) !== undefined);
+    return seen.some(
+      (s, i) =>
+        i > 0 &&
+        pidOf(s, target) === pidOf(seen[i - 1]!, target) &&
+        metricSum(metricsOf(s, target), metric) > metricSum(metricsOf(seen[i - 1]!, target), metric),
+    );
+  },
+});

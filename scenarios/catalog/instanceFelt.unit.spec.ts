@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Sample } from '../record/types.ts';
-import { downWhileOthersWorked, everyInstanceRose, memberJoinedMidRun, rebalancedAroundLiveMember, silences } from './instanceFelt.ts';
+import {
+  counterRoseOn,
+  downWhileOthersWorked,
+  everyInstanceRose,
+  memberJoinedMidRun,
+  rebalancedAroundLiveMember,
+  silences,
+} from './instanceFelt.ts';
 import type { Observations } from './types.ts';
 
 type Row = Record<string, { pid: number; v?: number; joins?: number; assigned?: number } | undefined>;
@@ -71,6 +78,14 @@ describe('instance non-vacuity checks', () => {
     expect(rebalancedAroundLiveMember().check(obs(s(7, 2)))).toBe(false); // a restart's first join
     expect(rebalancedAroundLiveMember().check(obs(s(1, 1)))).toBe(false);
     expect(rebalancedAroundLiveMember('x', 'projector#2').check(obs(s(1, 2)))).toBe(false); // another instance
+  });
+
+  it('a counter of one instance rose under one pid (not across a restart, not on another instance)', () => {
+    const s = (pid: number, v: number, t = 'relay#2') => [sample(0, { 'relay#2': { pid: 2, v: 1 } }), sample(1, { [t]: { pid, v } })];
+    expect(counterRoseOn('relay#2', PUB).check(obs(s(2, 2)))).toBe(true);
+    expect(counterRoseOn('relay#2', PUB).check(obs(s(3, 2)))).toBe(false);
+    expect(counterRoseOn('relay#2', PUB).check(obs(s(2, 1)))).toBe(false);
+    expect(counterRoseOn('relay#2', PUB).check(obs(s(2, 5, 'relay')))).toBe(false);
   });
 
   it('a member joined mid-run: absent at first, then answering with partitions', () => {
