@@ -30,6 +30,7 @@ describe('report.json', () => {
       'scenario',
       'purpose',
       'configuration',
+      'topology',
       'label',
       'passed',
       'failureReasons',
