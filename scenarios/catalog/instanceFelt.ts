@@ -33,12 +33,18 @@ export function silences(samples: readonly Sample[], target: string): Gap[] {
   return gaps;
 }
 
-/** Another instance's counter rose across the gap, answering under one pid at both ends. */
+/** Another instance's counter rose within the gap, between two of its samples under one pid. */
 function othersRose(o: Observations, process: 'relay' | 'projector', target: string, gap: Gap, metric: string): boolean {
-  const [a, b] = [o.samples[gap.before]!, o.samples[gap.after]!];
+  const span = o.samples.slice(gap.before, gap.after + 1);
   return instancesIn(o, process).some((other) => {
-    if (other === target || metricsOf(a, other) === undefined || metricsOf(b, other) === undefined) return false;
-    return pidOf(a, other) === pidOf(b, other) && metricSum(metricsOf(b, other), metric) > metricSum(metricsOf(a, other), metric);
+    if (other === target) return false;
+    const seen = span.filter((s) => metricsOf(s, other) !== undefined);
+    return seen.some(
+      (s, i) =>
+        i > 0 &&
+        pidOf(s, other) === pidOf(seen[i - 1]!, other) &&
+        metricSum(metricsOf(s, other), metric) > metricSum(metricsOf(seen[i - 1]!, other), metric),
+    );
   });
 }
 

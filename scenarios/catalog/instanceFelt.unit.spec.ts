@@ -36,29 +36,44 @@ const obs = (samples: Sample[]): Observations => ({
 
 describe('instance non-vacuity checks', () => {
   // relay#2 is silent from 1000 to 3000 ms; relay keeps publishing.
-  const gap = (pidAfter: number, otherAfter: number) => [
-    sample(0, { relay: { pid: 1, v: 1 }, 'relay#2': { pid: 2, v: 1 } }),
-    sample(1000, { relay: { pid: 1, v: 2 }, 'relay#2': undefined }),
-    sample(2000, { relay: { pid: 1, v: 3 }, 'relay#2': undefined }),
-    sample(3000, { relay: { pid: 1, v: otherAfter }, 'relay#2': { pid: pidAfter, v: 0 } }),
-  ];
+  const gap = (pidAfter: number, othersPublish: boolean) => {
+    const v = (n: number) => (othersPublish ? n : 1);
+    return [
+      sample(0, { relay: { pid: 1, v: 1 }, 'relay#2': { pid: 2, v: 1 } }),
+      sample(1000, { relay: { pid: 1, v: v(2) }, 'relay#2': undefined }),
+      sample(2000, { relay: { pid: 1, v: v(3) }, 'relay#2': undefined }),
+      sample(3000, { relay: { pid: 1, v: v(4) }, 'relay#2': { pid: pidAfter, v: 0 } }),
+    ];
+  };
 
   it('finds the silent stretches of one instance', () => {
-    expect(silences(gap(2, 9), 'relay#2')).toEqual([{ before: 0, after: 3 }]);
-    expect(silences(gap(2, 9), 'relay')).toEqual([]);
+    expect(silences(gap(2, true), 'relay#2')).toEqual([{ before: 0, after: 3 }]);
+    expect(silences(gap(2, true), 'relay')).toEqual([]);
   });
 
   it('a kill is felt only with a new pid after the gap and another instance progressing across it', () => {
     const killed = downWhileOthersWorked('relay', 'killed', PUB);
-    expect(killed.check(obs(gap(22, 9)))).toBe(true);
-    expect(killed.check(obs(gap(2, 9)))).toBe(false); // same pid: a freeze, not a kill
-    expect(killed.check(obs(gap(22, 1)))).toBe(false); // nobody else published meanwhile
+    expect(killed.check(obs(gap(22, true)))).toBe(true);
+    expect(killed.check(obs(gap(2, true)))).toBe(false); // same pid: a freeze, not a kill
+    expect(killed.check(obs(gap(22, false)))).toBe(false); // nobody else published meanwhile
+  });
+
+  it('the others may work at any time within the gap, even if they are themselves down at its ends', () => {
+    const samples = [
+      sample(0, { relay: { pid: 1, v: 1 }, 'relay#2': { pid: 2, v: 1 } }),
+      sample(1000, { relay: { pid: 1, v: 1 }, 'relay#2': undefined }),
+      sample(2000, { relay: { pid: 1, v: 5 }, 'relay#2': undefined }),
+      sample(3000, { relay: undefined, 'relay#2': { pid: 22, v: 0 } }),
+    ];
+    expect(downWhileOthersWorked('relay', 'killed', PUB).check(obs(samples))).toBe(true);
+    samples[2] = sample(2000, { relay: { pid: 11, v: 5 }, 'relay#2': undefined }); // a rise only across a restart
+    expect(downWhileOthersWorked('relay', 'killed', PUB).check(obs(samples))).toBe(false);
   });
 
   it('a freeze is felt only under one pid and for at least the asked time', () => {
-    expect(downWhileOthersWorked('relay', 'frozen', PUB, 2500).check(obs(gap(2, 9)))).toBe(true);
-    expect(downWhileOthersWorked('relay', 'frozen', PUB, 3500).check(obs(gap(2, 9)))).toBe(false);
-    expect(downWhileOthersWorked('relay', 'frozen', PUB, 1000).check(obs(gap(22, 9)))).toBe(false);
+    expect(downWhileOthersWorked('relay', 'frozen', PUB, 2500).check(obs(gap(2, true)))).toBe(true);
+    expect(downWhileOthersWorked('relay', 'frozen', PUB, 3500).check(obs(gap(2, true)))).toBe(false);
+    expect(downWhileOthersWorked('relay', 'frozen', PUB, 1000).check(obs(gap(22, true)))).toBe(false);
   });
 
   it('every instance must have published, and there must be enough of them', () => {

@@ -34,6 +34,9 @@ export function sampledTargets(urls: SystemUrls): [SampledTarget, string][] {
   return SYSTEM_PROCESSES.map((p) => [p, urls[URL_OF[p]] as string]);
 }
 
+/** How long a process may take to answer /metrics before the sample records it as silent. */
+export const ANSWER_LIMIT_MS = 1500;
+
 export function startSampler(urls: SystemUrls, everyMs = 250): { stop(): Sample[]; samples: Sample[] } {
   const t0 = Date.now();
   const samples: Sample[] = [];
@@ -49,7 +52,8 @@ export function startSampler(urls: SystemUrls, everyMs = 250): { stop(): Sample[
         const pid = systemProcessPid(p);
         if (pid !== undefined) s.pids[p] = pid;
         try {
-          const res = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(Math.max(200, everyMs - 20)) });
+          // A live process on a loaded 2-core machine may take ~1 s to answer: a shorter limit reads as "down".
+          const res = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(ANSWER_LIMIT_MS) });
           if (res.ok) s.metrics[p] = keptMetrics(parsePrometheus(await res.text()));
         } catch {
           /* down, paused or cut off: the gap in the samples is the observation */
