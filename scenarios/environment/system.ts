@@ -211,10 +211,13 @@ export async function startSystem(addr: EnvAddresses, opts: SystemOptions = {}):
   // A crash log and arming left by an earlier run must not be read as this run's (the log then
   // grows across restarts within the run, so a point that fired stays on record).
   for (const p of wanted) if (systemProcessPid(p) === undefined) for (const f of Object.values(crashFiles(p))) rmSync(f, { force: true });
-  for (const s of opts.standby ?? []) if (!wanted.includes(s)) throw new Error(`standby ${s} is not among the instances started: ${wanted.join(', ')}`);
+  for (const s of opts.standby ?? [])
+    if (!wanted.includes(s)) throw new Error(`standby ${s} is not among the instances started: ${wanted.join(', ')}`);
   const launched = wanted.filter((p) => !(opts.standby ?? []).includes(p));
   await Promise.all(launched.map((p) => launch(p, all[p]!)));
-  log(`system: ${launched.join(', ')} ready${opts.standby?.length ? ` (standing by: ${opts.standby.join(', ')})` : ''} (publish ${opts.publishMode ?? 'outbox'}, consume ${opts.consumeMode ?? 'effectively-once'})`);
+  log(
+    `system: ${launched.join(', ')} ready${opts.standby?.length ? ` (standing by: ${opts.standby.join(', ')})` : ''} (publish ${opts.publishMode ?? 'outbox'}, consume ${opts.consumeMode ?? 'effectively-once'})`,
+  );
   const urls: SystemUrls = {
     commandService: `http://${addr.links['client-command'][0]!.listen}`,
     commandServiceDirect: specs['command-service'].url,
