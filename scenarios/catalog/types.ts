@@ -54,6 +54,11 @@ export interface Topology {
   projectors?: number;
   /** Partitions of `user-events`. */
   partitions?: number;
+  /**
+   * Instances counted above but not started with the system ('projector#4'): a `restart` fault
+   * starts one mid-run, so a member joins the group (or a relay the outbox) under load.
+   */
+  standby?: readonly string[];
 }
 
 export interface Scenario {
@@ -77,6 +82,8 @@ export interface Scenario {
   expect?: readonly DeclaredExpectation[];
   /** The faults put copies of events on the topic; default: the schedule has a `duplicate` fault. */
   injectsDuplicates?: boolean;
+  /** Left out of the ci profile (still run by `full`, or when named with --only). */
+  fullOnly?: boolean;
   /** Cells the ci profile runs besides the scenario's first configuration: where a weaker mode must be seen for what it is. */
   ci?: readonly Configuration[];
   /** A search scenario: fast-check draws schedules from this and shrinks a failing one (each candidate a real run). */

@@ -6,11 +6,13 @@ import { checkMisrouted } from './misrouted.ts';
 import { checkMispartitioned } from './mispartitioned.ts';
 import { checkPhantom } from './phantom.ts';
 import { checkPoisonLost } from './poisonLost.ts';
+import { checkPublishedOutOfOrder } from './publishedOutOfOrder.ts';
 import { checkMangled, checkUntraced, checkWriteDuplicated } from './provenance.ts';
 import { checkReordered } from './reordered.ts';
 import { checkSlowConvergence } from './slowConvergence.ts';
 import { checkStaleRead } from './staleRead.ts';
 import { checkTelemetryLied } from './telemetryLied.ts';
+import { checkTwoOwners } from './twoOwners.ts';
 import type { AnomalyName, Anomaly, CheckInput, CheckResult, Checker } from './types.ts';
 import { checkWriteDiverged } from './writeDiverged.ts';
 
@@ -31,6 +33,8 @@ export const CHECKERS: Readonly<Record<AnomalyName, Checker>> = Object.freeze({
   mispartitioned: checkMispartitioned,
   'telemetry-lied': checkTelemetryLied,
   'lost-update': checkLostUpdate,
+  'published-out-of-order': checkPublishedOutOfOrder,
+  'two-owners': checkTwoOwners,
 });
 
 export interface ComposedResult extends CheckResult {

@@ -13,6 +13,13 @@ describe('expectations', () => {
     expect(compareWithExpectation(['duplicated'], e)).toMatchObject({ ok: false, unexpected: ['duplicated'] });
   });
 
+  it('per-stream topic order: only dual-write (publish after commit, unordered) may break it', () => {
+    for (const consume of ['effectively-once', 'at-least-once', 'at-most-once'] as const) {
+      expect(compareWithExpectation(['published-out-of-order'], expectationFor(cfg('outbox', consume), crashing)).ok).toBe(false);
+      expect(compareWithExpectation(['published-out-of-order'], expectationFor(cfg('dual-write', consume), crashing)).ok).toBe(true);
+    }
+  });
+
   it('outbox + at-least-once: only duplicated allowed', () => {
     const e = expectationFor(cfg('outbox', 'at-least-once'), crashing);
     expect(compareWithExpectation(['duplicated'], e)).toMatchObject({ ok: true, expected: ['duplicated'] });

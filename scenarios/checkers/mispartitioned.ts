@@ -1,3 +1,4 @@
+import { envelopeOf } from './topicEnvelope.ts';
 import { POISON_ID_HEADER, result, type Anomaly, type CheckInput, type CheckResult, type TopicRecord } from './types.ts';
 
 /**
@@ -12,7 +13,7 @@ export function checkMispartitioned(input: CheckInput): CheckResult {
   const partitions = new Map<string, Map<number, TopicRecord>>();
   for (const r of input.topics.events) {
     if (r.headers[POISON_ID_HEADER] !== undefined || injected.has(`${r.partition}:${r.offset}`)) continue;
-    const env = envelope(r.value);
+    const env = envelopeOf(r.value);
     if (!env) continue; // not an event (poison): other checkers judge it
     if (r.key !== env.streamId)
       anomalies.push({
@@ -37,15 +38,4 @@ export function checkMispartitioned(input: CheckInput): CheckResult {
     });
   }
   return result('mispartitioned', anomalies);
-}
-
-function envelope(value: string | null): { streamId: string; streamVersion: number; eventId?: string } | undefined {
-  if (value === null) return undefined;
-  try {
-    const v = JSON.parse(value) as { streamId?: unknown; streamVersion?: unknown; eventId?: unknown };
-    if (typeof v.streamId !== 'string' || typeof v.streamVersion !== 'number') return undefined;
-    return { streamId: v.streamId, streamVersion: v.streamVersion, ...(typeof v.eventId === 'string' ? { eventId: v.eventId } : {}) };
-  } catch {
-    return undefined;
-  }
 }

@@ -19,6 +19,8 @@ export const ANOMALY_NAMES = [
   'mispartitioned', // a stream's records on more than one partition, or a record keyed other than by its stream id
   'telemetry-lied', // a process said ready with lag 0 / not stalled while the harness saw lag and no progress past a bound
   'lost-update', // an ok command whose If-Match was already stale when sent (an earlier ok had moved the stream past it)
+  'published-out-of-order', // on its partition, a stream's first copy of a version comes after the first copy of a later version
+  'two-owners', // on one partition, an earlier owner wrote an offset the partition's later owner had already written past
 ] as const;
 export type AnomalyName = (typeof ANOMALY_NAMES)[number];
 
@@ -59,6 +61,8 @@ export interface AppliedEventRow {
   partition: number;
   offset: string; // Kafka offsets are int64: strings
   appliedAt: string; // ISO-8601
+  /** APPLIED_BY: the projector process that wrote the row ('projector#2/4711'); absent in older rows. */
+  appliedBy?: string;
 }
 
 /** `queries.parked_events`: records the projector set aside instead of applying. */

@@ -23,6 +23,10 @@ export interface SystemOptions {
   tracesFile?: string;
   /** Instances of the scalable processes (default 1 each): relay#2, projector#2, … */
   instances?: { relay?: number; projector?: number };
+  /** Instances whose spec is saved but which are not started: a restart fault starts them later. */
+  standby?: readonly string[];
+  /** Partitions of `user-events` (and its dead-letter topic) when they are created; default 3. */
+  partitions?: number;
   onProgress?: (line: string) => void;
 }
 
@@ -192,7 +196,11 @@ export async function startSystem(addr: EnvAddresses, opts: SystemOptions = {}):
   };
   await migrate({ adminUrl: admin('commands'), database: 'commands' });
   await migrate({ adminUrl: admin('queries'), database: 'queries' });
-  await ensureTopics({ brokers: addr.kafka.internal, replicationFactor: Math.min(addr.kafka.brokers, 3) });
+  await ensureTopics({
+    brokers: addr.kafka.internal,
+    replicationFactor: Math.min(addr.kafka.brokers, 3),
+    ...(opts.partitions !== undefined ? { partitions: opts.partitions } : {}),
+  });
   log('system: schemas migrated, topics ready');
 
   const specs = systemSpecs(addr, opts);
@@ -203,8 +211,13 @@ export async function startSystem(addr: EnvAddresses, opts: SystemOptions = {}):
   // A crash log and arming left by an earlier run must not be read as this run's (the log then
   // grows across restarts within the run, so a point that fired stays on record).
   for (const p of wanted) if (systemProcessPid(p) === undefined) for (const f of Object.values(crashFiles(p))) rmSync(f, { force: true });
-  await Promise.all(wanted.map((p) => launch(p, all[p]!)));
-  log(`system: ${wanted.join(', ')} ready (publish ${opts.publishMode ?? 'outbox'}, consume ${opts.consumeMode ?? 'effectively-once'})`);
+  for (const s of opts.standby ?? [])
+    if (!wanted.includes(s)) throw new Error(`standby ${s} is not among the instances started: ${wanted.join(', ')}`);
+  const launched = wanted.filter((p) => !(opts.standby ?? []).includes(p));
+  await Promise.all(launched.map((p) => launch(p, all[p]!)));
+  log(
+    `system: ${launched.join(', ')} ready${opts.standby?.length ? ` (standing by: ${opts.standby.join(', ')})` : ''} (publish ${opts.publishMode ?? 'outbox'}, consume ${opts.consumeMode ?? 'effectively-once'})`,
+  );
   const urls: SystemUrls = {
     commandService: `http://${addr.links['client-command'][0]!.listen}`,
     commandServiceDirect: specs['command-service'].url,

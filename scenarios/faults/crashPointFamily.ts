@@ -20,7 +20,7 @@ export interface CrashPointParams {
 export const pointProcess = (point: string): string => point.slice(0, point.indexOf('.'));
 const CRASHABLE = [...new Set(CRASH_POINTS.map(pointProcess))];
 
-function crashControl(ctx: FaultContext): CrashPointControl {
+export function crashControl(ctx: FaultContext): CrashPointControl {
   if (!ctx.control.crashPoints) throw new Error('this provider cannot arm crash points');
   return ctx.control.crashPoints;
 }
@@ -66,7 +66,7 @@ function watch(ctx: FaultContext, f: Fault, faultId: number, seen: number) {
   };
 }
 
-const spec: KindSpec = {
+export const pointSpec: KindSpec = {
   params: { point: { kind: 'enum', values: CRASH_POINTS, required: true }, nth: COUNT(1_000_000) },
   timing: 'window',
   targets: {
@@ -95,7 +95,7 @@ const spec: KindSpec = {
 };
 
 /** A target's point must live in that process ('relay.*' on relay or relay#N). */
-function checkPointMatchesTarget(f: { target: string; params: Record<string, unknown> }): string | undefined {
+export function checkPointMatchesTarget(f: { target: string; params: Record<string, unknown> }): string | undefined {
   const point = f.params.point;
   if (typeof point !== 'string') return undefined;
   let proc;
@@ -109,7 +109,7 @@ function checkPointMatchesTarget(f: { target: string; params: Record<string, unk
 
 export const crashPointFamily: FaultFamily = {
   name: 'crash points',
-  kinds: { 'crash-point': spec } satisfies Record<keyof CrashPointParams, KindSpec>,
+  kinds: { 'crash-point': pointSpec } satisfies Record<keyof CrashPointParams, KindSpec>,
   create(ctx) {
     const windows = new Map<number, ReturnType<typeof watch>>();
     const armed = new Set<string>();

@@ -6,6 +6,7 @@ import { deadLetterValidFamily } from './deadLetterValidFamily.ts';
 import { duplicateFamily } from './duplicateFamily.ts';
 import { lostAckFamily } from './lostAckFamily.ts';
 import { networkFamily } from './networkFamily.ts';
+import { pausePointFamily } from './pausePointFamily.ts';
 import { poisonFamily } from './poisonFamily.ts';
 import { processSignalFamily, restartFamily } from './processFamilies.ts';
 import { redeliveryFamily } from './redeliveryFamily.ts';
@@ -16,6 +17,7 @@ export const FAMILIES: readonly FaultFamily[] = [
   processSignalFamily,
   restartFamily,
   crashPointFamily,
+  pausePointFamily,
   duplicateFamily,
   redeliveryFamily,
   poisonFamily,

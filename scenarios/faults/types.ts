@@ -6,6 +6,7 @@ import type { DeadLetterValidParams } from './deadLetterValidFamily.ts';
 import type { DuplicateParams } from './duplicateFamily.ts';
 import type { LostAckParams } from './lostAckFamily.ts';
 import type { NetworkParams } from './networkFamily.ts';
+import type { PausePointParams } from './pausePointFamily.ts';
 import type { PoisonParams } from './poisonFamily.ts';
 import type { ProcessSignalParams, RestartParams } from './processFamilies.ts';
 import type { RedeliveryParams } from './redeliveryFamily.ts';
@@ -23,6 +24,7 @@ export interface ParamsByFault
     ProcessSignalParams,
     RestartParams,
     CrashPointParams,
+    PausePointParams,
     DuplicateParams,
     RedeliveryParams,
     PoisonParams,

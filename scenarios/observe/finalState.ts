@@ -44,7 +44,7 @@ export async function readReadSide(db: DbServer): Promise<FinalState['read']> {
       'SELECT ID_USER_DATA, NAME, DATE_REGISTER, VERSION, APPLIED_COUNT, DELETED FROM USER_DATA',
     );
     const [applied] = await conn.query<mysql.RowDataPacket[]>(
-      'SELECT event_id, stream_id, stream_version, kafka_partition, kafka_offset, applied_at FROM applied_events ORDER BY id',
+      'SELECT event_id, stream_id, stream_version, kafka_partition, kafka_offset, applied_at, applied_by FROM applied_events ORDER BY id',
     );
     const [parked] = await conn.query<mysql.RowDataPacket[]>(
       'SELECT event_id, stream_id, stream_version, kafka_partition, kafka_offset, reason FROM parked_events WHERE released_at IS NULL ORDER BY id',

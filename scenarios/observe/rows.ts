@@ -41,6 +41,7 @@ export function appliedOf(r: Row): AppliedEventRow {
     partition: Number(r.kafka_partition ?? -1),
     offset: String(r.kafka_offset ?? ''),
     appliedAt: iso(r.applied_at),
+    ...(r.applied_by ? { appliedBy: String(r.applied_by) } : {}),
   };
 }
 

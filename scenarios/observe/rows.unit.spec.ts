@@ -42,11 +42,20 @@ describe('final-state rows', () => {
         kafka_partition: 2,
         kafka_offset: '9007199254740993',
         applied_at: 'x',
+        applied_by: 'projector#2/4711',
       }),
-    ).toMatchObject({ partition: 2, offset: '9007199254740993' });
-    expect(
-      appliedOf({ event_id: 'e', stream_id: 'u', stream_version: 1, kafka_partition: null, kafka_offset: null, applied_at: 'x' }),
-    ).toMatchObject({ partition: -1, offset: '' });
+    ).toMatchObject({ partition: 2, offset: '9007199254740993', appliedBy: 'projector#2/4711' });
+    const replayed = appliedOf({
+      event_id: 'e',
+      stream_id: 'u',
+      stream_version: 1,
+      kafka_partition: null,
+      kafka_offset: null,
+      applied_at: 'x',
+      applied_by: null,
+    });
+    expect(replayed).toMatchObject({ partition: -1, offset: '' });
+    expect(replayed).not.toHaveProperty('appliedBy');
     expect(
       parkedOf({ event_id: 'e', stream_id: 'u', stream_version: 5, kafka_partition: null, kafka_offset: null, reason: 'gap' }),
     ).toEqual({ eventId: 'e', streamId: 'u', streamVersion: 5, partition: undefined, offset: undefined, reason: 'gap' });

@@ -44,10 +44,19 @@ export interface WorkloadSummary {
 }
 
 /** `run.json`. */
+/** The deployment a run used: brokers, relay and projector instances, partitions of `user-events`. */
+export interface RunTopology {
+  brokers: number;
+  relays: number;
+  projectors: number;
+  partitions: number;
+}
+
 export interface RunFacts {
   scenario: string;
   purpose?: string;
   configuration: Configuration;
+  topology?: RunTopology;
   seed: number;
   path?: string;
   replay: string;

@@ -20,12 +20,16 @@ export interface FinalState {
   topics: { events: TopicRecord[]; dlq: TopicRecord[] };
 }
 
-/** One metrics sample of every system process (every ~250 ms while a scenario runs). */
+/** One metrics sample of every system process instance (every ~250 ms while a scenario runs). */
 export interface Sample {
   ms: number; // since the sampler started
-  pids: Partial<Record<SystemProcess, number>>;
-  metrics: Partial<Record<SystemProcess, MetricValues>>;
+  /** By target name: 'relay' is instance 1, further instances are 'relay#2', 'projector#3', … */
+  pids: Partial<Record<SystemProcess | InstanceTarget, number>>;
+  metrics: Partial<Record<SystemProcess | InstanceTarget, MetricValues>>;
 }
+
+/** A further instance of a scalable process ('relay#2', 'projector#3'). */
+export type InstanceTarget = `${'relay' | 'projector'}#${number}`;
 
 /** `samples.json`: metrics samples, telemetry samples and the schedule that was played. */
 export interface SamplesFile {

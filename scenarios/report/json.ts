@@ -11,6 +11,7 @@ function resultJson(r: ScenarioRunResult) {
     scenario: r.scenario,
     purpose: r.purpose ?? null,
     configuration: { publish: r.configuration.publish, consume: r.configuration.consume },
+    topology: r.topology ?? null,
     label: `${r.scenario} @ ${configurationLabel(r.configuration)}`,
     passed: reasons.length === 0,
     failureReasons: reasons,

@@ -1,6 +1,6 @@
 // report.md: the summary table (scenario × configuration) and per-scenario findings, readable
 // in a terminal or a PR comment.
-import { openLoopText } from './workloadText.ts';
+import { openLoopText, topologyText } from './workloadText.ts';
 import { configurationLabel } from '../checkers/expectations.ts';
 import { CONSUME_MODES, PUBLISH_MODES, type Configuration } from '../../system/shared/modes.ts';
 import { anomaliesOf, cautions, failureReasons, passed, type RunResult, type ScenarioRunResult } from './types.ts';
@@ -45,6 +45,7 @@ function findings(r: ScenarioRunResult): string {
   const out = [`### ${passed(r) ? '✅' : '❌'} ${r.scenario} — ${configurationLabel(r.configuration)}`, ''];
   if (r.purpose) out.push(`${r.purpose}`, '');
   out.push(`- duration: ${(r.durationMs / 1000).toFixed(1)} s; ops ok/fail/unknown: ${r.ops.ok}/${r.ops.fail}/${r.ops.unknown}`);
+  if (r.topology) out.push(`- topology: ${topologyText(r.topology)}`);
   if (r.workload) {
     const w = r.workload;
     out.push(

@@ -43,6 +43,7 @@ describe('report.json', () => {
       'scenario',
       'purpose',
       'configuration',
+      'topology',
       'label',
       'passed',
       'failureReasons',

@@ -16,6 +16,8 @@ export interface ScenarioRunResult {
   scenario: string;
   purpose?: string;
   configuration: Configuration;
+  /** Brokers, relay and projector instances, partitions (absent in records from before topologies). */
+  topology?: { brokers: number; relays: number; projectors: number; partitions: number };
   startedAt: string; // ISO-8601
   durationMs: number;
   seed?: number;

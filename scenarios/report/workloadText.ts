@@ -8,3 +8,9 @@ export function openLoopText(w: NonNullable<ScenarioRunResult['workload']>): str
   if (w.skipped !== undefined) parts.push(`${w.skipped} skipped`);
   return parts.length ? ` (${parts.join(', ')})` : '';
 }
+
+/** A run's topology in words: '1 broker, 3 relays, 1 projector, 3 partitions'. */
+export function topologyText(t: { brokers: number; relays: number; projectors: number; partitions: number }): string {
+  const n = (k: number, one: string) => `${k} ${one}${k === 1 ? '' : 's'}`;
+  return [n(t.brokers, 'broker'), n(t.relays, 'relay'), n(t.projectors, 'projector'), n(t.partitions, 'partition')].join(', ');
+}

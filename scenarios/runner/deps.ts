@@ -1,6 +1,7 @@
 // Everything the runner's phases do to the outside world, behind one interface: `liveDeps` wires
 // the real environment, nemesis and workload; the phases' unit tests hand in fakes.
-import type { Scenario } from '../catalog/types.ts';
+import type { Scenario, Topology } from '../catalog/types.ts';
+import { systemTopology } from './topology.ts';
 import type { EnvAddresses, SystemUrls } from '../environment/types.ts';
 import { startSystem, wipeSystemState } from '../environment/system.ts';
 import { createNemesis, playSchedule, type PoisonRecord } from '../faults/nemesis.ts';
@@ -60,7 +61,8 @@ export interface RunnerNemesis {
 
 export interface RunnerDeps {
   wipe(env: EnvAddresses): Promise<void>;
-  startSystem(env: EnvAddresses, c: Configuration, systemEnv: Record<string, string>): Promise<EnvAddresses>;
+  /** Starts the system in the modes, with the scenario's relay/projector instances and partitions. */
+  startSystem(env: EnvAddresses, c: Configuration, systemEnv: Record<string, string>, topology?: Topology): Promise<EnvAddresses>;
   createNemesis(o: { env: EnvAddresses; recorder: HistoryRecorder; log: (l: string) => void }): RunnerNemesis;
   playSchedule(schedule: FaultSchedule, nemesis: RunnerNemesis): Promise<string[]>;
   runWorkload(w: WorkloadRequest): Promise<WorkloadSummary>;
@@ -75,7 +77,8 @@ export interface RunnerDeps {
 export function liveDeps(poisonRecords: (caseName: string) => PoisonRecord[]): RunnerDeps {
   return {
     wipe: wipeSystemState,
-    startSystem: (env, c, systemEnv) => startSystem(env, { publishMode: c.publish, consumeMode: c.consume, env: systemEnv }),
+    startSystem: (env, c, systemEnv, topology) =>
+      startSystem(env, { publishMode: c.publish, consumeMode: c.consume, env: systemEnv, ...systemTopology(topology) }),
     createNemesis: (o) => createNemesis({ ...o, poisonRecords }),
     playSchedule,
     runWorkload: liveWorkload,

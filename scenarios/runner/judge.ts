@@ -87,6 +87,7 @@ export function judge(record: ScenarioRecord, o: JudgeOptions): ScenarioRunResul
     scenario: facts.scenario,
     ...(facts.purpose ? { purpose: facts.purpose } : {}),
     configuration: facts.configuration,
+    ...(facts.topology ? { topology: facts.topology } : {}),
     startedAt: facts.startedAt,
     durationMs: facts.durationMs,
     seed: facts.seed,

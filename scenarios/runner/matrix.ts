@@ -45,11 +45,12 @@ export function planMatrix(all: readonly Scenario[], o: MatrixOptions): Cell[] {
     return cells;
   }
   for (const s of chosen) {
+    if (o.profile === 'ci' && s.fullOnly && !o.only?.includes(s.name)) continue;
     if (o.profile === 'full') for (const c of s.configurations ?? ALL_CONFIGURATIONS) add(s, c);
     else add(s, s.configurations?.[0] ?? BASELINE);
   }
   // Beyond each scenario's first configuration, ci runs the cells scenarios declare: where a weaker mode must be seen.
-  if (o.profile === 'ci') for (const s of chosen) for (const c of s.ci ?? []) add(s, c);
+  if (o.profile === 'ci') for (const s of chosen) if (!s.fullOnly || o.only?.includes(s.name)) for (const c of s.ci ?? []) add(s, c);
   return cells;
 }
 

@@ -6,9 +6,9 @@ import { planMatrix, unknownNames } from './matrix.ts';
 const labels = (cells: ReturnType<typeof planMatrix>) => cells.map((c) => `${c.scenario.name}@${configurationLabel(c.configuration)}`);
 
 describe('the guarantee matrix per profile', () => {
-  it('ci runs every scenario on the baseline plus the cells that must show weaker modes', () => {
+  it('ci runs every scenario but the full-only ones on the baseline plus the cells that must show weaker modes', () => {
     const cells = labels(planMatrix(SCENARIOS, { profile: 'ci' }));
-    for (const s of SCENARIOS)
+    for (const s of SCENARIOS.filter((x) => !x.fullOnly))
       expect(
         cells.some((c) => c.startsWith(`${s.name}@`)),
         s.name,
@@ -17,6 +17,21 @@ describe('the guarantee matrix per profile', () => {
     expect(cells).toContain('kill-projector@outbox/at-least-once');
     expect(cells).toContain('kill-projector@outbox/at-most-once');
     expect(new Set(cells).size).toBe(cells.length);
+  });
+
+  it('ci runs the scale-out scenarios once each on outbox + effectively-once; zombie-projector only in full or when named', () => {
+    const ci = labels(planMatrix(SCENARIOS, { profile: 'ci' }));
+    expect(ci.filter((c) => /^(competing-relays|projector-rebalance|zombie-projector)@/.test(c))).toEqual([
+      'competing-relays@outbox/effectively-once',
+      'projector-rebalance@outbox/effectively-once',
+    ]);
+    expect(labels(planMatrix(SCENARIOS, { profile: 'ci', only: ['zombie-projector'] }))).toEqual([
+      'zombie-projector@outbox/effectively-once',
+    ]);
+    expect(labels(planMatrix(SCENARIOS, { profile: 'full' })).filter((c) => c.startsWith('zombie-projector@'))).toEqual([
+      'zombie-projector@outbox/effectively-once',
+      'zombie-projector@outbox/at-least-once',
+    ]);
   });
 
   it('full runs each scenario in every configuration it supports, and never kill-relay without a relay', () => {

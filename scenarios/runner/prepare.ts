@@ -47,7 +47,7 @@ export async function prepare(s: Scenario, c: Configuration, o: PrepareOptions, 
     ...(o.path ? { path: o.path } : {}),
   });
   await deps.wipe(o.env);
-  const env = await deps.startSystem(o.env, c, { ...o.systemEnv, ...s.systemEnv });
+  const env = await deps.startSystem(o.env, c, { ...o.systemEnv, ...s.systemEnv }, s.topology);
   if (!env.system) throw new Error('the system did not report its addresses after starting');
   return { clock, recorder, schedule, env, urls: env.system, startedAtMs };
 }

@@ -14,6 +14,7 @@ import { passed, type ScenarioRunResult } from '../report/types.ts';
 import type { Configuration } from '../../system/shared/modes.ts';
 import type { RunnerDeps } from './deps.ts';
 import { judge } from './judge.ts';
+import { resolveTopology } from './topology.ts';
 import { observe, type Observed } from './observe.ts';
 import { prepare, type Prepared } from './prepare.ts';
 import { runAndHeal, type RunOutcome } from './runPhase.ts';
@@ -81,6 +82,7 @@ export function factsOf(s: Scenario, c: Configuration, o: RunOptions, p: Prepare
     scenario: s.name,
     purpose: s.purpose,
     configuration: c,
+    topology: resolveTopology(s.topology),
     seed: o.seed,
     ...(o.path ? { path: o.path } : {}),
     replay: replayCommand(s.name, c, o.seed, o.path, o.expect, o.rate),

@@ -3,7 +3,9 @@
 import type { SystemUrls } from '../environment/types.ts';
 import { SYSTEM_PROCESSES, systemProcessPid, type SystemProcess } from '../environment/system.ts';
 import { parsePrometheus, type MetricValues } from '../record/metrics.ts';
-import type { Sample } from '../record/types.ts';
+import type { InstanceTarget, Sample } from '../record/types.ts';
+
+type SampledTarget = SystemProcess | InstanceTarget;
 
 const URL_OF: Record<SystemProcess, keyof SystemUrls> = {
   'command-service': 'commandServiceDirect',
@@ -26,9 +28,19 @@ export function keptMetrics(all: MetricValues): MetricValues {
   return out;
 }
 
+/** What to sample, by target name: every started instance when the system lists them, else instance 1 of each. */
+export function sampledTargets(urls: SystemUrls): [SampledTarget, string][] {
+  if (urls.instances && Object.keys(urls.instances).length > 0) return Object.entries(urls.instances) as [SampledTarget, string][];
+  return SYSTEM_PROCESSES.map((p) => [p, urls[URL_OF[p]] as string]);
+}
+
+/** How long a process may take to answer /metrics before the sample records it as silent. */
+export const ANSWER_LIMIT_MS = 1500;
+
 export function startSampler(urls: SystemUrls, everyMs = 250): { stop(): Sample[]; samples: Sample[] } {
   const t0 = Date.now();
   const samples: Sample[] = [];
+  const targets = sampledTargets(urls);
   let stopped = false;
   let busy = false;
   const tick = async () => {
@@ -36,11 +48,12 @@ export function startSampler(urls: SystemUrls, everyMs = 250): { stop(): Sample[
     busy = true;
     const s: Sample = { ms: Date.now() - t0, pids: {}, metrics: {} };
     await Promise.all(
-      SYSTEM_PROCESSES.map(async (p) => {
+      targets.map(async ([p, url]) => {
         const pid = systemProcessPid(p);
         if (pid !== undefined) s.pids[p] = pid;
         try {
-          const res = await fetch(`${urls[URL_OF[p]]}/metrics`, { signal: AbortSignal.timeout(Math.max(200, everyMs - 20)) });
+          // A live process on a loaded 2-core machine may take ~1 s to answer: a shorter limit reads as "down".
+          const res = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(ANSWER_LIMIT_MS) });
           if (res.ok) s.metrics[p] = keptMetrics(parsePrometheus(await res.text()));
         } catch {
           /* down, paused or cut off: the gap in the samples is the observation */

@@ -36,6 +36,7 @@ export function projectorMetrics(registry?: Registry) {
       ...r,
     }),
     offsetCommitErrors: counter({ name: 'projector_offset_commit_errors_total', help: 'Kafka offset commits that failed', ...r }),
+    ...groupMetrics(registry),
     parkedNow: gauge({ name: 'projector_parked_events', help: 'Parked events not yet released (refreshed every few seconds)', ...r }),
     openDeadLetters: gauge({ name: 'projector_open_dead_letters', help: 'Dead letters neither replayed nor discarded', ...r }),
     dlqTruncated: counter({
@@ -75,3 +76,20 @@ export function projectorMetrics(registry?: Registry) {
   };
 }
 export type ProjectorMetrics = ReturnType<typeof projectorMetrics>;
+
+/** Where the consumer group put this member: a rebalance and a moved partition are visible from outside. */
+function groupMetrics(registry?: Registry) {
+  const r = registry ? { registry } : {};
+  return {
+    groupJoins: counter({
+      name: 'projector_group_joins_total',
+      help: 'Consumer group joins (one per rebalance this member took part in)',
+      ...r,
+    }),
+    assignedPartitions: gauge({
+      name: 'projector_assigned_partitions',
+      help: 'Partitions assigned to this member at its last group join',
+      ...r,
+    }),
+  };
+}

@@ -66,8 +66,11 @@ export function createProjector(o: ProjectorOptions): Projector {
   let monitor: ProgressMonitor | undefined;
   let joined = false;
   const batchMax = Math.max(1, o.batchMaxRecords ?? 500);
-  consumer.on(consumer.events.GROUP_JOIN, () => {
+  consumer.on(consumer.events.GROUP_JOIN, (e) => {
     joined = true;
+    // A rebalance and where partitions went are then visible from outside the group.
+    o.metrics.groupJoins.inc();
+    o.metrics.assignedPartitions.set(Object.values(e.payload.memberAssignment).reduce((n, ps) => n + ps.length, 0));
   });
   consumer.on(consumer.events.CRASH, (e) => {
     joined = false;

@@ -136,12 +136,18 @@ export function updateUsersStatement(rows: readonly UserWrite[]): Statement | nu
 }
 export const updateUsers = (conn: PoolConnection, rows: readonly UserWrite[]) => run(conn, updateUsersStatement(rows));
 
+/**
+ * The process writing applied rows: its instance in the group (FAULTLINE_INSTANCE numbers the
+ * second and later ones) and its pid, so a restarted process counts as a new owner.
+ */
+export const APPLIED_BY = `projector${process.env.FAULTLINE_INSTANCE ? `#${process.env.FAULTLINE_INSTANCE}` : ''}/${process.pid}`;
+
 /** One applied_events row per entry; ids follow row order, so the log keeps the stream order. */
 export function insertAppliedLogStatement(rows: ReadonlyArray<{ event: EventEnvelope; meta: ApplyMeta }>): Statement | null {
   if (rows.length === 0) return null;
   return {
     sql: `INSERT INTO applied_events
-       (event_id, stream_id, stream_version, event_type, source, topic, kafka_partition, kafka_offset, consume_mode) VALUES ?`,
+       (event_id, stream_id, stream_version, event_type, source, topic, kafka_partition, kafka_offset, consume_mode, applied_by) VALUES ?`,
     values: [
       rows.map(({ event: e, meta: m }) => [
         e.eventId,
@@ -153,6 +159,7 @@ export function insertAppliedLogStatement(rows: ReadonlyArray<{ event: EventEnve
         m.position?.partition ?? null,
         m.position?.offset ?? null,
         m.mode,
+        APPLIED_BY,
       ]),
     ],
   };

@@ -6,7 +6,9 @@
 // Arming: FAULTLINE_CRASH_POINTS="name:N[,name:N]" at start, or at run time by writing the same
 // format to the file named by FAULTLINE_CRASH_ARM_FILE and sending SIGUSR2 (counters restart).
 // A point that fires appends one JSON line to FAULTLINE_CRASH_LOG (when set) and SIGKILLs the
-// process: no cleanup, no flush, exactly like a power cut of that process.
+// process: no cleanup, no flush, exactly like a power cut of that process. Armed as
+// "name:N:pause" it SIGSTOPs the process instead, once, frozen inside the window (holding its
+// locks, claims and connections) until the harness sends SIGCONT: a zombie made on purpose.
 import { appendFileSync, readFileSync, writeSync } from 'node:fs';
 
 export const CRASH_POINTS = [
@@ -19,12 +21,29 @@ export const CRASH_POINTS = [
 ] as const;
 export type CrashPointName = (typeof CRASH_POINTS)[number];
 
+export type PointAction = 'kill' | 'pause';
+
 interface Armed {
   nth: number;
   passes: number;
+  action: PointAction;
 }
 
 const armed = new Map<string, Armed>();
+
+/** Parses "name:N[:pause],…" into each point's pass and action; throws with the accepted names on anything else. */
+export function parsePointSpec(spec: string): Map<string, { nth: number; action: PointAction }> {
+  const out = new Map<string, { nth: number; action: PointAction }>();
+  for (const part of spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    const action = /:(pause|kill)$/.exec(part)?.[1] as PointAction | undefined;
+    const [name, nth] = [...parseCrashPoints(action ? part.slice(0, -(action.length + 1)) : part)][0]!;
+    out.set(name, { nth, action: action ?? 'kill' });
+  }
+  return out;
+}
 
 /** Parses "name:N,name:N"; throws with the accepted names on anything else. */
 export function parseCrashPoints(spec: string): Map<string, number> {
@@ -43,9 +62,9 @@ export function parseCrashPoints(spec: string): Map<string, number> {
 }
 
 export function armCrashPoints(spec: string): void {
-  const parsed = parseCrashPoints(spec);
+  const parsed = parsePointSpec(spec);
   armed.clear();
-  for (const [name, nth] of parsed) armed.set(name, { nth, passes: 0 });
+  for (const [name, { nth, action }] of parsed) armed.set(name, { nth, passes: 0, action });
 }
 
 /** Marks a pass through a named site; dies here on the armed pass. */
@@ -55,12 +74,14 @@ export function crashPoint(name: CrashPointName, context: Record<string, unknown
   if (!a) return;
   a.passes++;
   if (a.passes < a.nth) return;
-  const line = `${JSON.stringify({ crashPoint: name, pass: a.passes, pid: process.pid, at: Date.now(), ...context })}\n`;
+  const pause = a.action === 'pause';
+  const line = `${JSON.stringify({ crashPoint: name, pass: a.passes, pid: process.pid, at: Date.now(), ...(pause ? { action: 'pause' } : {}), ...context })}\n`;
+  if (pause) armed.delete(name); // once: after SIGCONT the process goes on through the window
   try {
     writeSync(2, line);
     if (process.env.FAULTLINE_CRASH_LOG) appendFileSync(process.env.FAULTLINE_CRASH_LOG, line);
   } finally {
-    process.kill(process.pid, 'SIGKILL');
+    process.kill(process.pid, pause ? 'SIGSTOP' : 'SIGKILL');
   }
 }
 

@@ -6,7 +6,7 @@ import { configurationLabel } from '../../checkers/expectations.ts';
 import { CONSUME_MODES, PUBLISH_MODES, type Configuration } from '../../../system/shared/modes.ts';
 import { anomaliesOf, failureReasons, passed, type RunResult, type ScenarioRunResult } from '../types.ts';
 import { esc, scriptJson } from './escape.ts';
-import { openLoopText } from '../workloadText.ts';
+import { openLoopText, topologyText } from '../workloadText.ts';
 import type { ScenarioView } from './scenarioView.ts';
 import { streamSvg, streamTable } from './streamSvg.ts';
 import { STYLE } from './style.ts';
@@ -159,6 +159,7 @@ ${reasons.length ? `<ul class="reasons">${reasons.map((x) => `<li>${esc(x)}</li>
 <dl>
 <dt>convergence</dt><dd class="convergence">${esc(convergenceText(r))}</dd>
 <dt>duration</dt><dd>${secs(r.durationMs)}</dd>
+${r.topology ? `<dt>topology</dt><dd>${esc(topologyText(r.topology))}</dd>` : ''}
 <dt>ops ok / fail / unknown</dt><dd>${r.ops.ok} / ${r.ops.fail} / ${r.ops.unknown}</dd>
 ${workloadHtml(r)}
 <dt>expected</dt><dd>required [${esc(r.expectation.required.join(', '))}], allowed [${esc(r.expectation.allowed.join(', '))}]${r.expectation.why ? ` — ${esc(r.expectation.why)}` : ''}</dd>
