@@ -17,6 +17,7 @@ import {
   restarted,
   slowCommand,
 } from './felt.ts';
+import { brokerScenarios } from './brokerScenarios.ts';
 import type { Scenario, WorkloadShape } from './types.ts';
 
 // 60 commands/s for ≥ 25 s: ≥ 1,000 ok commands per run (~1,500 sent, ~10 % deliberate
@@ -224,6 +225,7 @@ const BUILT_IN: readonly Scenario[] = [
     convergenceBoundMs: 30_000,
     search: { schedules: randomScheduleArb },
   },
+  ...brokerScenarios(profile),
 ];
 
 /**

@@ -78,23 +78,23 @@ const needsBrokers = (env: EnvAddresses) => {
   if (env.kafka.brokers < 2) throw new Error(`broker role faults need more than one broker; this environment has ${env.kafka.brokers}`);
 };
 
-const spec = (params: KindSpec['params'], target: string): KindSpec => ({
+const spec = (params: KindSpec['params'], target: string, serial: boolean): KindSpec => ({
   params,
   timing: 'window',
   targets: { accepts: (t) => t === target, choices: [target] },
   arbitrary: () => fc.constant({}),
-  // One broker role fault at a time: each is resolved against the cluster the previous one left.
-  exclusive: () => 'process:broker-role',
-  lane: () => 'broker-role',
+  // Kills one at a time, each resolved against the cluster the previous restart left; replication
+  // cuts may overlap (a follower, then the leader too), each cutting a node not already cut.
+  ...(serial ? { exclusive: () => 'process:broker-role', lane: () => 'broker-role' } : {}),
   random: false,
 });
 
 export const brokerFamily: FaultFamily = {
   name: 'broker roles',
   kinds: {
-    'kill-leader': spec({ rank: COUNT(64) }, TOPIC),
-    'kill-controller': spec({}, 'kafka'),
-    'cut-replication': spec({ role: { kind: 'enum', values: ['leader', 'follower'], required: true }, rank: COUNT(64) }, TOPIC),
+    'kill-leader': spec({ rank: COUNT(64) }, TOPIC, true),
+    'kill-controller': spec({}, 'kafka', true),
+    'cut-replication': spec({ role: { kind: 'enum', values: ['leader', 'follower'], required: true }, rank: COUNT(64) }, TOPIC, false),
   } satisfies Record<keyof BrokerFaultParams, KindSpec>,
   create: (ctx) => brokerRuntime(ctx),
 };
