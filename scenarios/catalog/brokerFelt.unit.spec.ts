@@ -29,7 +29,21 @@ describe('broker non-vacuity checks', () => {
   it('ISR below 2 is felt from one sample, and not from error samples or full ISRs', () => {
     expect(isrBelow(2).check(obs([at(0, [1, 2, 3]), { ms: 500, partitions: [], error: 'timeout' }]))).toBe(false);
     expect(isrBelow(2).check(obs([at(0, [1, 2, 3], [[1, 2, 3], [2], [1, 3]])]))).toBe(true);
-    expect(isrBelow(2).check(obs([at(0, [1, 2, 3], [[1, 2], [2, 3], [1, 3]])]))).toBe(false);
+    expect(
+      isrBelow(2).check(
+        obs([
+          at(
+            0,
+            [1, 2, 3],
+            [
+              [1, 2],
+              [2, 3],
+              [1, 3],
+            ],
+          ),
+        ]),
+      ),
+    ).toBe(false);
   });
 
   it('a controller change needs two different active controllers', () => {

@@ -56,50 +56,54 @@ describe('three brokers', () => {
     expect(brokers.map((b) => `${b.host}:${b.port}`).sort()).toEqual([...env.kafka.relay].sort());
   });
 
-  it('routes replication through one proxy per broker: cutting one shrinks the ISR of what it leads to itself, healing restores it', { timeout: 150_000 }, async () => {
-    expect(env.kafka.replication?.map((p) => p.name)).toEqual(['replication-kafka-1', 'replication-kafka-2', 'replication-kafka-3']);
-    const admin = kafka(env.kafka.internal).admin();
-    await admin.connect();
-    const toxi = new Toxiproxy(env.toxiproxy.api);
-    try {
-      await waitForIsr(admin, (ps) => ps.every((p) => p.isr.length === 3), 'all replicas in sync at the start');
-      const before = await partitionsOf(admin);
-      const cut = before[0]!.leader;
-      const led = before.filter((p) => p.leader === cut).map((p) => p.partitionId);
-      const proxy = await toxi.get(`replication-kafka-${cut}`);
-      await proxy.update({ enabled: false, listen: proxy.listen, upstream: proxy.upstream });
+  it(
+    'routes replication through one proxy per broker: cutting one shrinks the ISR of what it leads to itself, healing restores it',
+    { timeout: 150_000 },
+    async () => {
+      expect(env.kafka.replication?.map((p) => p.name)).toEqual(['replication-kafka-1', 'replication-kafka-2', 'replication-kafka-3']);
+      const admin = kafka(env.kafka.internal).admin();
+      await admin.connect();
+      const toxi = new Toxiproxy(env.toxiproxy.api);
       try {
-        // A follower is out of sync only once the leader has records it lacks: write some with
-        // acks=1 (the leader alone), which the cut followers cannot fetch.
-        const leaderOnly = kafka(env.kafka.relay).producer({ idempotent: false });
-        await leaderOnly.connect();
-        await leaderOnly.send({ topic: 'user-events', acks: 1, messages: led.map((partition) => ({ partition, key: 'k', value: 'v' })) });
-        await leaderOnly.disconnect();
-        const shrunk = await waitForIsr(
-          admin,
-          (ps) => ps.filter((p) => led.includes(p.partitionId)).every((p) => p.isr.length === 1 && p.isr[0] === cut),
-          `partitions ${led.join(',')} led by broker ${cut} shrinking to ISR [${cut}]`,
-        );
-        // Inbound only: broker `cut` still fetches from the others, so what they lead keeps 3 in sync.
-        expect(shrunk.filter((p) => !led.includes(p.partitionId)).every((p) => p.isr.length === 3)).toBe(true);
-        // acks=all below min.insync.replicas is refused, not silently accepted.
-        const producer = kafka(env.kafka.relay).producer({ idempotent: true, maxInFlightRequests: 1, retry: { retries: 2 } });
-        await producer.connect();
+        await waitForIsr(admin, (ps) => ps.every((p) => p.isr.length === 3), 'all replicas in sync at the start');
+        const before = await partitionsOf(admin);
+        const cut = before[0]!.leader;
+        const led = before.filter((p) => p.leader === cut).map((p) => p.partitionId);
+        const proxy = await toxi.get(`replication-kafka-${cut}`);
+        await proxy.update({ enabled: false, listen: proxy.listen, upstream: proxy.upstream });
         try {
-          await expect(
-            producer.send({ topic: 'user-events', acks: -1, timeout: 5000, messages: [{ partition: led[0]!, key: 'k', value: 'v' }] }),
-          ).rejects.toThrow(/NOT_ENOUGH_REPLICAS|not enough|replicas/i);
+          // A follower is out of sync only once the leader has records it lacks: write some with
+          // acks=1 (the leader alone), which the cut followers cannot fetch.
+          const leaderOnly = kafka(env.kafka.relay).producer({ idempotent: false });
+          await leaderOnly.connect();
+          await leaderOnly.send({ topic: 'user-events', acks: 1, messages: led.map((partition) => ({ partition, key: 'k', value: 'v' })) });
+          await leaderOnly.disconnect();
+          const shrunk = await waitForIsr(
+            admin,
+            (ps) => ps.filter((p) => led.includes(p.partitionId)).every((p) => p.isr.length === 1 && p.isr[0] === cut),
+            `partitions ${led.join(',')} led by broker ${cut} shrinking to ISR [${cut}]`,
+          );
+          // Inbound only: broker `cut` still fetches from the others, so what they lead keeps 3 in sync.
+          expect(shrunk.filter((p) => !led.includes(p.partitionId)).every((p) => p.isr.length === 3)).toBe(true);
+          // acks=all below min.insync.replicas is refused, not silently accepted.
+          const producer = kafka(env.kafka.relay).producer({ idempotent: true, maxInFlightRequests: 1, retry: { retries: 2 } });
+          await producer.connect();
+          try {
+            await expect(
+              producer.send({ topic: 'user-events', acks: -1, timeout: 5000, messages: [{ partition: led[0]!, key: 'k', value: 'v' }] }),
+            ).rejects.toThrow(/NOT_ENOUGH_REPLICAS|not enough|replicas/i);
+          } finally {
+            await producer.disconnect();
+          }
         } finally {
-          await producer.disconnect();
+          await proxy.update({ enabled: true, listen: proxy.listen, upstream: proxy.upstream });
         }
+        await waitForIsr(admin, (ps) => ps.every((p) => p.isr.length === 3), 'every replica back in sync after the heal');
       } finally {
-        await proxy.update({ enabled: true, listen: proxy.listen, upstream: proxy.upstream });
+        await admin.disconnect();
       }
-      await waitForIsr(admin, (ps) => ps.every((p) => p.isr.length === 3), 'every replica back in sync after the heal');
-    } finally {
-      await admin.disconnect();
-    }
-  });
+    },
+  );
 
   it('keeps acks=all publishing through the proxies with one broker killed, and status names it', { timeout: 120_000 }, async () => {
     const broker3 = infraProcesses(localLayout(3)).find((p) => p.name === 'kafka-3')!;

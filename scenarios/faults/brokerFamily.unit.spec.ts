@@ -34,7 +34,8 @@ describe('broker role faults', () => {
     expect(ok.ok).toBe(true);
     const bad = validateSchedule([{ at: 0, fault: 'cut-replication', target: 'kafka-2', duration: 1000, params: {} }]);
     expect(bad.ok).toBe(false);
-    if (!bad.ok) expect(bad.errors.join('\n')).toMatch(/target of cut-replication must be one of user-events[\s\S]*params.role is required/);
+    if (!bad.ok)
+      expect(bad.errors.join('\n')).toMatch(/target of cut-replication must be one of user-events[\s\S]*params.role is required/);
   });
 
   it('never overlaps two role faults (each is resolved against the cluster the previous one left)', () => {

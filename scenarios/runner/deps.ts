@@ -44,9 +44,7 @@ export interface Observers {
   /** The workload's hot streams, hottest first: what the query-API readers sample. */
   hotStreams(hot: (n: number) => string[]): void;
   /** Stops everything that samples; visibility waits for its watchers until `deadlineMs`. */
-  stop(
-    deadlineMs: number,
-  ): Promise<{
+  stop(deadlineMs: number): Promise<{
     samples: Sample[];
     samplesStartMs: number;
     telemetry: TelemetrySample[];

@@ -58,8 +58,10 @@ function portsToCheck(l: LocalLayout): { port: number; what: string }[] {
     { port: p.toxiproxyApi, what: 'Toxiproxy API' },
     { port: p.mariadb.commands, what: 'MariaDB commands' },
     { port: p.mariadb.queries, what: 'MariaDB queries' },
-    ...[...Object.values(proxyLayout(p, l.brokers)).flat(), ...replicationProxies(p, l.brokers)]
-      .map((x) => ({ port: Number(x.listen.split(':')[1]), what: `proxy ${x.name}` })),
+    ...[...Object.values(proxyLayout(p, l.brokers)).flat(), ...replicationProxies(p, l.brokers)].map((x) => ({
+      port: Number(x.listen.split(':')[1]),
+      what: `proxy ${x.name}`,
+    })),
   ];
   for (let b = 0; b < l.brokers; b++) {
     list.push(
