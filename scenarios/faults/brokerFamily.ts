@@ -54,7 +54,9 @@ async function partitionFacts(env: EnvAddresses): Promise<PartitionFacts[]> {
   const admin = quickAdmin(env, 'faultline-broker-faults');
   await admin.connect();
   try {
-    const [md, offsets] = await Promise.all([admin.fetchTopicMetadata({ topics: [TOPIC] }), admin.fetchTopicOffsets(TOPIC)]);
+    // One after the other: a fresh kafkajs admin answers concurrent first calls with "Broker not connected".
+    const md = await admin.fetchTopicMetadata({ topics: [TOPIC] });
+    const offsets = await admin.fetchTopicOffsets(TOPIC);
     const high = new Map(offsets.map((o) => [o.partition, Number(o.high)]));
     return md.topics[0]!.partitions.map((p) => ({
       partition: p.partitionId,
