@@ -34,7 +34,8 @@ export function brokerScenarios(profile: (name: string) => () => FaultSchedule):
     {
       name: 'leader-failover',
       topology: THREE,
-      purpose: 'the leader of the busiest partition is SIGKILLed under load, then the leader of the next; each restarted',
+      purpose:
+        'the leader of the busiest partition is cut off from its followers and SIGKILLed under load, later the leader of the next; each restarted',
       workload: WORKLOAD,
       schedule: profile('leader-failover'),
       felt: [faultsApplied, leaderChanged],
@@ -46,7 +47,7 @@ export function brokerScenarios(profile: (name: string) => () => FaultSchedule):
       name: 'isr-shrink',
       topology: THREE,
       purpose:
-        'replication from a follower of the busiest partition is cut, then from its leader too: the ISR falls below 2 and acks=all writes are refused until healed',
+        'replication from a follower of the busiest partition is cut, then from its leader too: the ISR falls below 2 and acks=all writes are refused; the leader, alone in its ISR, is SIGKILLed; then all heals',
       workload: WORKLOAD,
       schedule: profile('isr-shrink'),
       felt: [faultsApplied, isrBelow(2), publishersBlocked],
