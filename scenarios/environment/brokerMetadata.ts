@@ -9,15 +9,18 @@ import type { EnvAddresses } from './types.ts';
 
 export type BrokerView = Omit<BrokerSample, 'ms'>;
 
-/** An admin client that fails fast: a dead broker must not stall a sample for long. */
+/**
+ * An admin client for one look: retries past a dead broker (the bootstrap list has the others),
+ * with timeouts a saturated 2-core machine still meets.
+ */
 export function quickAdmin(env: EnvAddresses, clientId: string): Admin {
   return new Kafka({
     clientId,
     brokers: env.kafka.internal,
     logLevel: logLevel.NOTHING,
-    connectionTimeout: 1000,
-    requestTimeout: 2500,
-    retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 500 },
+    connectionTimeout: 5000,
+    requestTimeout: 15_000,
+    retry: { retries: 5, initialRetryTime: 300, maxRetryTime: 2000 },
   }).admin();
 }
 
