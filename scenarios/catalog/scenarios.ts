@@ -19,6 +19,7 @@ import {
   slowCommand,
 } from './felt.ts';
 import { scaleOutScenarios } from './scaleOut.ts';
+import { brokerScenarios } from './brokerScenarios.ts';
 import type { Scenario, WorkloadShape } from './types.ts';
 
 // 60 commands/s for ≥ 25 s: ≥ 1,000 ok commands per run (~1,500 sent, ~10 % deliberate
@@ -232,6 +233,7 @@ const BUILT_IN: readonly Scenario[] = [
     search: { schedules: randomScheduleArb },
   },
   ...scaleOutScenarios(profile, WORKLOAD),
+  ...brokerScenarios(profile),
 ];
 
 /**

@@ -2,7 +2,7 @@
 // the fault must visibly do (non-vacuity), and how fast the system must converge afterwards.
 import type { Configuration } from '../../system/shared/modes.ts';
 import type { FinalState } from '../record/types.ts';
-import type { Sample } from '../record/types.ts';
+import type { BrokerSample, Sample } from '../record/types.ts';
 import type { CommandOp, FaultWindow, HistoryEntry } from '../history/types.ts';
 import type { Arbitrary } from 'fast-check';
 import type { DeclaredExpectation } from '../checkers/expectations.ts';
@@ -20,6 +20,8 @@ export interface Observations {
   /** The whole history (injections, query reads and crash points included), for felt checks beyond ops and faults. */
   history?: readonly HistoryEntry[];
   telemetry?: readonly TelemetrySample[];
+  /** Leaders, ISR and the active controller over the run (multi-broker runs). */
+  brokers?: readonly BrokerSample[];
 }
 
 /** One thing a fault must visibly have done; a scenario whose fault was never felt proves nothing. */

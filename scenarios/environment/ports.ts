@@ -18,10 +18,15 @@ export interface PortLayout {
     projectorDb: number;
     relayKafka: (broker: number) => number; // broker is 0-based
     projectorKafka: (broker: number) => number;
+    /** Inbound replication of a broker: the others fetch from it through this proxy. */
+    replicationKafka: (broker: number) => number;
   };
   mariadb: { commands: number; queries: number };
   kafka: {
+    /** The harness's own direct listener (admin, reading topics): never proxied. */
     internal: (broker: number) => number;
+    /** Inter-broker listener (replication), advertised as the broker's replication proxy. */
+    replication: (broker: number) => number;
     controller: (broker: number) => number;
     relay: (broker: number) => number; // upstream of the relay proxy
     projector: (broker: number) => number;
@@ -49,10 +54,12 @@ export function portLayout(base: number): PortLayout {
       projectorDb: base + 15,
       relayKafka: (b) => base + 20 + b,
       projectorKafka: (b) => base + 30 + b,
+      replicationKafka: (b) => base + 56 + b,
     },
     mariadb: { commands: base + 41, queries: base + 42 },
     kafka: {
       internal: (b) => base + 50 + b,
+      replication: (b) => base + 53 + b,
       controller: (b) => base + 60 + b,
       relay: (b) => base + 70 + b,
       projector: (b) => base + 80 + b,

@@ -23,6 +23,8 @@ describe('port layout', () => {
         p.proxies.relayKafka(b),
         p.proxies.projectorKafka(b),
         p.kafka.internal(b),
+        p.kafka.replication(b),
+        p.proxies.replicationKafka(b),
         p.kafka.controller(b),
         p.kafka.relay(b),
         p.kafka.projector(b),

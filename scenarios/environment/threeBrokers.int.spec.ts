@@ -1,14 +1,18 @@
 // `--brokers 3`: three KRaft nodes on their own ports and run dir, topics with RF 3 and
-// min ISR 2, each broker behind its own relay/projector proxies; losing one broker keeps
-// acks=all publishing working (2 in sync), and `status` names the dead one.
+// min ISR 2, each broker behind its own relay/projector proxies and its own inbound replication
+// proxy; cutting that proxy shrinks the ISR of what the broker leads (and acks=all is refused)
+// until healed; losing one broker keeps acks=all publishing working (2 in sync), and `status`
+// names the dead one.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { Toxiproxy } from 'toxiproxy-node-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EnvAddresses } from './types.ts';
 
-process.env.FAULTLINE_BASE_PORT = '23100';
+// Its own ports and run dir, apart from the environment the other int tests share.
+process.env.FAULTLINE_BASE_PORT = process.env.FAULTLINE_THREE_BROKERS_BASE_PORT ?? '23100';
 process.env.FAULTLINE_RUN_DIR = mkdtempSync(join(tmpdir(), 'faultline-3brokers-'));
 
 const { getLocalProvider, infraProcesses, localLayout } = await import('./local/localProvider.ts');
@@ -52,6 +56,55 @@ describe('three brokers', () => {
     expect(brokers.map((b) => `${b.host}:${b.port}`).sort()).toEqual([...env.kafka.relay].sort());
   });
 
+  it(
+    'routes replication through one proxy per broker: cutting one shrinks the ISR of what it leads to itself, healing restores it',
+    { timeout: 150_000 },
+    async () => {
+      expect(env.kafka.replication?.map((p) => p.name)).toEqual(['replication-kafka-1', 'replication-kafka-2', 'replication-kafka-3']);
+      const admin = kafka(env.kafka.internal).admin();
+      await admin.connect();
+      const toxi = new Toxiproxy(env.toxiproxy.api);
+      try {
+        await waitForIsr(admin, (ps) => ps.every((p) => p.isr.length === 3), 'all replicas in sync at the start');
+        const before = await partitionsOf(admin);
+        const cut = before[0]!.leader;
+        const led = before.filter((p) => p.leader === cut).map((p) => p.partitionId);
+        const proxy = await toxi.get(`replication-kafka-${cut}`);
+        await proxy.update({ enabled: false, listen: proxy.listen, upstream: proxy.upstream });
+        try {
+          // A follower is out of sync only once the leader has records it lacks: write some with
+          // acks=1 (the leader alone), which the cut followers cannot fetch.
+          const leaderOnly = kafka(env.kafka.relay).producer({ idempotent: false });
+          await leaderOnly.connect();
+          await leaderOnly.send({ topic: 'user-events', acks: 1, messages: led.map((partition) => ({ partition, key: 'k', value: 'v' })) });
+          await leaderOnly.disconnect();
+          const shrunk = await waitForIsr(
+            admin,
+            (ps) => ps.filter((p) => led.includes(p.partitionId)).every((p) => p.isr.length === 1 && p.isr[0] === cut),
+            `partitions ${led.join(',')} led by broker ${cut} shrinking to ISR [${cut}]`,
+          );
+          // Inbound only: broker `cut` still fetches from the others, so what they lead keeps 3 in sync.
+          expect(shrunk.filter((p) => !led.includes(p.partitionId)).every((p) => p.isr.length === 3)).toBe(true);
+          // acks=all below min.insync.replicas is refused, not silently accepted.
+          const producer = kafka(env.kafka.relay).producer({ idempotent: true, maxInFlightRequests: 1, retry: { retries: 2 } });
+          await producer.connect();
+          try {
+            await expect(
+              producer.send({ topic: 'user-events', acks: -1, timeout: 5000, messages: [{ partition: led[0]!, key: 'k', value: 'v' }] }),
+            ).rejects.toThrow(/NOT_ENOUGH_REPLICAS|not enough|replicas/i);
+          } finally {
+            await producer.disconnect();
+          }
+        } finally {
+          await proxy.update({ enabled: true, listen: proxy.listen, upstream: proxy.upstream });
+        }
+        await waitForIsr(admin, (ps) => ps.every((p) => p.isr.length === 3), 'every replica back in sync after the heal');
+      } finally {
+        await admin.disconnect();
+      }
+    },
+  );
+
   it('keeps acks=all publishing through the proxies with one broker killed, and status names it', { timeout: 120_000 }, async () => {
     const broker3 = infraProcesses(localLayout(3)).find((p) => p.name === 'kafka-3')!;
     signalProcess(broker3, 'SIGKILL');
@@ -87,3 +140,21 @@ describe('three brokers', () => {
     expect(health['kafka-1']).toBe(true);
   });
 });
+
+type PartitionMeta = { partitionId: number; leader: number; isr: number[] };
+
+async function partitionsOf(admin: Admin): Promise<PartitionMeta[]> {
+  const md = await admin.fetchTopicMetadata({ topics: ['user-events'] });
+  return md.topics[0]!.partitions.map((p) => ({ partitionId: p.partitionId, leader: p.leader, isr: [...p.isr].sort() }));
+}
+
+/** Polls the topic's metadata until `ok` holds (the ISR changes seconds after the cause). */
+async function waitForIsr(admin: Admin, ok: (ps: PartitionMeta[]) => boolean, what: string): Promise<PartitionMeta[]> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const ps = await partitionsOf(admin);
+    if (ok(ps)) return ps;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(ps)}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}

@@ -37,6 +37,13 @@ export interface EnvAddresses {
     relay: string[];
     /** Proxy addresses, one per broker, advertised to the projector role. */
     projector: string[];
+    /**
+     * The inter-broker (replication) proxies, one per broker (`replication-kafka-N`): the others
+     * fetch from broker N through it. Absent where replication does not cross Toxiproxy.
+     */
+    replication?: ProxyAddress[];
+    /** Each node's KRaft quorum-state file (the active controller is read from these); local provider only. */
+    quorumStateFiles?: string[];
   };
   mariadb: { commands: DbServer; queries: DbServer };
   links: Record<LinkName, ProxyAddress[]>;

@@ -1,6 +1,7 @@
 // Every fault family the nemesis knows. Kinds, targets, validation and arbitraries all derive
 // from this list; a new family is one module added here, a new kind one entry in its family.
 import type { FaultFamily, KindSpec } from './family.ts';
+import { brokerFamily } from './brokerFamily.ts';
 import { crashPointFamily } from './crashPointFamily.ts';
 import { deadLetterValidFamily } from './deadLetterValidFamily.ts';
 import { duplicateFamily } from './duplicateFamily.ts';
@@ -22,6 +23,7 @@ export const FAMILIES: readonly FaultFamily[] = [
   redeliveryFamily,
   poisonFamily,
   deadLetterValidFamily,
+  brokerFamily,
 ];
 
 /** Which family owns each kind; a kind claimed twice is a programming error caught at load. */

@@ -1,6 +1,7 @@
 // A fault schedule is DATA (`{at, fault, target, duration, params}`), so fast-check can generate
 // and shrink it and a fixture can name it. The parameters of each kind are declared by its family
 // module; this file only puts them together.
+import type { BrokerFaultParams } from './brokerFamily.ts';
 import type { CrashPointParams } from './crashPointFamily.ts';
 import type { DeadLetterValidParams } from './deadLetterValidFamily.ts';
 import type { DuplicateParams } from './duplicateFamily.ts';
@@ -28,7 +29,8 @@ export interface ParamsByFault
     DuplicateParams,
     RedeliveryParams,
     PoisonParams,
-    DeadLetterValidParams {}
+    DeadLetterValidParams,
+    BrokerFaultParams {}
 
 export type FaultKind = keyof ParamsByFault & string;
 

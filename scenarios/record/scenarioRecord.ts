@@ -132,6 +132,7 @@ export function readRecord(dir: string): ScenarioRecord {
     samples: (s.samples ?? []) as Sample[],
     telemetry: (s.telemetry ?? []) as TelemetrySample[],
     schedule: s.schedule ?? [],
+    ...(s.brokers ? { brokers: s.brokers } : {}),
   };
   return { dir, facts, entries, final, samples };
 }

@@ -31,6 +31,16 @@ export interface Sample {
 /** A further instance of a scalable process ('relay#2', 'projector#3'). */
 export type InstanceTarget = `${'relay' | 'projector'}#${number}`;
 
+/** Leaders and ISR of `user-events` and the active controller, sampled while a multi-broker scenario runs. */
+export interface BrokerSample {
+  ms: number; // history clock
+  /** Active KRaft controller node id, when the environment can tell. */
+  controller?: number;
+  partitions: { partition: number; leader: number; isr: number[] }[];
+  /** The metadata could not be read at that moment (no partitions then). */
+  error?: string;
+}
+
 /** `samples.json`: metrics samples, telemetry samples and the schedule that was played. */
 export interface SamplesFile {
   /** History-clock ms at which the metrics sampler started: `startMs + sample.ms` is a sample's history time. */
@@ -38,4 +48,6 @@ export interface SamplesFile {
   samples: Sample[];
   telemetry: TelemetrySample[];
   schedule: unknown[];
+  /** Broker metadata samples (multi-broker runs only). */
+  brokers?: BrokerSample[];
 }

@@ -7,7 +7,7 @@ import { startSystem, wipeSystemState } from '../environment/system.ts';
 import { createNemesis, playSchedule, type PoisonRecord } from '../faults/nemesis.ts';
 import type { Fault, FaultSchedule } from '../faults/types.ts';
 import type { HistoryRecorder } from '../history/recorder.ts';
-import type { FinalState, Sample } from '../record/types.ts';
+import type { BrokerSample, FinalState, Sample } from '../record/types.ts';
 import type { PoisonInjection, TelemetrySample } from '../checkers/types.ts';
 import type { Configuration } from '../../system/shared/modes.ts';
 import { createCommandClient } from '../workload/httpClient.ts';
@@ -17,6 +17,7 @@ import type { WorkloadSummary } from '../workload/summary.ts';
 import { runLoad, type LoadResult } from '../load/runLoad.ts';
 import { readFinalState, readReadSide, readWriteSide } from '../observe/finalState.ts';
 import { quiesce } from './quiesce.ts';
+import { startBrokerSampler } from './brokerSampler.ts';
 import { startSampler } from './sampler.ts';
 import { liveProbes, startTelemetry } from './telemetry.ts';
 import { createVisibilityProbe } from './visibility.ts';
@@ -44,9 +45,13 @@ export interface Observers {
   /** The workload's hot streams, hottest first: what the query-API readers sample. */
   hotStreams(hot: (n: number) => string[]): void;
   /** Stops everything that samples; visibility waits for its watchers until `deadlineMs`. */
-  stop(
-    deadlineMs: number,
-  ): Promise<{ samples: Sample[]; samplesStartMs: number; telemetry: TelemetrySample[]; visibility: VisibilityStats }>;
+  stop(deadlineMs: number): Promise<{
+    samples: Sample[];
+    samplesStartMs: number;
+    telemetry: TelemetrySample[];
+    visibility: VisibilityStats;
+    brokers?: BrokerSample[];
+  }>;
 }
 
 /** What the runner needs of a nemesis: the faults helper's implementation is adapted in liveDeps. */
@@ -121,6 +126,8 @@ function liveObservers(o: { env: EnvAddresses; urls: SystemUrls; recorder: Histo
   let hot: (n: number) => string[] = () => [];
   const readers = startReaders({ queryApi: o.urls.queryApi, recorder: o.recorder, streams: () => hot(20) });
   const visibility = createVisibilityProbe({ queryApi: o.urls.queryApi, now: o.now });
+  // Leaders, ISR and the controller only move when there is more than one broker.
+  const brokers = o.env.kafka.brokers > 1 ? startBrokerSampler(o.env, o.now) : undefined;
   return {
     okCommand(userId, version, ackMs) {
       visibility.observe(userId, version, ackMs);
@@ -133,7 +140,8 @@ function liveObservers(o: { env: EnvAddresses; urls: SystemUrls; recorder: Histo
       const samples = sampler.stop();
       const [tel] = await Promise.all([telemetry.stop(), readers.stop()]);
       await probes.close();
-      return { samples, samplesStartMs, telemetry: tel, visibility: vis };
+      const brokerSamples = await brokers?.stop();
+      return { samples, samplesStartMs, telemetry: tel, visibility: vis, ...(brokerSamples ? { brokers: brokerSamples } : {}) };
     },
   };
 }

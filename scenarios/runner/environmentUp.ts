@@ -1,20 +1,39 @@
-// Brings the environment up when it is not already running (reused when healthy), and undoes
+// Brings the environment up when it is not already running (reused when healthy and of the
+// broker count asked for; taken down and brought up again with that count otherwise), and undoes
 // every network fault in an emergency.
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { chooseProviderName, getProvider } from '../environment/selectProvider.ts';
-import { readState, writeState } from '../environment/state.ts';
+import { clearState, readState, writeState } from '../environment/state.ts';
+import { stopSystem } from '../environment/system.ts';
 import type { EnvAddresses } from '../environment/types.ts';
 
-export async function environmentUp(log: (l: string) => void, brokers: number): Promise<{ env: EnvAddresses; broughtUp: boolean }> {
+export async function environmentUp(
+  log: (l: string) => void,
+  brokers: number,
+): Promise<{ env: EnvAddresses; broughtUp: boolean; replaced?: boolean }> {
   const existing = readState();
-  if (existing) {
+  if (existing && existing.kafka.brokers !== brokers) {
+    log(`[env] the running environment has ${existing.kafka.brokers} broker(s); taking it down to bring up ${brokers}`);
+    await stopSystem();
+    await (await getProvider(existing.provider)).down();
+    clearState();
+    return { ...(await bringUp(existing.provider, brokers, log)), replaced: true };
+  } else if (existing) {
     const healthy = (await (await getProvider(existing.provider)).status()).every((c) => c.healthy);
     if (healthy) {
       log(`[env] reusing the running ${existing.provider} environment`);
       return { env: existing, broughtUp: false };
     }
   }
-  const provider = await getProvider(existing?.provider ?? (await chooseProviderName()));
+  return bringUp(existing?.provider ?? (await chooseProviderName()), brokers, log);
+}
+
+async function bringUp(
+  name: EnvAddresses['provider'],
+  brokers: number,
+  log: (l: string) => void,
+): Promise<{ env: EnvAddresses; broughtUp: boolean }> {
+  const provider = await getProvider(name);
   const t0 = Date.now();
   const env = await provider.up({ brokers, onProgress: (l) => log(`[env] ${l}`) });
   writeState(env);

@@ -81,6 +81,7 @@ export function judge(record: ScenarioRecord, o: JudgeOptions): ScenarioRunResul
     poisoned: input.poison,
     history: record.entries,
     telemetry: record.samples.telemetry,
+    ...(record.samples.brokers ? { brokers: record.samples.brokers } : {}),
   };
   const { lastHealMs, convergedAtMs } = facts.convergence;
   const result: ScenarioRunResult = {

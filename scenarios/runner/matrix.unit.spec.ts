@@ -6,9 +6,9 @@ import { planMatrix, unknownNames } from './matrix.ts';
 const labels = (cells: ReturnType<typeof planMatrix>) => cells.map((c) => `${c.scenario.name}@${configurationLabel(c.configuration)}`);
 
 describe('the guarantee matrix per profile', () => {
-  it('ci runs every scenario but the full-only ones on the baseline plus the cells that must show weaker modes', () => {
+  it('ci runs every one-broker scenario but the full-only ones on the baseline plus the cells that must show weaker modes', () => {
     const cells = labels(planMatrix(SCENARIOS, { profile: 'ci' }));
-    for (const s of SCENARIOS.filter((x) => !x.fullOnly))
+    for (const s of SCENARIOS.filter((x) => !x.fullOnly && (x.topology?.brokers ?? 1) === 1))
       expect(
         cells.some((c) => c.startsWith(`${s.name}@`)),
         s.name,
@@ -56,6 +56,18 @@ describe('the guarantee matrix per profile', () => {
       'declaring@outbox/effectively-once',
       'declaring@outbox/at-most-once',
     ]);
+  });
+
+  it('runs three-broker scenarios in full, and in ci only when named', () => {
+    const three = SCENARIOS.filter((s) => s.topology?.brokers === 3).map((s) => s.name);
+    expect(three).toEqual(expect.arrayContaining(['leader-failover', 'isr-shrink', 'controller-failover']));
+    const ci = labels(planMatrix(SCENARIOS, { profile: 'ci' }));
+    const full = labels(planMatrix(SCENARIOS, { profile: 'full' }));
+    for (const name of three) {
+      expect(ci.filter((c) => c.startsWith(`${name}@`))).toEqual([]);
+      expect(full).toContain(`${name}@outbox/effectively-once`);
+    }
+    expect(labels(planMatrix(SCENARIOS, { profile: 'ci', only: ['isr-shrink'] }))).toEqual(['isr-shrink@outbox/effectively-once']);
   });
 
   it('names unknown scenarios', () => {

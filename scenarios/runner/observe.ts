@@ -4,7 +4,7 @@
 import type { Scenario } from '../catalog/types.ts';
 import type { ConvergenceInput, TelemetrySample } from '../checkers/types.ts';
 import type { VisibilityStats } from '../record/scenarioRecord.ts';
-import type { FinalState, Sample } from '../record/types.ts';
+import type { BrokerSample, FinalState, Sample } from '../record/types.ts';
 import type { RunnerDeps } from './deps.ts';
 import type { Prepared } from './prepare.ts';
 import type { RunOutcome } from './runPhase.ts';
@@ -16,6 +16,7 @@ export interface Observed {
   samplesStartMs: number;
   telemetry: TelemetrySample[];
   visibility: VisibilityStats;
+  brokers?: BrokerSample[];
 }
 
 /**
@@ -43,5 +44,6 @@ export async function observe(s: Scenario, p: Prepared, run: RunOutcome, deps: R
     samplesStartMs: stopped.samplesStartMs,
     telemetry: stopped.telemetry,
     visibility: stopped.visibility,
+    ...(stopped.brokers ? { brokers: stopped.brokers } : {}),
   };
 }

@@ -132,7 +132,13 @@ export async function runScenario(s: Scenario, c: Configuration, o: RunOptions, 
       `  healed at ${run.lastHealMs} ms; ${w.ops.ok} ok (${Math.round(w.okShare * 100)} %), ${w.ops.fail} fail, ${w.ops.unknown} unknown, ${w.skipped} skipped; ${w.rate.achieved}/${w.rate.target} per s; ${w.streamsTouched} streams, events/stream mean ${w.eventsPerStream.mean} max ${w.eventsPerStream.max}; quiescing (bound ${s.convergenceBoundMs} ms)`,
     );
     const seen = await observe(s, p, run, deps);
-    const samples = { startMs: seen.samplesStartMs, samples: seen.samples, telemetry: seen.telemetry, schedule: p.schedule };
+    const samples = {
+      startMs: seen.samplesStartMs,
+      samples: seen.samples,
+      telemetry: seen.telemetry,
+      schedule: p.schedule,
+      ...(seen.brokers ? { brokers: seen.brokers } : {}),
+    };
     record = { dir: o.outDir, facts: factsOf(s, c, o, p, run, seen), entries: [...p.recorder.entries()], final: seen.final, samples };
     writeRecord(o.outDir, record);
   } finally {

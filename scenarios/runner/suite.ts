@@ -16,6 +16,7 @@ import type { RunResult } from '../report/types.ts';
 import { writeReports } from '../report/writeReports.ts';
 import { liveDeps, type RunnerDeps } from './deps.ts';
 import { emergencyHeal, environmentUp } from './environmentUp.ts';
+import { groupByBrokers } from './brokerGroups.ts';
 import type { Cell } from './matrix.ts';
 import { runRandomSchedule } from './randomSearch.ts';
 import { runScenario, type RunOptions, type ScenarioResult } from './runScenario.ts';
@@ -91,6 +92,28 @@ export function harnessFailure(cell: Cell, seed: number, outDir: string, err: Er
   };
 }
 
+async function runOne(cell: Cell, env: EnvAddresses, dir: string, o: SuiteOptions, deps: RunnerDeps): Promise<ScenarioResult> {
+  const outDir = join(dir, cell.scenario.name, configurationLabel(cell.configuration).replace('/', '+'));
+  const runOpts: RunOptions = {
+    env,
+    seed: o.seed,
+    outDir,
+    runDir: dir,
+    log: o.log,
+    ...(o.path ? { path: o.path } : {}),
+    ...(o.load ? { load: o.load } : {}),
+    ...(o.rate !== undefined ? { rate: o.rate } : {}),
+    ...(o.expect ? { expect: o.expect } : {}),
+  };
+  try {
+    return await runCell(cell, runOpts, o, deps);
+  } catch (err) {
+    await emergencyHeal(env);
+    o.log(`  harness error: ${(err as Error).message}`);
+    return harnessFailure(cell, o.seed, outDir, err as Error, Date.now());
+  }
+}
+
 export async function runSuite(
   cells: Cell[],
   o: SuiteOptions,
@@ -111,32 +134,23 @@ export async function runSuite(
   process.once('SIGTERM', onSignal);
   const results: ScenarioResult[] = [];
   try {
-    ({ env, broughtUp } = await environmentUp(o.log, o.brokers ?? 1));
     const deps = makeDeps();
-    for (const [i, cell] of cells.entries()) {
-      o.log(`\n(${i + 1}/${cells.length}) ${cell.scenario.name} [${configurationLabel(cell.configuration)}]: ${cell.scenario.purpose}`);
-      const outDir = join(dir, cell.scenario.name, configurationLabel(cell.configuration).replace('/', '+'));
-      const runOpts: RunOptions = {
-        env,
-        seed: o.seed,
-        outDir,
-        runDir: dir,
-        log: o.log,
-        ...(o.path ? { path: o.path } : {}),
-        ...(o.load ? { load: o.load } : {}),
-        ...(o.rate !== undefined ? { rate: o.rate } : {}),
-        ...(o.expect ? { expect: o.expect } : {}),
-      };
-      let r: ScenarioResult;
-      try {
-        r = await runCell(cell, runOpts, o, deps);
-      } catch (err) {
-        await emergencyHeal(env);
-        o.log(`  harness error: ${(err as Error).message}`);
-        r = harnessFailure(cell, o.seed, outDir, err as Error, Date.now());
+    let i = 0;
+    let hadEnv: boolean | undefined;
+    for (const group of groupByBrokers(cells, o.brokers ?? 1)) {
+      const up = await environmentUp(o.log, group.brokers);
+      env = up.env;
+      // Taken down at the end only if no environment was running before this suite (one re-sized
+      // for a group stays, at its new size, as the user's).
+      hadEnv ??= !up.broughtUp || up.replaced === true;
+      broughtUp = !hadEnv;
+      for (const cell of group.cells) {
+        i++;
+        o.log(`\n(${i}/${cells.length}) ${cell.scenario.name} [${configurationLabel(cell.configuration)}]: ${cell.scenario.purpose}`);
+        const r = await runOne(cell, env, dir, o, deps);
+        results.push(r);
+        o.onResult?.(r);
       }
-      results.push(r);
-      o.onResult?.(r);
     }
   } finally {
     process.removeListener('SIGINT', onSignal);

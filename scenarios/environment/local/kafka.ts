@@ -1,7 +1,9 @@
 // Apache Kafka in KRaft mode, combined broker+controller, 1 or 3 nodes. Each client role gets
 // its own listener advertised as its own Toxiproxy port, so the relay and the projector can be
 // cut off separately and a client that re-resolves the advertised address stays behind its
-// proxy. Controller and inter-broker traffic (INTERNAL) never crosses a proxy.
+// proxy. Replication (REPLICATION, the inter-broker listener) is advertised as each broker's own
+// replication proxy, so the others' fetches from one broker can be cut; the controller quorum
+// (CONTROLLER) and the harness's direct listener (INTERNAL) never cross a proxy.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -20,6 +22,10 @@ export interface KafkaSpec {
 
 const LOG4J = join(PROJECT_ROOT, 'scenarios/environment/local/kafka/log4j2.yaml');
 const nodeDir = (s: KafkaSpec, b: number) => join(s.dir, `broker-${b + 1}`);
+
+/** Where node b records the KRaft leader it follows (see ../quorum.ts). */
+export const quorumStateFile = (kafkaDir: string, b: number): string =>
+  join(kafkaDir, `broker-${b + 1}`, 'data', '__cluster_metadata-0', 'quorum-state');
 
 export function brokerProcess(s: KafkaSpec, b: number): ManagedProcess {
   const dir = nodeDir(s, b);
@@ -45,30 +51,43 @@ export function brokerProcess(s: KafkaSpec, b: number): ManagedProcess {
   };
 }
 
+/**
+ * How long a follower may fail to fetch before the leader drops it from the ISR. Kafka's 30 s
+ * default would make a replication cut take half a minute to be felt; 8 s still tolerates a
+ * loaded 2-core machine's pauses (a spurious shrink only blocks acks=all writes for a moment).
+ */
+export const REPLICA_LAG_TIME_MAX_MS = 8000;
+
 export function brokerProperties(s: KafkaSpec, b: number): string {
   const p = s.ports;
   const voters = Array.from({ length: s.brokers }, (_, i) => `${i + 1}@127.0.0.1:${p.kafka.controller(i)}`).join(',');
   const rf = Math.min(s.brokers, 3);
+  const minIsr = rf >= 3 ? 2 : 1;
   return [
     'process.roles=broker,controller',
     `node.id=${b + 1}`,
     `controller.quorum.voters=${voters}`,
-    `listeners=INTERNAL://127.0.0.1:${p.kafka.internal(b)},CONTROLLER://127.0.0.1:${p.kafka.controller(b)},` +
+    `listeners=INTERNAL://127.0.0.1:${p.kafka.internal(b)},REPLICATION://127.0.0.1:${p.kafka.replication(b)},` +
+      `CONTROLLER://127.0.0.1:${p.kafka.controller(b)},` +
       `RELAY://127.0.0.1:${p.kafka.relay(b)},PROJECTOR://127.0.0.1:${p.kafka.projector(b)}`,
-    // The role listeners advertise their proxy's port: metadata sends each client back through it.
-    `advertised.listeners=INTERNAL://127.0.0.1:${p.kafka.internal(b)},` +
+    // Every listener but INTERNAL (the harness's) advertises its proxy's port: metadata sends each
+    // client, and each follower fetching from this broker, back through it.
+    `advertised.listeners=INTERNAL://127.0.0.1:${p.kafka.internal(b)},REPLICATION://127.0.0.1:${p.proxies.replicationKafka(b)},` +
       `RELAY://127.0.0.1:${p.proxies.relayKafka(b)},PROJECTOR://127.0.0.1:${p.proxies.projectorKafka(b)}`,
-    'listener.security.protocol.map=INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT,RELAY:PLAINTEXT,PROJECTOR:PLAINTEXT',
-    'inter.broker.listener.name=INTERNAL',
+    'listener.security.protocol.map=INTERNAL:PLAINTEXT,REPLICATION:PLAINTEXT,CONTROLLER:PLAINTEXT,RELAY:PLAINTEXT,PROJECTOR:PLAINTEXT',
+    'inter.broker.listener.name=REPLICATION',
     'controller.listener.names=CONTROLLER',
     `log.dirs=${join(nodeDir(s, b), 'data')}`,
     'num.partitions=3',
     `default.replication.factor=${rf}`,
-    `min.insync.replicas=${rf >= 3 ? 2 : 1}`,
+    `min.insync.replicas=${minIsr}`,
+    // An out-of-sync replica never becomes leader: losing acked writes is not an option we test.
+    'unclean.leader.election.enable=false',
+    `replica.lag.time.max.ms=${REPLICA_LAG_TIME_MAX_MS}`,
     `offsets.topic.replication.factor=${rf}`,
     'offsets.topic.num.partitions=5', // 50 by default: slow to create on 2 cores
     `transaction.state.log.replication.factor=${rf}`,
-    `transaction.state.log.min.isr=${rf >= 3 ? 2 : 1}`,
+    `transaction.state.log.min.isr=${minIsr}`,
     'transaction.state.log.num.partitions=5',
     'group.initial.rebalance.delay.ms=0',
     'auto.create.topics.enable=false',

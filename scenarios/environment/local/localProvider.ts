@@ -2,12 +2,12 @@
 // Toxiproxy as local processes, installed into a cache on first use.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { brokerProcess, kafkaReady, registeredBrokers, startKafka } from './kafka.ts';
+import { brokerProcess, kafkaReady, quorumStateFile, registeredBrokers, startKafka } from './kafka.ts';
 import { ensureKafka, ensureMariadb, ensureToxiproxy } from './install.ts';
 import { adminCredentials, mariadbProcess, pingMariadb, startMariadb } from './mariadb.ts';
 import { assertPortsFree } from './portCheck.ts';
 import { isAlive, type ManagedProcess, readPid, stopProcess, waitFor, StartError } from './processes.ts';
-import { ensureProxies, proxyLayout, startToxiproxy, toxiproxyClient, toxiproxyProcess } from './toxiproxy.ts';
+import { ensureProxies, proxyLayout, replicationProxies, startToxiproxy, toxiproxyClient, toxiproxyProcess } from './toxiproxy.ts';
 import { MAX_BROKERS } from '../ports.ts';
 import { localLayout, runningBrokerCount, type LocalLayout } from './layout.ts';
 import { localControl } from './localControl.ts';
@@ -44,6 +44,8 @@ export function addressesOf(l: LocalLayout): EnvAddresses {
       internal: Array.from({ length: brokers }, (_, b) => `127.0.0.1:${ports.kafka.internal(b)}`),
       relay: links['relay-kafka'].map((p) => p.listen),
       projector: links['projector-kafka'].map((p) => p.listen),
+      ...(brokers > 1 ? { replication: replicationProxies(ports, brokers) } : {}),
+      quorumStateFiles: Array.from({ length: brokers }, (_, b) => quorumStateFile(join(l.dir, 'kafka'), b)),
     },
     mariadb: { commands: db('commands', ports.mariadb.commands), queries: db('queries', ports.mariadb.queries) },
     links,
@@ -56,13 +58,15 @@ function portsToCheck(l: LocalLayout): { port: number; what: string }[] {
     { port: p.toxiproxyApi, what: 'Toxiproxy API' },
     { port: p.mariadb.commands, what: 'MariaDB commands' },
     { port: p.mariadb.queries, what: 'MariaDB queries' },
-    ...Object.values(proxyLayout(p, l.brokers))
-      .flat()
-      .map((x) => ({ port: Number(x.listen.split(':')[1]), what: `proxy ${x.name}` })),
+    ...[...Object.values(proxyLayout(p, l.brokers)).flat(), ...replicationProxies(p, l.brokers)].map((x) => ({
+      port: Number(x.listen.split(':')[1]),
+      what: `proxy ${x.name}`,
+    })),
   ];
   for (let b = 0; b < l.brokers; b++) {
     list.push(
       { port: p.kafka.internal(b), what: `Kafka broker ${b + 1} internal listener` },
+      { port: p.kafka.replication(b), what: `Kafka broker ${b + 1} replication listener` },
       { port: p.kafka.controller(b), what: `Kafka broker ${b + 1} controller listener` },
       { port: p.kafka.relay(b), what: `Kafka broker ${b + 1} relay listener` },
       { port: p.kafka.projector(b), what: `Kafka broker ${b + 1} projector listener` },
@@ -92,7 +96,7 @@ export function getLocalProvider(): EnvironmentProvider {
 
       onProgress('toxiproxy: starting');
       await startToxiproxy(toxiBin, l.ports, join(l.dir, 'toxiproxy'));
-      await ensureProxies(l.ports, proxyLayout(l.ports, brokers));
+      await ensureProxies(l.ports, proxyLayout(l.ports, brokers), replicationProxies(l.ports, brokers));
 
       onProgress(`kafka: starting ${brokers} broker(s) (KRaft)`);
       const kafkaSpec = { brokers, ports: l.ports, dir: join(l.dir, 'kafka'), libs };
@@ -157,7 +161,7 @@ export function getLocalProvider(): EnvironmentProvider {
         pid: toxiPid,
         address: addr.toxiproxy.api,
       });
-      for (const link of Object.values(addr.links).flat()) {
+      for (const link of [...Object.values(addr.links).flat(), ...(addr.kafka.replication ?? [])]) {
         const p = proxies[link.name];
         out.push({
           name: `proxy ${link.name}`,

@@ -34,6 +34,16 @@ export function proxyLayout(ports: PortLayout, brokers: number): Record<LinkName
   };
 }
 
+/** The inbound replication proxy of each broker (only with more than one broker: nothing replicates otherwise). */
+export function replicationProxies(ports: PortLayout, brokers: number): ProxyAddress[] {
+  if (brokers < 2) return [];
+  return Array.from({ length: brokers }, (_, b) => ({
+    name: `replication-kafka-${b + 1}`,
+    listen: `127.0.0.1:${ports.proxies.replicationKafka(b)}`,
+    upstream: `127.0.0.1:${ports.kafka.replication(b)}`,
+  }));
+}
+
 export const toxiproxyClient = (ports: PortLayout) => new Toxiproxy(`http://127.0.0.1:${ports.toxiproxyApi}`);
 
 export async function startToxiproxy(bin: string, ports: PortLayout, dir: string): Promise<number> {
@@ -52,11 +62,11 @@ export async function startToxiproxy(bin: string, ports: PortLayout, dir: string
 }
 
 /** Creates missing proxies; re-enables and clears toxics of existing ones (a clean `up`). */
-export async function ensureProxies(ports: PortLayout, layout: Record<LinkName, ProxyAddress[]>): Promise<void> {
+export async function ensureProxies(
+  ports: PortLayout,
+  layout: Record<LinkName, ProxyAddress[]>,
+  extra: readonly ProxyAddress[] = [],
+): Promise<void> {
   const client = toxiproxyClient(ports);
-  await client.populate(
-    Object.values(layout)
-      .flat()
-      .map((p) => ({ ...p, enabled: true })),
-  );
+  await client.populate([...Object.values(layout).flat(), ...extra].map((p) => ({ ...p, enabled: true })));
 }

@@ -1,0 +1,156 @@
+// Broker faults that name a role, not a node: the leader of a busy partition, the active KRaft
+// controller, a broker's inbound replication. The node is resolved when the fault starts (leaders
+// move: a fixed `kafka-2` would often hit a follower), logged, and undone by node at the stop.
+import fc from 'fast-check';
+import { Toxiproxy } from 'toxiproxy-node-client';
+import { TOPIC } from '../../system/shared/events.ts';
+import { brokerTarget, quickAdmin } from '../environment/brokerMetadata.ts';
+import { activeController } from '../environment/quorum.ts';
+import type { EnvAddresses } from '../environment/types.ts';
+import type { FaultContext, FaultFamily, KindSpec } from './family.ts';
+import { COUNT } from './params.ts';
+import type { Fault } from './types.ts';
+
+export interface BrokerFaultParams {
+  /** SIGKILL the broker leading the `rank`-th busiest partition (1 = most records); restart after `duration`. */
+  'kill-leader': { rank?: number };
+  /** SIGKILL the active KRaft controller; restart after `duration`. */
+  'kill-controller': Record<string, never>;
+  /**
+   * Disable one broker's inbound replication proxy for `duration`: the others cannot fetch from it,
+   * so what it leads falls to ISR [itself] (and refuses acks=all) while the controller quorum still
+   * reaches it. The broker is the leader, or a follower, of the `rank`-th busiest partition.
+   */
+  'cut-replication': { role: 'leader' | 'follower'; rank?: number };
+}
+
+export interface PartitionFacts {
+  partition: number;
+  leader: number;
+  replicas: number[];
+  records: number; // high watermark: how busy it has been
+}
+
+/** The `rank`-th busiest partition (1-based), ties to the lower partition number. Pure. */
+export function byBusiness(ps: readonly PartitionFacts[], rank: number): PartitionFacts {
+  const sorted = [...ps].sort((a, b) => b.records - a.records || a.partition - b.partition);
+  const p = sorted[Math.min(rank, sorted.length) - 1];
+  if (!p) throw new Error(`${TOPIC} has no partitions`);
+  return p;
+}
+
+/** The node to cut for a role: the leader, or the first follower not already cut. Pure. */
+export function replicaFor(p: PartitionFacts, role: 'leader' | 'follower', alreadyCut: ReadonlySet<number>): number {
+  if (role === 'leader') {
+    if (p.leader < 0) throw new Error(`partition ${p.partition} has no leader`);
+    return p.leader;
+  }
+  const f = p.replicas.find((r) => r !== p.leader && !alreadyCut.has(r));
+  if (f === undefined) throw new Error(`partition ${p.partition} has no follower left to cut (replicas ${p.replicas.join(',')})`);
+  return f;
+}
+
+async function partitionFacts(env: EnvAddresses): Promise<PartitionFacts[]> {
+  const admin = quickAdmin(env, 'faultline-broker-faults');
+  await admin.connect();
+  try {
+    // One after the other: a fresh kafkajs admin answers concurrent first calls with "Broker not connected".
+    const md = await admin.fetchTopicMetadata({ topics: [TOPIC] });
+    const offsets = await admin.fetchTopicOffsets(TOPIC);
+    const high = new Map(offsets.map((o) => [o.partition, Number(o.high)]));
+    return md.topics[0]!.partitions.map((p) => ({
+      partition: p.partitionId,
+      leader: p.leader,
+      replicas: [...p.replicas],
+      records: high.get(p.partitionId) ?? 0,
+    }));
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+function controllerNode(env: EnvAddresses): number {
+  if (!env.kafka.quorumStateFiles) throw new Error(`the ${env.provider} provider does not say where KRaft records its leader`);
+  const c = activeController(env.kafka.quorumStateFiles);
+  if (!c) throw new Error('no node has recorded an active controller (an election in progress?)');
+  return c.leaderId;
+}
+
+const needsBrokers = (env: EnvAddresses) => {
+  if (env.kafka.brokers < 2) throw new Error(`broker role faults need more than one broker; this environment has ${env.kafka.brokers}`);
+};
+
+const spec = (params: KindSpec['params'], target: string, serial: boolean): KindSpec => ({
+  params,
+  timing: 'window',
+  targets: { accepts: (t) => t === target, choices: [target] },
+  arbitrary: () => fc.constant({}),
+  // Kills one at a time, each resolved against the cluster the previous restart left; replication
+  // cuts may overlap (a follower, then the leader too), each cutting a node not already cut.
+  ...(serial ? { exclusive: () => 'process:broker-role', lane: () => 'broker-role' } : {}),
+  random: false,
+});
+
+export const brokerFamily: FaultFamily = {
+  name: 'broker roles',
+  kinds: {
+    'kill-leader': spec({ rank: COUNT(64) }, TOPIC, true),
+    'kill-controller': spec({}, 'kafka', true),
+    'cut-replication': spec({ role: { kind: 'enum', values: ['leader', 'follower'], required: true }, rank: COUNT(64) }, TOPIC, false),
+  } satisfies Record<keyof BrokerFaultParams, KindSpec>,
+  create: (ctx) => brokerRuntime(ctx),
+};
+
+function brokerRuntime(ctx: FaultContext) {
+  const killed = new Map<number, string>(); // fault id → target
+  const cut = new Map<number, number>(); // fault id → node
+  const toxi = new Toxiproxy(ctx.env.toxiproxy.api);
+  const setReplication = async (node: number, enabled: boolean) => {
+    const name = ctx.env.kafka.replication?.[node - 1]?.name;
+    if (!name) throw new Error(`no replication proxy for broker ${node} in this environment`);
+    const proxy = await toxi.get(name);
+    await proxy.update({ enabled, listen: proxy.listen, upstream: proxy.upstream });
+  };
+  return {
+    async start(f: Fault, id: number) {
+      needsBrokers(ctx.env);
+      if (f.fault === 'kill-controller') {
+        const node = controllerNode(ctx.env);
+        ctx.log(`fault ${id}: the active controller is node ${node}`);
+        killed.set(id, brokerTarget(node));
+        await ctx.control.kill(brokerTarget(node));
+        return;
+      }
+      const p = f.params as { rank?: number; role?: 'leader' | 'follower' };
+      const part = byBusiness(await partitionFacts(ctx.env), p.rank ?? 1);
+      if (f.fault === 'kill-leader') {
+        const node = replicaFor(part, 'leader', new Set());
+        ctx.log(`fault ${id}: partition ${part.partition} (${part.records} records) is led by node ${node}`);
+        killed.set(id, brokerTarget(node));
+        await ctx.control.kill(brokerTarget(node));
+      } else {
+        const node = replicaFor(part, p.role ?? 'leader', new Set(cut.values()));
+        ctx.log(`fault ${id}: cutting replication from node ${node} (${p.role} of partition ${part.partition})`);
+        cut.set(id, node);
+        await setReplication(node, false);
+      }
+    },
+    async stop(f: Fault, id: number) {
+      const target = killed.get(id);
+      if (target) {
+        await ctx.control.restart(target, { graceful: false });
+        killed.delete(id);
+      }
+      const node = cut.get(id);
+      if (node !== undefined) {
+        await setReplication(node, true);
+        cut.delete(id);
+      }
+    },
+    async heal() {
+      // Proxies: the nemesis resets them all; dead brokers: it restarts every dead target.
+      killed.clear();
+      cut.clear();
+    },
+  };
+}
