@@ -1,4 +1,5 @@
 import { checkDiverged } from './diverged.ts';
+import { checkDlqCutUnmarked } from './dlqCutUnmarked.ts';
 import { checkDuplicated } from './duplicated.ts';
 import { checkLost } from './lost.ts';
 import { checkLostUpdate } from './lostUpdate.ts';
@@ -8,6 +9,7 @@ import { checkPhantom } from './phantom.ts';
 import { checkPoisonLost } from './poisonLost.ts';
 import { checkMangled, checkUntraced, checkWriteDuplicated } from './provenance.ts';
 import { checkReordered } from './reordered.ts';
+import { checkRepublished } from './republished.ts';
 import { checkSlowConvergence } from './slowConvergence.ts';
 import { checkStaleRead } from './staleRead.ts';
 import { checkTelemetryLied } from './telemetryLied.ts';
@@ -31,6 +33,8 @@ export const CHECKERS: Readonly<Record<AnomalyName, Checker>> = Object.freeze({
   mispartitioned: checkMispartitioned,
   'telemetry-lied': checkTelemetryLied,
   'lost-update': checkLostUpdate,
+  'dlq-cut-unmarked': checkDlqCutUnmarked,
+  republished: checkRepublished,
 });
 
 export interface ComposedResult extends CheckResult {

@@ -19,6 +19,8 @@ export const ANOMALY_NAMES = [
   'mispartitioned', // a stream's records on more than one partition, or a record keyed other than by its stream id
   'telemetry-lied', // a process said ready with lag 0 / not stalled while the harness saw lag and no progress past a bound
   'lost-update', // an ok command whose If-Match was already stale when sent (an earlier ok had moved the stream past it)
+  'dlq-cut-unmarked', // a dead-letter copy whose value differs from the original's without saying it was cut (length, SHA-256)
+  'republished', // an event's record on the topic more than once where no fault on the publishing path excuses it
 ] as const;
 export type AnomalyName = (typeof ANOMALY_NAMES)[number];
 
@@ -78,6 +80,9 @@ export interface TopicRecord {
   key: string | null;
   headers: Record<string, string>; // UTF-8 decoded
   value: string | null; // UTF-8 (lossy for binary poison; match poison by header, not value)
+  /** The value's exact size in bytes and SHA-256 (hex), from the raw bytes: `value` is a lossy decode. */
+  valueBytes?: number;
+  valueSha256?: string;
   timestamp?: string; // Kafka record timestamp, ms since epoch as a string
   /**
    * DLQ records only: the decoded original position. The projector writes partition and offset
