@@ -3,6 +3,7 @@ import { checkDlqCutUnmarked } from './dlqCutUnmarked.ts';
 import { checkDuplicated } from './duplicated.ts';
 import { checkLost } from './lost.ts';
 import { checkLostUpdate } from './lostUpdate.ts';
+import { checkMisanswered } from './misanswered.ts';
 import { checkMisrouted } from './misrouted.ts';
 import { checkMispartitioned } from './mispartitioned.ts';
 import { checkPhantom } from './phantom.ts';
@@ -34,6 +35,7 @@ export const CHECKERS: Readonly<Record<AnomalyName, Checker>> = Object.freeze({
   'telemetry-lied': checkTelemetryLied,
   'lost-update': checkLostUpdate,
   'dlq-cut-unmarked': checkDlqCutUnmarked,
+  misanswered: checkMisanswered,
   republished: checkRepublished,
 });
 

@@ -27,14 +27,23 @@ export function checkDlqCutUnmarked(input: CheckInput): CheckResult {
     const h = dl.headers;
     const problems = [
       h[DLQ_HEADERS.truncated] === undefined ? `no ${DLQ_HEADERS.truncated} header` : undefined,
-      h[DLQ_HEADERS.valueLength] !== String(orig.valueBytes) ? `${DLQ_HEADERS.valueLength} is ${h[DLQ_HEADERS.valueLength] ?? 'absent'}, not ${orig.valueBytes}` : undefined,
-      h[DLQ_HEADERS.valueSha256] !== orig.valueSha256 ? `${DLQ_HEADERS.valueSha256} is ${h[DLQ_HEADERS.valueSha256] ?? 'absent'}, not the original's` : undefined,
+      h[DLQ_HEADERS.valueLength] !== String(orig.valueBytes)
+        ? `${DLQ_HEADERS.valueLength} is ${h[DLQ_HEADERS.valueLength] ?? 'absent'}, not ${orig.valueBytes}`
+        : undefined,
+      h[DLQ_HEADERS.valueSha256] !== orig.valueSha256
+        ? `${DLQ_HEADERS.valueSha256} is ${h[DLQ_HEADERS.valueSha256] ?? 'absent'}, not the original's`
+        : undefined,
     ].filter((p): p is string => p !== undefined);
     if (problems.length === 0) continue;
     anomalies.push({
       name: 'dlq-cut-unmarked',
       message: `dead letter ${dl.partition}@${dl.offset} holds ${dl.valueBytes ?? 0} of the original ${orig.partition}@${orig.offset}'s ${orig.valueBytes} bytes (other bytes) but: ${problems.join('; ')}`,
-      data: { dlq: `${dl.partition}@${dl.offset}`, original: `${orig.partition}@${orig.offset}`, copyBytes: dl.valueBytes, originalBytes: orig.valueBytes },
+      data: {
+        dlq: `${dl.partition}@${dl.offset}`,
+        original: `${orig.partition}@${orig.offset}`,
+        copyBytes: dl.valueBytes,
+        originalBytes: orig.valueBytes,
+      },
     });
   }
   return result('dlq-cut-unmarked', anomalies);

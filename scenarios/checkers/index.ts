@@ -16,3 +16,4 @@ export { checkMispartitioned } from './mispartitioned.ts';
 export { checkTelemetryLied, DEFAULT_TELEMETRY_BOUND_MS } from './telemetryLied.ts';
 export { checkDlqCutUnmarked } from './dlqCutUnmarked.ts';
 export { checkRepublished } from './republished.ts';
+export { checkMisanswered } from './misanswered.ts';

@@ -10,7 +10,8 @@ import { result, type Anomaly, type CheckInput, type CheckResult, type TopicReco
 export const DEFAULT_MARK_BOUND_MS = 750;
 
 /** Targets whose faults cannot make the publisher send a row twice (the client, the read side, topic injections, recorded apart). */
-const OFF_PUBLISH_PATH = /^(client-command|query-db|queries-db|query-api|projector(#\d+)?|projector-kafka|projector-db|user-events(\.dlq)?)$/;
+const OFF_PUBLISH_PATH =
+  /^(client-command|query-db|queries-db|query-api|projector(#\d+)?|projector-kafka|projector-db|user-events(\.dlq)?)$/;
 const RELAY = /^relay(#\d+)?$/;
 
 interface Interval {

@@ -29,7 +29,9 @@ describe('republished', () => {
   it('flags a second copy when no fault is anywhere near the first send', () => {
     const r = checkRepublished(sentTwice());
     expect(r.valid).toBe(false);
-    expect(r.anomalies).toEqual([expect.objectContaining({ name: 'republished', eventId: 'e-a-1', data: expect.objectContaining({ copies: 2 }) })]);
+    expect(r.anomalies).toEqual([
+      expect.objectContaining({ name: 'republished', eventId: 'e-a-1', data: expect.objectContaining({ copies: 2 }) }),
+    ]);
   });
 
   it('excuses rows sent just before a relay kill, not those sent long before it', () => {
@@ -44,7 +46,16 @@ describe('republished', () => {
   it('excuses by the moment a crash point fired, not by its whole window', () => {
     const input = sentTwice();
     input.faults = [window('crash-point', 'relay', 0, 5_000)];
-    input.crashes = [{ type: 'crash', point: 'relay.after-send-before-mark', target: 'relay', pass: 2, firedAt: T0 + 3_000, t: { ms: 3_100, wall: wall(3_100) } }];
+    input.crashes = [
+      {
+        type: 'crash',
+        point: 'relay.after-send-before-mark',
+        target: 'relay',
+        pass: 2,
+        firedAt: T0 + 3_000,
+        t: { ms: 3_100, wall: wall(3_100) },
+      },
+    ];
     expect(checkRepublished(input).valid).toBe(false);
     input.crashes[0]!.firedAt = T0 + 300;
     expect(checkRepublished(input).valid).toBe(true);
@@ -61,7 +72,15 @@ describe('republished', () => {
 
   it('allows one extra copy per row the nemesis marked unpublished, and no more', () => {
     const input = sentTwice();
-    const dup = { type: 'inject' as const, what: 'duplicate' as const, topic: 'user-events', partition: -1, offset: '-1', eventId: 'e-a-1', t: { ms: 1, wall: wall(1) } };
+    const dup = {
+      type: 'inject' as const,
+      what: 'duplicate' as const,
+      topic: 'user-events',
+      partition: -1,
+      offset: '-1',
+      eventId: 'e-a-1',
+      t: { ms: 1, wall: wall(1) },
+    };
     input.injections = [dup];
     expect(checkRepublished(input).valid).toBe(true);
     const first = input.topics.events[0]!;
@@ -72,7 +91,16 @@ describe('republished', () => {
   it('ignores copies the nemesis put on the topic itself (stale redelivery) and records of no written event', () => {
     const input = sentTwice();
     const again = input.topics.events.at(-1)!;
-    input.injections = [{ type: 'inject', what: 'stale', topic: 'user-events', partition: again.partition, offset: again.offset, t: { ms: 1, wall: wall(1) } }];
+    input.injections = [
+      {
+        type: 'inject',
+        what: 'stale',
+        topic: 'user-events',
+        partition: again.partition,
+        offset: again.offset,
+        t: { ms: 1, wall: wall(1) },
+      },
+    ];
     input.topics.events.push({ ...again, offset: '77', headers: { ...again.headers, [HEADERS.eventId]: 'forged' } });
     input.topics.events.push({ ...again, offset: '78', headers: { ...again.headers, [HEADERS.eventId]: 'forged' } });
     expect(checkRepublished(input).valid).toBe(true);

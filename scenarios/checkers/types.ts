@@ -20,6 +20,7 @@ export const ANOMALY_NAMES = [
   'telemetry-lied', // a process said ready with lag 0 / not stalled while the harness saw lag and no progress past a bound
   'lost-update', // an ok command whose If-Match was already stale when sent (an earlier ok had moved the stream past it)
   'dlq-cut-unmarked', // a dead-letter copy whose value differs from the original's without saying it was cut (length, SHA-256)
+  'misanswered', // a valid command (by the model, nothing in flight beside it) refused, or a reused key's other request answered 2xx
   'republished', // an event's record on the topic more than once where no fault on the publishing path excuses it
 ] as const;
 export type AnomalyName = (typeof ANOMALY_NAMES)[number];

@@ -3,6 +3,7 @@
 import type { FaultFamily, KindSpec } from './family.ts';
 import { crashPointFamily } from './crashPointFamily.ts';
 import { deadLetterValidFamily } from './deadLetterValidFamily.ts';
+import { dlqLimitFamily } from './dlqLimitFamily.ts';
 import { duplicateFamily } from './duplicateFamily.ts';
 import { lostAckFamily } from './lostAckFamily.ts';
 import { networkFamily } from './networkFamily.ts';
@@ -20,6 +21,7 @@ export const FAMILIES: readonly FaultFamily[] = [
   redeliveryFamily,
   poisonFamily,
   deadLetterValidFamily,
+  dlqLimitFamily,
 ];
 
 /** Which family owns each kind; a kind claimed twice is a programming error caught at load. */

@@ -1,8 +1,8 @@
 // The model-based command generator: it knows which users exist, their versions and which have
 // commands in flight, and sends mostly commands the service must accept. A configured fraction are
 // deliberate rejections (stale If-Match, re-registration, commands on deleted or unknown users,
-// bad values, oversized bodies), and a few ok commands are re-sent with the same idempotency key
-// (the answer must be the first one). Streams are picked Zipf-like (a hot set), sometimes in a
+// bad values, oversized bodies, a key reused for another request), and a few ok commands are
+// re-sent with the same idempotency key (the answer must be the first one). Streams are picked Zipf-like (a hot set), sometimes in a
 // burst of several commands on one stream at once. Seeded: one seed replays the whole plan.
 import type { CompletionResult } from '../history/types.ts';
 import type { Command } from './commands.ts';
@@ -115,7 +115,14 @@ export function createGenerator(options: GeneratorOptions): CommandGenerator {
     const u = rng.next();
     const special =
       u < o.conflictFraction
-        ? planConflict({ rng, live: book.live, deleted: book.deleted, validName, bodyLimitBytes: o.bodyLimitBytes })
+        ? planConflict({
+            rng,
+            live: book.live,
+            deleted: book.deleted,
+            validName,
+            bodyLimitBytes: o.bodyLimitBytes,
+            recentOk: book.recentOk,
+          })
         : u < o.conflictFraction + o.resendFraction
           ? resend()
           : undefined;

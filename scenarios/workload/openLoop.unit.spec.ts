@@ -4,6 +4,7 @@ import { toOperations } from '../history/reader.ts';
 import type { CompletionResult } from '../history/types.ts';
 import type { Command } from './commands.ts';
 import { toRequest } from './httpClient.ts';
+import { checkMisanswered } from '../checkers/misanswered.ts';
 import { checkMangled, checkUntraced, checkWriteDuplicated } from '../checkers/provenance.ts';
 import type { CheckInput, WriteEventRow } from '../checkers/types.ts';
 import { runOpenLoop } from './openLoop.ts';
@@ -13,9 +14,9 @@ import { runOpenLoop } from './openLoop.ts';
  * command service's API promises, per command, atomically. It lets the workload's predictions be
  * checked without a server. (The real service is checked in model.int.spec.ts.)
  */
-function referenceService(opts: { honourKeys?: boolean } = {}) {
+function referenceService(opts: { honourKeys?: boolean; compareRequests?: boolean } = {}) {
   const users = new Map<string, { version: number; deleted: boolean }>();
-  const answered = new Map<string, CompletionResult>();
+  const answered = new Map<string, CompletionResult & { request: string }>();
   const stored: WriteEventRow[] = [];
   let events = 0;
   const store = (c: Command, key: string, version: number): CompletionResult => {
@@ -57,10 +58,12 @@ function referenceService(opts: { honourKeys?: boolean } = {}) {
     events: () => stored,
     async send(c: Command, key: string): Promise<CompletionResult> {
       await new Promise((r) => setTimeout(r, Math.random() * 4)); // replies overlap: several in flight
+      const request = JSON.stringify(toRequest(c, 'k', 'c'));
       const first = opts.honourKeys === false ? undefined : answered.get(key);
-      if (first) return first;
+      if (first && first.request !== request && opts.compareRequests !== false) return { outcome: 'fail', status: 422 };
+      if (first) return { outcome: first.outcome, status: first.status, version: first.version, eventId: first.eventId };
       const r = answer(c, key);
-      if (r.outcome === 'ok') answered.set(key, r);
+      if (r.outcome === 'ok') answered.set(key, { ...r, request });
       return r;
     },
   };
@@ -81,6 +84,7 @@ describe('open-loop workload against a reference answerer', () => {
     expect(Object.keys(s.byIntent).sort()).toEqual([
       'invalid-date',
       'invalid-name',
+      'key-reuse',
       'on-deleted',
       'on-missing',
       'oversize-body',
@@ -128,6 +132,32 @@ describe('open-loop workload against a reference answerer', () => {
     const [dup, untraced, mangled] = await provenance(false);
     expect(dup!.anomalies.length).toBeGreaterThan(0);
     expect([untraced!.valid, mangled!.valid]).toEqual([true, true]);
+  });
+
+  it('its reused keys expose a service that answers another request with the first answer, and a correct run is not misanswered', async () => {
+    const judge = async (compareRequests: boolean) => {
+      const service = referenceService({ compareRequests });
+      const recorder = createRecorder({ sink: memorySink() });
+      await runOpenLoop({ client: service, recorder, seed: 5, rate: 1000, durationMs: 1000 });
+      const history = toOperations(recorder.entries());
+      const input: CheckInput = {
+        history,
+        faults: [],
+        write: { events: service.events(), users: [] },
+        read: { users: [], applied: [], parked: [] },
+        topics: { events: [], dlq: [] },
+        poison: [],
+      };
+      return { history, misanswered: checkMisanswered(input), duplicated: checkWriteDuplicated(input) };
+    };
+    const honest = await judge(true);
+    const reuses = honest.history.filter((o) => o.intent === 'key-reuse');
+    expect(reuses.length).toBeGreaterThan(3);
+    expect(reuses.every((o) => o.outcome === 'fail' && o.status === 422)).toBe(true);
+    expect([honest.misanswered.anomalies, honest.duplicated.anomalies]).toEqual([[], []]);
+    const cached = await judge(false);
+    expect(cached.misanswered.anomalies.length).toBeGreaterThan(0);
+    expect(cached.misanswered.anomalies.every((a) => a.data?.evidence === 'key-reused')).toBe(true);
   });
 
   it('is replayable: the same seed sends the same commands', async () => {
