@@ -12,7 +12,8 @@ export type Intent =
   | 'invalid-date'
   | 'oversize-body'
   | 'key-reuse'
-  | 'resend';
+  | 'resend'
+  | 'twin';
 
 export interface Planned {
   command: Command;
@@ -23,4 +24,6 @@ export interface Planned {
   resend?: Omit<OkAnswer, 'command'>;
   /** A different request under an earlier ok command's key: the service must refuse it (422). */
   reuseKeyOf?: { opId: number; idempotencyKey: string };
+  /** The key to send with, chosen by the generator: twins (one request sent twice at once) share it. */
+  idempotencyKey?: string;
 }
