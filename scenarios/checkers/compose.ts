@@ -1,7 +1,9 @@
 import { checkDiverged } from './diverged.ts';
+import { checkDlqCutUnmarked } from './dlqCutUnmarked.ts';
 import { checkDuplicated } from './duplicated.ts';
 import { checkLost } from './lost.ts';
 import { checkLostUpdate } from './lostUpdate.ts';
+import { checkMisanswered } from './misanswered.ts';
 import { checkMisrouted } from './misrouted.ts';
 import { checkMispartitioned } from './mispartitioned.ts';
 import { checkPhantom } from './phantom.ts';
@@ -9,6 +11,7 @@ import { checkPoisonLost } from './poisonLost.ts';
 import { checkPublishedOutOfOrder } from './publishedOutOfOrder.ts';
 import { checkMangled, checkUntraced, checkWriteDuplicated } from './provenance.ts';
 import { checkReordered } from './reordered.ts';
+import { checkRepublished } from './republished.ts';
 import { checkSlowConvergence } from './slowConvergence.ts';
 import { checkStaleRead } from './staleRead.ts';
 import { checkTelemetryLied } from './telemetryLied.ts';
@@ -35,6 +38,9 @@ export const CHECKERS: Readonly<Record<AnomalyName, Checker>> = Object.freeze({
   'lost-update': checkLostUpdate,
   'published-out-of-order': checkPublishedOutOfOrder,
   'two-owners': checkTwoOwners,
+  'dlq-cut-unmarked': checkDlqCutUnmarked,
+  misanswered: checkMisanswered,
+  republished: checkRepublished,
 });
 
 export interface ComposedResult extends CheckResult {

@@ -16,3 +16,6 @@ export { checkMispartitioned } from './mispartitioned.ts';
 export { checkTelemetryLied, DEFAULT_TELEMETRY_BOUND_MS } from './telemetryLied.ts';
 export { checkPublishedOutOfOrder } from './publishedOutOfOrder.ts';
 export { checkTwoOwners } from './twoOwners.ts';
+export { checkDlqCutUnmarked } from './dlqCutUnmarked.ts';
+export { checkRepublished } from './republished.ts';
+export { checkMisanswered } from './misanswered.ts';

@@ -11,6 +11,10 @@ import { result, type Anomaly, type CheckInput, type CheckResult, type WriteEven
 
 const DEFAULT_FOREIGN_PREFIXES = ['load-'];
 
+/** The request an op sent, comparable as a string (the service hashes method, path and body). */
+export const requestOf = (o: CommandOp): string =>
+  JSON.stringify([o.kind, o.userId, o.name ?? null, o.expectedVersion ?? null, o.dateRegister ?? null]);
+
 function eventsByKey(events: readonly WriteEventRow[]): Map<string, WriteEventRow[]> {
   const m = new Map<string, WriteEventRow[]>();
   for (const e of events) if (e.causationId !== undefined) m.set(e.causationId, [...(m.get(e.causationId) ?? []), e]);
@@ -42,8 +46,12 @@ export function checkWriteDuplicated(input: CheckInput): CheckResult {
     if (flagged.has(key) || ops.length < 2) continue;
     const oks = ops.filter((o) => o.outcome === 'ok');
     const answers = new Set(oks.map((o) => o.eventId ?? `v${o.version}`));
-    // a retry of an ok command refused with a 4xx: the stored answer was not replayed
-    const refused = oks.length > 0 ? ops.find((o) => o.outcome === 'fail' && o.invoke.ms > oks[0]!.complete!.ms) : undefined;
+    // a retry of an ok command refused with a 4xx: the stored answer was not replayed (another
+    // request under the same key must be refused: `misanswered` judges that case)
+    const refused =
+      oks.length > 0
+        ? ops.find((o) => o.outcome === 'fail' && o.invoke.ms > oks[0]!.complete!.ms && requestOf(o) === requestOf(oks[0]!))
+        : undefined;
     if (answers.size < 2 && !refused) continue;
     const first = oks[0]!;
     anomalies.push({

@@ -53,6 +53,15 @@ describe('write-duplicated', () => {
     ]);
   });
 
+  it('another request under an ok key refused 422 is the key honoured, not a refused retry', () => {
+    const input = healthyRun(BASIC);
+    const rename = input.history[2]!;
+    input.history.push(
+      resendOf(rename, 94, { name: 'Someone else', outcome: 'fail', status: 422, version: undefined, eventId: undefined }),
+    );
+    expect(checkWriteDuplicated(input).valid).toBe(true);
+  });
+
   it('finds one key answered ok with two different events, even if only one was stored', () => {
     const input = healthyRun(BASIC);
     input.history.push(resendOf(input.history[1]!, 92, { eventId: 'e-b-9', version: 9 }));

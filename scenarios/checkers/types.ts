@@ -21,6 +21,9 @@ export const ANOMALY_NAMES = [
   'lost-update', // an ok command whose If-Match was already stale when sent (an earlier ok had moved the stream past it)
   'published-out-of-order', // on its partition, a stream's first copy of a version comes after the first copy of a later version
   'two-owners', // on one partition, an earlier owner wrote an offset the partition's later owner had already written past
+  'dlq-cut-unmarked', // a dead-letter copy whose value differs from the original's without saying it was cut (length, SHA-256)
+  'misanswered', // a valid command (by the model, nothing in flight beside it) refused, or a reused key's other request answered 2xx
+  'republished', // an event's record on the topic more than once where no fault on the publishing path excuses it
 ] as const;
 export type AnomalyName = (typeof ANOMALY_NAMES)[number];
 
@@ -82,6 +85,9 @@ export interface TopicRecord {
   key: string | null;
   headers: Record<string, string>; // UTF-8 decoded
   value: string | null; // UTF-8 (lossy for binary poison; match poison by header, not value)
+  /** The value's exact size in bytes and SHA-256 (hex), from the raw bytes: `value` is a lossy decode. */
+  valueBytes?: number;
+  valueSha256?: string;
   timestamp?: string; // Kafka record timestamp, ms since epoch as a string
   /**
    * DLQ records only: the decoded original position. The projector writes partition and offset

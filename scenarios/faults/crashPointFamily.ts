@@ -36,7 +36,8 @@ function watch(ctx: FaultContext, f: Fault, faultId: number, seen: number) {
       const log = await cp.fired(f.target).catch(() => []);
       if (log.length > seen) {
         fired = true;
-        for (const e of log.slice(seen)) ctx.recorder.crash({ point: e.crashPoint, target: f.target, pass: e.pass, pid: e.pid });
+        for (const e of log.slice(seen))
+          ctx.recorder.crash({ point: e.crashPoint, target: f.target, pass: e.pass, pid: e.pid, firedAt: e.at });
         ctx.log(
           `fault ${faultId}: ${f.target} died at ${log
             .slice(seen)

@@ -4,6 +4,7 @@ import type { FaultFamily, KindSpec } from './family.ts';
 import { brokerFamily } from './brokerFamily.ts';
 import { crashPointFamily } from './crashPointFamily.ts';
 import { deadLetterValidFamily } from './deadLetterValidFamily.ts';
+import { dlqLimitFamily } from './dlqLimitFamily.ts';
 import { duplicateFamily } from './duplicateFamily.ts';
 import { lostAckFamily } from './lostAckFamily.ts';
 import { networkFamily } from './networkFamily.ts';
@@ -24,6 +25,7 @@ export const FAMILIES: readonly FaultFamily[] = [
   poisonFamily,
   deadLetterValidFamily,
   brokerFamily,
+  dlqLimitFamily,
 ];
 
 /** Which family owns each kind; a kind claimed twice is a programming error caught at load. */

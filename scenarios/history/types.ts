@@ -104,6 +104,8 @@ export interface CrashEntry {
   target: string; // process target, e.g. relay or projector#2
   pass: number;
   pid?: number;
+  /** When the process died, by its own clock (ms since epoch); `t` is when the harness noticed. */
+  firedAt?: number;
   t: Timestamp;
 }
 

@@ -1,6 +1,6 @@
 // Reads a whole topic, from the beginning to the high watermark seen at the start, over the
 // broker's INTERNAL listener (the harness observes; it is not a client behind a proxy).
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import type { TopicRecord } from '../checkers/types.ts';
 import { readDeadLetterHeaders } from '../../system/projector/dlqRecord.ts';
@@ -57,6 +57,9 @@ export async function readTopic(brokers: string[], topic: string, timeoutMs = 30
                 key: message.key ? message.key.toString('utf8') : null,
                 headers,
                 value: message.value ? message.value.toString('utf8') : null,
+                ...(message.value
+                  ? { valueBytes: message.value.length, valueSha256: createHash('sha256').update(message.value).digest('hex') }
+                  : {}),
                 timestamp: message.timestamp,
                 ...(dlt
                   ? {

@@ -1,10 +1,11 @@
 // Deliberate rejections, each with the status the service must answer: a stale If-Match (409), a
 // re-registration (409), a command on a deleted user (410) or an unknown one (404), a name or date
-// the service must refuse (400), a body over the size limit (413).
+// the service must refuse (400), a body over the size limit (413), an earlier ok command's key
+// reused for a different request (422: the key names one request, and the first one won).
 import type { Command } from './commands.ts';
 import type { Intent, Planned } from './plan.ts';
 import type { Rng } from './random.ts';
-import { uuidFrom, type Stream } from './streamBook.ts';
+import { uuidFrom, type OkAnswer, type Stream } from './streamBook.ts';
 import { BOUNDARY_DATES, BOUNDARY_NAMES, INVALID_NAMES } from './values.ts';
 
 export interface ConflictContext {
@@ -13,6 +14,7 @@ export interface ConflictContext {
   deleted: readonly Stream[];
   validName: () => string;
   bodyLimitBytes: number;
+  recentOk?: readonly OkAnswer[];
 }
 
 type Option = (x: ConflictContext) => Planned | undefined;
@@ -67,6 +69,21 @@ const OPTIONS: readonly Option[] = [
     live.length
       ? plan({ kind: 'rename', userId: rng.pick(live).id, name: validName(), padTo: bodyLimitBytes + 1 }, 'oversize-body', 413)
       : undefined,
+  ({ rng, live, recentOk, validName }) => {
+    if (!recentOk?.length) return undefined;
+    const first = rng.pick(recentOk);
+    // the same stream with another name, or another stream: either way another request body or path
+    const userId = live.length && rng.chance(0.5) ? rng.pick(live).id : first.command.userId;
+    const taken = 'name' in first.command ? first.command.name : undefined;
+    const name = [validName(), validName(), validName()].find((n) => n !== taken);
+    if (name === undefined) return undefined;
+    return {
+      command: { kind: 'rename', userId, name },
+      intent: 'key-reuse',
+      predicted: 422,
+      reuseKeyOf: { opId: first.opId, idempotencyKey: first.idempotencyKey },
+    };
+  },
 ];
 
 /** One deliberate rejection, or undefined when none applies yet (e.g. nothing deleted so far). */

@@ -1,8 +1,9 @@
 // The model-based command generator: it knows which users exist, their versions and which have
 // commands in flight, and sends mostly commands the service must accept. A configured fraction are
 // deliberate rejections (stale If-Match, re-registration, commands on deleted or unknown users,
-// bad values, oversized bodies), and a few ok commands are re-sent with the same idempotency key
-// (the answer must be the first one). Streams are picked Zipf-like (a hot set), sometimes in a
+// bad values, oversized bodies, a key reused for another request), a few ok commands are re-sent
+// with the same idempotency key (the answer must be the first one), and a few valid ones are sent
+// twice at once with one key (a double submit: one answer, one event). Streams are picked Zipf-like (a hot set), sometimes in a
 // burst of several commands on one stream at once. Seeded: one seed replays the whole plan.
 import type { CompletionResult } from '../history/types.ts';
 import type { Command } from './commands.ts';
@@ -10,10 +11,12 @@ import { planConflict } from './conflicts.ts';
 import { decide } from './model.ts';
 import { createRng, createZipf } from './random.ts';
 import type { Planned } from './plan.ts';
-import { createStreamBook, type Stream } from './streamBook.ts';
+import { createStreamBook, uuidFrom, type Stream } from './streamBook.ts';
 import { BOUNDARY_DATES, BOUNDARY_NAMES, TRICKY_NAMES, datePool, namePool } from './values.ts';
 
 export type { Intent, Planned } from './plan.ts';
+
+const REPEATS: ReadonlySet<string> = new Set(['resend', 'twin']);
 
 export interface GeneratorOptions {
   seed: number;
@@ -23,6 +26,8 @@ export interface GeneratorOptions {
   conflictFraction?: number;
   /** Share of re-sends of an earlier ok command with its key. */
   resendFraction?: number;
+  /** Chance that a valid command is sent twice at once with one key (a double submit). */
+  twinProbability?: number;
   /** Chance that a pick becomes a burst of `burstSize` commands on one stream. */
   burstProbability?: number;
   burstSize?: readonly [number, number];
@@ -35,6 +40,7 @@ export const GENERATOR_DEFAULTS = Object.freeze({
   streams: 250, // ≥ 200 streams touched
   conflictFraction: 0.1, // ~10 % deliberate rejections
   resendFraction: 0.03, // 3 % same-key re-sends: an ignored key shows without any fault
+  twinProbability: 0.02, // double submits: one key in flight twice, so both may share a group
   burstProbability: 0.15,
   burstSize: [2, 4] as const,
   zipfExponent: 1.1,
@@ -100,6 +106,15 @@ export function createGenerator(options: GeneratorOptions): CommandGenerator {
     return { command, intent: 'resend', predicted: first.status, resend: first };
   }
 
+  /** One request sent twice at once with one key: both must get the one answer, one event. */
+  function twins(p: Planned): Planned[] {
+    const idempotencyKey = uuidFrom(rng);
+    return [
+      { ...p, idempotencyKey },
+      { ...p, intent: 'twin', idempotencyKey },
+    ];
+  }
+
   /** A live stream from the hot set that nothing must overtake, or undefined. */
   function pickStream(): Stream | undefined {
     for (let tries = 0; tries < 4; tries++) {
@@ -115,14 +130,21 @@ export function createGenerator(options: GeneratorOptions): CommandGenerator {
     const u = rng.next();
     const special =
       u < o.conflictFraction
-        ? planConflict({ rng, live: book.live, deleted: book.deleted, validName, bodyLimitBytes: o.bodyLimitBytes })
+        ? planConflict({
+            rng,
+            live: book.live,
+            deleted: book.deleted,
+            validName,
+            bodyLimitBytes: o.bodyLimitBytes,
+            recentOk: book.recentOk,
+          })
         : u < o.conflictFraction + o.resendFraction
           ? resend()
           : undefined;
     if (special) return [special];
     const s = rng.chance(0.03) ? undefined : pickStream();
     if (!s) return [register()];
-    if (!rng.chance(o.burstProbability)) return [validOn(s)];
+    if (!rng.chance(o.burstProbability)) return rng.chance(o.twinProbability) ? twins(validOn(s)) : [validOn(s)];
     // in a burst every command is sent at once: no If-Match, no delete, so all of them stay valid
     return Array.from({ length: rng.int(o.burstSize[0], o.burstSize[1]) }, (): Planned => ({
       command: { kind: 'rename', userId: s.id, name: validName() },
@@ -134,9 +156,10 @@ export function createGenerator(options: GeneratorOptions): CommandGenerator {
     next,
     // a rejection's answer depends on its stream's state (410 once deleted, 200 once its stale
     // If-Match became current): nothing is sent on that stream until it is answered
-    sent: (p) => (p.intent === 'valid' ? book.sent(p.command) : p.intent !== 'resend' ? book.hold(p.command) : undefined),
+    // a resend or a twin repeats a request the book already counts: it changes nothing
+    sent: (p) => (p.intent === 'valid' ? book.sent(p.command) : !REPEATS.has(p.intent) ? book.hold(p.command) : undefined),
     settle: (p, r, ctx) =>
-      p.intent === 'valid' ? book.settle(p.command, r, ctx) : p.intent !== 'resend' ? book.release(p.command) : undefined,
+      p.intent === 'valid' ? book.settle(p.command, r, ctx) : !REPEATS.has(p.intent) ? book.release(p.command) : undefined,
     hot: (n) => book.live.slice(0, n).map((s) => s.id),
   };
 }

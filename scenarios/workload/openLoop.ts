@@ -76,7 +76,7 @@ export async function runOpenLoop(opts: OpenLoopOptions): Promise<WorkloadSummar
 
 async function execute(p: Planned, opts: OpenLoopOptions, gen: ReturnType<typeof createGenerator>, tally: Tally): Promise<void> {
   const c = p.command;
-  const idempotencyKey = p.resend?.idempotencyKey ?? randomUUID();
+  const idempotencyKey = p.resend?.idempotencyKey ?? p.reuseKeyOf?.idempotencyKey ?? p.idempotencyKey ?? randomUUID();
   gen.sent(p);
   const opId = opts.recorder.invoke({
     process: 0,

@@ -4,6 +4,7 @@ import { toOperations } from '../history/reader.ts';
 import type { CompletionResult } from '../history/types.ts';
 import type { Command } from './commands.ts';
 import { toRequest } from './httpClient.ts';
+import { checkMisanswered } from '../checkers/misanswered.ts';
 import { checkMangled, checkUntraced, checkWriteDuplicated } from '../checkers/provenance.ts';
 import type { CheckInput, WriteEventRow } from '../checkers/types.ts';
 import { runOpenLoop } from './openLoop.ts';
@@ -13,9 +14,10 @@ import { runOpenLoop } from './openLoop.ts';
  * command service's API promises, per command, atomically. It lets the workload's predictions be
  * checked without a server. (The real service is checked in model.int.spec.ts.)
  */
-function referenceService(opts: { honourKeys?: boolean } = {}) {
+function referenceService(opts: { honourKeys?: boolean; compareRequests?: boolean } = {}) {
   const users = new Map<string, { version: number; deleted: boolean }>();
-  const answered = new Map<string, CompletionResult>();
+  const answered = new Map<string, CompletionResult & { request: string }>();
+  const inFlight = new Map<string, Promise<void>>();
   const stored: WriteEventRow[] = [];
   let events = 0;
   const store = (c: Command, key: string, version: number): CompletionResult => {
@@ -57,13 +59,27 @@ function referenceService(opts: { honourKeys?: boolean } = {}) {
     events: () => stored,
     async send(c: Command, key: string): Promise<CompletionResult> {
       await new Promise((r) => setTimeout(r, Math.random() * 4)); // replies overlap: several in flight
-      const first = opts.honourKeys === false ? undefined : answered.get(key);
-      if (first) return first;
-      const r = answer(c, key);
-      if (r.outcome === 'ok') answered.set(key, r);
-      return r;
+      // one key in flight twice (a double submit): the second waits for the first's answer
+      while (opts.honourKeys !== false && inFlight.has(key)) await inFlight.get(key);
+      let done!: () => void;
+      inFlight.set(key, new Promise<void>((r) => (done = r)));
+      try {
+        return await decideOnce(c, key);
+      } finally {
+        inFlight.delete(key);
+        done();
+      }
     },
   };
+  async function decideOnce(c: Command, key: string): Promise<CompletionResult> {
+    const request = JSON.stringify(toRequest(c, 'k', 'c'));
+    const first = opts.honourKeys === false ? undefined : answered.get(key);
+    if (first && first.request !== request && opts.compareRequests !== false) return { outcome: 'fail', status: 422 };
+    if (first) return { outcome: first.outcome, status: first.status, version: first.version, eventId: first.eventId };
+    const r = answer(c, key);
+    if (r.outcome === 'ok') answered.set(key, { ...r, request });
+    return r;
+  }
 }
 
 describe('open-loop workload against a reference answerer', () => {
@@ -81,12 +97,14 @@ describe('open-loop workload against a reference answerer', () => {
     expect(Object.keys(s.byIntent).sort()).toEqual([
       'invalid-date',
       'invalid-name',
+      'key-reuse',
       'on-deleted',
       'on-missing',
       'oversize-body',
       're-register',
       'resend',
       'stale-if-match',
+      'twin',
       'valid',
     ]);
     expect(ops.filter((o) => o.predicted !== undefined).length).toBeGreaterThan(ops.length / 2);
@@ -101,6 +119,14 @@ describe('open-loop workload against a reference answerer', () => {
     const resends = ops.filter((o) => o.resendOf !== undefined);
     expect(resends.length).toBeGreaterThan(10);
     for (const r of resends) expect(r.eventId).toBe(byId.get(r.resendOf!)!.eventId);
+    // a twin is the same request sent at once with its pair's key, and gets its pair's answer
+    const twins = ops.filter((o) => o.intent === 'twin');
+    expect(twins.length).toBeGreaterThan(3);
+    for (const t of twins) {
+      const pair = ops.find((o) => o !== t && o.idempotencyKey === t.idempotencyKey)!;
+      expect([pair.userId, pair.name, pair.status, pair.eventId]).toEqual([t.userId, t.name, t.status, t.eventId]);
+      expect(pair.invoke.ms).toBeLessThanOrEqual(t.invoke.ms);
+    }
     // bursts: some stream had several of its commands in flight at once
     expect(maxConcurrentOnOneStream(ops)).toBeGreaterThanOrEqual(2);
   });
@@ -128,6 +154,32 @@ describe('open-loop workload against a reference answerer', () => {
     const [dup, untraced, mangled] = await provenance(false);
     expect(dup!.anomalies.length).toBeGreaterThan(0);
     expect([untraced!.valid, mangled!.valid]).toEqual([true, true]);
+  });
+
+  it('its reused keys expose a service that answers another request with the first answer, and a correct run is not misanswered', async () => {
+    const judge = async (compareRequests: boolean) => {
+      const service = referenceService({ compareRequests });
+      const recorder = createRecorder({ sink: memorySink() });
+      await runOpenLoop({ client: service, recorder, seed: 5, rate: 1000, durationMs: 1000 });
+      const history = toOperations(recorder.entries());
+      const input: CheckInput = {
+        history,
+        faults: [],
+        write: { events: service.events(), users: [] },
+        read: { users: [], applied: [], parked: [] },
+        topics: { events: [], dlq: [] },
+        poison: [],
+      };
+      return { history, misanswered: checkMisanswered(input), duplicated: checkWriteDuplicated(input) };
+    };
+    const honest = await judge(true);
+    const reuses = honest.history.filter((o) => o.intent === 'key-reuse');
+    expect(reuses.length).toBeGreaterThan(1);
+    expect(reuses.every((o) => o.outcome === 'fail' && o.status === 422)).toBe(true);
+    expect([honest.misanswered.anomalies, honest.duplicated.anomalies]).toEqual([[], []]);
+    const cached = await judge(false);
+    expect(cached.misanswered.anomalies.length).toBeGreaterThan(0);
+    expect(cached.misanswered.anomalies.every((a) => a.data?.evidence === 'key-reused')).toBe(true);
   });
 
   it('is replayable: the same seed sends the same commands', async () => {

@@ -3,7 +3,17 @@ import type { Command } from './commands.ts';
 import type { OkAnswer } from './streamBook.ts';
 
 export type Intent =
-  'valid' | 'stale-if-match' | 're-register' | 'on-deleted' | 'on-missing' | 'invalid-name' | 'invalid-date' | 'oversize-body' | 'resend';
+  | 'valid'
+  | 'stale-if-match'
+  | 're-register'
+  | 'on-deleted'
+  | 'on-missing'
+  | 'invalid-name'
+  | 'invalid-date'
+  | 'oversize-body'
+  | 'key-reuse'
+  | 'resend'
+  | 'twin';
 
 export interface Planned {
   command: Command;
@@ -12,4 +22,8 @@ export interface Planned {
   predicted?: number;
   /** A resend: reuse this key; the answer must equal the first one. */
   resend?: Omit<OkAnswer, 'command'>;
+  /** A different request under an earlier ok command's key: the service must refuse it (422). */
+  reuseKeyOf?: { opId: number; idempotencyKey: string };
+  /** The key to send with, chosen by the generator: twins (one request sent twice at once) share it. */
+  idempotencyKey?: string;
 }

@@ -1,0 +1,50 @@
+import { TOPIC } from '../../system/shared/events.ts';
+import { DLQ_HEADERS, result, type Anomaly, type CheckInput, type CheckResult, type TopicRecord } from './types.ts';
+
+/** The original record a dead letter names by its `kafka_dlt-original-*` position, if it was read. */
+function originalOf(dl: TopicRecord, byPosition: ReadonlyMap<string, TopicRecord>): TopicRecord | undefined {
+  const topic = dl.dlt ? dl.dlt.originalTopic : dl.headers[DLQ_HEADERS.originalTopic];
+  if (topic !== undefined && topic !== null && topic !== TOPIC) return undefined;
+  const partition = dl.dlt ? dl.dlt.originalPartition : dl.headers[DLQ_HEADERS.originalPartition];
+  const offset = dl.dlt ? dl.dlt.originalOffset : dl.headers[DLQ_HEADERS.originalOffset];
+  if (partition === undefined || partition === null || offset === undefined || offset === null) return undefined;
+  return byPosition.get(`${partition}@${offset}`);
+}
+
+/**
+ * `dlq-cut-unmarked`: a dead-letter copy whose value is not the original's bytes (another length
+ * or SHA-256) must say so: the truncation header, and the original's length and SHA-256, so a
+ * reader never takes cut bytes for the record. Judged only where both values' sizes and hashes
+ * were read (older run directories have neither: nothing to judge).
+ */
+export function checkDlqCutUnmarked(input: CheckInput): CheckResult {
+  const byPosition = new Map(input.topics.events.map((r) => [`${r.partition}@${r.offset}`, r]));
+  const anomalies: Anomaly[] = [];
+  for (const dl of input.topics.dlq) {
+    const orig = originalOf(dl, byPosition);
+    if (!orig || orig.valueSha256 === undefined || dl.valueSha256 === undefined) continue;
+    if (orig.valueSha256 === dl.valueSha256 && orig.valueBytes === dl.valueBytes) continue;
+    const h = dl.headers;
+    const problems = [
+      h[DLQ_HEADERS.truncated] === undefined ? `no ${DLQ_HEADERS.truncated} header` : undefined,
+      h[DLQ_HEADERS.valueLength] !== String(orig.valueBytes)
+        ? `${DLQ_HEADERS.valueLength} is ${h[DLQ_HEADERS.valueLength] ?? 'absent'}, not ${orig.valueBytes}`
+        : undefined,
+      h[DLQ_HEADERS.valueSha256] !== orig.valueSha256
+        ? `${DLQ_HEADERS.valueSha256} is ${h[DLQ_HEADERS.valueSha256] ?? 'absent'}, not the original's`
+        : undefined,
+    ].filter((p): p is string => p !== undefined);
+    if (problems.length === 0) continue;
+    anomalies.push({
+      name: 'dlq-cut-unmarked',
+      message: `dead letter ${dl.partition}@${dl.offset} holds ${dl.valueBytes ?? 0} of the original ${orig.partition}@${orig.offset}'s ${orig.valueBytes} bytes (other bytes) but: ${problems.join('; ')}`,
+      data: {
+        dlq: `${dl.partition}@${dl.offset}`,
+        original: `${orig.partition}@${orig.offset}`,
+        copyBytes: dl.valueBytes,
+        originalBytes: orig.valueBytes,
+      },
+    });
+  }
+  return result('dlq-cut-unmarked', anomalies);
+}

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { HEADERS } from '../../system/shared/events.ts';
+import { checkRepublished } from './republished.ts';
+import { BASIC, healthyRun, wall, type TestInput } from './testing.ts';
+
+const T0 = Date.parse(wall(0));
+
+/** A healthy run whose first event ('e-a-1', first sent at T0+4) is on the topic a second time, at `againAt`. */
+function sentTwice(againAt = 5_000): TestInput {
+  const input = healthyRun(BASIC);
+  const first = input.topics.events[0]!;
+  input.topics.events.push({ ...first, offset: String(input.topics.events.length), timestamp: String(T0 + againAt) });
+  return input;
+}
+
+const window = (fault: string, target: string, from: number, to: number | null, faultId = 0) => ({
+  faultId,
+  fault,
+  target,
+  start: { ms: from, wall: wall(from) },
+  stop: to === null ? null : { ms: to, wall: wall(to) },
+});
+
+describe('republished', () => {
+  it('passes a run with each event on the topic once', () => {
+    expect(checkRepublished(healthyRun(BASIC)).valid).toBe(true);
+  });
+
+  it('flags a second copy when no fault is anywhere near the first send', () => {
+    const r = checkRepublished(sentTwice());
+    expect(r.valid).toBe(false);
+    expect(r.anomalies).toEqual([
+      expect.objectContaining({ name: 'republished', eventId: 'e-a-1', data: expect.objectContaining({ copies: 2 }) }),
+    ]);
+  });
+
+  it('excuses rows sent just before a relay kill, not those sent long before it', () => {
+    const near = sentTwice();
+    near.faults = [window('kill', 'relay', 500, 2_000)];
+    expect(checkRepublished(near).valid).toBe(true);
+    const far = sentTwice();
+    far.faults = [window('kill', 'relay', 2_000, 3_500)];
+    expect(checkRepublished(far).valid).toBe(false);
+  });
+
+  it('excuses by the moment a crash point fired, not by its whole window', () => {
+    const input = sentTwice();
+    input.faults = [window('crash-point', 'relay', 0, 5_000)];
+    input.crashes = [
+      {
+        type: 'crash',
+        point: 'relay.after-send-before-mark',
+        target: 'relay',
+        pass: 2,
+        firedAt: T0 + 3_000,
+        t: { ms: 3_100, wall: wall(3_100) },
+      },
+    ];
+    expect(checkRepublished(input).valid).toBe(false);
+    input.crashes[0]!.firedAt = T0 + 300;
+    expect(checkRepublished(input).valid).toBe(true);
+  });
+
+  it('excuses the whole window of a fault on the publishing path, but not one on the read side', () => {
+    const onPath = sentTwice();
+    onPath.faults = [window('down', 'relay-kafka', 0, 4_000)];
+    expect(checkRepublished(onPath).valid).toBe(true);
+    const offPath = sentTwice();
+    offPath.faults = [window('down', 'projector-kafka', 0, 4_000), window('lost-ack', 'client-command', 0, 4_000, 1)];
+    expect(checkRepublished(offPath).valid).toBe(false);
+  });
+
+  it('allows one extra copy per row the nemesis marked unpublished, and no more', () => {
+    const input = sentTwice();
+    const dup = {
+      type: 'inject' as const,
+      what: 'duplicate' as const,
+      topic: 'user-events',
+      partition: -1,
+      offset: '-1',
+      eventId: 'e-a-1',
+      t: { ms: 1, wall: wall(1) },
+    };
+    input.injections = [dup];
+    expect(checkRepublished(input).valid).toBe(true);
+    const first = input.topics.events[0]!;
+    input.topics.events.push({ ...first, offset: '99', timestamp: String(T0 + 6_000) });
+    expect(checkRepublished(input).valid).toBe(false);
+  });
+
+  it('ignores copies the nemesis put on the topic itself (stale redelivery) and records of no written event', () => {
+    const input = sentTwice();
+    const again = input.topics.events.at(-1)!;
+    input.injections = [
+      {
+        type: 'inject',
+        what: 'stale',
+        topic: 'user-events',
+        partition: again.partition,
+        offset: again.offset,
+        t: { ms: 1, wall: wall(1) },
+      },
+    ];
+    input.topics.events.push({ ...again, offset: '77', headers: { ...again.headers, [HEADERS.eventId]: 'forged' } });
+    input.topics.events.push({ ...again, offset: '78', headers: { ...again.headers, [HEADERS.eventId]: 'forged' } });
+    expect(checkRepublished(input).valid).toBe(true);
+  });
+});
