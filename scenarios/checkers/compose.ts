@@ -1,8 +1,10 @@
+import { checkConflictMissed } from './conflictMissed.ts';
 import { checkDiverged } from './diverged.ts';
 import { checkDuplicated } from './duplicated.ts';
 import { checkLost } from './lost.ts';
 import { checkLostUpdate } from './lostUpdate.ts';
 import { checkMisrouted } from './misrouted.ts';
+import { checkParkedDuplicate } from './parkedDuplicate.ts';
 import { checkMispartitioned } from './mispartitioned.ts';
 import { checkPhantom } from './phantom.ts';
 import { checkPoisonLost } from './poisonLost.ts';
@@ -31,6 +33,8 @@ export const CHECKERS: Readonly<Record<AnomalyName, Checker>> = Object.freeze({
   mispartitioned: checkMispartitioned,
   'telemetry-lied': checkTelemetryLied,
   'lost-update': checkLostUpdate,
+  'conflict-missed': checkConflictMissed,
+  'parked-duplicate': checkParkedDuplicate,
 });
 
 export interface ComposedResult extends CheckResult {

@@ -14,3 +14,5 @@ export { checkWriteDuplicated, checkUntraced, checkMangled } from './provenance.
 export { checkStaleRead } from './staleRead.ts';
 export { checkMispartitioned } from './mispartitioned.ts';
 export { checkTelemetryLied, DEFAULT_TELEMETRY_BOUND_MS } from './telemetryLied.ts';
+export { checkConflictMissed } from './conflictMissed.ts';
+export { checkParkedDuplicate } from './parkedDuplicate.ts';

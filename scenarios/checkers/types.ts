@@ -1,5 +1,6 @@
 // What the checkers read: the history plus the final state of both databases and both topics,
 // read by the lead after heal + quiesce. Rows are camelCase; comments give the source column.
+import type { Configuration } from '../../system/shared/modes.ts';
 import type { CommandOp, CrashEntry, FaultWindow, InjectionEntry, ReadEntry } from '../history/types.ts';
 
 export const ANOMALY_NAMES = [
@@ -19,6 +20,8 @@ export const ANOMALY_NAMES = [
   'mispartitioned', // a stream's records on more than one partition, or a record keyed other than by its stream id
   'telemetry-lied', // a process said ready with lag 0 / not stalled while the harness saw lag and no progress past a bound
   'lost-update', // an ok command whose If-Match was already stale when sent (an earlier ok had moved the stream past it)
+  'conflict-missed', // an injected conflicting copy (an applied version, another id or content) applied or dropped instead of dead-lettered
+  'parked-duplicate', // effectively-once parked an event its inbox already held (a known duplicate must be dropped at once)
 ] as const;
 export type AnomalyName = (typeof ANOMALY_NAMES)[number];
 
@@ -72,6 +75,19 @@ export interface ParkedEventRow {
   headers?: Record<string, string>;
 }
 
+/** Every `queries.parked_events` row, released ones too: when it was parked and how it ended. */
+export interface ParkLogRow {
+  eventId: string;
+  streamId: string;
+  streamVersion: number;
+  reason: string; // blocked | gap
+  partition?: number;
+  offset?: string;
+  parkedAt: string; // parked_at, TIMESTAMP(6) as the server gives it
+  releasedAt: string | null;
+  outcome: string | null; // applied | duplicate | discarded | conflict
+}
+
 export interface TopicRecord {
   partition: number;
   offset: string;
@@ -119,7 +135,12 @@ export interface CheckInput {
   history: readonly CommandOp[];
   faults: readonly FaultWindow[];
   write: { events: readonly WriteEventRow[]; users: readonly UserDataRow[] };
-  read: { users: readonly ReadUserDataRow[]; applied: readonly AppliedEventRow[]; parked: readonly ParkedEventRow[] };
+  read: {
+    users: readonly ReadUserDataRow[];
+    applied: readonly AppliedEventRow[];
+    parked: readonly ParkedEventRow[]; // still parked
+    parkLog?: readonly ParkLogRow[]; // every row ever parked (absent in runs recorded before it was read)
+  };
   topics: { events: readonly TopicRecord[]; dlq: readonly TopicRecord[] };
   poison: readonly PoisonInjection[];
   /** Every record the nemesis injected (poison, duplicates, stale redeliveries), from the history. */
@@ -131,6 +152,8 @@ export interface CheckInput {
   /** Self-reported vs measured lag and readiness, sampled during the run. */
   telemetry?: readonly TelemetrySample[];
   convergence?: ConvergenceInput;
+  /** The projector's consume mode; `parked-duplicate` judges only effectively-once (the mode with an inbox). */
+  consumeMode?: Configuration['consume'];
   /** The projector's bounded retry budget (total backoff) in ms; needed by `misrouted`. */
   retryBudgetMs?: number;
   /** Fault targets that can make the projector's apply fail (default: projector-db, queries-db). */

@@ -1,14 +1,18 @@
 // Every fault family the nemesis knows. Kinds, targets, validation and arbitraries all derive
 // from this list; a new family is one module added here, a new kind one entry in its family.
 import type { FaultFamily, KindSpec } from './family.ts';
+import { blockedDuplicateFamily } from './blockedDuplicateFamily.ts';
+import { conflictCopyFamily } from './conflictCopyFamily.ts';
 import { crashPointFamily } from './crashPointFamily.ts';
 import { deadLetterValidFamily } from './deadLetterValidFamily.ts';
 import { duplicateFamily } from './duplicateFamily.ts';
 import { lostAckFamily } from './lostAckFamily.ts';
 import { networkFamily } from './networkFamily.ts';
+import { overtakeFamily } from './overtakeFamily.ts';
 import { poisonFamily } from './poisonFamily.ts';
 import { processSignalFamily, restartFamily } from './processFamilies.ts';
 import { redeliveryFamily } from './redeliveryFamily.ts';
+import { tableLockFamily } from './tableLockFamily.ts';
 
 export const FAMILIES: readonly FaultFamily[] = [
   networkFamily,
@@ -20,6 +24,10 @@ export const FAMILIES: readonly FaultFamily[] = [
   redeliveryFamily,
   poisonFamily,
   deadLetterValidFamily,
+  overtakeFamily,
+  conflictCopyFamily,
+  blockedDuplicateFamily,
+  tableLockFamily,
 ];
 
 /** Which family owns each kind; a kind claimed twice is a programming error caught at load. */

@@ -54,6 +54,20 @@ export const PROJECTOR_RETRY_ENV = {
   PROJECTOR_BACKOFF_MAX_MS: '1000',
 };
 
+/** Between the projector's stall threshold and the moment a sample can show its report: the
+ *  progress check's interval (1 s), a slow tick, the sampler's period (same margin as the default 35 s for 30 s). */
+const STALL_REPORT_MARGIN_MS = 5000;
+
+/** The stall report bound for a scenario that sets its own PROJECTOR_STALL_AFTER_MS; else none (the checker's default). */
+export function stallReportBoundOf(s: Pick<Scenario, 'systemEnv'>): number | undefined {
+  const raw = s.systemEnv?.PROJECTOR_STALL_AFTER_MS;
+  if (raw === undefined) return undefined;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms <= 0)
+    throw new Error(`PROJECTOR_STALL_AFTER_MS must be a positive integer of ms, got ${JSON.stringify(raw)}`);
+  return ms + STALL_REPORT_MARGIN_MS;
+}
+
 export function replayCommand(
   scenario: string,
   c: Configuration,
@@ -89,6 +103,7 @@ export function factsOf(s: Scenario, c: Configuration, o: RunOptions, p: Prepare
     expectation: expectationOf(s, c, p.schedule, o.expect),
     convergence: seen.convergence,
     retryBudgetMs: PROJECTOR_RETRY_BUDGET_MS,
+    ...(stallReportBoundOf(s) !== undefined ? { stallReportBoundMs: stallReportBoundOf(s)! } : {}),
     poisoned: [...run.poisoned],
     visibility: seen.visibility,
     workload: withOpenLoop(summarizeWorkload(ops, eventsPerStream(seen.final.write.events)), run.stats),
