@@ -14,27 +14,36 @@ export interface BlockedDuplicateParams {
 
 const DEFAULT_WAIT_MS = 10_000;
 
-/** The newest applied event of the first blocked stream that has one on the topic. */
+/**
+ * The newest applied event of the first blocked stream that has one on the topic, among events
+ * never parked before (parking is keyed by event id: a second park of one event leaves no trace).
+ */
 export function pickBlockedDuplicate(
   byStream: Map<string, StreamEvent[]>,
   blocked: readonly string[],
   applied: Map<string, number>,
+  everParked: ReadonlySet<string> = new Set(),
 ): StreamEvent | undefined {
   for (const s of [...blocked].sort()) {
     const last = applied.get(s) ?? 0;
-    const e = (byStream.get(s) ?? []).filter((x) => x.version <= last).pop();
+    const e = (byStream.get(s) ?? []).filter((x) => x.version <= last && !everParked.has(x.eventId)).pop();
     if (e) return e;
   }
   return undefined;
 }
 
-async function blockedStreams(ctx: FaultContext): Promise<{ blocked: string[]; applied: Map<string, number> }> {
+async function blockedStreams(ctx: FaultContext): Promise<{ blocked: string[]; applied: Map<string, number>; everParked: Set<string> }> {
   const rows = await ctx.tools.query<{ s: string; v: number }>(
     'queries',
     `SELECT d.stream_id AS s, u.VERSION AS v FROM dead_letters d JOIN USER_DATA u ON u.ID_USER_DATA = d.stream_id
       WHERE d.status = 'open' AND d.blocks_stream = 1`,
   );
-  return { blocked: rows.map((r) => r.s), applied: new Map(rows.map((r) => [r.s, Number(r.v)])) };
+  const blocked = rows.map((r) => r.s);
+  const parked =
+    blocked.length === 0
+      ? []
+      : await ctx.tools.query<{ e: string }>('queries', 'SELECT event_id AS e FROM parked_events WHERE stream_id IN (?)', [blocked]);
+  return { blocked, applied: new Map(rows.map((r) => [r.s, Number(r.v)])), everParked: new Set(parked.map((r) => r.e)) };
 }
 
 const spec: KindSpec = {

@@ -109,6 +109,8 @@ describe('blocked duplicate', () => {
       ),
     ).toMatchObject({ streamId: 'a', version: 2 });
     expect(pickBlockedDuplicate(topic, ['a'], new Map([['a', 0]]))).toBeUndefined();
+    // a parked event is parked again without a trace: the next older one is taken
+    expect(pickBlockedDuplicate(topic, ['a'], new Map([['a', 3]]), new Set(['a-e3']))).toMatchObject({ version: 2 });
     expect(pickBlockedDuplicate(topic, ['zz'], new Map([['zz', 3]]))).toBeUndefined();
   });
 });
