@@ -89,7 +89,8 @@ export function createFaultTools(env: EnvAddresses): FaultTools {
     },
     readTopic: async (topic) => readTopic(kafka, await getAdmin(), topic),
     async query<T>(db: 'commands' | 'queries', sql: string, params: unknown[] = []) {
-      const conn = await mysql.createConnection({ uri: adminUrl(env.mariadb[db]), connectTimeout: 5_000 });
+      // Generous: on a loaded machine a local server can take seconds to accept (a fault must not fail for that).
+      const conn = await mysql.createConnection({ uri: adminUrl(env.mariadb[db]), connectTimeout: 20_000 });
       try {
         const [rows] = await conn.query(sql, params);
         return (Array.isArray(rows) ? rows : []) as T[];
