@@ -79,12 +79,15 @@ export function replayCommand(
   return `npm run scenario -- ${scenario} --publish ${c.publish} --consume ${c.consume} --seed ${seed}${path ? ` --path ${path}` : ''}${expect === 'none' ? ' --expect none' : ''}${rate !== undefined ? ` --rate ${rate}` : ''}`;
 }
 
+/** Faults that put a second copy of a real event on the topic (a mode without an inbox applies it again). */
+const COPYING_FAULTS: readonly string[] = ['duplicate', 'stale', 'reversed-pair', 'overtake', 'blocked-duplicate'];
+
 export function expectationOf(s: Scenario, c: Configuration, schedule: FaultSchedule, expect?: 'matrix' | 'none'): Expectation {
   if (expect === 'none') return { required: [], allowed: [], why: 'asked for none (--expect none): every anomaly fails' };
   return expectationFor(c, {
     // an armed crash point kills its process just as a SIGKILL does
     crashes: s.crashes || schedule.some((f) => f.fault === 'crash-point'),
-    injectsDuplicates: s.injectsDuplicates ?? schedule.some((f) => f.fault === 'duplicate'),
+    injectsDuplicates: s.injectsDuplicates ?? schedule.some((f) => COPYING_FAULTS.includes(f.fault)),
     ...(s.expect ? { declared: s.expect } : {}),
   });
 }
