@@ -4,8 +4,8 @@
 // (its inbox is consulted before the block); parking it means the inbox was skipped.
 import fc from 'fast-check';
 import { TOPIC } from '../../system/shared/events.ts';
+import { produceEvent, storedEvent } from './eventStoreRecord.ts';
 import type { FaultContext, FaultFamily, KindSpec } from './family.ts';
-import { eventsByStream, type StreamEvent } from './redeliveryFamily.ts';
 import { sleep } from './wait.ts';
 
 export interface BlockedDuplicateParams {
@@ -15,35 +15,46 @@ export interface BlockedDuplicateParams {
 const DEFAULT_WAIT_MS = 10_000;
 
 /**
- * The newest applied event of the first blocked stream that has one on the topic, among events
- * never parked before (parking is keyed by event id: a second park of one event leaves no trace).
+ * The newest applied event of the first blocked stream, among events never parked before (parking
+ * is keyed by event id: a second park of one event leaves no trace). `events` per stream: its
+ * applied events, newest first.
  */
 export function pickBlockedDuplicate(
-  byStream: Map<string, StreamEvent[]>,
-  blocked: readonly string[],
-  applied: Map<string, number>,
-  everParked: ReadonlySet<string> = new Set(),
-): StreamEvent | undefined {
-  for (const s of [...blocked].sort()) {
-    const last = applied.get(s) ?? 0;
-    const e = (byStream.get(s) ?? []).filter((x) => x.version <= last && !everParked.has(x.eventId)).pop();
-    if (e) return e;
+  events: ReadonlyMap<string, readonly { eventId: string; version: number }[]>,
+  everParked: ReadonlySet<string>,
+): { streamId: string; version: number } | undefined {
+  for (const s of [...events.keys()].sort()) {
+    const e = events.get(s)!.find((x) => !everParked.has(x.eventId));
+    if (e) return { streamId: s, version: e.version };
   }
   return undefined;
 }
 
-async function blockedStreams(ctx: FaultContext): Promise<{ blocked: string[]; applied: Map<string, number>; everParked: Set<string> }> {
+/** Streams with an open blocking dead letter, each with its applied events (newest first), and every event id ever parked on them. */
+async function blockedStreams(ctx: FaultContext) {
   const rows = await ctx.tools.query<{ s: string; v: number }>(
     'queries',
     `SELECT d.stream_id AS s, u.VERSION AS v FROM dead_letters d JOIN USER_DATA u ON u.ID_USER_DATA = d.stream_id
       WHERE d.status = 'open' AND d.blocks_stream = 1`,
   );
-  const blocked = rows.map((r) => r.s);
+  const events = new Map<string, { eventId: string; version: number }[]>();
+  for (const r of rows) {
+    const evs = await ctx.tools.query<{ e: string; v: number }>(
+      'commands',
+      'SELECT event_id AS e, stream_version AS v FROM events WHERE stream_id = ? AND stream_version <= ? ORDER BY stream_version DESC LIMIT 20',
+      [r.s, Number(r.v)],
+    );
+    events.set(
+      r.s,
+      evs.map((x) => ({ eventId: x.e, version: Number(x.v) })),
+    );
+  }
+  const ids = [...events.keys()];
   const parked =
-    blocked.length === 0
+    ids.length === 0
       ? []
-      : await ctx.tools.query<{ e: string }>('queries', 'SELECT event_id AS e FROM parked_events WHERE stream_id IN (?)', [blocked]);
-  return { blocked, applied: new Map(rows.map((r) => [r.s, Number(r.v)])), everParked: new Set(parked.map((r) => r.e)) };
+      : await ctx.tools.query<{ e: string }>('queries', 'SELECT event_id AS e FROM parked_events WHERE stream_id IN (?)', [ids]);
+  return { events, everParked: new Set(parked.map((r) => r.e)) };
 }
 
 const spec: KindSpec = {
@@ -64,16 +75,11 @@ export const blockedDuplicateFamily: FaultFamily = {
         const waitMs = (f.params as BlockedDuplicateParams['blocked-duplicate']).waitMs ?? DEFAULT_WAIT_MS;
         const deadline = Date.now() + waitMs;
         for (;;) {
-          const { blocked, applied } = await blockedStreams(ctx);
-          const e =
-            blocked.length > 0 ? pickBlockedDuplicate(eventsByStream(await ctx.tools.readTopic(TOPIC)), blocked, applied) : undefined;
+          const { events, everParked } = await blockedStreams(ctx);
+          const pick = pickBlockedDuplicate(events, everParked);
+          const e = pick && (await storedEvent(ctx, pick.streamId, pick.version));
           if (e) {
-            const at = await ctx.tools.produce(TOPIC, {
-              key: e.record.key,
-              value: e.record.value,
-              headers: e.record.headers,
-              partition: e.record.partition,
-            });
+            const at = await produceEvent(ctx, e);
             ctx.recorder.inject({
               faultId,
               what: 'blocked-duplicate',
@@ -82,7 +88,7 @@ export const blockedDuplicateFamily: FaultFamily = {
               key: e.streamId,
               eventId: e.eventId,
               streamId: e.streamId,
-              streamVersion: e.version,
+              streamVersion: e.streamVersion,
             });
             return;
           }

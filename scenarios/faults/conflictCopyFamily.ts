@@ -6,11 +6,11 @@
 // carries a poison id, so it is not taken for a valid event dead-lettered.
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import { HEADERS, TOPIC } from '../../system/shared/events.ts';
+import { TOPIC, type EventEnvelope } from '../../system/shared/events.ts';
 import { POISON_ID_HEADER } from '../checkers/types.ts';
+import { produceEvent, storedEvent } from './eventStoreRecord.ts';
 import type { FaultContext, FaultFamily, KindSpec } from './family.ts';
 import { COUNT } from './params.ts';
-import { eventsByStream, type StreamEvent } from './redeliveryFamily.ts';
 import { sleep } from './wait.ts';
 
 export const CONFLICT_HOWS = ['other-id', 'other-content'] as const;
@@ -20,58 +20,50 @@ export interface ConflictCopyParams {
 }
 
 const WAIT_FOR_CANDIDATES_MS = 10_000;
+/** Live streams looked at, busiest first, for a rename one below their applied version. */
+const CANDIDATES = 20;
+
+/** The copy: another id, or the same id with another correlation id (other content). Nothing else changes. */
+export function conflictingEnvelope(e: EventEnvelope, how: ConflictHow, fresh: () => string): EventEnvelope {
+  if (how === 'other-id') return { ...e, eventId: fresh() };
+  return { ...e, correlationId: `conflicting-copy-${fresh()}` };
+}
 
 /**
- * Per stream, the event one below the applied version (an applied version with a newer one after
- * it, so applying the copy would move the state back), when it is a rename (a copy of a rename
- * applies to any live user: only the version rule can refuse it). Busiest streams first.
+ * The rename one below each busy stream's applied version (an applied version with a newer one
+ * after it, so applying the copy would move the state back; a rename applies to any live user,
+ * so only the version rule can refuse it). Busiest streams first.
  */
-export function pickConflictTargets(byStream: Map<string, StreamEvent[]>, applied: Map<string, number>, streams: number): StreamEvent[] {
-  const out: StreamEvent[] = [];
-  for (const [id, evs] of byStream) {
-    const last = applied.get(id) ?? 0;
-    const target = evs.find((e) => e.version === last - 1 && e.record.headers[HEADERS.eventType]?.toString('utf8') === 'UserRenamed');
-    if (target) out.push(target);
+async function pickTargets(ctx: FaultContext, streams: number): Promise<EventEnvelope[]> {
+  const live = await ctx.tools.query<{ id: string; v: number }>(
+    'queries',
+    `SELECT ID_USER_DATA AS id, VERSION AS v FROM USER_DATA WHERE DELETED = 0 AND VERSION >= 3 ORDER BY VERSION DESC, ID_USER_DATA LIMIT ${CANDIDATES}`,
+  );
+  const out: EventEnvelope[] = [];
+  for (const u of live) {
+    const e = await storedEvent(ctx, u.id, Number(u.v) - 1);
+    if (e?.type === 'UserRenamed') out.push(e);
+    if (out.length >= streams) break;
   }
-  return out.sort((a, b) => b.version - a.version || a.streamId.localeCompare(b.streamId)).slice(0, streams);
+  return out;
 }
 
-/** The copy's envelope: another id, or the same id with another correlation id (other content). */
-export function conflictingEnvelope(value: Buffer, how: ConflictHow, fresh: () => string): Record<string, unknown> {
-  const env = JSON.parse(value.toString('utf8')) as Record<string, unknown>;
-  if (how === 'other-id') return { ...env, eventId: fresh() };
-  return { ...env, correlationId: `conflicting-copy-${fresh()}` };
-}
-
-async function produceCopy(ctx: FaultContext, faultId: number, how: ConflictHow, e: StreamEvent): Promise<void> {
-  if (e.record.value === null) return;
-  const env = conflictingEnvelope(e.record.value, how, randomUUID);
+async function produceCopy(ctx: FaultContext, faultId: number, how: ConflictHow, original: EventEnvelope): Promise<void> {
+  const copy = conflictingEnvelope(original, how, randomUUID);
   const poisonId = randomUUID();
-  const eventId = String(env.eventId);
-  const headers: Record<string, Buffer | string> = { ...e.record.headers, [HEADERS.eventId]: eventId, [POISON_ID_HEADER]: poisonId };
-  if (typeof env.correlationId === 'string') headers[HEADERS.correlationId] = env.correlationId;
-  // Same partition as the stream's records: a conflict, not a re-route.
-  const at = await ctx.tools.produce(TOPIC, { key: e.record.key, value: JSON.stringify(env), headers, partition: e.record.partition });
+  const at = await produceEvent(ctx, copy, { [POISON_ID_HEADER]: poisonId });
   ctx.recorder.inject({
     faultId,
     what: 'conflict',
     topic: TOPIC,
     ...at,
-    key: e.streamId,
-    eventId,
-    streamId: e.streamId,
-    streamVersion: e.version,
+    key: copy.streamId,
+    eventId: copy.eventId,
+    streamId: copy.streamId,
+    streamVersion: copy.streamVersion,
     poisonId,
     case: how,
   });
-}
-
-async function appliedVersions(ctx: FaultContext): Promise<Map<string, number>> {
-  const rows = await ctx.tools.query<{ id: string; version: number }>(
-    'queries',
-    'SELECT ID_USER_DATA AS id, VERSION AS version FROM USER_DATA',
-  );
-  return new Map(rows.map((r) => [r.id, Number(r.version)]));
 }
 
 const spec: KindSpec = {
@@ -93,10 +85,11 @@ export const conflictCopyFamily: FaultFamily = {
         const p = f.params as ConflictCopyParams['conflicting-copy'];
         const deadline = Date.now() + WAIT_FOR_CANDIDATES_MS;
         for (;;) {
-          const picked = pickConflictTargets(eventsByStream(await ctx.tools.readTopic(TOPIC)), await appliedVersions(ctx), p.streams ?? 1);
+          const picked = await pickTargets(ctx, p.streams ?? 1);
           for (const e of picked) await produceCopy(ctx, id, p.how ?? 'other-id', e);
           if (picked.length > 0) return;
-          if (Date.now() > deadline) throw new Error(`no stream had two applied events within ${WAIT_FOR_CANDIDATES_MS} ms`);
+          if (Date.now() > deadline)
+            throw new Error(`no live stream had a rename below its applied version within ${WAIT_FOR_CANDIDATES_MS} ms`);
           await sleep(500);
         }
       },

@@ -1,63 +1,45 @@
 // The pure parts of the overtake, conflicting-copy, blocked-duplicate and table-lock families.
 import { describe, expect, it } from 'vitest';
-import { HEADERS } from '../../system/shared/events.ts';
 import { contentHash } from '../../system/projector/contentHash.ts';
 import { toEnvelope } from '../../system/relay/outboxMessage.ts';
+import type { EventEnvelope } from '../../system/shared/events.ts';
 import { pickBlockedDuplicate } from './blockedDuplicateFamily.ts';
-import { conflictingEnvelope, pickConflictTargets } from './conflictCopyFamily.ts';
-import type { TopicRecord } from './family.ts';
-import { envelopeOf, pickOvertakes } from './overtakeFamily.ts';
-import { eventsByStream } from './redeliveryFamily.ts';
+import { conflictingEnvelope } from './conflictCopyFamily.ts';
+import { envelopeOf } from './eventStoreRecord.ts';
+import { pickOvertakes } from './overtakeFamily.ts';
 import { validateSchedule } from './schedule.ts';
 
-const rec = (stream: string, version: number, offset: number, partition = 0, type = 'UserRenamed'): TopicRecord => ({
-  partition,
-  offset: String(offset),
-  key: Buffer.from(stream),
-  value: Buffer.from(JSON.stringify({ eventId: `${stream}-e${version}`, streamId: stream, streamVersion: version, correlationId: 'c' })),
-  headers: {
-    [HEADERS.eventId]: Buffer.from(`${stream}-e${version}`),
-    [HEADERS.streamVersion]: Buffer.from(String(version)),
-    [HEADERS.eventType]: Buffer.from(type),
-  },
+describe('overtake', () => {
+  it('takes streams with two unsent rows past their registration, most unsent first', () => {
+    const rows = [
+      { streamId: 'a', firstUnsent: 4, unsent: 2 },
+      { streamId: 'b', firstUnsent: 2, unsent: 5 },
+      { streamId: 'c', firstUnsent: 7, unsent: 1 }, // nothing after it to overtake it
+      { streamId: 'd', firstUnsent: 1, unsent: 3 }, // its registration unsent: v2 could not apply first anyway
+    ];
+    expect(pickOvertakes(rows, 5)).toEqual([
+      { streamId: 'b', version: 3 },
+      { streamId: 'a', version: 5 },
+    ]);
+    expect(pickOvertakes(rows, 1)).toEqual([{ streamId: 'b', version: 3 }]);
+    expect(pickOvertakes([], 2)).toEqual([]);
+  });
 });
 
-const topic = eventsByStream([
-  rec('a', 1, 0, 2, 'UserRegistered'),
-  rec('a', 2, 1, 2),
-  rec('a', 3, 2, 2),
-  rec('b', 1, 3, 1, 'UserRegistered'),
-  rec('b', 2, 4, 1),
-  rec('c', 1, 5, 0, 'UserRegistered'),
-]);
-
-describe('overtake', () => {
-  it('takes streams whose write side is two or more past the topic, on their own partition, most behind first', () => {
-    const written = new Map([
-      ['a', 5], // 3 on the topic: 5 is written, 4 is not yet published
-      ['b', 4],
-      ['c', 2], // only one unpublished event: nothing can overtake
-      ['d', 9], // not on the topic yet: partition unknown
-    ]);
-    expect(pickOvertakes(topic, written, 5)).toEqual([
-      { streamId: 'a', version: 5, partition: 2 },
-      { streamId: 'b', version: 4, partition: 1 },
-    ]);
-    expect(pickOvertakes(topic, written, 1)).toEqual([{ streamId: 'a', version: 5, partition: 2 }]);
-    expect(pickOvertakes(topic, new Map([['a', 4]]), 5)).toEqual([]);
-  });
-
-  it("builds from the event store the envelope the relay publishes: the projector's content hash matches", () => {
-    const common = {
+describe('a record built from the event store', () => {
+  it("is the envelope the relay publishes: the projector's content hash matches", () => {
+    const mine = envelopeOf({
+      event_id: 'e4',
       stream_id: 's',
       stream_version: 4,
       type: 'UserRenamed',
       schema_version: 1,
+      occurred_at: new Date('2026-11-28T09:00:00.123Z'),
       correlation_id: 'corr',
       causation_id: 'key-1',
       traceparent: null,
-    };
-    const mine = envelopeOf({ ...common, event_id: 'e4', occurred_at: new Date('2026-11-28T09:00:00.123Z'), payload: '{"name":"Zoë 👩‍💻"}' });
+      payload: '{"name":"Zoë 👩‍💻"}',
+    });
     const relays = toEnvelope({
       id: 1,
       eventId: 'e4',
@@ -78,40 +60,46 @@ describe('overtake', () => {
 });
 
 describe('conflicting copy', () => {
-  it('targets the rename one below the applied version, busiest stream first', () => {
-    const applied = new Map([
-      ['a', 3],
-      ['b', 2], // b v1 is a registration: a copy of it could fail for reasons other than the version rule
-      ['c', 1],
-    ]);
-    expect(pickConflictTargets(topic, applied, 3).map((e) => [e.streamId, e.version])).toEqual([['a', 2]]);
-    expect(pickConflictTargets(topic, new Map([['a', 2]]), 3)).toEqual([]);
-  });
+  const e: EventEnvelope = {
+    eventId: 'e2',
+    streamId: 's',
+    streamVersion: 2,
+    type: 'UserRenamed',
+    schemaVersion: 1,
+    occurredAt: '2026-11-28T09:00:00.000Z',
+    correlationId: 'c',
+    causationId: 'k',
+    payload: { name: 'x' },
+  };
 
   it('changes the id, or keeps it and changes the content, and nothing else', () => {
-    const value = rec('a', 2, 1).value!;
-    const original = JSON.parse(value.toString('utf8')) as Record<string, unknown>;
-    expect(conflictingEnvelope(value, 'other-id', () => 'fresh')).toEqual({ ...original, eventId: 'fresh' });
-    expect(conflictingEnvelope(value, 'other-content', () => 'fresh')).toEqual({ ...original, correlationId: 'conflicting-copy-fresh' });
+    expect(conflictingEnvelope(e, 'other-id', () => 'fresh')).toEqual({ ...e, eventId: 'fresh' });
+    expect(conflictingEnvelope(e, 'other-content', () => 'fresh')).toEqual({ ...e, correlationId: 'conflicting-copy-fresh' });
+  });
+
+  it('either way the projector sees other content at that version', () => {
+    for (const how of ['other-id', 'other-content'] as const)
+      expect(contentHash(conflictingEnvelope(e, how, () => 'f'))).not.toBe(contentHash(e));
   });
 });
 
 describe('blocked duplicate', () => {
-  it('copies the newest applied event of a blocked stream, never one not applied yet', () => {
-    expect(
-      pickBlockedDuplicate(
-        topic,
-        ['b', 'a'],
-        new Map([
-          ['a', 2],
-          ['b', 2],
-        ]),
-      ),
-    ).toMatchObject({ streamId: 'a', version: 2 });
-    expect(pickBlockedDuplicate(topic, ['a'], new Map([['a', 0]]))).toBeUndefined();
+  it('copies the newest applied event of a blocked stream that was never parked before', () => {
+    const events = new Map([
+      ['b', [{ eventId: 'b2', version: 2 }]],
+      [
+        'a',
+        [
+          { eventId: 'a3', version: 3 },
+          { eventId: 'a2', version: 2 },
+        ],
+      ],
+    ]);
+    expect(pickBlockedDuplicate(events, new Set())).toEqual({ streamId: 'a', version: 3 });
     // a parked event is parked again without a trace: the next older one is taken
-    expect(pickBlockedDuplicate(topic, ['a'], new Map([['a', 3]]), new Set(['a-e3']))).toMatchObject({ version: 2 });
-    expect(pickBlockedDuplicate(topic, ['zz'], new Map([['zz', 3]]))).toBeUndefined();
+    expect(pickBlockedDuplicate(events, new Set(['a3']))).toEqual({ streamId: 'a', version: 2 });
+    expect(pickBlockedDuplicate(events, new Set(['a3', 'a2']))).toEqual({ streamId: 'b', version: 2 });
+    expect(pickBlockedDuplicate(new Map([['a', []]]), new Set())).toBeUndefined();
   });
 });
 
