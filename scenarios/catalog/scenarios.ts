@@ -138,6 +138,9 @@ const BUILT_IN: readonly Scenario[] = [
     felt: [faultsApplied, projectorStalled(1500)],
     crashes: false,
     convergenceBoundMs: 20_000,
+    // A stall threshold below the profile's 10 s table lock: the projector must report that stall
+    // itself (telemetry-lied judges it against this threshold, not the 30 s default).
+    systemEnv: { PROJECTOR_STALL_AFTER_MS: '2000' },
   },
   {
     name: 'slow-links',

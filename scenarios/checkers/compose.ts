@@ -1,3 +1,4 @@
+import { checkConflictMissed } from './conflictMissed.ts';
 import { checkDiverged } from './diverged.ts';
 import { checkDlqCutUnmarked } from './dlqCutUnmarked.ts';
 import { checkDuplicated } from './duplicated.ts';
@@ -5,6 +6,7 @@ import { checkLost } from './lost.ts';
 import { checkLostUpdate } from './lostUpdate.ts';
 import { checkMisanswered } from './misanswered.ts';
 import { checkMisrouted } from './misrouted.ts';
+import { checkParkedDuplicate } from './parkedDuplicate.ts';
 import { checkMispartitioned } from './mispartitioned.ts';
 import { checkPhantom } from './phantom.ts';
 import { checkPoisonLost } from './poisonLost.ts';
@@ -41,6 +43,8 @@ export const CHECKERS: Readonly<Record<AnomalyName, Checker>> = Object.freeze({
   'dlq-cut-unmarked': checkDlqCutUnmarked,
   misanswered: checkMisanswered,
   republished: checkRepublished,
+  'conflict-missed': checkConflictMissed,
+  'parked-duplicate': checkParkedDuplicate,
 });
 
 export interface ComposedResult extends CheckResult {

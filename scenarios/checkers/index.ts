@@ -19,3 +19,5 @@ export { checkTwoOwners } from './twoOwners.ts';
 export { checkDlqCutUnmarked } from './dlqCutUnmarked.ts';
 export { checkRepublished } from './republished.ts';
 export { checkMisanswered } from './misanswered.ts';
+export { checkConflictMissed } from './conflictMissed.ts';
+export { checkParkedDuplicate } from './parkedDuplicate.ts';

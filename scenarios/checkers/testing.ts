@@ -8,6 +8,7 @@ import type {
   AppliedEventRow,
   CheckInput,
   ParkedEventRow,
+  ParkLogRow,
   PoisonInjection,
   ReadUserDataRow,
   TopicRecord,
@@ -20,7 +21,7 @@ export interface TestInput extends CheckInput {
   history: CommandOp[];
   faults: FaultWindow[];
   write: { events: WriteEventRow[]; users: UserDataRow[] };
-  read: { users: ReadUserDataRow[]; applied: AppliedEventRow[]; parked: ParkedEventRow[] };
+  read: { users: ReadUserDataRow[]; applied: AppliedEventRow[]; parked: ParkedEventRow[]; parkLog?: ParkLogRow[] };
   topics: { events: TopicRecord[]; dlq: TopicRecord[] };
   poison: PoisonInjection[];
 }

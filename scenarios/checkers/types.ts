@@ -1,5 +1,6 @@
 // What the checkers read: the history plus the final state of both databases and both topics,
 // read by the lead after heal + quiesce. Rows are camelCase; comments give the source column.
+import type { Configuration } from '../../system/shared/modes.ts';
 import type { CommandOp, CrashEntry, FaultWindow, InjectionEntry, ReadEntry } from '../history/types.ts';
 
 export const ANOMALY_NAMES = [
@@ -24,6 +25,8 @@ export const ANOMALY_NAMES = [
   'dlq-cut-unmarked', // a dead-letter copy whose value differs from the original's without saying it was cut (length, SHA-256)
   'misanswered', // a valid command (by the model, nothing in flight beside it) refused, or a reused key's other request answered 2xx
   'republished', // an event's record on the topic more than once where no fault on the publishing path excuses it
+  'conflict-missed', // an injected conflicting copy (an applied version, another id or content) applied or dropped instead of dead-lettered
+  'parked-duplicate', // effectively-once parked an event its inbox already held (a known duplicate must be dropped at once)
 ] as const;
 export type AnomalyName = (typeof ANOMALY_NAMES)[number];
 
@@ -79,6 +82,19 @@ export interface ParkedEventRow {
   headers?: Record<string, string>;
 }
 
+/** Every `queries.parked_events` row, released ones too: when it was parked and how it ended. */
+export interface ParkLogRow {
+  eventId: string;
+  streamId: string;
+  streamVersion: number;
+  reason: string; // blocked | gap
+  partition?: number;
+  offset?: string;
+  parkedAt: string; // parked_at, TIMESTAMP(6) as the server gives it
+  releasedAt: string | null;
+  outcome: string | null; // applied | duplicate | discarded | conflict
+}
+
 export interface TopicRecord {
   partition: number;
   offset: string;
@@ -129,7 +145,12 @@ export interface CheckInput {
   history: readonly CommandOp[];
   faults: readonly FaultWindow[];
   write: { events: readonly WriteEventRow[]; users: readonly UserDataRow[] };
-  read: { users: readonly ReadUserDataRow[]; applied: readonly AppliedEventRow[]; parked: readonly ParkedEventRow[] };
+  read: {
+    users: readonly ReadUserDataRow[];
+    applied: readonly AppliedEventRow[];
+    parked: readonly ParkedEventRow[]; // still parked
+    parkLog?: readonly ParkLogRow[]; // every row ever parked (absent in runs recorded before it was read)
+  };
   topics: { events: readonly TopicRecord[]; dlq: readonly TopicRecord[] };
   poison: readonly PoisonInjection[];
   /** Every record the nemesis injected (poison, duplicates, stale redeliveries), from the history. */
@@ -141,6 +162,8 @@ export interface CheckInput {
   /** Self-reported vs measured lag and readiness, sampled during the run. */
   telemetry?: readonly TelemetrySample[];
   convergence?: ConvergenceInput;
+  /** The projector's consume mode; `parked-duplicate` judges only effectively-once (the mode with an inbox). */
+  consumeMode?: Configuration['consume'];
   /** The projector's bounded retry budget (total backoff) in ms; needed by `misrouted`. */
   retryBudgetMs?: number;
   /** Fault targets that can make the projector's apply fail (default: projector-db, queries-db). */

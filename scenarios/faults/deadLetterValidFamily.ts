@@ -35,9 +35,11 @@ interface DeadLetterRow {
   streamId: string | null;
   eventId: string | null;
   streamVersion: number | null;
+  blocksStream?: boolean; // false: a conflicting copy (another event under a real id): never replayed
 }
 
-/** Open dead letters whose event is a real one of the write side (poison stays in the DLQ). */
+/** Open dead letters whose event is a real one of the write side (poison stays in the DLQ; so does a
+ *  conflicting copy that reuses a real event's id with other content: it blocks nothing). */
 async function openValidDeadLetters(ctx: FaultContext): Promise<DeadLetterRow[]> {
   const open = (JSON.parse(await ctx.tools.dlq(['list', '--json'])) as { deadLetters: DeadLetterRow[] }).deadLetters;
   const ids = open.map((d) => d.eventId).filter((x): x is string => typeof x === 'string');
@@ -51,7 +53,7 @@ async function openValidDeadLetters(ctx: FaultContext): Promise<DeadLetterRow[]>
       )
     ).map((r) => r.event_id),
   );
-  return open.filter((d) => d.status === 'open' && d.eventId !== null && real.has(d.eventId));
+  return open.filter((d) => d.status === 'open' && d.blocksStream !== false && d.eventId !== null && real.has(d.eventId));
 }
 
 /** Replays each open dead letter of a real event (oldest first) and records it; returns how many. */

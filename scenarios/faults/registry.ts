@@ -2,6 +2,8 @@
 // from this list; a new family is one module added here, a new kind one entry in its family.
 import type { FaultFamily, KindSpec } from './family.ts';
 import { brokerFamily } from './brokerFamily.ts';
+import { blockedDuplicateFamily } from './blockedDuplicateFamily.ts';
+import { conflictCopyFamily } from './conflictCopyFamily.ts';
 import { crashPointFamily } from './crashPointFamily.ts';
 import { deadLetterValidFamily } from './deadLetterValidFamily.ts';
 import { dlqLimitFamily } from './dlqLimitFamily.ts';
@@ -9,9 +11,11 @@ import { duplicateFamily } from './duplicateFamily.ts';
 import { lostAckFamily } from './lostAckFamily.ts';
 import { networkFamily } from './networkFamily.ts';
 import { pausePointFamily } from './pausePointFamily.ts';
+import { overtakeFamily } from './overtakeFamily.ts';
 import { poisonFamily } from './poisonFamily.ts';
 import { processSignalFamily, restartFamily } from './processFamilies.ts';
 import { redeliveryFamily } from './redeliveryFamily.ts';
+import { tableLockFamily } from './tableLockFamily.ts';
 
 export const FAMILIES: readonly FaultFamily[] = [
   networkFamily,
@@ -26,6 +30,10 @@ export const FAMILIES: readonly FaultFamily[] = [
   deadLetterValidFamily,
   brokerFamily,
   dlqLimitFamily,
+  overtakeFamily,
+  conflictCopyFamily,
+  blockedDuplicateFamily,
+  tableLockFamily,
 ];
 
 /** Which family owns each kind; a kind claimed twice is a programming error caught at load. */

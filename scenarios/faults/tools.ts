@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { type Admin, Kafka, logLevel, type Producer } from 'kafkajs';
+import { type Admin, Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import mysql from 'mysql2/promise';
 import { PROJECT_ROOT } from '../environment/paths.ts';
 import { systemProcessEnv } from '../environment/system.ts';
@@ -73,7 +73,8 @@ export function createFaultTools(env: EnvAddresses): FaultTools {
   return {
     async produce(topic, m) {
       producer ??= (async () => {
-        const p = kafka.producer({ allowAutoTopicCreation: false });
+        // The relay's partitioner: a record produced by key lands on its stream's partition.
+        const p = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
         await p.connect();
         return p;
       })();
@@ -89,7 +90,8 @@ export function createFaultTools(env: EnvAddresses): FaultTools {
     },
     readTopic: async (topic) => readTopic(kafka, await getAdmin(), topic),
     async query<T>(db: 'commands' | 'queries', sql: string, params: unknown[] = []) {
-      const conn = await mysql.createConnection({ uri: adminUrl(env.mariadb[db]), connectTimeout: 5_000 });
+      // Generous: on a loaded machine a local server can take seconds to accept (a fault must not fail for that).
+      const conn = await mysql.createConnection({ uri: adminUrl(env.mariadb[db]), connectTimeout: 20_000 });
       try {
         const [rows] = await conn.query(sql, params);
         return (Array.isArray(rows) ? rows : []) as T[];

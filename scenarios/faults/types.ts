@@ -2,15 +2,19 @@
 // and shrink it and a fixture can name it. The parameters of each kind are declared by its family
 // module; this file only puts them together.
 import type { BrokerFaultParams } from './brokerFamily.ts';
+import type { BlockedDuplicateParams } from './blockedDuplicateFamily.ts';
+import type { ConflictCopyParams } from './conflictCopyFamily.ts';
 import type { CrashPointParams } from './crashPointFamily.ts';
 import type { DeadLetterValidParams } from './deadLetterValidFamily.ts';
 import type { DuplicateParams } from './duplicateFamily.ts';
 import type { LostAckParams } from './lostAckFamily.ts';
 import type { NetworkParams } from './networkFamily.ts';
 import type { PausePointParams } from './pausePointFamily.ts';
+import type { OvertakeParams } from './overtakeFamily.ts';
 import type { PoisonParams } from './poisonFamily.ts';
 import type { ProcessSignalParams, RestartParams } from './processFamilies.ts';
 import type { RedeliveryParams } from './redeliveryFamily.ts';
+import type { TableLockParams } from './tableLockFamily.ts';
 import { KINDS } from './registry.ts';
 
 export { LINKS } from '../environment/types.ts';
@@ -30,7 +34,11 @@ export interface ParamsByFault
     RedeliveryParams,
     PoisonParams,
     DeadLetterValidParams,
-    BrokerFaultParams {}
+    BrokerFaultParams,
+    OvertakeParams,
+    ConflictCopyParams,
+    BlockedDuplicateParams,
+    TableLockParams {}
 
 export type FaultKind = keyof ParamsByFault & string;
 

@@ -73,7 +73,7 @@ export interface MetaEntry {
 export interface InjectionEntry {
   type: 'inject';
   faultId?: number; // the fault window that injected it
-  what: 'poison' | 'duplicate' | 'stale' | 'reversed-pair' | 'dead-letter-valid';
+  what: 'poison' | 'duplicate' | 'stale' | 'reversed-pair' | 'dead-letter-valid' | 'conflict' | 'overtake' | 'blocked-duplicate';
   topic: string;
   partition: number;
   offset: string; // int64 as a string
@@ -81,8 +81,8 @@ export interface InjectionEntry {
   eventId?: string; // when the record carries an event id (a copy of a real event, a forged one)
   streamId?: string;
   streamVersion?: number;
-  poisonId?: string; // poison only: the POISON_ID_HEADER value
-  case?: string; // poison only: the fixture name
+  poisonId?: string; // poison and conflict: the POISON_ID_HEADER value
+  case?: string; // poison: the fixture name; conflict: other-id or other-content
   t: Timestamp;
 }
 

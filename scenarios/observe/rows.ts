@@ -1,6 +1,6 @@
 // Database rows (as mysql2 returns them, DATETIMEs as strings, BIGINTs as strings) mapped to the
 // checkers' camelCase row types.
-import type { AppliedEventRow, ParkedEventRow, ReadUserDataRow, UserDataRow, WriteEventRow } from '../checkers/types.ts';
+import type { AppliedEventRow, ParkedEventRow, ParkLogRow, ReadUserDataRow, UserDataRow, WriteEventRow } from '../checkers/types.ts';
 
 export type Row = Record<string, unknown>;
 const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : String(v));
@@ -54,5 +54,20 @@ export function parkedOf(r: Row): ParkedEventRow {
     partition: r.kafka_partition == null ? undefined : Number(r.kafka_partition),
     offset: r.kafka_offset == null ? undefined : String(r.kafka_offset),
     reason: String(r.reason),
+  };
+}
+
+/** `queries.parked_events`, released rows too. */
+export function parkLogOf(r: Row): ParkLogRow {
+  return {
+    eventId: String(r.event_id),
+    streamId: String(r.stream_id),
+    streamVersion: Number(r.stream_version),
+    reason: String(r.reason),
+    ...(r.kafka_partition == null ? {} : { partition: Number(r.kafka_partition) }),
+    ...(r.kafka_offset == null ? {} : { offset: String(r.kafka_offset) }),
+    parkedAt: iso(r.parked_at),
+    releasedAt: r.released_at == null ? null : iso(r.released_at),
+    outcome: r.outcome == null ? null : String(r.outcome),
   };
 }

@@ -65,6 +65,8 @@ export interface RunFacts {
   expectation: Expectation;
   convergence: ConvergenceInput;
   retryBudgetMs: number;
+  /** How long the projector may take to report a stall itself (its PROJECTOR_STALL_AFTER_MS + checks); absent: the default threshold. */
+  stallReportBoundMs?: number;
   /** In-memory poison list of a nemesis that does not yet record `inject` entries in the history. */
   poisoned: PoisonInjection[];
   visibility?: VisibilityStats;

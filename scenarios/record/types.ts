@@ -4,6 +4,7 @@
 import type {
   AppliedEventRow,
   ParkedEventRow,
+  ParkLogRow,
   ReadUserDataRow,
   TelemetrySample,
   TopicRecord,
@@ -16,7 +17,7 @@ import type { MetricValues } from './metrics.ts';
 /** The full final state of both databases and both topics, read after heal + quiesce. */
 export interface FinalState {
   write: { events: WriteEventRow[]; users: UserDataRow[] };
-  read: { users: ReadUserDataRow[]; applied: AppliedEventRow[]; parked: ParkedEventRow[] };
+  read: { users: ReadUserDataRow[]; applied: AppliedEventRow[]; parked: ParkedEventRow[]; parkLog?: ParkLogRow[] };
   topics: { events: TopicRecord[]; dlq: TopicRecord[] };
 }
 

@@ -50,6 +50,8 @@ export function checkInputOf(record: ScenarioRecord): CheckInput {
     telemetry: record.samples.telemetry,
     convergence: facts.convergence,
     retryBudgetMs: facts.retryBudgetMs,
+    consumeMode: facts.configuration.consume,
+    ...(facts.stallReportBoundMs !== undefined ? { stallReportBoundMs: facts.stallReportBoundMs } : {}),
   };
 }
 

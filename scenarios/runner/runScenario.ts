@@ -55,6 +55,20 @@ export const PROJECTOR_RETRY_ENV = {
   PROJECTOR_BACKOFF_MAX_MS: '1000',
 };
 
+/** Between the projector's stall threshold and the moment a sample can show its report: the
+ *  progress check's interval (1 s), a slow tick, the sampler's period (same margin as the default 35 s for 30 s). */
+const STALL_REPORT_MARGIN_MS = 5000;
+
+/** The stall report bound for a scenario that sets its own PROJECTOR_STALL_AFTER_MS; else none (the checker's default). */
+export function stallReportBoundOf(s: Pick<Scenario, 'systemEnv'>): number | undefined {
+  const raw = s.systemEnv?.PROJECTOR_STALL_AFTER_MS;
+  if (raw === undefined) return undefined;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms <= 0)
+    throw new Error(`PROJECTOR_STALL_AFTER_MS must be a positive integer of ms, got ${JSON.stringify(raw)}`);
+  return ms + STALL_REPORT_MARGIN_MS;
+}
+
 export function replayCommand(
   scenario: string,
   c: Configuration,
@@ -66,12 +80,15 @@ export function replayCommand(
   return `npm run scenario -- ${scenario} --publish ${c.publish} --consume ${c.consume} --seed ${seed}${path ? ` --path ${path}` : ''}${expect === 'none' ? ' --expect none' : ''}${rate !== undefined ? ` --rate ${rate}` : ''}`;
 }
 
+/** Faults that put a second copy of a real event on the topic (a mode without an inbox applies it again). */
+const COPYING_FAULTS: readonly string[] = ['duplicate', 'stale', 'reversed-pair', 'overtake', 'blocked-duplicate'];
+
 export function expectationOf(s: Scenario, c: Configuration, schedule: FaultSchedule, expect?: 'matrix' | 'none'): Expectation {
   if (expect === 'none') return { required: [], allowed: [], why: 'asked for none (--expect none): every anomaly fails' };
   return expectationFor(c, {
     // an armed crash point kills its process just as a SIGKILL does
     crashes: s.crashes || schedule.some((f) => f.fault === 'crash-point'),
-    injectsDuplicates: s.injectsDuplicates ?? schedule.some((f) => f.fault === 'duplicate'),
+    injectsDuplicates: s.injectsDuplicates ?? schedule.some((f) => COPYING_FAULTS.includes(f.fault)),
     ...(s.expect ? { declared: s.expect } : {}),
   });
 }
@@ -91,6 +108,7 @@ export function factsOf(s: Scenario, c: Configuration, o: RunOptions, p: Prepare
     expectation: expectationOf(s, c, p.schedule, o.expect),
     convergence: seen.convergence,
     retryBudgetMs: PROJECTOR_RETRY_BUDGET_MS,
+    ...(stallReportBoundOf(s) !== undefined ? { stallReportBoundMs: stallReportBoundOf(s)! } : {}),
     poisoned: [...run.poisoned],
     visibility: seen.visibility,
     workload: withOpenLoop(summarizeWorkload(ops, eventsPerStream(seen.final.write.events)), run.stats),

@@ -124,6 +124,11 @@ describe('expectationOf', () => {
     const dup = [{ at: 0, fault: 'duplicate', target: 'relay', duration: 0, params: {} } as never];
     expect(expectationOf(s, { publish: 'outbox', consume: 'at-most-once' }, dup).allowed).toEqual(['duplicated']);
     expect(expectationOf(s, { publish: 'outbox', consume: 'at-most-once' }, []).allowed).toEqual([]);
+    // an overtaking copy is delivered twice (the copy, then the relay's own): applied again without an inbox
+    const overtake = [{ at: 0, fault: 'overtake', target: 'relay', duration: 1000, params: {} } as never];
+    expect(expectationOf(s, { publish: 'outbox', consume: 'at-most-once' }, overtake).allowed).toEqual(['duplicated']);
+    const conflict = [{ at: 0, fault: 'conflicting-copy', target: 'user-events', duration: 0, params: {} } as never];
+    expect(expectationOf(s, { publish: 'outbox', consume: 'at-most-once' }, conflict).allowed).toEqual([]);
     expect(expectationOf(s, { publish: 'outbox', consume: 'at-least-once' }, [], 'none')).toMatchObject({ required: [], allowed: [] });
   });
 });
