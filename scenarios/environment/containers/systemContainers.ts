@@ -3,12 +3,14 @@
 // proxy it dials stay on 127.0.0.1, exactly as for a host process, so every link still crosses
 // Toxiproxy), as its own unprivileged user, on a read-only root file system. Faults go through
 // the engine: kill, pause/unpause, stop/start, and signals (SIGUSR2 re-arms crash points: the
-// arm file and the crash log are bind-mounted from the run dir).
+// arm file and the crash log are bind-mounted from the run dir). Each process user's tsx cache is
+// kept in the cache dir: without it every start compiles the whole system again, which on a
+// loaded 2-core machine takes longer than a restart may.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isOurs, waitFor } from '../local/processes.ts';
-import { runDir } from '../paths.ts';
+import { cacheDir, runDir } from '../paths.ts';
 import { basePortFromEnv } from '../ports.ts';
 import { fileSafe, parseTarget, type SystemProcess } from '../targets.ts';
 import { engineEnv, ensureEngine, podman, podmanAsync } from './engine.ts';
@@ -52,10 +54,23 @@ const dir = () => join(runDir(), 'system');
 export const systemContainerName = (target: string, base = basePortFromEnv()) => `faultline-${base}-${fileSafe(target)}`;
 const pidFile = (target: string) => join(dir(), `${fileSafe(target)}.container-pid`);
 const envFile = (target: string) => join(dir(), `${fileSafe(target)}.container-env`);
+/** One compile cache per process user, kept across environments (its entries are keyed by content). */
+const tsxCache = (proc: SystemProcess) => join(cacheDir(), 'containers', 'tsx', PROCESS_USERS[proc].user);
+
+function prepareTsxCache(proc: SystemProcess): string {
+  const path = tsxCache(proc);
+  mkdirSync(path, { recursive: true, mode: 0o700 });
+  chownSync(path, PROCESS_USERS[proc].uid, PROCESS_USERS[proc].uid);
+  return path;
+}
 
 /** The `podman run` arguments of one process container (pure, so it is unit-tested). */
-export function systemContainerArgs(s: SystemContainerSpec, o: { base: number; pidFile: string; envFile: string }): string[] {
+export function systemContainerArgs(
+  s: SystemContainerSpec,
+  o: { base: number; pidFile: string; envFile: string; tsxCache: string },
+): string[] {
   const { process: proc } = parseTarget(s.target) as { process: SystemProcess };
+  const { user, uid } = PROCESS_USERS[proc];
   return [
     'run',
     '--detach',
@@ -68,7 +83,7 @@ export function systemContainerArgs(s: SystemContainerSpec, o: { base: number; p
     '--network',
     'host',
     '--user',
-    PROCESS_USERS[proc].user,
+    user,
     '--read-only',
     '--tmpfs',
     '/tmp',
@@ -80,6 +95,8 @@ export function systemContainerArgs(s: SystemContainerSpec, o: { base: number; p
     `${s.crash.armFile}:${CRASH_MOUNT.armFile}:ro`,
     '--volume',
     `${s.crash.logFile}:${CRASH_MOUNT.logFile}`,
+    '--volume',
+    `${o.tsxCache}:/tmp/tsx-${uid}`, // where tsx keeps its cache for this uid (os.tmpdir()/tsx-<euid>)
     IMAGE_TAGS.system,
     s.entry,
   ];
@@ -143,7 +160,9 @@ export async function startSystemContainer(s: SystemContainerSpec): Promise<void
   prepareCrashFiles(s);
   // Mode 0600: the settings carry the database roles' passwords.
   writeFileSync(envFile(s.target), envFileText(containerEnv(s.env)), { mode: 0o600 });
-  await podmanAsync(systemContainerArgs(s, { base: basePortFromEnv(), pidFile: pidFile(s.target), envFile: envFile(s.target) }));
+  const { process: proc } = parseTarget(s.target) as { process: SystemProcess };
+  const opts = { base: basePortFromEnv(), pidFile: pidFile(s.target), envFile: envFile(s.target), tsxCache: prepareTsxCache(proc) };
+  await podmanAsync(systemContainerArgs(s, opts));
 }
 
 /** The host pid of the container's init (tini), while it runs our entry point; else undefined. */
@@ -214,20 +233,15 @@ export function systemContainerLog(target: string, lines = 25): string {
 }
 
 /** Removes every system container of this environment (any runtime may call it: without an
- *  engine answering there is nothing to remove). */
-export async function removeSystemContainers(): Promise<void> {
-  const ids = (
-    await podmanAsync([
-      'ps',
-      '--all',
-      '--quiet',
-      '--filter',
-      `label=${ENV_LABEL}=${basePortFromEnv()}`,
-      '--filter',
-      `label=${SYSTEM_LABEL}`,
-    ]).catch(() => '')
-  )
-    .split('\n')
-    .filter(Boolean);
-  if (ids.length) await podmanAsync(['rm', '--force', '--time', '10', ...ids]);
+ *  engine answering there is nothing to remove). Stop first, then remove: podman 4.3's
+ *  `rm --force` fails ("container state improper") on a container that stops while it waits. */
+export async function removeSystemContainers(graceS = 10): Promise<void> {
+  const filters = ['--filter', `label=${ENV_LABEL}=${basePortFromEnv()}`, '--filter', `label=${SYSTEM_LABEL}`];
+  const ids = (await podmanAsync(['ps', '--all', '--quiet', ...filters]).catch(() => '')).split('\n').filter(Boolean);
+  if (ids.length === 0) return;
+  await podmanAsync(['stop', '--time', String(graceS), ...ids]).catch(() => undefined);
+  await podmanAsync(['rm', '--force', ...ids]).catch(async () => {
+    await new Promise((r) => setTimeout(r, 1000));
+    await podmanAsync(['rm', '--force', '--ignore', ...ids]);
+  });
 }
