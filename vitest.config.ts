@@ -35,7 +35,12 @@ export default defineConfig({
         // own specs plus the provider-independent integration tests, on containers.
         test: {
           name: 'containers',
-          include: ['scenarios/**/*.containers.spec.ts', 'scenarios/environment/links.int.spec.ts', 'system/**/*.int.spec.ts'],
+          include: [
+            'scenarios/**/*.containers.spec.ts',
+            'scenarios/environment/links.int.spec.ts',
+            'scenarios/environment/mariadbRoot.int.spec.ts',
+            'system/**/*.int.spec.ts',
+          ],
           globalSetup: ['scenarios/environment/testcontainers/containersTierSetup.ts'],
           fileParallelism: false,
           testTimeout: 180_000,

@@ -1,4 +1,5 @@
 // `npm run env -- up|down|status`: the environment alone, for debugging and for the tests.
+import { SYSTEM_RUNTIMES, type SystemRuntime } from '../environment/containers/systemContainers.ts';
 import { chooseProviderName, getProvider, PROVIDERS } from '../environment/selectProvider.ts';
 import { clearState, readState, writeState } from '../environment/state.ts';
 import type { ComponentStatus, EnvAddresses } from '../environment/types.ts';
@@ -9,16 +10,20 @@ const USAGE = `usage: npm run env -- <up|down|status> [flags]
           --provider local|testcontainers|external   (default: testcontainers if a Docker engine answers, else local)
           --brokers 1|3                              (default 1; 3 = RF 3, min ISR 2)
           --infra-only                               do not start the system's four processes
+          --system host|containers                   the processes as host processes (default) or as
+                                                     containers of the system image (needs --provider testcontainers)
           --quiet                                    print nothing but errors
   down    stop everything the environment started and delete its data
   status  a table of every component; exit 0 only if all are healthy
           --json                                     machine-readable
-environment: FAULTLINE_BASE_PORT (default 19000) moves every port; FAULTLINE_CACHE, FAULTLINE_RUN_DIR`;
+environment: FAULTLINE_BASE_PORT (default 19000) moves every port; FAULTLINE_CACHE, FAULTLINE_RUN_DIR;
+             FAULTLINE_PROVIDER and FAULTLINE_SYSTEM are the defaults of --provider and --system`;
 
 const FLAGS = {
   provider: { kind: 'string', values: PROVIDERS },
   brokers: { kind: 'int', min: 1, max: 3 },
   'infra-only': { kind: 'bool' },
+  system: { kind: 'string', values: SYSTEM_RUNTIMES },
   quiet: { kind: 'bool' },
   json: { kind: 'bool' },
 } as const;
@@ -58,13 +63,15 @@ runCli(async () => {
   if (cmd === 'up') {
     const started = Date.now();
     const name = await chooseProviderName(flags.provider as string | undefined);
+    if (flags.system && flags['infra-only']) throw new UsageError('--system starts the processes: it cannot go with --infra-only', USAGE);
     const provider = await getProvider(name);
     const brokers = (flags.brokers as number | undefined) ?? readState()?.kafka.brokers ?? 1;
     let addr = await provider.up({ brokers, onProgress: (l) => log(`[env] ${l}`) });
     writeState(addr);
     if (!flags['infra-only']) {
       const { startSystem } = await import('../environment/system.ts');
-      addr = await startSystem(addr, { onProgress: (l) => log(`[env] ${l}`) });
+      const runtime = flags.system as SystemRuntime | undefined;
+      addr = await startSystem(addr, { onProgress: (l) => log(`[env] ${l}`), ...(runtime ? { runtime } : {}) });
       writeState(addr);
     }
     log(`[env] up in ${((Date.now() - started) / 1000).toFixed(1)} s (${name}):`);

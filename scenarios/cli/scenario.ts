@@ -3,7 +3,15 @@ import { SCENARIOS } from '../catalog/scenarios.ts';
 import { planMatrix } from '../runner/matrix.ts';
 import { runSuite } from '../runner/suite.ts';
 import { parseArgs, runCli, UsageError } from './args.ts';
-import { checkScenarioNames, COMMON_FLAGS, listScenarios, resultLine, summaryTable } from './suiteCli.ts';
+import {
+  applyEnvironmentFlags,
+  checkScenarioNames,
+  COMMON_FLAGS,
+  ENVIRONMENT_USAGE,
+  listScenarios,
+  resultLine,
+  summaryTable,
+} from './suiteCli.ts';
 
 const USAGE = `usage: npm run scenario -- <name> [--publish outbox|dual-write]
                              [--consume effectively-once|at-least-once|at-most-once]
@@ -12,6 +20,7 @@ const USAGE = `usage: npm run scenario -- <name> [--publish outbox|dual-write]
   --expect none   judge by the strongest guarantee whatever the configuration: with a search scenario,
                   fast-check then searches for (and shrinks to) the smallest schedule that breaks it
   --runs N        search scenarios: try up to N generated schedules (each a real run; default 1)
+${ENVIRONMENT_USAGE}
 scenarios:
 ${listScenarios()}`;
 
@@ -24,6 +33,7 @@ runCli(async () => {
   if (positional.length !== 1)
     throw new UsageError(positional.length ? `one scenario at a time (got ${positional.join(', ')})` : 'which scenario?', USAGE);
   checkScenarioNames(positional, USAGE);
+  applyEnvironmentFlags(flags);
   const cells = planMatrix(SCENARIOS, {
     profile: 'ci',
     only: positional,

@@ -3,7 +3,15 @@ import { SCENARIOS } from '../catalog/scenarios.ts';
 import { planMatrix, PROFILES, type Profile } from '../runner/matrix.ts';
 import { runSuite } from '../runner/suite.ts';
 import { parseArgs, runCli, UsageError } from './args.ts';
-import { checkScenarioNames, COMMON_FLAGS, listScenarios, resultLine, summaryTable } from './suiteCli.ts';
+import {
+  applyEnvironmentFlags,
+  checkScenarioNames,
+  COMMON_FLAGS,
+  ENVIRONMENT_USAGE,
+  listScenarios,
+  resultLine,
+  summaryTable,
+} from './suiteCli.ts';
 
 const USAGE = `usage: npm run scenarios -- [--profile ci|full] [--publish outbox|dual-write]
                               [--consume effectively-once|at-least-once|at-most-once]
@@ -13,7 +21,8 @@ const USAGE = `usage: npm run scenarios -- [--profile ci|full] [--publish outbox
   --profile full  every scenario in every configuration it supports
   --publish/--consume   run the chosen scenarios in exactly that configuration
   --rate R        workload commands per second (default: each scenario's, 60)
-  --list          names and one-line purposes`;
+  --list          names and one-line purposes
+${ENVIRONMENT_USAGE}`;
 
 runCli(async () => {
   const { positional, flags } = parseArgs(
@@ -27,6 +36,7 @@ runCli(async () => {
     USAGE,
   );
   if (positional.length) throw new UsageError(`unexpected argument ${positional[0]} (one scenario: npm run scenario -- <name>)`, USAGE);
+  applyEnvironmentFlags(flags);
   if (flags.list) {
     console.log(listScenarios());
     return 0;

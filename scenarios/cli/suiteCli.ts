@@ -5,6 +5,8 @@ import { SCENARIOS } from '../catalog/scenarios.ts';
 import { cautions, failureReasons } from '../report/types.ts';
 import { unknownNames } from '../runner/matrix.ts';
 import type { ScenarioResult } from '../runner/runScenario.ts';
+import { SYSTEM_RUNTIMES } from '../environment/containers/systemContainers.ts';
+import { PROVIDERS } from '../environment/selectProvider.ts';
 import { UsageError } from './args.ts';
 
 export const COMMON_FLAGS = {
@@ -15,7 +17,21 @@ export const COMMON_FLAGS = {
   'keep-env': { kind: 'bool' },
   'shrink-seconds': { kind: 'int', min: 0, max: 3600 },
   rate: { kind: 'int', min: 1, max: 2000 },
+  provider: { kind: 'string', values: PROVIDERS },
+  system: { kind: 'string', values: SYSTEM_RUNTIMES },
 } as const;
+
+export const ENVIRONMENT_USAGE = `  --provider local|testcontainers|external   the environment to bring up when none is running
+                  (default: FAULTLINE_PROVIDER, else testcontainers if a Docker engine answers, else local)
+  --system host|containers   the system's processes as host processes (default: FAULTLINE_SYSTEM, else host)
+                  or as containers of the system image (needs --provider testcontainers)`;
+
+/** --provider and --system reach the runner as FAULTLINE_PROVIDER / FAULTLINE_SYSTEM, which
+ *  environmentUp and startSystem read (and child processes inherit). */
+export function applyEnvironmentFlags(flags: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): void {
+  if (typeof flags.provider === 'string') env.FAULTLINE_PROVIDER = flags.provider;
+  if (typeof flags.system === 'string') env.FAULTLINE_SYSTEM = flags.system;
+}
 
 export function checkScenarioNames(names: readonly string[], usage: string): void {
   const unknown = unknownNames(SCENARIOS, names);

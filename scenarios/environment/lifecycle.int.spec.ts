@@ -5,8 +5,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SIBLING_SPANS, siblingBasePort } from './ports.ts';
 
-process.env.FAULTLINE_BASE_PORT = '23000';
+// Its own span of ports beside FAULTLINE_BASE_PORT's (the shared environment's), never a fixed one.
+process.env.FAULTLINE_BASE_PORT = String(siblingBasePort(SIBLING_SPANS.localLifecycle));
 process.env.FAULTLINE_RUN_DIR = mkdtempSync(join(tmpdir(), 'faultline-lifecycle-'));
 
 const { getLocalProvider, infraProcesses, localLayout } = await import('./local/localProvider.ts');

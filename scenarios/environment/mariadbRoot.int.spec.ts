@@ -1,6 +1,7 @@
 // The throwaway MariaDB servers run as OS root, so their database root must not be an open door:
 // a random password kept in the run dir (0600), no password-less root over TCP, file export and
-// import confined to an empty directory, LOAD DATA LOCAL off. Needs `npm run env -- up --infra-only`.
+// import confined to an empty directory, LOAD DATA LOCAL off. The same holds for the container
+// provider's servers (its tier runs this file too). Needs `npm run env -- up --infra-only`.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
@@ -12,6 +13,8 @@ import { stateFile } from './paths.ts';
 
 const env = requireState();
 const local = env.provider === 'local';
+/** The directory file export/import is confined to: in the run dir, or inside the container. */
+const secureDir = (db: string) => (local ? join(runDir(), `mariadb-${db}`, 'secure-files') : '/var/lib/mysql-files');
 
 async function connectError(opts: mysql.ConnectionOptions): Promise<string | undefined> {
   try {
@@ -23,7 +26,7 @@ async function connectError(opts: mysql.ConnectionOptions): Promise<string | und
   }
 }
 
-describe.runIf(local)('MariaDB root on the local provider', () => {
+describe.runIf(local || env.provider === 'testcontainers')(`MariaDB root on the ${env.provider} provider`, () => {
   for (const db of ['commands', 'queries'] as const) {
     const server = env.mariadb[db];
 
@@ -45,8 +48,8 @@ describe.runIf(local)('MariaDB root on the local provider', () => {
         const [[vars]] = await c.query<mysql.RowDataPacket[]>('SELECT @@secure_file_priv AS dir, @@local_infile AS localInfile');
         expect(vars!.localInfile).toBe(0);
         const dir = String(vars!.dir).replace(/\/$/, '');
-        expect(dir).toBe(join(runDir(), `mariadb-${db}`, 'secure-files'));
-        expect(readdirSync(dir)).toEqual([]);
+        expect(dir).toBe(secureDir(db));
+        if (local) expect(readdirSync(dir)).toEqual([]);
         await expect(c.query("SELECT 'x' INTO OUTFILE '/tmp/faultline-root-probe.txt'")).rejects.toMatchObject({
           code: 'ER_OPTION_PREVENTS_STATEMENT',
         });

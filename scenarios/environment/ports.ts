@@ -95,3 +95,24 @@ export function basePortFromEnv(env: NodeJS.ProcessEnv = process.env): number {
   }
   return base;
 }
+
+/** Whose environment sits at which span beside the current one (the bench's own env-up
+ *  environment takes the span after it, 1). */
+export const SIBLING_SPANS = { localLifecycle: 2, threeBrokers: 3, containersLifecycle: 4 } as const;
+
+/**
+ * The base port of a test's own environment, `span` spans of ports beside FAULTLINE_BASE_PORT's
+ * (above it, or below when above leaves the allowed range), so two checkouts on different base
+ * ports never share one, and nothing is fixed.
+ */
+export function siblingBasePort(span: number, env: NodeJS.ProcessEnv = process.env): number {
+  const base = basePortFromEnv(env);
+  for (const candidate of [base + span * SPAN, base - span * SPAN]) {
+    try {
+      return basePortFromEnv({ FAULTLINE_BASE_PORT: String(candidate) });
+    } catch {
+      /* outside the allowed range: try the other side */
+    }
+  }
+  throw new Error(`no usable base port ${span} spans of ${SPAN} ports beside ${base}: move FAULTLINE_BASE_PORT`);
+}

@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { assertPortsFree } from './local/portCheck.ts';
-import { basePortFromEnv, DEFAULT_BASE_PORT, MAX_BROKERS, portLayout } from './ports.ts';
+import { basePortFromEnv, DEFAULT_BASE_PORT, MAX_BROKERS, portLayout, SIBLING_SPANS, siblingBasePort } from './ports.ts';
 
 describe('port layout', () => {
   it('gives every listener a distinct port, all outside the ephemeral range', () => {
@@ -47,6 +47,16 @@ describe('port layout', () => {
     expect(() => basePortFromEnv({ FAULTLINE_BASE_PORT: '32700' })).toThrow(/ephemeral range/);
     expect(() => basePortFromEnv({ FAULTLINE_BASE_PORT: 'abc' })).toThrow(/FAULTLINE_BASE_PORT=abc/);
     expect(() => basePortFromEnv({ FAULTLINE_BASE_PORT: '80' })).toThrow(/≥ 1024/);
+  });
+
+  it("places a test's own environment whole spans beside the base port, below it when above is out of range", () => {
+    expect(siblingBasePort(2, { FAULTLINE_BASE_PORT: '26000' })).toBe(26200);
+    expect(siblingBasePort(4, {})).toBe(19400);
+    // 32500 + 400 would reach the ephemeral range: the span below is used instead.
+    expect(siblingBasePort(4, { FAULTLINE_BASE_PORT: '32500' })).toBe(32100);
+    expect(new Set(Object.values(SIBLING_SPANS)).size).toBe(Object.values(SIBLING_SPANS).length);
+    expect(Object.values(SIBLING_SPANS)).not.toContain(1); // the bench's env-up environment's span
+    expect(() => siblingBasePort(1, { FAULTLINE_BASE_PORT: 'x' })).toThrow(/FAULTLINE_BASE_PORT=x/);
   });
 
   it('names a taken port and the setting that moves it', async () => {

@@ -2,8 +2,11 @@
 // processes wired through the environment's proxies, so a fault can cut, kill or pause each.
 // Each runs in its own process group with a pid file; its spec is saved so a fault can restart it.
 // Every process gets a crash-point arm file and crash log in the run dir (see crashFiles).
+// With runtime 'containers' (`--system containers`) each runs in a container of the system image
+// instead (containers/systemContainers.ts); everything below that names a process works on both.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import * as containers from './containers/systemContainers.ts';
 import { isAlive, type ManagedProcess, readPid, signalProcess, StartError, startProcess, stopProcess, waitFor } from './local/processes.ts';
 import { PROJECT_ROOT, runDir } from './paths.ts';
 import { basePortFromEnv, portLayout } from './ports.ts';
@@ -28,6 +31,8 @@ export interface SystemOptions {
   /** Partitions of `user-events` (and its dead-letter topic) when they are created; default 3. */
   partitions?: number;
   onProgress?: (line: string) => void;
+  /** Host processes, or containers of the system image (default: FAULTLINE_SYSTEM, else host). */
+  runtime?: containers.SystemRuntime;
 }
 
 interface ProcessSpec {
@@ -48,6 +53,7 @@ const specFile = () => join(systemDir(), 'spec.json');
 /** Keyed by target name ('relay', 'relay#2', …). */
 interface SavedSpec {
   processes: Record<string, ProcessSpec>;
+  runtime?: containers.SystemRuntime;
 }
 
 /** Where a process reads its crash-point arming (on SIGUSR2) and logs a point that fired. */
@@ -174,7 +180,21 @@ async function ready(url: string): Promise<boolean> {
   return res.status === 200;
 }
 
-async function launch(name: string, spec: ProcessSpec): Promise<void> {
+function containerSpec(name: string, spec: ProcessSpec): containers.SystemContainerSpec {
+  return { target: name, entry: ENTRY[systemTarget(name).process], env: spec.env, crash: crashFiles(name) };
+}
+
+async function launchContainer(name: string, spec: ProcessSpec): Promise<void> {
+  await containers.startSystemContainer(containerSpec(name, spec));
+  try {
+    await waitFor(name, () => ready(spec.url), { timeoutMs: 90_000, intervalMs: 250 });
+  } catch (err) {
+    throw new StartError(name, `${(err as Error).message}\n--- last lines of its container ---\n${containers.systemContainerLog(name)}`);
+  }
+}
+
+async function launch(name: string, spec: ProcessSpec, runtime = systemRuntime()): Promise<void> {
+  if (runtime === 'containers') return launchContainer(name, spec);
   const proc = managed(name, spec.env);
   const pid = readPid(proc) ?? startProcess(proc);
   try {
@@ -187,6 +207,12 @@ async function launch(name: string, spec: ProcessSpec): Promise<void> {
 /** Migrates both databases, creates the topics, starts the processes the modes need. */
 export async function startSystem(addr: EnvAddresses, opts: SystemOptions = {}): Promise<EnvAddresses> {
   const log = opts.onProgress ?? (() => undefined);
+  const runtime = opts.runtime ?? containers.systemRuntimeFromEnv();
+  if (runtime === 'containers' && addr.provider !== 'testcontainers')
+    throw new Error(
+      `the system's containers run on the container engine: use --provider testcontainers (this environment: ${addr.provider})`,
+    );
+  if (runtime === 'containers') await containers.ensureSystemImage(log);
   mkdirSync(systemDir(), { recursive: true });
   const { migrate } = await import('../../system/shared/migrate.ts');
   const { ensureTopics } = await import('../../system/shared/topics.ts');
@@ -206,7 +232,7 @@ export async function startSystem(addr: EnvAddresses, opts: SystemOptions = {}):
   const specs = systemSpecs(addr, opts);
   const all = instanceSpecs(addr, opts);
   const wanted = Object.keys(all);
-  const saved: SavedSpec = { processes: all };
+  const saved: SavedSpec = { processes: all, runtime };
   writeFileSync(specFile(), JSON.stringify(saved, null, 2));
   // A crash log and arming left by an earlier run must not be read as this run's (the log then
   // grows across restarts within the run, so a point that fired stays on record).
@@ -214,9 +240,9 @@ export async function startSystem(addr: EnvAddresses, opts: SystemOptions = {}):
   for (const s of opts.standby ?? [])
     if (!wanted.includes(s)) throw new Error(`standby ${s} is not among the instances started: ${wanted.join(', ')}`);
   const launched = wanted.filter((p) => !(opts.standby ?? []).includes(p));
-  await Promise.all(launched.map((p) => launch(p, all[p]!)));
+  await Promise.all(launched.map((p) => launch(p, all[p]!, runtime)));
   log(
-    `system: ${launched.join(', ')} ready${opts.standby?.length ? ` (standing by: ${opts.standby.join(', ')})` : ''} (publish ${opts.publishMode ?? 'outbox'}, consume ${opts.consumeMode ?? 'effectively-once'})`,
+    `system: ${launched.join(', ')} ready${runtime === 'containers' ? ' as containers' : ''}${opts.standby?.length ? ` (standing by: ${opts.standby.join(', ')})` : ''} (publish ${opts.publishMode ?? 'outbox'}, consume ${opts.consumeMode ?? 'effectively-once'})`,
   );
   const urls: SystemUrls = {
     commandService: `http://${addr.links['client-command'][0]!.listen}`,
@@ -238,24 +264,37 @@ export function systemTargets(): string[] {
   return [...new Set([...SYSTEM_PROCESSES, ...Object.keys(savedSpec().processes)])];
 }
 
+/** Where the processes of the saved spec run (host when none was saved). */
+export function systemRuntime(): containers.SystemRuntime {
+  return savedSpec().runtime ?? 'host';
+}
+
 export async function stopSystem(): Promise<void> {
+  const inContainers = systemRuntime() === 'containers';
   await Promise.all(systemTargets().map((p) => stopProcess(managed(p))));
+  if (inContainers) await containers.removeSystemContainers();
 }
 
 /** For faults: SIGKILL / SIGSTOP / SIGCONT / SIGUSR2 one process ('relay', 'projector#2', …). */
 export function signalSystemProcess(name: string, signal: NodeJS.Signals): number {
-  return signalProcess(managed(name), signal);
+  if (systemRuntime() !== 'containers') return signalProcess(managed(name), signal);
+  const pid = systemProcessPid(name);
+  if (pid === undefined) throw new Error(`${name} is not running`);
+  containers.signalSystemContainerSync(name, signal);
+  return pid;
 }
 
 /** For faults: start a process again with the spec it was first started with. */
 export async function restartSystemProcess(name: string, opts: { graceful?: boolean } = {}): Promise<void> {
   const spec = savedSpec().processes[name];
   if (!spec) throw new Error(`${name} was not started by this environment`);
-  if (opts.graceful !== false) await stopProcess(managed(name));
+  if (opts.graceful !== false) await (systemRuntime() === 'containers' ? containers.stopSystemContainer(name) : stopProcess(managed(name)));
   await launch(name, spec);
 }
 
+/** The process's pid on this host (for a container: its init's), while it runs. */
 export function systemProcessPid(name: string): number | undefined {
+  if (systemRuntime() === 'containers') return containers.systemContainerPid(name, ENTRY[systemTarget(name).process]);
   return readPid(managed(name));
 }
 
@@ -273,7 +312,7 @@ export async function systemStatus(): Promise<ComponentStatus[]> {
   const spec = savedSpec();
   const out: ComponentStatus[] = [];
   for (const [name, s] of Object.entries(spec.processes)) {
-    const pid = readPid(managed(name));
+    const pid = systemProcessPid(name);
     const ok = pid !== undefined && (await ready(s.url).catch(() => false));
     out.push({ name, healthy: ok, pid, address: s.url, detail: pid === undefined ? 'not running' : ok ? undefined : 'not ready' });
   }

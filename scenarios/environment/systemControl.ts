@@ -1,8 +1,19 @@
 // Process control of the system's own processes (command service, relays, projectors, query
 // API). The harness starts these as local processes whatever provider runs the servers, so every
-// provider can fault them; `composeControl` routes each target to the part that owns it.
+// provider can fault them; `composeControl` routes each target to the part that owns it. When
+// they run as containers (`--system containers`), kill, pause, resume and the crash points' signal
+// go through the container engine.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { crashFiles, restartSystemProcess, signalSystemProcess, systemProcessPid, systemProcessStarted, systemTargets } from './system.ts';
+import { killSystemContainer, pauseSystemContainer, signalSystemContainer, unpauseSystemContainer } from './containers/systemContainers.ts';
+import {
+  crashFiles,
+  restartSystemProcess,
+  signalSystemProcess,
+  systemProcessPid,
+  systemProcessStarted,
+  systemRuntime,
+  systemTargets,
+} from './system.ts';
 import { parseTarget } from './targets.ts';
 import type { CrashPointControl, FiredCrashPoint, ProcessControl } from './types.ts';
 
@@ -42,8 +53,10 @@ export function parseCrashLog(text: string): FiredCrashPoint[] {
 export const systemCrashPoints: CrashPointControl = {
   async arm(target, spec) {
     requireStarted(target);
+    // Rewritten in place (same inode): a container sees the file through a bind mount.
     writeFileSync(crashFiles(target).armFile, spec);
-    signalSystemProcess(target, 'SIGUSR2');
+    if (inContainers()) await signalSystemContainer(target, 'SIGUSR2');
+    else signalSystemProcess(target, 'SIGUSR2');
   },
   async fired(target) {
     const { logFile } = crashFiles(target);
@@ -51,17 +64,22 @@ export const systemCrashPoints: CrashPointControl = {
   },
 };
 
+const inContainers = () => systemRuntime() === 'containers';
+
 export const systemControl: ProcessControl = {
   async kill(target) {
     requireStarted(target);
+    if (inContainers()) return killSystemContainer(target);
     await gone(target, signalSystemProcess(target, 'SIGKILL'));
   },
   async pause(target) {
     requireStarted(target);
+    if (inContainers()) return pauseSystemContainer(target);
     signalSystemProcess(target, 'SIGSTOP');
   },
   async resume(target) {
     requireStarted(target);
+    if (inContainers()) return unpauseSystemContainer(target);
     signalSystemProcess(target, 'SIGCONT');
   },
   async restart(target, opts) {

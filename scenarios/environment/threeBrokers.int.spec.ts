@@ -9,10 +9,11 @@ import { join } from 'node:path';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SIBLING_SPANS, siblingBasePort } from './ports.ts';
 import type { EnvAddresses } from './types.ts';
 
-// Its own ports and run dir, apart from the environment the other int tests share.
-process.env.FAULTLINE_BASE_PORT = process.env.FAULTLINE_THREE_BROKERS_BASE_PORT ?? '23100';
+// Its own span of ports beside FAULTLINE_BASE_PORT's (the shared environment's), never a fixed one.
+process.env.FAULTLINE_BASE_PORT = String(siblingBasePort(SIBLING_SPANS.threeBrokers));
 process.env.FAULTLINE_RUN_DIR = mkdtempSync(join(tmpdir(), 'faultline-3brokers-'));
 
 const { getLocalProvider, infraProcesses, localLayout } = await import('./local/localProvider.ts');

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { ensureKafka, ensureToxiproxy } from '../local/install.ts';
 import { cacheDir } from '../paths.ts';
 import { podman } from './engine.ts';
-import { BASE_TAG, type ImageName, imageRecipe, type ImageRecipe, RECIPE_LABEL, recipeHash } from './recipes.ts';
+import { BASE_TAG, type ImageName, imageRecipe, type ImageRecipe, isToolCache, RECIPE_LABEL, recipeHash } from './recipes.ts';
 
 type Progress = (line: string) => void;
 
@@ -97,7 +97,7 @@ function build(recipe: ImageRecipe, hash: string, progress: Progress): void {
   cpSync(recipe.dir, context, { recursive: true });
   for (const [as, from] of Object.entries(recipe.staged)) {
     mkdirSync(dirname(join(context, as)), { recursive: true });
-    cpSync(from, join(context, as), { recursive: true, dereference: true });
+    cpSync(from, join(context, as), { recursive: true, dereference: true, filter: (src) => !isToolCache(src) });
   }
   progress(`images: building ${recipe.tag} from containers/${recipe.name}/Containerfile…`);
   // --network host: RUN steps reach the host's apt mirror exactly as the host does.

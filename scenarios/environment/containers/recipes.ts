@@ -9,6 +9,8 @@ import { PROJECT_ROOT } from '../paths.ts';
 /** The Debian root file system every image starts from (debootstrap minbase, imported). */
 export const BASE_TAG = 'localhost/faultline/debian:bookworm';
 export const RECIPE_LABEL = 'dev.faultline.recipe';
+/** Every container of one environment carries it (value: the base port); `env down` removes them. */
+export const ENV_LABEL = 'dev.faultline.env';
 
 export type ImageName = 'mariadb' | 'kafka' | 'toxiproxy' | 'system';
 
@@ -44,7 +46,12 @@ export function imageRecipe(name: ImageName, artifacts: { kafkaLibs: string; tox
   return { name, tag: IMAGE_TAGS[name], dir: join(PROJECT_ROOT, 'containers', name), staged: staged[name] };
 }
 
+/** Tool caches inside node_modules (vitest's results, Vite's temp files): rewritten by every test
+ *  run, never read by the system, so they are neither staged nor hashed. */
+export const isToolCache = (path: string): boolean => /(^|\/)node_modules\/\.(vite|vite-temp|cache)(\/|$)/.test(path);
+
 function hashPath(h: ReturnType<typeof createHash>, path: string, as: string): void {
+  if (isToolCache(as)) return;
   const st = statSync(path, { throwIfNoEntry: false });
   if (!st) return void h.update(`${as}\0dangling\0`);
   if (st.isDirectory()) {

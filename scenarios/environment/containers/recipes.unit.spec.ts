@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { IMAGE_TAGS, imageRecipe, recipeHash } from './recipes.ts';
+import { IMAGE_TAGS, imageRecipe, isToolCache, recipeHash } from './recipes.ts';
 
 function scratchRecipe() {
   const root = mkdtempSync(join(tmpdir(), 'faultline-recipe-'));
@@ -46,5 +46,20 @@ describe('image recipes', () => {
     step();
     writeFileSync(join(libs, 'b.jar'), 'jar b');
     step();
+  });
+
+  it("ignores the tools' caches inside node_modules (rewritten by every test run), not the packages", () => {
+    const { libs, recipe } = scratchRecipe();
+    const withModules = { ...recipe, staged: { ...recipe.staged, 'app/node_modules': join(libs, 'node_modules') } };
+    mkdirSync(join(libs, 'node_modules/.vite/vitest'), { recursive: true });
+    mkdirSync(join(libs, 'node_modules/kafkajs'), { recursive: true });
+    writeFileSync(join(libs, 'node_modules/kafkajs/index.js'), 'v1');
+    const before = recipeHash(withModules, 'base1');
+    writeFileSync(join(libs, 'node_modules/.vite/vitest/results.json'), `{"at":${Date.now()}}`);
+    expect(recipeHash(withModules, 'base1')).toBe(before);
+    writeFileSync(join(libs, 'node_modules/kafkajs/index.js'), 'v2');
+    expect(recipeHash(withModules, 'base1')).not.toBe(before);
+    expect(isToolCache('/w/node_modules/.vite-temp/x.mjs')).toBe(true);
+    expect(isToolCache('/w/node_modules/.bin/tsx')).toBe(false);
   });
 });

@@ -10,9 +10,6 @@ import { dirname, join } from 'node:path';
 import mysql from 'mysql2/promise';
 import { isAlive, type ManagedProcess, readPid, StartError, startProcess, waitFor } from './processes.ts';
 
-/** Fixed credentials for providers whose servers are not ours to lock down (containers). */
-export const ADMIN = { user: 'faultline', password: 'faultline' } as const;
-
 export interface AdminCredentials {
   user: string;
   password: string;

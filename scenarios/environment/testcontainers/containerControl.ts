@@ -1,17 +1,21 @@
-// Process faults through the container engine: kill, pause, resume and restart of the broker and
-// database containers. A restarted container keeps its file system (data survives, as a killed
-// local process keeps its data dir). The system's four processes run on the host either way, so
-// their faults go to the same signals as with the local provider.
+// Process faults on the infrastructure containers through the engine: kill, pause, resume and
+// restart of the broker and the databases. A restarted container keeps its file system (data
+// survives, as a killed local process keeps its data dir). The system's processes (host processes
+// or, with --system containers, containers of their own) are systemControl's: the provider
+// composes both (composeControl).
 import { podmanAsync } from '../containers/engine.ts';
 import { waitFor } from '../local/processes.ts';
-import { restartSystemProcess, signalSystemProcess, SYSTEM_PROCESSES, type SystemProcess, systemProcessPid } from '../system.ts';
+import { parseTarget } from '../targets.ts';
 import type { ProcessControl, ProcessTargetName } from '../types.ts';
 import { CONTAINER_TARGETS, type ContainerName, type ContainerTarget } from './plan.ts';
 
 export type ContainerState = 'running' | 'paused' | 'exited' | 'created' | 'stopped' | 'configured' | 'stopping' | 'removing' | 'dead';
 
-const isContainer = (t: string): t is ContainerTarget => (CONTAINER_TARGETS as readonly string[]).includes(t);
-const isSystem = (t: string): t is SystemProcess => (SYSTEM_PROCESSES as readonly string[]).includes(t);
+/** 'kafka-1' is 'kafka' (the provider runs one broker); anything else must be a container target. */
+function containerTarget(t: string): ContainerTarget | undefined {
+  const name = parseTarget(t).kind === 'broker' && t === 'kafka-1' ? 'kafka' : t;
+  return (CONTAINER_TARGETS as readonly string[]).includes(name) ? (name as ContainerTarget) : undefined;
+}
 
 /** The container's state, or undefined when there is no such container. */
 export async function containerState(name: string): Promise<ContainerState | undefined> {
@@ -29,8 +33,12 @@ export interface ContainerControlDeps {
 }
 
 export function containerControl(deps: ContainerControlDeps): ProcessControl {
-  const unknown = (t: string) =>
-    new Error(`unknown process target ${t}; use one of: ${[...CONTAINER_TARGETS, ...SYSTEM_PROCESSES].join(', ')}`);
+  const unknown = (t: string) => new Error(`unknown infrastructure target ${t}; this provider's are: ${CONTAINER_TARGETS.join(', ')}`);
+  const target = (t: string): ContainerTarget => {
+    const c = containerTarget(t);
+    if (!c) throw unknown(t);
+    return c;
+  };
   const nameOf = async (t: ContainerTarget) => {
     const name = deps.names[t];
     if ((await containerState(name)) === undefined) throw new Error(`${t}: container ${name} does not exist (is the environment up?)`);
@@ -51,24 +59,17 @@ export function containerControl(deps: ContainerControlDeps): ProcessControl {
 
   return {
     async kill(t) {
-      if (isSystem(t)) return void signalSystemProcess(t, 'SIGKILL');
-      if (!isContainer(t)) throw unknown(t);
-      await kill(t);
+      await kill(target(t));
     },
     async pause(t) {
-      if (isSystem(t)) return void signalSystemProcess(t, 'SIGSTOP');
-      if (!isContainer(t)) throw unknown(t);
-      await podmanAsync(['pause', await nameOf(t)]);
+      await podmanAsync(['pause', await nameOf(target(t))]);
     },
     async resume(t) {
-      if (isSystem(t)) return void signalSystemProcess(t, 'SIGCONT');
-      if (!isContainer(t)) throw unknown(t);
-      const name = await nameOf(t);
+      const name = await nameOf(target(t));
       if ((await containerState(name)) === 'paused') await podmanAsync(['unpause', name]);
     },
-    async restart(t, opts = {}) {
-      if (isSystem(t)) return restartSystemProcess(t, opts);
-      if (!isContainer(t)) throw unknown(t);
+    async restart(given, opts = {}) {
+      const t = target(given);
       const name = await nameOf(t);
       const state = await containerState(name);
       if (opts.graceful === false) await kill(t);
@@ -79,9 +80,8 @@ export function containerControl(deps: ContainerControlDeps): ProcessControl {
       await podmanAsync(['start', name]);
       await waitFor(`${t} ready after restart`, () => deps.ready(t), { timeoutMs: 90_000, intervalMs: 300 });
     },
-    async identity(t: ProcessTargetName) {
-      if (isSystem(t)) return systemProcessPid(t)?.toString();
-      if (!isContainer(t)) throw unknown(t);
+    async identity(given: ProcessTargetName) {
+      const t = target(given);
       try {
         const [id, pid] = (await podmanAsync(['container', 'inspect', '--format', '{{.Id}} {{.State.Pid}}', deps.names[t]]))
           .trim()
@@ -94,7 +94,7 @@ export function containerControl(deps: ContainerControlDeps): ProcessControl {
     },
     async targets() {
       const present = await Promise.all(CONTAINER_TARGETS.map(async (t) => ((await containerState(deps.names[t])) ? [t] : [])));
-      return [...present.flat(), ...SYSTEM_PROCESSES.filter((p) => systemProcessPid(p) !== undefined)];
+      return present.flat();
     },
   };
 }

@@ -8,6 +8,7 @@
 // system's least-privilege users are granted to clients from 127.0.0.1, and a published port
 // would show them the bridge's gateway address instead. Kafka has no host-based grants: it
 // stays on the bridge with its ports published on 127.0.0.1.
+import { ENV_LABEL } from '../containers/recipes.ts';
 import type { PortLayout } from '../ports.ts';
 import { proxyLayout } from '../local/toxiproxy.ts';
 import type { LinkName, ProxyAddress } from '../types.ts';
@@ -24,7 +25,7 @@ export type ContainerTarget = (typeof CONTAINER_TARGETS)[number];
 export type ContainerName = ContainerTarget | 'toxiproxy';
 
 const KAFKA_PORT = { internal: 9092, controller: 9093, relay: 9094, projector: 9095 } as const;
-export const ENV_LABEL = 'dev.faultline.env';
+export { ENV_LABEL };
 
 export interface PublishedPort {
   container: number;

@@ -2,27 +2,31 @@
 // Testcontainers: both MariaDBs with `@testcontainers/mariadb`, Kafka and Toxiproxy as
 // GenericContainers. Containers carry a label and outlive the CLI (no Ryuk), so `npm run env --
 // up` and `down` work as with the local provider; `up` starts only what is not running.
+import { existsSync, rmSync } from 'node:fs';
 import { Kafka, logLevel } from 'kafkajs';
 import { Wait } from 'testcontainers';
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { ensureEngine, podmanAsync, stopEngine } from '../containers/engine.ts';
 import { ensureImages } from '../containers/images.ts';
 import { registeredBrokers } from '../local/kafka.ts';
-import { ADMIN, pingMariadb } from '../local/mariadb.ts';
+import { type AdminCredentials, adminCredentials, adminCredentialsFile, pingMariadb } from '../local/mariadb.ts';
 import { waitFor } from '../local/processes.ts';
+import { runDir } from '../paths.ts';
 import { basePortFromEnv, portLayout } from '../ports.ts';
+import { composeControl } from '../systemControl.ts';
 import type { ComponentStatus, EnvAddresses, EnvironmentProvider } from '../types.ts';
 import { containerControl, containerState } from './containerControl.ts';
 import { LoopbackContainer, LoopbackMariaDbContainer } from './loopbackContainers.ts';
 import { type ContainerName, type ContainerTarget, ENV_LABEL, type TestcontainersPlan, testcontainersPlan } from './plan.ts';
 
-// The harness' admin user drops and creates whole databases between scenarios; the image's
-// MARIADB_USER only gets its own database, so an init script (the image's contract) widens it.
-const ADMIN_GRANT = `GRANT ALL PRIVILEGES ON *.* TO '${ADMIN.user}'@'%' WITH GRANT OPTION;\n`;
+// The harness's admin is root with this environment's random password (kept in the run dir, as
+// the local provider does). The image creates root for any host; an init script (the image's
+// contract) narrows it to 127.0.0.1, as the local servers have it. No MARIADB_USER: nothing uses one.
+const ROOT_ON_LOOPBACK = "RENAME USER 'root'@'%' TO 'root'@'127.0.0.1';\n";
 
 type Progress = (line: string) => void;
 
-function addressesOf(plan: TestcontainersPlan, ports: ReturnType<typeof portLayout>): EnvAddresses {
+function addressesOf(plan: TestcontainersPlan, ports: ReturnType<typeof portLayout>, admin: AdminCredentials): EnvAddresses {
   return {
     provider: 'testcontainers',
     toxiproxy: { api: `http://127.0.0.1:${plan.toxiproxy.api}` },
@@ -33,8 +37,8 @@ function addressesOf(plan: TestcontainersPlan, ports: ReturnType<typeof portLayo
       projector: plan.links['projector-kafka'].map((p) => p.listen),
     },
     mariadb: {
-      commands: { host: '127.0.0.1', port: ports.mariadb.commands, database: 'commands', admin: { ...ADMIN } },
-      queries: { host: '127.0.0.1', port: ports.mariadb.queries, database: 'queries', admin: { ...ADMIN } },
+      commands: { host: '127.0.0.1', port: ports.mariadb.commands, database: 'commands', admin: { ...admin } },
+      queries: { host: '127.0.0.1', port: ports.mariadb.queries, database: 'queries', admin: { ...admin } },
     },
     links: plan.links,
   };
@@ -46,6 +50,9 @@ async function coordinatorReady(brokers: string[]): Promise<boolean> {
   const admin = new Kafka({ clientId: 'faultline-env', brokers, logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
   try {
     await admin.connect();
+    // Loads the cluster's metadata: without it (and with no retries) the coordinator lookup finds
+    // an empty broker pool and fails however long the broker has been up.
+    await admin.describeCluster();
     await admin.describeGroups(['faultline-env-warmup']);
     return true;
   } finally {
@@ -54,7 +61,7 @@ async function coordinatorReady(brokers: string[]): Promise<boolean> {
 }
 
 /** Creates each container through Testcontainers (used when no container of that name exists). */
-function containerStarters(plan: TestcontainersPlan) {
+function containerStarters(plan: TestcontainersPlan, admin: () => AdminCredentials) {
   return {
     // Host network, bound to 127.0.0.1: its proxies are the local provider's, unchanged.
     toxiproxy: () =>
@@ -71,12 +78,12 @@ function containerStarters(plan: TestcontainersPlan) {
         .withName(plan.names[db.target])
         .withLabels(plan.label)
         .withDatabase(db.database)
-        .withUsername(ADMIN.user)
-        .withUserPassword(ADMIN.password)
-        .withRootPassword(ADMIN.password)
+        .withUsername('')
+        .withUserPassword('')
+        .withRootPassword(admin().password)
         .withNetworkMode('host')
         .withCommand(db.command)
-        .withCopyContentToContainer([{ content: ADMIN_GRANT, target: '/docker-entrypoint-initdb.d/10-admin.sql' }])
+        .withCopyContentToContainer([{ content: ROOT_ON_LOOPBACK, target: '/docker-entrypoint-initdb.d/10-root-on-loopback.sql' }])
         // The module's default (listening-port checks) works too, but polls by exec-ing into the
         // container several times a second; the real server's start line ("port: <its port>",
         // where the initialising one says "port: 0") is a free signal.
@@ -101,12 +108,17 @@ function containerStarters(plan: TestcontainersPlan) {
 export function getTestcontainersProvider(): EnvironmentProvider {
   const ports = portLayout(basePortFromEnv());
   const plan = testcontainersPlan(ports);
-  const addr = addressesOf(plan, ports);
+  // Read on first use, not at construction: `down` must not create a credentials file.
+  let admin: AdminCredentials | undefined;
+  const creds = () => (admin ??= adminCredentials(runDir()));
+  const toxiproxyApi = `http://127.0.0.1:${plan.toxiproxy.api}`;
+  const kafkaInternal = [`127.0.0.1:${ports.kafka.internal(0)}`];
 
   const ready = async (t: ContainerName): Promise<boolean> => {
-    if (t === 'toxiproxy') return (await new Toxiproxy(addr.toxiproxy.api).getVersion()).length > 0;
-    if (t === 'kafka') return (await registeredBrokers(addr.kafka.internal, 0)).has(1);
-    return pingMariadb(ports.mariadb[t === 'commands-db' ? 'commands' : 'queries'], ADMIN.user, ADMIN.password);
+    if (t === 'toxiproxy') return (await new Toxiproxy(toxiproxyApi).getVersion()).length > 0;
+    if (t === 'kafka') return (await registeredBrokers(kafkaInternal, 0)).has(1);
+    if (!existsSync(adminCredentialsFile(runDir()))) return false; // never brought up from this run dir
+    return pingMariadb(ports.mariadb[t === 'commands-db' ? 'commands' : 'queries'], creds().user, creds().password);
   };
 
   /** Creates the container through Testcontainers, or starts/thaws the one already there. */
@@ -123,8 +135,8 @@ export function getTestcontainersProvider(): EnvironmentProvider {
     await waitFor(`${t} ready`, () => ready(t), { timeoutMs: 120_000, intervalMs: 300 });
   };
 
-  const start = containerStarters(plan);
-  const control = containerControl({ names: plan.names, ready: (t: ContainerTarget) => ready(t) });
+  const start = containerStarters(plan, creds);
+  const control = composeControl(containerControl({ names: plan.names, ready: (t: ContainerTarget) => ready(t) }));
 
   return {
     name: 'testcontainers',
@@ -135,7 +147,8 @@ export function getTestcontainersProvider(): EnvironmentProvider {
       await ensureEngine(onProgress);
       ensureImages(onProgress);
       await ensureRunning('toxiproxy', start.toxiproxy, onProgress);
-      await new Toxiproxy(addr.toxiproxy.api).populate(
+      const addr = addressesOf(plan, ports, creds());
+      await new Toxiproxy(toxiproxyApi).populate(
         Object.values(plan.links)
           .flat()
           .map((p) => ({ ...p, enabled: true })),
@@ -148,7 +161,7 @@ export function getTestcontainersProvider(): EnvironmentProvider {
         timeoutMs: 60_000,
         intervalMs: 300,
       });
-      await waitFor('kafka group coordinator', () => coordinatorReady(addr.kafka.internal), { timeoutMs: 60_000, intervalMs: 300 });
+      await waitFor('kafka group coordinator', () => coordinatorReady(kafkaInternal), { timeoutMs: 90_000, intervalMs: 500 });
       onProgress(`testcontainers: all containers ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       return addr;
     },
@@ -159,6 +172,9 @@ export function getTestcontainersProvider(): EnvironmentProvider {
       // -v: the MariaDB image declares a volume, as the official one does; it goes with its container.
       if (ids.length) await podmanAsync(['rm', '--force', '--volumes', '--time', '5', ...ids]);
       await stopEngine();
+      // The password belonged to the removed servers: the next environment gets a new one.
+      rmSync(adminCredentialsFile(runDir()), { force: true });
+      admin = undefined;
     },
     async status(): Promise<ComponentStatus[]> {
       const names = Object.keys(plan.names) as ContainerName[];
