@@ -3,9 +3,18 @@
 // a cut replication or client link does not blind the observer.
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { TOPIC } from '../../system/shared/events.ts';
-import type { BrokerSample } from '../record/types.ts';
 import { activeController } from './quorum.ts';
 import type { EnvAddresses } from './types.ts';
+
+/** Leaders and ISR of `user-events` and the active controller, sampled while a multi-broker scenario runs. */
+export interface BrokerSample {
+  ms: number; // history clock
+  /** Active KRaft controller node id, when the environment can tell. */
+  controller?: number;
+  partitions: { partition: number; leader: number; isr: number[] }[];
+  /** The metadata could not be read at that moment (no partitions then). */
+  error?: string;
+}
 
 export type BrokerView = Omit<BrokerSample, 'ms'>;
 

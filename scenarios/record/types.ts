@@ -32,15 +32,8 @@ export interface Sample {
 /** A further instance of a scalable process ('relay#2', 'projector#3'). */
 export type InstanceTarget = `${'relay' | 'projector'}#${number}`;
 
-/** Leaders and ISR of `user-events` and the active controller, sampled while a multi-broker scenario runs. */
-export interface BrokerSample {
-  ms: number; // history clock
-  /** Active KRaft controller node id, when the environment can tell. */
-  controller?: number;
-  partitions: { partition: number; leader: number; isr: number[] }[];
-  /** The metadata could not be read at that moment (no partitions then). */
-  error?: string;
-}
+import type { BrokerSample } from '../environment/brokerMetadata.ts';
+export type { BrokerSample };
 
 /** `samples.json`: metrics samples, telemetry samples and the schedule that was played. */
 export interface SamplesFile {
