@@ -50,7 +50,19 @@ export function replicaFor(p: PartitionFacts, role: 'leader' | 'follower', alrea
   return f;
 }
 
-async function partitionFacts(env: EnvAddresses): Promise<PartitionFacts[]> {
+/** A fault that cannot find its node was not applied: worth a few tries on a saturated machine. */
+async function partitionFacts(env: EnvAddresses, attempts = 3): Promise<PartitionFacts[]> {
+  for (let i = 1; ; i++) {
+    try {
+      return await partitionFactsOnce(env);
+    } catch (err) {
+      if (i >= attempts) throw err;
+      await new Promise((r) => setTimeout(r, 500 * i));
+    }
+  }
+}
+
+async function partitionFactsOnce(env: EnvAddresses): Promise<PartitionFacts[]> {
   const admin = quickAdmin(env, 'faultline-broker-faults');
   await admin.connect();
   try {

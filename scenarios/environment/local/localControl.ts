@@ -36,8 +36,9 @@ async function restartInfra(l: LocalLayout, target: string, graceful: boolean): 
   if (t.kind === 'broker') {
     await startKafka({ brokers: l.brokers, ports: l.ports, dir: join(l.dir, 'kafka'), libs: ensureKafka(() => undefined) });
     const internal = Array.from({ length: l.brokers }, (_, b) => `127.0.0.1:${l.ports.kafka.internal(b)}`);
+    // A JVM start plus log recovery takes minutes, not seconds, when six jobs share 2 cores.
     await waitFor(`${target} rejoining`, async () => (await registeredBrokers(internal)).has(t.node), {
-      timeoutMs: 60_000,
+      timeoutMs: 120_000,
       intervalMs: 300,
     });
   } else if (t.kind === 'database') {
