@@ -51,8 +51,13 @@ export async function relayPhase(env: Running, s: Sizes, log: Log): Promise<Phas
     log(`  raw kafkajs produce (direct): ${raw.perSecond.toFixed(0)} events/s`);
     const rawProxy = await rawProduceBaseline({ ...common, brokers: env.kafka.relay });
     log(`  raw kafkajs produce (through the relay-kafka proxy): ${rawProxy.perSecond.toFixed(0)} events/s`);
-    const rawSmall = await rawProduceBaseline({ ...common, batchSize: OLD_BATCH_SIZE, brokers: env.kafka.internal });
-    log(`  raw kafkajs produce (direct, batch ${OLD_BATCH_SIZE}): ${rawSmall.perSecond.toFixed(0)} events/s`);
+    // A secondary baseline: its failure (a fresh topic's leader not known yet, on a loaded machine) is noted, not fatal.
+    const rawSmall = await rawProduceBaseline({ ...common, batchSize: OLD_BATCH_SIZE, brokers: env.kafka.internal }).catch(
+      (err: unknown) => ({
+        error: err instanceof Error ? err.message : String(err),
+      }),
+    );
+    if ('perSecond' in rawSmall) log(`  raw kafkajs produce (direct, batch ${OLD_BATCH_SIZE}): ${rawSmall.perSecond.toFixed(0)} events/s`);
 
     const relayBatchMs = batchN > 0 ? (batchSum / batchN) * 1000 : Number.NaN;
     return {
@@ -77,7 +82,8 @@ export async function relayPhase(env: Running, s: Sizes, log: Log): Promise<Phas
         },
         rawDirect: raw,
         rawThroughRelayProxy: rawProxy,
-        rawDirectBatch100: { ...rawSmall, batchSize: OLD_BATCH_SIZE, relayOverRaw: relayRate / rawSmall.perSecond },
+        rawDirectBatch100:
+          'perSecond' in rawSmall ? { ...rawSmall, batchSize: OLD_BATCH_SIZE, relayOverRaw: relayRate / rawSmall.perSecond } : rawSmall,
         // relay_batch_seconds is the send alone (claims and marks run alongside it); compare it with the raw send.
         meanBatchMs: {
           relaySend: relayBatchMs,
