@@ -4,7 +4,7 @@
 // only when its socket does not answer.
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { dockerEngineAnswers } from '../dockerPing.ts';
 import { isAlive, type ManagedProcess, readPid, StartError, startProcess, stopProcess, waitFor } from '../local/processes.ts';
 import { MissingToolError } from '../local/install.ts';
@@ -131,10 +131,39 @@ function serviceProcess(host: string): ManagedProcess {
   };
 }
 
+/**
+ * The CPU weight of podman's parent cgroup (cgroupfs manager): every container sits below
+ * `libpod_parent`, which competes for the CPU as ONE task against each process of the host. With
+ * the default weight, on a 2-core machine with 40 runnable host tasks all our containers together
+ * got about 1/40 of it (a system process then took minutes to start). 16 tasks' weight is about
+ * what the same servers and processes weigh when they run on the host.
+ */
+export const CONTAINER_CPU_WEIGHT = { v1Shares: 16 * 1024, v2Weight: 16 * 100 } as const;
+
+export function weighContainerCgroup(progress: Progress, root = '/sys/fs/cgroup'): void {
+  const targets = [
+    { dir: join(root, 'cpu', 'libpod_parent'), file: 'cpu.shares', value: CONTAINER_CPU_WEIGHT.v1Shares },
+    { dir: join(root, 'libpod_parent'), file: 'cpu.weight', value: CONTAINER_CPU_WEIGHT.v2Weight },
+  ];
+  for (const t of targets) {
+    const parentHasIt = existsSync(join(dirname(t.dir), t.file)) || existsSync(join(t.dir, t.file));
+    if (!parentHasIt) continue;
+    try {
+      mkdirSync(t.dir, { recursive: true }); // podman creates it on first use otherwise, and keeps ours
+      if (readFileSync(join(t.dir, t.file), 'utf8').trim() !== String(t.value)) writeFileSync(join(t.dir, t.file), String(t.value));
+      return;
+    } catch (err) {
+      progress(`engine: could not set the containers' CPU weight (${(err as Error).message}); they may starve on a busy machine`);
+      return;
+    }
+  }
+}
+
 /** Packages, configuration and the API service; returns the DOCKER_HOST to use. */
 export async function ensureEngine(progress: Progress): Promise<string> {
   ensureEnginePackages(progress);
   writeEngineConf();
+  weighContainerCgroup(progress);
   Object.assign(process.env, engineEnv());
   const host = `unix://${socketPath()}`;
   const proc = serviceProcess(host);

@@ -3,6 +3,7 @@
 // GenericContainers. Containers carry a label and outlive the CLI (no Ryuk), so `npm run env --
 // up` and `down` work as with the local provider; `up` starts only what is not running.
 import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { Wait } from 'testcontainers';
 import { Toxiproxy } from 'toxiproxy-node-client';
@@ -172,8 +173,10 @@ export function getTestcontainersProvider(): EnvironmentProvider {
       // -v: the MariaDB image declares a volume, as the official one does; it goes with its container.
       if (ids.length) await podmanAsync(['rm', '--force', '--volumes', '--time', '5', ...ids]);
       await stopEngine();
-      // The password belonged to the removed servers: the next environment gets a new one.
+      // The password belonged to the removed servers: the next environment gets a new one. The
+      // system containers' settings and crash files go with them.
       rmSync(adminCredentialsFile(runDir()), { force: true });
+      rmSync(join(runDir(), 'system'), { recursive: true, force: true });
       admin = undefined;
     },
     async status(): Promise<ComponentStatus[]> {
