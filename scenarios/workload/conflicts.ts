@@ -69,27 +69,33 @@ const OPTIONS: readonly Option[] = [
     live.length
       ? plan({ kind: 'rename', userId: rng.pick(live).id, name: validName(), padTo: bodyLimitBytes + 1 }, 'oversize-body', 413)
       : undefined,
-  ({ rng, live, recentOk, validName }) => {
-    if (!recentOk?.length) return undefined;
-    const first = rng.pick(recentOk);
-    // the same stream with another name, or another stream: either way another request body or path
-    const userId = live.length && rng.chance(0.5) ? rng.pick(live).id : first.command.userId;
-    const taken = 'name' in first.command ? first.command.name : undefined;
-    const name = [validName(), validName(), validName()].find((n) => n !== taken);
-    if (name === undefined) return undefined;
-    return {
-      command: { kind: 'rename', userId, name },
-      intent: 'key-reuse',
-      predicted: 422,
-      reuseKeyOf: { opId: first.opId, idempotencyKey: first.idempotencyKey },
-    };
-  },
 ];
+
+/**
+ * Another request under an earlier ok command's key. Drawn on its own share of the rejections:
+ * among eight kinds a run's few dozen rejections could miss it altogether.
+ */
+const KEY_REUSE_SHARE = 0.25;
+const keyReuse: Option = ({ rng, live, recentOk, validName }) => {
+  if (!recentOk?.length) return undefined;
+  const first = rng.pick(recentOk);
+  // the same stream with another name, or another stream: either way another request body or path
+  const userId = live.length && rng.chance(0.5) ? rng.pick(live).id : first.command.userId;
+  const taken = 'name' in first.command ? first.command.name : undefined;
+  const name = [validName(), validName(), validName()].find((n) => n !== taken);
+  if (name === undefined) return undefined;
+  return {
+    command: { kind: 'rename', userId, name },
+    intent: 'key-reuse',
+    predicted: 422,
+    reuseKeyOf: { opId: first.opId, idempotencyKey: first.idempotencyKey },
+  };
+};
 
 /** One deliberate rejection, or undefined when none applies yet (e.g. nothing deleted so far). */
 export function planConflict(x: ConflictContext): Planned | undefined {
   for (let tries = 0; tries < 4; tries++) {
-    const p = x.rng.pick(OPTIONS)(x);
+    const p = (x.rng.chance(KEY_REUSE_SHARE) ? keyReuse : x.rng.pick(OPTIONS))(x);
     if (p) return p;
   }
   return undefined;
