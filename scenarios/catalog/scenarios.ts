@@ -163,7 +163,8 @@ const BUILT_IN: readonly Scenario[] = [
   },
   {
     name: 'kill-relay',
-    purpose: 'the relay is SIGKILLed twice while publishing and restarted',
+    purpose:
+      'the relay is SIGKILLed twice while publishing, dies at its crash points (after a claim before the send, after a send before the mark), and dies again draining the backlog of an 8 s freeze',
     workload: WORKLOAD,
     schedule: profile('kill-relay'),
     felt: [faultsApplied, restarted('relay')],

@@ -122,7 +122,8 @@ export function getLocalProvider(): EnvironmentProvider {
           'kafka',
           async () => (await kafkaReady(addr.kafka.relay, brokers)) && (await kafkaReady(addr.kafka.projector, brokers)),
           {
-            timeoutMs: 60_000,
+            // A JVM start is CPU-bound: on a busy 2-core machine a minute was not always enough.
+            timeoutMs: 120_000,
             intervalMs: 300,
             alive: () => kafkaPids.every(isAlive),
           },
