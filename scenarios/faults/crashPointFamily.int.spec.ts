@@ -63,8 +63,10 @@ const control: ProcessControl = {
   },
 };
 
-const crashes: { point: string; pass: number; target: string }[] = [];
-const recorder = { crash: (e: { point: string; pass: number; target: string }) => crashes.push(e) } as unknown as FaultRecorder;
+const crashes: { point: string; pass: number; target: string; firedAt?: number }[] = [];
+const recorder = {
+  crash: (e: { point: string; pass: number; target: string; firedAt?: number }) => crashes.push(e),
+} as unknown as FaultRecorder;
 const family = crashPointFamily.create({
   env: {} as EnvAddresses,
   control,
@@ -82,11 +84,16 @@ describe('crash points in a real process', () => {
   it('dies at the armed point on the Nth pass; the family records it and restarts the process', async () => {
     await start();
     const first = child!.pid;
+    const armedAt = Date.now();
     const f = fault('relay.after-send-before-mark', 3);
     await family.start(f, 1);
     await waitUntil(async () => crashes.length === 1 && alive() && child!.pid !== first, 20_000, 50);
     await family.stop(f, 1);
-    expect(crashes).toEqual([{ point: 'relay.after-send-before-mark', target: 'relay', pass: 3, pid: first }]);
+    expect(crashes).toEqual([{ point: 'relay.after-send-before-mark', target: 'relay', pass: 3, pid: first, firedAt: expect.any(Number) }]);
+    // The process's own death time, between arming and now: what the republished check excuses from.
+    const firedAt = crashes[0]!.firedAt!;
+    expect(firedAt).toBeGreaterThanOrEqual(armedAt);
+    expect(firedAt).toBeLessThanOrEqual(Date.now());
     expect(starts).toBe(2);
   }, 60_000);
 
