@@ -3,6 +3,7 @@ import { SCENARIOS } from '../catalog/scenarios.ts';
 import { planMatrix, PROFILES, type Profile } from '../runner/matrix.ts';
 import { runSuite } from '../runner/suite.ts';
 import { parseArgs, runCli, UsageError } from './args.ts';
+import { includesContainerTier, runContainerTier } from './containerTier.ts';
 import {
   applyEnvironmentFlags,
   checkScenarioNames,
@@ -16,9 +17,12 @@ import {
 const USAGE = `usage: npm run scenarios -- [--profile ci|full] [--publish outbox|dual-write]
                               [--consume effectively-once|at-least-once|at-most-once]
                               [--only a,b] [--seed N] [--keep-env] [--shrink-seconds S] [--rate R] [--list]
+                              [--skip-containers]
   --profile ci    every scenario on outbox+effectively-once, plus the cells that must show the weaker
                   modes' anomalies (default; fits in ~20 min on 2 cores)
-  --profile full  every scenario in every configuration it supports
+  --profile full  every scenario in every configuration it supports, then the container tier
+                  (npm run test:containers: podman engine and images, set up on first use)
+  --skip-containers   a full profile without the container tier
   --publish/--consume   run the chosen scenarios in exactly that configuration
   --rate R        workload commands per second (default: each scenario's, 60)
   --list          names and one-line purposes
@@ -32,6 +36,7 @@ runCli(async () => {
       profile: { kind: 'string', values: PROFILES },
       only: { kind: 'string' },
       list: { kind: 'bool' },
+      'skip-containers': { kind: 'bool' },
     },
     USAGE,
   );
@@ -66,5 +71,14 @@ runCli(async () => {
   console.log(`\n${summaryTable(results)}\n\nreports: ${dir}\n  ${files.map((f) => f.slice(dir.length + 1)).join(', ')}`);
   const passed = results.filter((r) => r.ok).length;
   console.log(`\nscenarios: ${passed} passed, ${results.length - passed} failed`);
-  return passed === results.length ? 0 : 1;
+  const tier = includesContainerTier({
+    profile,
+    only,
+    publish: flags.publish,
+    consume: flags.consume,
+    skip: flags['skip-containers'] === true,
+  })
+    ? await runContainerTier((l) => console.log(l))
+    : undefined;
+  return passed === results.length && (tier?.ok ?? true) ? 0 : 1;
 });

@@ -98,7 +98,7 @@ export function basePortFromEnv(env: NodeJS.ProcessEnv = process.env): number {
 
 /** Whose environment sits at which span beside the current one (the bench's own env-up
  *  environment takes the span after it, 1). */
-export const SIBLING_SPANS = { localLifecycle: 2, threeBrokers: 3, containersLifecycle: 4 } as const;
+export const SIBLING_SPANS = { localLifecycle: 2, threeBrokers: 3, containersLifecycle: 4, containersTier: 6 } as const;
 
 /**
  * The base port of a test's own environment, `span` spans of ports beside FAULTLINE_BASE_PORT's
