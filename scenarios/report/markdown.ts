@@ -53,7 +53,7 @@ function findings(r: ScenarioRunResult): string {
     );
   }
   if (r.convergenceMs !== undefined)
-    out.push(`- convergence: ${r.convergenceMs === null ? 'not within quiesce' : `${r.convergenceMs} ms after the last heal`}`);
+    out.push(`- convergence: ${r.convergenceMs === null ? 'not within quiesce' : `${Math.round(r.convergenceMs)} ms after the last heal`}`);
   if (r.load) {
     const l = r.load;
     out.push(

@@ -156,3 +156,11 @@ describe('writeReports', () => {
     }
   });
 });
+
+describe('report.md numbers', () => {
+  it('gives convergence in whole milliseconds, not the float the clock produced', () => {
+    const r = scenarioResult('s', { publish: 'outbox', consume: 'effectively-once' }, [], { convergenceMs: 1198.6589999999997 });
+    const md = renderReportMarkdown({ ...RUN, results: [r] });
+    expect(md).toContain('- convergence: 1199 ms after the last heal');
+  });
+});
