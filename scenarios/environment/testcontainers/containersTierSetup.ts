@@ -12,7 +12,16 @@ export async function setup(): Promise<() => Promise<void>> {
   const { getTestcontainersProvider } = await import('./testcontainersProvider.ts');
   const { clearState, writeState } = await import('../state.ts');
   const provider = getTestcontainersProvider();
-  const addr = await provider.up({ brokers: 1, onProgress: (l) => console.log(`[containers tier] ${l}`) });
+  let addr: Awaited<ReturnType<typeof provider.up>>;
+  try {
+    addr = await provider.up({ brokers: 1, onProgress: (l) => console.log(`[containers tier] ${l}`) });
+  } catch (err) {
+    // Vitest skips the teardown of a setup that threw: what was started (containers, the engine's
+    // API service) must not outlive the failed tier and hold its ports.
+    await provider.down().catch((e: Error) => console.error(`[containers tier] clean-up after a failed up: ${e.message}`));
+    if (ownRunDir) rmSync(process.env.FAULTLINE_RUN_DIR!, { recursive: true, force: true });
+    throw err;
+  }
   writeState(addr);
   // The system's integration tests find their servers through these (else the repo's own env.json).
   const server = (db: 'commands' | 'queries') => {
