@@ -48,7 +48,6 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
   const profiles: NonNullable<BenchReport['profiles']>['files'] = {};
   const summaries: NonNullable<BenchReport['profiles']>['summaries'] = {};
   let maxRate: number | undefined;
-  const durability = await readDurability(addr).catch((err: unknown) => ({ error: err instanceof Error ? err.message : String(err) }));
 
   const run = async (name: PhaseName, fn: () => Promise<PhaseResult>) => {
     if (!o.only.includes(name)) return;
@@ -91,6 +90,8 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
   await run('env-up', () => envUpPhase(o.log));
 
   const cpu = cpus();
+  // Read once the phases ran: a fresh environment has no topic until the system first starts.
+  const durability = await readDurability(addr).catch((err: unknown) => ({ error: err instanceof Error ? err.message : String(err) }));
   return {
     startedAt,
     finishedAt: new Date().toISOString(),
