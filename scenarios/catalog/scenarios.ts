@@ -167,6 +167,10 @@ const BUILT_IN: readonly Scenario[] = [
       'the relay is SIGKILLed twice while publishing, dies at its crash points (after a claim before the send, after a send before the mark), and dies again draining the backlog of an 8 s freeze',
     workload: WORKLOAD,
     schedule: profile('kill-relay'),
+    // Small sends, ten per claim: the freeze's backlog drains as multi-send claims, so the drain's
+    // crash lands between two sends of one claim (after the next claim has committed) whether it
+    // was armed before the first send of the drain or a few sends late.
+    systemEnv: { RELAY_BATCH_SIZE: '20', RELAY_CLAIM_BATCHES: '10' },
     felt: [faultsApplied, restarted('relay')],
     crashes: true,
     convergenceBoundMs: 15_000,

@@ -13,6 +13,8 @@ export const DEFAULT_MARK_BOUND_MS = 750;
 const OFF_PUBLISH_PATH =
   /^(client-command|query-db|queries-db|query-api|projector(#\d+)?|projector-kafka|projector-db|user-events(\.dlq)?)$/;
 const RELAY = /^relay(#\d+)?$/;
+/** Broker faults name the topic whose partitions they pick, yet they stall or fail the publisher's sends. */
+const BROKER_ROLE_FAULT = /^(kill-leader|kill-controller|cut-replication)$/;
 
 interface Interval {
   from: number; // wall ms
@@ -31,7 +33,7 @@ const ms = (iso: string) => Date.parse(iso);
 function excuses(input: CheckInput, boundMs: number): Interval[] {
   const out: Interval[] = [];
   for (const f of input.faults) {
-    if (OFF_PUBLISH_PATH.test(f.target) || f.fault === 'duplicate') continue; // a re-publish is recorded per row
+    if ((OFF_PUBLISH_PATH.test(f.target) && !BROKER_ROLE_FAULT.test(f.fault)) || f.fault === 'duplicate') continue; // a re-publish is recorded per row
     const start = ms(f.start.wall);
     const stop = f.stop ? ms(f.stop.wall) : Number.POSITIVE_INFINITY;
     if (RELAY.test(f.target) && (f.fault === 'kill' || f.fault === 'restart')) {

@@ -70,6 +70,17 @@ describe('republished', () => {
     expect(checkRepublished(offPath).valid).toBe(false);
   });
 
+  it('excuses a broker fault picked by its topic (a leader killed, replication cut), not a poison record produced onto it', () => {
+    for (const fault of ['kill-leader', 'kill-controller', 'cut-replication']) {
+      const input = sentTwice();
+      input.faults = [window(fault, 'user-events', 0, 4_000)];
+      expect(checkRepublished(input).valid, fault).toBe(true);
+    }
+    const poison = sentTwice();
+    poison.faults = [window('poison', 'user-events', 0, 4_000)];
+    expect(checkRepublished(poison).valid).toBe(false);
+  });
+
   it('allows one extra copy per row the nemesis marked unpublished, and no more', () => {
     const input = sentTwice();
     const dup = {

@@ -41,10 +41,14 @@ export interface DeadLetterSink {
   close(): Promise<void>;
 }
 
+/** Longer than one kafkajs request with its retries on a healthy cluster. */
+const DLQ_SEND_DEADLINE_MS = 15_000;
+
 type TopicCopy = 'full' | 'truncated' | 'none';
 
 export function createDeadLetterSink(o: DeadLetterSinkOptions): DeadLetterSink {
-  const producer = resettableProducer(o.kafka);
+  // A send kafkajs never settles (a leader lost mid-request) is given up and retried, not waited on forever.
+  const producer = resettableProducer(o.kafka, {}, { sendDeadlineMs: DLQ_SEND_DEADLINE_MS });
 
   /** Retries while `isRetriable` says so and the process runs. */
   const persist = <T>(what: string, fn: () => Promise<T>, isRetriable: (e: unknown) => boolean) =>

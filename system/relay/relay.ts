@@ -108,7 +108,9 @@ class RelayLoop implements Relay {
       cooldownMs: o.breakerCooldownMs,
       maxCooldownMs: o.breakerMaxCooldownMs,
     });
-    this.producer = resettableProducer(o.kafka);
+    // A send is given up at its timeout even when kafkajs never settles it: the claim's lease was
+    // sized for it (sendBy), and a relay stuck in a send would publish nothing while looking alive.
+    this.producer = resettableProducer(o.kafka, {}, { sendDeadlineMs: o.sendTimeoutMs });
     this.claimLimit = o.batchSize * o.claimBatches;
     this.claimPool = createPool(o.dbUrl, { connectionLimit: 2, multipleStatements: true, isolation: 'READ-COMMITTED' });
     this.sleeper = createSleeper(() => this.running);

@@ -125,29 +125,63 @@ export interface ResettableProducer {
   disconnect(): Promise<void>;
 }
 
+/** A send (connect included) that neither resolved nor failed within its deadline. */
+export class KafkaSendDeadlineError extends Error {
+  override readonly name = 'KafkaSendDeadlineError';
+}
+
+/** How long a dropped producer's disconnect is waited for before it is left to finish on its own. */
+const DROP_WAIT_MS = 1_000;
+
 /**
  * An idempotent producer that connects on first use and is thrown away after a failed send, so
- * the next send starts with a fresh producer id instead of stale sequence numbers.
+ * the next send starts with a fresh producer id instead of stale sequence numbers. With
+ * `sendDeadlineMs`, a send that has not settled by then fails and its producer is dropped too:
+ * kafkajs can leave a send pending forever after a partition leader dies mid-request, and a
+ * publisher stuck there publishes nothing while it still looks alive.
  */
-export function resettableProducer(kafka: Kafka, config: Partial<ProducerConfig> = {}): ResettableProducer {
+export function resettableProducer(
+  kafka: Kafka,
+  config: Partial<ProducerConfig> = {},
+  o: { sendDeadlineMs?: number } = {},
+): ResettableProducer {
   let current: Producer | null = null;
   const drop = async () => {
     const p = current;
     current = null;
-    await p?.disconnect().catch(() => undefined);
+    if (!p) return;
+    let timer: NodeJS.Timeout | undefined;
+    const bounded = new Promise<void>((resolve) => (timer = setTimeout(resolve, DROP_WAIT_MS)));
+    await Promise.race([p.disconnect().catch(() => undefined), bounded]);
+    clearTimeout(timer);
+  };
+  const attempt = async (record: ProducerRecord) => {
+    // This attempt keeps its own producer: one abandoned at its deadline never sends on the next.
+    let p = current;
+    if (!p) {
+      p = kafka.producer(idempotentProducerConfig(config));
+      current = p;
+      await p.connect();
+    }
+    return p.send(record);
   };
   return {
     async send(record) {
+      const pending = attempt(record);
+      let timer: NodeJS.Timeout | undefined;
       try {
-        if (!current) {
-          const p = kafka.producer(idempotentProducerConfig(config));
-          await p.connect();
-          current = p;
-        }
-        return await current.send(record);
+        if (o.sendDeadlineMs === undefined) return await pending;
+        const ms = o.sendDeadlineMs;
+        const deadline = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new KafkaSendDeadlineError(`the send did not settle within ${ms} ms`)), ms);
+        });
+        pending.catch(() => undefined); // a send abandoned at its deadline may still fail later
+        return await Promise.race([pending, deadline]);
       } catch (err) {
         await drop();
         throw err;
+      } finally {
+        clearTimeout(timer);
       }
     },
     disconnect: drop,

@@ -1,0 +1,56 @@
+import type { Kafka, Producer, ProducerRecord } from 'kafkajs';
+import { describe, expect, it } from 'vitest';
+import { KafkaSendDeadlineError, resettableProducer } from './kafka.ts';
+
+/** A stand-in for kafkajs' client whose sends follow a script: each producer's sends answer as told. */
+function scriptedKafka(script: Array<'hang' | 'ok' | 'fail'>) {
+  const made: Array<{ sends: ProducerRecord[]; disconnected: boolean }> = [];
+  const kafka = {
+    producer: () => {
+      const me = { sends: [] as ProducerRecord[], disconnected: false };
+      made.push(me);
+      return {
+        connect: async () => undefined,
+        disconnect: async () => {
+          me.disconnected = true;
+        },
+        send: (r: ProducerRecord) => {
+          me.sends.push(r);
+          const step = script.shift();
+          if (step === 'hang') return new Promise(() => undefined);
+          if (step === 'fail') return Promise.reject(new Error('broker said no'));
+          return Promise.resolve([]);
+        },
+      } as unknown as Producer;
+    },
+  } as unknown as Kafka;
+  return { kafka, made };
+}
+
+const record = (n: number): ProducerRecord => ({ topic: 't', messages: [{ value: String(n) }] });
+
+describe('resettableProducer', () => {
+  it('fails a send that never settles at its deadline, drops that producer, and sends the next on a fresh one', async () => {
+    const { kafka, made } = scriptedKafka(['hang', 'ok']);
+    const p = resettableProducer(kafka, {}, { sendDeadlineMs: 50 });
+    const started = Date.now();
+    await expect(p.send(record(1))).rejects.toBeInstanceOf(KafkaSendDeadlineError);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(made[0]!.disconnected).toBe(true);
+    await expect(p.send(record(2))).resolves.toEqual([]);
+    expect(made).toHaveLength(2);
+    expect(made[1]!.sends.map((r) => r.messages[0]!.value)).toEqual(['2']);
+  });
+
+  it('keeps one producer across successful sends and replaces it after a failure', async () => {
+    const { kafka, made } = scriptedKafka(['ok', 'ok', 'fail', 'ok']);
+    const p = resettableProducer(kafka, {}, { sendDeadlineMs: 1_000 });
+    await p.send(record(1));
+    await p.send(record(2));
+    expect(made).toHaveLength(1);
+    await expect(p.send(record(3))).rejects.toThrow('broker said no');
+    await p.send(record(4));
+    expect(made).toHaveLength(2);
+    expect(made[0]!.disconnected).toBe(true);
+  });
+});
