@@ -1,6 +1,6 @@
 import { HEADERS } from '../../system/shared/events.ts';
 import type { FaultWindow } from '../history/types.ts';
-import { result, type Anomaly, type CheckInput, type CheckResult, type TopicRecord } from './types.ts';
+import { result, type Anomaly, type CheckInput, type CheckResult, type ClusterSample, type TopicRecord } from './types.ts';
 
 /**
  * How long after its first copy was sent a healthy publisher may still not have recorded it as
@@ -15,6 +15,21 @@ const OFF_PUBLISH_PATH =
 const RELAY = /^relay(#\d+)?$/;
 /** Broker faults name the topic whose partitions they pick, yet they stall or fail the publisher's sends. */
 const BROKER_ROLE_FAULT = /^(kill-leader|kill-controller|cut-replication)$/;
+const BROKER_TARGET = /^(kafka|broker)(#\d+)?$/;
+
+/**
+ * When the cluster was whole again after a broker fault healed (ms, history clock): the first
+ * sample at or after the heal with every partition's ISR as large as any seen in the run. Until
+ * then a restarted broker is still catching up, acks=all sends fail or come back ambiguous, and a
+ * re-send is expected. Null when no sample says so (the cluster never settled while sampled).
+ */
+function settledAfter(samples: readonly ClusterSample[], healMs: number): number | null {
+  const full = Math.max(0, ...samples.flatMap((s) => s.partitions.map((p) => p.isr.length)));
+  const whole = samples.find(
+    (s) => s.ms >= healMs && !s.error && s.partitions.length > 0 && s.partitions.every((p) => p.isr.length >= full),
+  );
+  return whole ? whole.ms : null;
+}
 
 interface Interval {
   from: number; // wall ms
@@ -40,6 +55,12 @@ function excuses(input: CheckInput, boundMs: number): Interval[] {
       out.push({ from: start - boundMs, to: start, why: `${f.fault} ${f.target}` });
     } else if (RELAY.test(f.target) && f.fault === 'crash-point') {
       for (const c of deathsIn(input, f)) out.push({ from: c - boundMs, to: c, why: `crash point on ${f.target}` });
+    } else if (f.stop && (BROKER_ROLE_FAULT.test(f.fault) || BROKER_TARGET.test(f.target)) && input.cluster?.length) {
+      // Wall time of the history clock's 0, from the window's own pair of clocks.
+      const origin = start - f.start.ms;
+      const settled = settledAfter(input.cluster, f.stop.ms);
+      const to = settled === null ? Number.POSITIVE_INFINITY : Math.max(stop, origin + settled);
+      out.push({ from: start - boundMs, to: to + boundMs, why: `${f.fault} ${f.target}, until the ISR was whole again` });
     } else {
       out.push({ from: start - boundMs, to: stop + boundMs, why: `${f.fault} ${f.target}` });
     }

@@ -81,6 +81,28 @@ describe('republished', () => {
     expect(checkRepublished(poison).valid).toBe(false);
   });
 
+  it('excuses a broker fault until the sampled ISR is whole again, not after', () => {
+    const fault = window('kill-controller', 'kafka', 0, 3_000);
+    const isr = (ms: number, size: number) => ({
+      ms,
+      partitions: [0, 1, 2].map((partition) => ({ partition, leader: 2, isr: [2, 3, 1].slice(0, size) })),
+    });
+    const cluster = [isr(0, 3), isr(2_000, 1), isr(4_000, 1), isr(6_000, 3)];
+    const whileDegraded = sentTwice();
+    whileDegraded.topics.events[0]!.timestamp = String(T0 + 5_000); // after the heal, before the ISR was whole
+    whileDegraded.faults = [fault];
+    expect(checkRepublished(whileDegraded).valid).toBe(false); // no samples: the window ends at the heal
+    whileDegraded.cluster = cluster;
+    expect(checkRepublished(whileDegraded).valid).toBe(true);
+    const afterSettled = sentTwice(9_000);
+    afterSettled.topics.events[0]!.timestamp = String(T0 + 7_500);
+    afterSettled.faults = [fault];
+    afterSettled.cluster = cluster;
+    expect(checkRepublished(afterSettled).valid).toBe(false);
+    const neverSettled = { ...afterSettled, cluster: cluster.slice(0, 3) };
+    expect(checkRepublished(neverSettled).valid).toBe(true);
+  });
+
   it('allows one extra copy per row the nemesis marked unpublished, and no more', () => {
     const input = sentTwice();
     const dup = {

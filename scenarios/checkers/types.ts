@@ -141,6 +141,14 @@ export interface ConvergenceInput {
   boundMs: number;
 }
 
+/** One look at the cluster's partitions (leaders and ISR of the events topic), on the history clock. */
+export interface ClusterSample {
+  ms: number;
+  partitions: readonly { partition: number; leader: number; isr: readonly number[] }[];
+  /** The metadata could not be read then. */
+  error?: string;
+}
+
 export interface CheckInput {
   history: readonly CommandOp[];
   faults: readonly FaultWindow[];
@@ -159,6 +167,8 @@ export interface CheckInput {
   reads?: readonly ReadEntry[];
   /** Crash points that fired, from the history. */
   crashes?: readonly CrashEntry[];
+  /** Leaders and ISR sampled during a multi-broker run: when the cluster settled after a broker fault. */
+  cluster?: readonly ClusterSample[];
   /** Self-reported vs measured lag and readiness, sampled during the run. */
   telemetry?: readonly TelemetrySample[];
   convergence?: ConvergenceInput;

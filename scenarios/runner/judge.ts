@@ -48,6 +48,7 @@ export function checkInputOf(record: ScenarioRecord): CheckInput {
     reads: ofType(entries, 'read') as ReadEntry[],
     crashes: ofType(entries, 'crash') as CrashEntry[],
     telemetry: record.samples.telemetry,
+    ...(record.samples.brokers ? { cluster: record.samples.brokers } : {}),
     convergence: facts.convergence,
     retryBudgetMs: facts.retryBudgetMs,
     consumeMode: facts.configuration.consume,
