@@ -13,6 +13,7 @@ import type { Configuration } from '../../system/shared/modes.ts';
 import { createCommandClient } from '../workload/httpClient.ts';
 import { runOpenLoop } from '../workload/openLoop.ts';
 import { startReaders } from '../workload/readers.ts';
+import { watchTampered } from './tampered.ts';
 import type { WorkloadSummary } from '../workload/summary.ts';
 import { runLoad, type LoadResult } from '../load/runLoad.ts';
 import { readFinalState, readReadSide, readWriteSide } from '../observe/finalState.ts';
@@ -124,7 +125,12 @@ function liveObservers(o: { env: EnvAddresses; urls: SystemUrls; recorder: Histo
   const probes = liveProbes(o.env);
   const telemetry = startTelemetry({ urls: o.urls, probes, now: o.now });
   let hot: (n: number) => string[] = () => [];
-  const readers = startReaders({ queryApi: o.urls.queryApi, recorder: o.recorder, streams: () => hot(20) });
+  const readers = startReaders({
+    queryApi: o.urls.queryApi,
+    recorder: o.recorder,
+    streams: () => hot(20),
+    watched: watchTampered(() => o.recorder.entries(), o.now),
+  });
   const visibility = createVisibilityProbe({ queryApi: o.urls.queryApi, now: o.now });
   // Leaders, ISR and the controller only move when there is more than one broker.
   const brokers = o.env.kafka.brokers > 1 ? startBrokerSampler(o.env, o.now) : undefined;

@@ -1,7 +1,7 @@
 // Readers sample the query API during the run and record every answer in the history (`read`
 // entries), so the monotonic-reads checker can see a stream's version go backwards for one reader
 // — a transient regression the final state never shows. Each reader is one session reading the
-// hot streams one request at a time.
+// hot streams one request at a time, and the streams the nemesis just tampered with more often.
 import type { HistoryRecorder } from '../history/recorder.ts';
 import { createRng } from './random.ts';
 
@@ -10,6 +10,12 @@ export interface ReadersOptions {
   recorder: Pick<HistoryRecorder, 'read'>;
   /** The streams worth reading now, hottest first (the workload's hot set). */
   streams: () => readonly string[];
+  /**
+   * Streams to watch closely now (e.g. just given a stale or reordered copy): while any, every
+   * other read of each reader goes to them in turn, so a regression that lasts only until the
+   * stream's next event is still seen.
+   */
+  watched?: () => readonly string[];
   readers?: number;
   /** Pause between one reader's reads (ms). */
   intervalMs?: number;
@@ -32,10 +38,13 @@ export function startReaders(o: ReadersOptions): ReadersHandle {
 
   async function reader(id: number): Promise<void> {
     const rng = createRng((o.seed ?? 1) * 7919 + id);
+    let turn = 0;
     while (!stopped) {
-      const candidates = o.streams();
+      const watched = o.watched?.() ?? [];
+      const fromWatched = watched.length > 0 && turn++ % 2 === 0;
+      const candidates = fromWatched ? watched : o.streams();
       if (candidates.length > 0) {
-        const userId = rng.pick(candidates);
+        const userId = fromWatched ? candidates[((turn >> 1) + id) % candidates.length]! : rng.pick(candidates);
         try {
           const res = await fetch(`${o.queryApi}/users/${encodeURIComponent(userId)}`, { signal: AbortSignal.timeout(timeoutMs) });
           const body = (await res.json().catch(() => ({}))) as { version?: unknown; deleted?: unknown };

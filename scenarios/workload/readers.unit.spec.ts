@@ -55,4 +55,22 @@ describe('query-API readers', () => {
     expect(done.noAnswer).toBeGreaterThan(0);
     expect(toReads(recorder.entries())).toEqual([]);
   });
+
+  it('send every other read to the watched streams while there are any', async () => {
+    const recorder = createRecorder({ sink: memorySink() });
+    const hotSet = Array.from({ length: 50 }, (_, i) => `hot-${i}`);
+    let watched: string[] = ['w1', 'w2'];
+    const readers = startReaders({ queryApi: base, recorder, streams: () => hotSet, watched: () => watched, readers: 1, intervalMs: 2 });
+    for (let i = 0; i < 200 && toReads(recorder.entries()).length < 40; i++) await new Promise((r) => setTimeout(r, 25));
+    watched = [];
+    const before = toReads(recorder.entries()).length;
+    for (let i = 0; i < 200 && toReads(recorder.entries()).length < before + 20; i++) await new Promise((r) => setTimeout(r, 25));
+    await readers.stop();
+    const reads = toReads(recorder.entries());
+    const first = reads.slice(0, 40).map((r) => r.userId);
+    // Half of the reads while watching, each watched stream in turn; none once the watch is over.
+    expect(first.filter((u) => u === 'w1').length).toBeGreaterThanOrEqual(9);
+    expect(first.filter((u) => u === 'w2').length).toBeGreaterThanOrEqual(9);
+    expect(reads.slice(before + 1).some((r) => r.userId.startsWith('w'))).toBe(false);
+  });
 });
