@@ -2,6 +2,7 @@
 import { configurationLabel } from '../checkers/expectations.ts';
 import { CONSUME_MODES, PUBLISH_MODES } from '../../system/shared/modes.ts';
 import { SCENARIOS } from '../catalog/scenarios.ts';
+import { peakMemoryCell } from '../report/memoryText.ts';
 import { cautions, failureReasons } from '../report/types.ts';
 import { unknownNames } from '../runner/matrix.ts';
 import type { ScenarioResult } from '../runner/runScenario.ts';
@@ -51,7 +52,7 @@ export function resultLine(r: ScenarioResult): string {
   const vis = r.visibility?.p50Ms != null ? `  visible p50/p99: ${r.visibility.p50Ms}/${r.visibility.p99Ms} ms` : '';
   return (
     `  ${r.ok ? 'PASS' : 'FAIL'}  ${r.scenario} [${configurationLabel(r.configuration)}]  anomalies: ${found}  converged: ${conv}${vis}  ` +
-    `ops ${r.ops.ok}/${r.ops.fail}/${r.ops.unknown} (ok/fail/unknown)  ${(r.durationMs / 1000).toFixed(1)}s`
+    `ops ${r.ops.ok}/${r.ops.fail}/${r.ops.unknown} (ok/fail/unknown)  ${(r.durationMs / 1000).toFixed(1)}s  peak memory ${peakMemoryCell(r.memory)}`
   );
 }
 
@@ -67,8 +68,10 @@ export function summaryTable(results: readonly ScenarioResult[]): string {
         : 'as expected',
     r.ok ? 'PASS' : 'FAIL',
     `${(r.durationMs / 1000).toFixed(0)}s`,
+    `${r.ops.ok}/${r.ops.fail}/${r.ops.unknown}`,
+    peakMemoryCell(r.memory),
   ]);
-  const head = ['scenario', 'configuration', 'anomalies found', 'vs expectation', 'verdict', 'time'];
+  const head = ['scenario', 'configuration', 'anomalies found', 'vs expectation', 'verdict', 'time', 'ops ok/fail/unk', 'peak memory'];
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cols: string[]) => cols.map((c, i) => c.padEnd(w[i]!)).join('  ');
   const out = [line(head), w.map((n) => '-'.repeat(n)).join('  '), ...rows.map(line)];

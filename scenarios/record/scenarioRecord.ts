@@ -11,6 +11,7 @@ import type { Expectation } from '../checkers/expectations.ts';
 import type { ConvergenceInput, PoisonInjection, TelemetrySample } from '../checkers/types.ts';
 import { readHistory } from '../history/reader.ts';
 import type { HistoryEntry } from '../history/types.ts';
+import type { RunMemory } from './memory.ts';
 import type { FinalState, Sample, SamplesFile } from './types.ts';
 
 export const RECORD_FILES = { history: 'history.jsonl', final: 'final-state.json', samples: 'samples.json', run: 'run.json' } as const;
@@ -72,6 +73,8 @@ export interface RunFacts {
   visibility?: VisibilityStats;
   workload?: WorkloadSummary;
   load?: unknown;
+  /** Peak resident memory of the environment's processes, or why it was not measured. */
+  memory?: RunMemory;
   errors: string[];
 }
 
@@ -135,6 +138,7 @@ export function readRecord(dir: string): ScenarioRecord {
     telemetry: (s.telemetry ?? []) as TelemetrySample[],
     schedule: s.schedule ?? [],
     ...(s.brokers ? { brokers: s.brokers } : {}),
+    ...(s.memory ? { memory: s.memory } : {}),
   };
   return { dir, facts, entries, final, samples };
 }

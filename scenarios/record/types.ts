@@ -12,6 +12,7 @@ import type {
   WriteEventRow,
 } from '../checkers/types.ts';
 import type { SystemProcess } from '../environment/system.ts';
+import type { MemorySample } from './memory.ts';
 import type { MetricValues } from './metrics.ts';
 
 /** The full final state of both databases and both topics, read after heal + quiesce. */
@@ -44,4 +45,6 @@ export interface SamplesFile {
   schedule: unknown[];
   /** Broker metadata samples (multi-broker runs only). */
   brokers?: BrokerSample[];
+  /** Resident memory of the environment's processes, about once a second (local provider only). */
+  memory?: MemorySample[];
 }

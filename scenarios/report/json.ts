@@ -50,6 +50,7 @@ function resultJson(r: ScenarioRunResult) {
     visibility: r.visibility ?? null,
     workload: r.workload ?? null,
     load: r.load ?? null,
+    memory: r.memory ?? null,
     nonVacuity: (r.nonVacuity ?? []).map((c) => ({ claim: c.claim, observed: c.observed, detail: c.detail ?? null })),
     faults: (r.faults ?? []).map((f) => ({
       faultId: f.faultId,

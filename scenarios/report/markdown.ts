@@ -1,5 +1,6 @@
 // report.md: the summary table (scenario × configuration) and per-scenario findings, readable
 // in a terminal or a PR comment.
+import { memoryText, peakMemoryCell } from './memoryText.ts';
 import { openLoopText, topologyText } from './workloadText.ts';
 import { configurationLabel } from '../checkers/expectations.ts';
 import { CONSUME_MODES, PUBLISH_MODES, type Configuration } from '../../system/shared/modes.ts';
@@ -41,10 +42,31 @@ export function summaryTable(run: RunResult): string {
   return lines.join('\n');
 }
 
+/** One row per run, in run order: what it cost (time, ops, memory) beside what it found. */
+export function runsTable(run: RunResult): string {
+  const lines = [
+    '| scenario | configuration | verdict | time | ops ok/fail/unknown | anomalies | peak memory |',
+    '|---|---|---|---|---|---|---|',
+    ...run.results.map((r) =>
+      [
+        escapeCell(r.scenario),
+        configurationLabel(r.configuration),
+        passed(r) ? '✅' : '❌',
+        `${(r.durationMs / 1000).toFixed(1)} s`,
+        `${r.ops.ok}/${r.ops.fail}/${r.ops.unknown}`,
+        escapeCell(r.verdict.found.join(', ') || 'none'),
+        peakMemoryCell(r.memory),
+      ].join(' | '),
+    ),
+  ];
+  return lines.map((l, i) => (i < 2 ? l : `| ${l} |`)).join('\n');
+}
+
 function findings(r: ScenarioRunResult): string {
   const out = [`### ${passed(r) ? '✅' : '❌'} ${r.scenario} — ${configurationLabel(r.configuration)}`, ''];
   if (r.purpose) out.push(`${r.purpose}`, '');
   out.push(`- duration: ${(r.durationMs / 1000).toFixed(1)} s; ops ok/fail/unknown: ${r.ops.ok}/${r.ops.fail}/${r.ops.unknown}`);
+  if (r.memory) out.push(`- peak memory: ${memoryText(r.memory)}`);
   if (r.topology) out.push(`- topology: ${topologyText(r.topology)}`);
   if (r.workload) {
     const w = r.workload;
@@ -97,6 +119,10 @@ export function renderReportMarkdown(run: RunResult): string {
     '## Summary',
     '',
     summaryTable(run),
+    '',
+    '## Runs',
+    '',
+    runsTable(run),
     '',
     '## Findings',
     '',

@@ -65,6 +65,7 @@ describe('report.json', () => {
       'visibility',
       'workload',
       'load',
+      'memory',
       'nonVacuity',
       'faults',
       'scheduleDrift',

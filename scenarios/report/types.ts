@@ -4,6 +4,7 @@ import type { Expectation, ExpectationVerdict } from '../checkers/expectations.t
 import type { Configuration } from '../../system/shared/modes.ts';
 import type { FaultWindow } from '../history/types.ts';
 import type { LoadResult } from '../load/summary.ts';
+import type { RunMemory } from '../record/memory.ts';
 import type { VisibilityStats, WorkloadSummary } from '../record/scenarioRecord.ts';
 
 export interface NonVacuityClaim {
@@ -35,6 +36,8 @@ export interface ScenarioRunResult {
   visibility?: VisibilityStats;
   /** The workload's rate, streams touched and events per stream. */
   workload?: WorkloadSummary;
+  /** Peak resident memory of the environment's processes over the run, or why it was not measured. */
+  memory?: RunMemory;
   /** The scenario record's folder, relative to the run folder. */
   recordDir?: string;
   nonVacuity?: NonVacuityClaim[];

@@ -19,11 +19,13 @@ import { runLoad, type LoadResult } from '../load/runLoad.ts';
 import { readFinalState, readReadSide, readWriteSide } from '../observe/finalState.ts';
 import { quiesce } from './quiesce.ts';
 import { startBrokerSampler } from './brokerSampler.ts';
-import { startSampler } from './sampler.ts';
+import { startMemorySampler } from './memorySampler.ts';
+import { sampledTargets, startSampler } from './sampler.ts';
 import { liveProbes, startTelemetry } from './telemetry.ts';
 import { createVisibilityProbe } from './visibility.ts';
 import type { StreamVersions } from './convergence.ts';
 import type { VisibilityStats } from '../record/scenarioRecord.ts';
+import type { MemorySample, RunMemory } from '../record/memory.ts';
 
 export interface WorkloadRequest {
   scenario: Scenario;
@@ -52,6 +54,8 @@ export interface Observers {
     telemetry: TelemetrySample[];
     visibility: VisibilityStats;
     brokers?: BrokerSample[];
+    /** Resident memory of the environment's processes, where this host knows their pids. */
+    memory?: { samples: MemorySample[]; memory: RunMemory };
   }>;
 }
 
@@ -122,6 +126,11 @@ async function liveWorkload(w: WorkloadRequest): Promise<WorkloadSummary> {
 function liveObservers(o: { env: EnvAddresses; urls: SystemUrls; recorder: HistoryRecorder; now: () => number }): Observers {
   const samplesStartMs = o.now();
   const sampler = startSampler(o.urls);
+  const memory = startMemorySampler(
+    o.env,
+    sampledTargets(o.urls).map(([t]) => t),
+    o.now,
+  );
   const probes = liveProbes(o.env);
   const telemetry = startTelemetry({ urls: o.urls, probes, now: o.now });
   let hot: (n: number) => string[] = () => [];
@@ -144,10 +153,18 @@ function liveObservers(o: { env: EnvAddresses; urls: SystemUrls; recorder: Histo
     async stop(deadlineMs) {
       const vis = await visibility.settle(deadlineMs);
       const samples = sampler.stop();
+      const mem = memory.stop();
       const [tel] = await Promise.all([telemetry.stop(), readers.stop()]);
       await probes.close();
       const brokerSamples = await brokers?.stop();
-      return { samples, samplesStartMs, telemetry: tel, visibility: vis, ...(brokerSamples ? { brokers: brokerSamples } : {}) };
+      return {
+        samples,
+        samplesStartMs,
+        telemetry: tel,
+        visibility: vis,
+        ...(brokerSamples ? { brokers: brokerSamples } : {}),
+        memory: mem,
+      };
     },
   };
 }

@@ -106,6 +106,7 @@ export function judge(record: ScenarioRecord, o: JudgeOptions): ScenarioRunResul
     ...(facts.visibility ? { visibility: facts.visibility } : {}),
     ...(facts.workload ? { workload: facts.workload } : {}),
     ...(facts.load ? { load: facts.load as NonNullable<ScenarioRunResult['load']> } : {}),
+    ...(facts.memory ? { memory: facts.memory } : {}),
     scheduleDrift: scheduleDrift((record.samples.schedule ?? []) as ScheduledFault[], input.faults, onLink),
     nonVacuity: o.felt.map((f) => ({ claim: f.describe, observed: safe(() => f.check(observations)) })),
     ...(facts.errors.length ? { error: facts.errors.join('; ') } : {}),

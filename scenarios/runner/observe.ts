@@ -5,6 +5,7 @@ import type { Scenario } from '../catalog/types.ts';
 import type { ConvergenceInput, TelemetrySample } from '../checkers/types.ts';
 import type { VisibilityStats } from '../record/scenarioRecord.ts';
 import type { BrokerSample, FinalState, Sample } from '../record/types.ts';
+import type { MemorySample, RunMemory } from '../record/memory.ts';
 import type { RunnerDeps } from './deps.ts';
 import type { Prepared } from './prepare.ts';
 import type { RunOutcome } from './runPhase.ts';
@@ -17,6 +18,7 @@ export interface Observed {
   telemetry: TelemetrySample[];
   visibility: VisibilityStats;
   brokers?: BrokerSample[];
+  memory?: { samples: MemorySample[]; memory: RunMemory };
 }
 
 /**
@@ -45,5 +47,6 @@ export async function observe(s: Scenario, p: Prepared, run: RunOutcome, deps: R
     telemetry: stopped.telemetry,
     visibility: stopped.visibility,
     ...(stopped.brokers ? { brokers: stopped.brokers } : {}),
+    ...(stopped.memory ? { memory: stopped.memory } : {}),
   };
 }

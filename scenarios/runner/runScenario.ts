@@ -113,6 +113,7 @@ export function factsOf(s: Scenario, c: Configuration, o: RunOptions, p: Prepare
     visibility: seen.visibility,
     workload: withOpenLoop(summarizeWorkload(ops, eventsPerStream(seen.final.write.events)), run.stats),
     ...(run.load ? { load: run.load } : {}),
+    ...(seen.memory ? { memory: seen.memory.memory } : {}),
     errors: run.errors,
   };
 }
@@ -156,6 +157,7 @@ export async function runScenario(s: Scenario, c: Configuration, o: RunOptions, 
       telemetry: seen.telemetry,
       schedule: p.schedule,
       ...(seen.brokers ? { brokers: seen.brokers } : {}),
+      ...(seen.memory ? { memory: seen.memory.samples } : {}),
     };
     record = { dir: o.outDir, facts: factsOf(s, c, o, p, run, seen), entries: [...p.recorder.entries()], final: seen.final, samples };
     writeRecord(o.outDir, record);

@@ -55,6 +55,26 @@ describe('runScenario (phases with fake dependencies)', () => {
     expect(again.convergenceMs).toBe(r.convergenceMs);
   });
 
+  it("carries the observers' memory peaks into run.json, samples.json, the result and a re-judge", async () => {
+    const o = outDir();
+    const memory = { peakTotalMb: 1200, peakAtMs: 3000, byGroup: { kafka: 400 }, samples: 1, everyMs: 1000 };
+    const samples = [{ ms: 3000, rssKb: { 'kafka-1': 400 * 1024 } }];
+    const base = fakeDeps([]);
+    const deps = fakeDeps([], {
+      startObservers: (x) => {
+        const obs = base.startObservers(x);
+        return { ...obs, stop: async (d) => ({ ...(await obs.stop(d)), memory: { samples, memory } }) };
+      },
+    });
+    const r = await runScenario(fakeScenario(), BASE, { env: FAKE_ENV, seed: 3, outDir: o, runDir: dir }, deps);
+    expect(r.memory).toEqual(memory);
+    const rec = readRecord(o);
+    expect(rec.facts.memory).toEqual(memory);
+    expect(rec.samples.memory).toEqual(samples);
+    writeFileSync(join(dir, RUN_INDEX_FILE), JSON.stringify(runIndexOf({ runId: 'x', startedAt: '', finishedAt: '', results: [r] })));
+    expect(rejudgeRun(dir, { feltOf: () => fakeScenario().felt }).results[0]!.memory).toEqual(memory);
+  });
+
   it('stops the workload no earlier than its minimum time nor its tail past the heal', async () => {
     let healAt = 0;
     let stoppedAt = 0;

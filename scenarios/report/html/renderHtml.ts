@@ -6,6 +6,7 @@ import { configurationLabel } from '../../checkers/expectations.ts';
 import { CONSUME_MODES, PUBLISH_MODES, type Configuration } from '../../../system/shared/modes.ts';
 import { anomaliesOf, failureReasons, passed, type RunResult, type ScenarioRunResult } from '../types.ts';
 import { esc, scriptJson } from './escape.ts';
+import { memoryText } from '../memoryText.ts';
 import { openLoopText, topologyText } from '../workloadText.ts';
 import type { ScenarioView } from './scenarioView.ts';
 import { streamSvg, streamTable } from './streamSvg.ts';
@@ -161,6 +162,7 @@ ${reasons.length ? `<ul class="reasons">${reasons.map((x) => `<li>${esc(x)}</li>
 <dt>duration</dt><dd>${secs(r.durationMs)}</dd>
 ${r.topology ? `<dt>topology</dt><dd>${esc(topologyText(r.topology))}</dd>` : ''}
 <dt>ops ok / fail / unknown</dt><dd>${r.ops.ok} / ${r.ops.fail} / ${r.ops.unknown}</dd>
+${r.memory ? `<dt>peak memory</dt><dd class="memory">${esc(memoryText(r.memory))}</dd>` : ''}
 ${workloadHtml(r)}
 <dt>expected</dt><dd>required [${esc(r.expectation.required.join(', '))}], allowed [${esc(r.expectation.allowed.join(', '))}]${r.expectation.why ? ` — ${esc(r.expectation.why)}` : ''}</dd>
 <dt>found</dt><dd>${esc(r.verdict.found.join(', ') || 'none')}</dd>
