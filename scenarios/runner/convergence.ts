@@ -21,7 +21,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 export async function watchConvergence(
   p: ConvergenceProbe,
-  o: { deadlineMs: number; now: () => number; everyMs?: number },
+  o: { deadlineMs: number; now: () => number; everyMs?: number; giveUp?: () => boolean },
 ): Promise<number | null> {
   let goal: StreamVersions | undefined;
   for (;;) {
@@ -31,7 +31,7 @@ export async function watchConvergence(
     } catch {
       /* a database still coming back: keep polling */
     }
-    if (o.now() >= o.deadlineMs) return null;
+    if (o.now() >= o.deadlineMs || o.giveUp?.()) return null;
     await sleep(o.everyMs ?? 200);
   }
 }

@@ -18,6 +18,8 @@ import type { WorkloadSummary } from '../workload/summary.ts';
 import { runLoad, type LoadResult } from '../load/runLoad.ts';
 import { readFinalState, readReadSide, readWriteSide } from '../observe/finalState.ts';
 import { quiesce } from './quiesce.ts';
+import { readProgress } from '../observe/progress.ts';
+import type { StuckReading } from './stuck.ts';
 import { startBrokerSampler } from './brokerSampler.ts';
 import { startMemorySampler } from './memorySampler.ts';
 import { sampledTargets, startSampler } from './sampler.ts';
@@ -47,8 +49,11 @@ export interface Observers {
   okCommand(userId: string, version: number | undefined, ackMs: number): void;
   /** The workload's hot streams, hottest first: what the query-API readers sample. */
   hotStreams(hot: (n: number) => string[]): void;
-  /** Stops everything that samples; visibility waits for its watchers until `deadlineMs`. */
-  stop(deadlineMs: number): Promise<{
+  /** Stops everything that samples; visibility waits for its watchers until `deadlineMs` (or `giveUp`). */
+  stop(
+    deadlineMs: number,
+    giveUp?: () => boolean,
+  ): Promise<{
     samples: Sample[];
     samplesStartMs: number;
     telemetry: TelemetrySample[];
@@ -80,7 +85,9 @@ export interface RunnerDeps {
   startObservers(o: { env: EnvAddresses; urls: SystemUrls; recorder: HistoryRecorder; now: () => number }): Observers;
   writeVersions(env: EnvAddresses): Promise<StreamVersions>;
   readVersions(env: EnvAddresses): Promise<StreamVersions>;
-  quiesce(env: EnvAddresses, o: { deadlineMs: number; now: () => number }): Promise<number | null>;
+  quiesce(env: EnvAddresses, o: { deadlineMs: number; now: () => number; giveUp?: () => boolean }): Promise<number | null>;
+  /** Work the system still has in hand (outbox backlog, consumer lag) and a fingerprint of its read model. */
+  progress(env: EnvAddresses): { read(): Promise<StuckReading>; close(): Promise<void> };
   readFinalState(env: EnvAddresses): Promise<FinalState>;
 }
 
@@ -97,6 +104,16 @@ export function liveDeps(poisonRecords: (caseName: string) => PoisonRecord[]): R
     writeVersions: async (env) => new Map((await readWriteSide(env.mariadb.commands)).users.map((u) => [u.idUserData, u.version])),
     readVersions: async (env) => new Map((await readReadSide(env.mariadb.queries)).users.map((u) => [u.idUserData, u.version])),
     quiesce,
+    progress: (env) => {
+      const probes = liveProbes(env);
+      return {
+        async read() {
+          const [p, lag] = await Promise.all([readProgress(env), probes.lag()]);
+          return { ...p, lag };
+        },
+        close: () => probes.close(),
+      };
+    },
     readFinalState,
   };
 }
@@ -150,8 +167,8 @@ function liveObservers(o: { env: EnvAddresses; urls: SystemUrls; recorder: Histo
     hotStreams(h) {
       hot = h;
     },
-    async stop(deadlineMs) {
-      const vis = await visibility.settle(deadlineMs);
+    async stop(deadlineMs, giveUp) {
+      const vis = await visibility.settle(deadlineMs, giveUp);
       const samples = sampler.stop();
       const mem = memory.stop();
       const [tel] = await Promise.all([telemetry.stop(), readers.stop()]);

@@ -4,6 +4,7 @@
 import type { Scenario } from '../catalog/types.ts';
 import type { ConvergenceInput, TelemetrySample } from '../checkers/types.ts';
 import type { VisibilityStats } from '../record/scenarioRecord.ts';
+import { watchStuck } from './stuck.ts';
 import type { BrokerSample, FinalState, Sample } from '../record/types.ts';
 import type { MemorySample, RunMemory } from '../record/memory.ts';
 import type { RunnerDeps } from './deps.ts';
@@ -25,6 +26,9 @@ export interface Observed {
  * Converged = the read side caught up with the state at the heal AND later equalled the fold of
  * every write-side event; null when either did not happen within the scenario's bound × 1.5.
  */
+/** Idle this long after the workload (nothing to publish or consume, read model unchanged) = stuck. */
+export const STUCK_IDLE_MS = 3_000;
+
 export function convergedAt(caughtUpMs: number | null, quiescedMs: number | null): number | null {
   if (quiescedMs === null) return null;
   return caughtUpMs ?? quiescedMs;
@@ -33,11 +37,22 @@ export function convergedAt(caughtUpMs: number | null, quiescedMs: number | null
 export async function observe(s: Scenario, p: Prepared, run: RunOutcome, deps: RunnerDeps): Promise<Observed> {
   const now = () => p.clock().ms;
   const deadlineMs = Math.round(s.convergenceBoundMs * 1.5);
+  // The workload has stopped: once nothing is pending and the read model stands still, the
+  // outcome is settled, and every wait below ends instead of running out the bound.
+  const progress = deps.progress(p.env);
+  const stuck = watchStuck(() => progress.read(), { idleMs: STUCK_IDLE_MS, now });
+  const giveUp = () => {
+    if (stuck.stuck()) run.cut.short = true;
+    return run.cut.short;
+  };
   const [caughtUpMs, quiescedMs, stopped] = await Promise.all([
     run.caughtUp,
-    deps.quiesce(p.env, { deadlineMs, now }),
-    run.observers.stop(now() + deadlineMs),
-  ]);
+    deps.quiesce(p.env, { deadlineMs, now, giveUp }),
+    run.observers.stop(now() + deadlineMs, giveUp),
+  ]).finally(async () => {
+    await stuck.stop();
+    await progress.close();
+  });
   const final = await deps.readFinalState(p.env);
   return {
     convergence: { lastHealMs: run.lastHealMs, convergedAtMs: convergedAt(caughtUpMs, quiescedMs), boundMs: s.convergenceBoundMs },

@@ -15,7 +15,7 @@ export function quiesced(s: Pick<FinalState, 'write' | 'read'>): boolean {
 
 export async function pollUntilQuiesced(
   read: ReadBothSides,
-  o: { deadlineMs: number; everyMs?: number; now: () => number },
+  o: { deadlineMs: number; everyMs?: number; now: () => number; giveUp?: () => boolean },
 ): Promise<number | null> {
   const end = Date.now() + o.deadlineMs;
   for (;;) {
@@ -24,12 +24,15 @@ export async function pollUntilQuiesced(
     } catch {
       /* a database still restarting: keep polling */
     }
-    if (Date.now() >= end) return null;
+    if (Date.now() >= end || o.giveUp?.()) return null;
     await new Promise((r) => setTimeout(r, o.everyMs ?? 250));
   }
 }
 
-export function quiesce(env: EnvAddresses, o: { deadlineMs: number; everyMs?: number; now: () => number }): Promise<number | null> {
+export function quiesce(
+  env: EnvAddresses,
+  o: { deadlineMs: number; everyMs?: number; now: () => number; giveUp?: () => boolean },
+): Promise<number | null> {
   const read: ReadBothSides = async () => {
     const [write, readSide] = await Promise.all([readWriteSide(env.mariadb.commands), readReadSide(env.mariadb.queries)]);
     return { write, read: readSide };

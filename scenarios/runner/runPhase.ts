@@ -24,6 +24,8 @@ export interface RunOutcome {
   lastHealMs: number;
   /** History-clock ms when the read side reached the write side's state at the heal; null: not in time. */
   caughtUp: Promise<number | null>;
+  /** Set when the run can no longer converge: the catch-up watch then stops waiting. */
+  cut: { short: boolean };
   observers: Observers;
   poisoned: readonly PoisonInjection[];
   load?: LoadResult;
@@ -59,6 +61,7 @@ export async function runAndHeal(s: Scenario, p: Prepared, o: RunPhaseOptions, d
   });
   let lastHealMs = 0;
   let caughtUp: Promise<number | null> = Promise.resolve(null);
+  const cut = { short: false };
   try {
     errors.push(...(await deps.playSchedule(p.schedule, nemesis)));
   } catch (err) {
@@ -68,7 +71,7 @@ export async function runAndHeal(s: Scenario, p: Prepared, o: RunPhaseOptions, d
     lastHealMs = now();
     caughtUp = watchConvergence(
       { writeVersions: () => deps.writeVersions(p.env), readVersions: () => deps.readVersions(p.env) },
-      { deadlineMs: lastHealMs + Math.round(s.convergenceBoundMs * 1.5), now },
+      { deadlineMs: lastHealMs + Math.round(s.convergenceBoundMs * 1.5), now, giveUp: () => cut.short },
     );
   }
   // The workload keeps going past the heal (convergence under load), and runs a minimum time.
@@ -82,7 +85,7 @@ export async function runAndHeal(s: Scenario, p: Prepared, o: RunPhaseOptions, d
     errors.push(`workload: ${(err as Error).message}`);
   }
   await loadRun;
-  return { stats, errors, lastHealMs, caughtUp, observers, poisoned: nemesis.poisoned ?? [], ...(load ? { load } : {}) };
+  return { stats, errors, lastHealMs, caughtUp, cut, observers, poisoned: nemesis.poisoned ?? [], ...(load ? { load } : {}) };
 }
 
 /** Waits until `atMs` on the history clock, or until `done` settles (a workload that failed early). */

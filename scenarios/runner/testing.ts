@@ -135,6 +135,8 @@ export function fakeDeps(calls: string[], over: Partial<RunnerDeps> = {}): Runne
     writeVersions: async () => new Map([['u1', 3]]),
     readVersions: async () => new Map([['u1', 3]]),
     quiesce: async (_e, o) => o.now(),
+    // Busy until the run ends: never stuck.
+    progress: () => ({ read: async () => ({ backlog: 1, lag: 0, readMark: 'busy' }), close: async () => undefined }),
     readFinalState: async () => {
       calls.push('final');
       return final;

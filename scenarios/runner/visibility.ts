@@ -23,12 +23,13 @@ export function createVisibilityProbe(o: { queryApi: string; first?: number; eve
   const pending: Promise<void>[] = [];
   let seen = 0;
   let stopAt = Number.POSITIVE_INFINITY;
+  let giveUp: () => boolean = () => false;
 
   async function watch(userId: string, version: number, ackMs: number) {
     // Polls fast at first and slower while the read side lags, so hundreds of watchers in a
     // backlog stay a light load (the error stays under the longest wait, 250 ms).
     let wait = interval;
-    while (o.now() < stopAt) {
+    while (o.now() < stopAt && !giveUp()) {
       try {
         const res = await fetch(`${o.queryApi}/users/${encodeURIComponent(userId)}`, { signal: AbortSignal.timeout(1000) });
         if (res.status === 200 && Number(((await res.json()) as { version?: number }).version) >= version) {
@@ -49,9 +50,10 @@ export function createVisibilityProbe(o: { queryApi: string; first?: number; eve
       if (version === undefined || !watched(seen++, first, every)) return;
       pending.push(watch(userId, version, ackMs));
     },
-    /** Waits for the watched commands until `deadlineMs` (history clock) and summarises. */
-    async settle(deadlineMs: number): Promise<VisibilityStats> {
+    /** Waits for the watched commands until `deadlineMs` (history clock), or until `stopEarly` says so, and summarises. */
+    async settle(deadlineMs: number, stopEarly?: () => boolean): Promise<VisibilityStats> {
       stopAt = deadlineMs;
+      if (stopEarly) giveUp = stopEarly;
       await Promise.all(pending);
       return visibilityStats(latencies, pending.length);
     },
