@@ -117,11 +117,8 @@ export const brokerFamily: FaultFamily = {
   kinds: {
     'kill-leader': spec({ rank: COUNT(64) }, TOPIC, true, () => fc.record({ rank: RANK })),
     'kill-controller': spec({}, 'kafka', true),
-    'cut-replication': spec(
-      { role: { kind: 'enum', values: ['leader', 'follower'], required: true }, rank: COUNT(64) },
-      TOPIC,
-      false,
-      () => fc.record({ role: fc.constantFrom('leader', 'follower'), rank: RANK }),
+    'cut-replication': spec({ role: { kind: 'enum', values: ['leader', 'follower'], required: true }, rank: COUNT(64) }, TOPIC, false, () =>
+      fc.record({ role: fc.constantFrom('leader', 'follower'), rank: RANK }),
     ),
   } satisfies Record<keyof BrokerFaultParams, KindSpec>,
   create: (ctx) => brokerRuntime(ctx),
