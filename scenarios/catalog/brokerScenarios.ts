@@ -23,7 +23,7 @@ const publishersBlocked = anyOf(
  * A send whose answer was lost to the failover is sent again by a fresh producer (the outbox is
  * at-least-once publishing): a copy on the topic, which only the inbox recognises.
  */
-const resendCopies: DeclaredExpectation = {
+export const resendCopies: DeclaredExpectation = {
   when: { publish: 'outbox', consume: 'at-most-once' },
   allowed: ['duplicated'],
   why: 'a send lost to the failover is sent again by a fresh producer: at-most-once has no inbox',

@@ -79,6 +79,15 @@ export const faultsApplied: Felt = {
     o.faults.length > 0 && o.faults.every((f) => !f.error && (f.stop !== null || (INSTANT_FAULTS as readonly string[]).includes(f.fault))),
 };
 
+/**
+ * A claim asked only of runs whose schedule drew a fault `drawn` picks (generated schedules vary by
+ * seed): with such a fault applied, `felt` must hold; without one, there is nothing to feel.
+ */
+export const whenApplied = (drawn: (f: Observations['faults'][number]) => boolean, what: string, felt: Felt): Felt => ({
+  describe: `if ${what}: ${felt.describe}`,
+  check: (o) => !o.faults.some((f) => !f.error && drawn(f)) || felt.check(o),
+});
+
 /** At least one of several signs (e.g. the relay's in outbox mode, the command service's in dual-write). */
 export const anyOf = (...fs: Felt[]): Felt => ({
   describe: fs.map((f) => f.describe).join(' OR '),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CommandOp } from '../history/types.ts';
 import type { Sample } from '../record/types.ts';
-import { counterRise, counterRose, counterRoseBeyond, faultsApplied, projectorStalled, restarted } from './felt.ts';
+import { counterRise, counterRose, counterRoseBeyond, faultsApplied, projectorStalled, restarted, whenApplied } from './felt.ts';
 import type { Observations } from './types.ts';
 
 const sample = (ms: number, applied: number, pid = 1): Sample => ({
@@ -52,6 +52,17 @@ describe('non-vacuity checks', () => {
     expect(faultsApplied.check({ ...obs([], []), faults: [{ ...w, error: 'projector is not running' }] })).toBe(false);
     expect(faultsApplied.check({ ...obs([], []), faults: [{ ...w, stop: null }] })).toBe(false);
     expect(faultsApplied.check({ ...obs([], []), faults: [{ ...w, fault: 'poison', stop: null }] })).toBe(true);
+  });
+
+  it('whenApplied asks its claim only of runs that applied a matching fault', () => {
+    const never = { describe: 'never felt', check: () => false };
+    const killLeader = whenApplied((f) => f.fault === 'kill-leader', 'a leader was killed', never);
+    const w = { faultId: 0, fault: 'kill-leader', target: 'user-events', start: { ms: 0, wall: '' }, stop: { ms: 10, wall: '' } };
+    expect(killLeader.check({ ...obs([], []), faults: [w] })).toBe(false); // drawn and applied: the claim must hold
+    expect(killLeader.check({ ...obs([], []), faults: [{ ...w, fault: 'kill-controller' }] })).toBe(true); // not drawn
+    expect(killLeader.check({ ...obs([], []), faults: [{ ...w, error: 'no leader' }] })).toBe(true); // faultsApplied fails that run
+    expect(whenApplied(() => true, 'x', { ...never, check: () => true }).check({ ...obs([], []), faults: [w] })).toBe(true);
+    expect(killLeader.describe).toBe('if a leader was killed: never felt');
   });
 
   it('counterRise counts across a restart; counterRoseBeyond needs a rise beyond what the history explains', () => {

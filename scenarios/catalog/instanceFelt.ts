@@ -109,6 +109,55 @@ export const rebalancedAroundLiveMember = (
       }),
 });
 
+const PROJECTOR = /^projector(#\d+)?$/;
+
+/**
+ * When the first fault that must re-form the projector group began (history ms): a member killed
+ * or restarted, one that died at a crash point, or the offset rewind that stops them all.
+ */
+export function groupChangingFaultAt(o: Observations): number | undefined {
+  const starts = o.faults
+    .filter(
+      (f) =>
+        !f.error &&
+        (((f.fault === 'kill' || f.fault === 'restart') && PROJECTOR.test(f.target)) ||
+          (f.fault === 'duplicate' && f.target === 'projector')),
+    )
+    .map((f) => f.start.ms);
+  const crashes = (o.history ?? []).filter((e) => e.type === 'crash' && PROJECTOR.test(e.target)).map((e) => e.t.ms);
+  const all = [...starts, ...crashes];
+  return all.length > 0 ? Math.min(...all) : undefined;
+}
+
+/**
+ * A projector joined the group at or after `fromMs` (history ms): its group joins rose between two
+ * samples under one pid, both taken from `fromMs` on (so the joins of the group forming at start-up
+ * do not count), or it answered from `fromMs` on under a new pid, having joined.
+ */
+export function groupJoinedAfter(o: Observations, fromMs: number): boolean {
+  const at = (s: Sample) => o.samplerStartMs + s.ms;
+  return instancesIn(o, 'projector').some((t) => {
+    const seen = o.samples.filter((s) => metricsOf(s, t) !== undefined);
+    return seen.some((s, i) => {
+      const prev = seen[i - 1];
+      if (at(s) < fromMs) return false;
+      const joins = metricSum(metricsOf(s, t), GROUP_JOINS);
+      if (prev === undefined || pidOf(s, t) !== pidOf(prev, t)) return joins > 0;
+      return at(prev) >= fromMs && joins > metricSum(metricsOf(prev, t), GROUP_JOINS);
+    });
+  });
+}
+
+/** After a fault that must re-form the consumer group, a projector joined it again: a new generation. */
+export const groupGenerationChanged: Felt = {
+  describe:
+    'if a projector was killed, restarted, crashed at a point or stopped by an offset rewind: a projector joined the group afterwards (a new generation)',
+  check: (o) => {
+    const from = groupChangingFaultAt(o);
+    return from === undefined || groupJoinedAfter(o, from);
+  },
+};
+
 /** A projector instance that was not running at the start was given partitions later. */
 export const memberJoinedMidRun = (target: string): Felt => ({
   describe: `${target} joined the running group mid-run and was given partitions`,

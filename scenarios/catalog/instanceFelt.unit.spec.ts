@@ -4,6 +4,9 @@ import {
   counterRoseOn,
   downWhileOthersWorked,
   everyInstanceRose,
+  groupChangingFaultAt,
+  groupGenerationChanged,
+  groupJoinedAfter,
   memberJoinedMidRun,
   rebalancedAroundLiveMember,
   silences,
@@ -25,11 +28,12 @@ function sample(ms: number, row: Row): Sample {
   }
   return s;
 }
-const obs = (samples: Sample[]): Observations => ({
+const obs = (samples: Sample[], faults: Observations['faults'] = [], history: Observations['history'] = []): Observations => ({
   samples,
   samplerStartMs: 0,
   ops: [],
-  faults: [],
+  faults,
+  history,
   poisoned: [],
   final: { write: { events: [], users: [] }, read: { users: [], applied: [], parked: [] }, topics: { events: [], dlq: [] } },
 });
@@ -113,5 +117,54 @@ describe('instance non-vacuity checks', () => {
     expect(memberJoinedMidRun('projector#4').check(obs(later(0)))).toBe(false);
     const fromStart = [sample(0, { 'projector#4': { pid: 4, assigned: 1 } })];
     expect(memberJoinedMidRun('projector#4').check(obs(fromStart))).toBe(false);
+  });
+
+  describe('a new group generation after a fault that must re-form the group', () => {
+    const window = (fault: string, target: string, ms: number) => ({
+      faultId: 0,
+      fault,
+      target,
+      start: { ms, wall: '' },
+      stop: { ms: ms + 500, wall: '' },
+    });
+    // start-up: projector#2 joins late, so projector rejoins (joins 1 → 2) before any fault
+    const startUp = [
+      sample(0, { projector: { pid: 1, joins: 1 }, 'projector#2': { pid: 2, joins: 1 } }),
+      sample(1000, { projector: { pid: 1, joins: 2 }, 'projector#2': { pid: 2, joins: 1 } }),
+    ];
+
+    it('names the first fault that re-forms the group: a projector killed, restarted, rewound or crashed at a point', () => {
+      expect(groupChangingFaultAt(obs([], [window('pause', 'projector#2', 100), window('kill', 'relay#2', 200)]))).toBeUndefined();
+      expect(groupChangingFaultAt(obs([], [window('kill', 'projector#3', 900), window('restart', 'projector', 700)]))).toBe(700);
+      expect(groupChangingFaultAt(obs([], [window('duplicate', 'projector', 400)]))).toBe(400);
+      expect(groupChangingFaultAt(obs([], [{ ...window('kill', 'projector', 100), error: 'x' }]))).toBeUndefined();
+      const crash = { type: 'crash' as const, point: 'projector.mid-run', target: 'projector#2', pass: 3, t: { ms: 300, wall: '' } };
+      expect(groupChangingFaultAt(obs([], [window('crash-point', 'projector#2', 100)], [crash]))).toBe(300);
+      expect(groupChangingFaultAt(obs([], [window('crash-point', 'projector#2', 100)], []))).toBeUndefined(); // never fired
+    });
+
+    it('counts joins only from the fault on: the start-up rebalance is not a fault felt', () => {
+      expect(groupJoinedAfter(obs(startUp), 0)).toBe(true);
+      expect(groupJoinedAfter(obs(startUp), 500)).toBe(false);
+      const rejoined = [...startUp, sample(2000, { projector: { pid: 1, joins: 2 } }), sample(3000, { projector: { pid: 1, joins: 3 } })];
+      expect(groupJoinedAfter(obs(rejoined), 1500)).toBe(true);
+    });
+
+    it('a member back under a new pid that joined counts; one that has not joined yet does not', () => {
+      const back = (joins: number) => [
+        ...startUp,
+        sample(2000, { projector: { pid: 1, joins: 2 } }),
+        sample(3000, { projector: { pid: 9, joins } }),
+      ];
+      expect(groupJoinedAfter(obs(back(1)), 1500)).toBe(true);
+      expect(groupJoinedAfter(obs(back(0)), 1500)).toBe(false);
+    });
+
+    it('is asked only when such a fault was applied', () => {
+      expect(groupGenerationChanged.check(obs(startUp, [window('pause', 'projector', 1500)]))).toBe(true); // nothing to feel
+      expect(groupGenerationChanged.check(obs(startUp, [window('kill', 'projector#2', 1500)]))).toBe(false); // no join after it
+      const rebalanced = [...startUp, sample(2000, { 'projector#2': { pid: 22, joins: 1 } })];
+      expect(groupGenerationChanged.check(obs(rebalanced, [window('kill', 'projector#2', 1500)]))).toBe(true);
+    });
   });
 });

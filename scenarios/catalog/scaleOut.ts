@@ -2,6 +2,7 @@
 // consumer group rebalancing under kills and a joining member, and a zombie projector. Their
 // schedules live in fixtures/fault-profiles/<name>.json like the others'.
 import type { Configuration } from '../../system/shared/modes.ts';
+import type { DeclaredExpectation } from '../checkers/expectations.ts';
 import type { FaultSchedule } from '../faults/types.ts';
 import { faultsApplied, gaugeAbove } from './felt.ts';
 import { counterRoseOn, downWhileOthersWorked, everyInstanceRose, memberJoinedMidRun, rebalancedAroundLiveMember } from './instanceFelt.ts';
@@ -16,6 +17,20 @@ const APPLIED = 'faultline_projector_applied_total';
 const GROUP_JOINS = 'faultline_projector_group_joins_total';
 /** The session timeout the system's projectors run with (scenarios/environment/system.ts): a frozen member is evicted after it. */
 const SESSION_TIMEOUT_MS = 6000;
+
+/** A group that rebalances under kills: without an inbox, a partition may be applied by two owners. */
+export const TWO_OWNERS_WITHOUT_INBOX: readonly DeclaredExpectation[] = [
+  {
+    when: { consume: 'at-least-once' },
+    allowed: ['two-owners'],
+    why: 'at-least-once: a member may regain a partition behind the progress of the member that had it meanwhile',
+  },
+  {
+    when: { consume: 'at-most-once' },
+    allowed: ['two-owners'],
+    why: 'at-most-once commits first: a killed member’s partition moves on while its chunk was still to apply',
+  },
+];
 
 export function scaleOutScenarios(profile: (name: string) => () => FaultSchedule, workload: WorkloadShape): Scenario[] {
   return [
@@ -60,18 +75,7 @@ export function scaleOutScenarios(profile: (name: string) => () => FaultSchedule
       crashes: true,
       convergenceBoundMs: 30_000,
       configurations: [EO, ALO, AMO],
-      expect: [
-        {
-          when: { consume: 'at-least-once' },
-          allowed: ['two-owners'],
-          why: 'at-least-once: a member may regain a partition behind the progress of the member that had it meanwhile',
-        },
-        {
-          when: { consume: 'at-most-once' },
-          allowed: ['two-owners'],
-          why: 'at-most-once commits first: a killed member’s partition moves on while its chunk was still to apply',
-        },
-      ],
+      expect: TWO_OWNERS_WITHOUT_INBOX,
     },
     {
       name: 'zombie-projector',

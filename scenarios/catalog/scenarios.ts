@@ -20,6 +20,7 @@ import {
 } from './felt.ts';
 import { scaleOutScenarios } from './scaleOut.ts';
 import { brokerScenarios } from './brokerScenarios.ts';
+import { randomScaleOut } from './randomScaleOut.ts';
 import type { Scenario, WorkloadShape } from './types.ts';
 
 // 60 commands/s for ≥ 25 s: ≥ 1,000 ok commands per run (~1,500 sent, ~10 % deliberate
@@ -242,6 +243,7 @@ const BUILT_IN: readonly Scenario[] = [
   },
   ...scaleOutScenarios(profile, WORKLOAD),
   ...brokerScenarios(profile),
+  randomScaleOut,
 ];
 
 /**

@@ -92,23 +92,34 @@ const needsBrokers = (env: EnvAddresses) => {
   if (env.kafka.brokers < 2) throw new Error(`broker role faults need more than one broker; this environment has ${env.kafka.brokers}`);
 };
 
-const spec = (params: KindSpec['params'], target: string, serial: boolean): KindSpec => ({
+/** Ranks drawn by schedules that ask for these kinds: the three busiest partitions. */
+const RANK = fc.integer({ min: 1, max: 3 });
+
+const spec = (
+  params: KindSpec['params'],
+  target: string,
+  serial: boolean,
+  arbitrary: KindSpec['arbitrary'] = () => fc.constant({}),
+): KindSpec => ({
   params,
   timing: 'window',
   targets: { accepts: (t) => t === target, choices: [target] },
-  arbitrary: () => fc.constant({}),
+  arbitrary,
   // Kills one at a time, each resolved against the cluster the previous restart left; replication
   // cuts may overlap (a follower, then the leader too), each cutting a node not already cut.
   ...(serial ? { exclusive: () => 'process:broker-role', lane: () => 'broker-role' } : {}),
+  // They need three brokers: drawn only by schedules that name them (random-schedule runs on one).
   random: false,
 });
 
 export const brokerFamily: FaultFamily = {
   name: 'broker roles',
   kinds: {
-    'kill-leader': spec({ rank: COUNT(64) }, TOPIC, true),
+    'kill-leader': spec({ rank: COUNT(64) }, TOPIC, true, () => fc.record({ rank: RANK })),
     'kill-controller': spec({}, 'kafka', true),
-    'cut-replication': spec({ role: { kind: 'enum', values: ['leader', 'follower'], required: true }, rank: COUNT(64) }, TOPIC, false),
+    'cut-replication': spec({ role: { kind: 'enum', values: ['leader', 'follower'], required: true }, rank: COUNT(64) }, TOPIC, false, () =>
+      fc.record({ role: fc.constantFrom('leader', 'follower'), rank: RANK }),
+    ),
   } satisfies Record<keyof BrokerFaultParams, KindSpec>,
   create: (ctx) => brokerRuntime(ctx),
 };

@@ -3,7 +3,7 @@
 // records the CrashEntry from the crash log and restarts the process; a point that does not fire
 // in its window is disarmed. Needs no servers (a tiny stand-in process passes the point in a loop).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -22,9 +22,12 @@ const script = join(dir, 'standIn.mts');
 writeFileSync(
   script,
   [
+    "import { existsSync } from 'node:fs';",
     `import { crashPoint, installCrashPoints } from ${JSON.stringify(join(PROJECT_ROOT, 'system/shared/crashPoints.ts'))};`,
     'installCrashPoints();',
     "setInterval(() => crashPoint('relay.after-send-before-mark'), 20);",
+    // A point passed only once the test says so (a go file), to make it fire at a chosen moment.
+    `setInterval(() => existsSync(${JSON.stringify(join(dir, 'go'))}) && crashPoint('relay.after-claim-before-send'), 20);`,
     "process.stdout.write('ready\\n');",
   ].join('\n'),
 );
@@ -47,6 +50,9 @@ async function start(): Promise<void> {
 }
 const alive = () => child !== undefined && child.exitCode === null && child.signalCode === null;
 
+/** Runs just before the next disarm (an arm with an empty spec) reaches the process. */
+let beforeDisarm: (() => Promise<void>) | undefined;
+
 const control: ProcessControl = {
   kill: async () => void child?.kill('SIGKILL'),
   pause: async () => undefined,
@@ -56,6 +62,11 @@ const control: ProcessControl = {
   targets: async () => ['relay'],
   crashPoints: {
     arm: async (_t, spec) => {
+      if (spec === '' && beforeDisarm) {
+        const b = beforeDisarm;
+        beforeDisarm = undefined;
+        await b();
+      }
       writeFileSync(armFile, spec);
       child!.kill('SIGUSR2');
     },
@@ -106,5 +117,21 @@ describe('crash points in a real process', () => {
     expect(readFileSync(armFile, 'utf8')).toBe('');
     expect(alive() && child!.pid === pid).toBe(true);
     expect(crashes).toHaveLength(1);
+  }, 60_000);
+
+  it('a point that fires as the window closes, before the disarm reaches the process, is recorded and its process restarted', async () => {
+    const f = fault('relay.after-claim-before-send', 1);
+    const pid = child!.pid;
+    await family.start(f, 3);
+    await new Promise((r) => setTimeout(r, 300)); // the watcher has looked a few times: nothing yet
+    // On a loaded machine the disarm comes late: the process passes its armed point first and dies.
+    beforeDisarm = async () => {
+      writeFileSync(join(dir, 'go'), '');
+      await waitUntil(async () => !alive(), 5_000, 10);
+      rmSync(join(dir, 'go'));
+    };
+    await family.stop(f, 3);
+    expect(crashes.at(-1)).toEqual({ point: 'relay.after-claim-before-send', target: 'relay', pass: 1, pid, firedAt: expect.any(Number) });
+    expect(alive() && child!.pid !== pid).toBe(true);
   }, 60_000);
 });

@@ -25,35 +25,38 @@ export function crashControl(ctx: FaultContext): CrashPointControl {
   return ctx.control.crashPoints;
 }
 
+/** How long a disarmed point stays watched: the process handles the disarming SIGUSR2 on its event loop, late when busy. */
+const DISARM_SETTLE_MS = 500;
+
 /** Watches one armed window: restarts the process when its point fires; resolves on `done()`. */
 function watch(ctx: FaultContext, f: Fault, faultId: number, seen: number) {
   const cp = crashControl(ctx);
   let stopped = false;
   let fired = false;
   let diedElsewhere = false;
+  const firedSince = async () => (await cp.fired(f.target).catch(() => [])).slice(seen);
   const loop = (async () => {
-    while (!stopped && !fired) {
-      const log = await cp.fired(f.target).catch(() => []);
-      if (log.length > seen) {
+    // Looks once more after `done()` is asked for: a point may fire just before the window closes.
+    while (!fired) {
+      let lines = await firedSince();
+      if (lines.length === 0 && (await ctx.control.identity(f.target).catch(() => undefined)) === undefined) {
+        lines = await firedSince(); // it logs its point, then dies: the line may have come after the first look
+        if (lines.length === 0) {
+          // Dead without a crash-log line: not one of our points (e.g. no SIGUSR2 handler installed).
+          diedElsewhere = true;
+          ctx.log(`fault ${faultId}: ${f.target} died without firing a crash point; restarting`);
+          await ctx.control.restart(f.target, { graceful: false });
+          return;
+        }
+      }
+      if (lines.length > 0) {
         fired = true;
-        for (const e of log.slice(seen))
-          ctx.recorder.crash({ point: e.crashPoint, target: f.target, pass: e.pass, pid: e.pid, firedAt: e.at });
-        ctx.log(
-          `fault ${faultId}: ${f.target} died at ${log
-            .slice(seen)
-            .map((e) => e.crashPoint)
-            .join(', ')}; restarting`,
-        );
+        for (const e of lines) ctx.recorder.crash({ point: e.crashPoint, target: f.target, pass: e.pass, pid: e.pid, firedAt: e.at });
+        ctx.log(`fault ${faultId}: ${f.target} died at ${lines.map((e) => e.crashPoint).join(', ')}; restarting`);
         await ctx.control.restart(f.target, { graceful: false });
         return;
       }
-      if ((await ctx.control.identity(f.target).catch(() => undefined)) === undefined) {
-        // Dead without a crash-log line: not one of our points (e.g. no SIGUSR2 handler installed).
-        diedElsewhere = true;
-        ctx.log(`fault ${faultId}: ${f.target} died without firing a crash point; restarting`);
-        await ctx.control.restart(f.target, { graceful: false });
-        return;
-      }
+      if (stopped) return;
       await sleep(100);
     }
   })();
@@ -128,17 +131,22 @@ export const crashPointFamily: FaultFamily = {
       async stop(f, id) {
         const w = windows.get(id);
         windows.delete(id);
+        // Disarmed while still watched: a point that fires between the watcher's last look and the
+        // disarm, or before the process has handled the disarming signal, is still recorded and its
+        // process restarted (else it stays dead, unrecorded, and the next fault on it fails).
+        if (w && !w.fired()) {
+          await crashControl(ctx)
+            .arm(f.target, '')
+            .catch(() => undefined); // the process may have died meanwhile: the watcher sees to it
+          await sleep(DISARM_SETTLE_MS);
+        }
         await w?.done();
         if (w?.diedElsewhere()) {
           armed.delete(f.target);
           throw new Error(`${f.target} died without firing a crash point: does it call installCrashPoints()?`);
         }
-        if (w && !w.fired()) {
-          await crashControl(ctx)
-            .arm(f.target, '')
-            .catch(() => undefined); // the process may have died some other way
+        if (w && !w.fired())
           ctx.log(`fault ${id}: ${(f.params as CrashPointParams['crash-point']).point} did not fire within the window; disarmed`);
-        }
         armed.delete(f.target);
       },
       async heal() {

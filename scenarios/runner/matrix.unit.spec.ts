@@ -60,7 +60,7 @@ describe('the guarantee matrix per profile', () => {
 
   it('runs three-broker scenarios in full, and in ci only when named', () => {
     const three = SCENARIOS.filter((s) => s.topology?.brokers === 3).map((s) => s.name);
-    expect(three).toEqual(expect.arrayContaining(['leader-failover', 'isr-shrink', 'controller-failover']));
+    expect(three).toEqual(expect.arrayContaining(['leader-failover', 'isr-shrink', 'controller-failover', 'random-scale-out']));
     const ci = labels(planMatrix(SCENARIOS, { profile: 'ci' }));
     const full = labels(planMatrix(SCENARIOS, { profile: 'full' }));
     for (const name of three) {

@@ -30,9 +30,10 @@ export async function runRandomSchedule(
   let truncated = false;
   const property = fc.asyncProperty(s.search.schedules, async (schedule) => {
     // Past the shrink budget, candidates are not run (counted as passing), so shrinking stops at
-    // the smallest failure found so far. (fast-check's own time limit races an async property and
-    // would return while a real run is still going on.)
-    if (firstFailureAt && Date.now() - firstFailureAt > opts.shrinkBudgetMs) {
+    // the smallest failure found so far; a budget of 0 runs none, even a candidate that comes
+    // within the same millisecond. (fast-check's own time limit races an async property and would
+    // return while a real run is still going on.)
+    if (firstFailureAt && Date.now() - firstFailureAt >= opts.shrinkBudgetMs) {
       truncated = true;
       return true;
     }

@@ -46,6 +46,15 @@ describe('random schedule search', () => {
     expect(out.result.replay).toMatch(/--path \S+.* --rate 90$/);
   });
 
+  it('a shrink budget of 0 runs no shrink candidate: the first failing run is the result', async () => {
+    const tried: FaultSchedule[] = [];
+    const out = await runRandomSchedule(searching, BASE, { seed: 7, outDir: '/tmp/x', shrinkBudgetMs: 0, runs: 50 }, candidate(tried));
+    expect(out.result.ok).toBe(false);
+    expect(tried.filter((s) => s.length >= 3)).toHaveLength(1);
+    expect(out.tries).toBe(tried.length);
+    expect(out.truncated).toBe(true);
+  });
+
   it('passes when no candidate fails, after the asked number of runs', async () => {
     const tried: FaultSchedule[] = [];
     const small = fakeScenario({ search: { schedules: fc.constant([]) as fc.Arbitrary<FaultSchedule> } });
