@@ -29,7 +29,7 @@ describe('runScenario (phases with fake dependencies)', () => {
     const scenario = { ...fakeScenario(), convergenceBoundMs: 60_000 };
     const r = await runScenario(scenario, BASE, { env: FAKE_ENV, seed: 3, outDir: outDir() }, neverQuiesces);
     expect(Date.now() - started).toBeLessThan(20_000); // not the bound's 90 s
-    expect(r.convergence?.convergedAtMs ?? null).toBeNull();
+    expect(r.convergenceMs).toBeNull();
   }, 30_000);
 
   it('runs the phases in order and heals before observing', async () => {
