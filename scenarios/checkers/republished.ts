@@ -18,17 +18,27 @@ const BROKER_ROLE_FAULT = /^(kill-leader|kill-controller|cut-replication)$/;
 const BROKER_TARGET = /^(kafka|broker)(#\d+)?$/;
 
 /**
+ * How long the ISR must stay whole to count as settled: longer than a killed broker's session
+ * timeout (9 s by default), during which the dead broker is still listed, and still in the ISR.
+ */
+export const SETTLE_HOLD_MS = 10_000;
+
+/**
  * When the cluster was whole again after a broker fault healed (ms, history clock): the first
- * sample at or after the heal with every partition's ISR as large as any seen in the run. Until
- * then a restarted broker is still catching up, acks=all sends fail or come back ambiguous, and a
- * re-send is expected. Null when no sample says so (the cluster never settled while sampled).
+ * sample at or after the heal from which every partition's ISR stays as large as any seen in the
+ * run for SETTLE_HOLD_MS. Until then a broker is still away or catching up, acks=all sends fail or
+ * come back ambiguous, and a re-send is expected. Null when the cluster never settled while sampled.
  */
 function settledAfter(samples: readonly ClusterSample[], healMs: number): number | null {
   const full = Math.max(0, ...samples.flatMap((s) => s.partitions.map((p) => p.isr.length)));
-  const whole = samples.find(
-    (s) => s.ms >= healMs && !s.error && s.partitions.length > 0 && s.partitions.every((p) => p.isr.length >= full),
-  );
-  return whole ? whole.ms : null;
+  const whole = (s: ClusterSample) => !s.error && s.partitions.length > 0 && s.partitions.every((p) => p.isr.length >= full);
+  for (let i = 0; i < samples.length; i++) {
+    const s = samples[i]!;
+    if (s.ms < healMs || !whole(s)) continue;
+    const broken = samples.slice(i + 1).find((t) => t.ms <= s.ms + SETTLE_HOLD_MS && !whole(t));
+    if (!broken) return s.ms;
+  }
+  return null;
 }
 
 interface Interval {

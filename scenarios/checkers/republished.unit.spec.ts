@@ -103,6 +103,18 @@ describe('republished', () => {
     expect(checkRepublished(neverSettled).valid).toBe(true);
   });
 
+  it('does not take a killed broker still listed in the ISR right after the heal for a settled cluster', () => {
+    // The dead broker stays in the ISR until its session times out, then drops out; back at 20 s.
+    const isr = (ms: number, size: number) => ({ ms, partitions: [{ partition: 0, leader: 2, isr: [2, 3, 1].slice(0, size) }] });
+    const input = sentTwice(30_000);
+    input.topics.events[0]!.timestamp = String(T0 + 8_000);
+    input.faults = [window('kill-controller', 'kafka', 0, 2_000)];
+    input.cluster = [isr(0, 3), isr(2_500, 3), isr(6_000, 2), isr(20_000, 3), isr(31_000, 3)];
+    expect(checkRepublished(input).valid).toBe(true);
+    input.topics.events[0]!.timestamp = String(T0 + 21_000); // after the ISR was whole again for good
+    expect(checkRepublished(input).valid).toBe(false);
+  });
+
   it('allows one extra copy per row the nemesis marked unpublished, and no more', () => {
     const input = sentTwice();
     const dup = {
