@@ -168,9 +168,9 @@ const BUILT_IN: readonly Scenario[] = [
       'the relay is SIGKILLed twice while publishing, dies at its crash points (after a claim before the send, after a send before the mark), and dies again draining the backlog of an 8 s freeze',
     workload: WORKLOAD,
     schedule: profile('kill-relay'),
-    // Small sends, ten per claim: the freeze's backlog drains as multi-send claims, so the drain's
-    // crash lands between two sends of one claim (after the next claim has committed) whether it
-    // was armed before the first send of the drain or a few sends late.
+    // Small sends, ten per claim: the freeze's backlog drains as multi-send claims, so the next
+    // claim commits (carrying the marks) while the one before it still has sends to make: the
+    // drain's crash lands there, whether it was armed before the drain's first claim or one late.
     systemEnv: { RELAY_BATCH_SIZE: '20', RELAY_CLAIM_BATCHES: '10' },
     felt: [faultsApplied, restarted('relay')],
     crashes: true,

@@ -232,6 +232,9 @@ class RelayLoop implements Relay {
     this.marker.marked(acked);
     const rows = claim.rows;
     for (const r of rows) this.inFlight.add(r.id);
+    // A claim (and the marks it carried) committed while the claim before it may still be sending:
+    // a death here must cost only re-sends of what was acked but not marked, never an unsent row.
+    crashPoint('relay.after-claim-commit', { marked: acked.length, claimed: rows.length });
     o.metrics.polls.inc({ result: rows.length === 0 ? 'empty' : claim.full ? 'full' : 'partial' });
     return intoBatches(rows, o.batchSize, { maxBytes: o.maxSendBytes ?? DEFAULT_MAX_SEND_BYTES, bytesOf: estimatedBytes }).map((b) => ({
       rows: b,

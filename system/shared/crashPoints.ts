@@ -15,6 +15,7 @@ export const CRASH_POINTS = [
   'command-service.after-commit-before-reply',
   'command-service.dual-write.after-commit-before-publish',
   'relay.after-claim-before-send',
+  'relay.after-claim-commit',
   'relay.after-send-before-mark',
   'projector.after-db-commit-before-offset-commit',
   'projector.mid-run',
