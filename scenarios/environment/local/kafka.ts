@@ -58,6 +58,9 @@ export function brokerProcess(s: KafkaSpec, b: number): ManagedProcess {
  */
 export const REPLICA_LAG_TIME_MAX_MS = 8000;
 
+/** How long the controller waits for a silent broker's heartbeat before fencing it. */
+export const BROKER_SESSION_TIMEOUT_MS = 4000;
+
 export function brokerProperties(s: KafkaSpec, b: number): string {
   const p = s.ports;
   const voters = Array.from({ length: s.brokers }, (_, i) => `${i + 1}@127.0.0.1:${p.kafka.controller(i)}`).join(',');
@@ -84,6 +87,10 @@ export function brokerProperties(s: KafkaSpec, b: number): string {
     // An out-of-sync replica never becomes leader: losing acked writes is not an option we test.
     'unclean.leader.election.enable=false',
     `replica.lag.time.max.ms=${REPLICA_LAG_TIME_MAX_MS}`,
+    // A SIGKILLed broker is fenced (its partitions get new leaders) after this, not Kafka's 9 s: a
+    // leader killed for a few seconds would otherwise come back before any failover happened.
+    `broker.session.timeout.ms=${BROKER_SESSION_TIMEOUT_MS}`,
+    'broker.heartbeat.interval.ms=1000',
     `offsets.topic.replication.factor=${rf}`,
     'offsets.topic.num.partitions=5', // 50 by default: slow to create on 2 cores
     `transaction.state.log.replication.factor=${rf}`,
