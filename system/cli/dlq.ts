@@ -1,4 +1,4 @@
-// `npm run dlq -- list [--all] [--json] | replay <id> | discard <id>`
+// `npm run dlq -- list [--all] [--json] | replay <id>... | discard <id>...`
 // Resolves dead letters of the projector. The queries database comes from QUERIES_DB_URL
 // (the projector's account suffices), else from the running environment's env.json in
 // FAULTLINE_RUN_DIR (default .faultline; admin account), like the other commands.
@@ -10,9 +10,9 @@ import { CONSUME_MODES, type ConsumeMode } from '../projector/decide.ts';
 import { DeadLetterActionError, discardDeadLetter, listDeadLetters, parkedSummary, replayDeadLetter } from '../projector/deadLetters.ts';
 import { adminUrl, readEnvFile, runDirOf } from '../shared/addresses.ts';
 
-export const USAGE = 'usage: npm run dlq -- list [--all] [--json] | replay <id> | discard <id>';
+export const USAGE = 'usage: npm run dlq -- list [--all] [--json] | replay <id>... | discard <id>...  (ids in the order to act on)';
 
-export type DlqCommand = { action: 'list'; all: boolean; json: boolean } | { action: 'replay' | 'discard'; id: number };
+export type DlqCommand = { action: 'list'; all: boolean; json: boolean } | { action: 'replay' | 'discard'; ids: number[] };
 
 /** Parses argv (after `--`); null means usage error. */
 export function parseDlqArgs(argv: string[]): DlqCommand | null {
@@ -21,8 +21,9 @@ export function parseDlqArgs(argv: string[]): DlqCommand | null {
     if (rest.some((a) => a !== '--all' && a !== '--json')) return null;
     return { action, all: rest.includes('--all'), json: rest.includes('--json') };
   }
-  if ((action === 'replay' || action === 'discard') && rest.length === 1 && /^[1-9]\d{0,17}$/.test(rest[0]!)) {
-    return { action, id: Number(rest[0]) };
+  if ((action === 'replay' || action === 'discard') && rest.length > 0 && rest.every((a) => /^[1-9]\d{0,17}$/.test(a))) {
+    if (new Set(rest).size !== rest.length) return null; // one dead letter twice is a mistake, not a retry
+    return { action, ids: rest.map(Number) };
   }
   return null;
 }
@@ -70,11 +71,16 @@ export async function runDlq(cmd: DlqCommand, out: (line: string) => void): Prom
           (parked.oldestGapStream ? `; oldest gap on stream ${parked.oldestGapStream}` : ''),
       );
     } else if (cmd.action === 'replay') {
-      const r = await replayDeadLetter(pool, cmd.id, mode);
-      out(`dead letter #${cmd.id} replayed (${r.decision}); ${r.released} parked event(s) released`);
+      // In the order given, each in its own transaction: one that fails stops the rest.
+      for (const id of cmd.ids) {
+        const r = await replayDeadLetter(pool, id, mode);
+        out(`dead letter #${id} replayed (${r.decision}); ${r.released} parked event(s) released`);
+      }
     } else {
-      const r = await discardDeadLetter(pool, cmd.id, mode);
-      out(`dead letter #${cmd.id} discarded; ${r.released} parked event(s) released`);
+      for (const id of cmd.ids) {
+        const r = await discardDeadLetter(pool, id, mode);
+        out(`dead letter #${id} discarded; ${r.released} parked event(s) released`);
+      }
     }
   } finally {
     await pool.end();
