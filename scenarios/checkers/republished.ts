@@ -15,7 +15,8 @@ const OFF_PUBLISH_PATH =
 const RELAY = /^relay(#\d+)?$/;
 /** Broker faults name the topic whose partitions they pick, yet they stall or fail the publisher's sends. */
 const BROKER_ROLE_FAULT = /^(kill-leader|kill-controller|cut-replication)$/;
-const BROKER_TARGET = /^(kafka|broker)(#\d+)?$/;
+/** Broker process targets: 'kafka' (broker 1), 'kafka-2', … */
+const BROKER_TARGET = /^kafka(-\d+)?$/;
 
 /**
  * How long the ISR must stay whole to count as settled: longer than a killed broker's session

@@ -101,6 +101,9 @@ describe('republished', () => {
     expect(checkRepublished(afterSettled).valid).toBe(false);
     const neverSettled = { ...afterSettled, cluster: cluster.slice(0, 3) };
     expect(checkRepublished(neverSettled).valid).toBe(true);
+    // A plain kill of broker 2 (not a role fault) is held to the same settling.
+    const secondBroker = { ...whileDegraded, faults: [window('kill', 'kafka-2', 0, 3_000)] };
+    expect(checkRepublished(secondBroker).valid).toBe(true);
   });
 
   it('does not take a killed broker still listed in the ISR right after the heal for a settled cluster', () => {
