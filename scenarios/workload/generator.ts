@@ -3,8 +3,9 @@
 // deliberate rejections (stale If-Match, re-registration, commands on deleted or unknown users,
 // bad values, oversized bodies, a key reused for another request), a few ok commands are re-sent
 // with the same idempotency key (the answer must be the first one), and a few valid ones are sent
-// twice at once with one key (a double submit: one answer, one event). Streams are picked Zipf-like (a hot set), sometimes in a
-// burst of several commands on one stream at once. Seeded: one seed replays the whole plan.
+// twice at once with one key (a double submit: one answer, one event), alone or every command of
+// a burst. Streams are picked Zipf-like (a hot set), sometimes in a burst of several commands on
+// one stream at once. Seeded: one seed replays the whole plan.
 import type { CompletionResult } from '../history/types.ts';
 import type { Command } from './commands.ts';
 import { planConflict } from './conflicts.ts';
@@ -30,6 +31,8 @@ export interface GeneratorOptions {
   twinProbability?: number;
   /** Chance that a pick becomes a burst of `burstSize` commands on one stream. */
   burstProbability?: number;
+  /** Chance that every command of a burst is sent twice at once with its own key. */
+  twinBurstProbability?: number;
   burstSize?: readonly [number, number];
   zipfExponent?: number;
   /** The command service's body limit (BODY_LIMIT_BYTES). */
@@ -42,6 +45,9 @@ export const GENERATOR_DEFAULTS = Object.freeze({
   resendFraction: 0.03, // 3 % same-key re-sends: an ignored key shows without any fault
   twinProbability: 0.02, // double submits: one key in flight twice, so both may share a group
   burstProbability: 0.15,
+  // Double submits inside a burst: the pairs behind the first two requests find both group slots
+  // busy and queue together, so a pair lands in one group (where a key must still decide once).
+  twinBurstProbability: 0.25,
   burstSize: [2, 4] as const,
   zipfExponent: 1.1,
   bodyLimitBytes: 16_384,
@@ -146,10 +152,11 @@ export function createGenerator(options: GeneratorOptions): CommandGenerator {
     if (!s) return [register()];
     if (!rng.chance(o.burstProbability)) return rng.chance(o.twinProbability) ? twins(validOn(s)) : [validOn(s)];
     // in a burst every command is sent at once: no If-Match, no delete, so all of them stay valid
-    return Array.from({ length: rng.int(o.burstSize[0], o.burstSize[1]) }, (): Planned => ({
+    const burst = Array.from({ length: rng.int(o.burstSize[0], o.burstSize[1]) }, (): Planned => ({
       command: { kind: 'rename', userId: s.id, name: validName() },
       intent: 'valid',
     }));
+    return rng.chance(o.twinBurstProbability) ? burst.flatMap(twins) : burst;
   }
 
   return {

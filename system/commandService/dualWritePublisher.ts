@@ -4,6 +4,7 @@
 import type { Producer } from 'kafkajs';
 import type { EventEnvelope } from '../shared/events.ts';
 import { createKafka, envelopeToMessage, idempotentProducerConfig } from '../shared/kafka.ts';
+import { coverageTracker } from '../shared/partitionCoverage.ts';
 import type { Logger } from '../shared/logger.ts';
 
 export interface EventPublisher {
@@ -15,7 +16,9 @@ export interface EventPublisher {
 
 export function getDualWritePublisher(o: { brokers: string[]; topic: string; logger: Logger; timeoutMs: number }): EventPublisher {
   const kafka = createKafka({ brokers: o.brokers, clientId: 'command-service', logger: o.logger, retries: 1 });
-  const producer: Producer = kafka.producer(idempotentProducerConfig());
+  // A send kafkajs resolved without sending a partition counts as a failed publish, not a success.
+  const coverage = coverageTracker();
+  const producer: Producer = kafka.producer(idempotentProducerConfig({ createPartitioner: coverage.createPartitioner }));
   let connecting: Promise<void> | undefined;
   const connect = () => {
     connecting ??= producer.connect().catch((err: unknown) => {
@@ -31,7 +34,8 @@ export function getDualWritePublisher(o: { brokers: string[]; topic: string; log
         await Promise.race([
           (async () => {
             await connect();
-            await producer.send({ topic: o.topic, acks: -1, messages: events.map((e) => envelopeToMessage(e)) });
+            const record = { topic: o.topic, acks: -1, messages: events.map((e) => envelopeToMessage(e)) };
+            coverage.check(record, await producer.send(record));
           })(),
           new Promise((_, reject) => {
             timer = setTimeout(() => reject(new Error(`publish timed out after ${o.timeoutMs} ms`)), o.timeoutMs);

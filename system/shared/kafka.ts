@@ -15,6 +15,7 @@ import {
 import type { Logger } from 'pino';
 import { ConfigError } from './errors.ts';
 import { HEADERS, type EventEnvelope } from './events.ts';
+import { coverageTracker } from './partitionCoverage.ts';
 
 export interface KafkaClientOptions {
   brokers: string[];
@@ -138,7 +139,8 @@ const DROP_WAIT_MS = 1_000;
  * the next send starts with a fresh producer id instead of stale sequence numbers. With
  * `sendDeadlineMs`, a send that has not settled by then fails and its producer is dropped too:
  * kafkajs can leave a send pending forever after a partition leader dies mid-request, and a
- * publisher stuck there publishes nothing while it still looks alive.
+ * publisher stuck there publishes nothing while it still looks alive. A send that resolved
+ * without an answer for one of its partitions fails as well (partitionCoverage.ts).
  */
 export function resettableProducer(
   kafka: Kafka,
@@ -146,6 +148,8 @@ export function resettableProducer(
   o: { sendDeadlineMs?: number } = {},
 ): ResettableProducer {
   let current: Producer | null = null;
+  // Every answer is checked for the partitions the messages went to (partitionCoverage.ts).
+  const coverage = coverageTracker(config.createPartitioner);
   const drop = async () => {
     const p = current;
     current = null;
@@ -159,11 +163,13 @@ export function resettableProducer(
     // This attempt keeps its own producer: one abandoned at its deadline never sends on the next.
     let p = current;
     if (!p) {
-      p = kafka.producer(idempotentProducerConfig(config));
+      p = kafka.producer(idempotentProducerConfig({ ...config, createPartitioner: coverage.createPartitioner }));
       current = p;
       await p.connect();
     }
-    return p.send(record);
+    const answer = await p.send(record);
+    coverage.check(record, answer);
+    return answer;
   };
   return {
     async send(record) {

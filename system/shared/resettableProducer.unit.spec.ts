@@ -1,12 +1,17 @@
-import type { Kafka, Producer, ProducerRecord } from 'kafkajs';
+import type { Kafka, Producer, ProducerConfig, ProducerRecord, RecordMetadata } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { KafkaSendDeadlineError, resettableProducer } from './kafka.ts';
+import { KafkaPartitionSkippedError } from './partitionCoverage.ts';
 
-/** A stand-in for kafkajs' client whose sends follow a script: each producer's sends answer as told. */
-function scriptedKafka(script: Array<'hang' | 'ok' | 'fail'>) {
+/**
+ * A stand-in for kafkajs' client whose sends follow a script: each producer's sends answer as told
+ * ('skip': resolved without an answer for the messages' partition, as kafkajs does after a failover).
+ */
+function scriptedKafka(script: Array<'hang' | 'ok' | 'fail' | 'skip'>) {
   const made: Array<{ sends: ProducerRecord[]; disconnected: boolean }> = [];
   const kafka = {
-    producer: () => {
+    producer: (config: ProducerConfig) => {
+      const partition = config.createPartitioner!();
       const me = { sends: [] as ProducerRecord[], disconnected: false };
       made.push(me);
       return {
@@ -19,7 +24,17 @@ function scriptedKafka(script: Array<'hang' | 'ok' | 'fail'>) {
           const step = script.shift();
           if (step === 'hang') return new Promise(() => undefined);
           if (step === 'fail') return Promise.reject(new Error('broker said no'));
-          return Promise.resolve([]);
+          const used = new Set(
+            r.messages.map((message) =>
+              partition({
+                topic: r.topic,
+                partitionMetadata: [{ partitionId: 0, leader: 1, partitionErrorCode: 0, replicas: [1], isr: [1] }],
+                message,
+              }),
+            ),
+          );
+          const answer: RecordMetadata[] = [...used].map((p) => ({ topicName: r.topic, partition: p, errorCode: 0 }));
+          return Promise.resolve(step === 'skip' ? [] : answer);
         },
       } as unknown as Producer;
     },
@@ -37,7 +52,7 @@ describe('resettableProducer', () => {
     await expect(p.send(record(1))).rejects.toBeInstanceOf(KafkaSendDeadlineError);
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(made[0]!.disconnected).toBe(true);
-    await expect(p.send(record(2))).resolves.toEqual([]);
+    await expect(p.send(record(2))).resolves.toEqual([{ topicName: 't', partition: 0, errorCode: 0 }]);
     expect(made).toHaveLength(2);
     expect(made[1]!.sends.map((r) => r.messages[0]!.value)).toEqual(['2']);
   });
@@ -52,5 +67,14 @@ describe('resettableProducer', () => {
     await p.send(record(4));
     expect(made).toHaveLength(2);
     expect(made[0]!.disconnected).toBe(true);
+  });
+
+  it('fails a send that resolved without an answer for its partition, and sends the next on a fresh producer', async () => {
+    const { kafka, made } = scriptedKafka(['skip', 'ok']);
+    const p = resettableProducer(kafka, {}, { sendDeadlineMs: 1_000 });
+    await expect(p.send(record(1))).rejects.toBeInstanceOf(KafkaPartitionSkippedError);
+    expect(made[0]!.disconnected).toBe(true);
+    await expect(p.send(record(1))).resolves.toHaveLength(1);
+    expect(made).toHaveLength(2);
   });
 });
