@@ -47,3 +47,18 @@ export function stallReason(progress: ReadonlyMap<number, PartitionProgress>, no
     )
     .join('; ');
 }
+
+/**
+ * How long the monitor may go without a broker answer before it stops vouching for its lag: the
+ * last lag it saw (often 0) is no longer news, and readiness must not rest on it. Shorter than the
+ * stall time on purpose: a stall needs evidence, "I cannot tell" does not.
+ */
+export function blindAfterMs(stallAfterMs: number, intervalMs: number): number {
+  return Math.min(stallAfterMs, Math.max(3_000, 3 * intervalMs));
+}
+
+/** Why the lag is unknown (no broker answer for blindAfterMs), or undefined. */
+export function blindReason(observedAt: number, now: number, blindMs: number): string | undefined {
+  const for_ = now - observedAt;
+  return for_ >= blindMs ? `lag unknown: the broker has not answered the progress check for ${Math.round(for_ / 1000)} s` : undefined;
+}

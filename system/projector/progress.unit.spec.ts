@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { stallReason, updateProgress, type PartitionProgress } from './progress.ts';
+import { blindAfterMs, blindReason, stallReason, updateProgress, type PartitionProgress } from './progress.ts';
 
 const obs = (nextOffset: number, highWatermark: number) => [
   { partition: 0, nextOffset: BigInt(nextOffset), highWatermark: BigInt(highWatermark) },
@@ -79,5 +79,19 @@ describe('updateProgress', () => {
     ]);
     expect(p.get(0)?.stalledSince).toBeNull();
     expect(stallReason(p, 11_000)).toBeUndefined();
+  });
+});
+
+describe('blindReason', () => {
+  it('stops vouching for the last lag once the broker has not answered for the blind time', () => {
+    const blind = blindAfterMs(30_000, 1_000);
+    expect(blind).toBe(3_000);
+    expect(blindReason(10_000, 12_999, blind)).toBeUndefined();
+    expect(blindReason(10_000, 13_000, blind)).toBe('lag unknown: the broker has not answered the progress check for 3 s');
+  });
+
+  it('never waits longer than the stall time, nor less than three checks', () => {
+    expect(blindAfterMs(2_000, 1_000)).toBe(2_000);
+    expect(blindAfterMs(30_000, 5_000)).toBe(15_000);
   });
 });

@@ -1,6 +1,10 @@
 // Watches the consumer from outside its loop, on a timer, so a loop that hangs is still seen:
 // the broker's live high watermarks against the group's position (committed offsets, or further
 // when the loop has handled more in memory) give the lag; progress.ts decides what is stalled.
+// A monitor that gets no answer from the broker (a partition leader just died, the link is cut)
+// does not keep reporting its last lag as current: past blindAfterMs it says the lag is unknown
+// (stalled gauge 1, readiness down) until an answer comes. Each observation has a deadline, so a
+// broker request kafkajs keeps retrying cannot freeze the view either.
 // Each tick also refreshes the parked / dead-letter gauges, and writes the view to
 // `projector_health` for the query API (best effort: a database that does not answer does not
 // stop the gauges and the readiness check, which live in this process).
@@ -10,7 +14,7 @@ import type { Pool } from 'mysql2/promise';
 import type { Logger } from '../shared/logger.ts';
 import type { ProjectorMetrics } from './metrics.ts';
 import { describeError } from './poison.ts';
-import { stallReason, updateProgress, type PartitionObservation, type PartitionProgress } from './progress.ts';
+import { blindAfterMs, blindReason, stallReason, updateProgress, type PartitionObservation, type PartitionProgress } from './progress.ts';
 
 export interface ProgressMonitorOptions {
   kafka: Kafka;
@@ -33,12 +37,20 @@ export interface ProgressMonitor {
 }
 
 const DB_TIMEOUT_MS = 2_000;
+/** An observation (two admin requests) that took longer than this has failed. */
+const OBSERVE_DEADLINE_MS = 2_000;
 
 export function startProgressMonitor(o: ProgressMonitorOptions): ProgressMonitor {
   let admin: Admin | null = null;
   let progress = new Map<number, PartitionProgress>();
   let busy = false;
   let stopped = false;
+  let observedAt = Date.now(); // last broker answer (the start counts as one)
+  const blindMs = blindAfterMs(o.stallAfterMs, o.intervalMs);
+  const reason = (now: number) => {
+    const reasons = [blindReason(observedAt, now, blindMs), stallReason(progress, now)].filter((r) => r !== undefined);
+    return reasons.length === 0 ? undefined : reasons.join('; ');
+  };
 
   async function observe(): Promise<PartitionObservation[]> {
     if (!admin) {
@@ -62,25 +74,27 @@ export function startProgressMonitor(o: ProgressMonitorOptions): ProgressMonitor
 
   async function tick(): Promise<void> {
     try {
-      progress = updateProgress(progress, await observe(), Date.now(), o.stallAfterMs);
+      const seen = await withDeadline(observe(), OBSERVE_DEADLINE_MS);
+      progress = updateProgress(progress, seen, Date.now(), o.stallAfterMs);
+      observedAt = Date.now();
     } catch (err) {
       o.logger.debug({ err: describeError(err) }, 'progress check: broker not reachable');
       await admin?.disconnect().catch(() => undefined);
       admin = null;
     }
-    let stalled = 0;
-    for (const [partition, p] of progress) {
-      o.metrics.lag.set({ partition: String(partition) }, p.lag);
-      if (p.stalledSince !== null) stalled = 1;
-    }
-    o.metrics.stalled.set(stalled);
-    await Promise.all([writeHealth(o, progress), refreshGauges(o)]).catch((err: unknown) =>
+    for (const [partition, p] of progress) o.metrics.lag.set({ partition: String(partition) }, p.lag);
+    o.metrics.stalled.set(reason(Date.now()) === undefined ? 0 : 1);
+    await Promise.all([writeHealth(o, progress, new Date(observedAt)), refreshGauges(o)]).catch((err: unknown) =>
       o.logger.debug({ err: describeError(err) }, 'progress check: database not reachable'),
     );
   }
 
   const timer = setInterval(() => {
-    if (busy || stopped) return; // a slow tick is not stacked
+    if (stopped) return;
+    if (busy) {
+      o.metrics.stalled.set(reason(Date.now()) === undefined ? 0 : 1); // a slow tick is not stacked, but the gauge still tells
+      return;
+    }
     busy = true;
     void tick().finally(() => {
       busy = false;
@@ -89,7 +103,7 @@ export function startProgressMonitor(o: ProgressMonitorOptions): ProgressMonitor
   timer.unref();
 
   return {
-    stalled: () => stallReason(progress, Date.now()),
+    stalled: () => reason(Date.now()),
     progress: () => progress,
     async stop() {
       stopped = true;
@@ -99,7 +113,20 @@ export function startProgressMonitor(o: ProgressMonitorOptions): ProgressMonitor
   };
 }
 
-async function writeHealth(o: ProgressMonitorOptions, progress: ReadonlyMap<number, PartitionProgress>): Promise<void> {
+/** Rejects after `ms`; the abandoned observation may still settle later and is ignored. */
+function withDeadline<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  p.catch(() => undefined);
+  return Promise.race([
+    p,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no broker answer within ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+/** `checkedAt`: when the broker last answered, so a row the monitor could not refresh says how old it is. */
+async function writeHealth(o: ProgressMonitorOptions, progress: ReadonlyMap<number, PartitionProgress>, checkedAt: Date): Promise<void> {
   if (progress.size === 0) return;
   const rows = [...progress.entries()].map(([partition, p]) => [
     o.groupId,
@@ -109,7 +136,7 @@ async function writeHealth(o: ProgressMonitorOptions, progress: ReadonlyMap<numb
     p.highWatermark.toString(),
     p.lag,
     p.stalledSince === null ? null : new Date(p.stalledSince),
-    new Date(),
+    checkedAt,
   ]);
   await o.pool.query({
     sql: `INSERT INTO projector_health (group_id, topic, kafka_partition, next_offset, high_watermark, lag, stalled_since, checked_at) VALUES ?
