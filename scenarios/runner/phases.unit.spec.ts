@@ -99,6 +99,24 @@ describe('telemetry', () => {
     ).toBe(5);
   });
 
+  it("counts from the read model's checkpoint when it is past the committed offset (applied while the group could not commit)", () => {
+    const ends = [
+      { partition: 0, high: '160', low: '0' },
+      { partition: 1, high: '7', low: '0' },
+    ];
+    const committed = [
+      { partition: 0, offset: '8' },
+      { partition: 1, offset: '5' },
+    ];
+    expect(measuredLag(ends, committed)).toBe(152 + 2);
+    // partition 0 applied through offset 159; partition 1's checkpoint lags its commit (at-most-once)
+    const checkpoints = [
+      { partition: 0, lastOffset: '159' },
+      { partition: 1, lastOffset: '2' },
+    ];
+    expect(measuredLag(ends, committed, checkpoints)).toBe(0 + 2);
+  });
+
   it("reported lag sums the query API's partitions; stalled only when the process exposes the metric", () => {
     expect(reportedLag({ partitions: [{ lag: 2 }, { lag: 3 }] })).toBe(5);
     expect(reportedLag(null)).toBeNull();

@@ -1,24 +1,35 @@
 // Telemetry sampler: every ~300 ms, what each system process says about itself (`/health/ready`;
 // for the projector also its lag as the query API's `/projection/status` reports it, and
 // `faultline_projector_stalled` when the process exposes it) next to the lag the harness measures
-// itself (live high watermark − committed group offset, from the Kafka admin API). A consumer
-// that is stalled while it reports ready and lag 0 is then visible in the samples.
+// itself: live high watermark (Kafka admin API) − the next offset the projector has yet to handle,
+// which is the group's committed offset or, when further, the read model's own checkpoint (the
+// last offset whose effect the read database committed). Records applied while the group cannot
+// commit offsets (its coordinator's partition has no ISR) are handled, not lag. A consumer that is
+// stalled while it reports ready and lag 0 is then visible in the samples.
 import { Kafka, logLevel } from 'kafkajs';
+import type mysql from 'mysql2/promise';
 import type { TelemetrySample } from '../checkers/types.ts';
 import type { EnvAddresses, SystemUrls } from '../environment/types.ts';
 import { metricSum, parsePrometheus, type MetricValues } from '../record/metrics.ts';
 import { TOPIC } from '../../system/shared/events.ts';
 import { every } from './every.ts';
+import { connectAdmin } from '../observe/finalState.ts';
 
-/** Lag per partition = high watermark − committed offset; a partition with no commit counts from its low watermark. */
+/**
+ * Lag per partition = high watermark − the next offset to handle: the committed offset, or the
+ * read model's checkpoint + 1 when that is further; a partition with neither counts from its low
+ * watermark.
+ */
 export function measuredLag(
   ends: readonly { partition: number; high: string; low: string }[],
   committed: readonly { partition: number; offset: string }[],
+  checkpoints: readonly { partition: number; lastOffset: string }[] = [],
 ): number {
   let lag = 0;
   for (const e of ends) {
     const c = committed.find((x) => x.partition === e.partition);
-    const from = c && Number(c.offset) >= 0 ? Number(c.offset) : Number(e.low);
+    const k = checkpoints.find((x) => x.partition === e.partition);
+    const from = Math.max(Number(e.low), c ? Number(c.offset) : -1, k ? Number(k.lastOffset) + 1 : -1);
     lag += Math.max(0, Number(e.high) - from);
   }
   return lag;
@@ -85,6 +96,27 @@ export function liveProbes(env: EnvAddresses, groupId = 'projector'): TelemetryP
     () => false,
   );
   const get = (url: string) => fetch(url, { signal: AbortSignal.timeout(250) });
+  // The read model's checkpoints, through one admin connection made again after a failure; none
+  // when the read database does not answer (the committed offsets alone then).
+  let db: Promise<mysql.Connection> | null = null;
+  const checkpoints = async (): Promise<{ partition: number; lastOffset: string }[]> => {
+    try {
+      db ??= connectAdmin(env.mariadb.queries);
+      const [rows] = await (
+        await db
+      ).query<mysql.RowDataPacket[]>({
+        sql: 'SELECT kafka_partition, last_offset FROM projection_checkpoint WHERE group_id = ? AND topic = ?',
+        values: [groupId, TOPIC],
+        timeout: 250,
+      });
+      return rows.map((r) => ({ partition: Number(r.kafka_partition), lastOffset: String(r.last_offset) }));
+    } catch {
+      const broken = db;
+      db = null;
+      void broken?.then((c) => c.destroy()).catch(() => undefined);
+      return [];
+    }
+  };
   return {
     async ready(url) {
       try {
@@ -108,14 +140,17 @@ export function liveProbes(env: EnvAddresses, groupId = 'projector'): TelemetryP
     async lag() {
       if (!(await connected)) return null;
       try {
+        // The checkpoints are read after the offsets: a record applied in between makes the lag
+        // smaller, never a stall out of nothing.
         const [ends, [committed]] = await Promise.all([admin.fetchTopicOffsets(TOPIC), admin.fetchOffsets({ groupId, topics: [TOPIC] })]);
-        return measuredLag(ends, committed?.partitions ?? []);
+        return measuredLag(ends, committed?.partitions ?? [], await checkpoints());
       } catch {
         return null;
       }
     },
     close: async () => {
       if (await connected) await admin.disconnect().catch(() => undefined);
+      await db?.then((c) => c.end()).catch(() => undefined);
     },
   };
 }
