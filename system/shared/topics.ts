@@ -47,7 +47,8 @@ export async function ensureTopics(o: EnsureTopicsOptions): Promise<string[]> {
     );
     if (missing.length === 0) return [];
     await admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false, // kafkajs' own wait gives up on a broker that has not heard of the topic yet
+
       topics: missing.map((topic) => ({
         topic,
         numPartitions: partitions,
@@ -55,9 +56,34 @@ export async function ensureTopics(o: EnsureTopicsOptions): Promise<string[]> {
         configEntries: topicConfig(o.replicationFactor, topic),
       })),
     });
+    await waitForLeaders(admin, missing);
     return missing;
   } finally {
     await admin.disconnect();
+  }
+}
+
+const LEADERS_TIMEOUT_MS = 60_000;
+
+/**
+ * Until every partition of the new topics has a leader. A broker asked just after the creation may
+ * not know the topic yet ("does not host this topic-partition") on a loaded machine: asked again.
+ */
+async function waitForLeaders(admin: Admin, topics: string[]): Promise<void> {
+  const deadline = Date.now() + LEADERS_TIMEOUT_MS;
+  let last: unknown;
+  for (;;) {
+    try {
+      const md = await admin.fetchTopicMetadata({ topics });
+      if (md.topics.length === topics.length && md.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0)))
+        return;
+      last = 'a partition without a leader';
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`topics ${topics.join(', ')} have no leader for every partition after ${LEADERS_TIMEOUT_MS} ms: ${String(last)}`);
+    await new Promise((r) => setTimeout(r, 200));
   }
 }
 
