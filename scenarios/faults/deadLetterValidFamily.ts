@@ -159,11 +159,15 @@ async function replayValid(ctx: FaultContext, faultId: number | undefined, settl
  * streams quiet for the last ~100 events (over a second of the workload), so the forged record
  * reaches the projector before the stream's real next version does; a stream written to that
  * moment would often have its real event applied first, and the forged one be a mere conflict.
+ * Never a deleted stream (the busiest quiet one may be one the workload deleted): its next version
+ * never comes, so nothing would queue behind the forged dead letter.
  */
 async function busiestStream(ctx: FaultContext): Promise<{ streamId: string; next: number } | undefined> {
   const [row] = await ctx.tools.query<{ stream_id: string; v: number }>(
     'commands',
-    `SELECT e.stream_id, MAX(e.stream_version) AS v FROM events e GROUP BY e.stream_id
+    `SELECT e.stream_id, MAX(e.stream_version) AS v FROM events e
+      WHERE e.stream_id NOT IN (SELECT ID_USER_DATA FROM USER_DATA WHERE DELETED = 1)
+      GROUP BY e.stream_id
       HAVING MAX(e.seq) < (SELECT MAX(seq) FROM events) - 100 OR COUNT(*) = (SELECT COUNT(*) FROM events)
       ORDER BY v DESC, e.stream_id LIMIT 1`,
   );
