@@ -1,4 +1,5 @@
 import { checkConflictMissed } from './conflictMissed.ts';
+import { checkDeadLetterOvertaken } from './deadLetterOvertaken.ts';
 import { checkDiverged } from './diverged.ts';
 import { checkDlqCutUnmarked } from './dlqCutUnmarked.ts';
 import { checkDuplicated } from './duplicated.ts';
@@ -45,6 +46,7 @@ export const CHECKERS: Readonly<Record<AnomalyName, Checker>> = Object.freeze({
   republished: checkRepublished,
   'conflict-missed': checkConflictMissed,
   'parked-duplicate': checkParkedDuplicate,
+  'dead-letter-overtaken': checkDeadLetterOvertaken,
 });
 
 export interface ComposedResult extends CheckResult {

@@ -21,3 +21,4 @@ export { checkRepublished } from './republished.ts';
 export { checkMisanswered } from './misanswered.ts';
 export { checkConflictMissed } from './conflictMissed.ts';
 export { checkParkedDuplicate } from './parkedDuplicate.ts';
+export { checkDeadLetterOvertaken } from './deadLetterOvertaken.ts';

@@ -8,10 +8,28 @@ export const DEFAULT_APPLY_PATH_TARGETS = ['projector-db', 'queries-db'] as cons
 const SLACK_MS = 1000;
 
 /**
- * `misrouted`: a VALID event (its id is in commands.events) on the dead-letter topic although no
- * fault on the apply path was still active when it was dead-lettered: the fault healed within
- * the retry budget, so a retry would have applied it. Dead-lettering is justified when a window
- * on an apply-path target lasted at least the retry budget and covered the dead-letter time.
+ * Errors in which the projector blames the record itself. A write-side event (its id and content
+ * from the event store) never earns one if it is applied in its stream's order: a rename with no
+ * registered user means it was tried before its registration (let past an open dead letter, say),
+ * and no fault on the apply path excuses that.
+ */
+const BLAMES_RECORD: ReadonlySet<string> = new Set([
+  'faultline.NoSuchUserError',
+  'faultline.projector.UnparseableRecordError',
+  'faultline.projector.UnknownEventTypeError',
+  'faultline.projector.SchemaViolationError',
+  'faultline.projector.ConflictingEventError',
+]);
+
+/**
+ * `misrouted`: a VALID event (its id is in commands.events, and no injector marked the record as
+ * poison) on the dead-letter topic that a correct projector would have applied:
+ *   - no fault on the apply path was still active when it was dead-lettered: the fault healed
+ *     within the retry budget, so a retry would have applied it. Dead-lettering for a spent budget
+ *     is justified when a window on an apply-path target lasted at least the retry budget and
+ *     covered the dead-letter time;
+ *   - or the projector blamed the record itself (BLAMES_RECORD): whatever the faults, a valid
+ *     event fails that way only when it was tried out of its stream's order.
  */
 export function checkMisrouted(input: CheckInput): CheckResult {
   const valid = new Map(input.write.events.map((e) => [e.eventId, e]));
@@ -25,11 +43,14 @@ export function checkMisrouted(input: CheckInput): CheckResult {
     const ev = eventId === undefined ? undefined : valid.get(eventId);
     if (!ev) continue; // not a valid event: poison, checked elsewhere
     const at = r.timestamp === undefined ? undefined : Number(r.timestamp);
-    const justifiedBy = windows.find((w) => justifies(w, at, budget));
-    if (justifiedBy) continue;
+    const fqcn = r.headers[DLQ_HEADERS.exceptionFqcn];
+    const blamed = fqcn !== undefined && BLAMES_RECORD.has(fqcn);
+    if (!blamed && windows.some((w) => justifies(w, at, budget))) continue;
     anomalies.push({
       name: 'misrouted',
-      message: `valid event ${ev.eventId} (${ev.streamId} v${ev.streamVersion}) dead-lettered with no apply-path fault outlasting the ${budget} ms retry budget`,
+      message: blamed
+        ? `valid event ${ev.eventId} (${ev.streamId} v${ev.streamVersion}) dead-lettered as ${fqcn}: ${r.headers[DLQ_HEADERS.exceptionMessage] ?? '(no message)'}`
+        : `valid event ${ev.eventId} (${ev.streamId} v${ev.streamVersion}) dead-lettered with no apply-path fault outlasting the ${budget} ms retry budget`,
       streamId: ev.streamId,
       eventId: ev.eventId,
       versions: [ev.streamVersion],
@@ -38,6 +59,7 @@ export function checkMisrouted(input: CheckInput): CheckResult {
         partition: r.partition,
         offset: r.offset,
         error: r.headers[DLQ_HEADERS.exceptionMessage],
+        fqcn,
         attempts: r.headers[DLQ_HEADERS.attempts],
         candidateFaults: windows.map((w) => w.faultId),
       },

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FaultWindow } from '../history/types.ts';
 import { checkMisrouted } from './misrouted.ts';
 import { BASIC, healthyRun, wall, type TestInput } from './testing.ts';
-import { POISON_ID_HEADER } from './types.ts';
+import { DLQ_HEADERS, POISON_ID_HEADER } from './types.ts';
 
 const T0 = Date.parse(wall(0));
 const window = (target: string, startMs: number, stopMs: number | null): FaultWindow => ({
@@ -42,6 +42,27 @@ describe('misrouted', () => {
   it('accepts it when a fault outlasting the budget covered the dead-letter time (or is never healed)', () => {
     expect(checkMisrouted(deadLettered([window('projector-db', 10_000, 20_500)])).valid).toBe(true);
     expect(checkMisrouted(deadLettered([window('queries-db', 12_000, null)])).valid).toBe(true);
+  });
+
+  it('finds a valid event the projector blamed, even inside an outage that outlasted the budget', () => {
+    // The projector let a rename of stream a past a.1's open dead letter (an outage spent the
+    // budget of a.1, the registration): a.2 was tried on a stream with no user and dead-lettered
+    // as unapplyable. A replay of both in id order then hides it in the read model.
+    const outage = [window('projector-db', 10_000, 30_000)];
+    const input = deadLettered(outage);
+    const at = (fqcn: string) => ({ [DLQ_HEADERS.exceptionFqcn]: fqcn, [DLQ_HEADERS.exceptionMessage]: 'x' });
+    input.topics.dlq[0]!.headers = { ...input.topics.dlq[0]!.headers, ...at('faultline.NoSuchUserError') };
+    const r = checkMisrouted(input);
+    expect(r.anomalies).toEqual([
+      expect.objectContaining({
+        name: 'misrouted',
+        eventId: 'e-a-2',
+        data: expect.objectContaining({ fqcn: 'faultline.NoSuchUserError' }),
+      }),
+    ]);
+    // The same record dead-lettered for a spent budget is the outage's doing.
+    input.topics.dlq[0]!.headers = { ...input.topics.dlq[0]!.headers, ...at('faultline.projector.RetriesExhaustedError') };
+    expect(checkMisrouted(input).valid).toBe(true);
   });
 
   it('ignores poison and records whose event id is not in the write store', () => {

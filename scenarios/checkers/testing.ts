@@ -7,6 +7,7 @@ import type { Command } from '../workload/commands.ts';
 import type {
   AppliedEventRow,
   CheckInput,
+  DeadLetterLogRow,
   ParkedEventRow,
   ParkLogRow,
   PoisonInjection,
@@ -21,7 +22,13 @@ export interface TestInput extends CheckInput {
   history: CommandOp[];
   faults: FaultWindow[];
   write: { events: WriteEventRow[]; users: UserDataRow[] };
-  read: { users: ReadUserDataRow[]; applied: AppliedEventRow[]; parked: ParkedEventRow[]; parkLog?: ParkLogRow[] };
+  read: {
+    users: ReadUserDataRow[];
+    applied: AppliedEventRow[];
+    parked: ParkedEventRow[];
+    parkLog?: ParkLogRow[];
+    deadLetters?: DeadLetterLogRow[];
+  };
   topics: { events: TopicRecord[]; dlq: TopicRecord[] };
   poison: PoisonInjection[];
 }

@@ -11,7 +11,7 @@ export const ANOMALY_NAMES = [
   'diverged', // read model ≠ fold of the write-side events
   'write-diverged', // commands.USER_DATA ≠ fold of its own events
   'poison-lost', // a poison record neither dead-lettered nor applied
-  'misrouted', // a valid event dead-lettered though its fault healed within the retry budget
+  'misrouted', // a valid event dead-lettered though its fault healed within the retry budget, or blamed as unapplyable
   'slow-convergence', // converged, but later than the bound
   'write-duplicated', // one idempotency key caused more than one stored event, or a same-key retry got a different answer
   'untraced', // a stored event no command's key caused, or an ok command whose key caused no stored event
@@ -27,6 +27,7 @@ export const ANOMALY_NAMES = [
   'republished', // an event's record on the topic more than once where no fault on the publishing path excuses it
   'conflict-missed', // an injected conflicting copy (an applied version, another id or content) applied or dropped instead of dead-lettered
   'parked-duplicate', // effectively-once parked an event its inbox already held (a known duplicate must be dropped at once)
+  'dead-letter-overtaken', // an event applied from the topic while its stream had an open dead letter at its version or an earlier one
 ] as const;
 export type AnomalyName = (typeof ANOMALY_NAMES)[number];
 
@@ -95,6 +96,18 @@ export interface ParkLogRow {
   outcome: string | null; // applied | duplicate | discarded | conflict
 }
 
+/** Every `queries.dead_letters` row: what it held back and while it was open. */
+export interface DeadLetterLogRow {
+  id: number;
+  streamId: string | null;
+  eventId: string | null;
+  streamVersion: number | null; // null: the record's version could not be read
+  status: string; // open | replayed | discarded
+  blocksStream: boolean; // false: a conflicting copy, which holds nothing back
+  createdAt: string; // created_at, TIMESTAMP(6) as the server gives it
+  resolvedAt: string | null;
+}
+
 export interface TopicRecord {
   partition: number;
   offset: string;
@@ -158,6 +171,7 @@ export interface CheckInput {
     applied: readonly AppliedEventRow[];
     parked: readonly ParkedEventRow[]; // still parked
     parkLog?: readonly ParkLogRow[]; // every row ever parked (absent in runs recorded before it was read)
+    deadLetters?: readonly DeadLetterLogRow[]; // every dead_letters row (absent in runs recorded before it was read)
   };
   topics: { events: readonly TopicRecord[]; dlq: readonly TopicRecord[] };
   poison: readonly PoisonInjection[];

@@ -1,8 +1,10 @@
 // Dead letters on real streams, resolved the way an operator would with `npm run dlq`.
 //   outage (default): the read database is unreachable for the projector for longer than its
 //     retry budget, so VALID events of workload streams exhaust their retries and go to the
-//     dead-letter topic, their streams' later events parked behind them; when the window ends each
-//     is replayed (`dlq replay <id>`), which applies it and releases what was parked. Each is
+//     dead-letter topic, their streams' later events parked behind them; when the window ends and
+//     each such stream's next event has reached the projector (what must park behind the dead
+//     letter; a projector that lets it past applies it, or fails it on a missing predecessor),
+//     each is replayed (`dlq replay <id>`), which applies it and releases what was parked. Each is
 //     recorded as an injection with its original partition/offset.
 //   forged: a poison record carrying a real stream's id and its next version (a schema violation)
 //     is produced; the stream's real later events park behind it until the window ends and the
@@ -25,6 +27,8 @@ const LINK = 'projector-db' as const;
 /** How long to wait after the outage for the dead letters to be written before replaying them. */
 const DEFAULT_SETTLE_MS = 5_000;
 const STABLE_MS = 1_500;
+/** How long a replay waits for a later event of each dead-lettered stream to reach the projector. */
+const LATER_EVENT_WAIT_MS = 10_000;
 
 interface DeadLetterRow {
   id: number;
@@ -38,10 +42,34 @@ interface DeadLetterRow {
   blocksStream?: boolean; // false: a conflicting copy (another event under a real id): never replayed
 }
 
+/**
+ * The open dead letters, read from the table `dlq list` shows: polled, a CLI process per look took
+ * seconds on a loaded machine and stretched every window; the actions stay operator commands.
+ */
+async function openDeadLetters(ctx: FaultContext): Promise<DeadLetterRow[]> {
+  const rows = await ctx.tools.query<Record<string, unknown>>(
+    'queries',
+    `SELECT id, status, topic, kafka_partition, kafka_offset, stream_id, event_id, stream_version, blocks_stream
+       FROM dead_letters WHERE status = 'open' ORDER BY id`,
+  );
+  const text = (v: unknown) => (v === null || v === undefined ? null : String(v));
+  return rows.map((r) => ({
+    id: Number(r.id),
+    status: String(r.status),
+    topic: String(r.topic),
+    partition: Number(r.kafka_partition),
+    offset: String(r.kafka_offset),
+    streamId: text(r.stream_id),
+    eventId: text(r.event_id),
+    streamVersion: r.stream_version === null || r.stream_version === undefined ? null : Number(r.stream_version),
+    blocksStream: Number(r.blocks_stream) === 1,
+  }));
+}
+
 /** Open dead letters whose event is a real one of the write side (poison stays in the DLQ; so does a
  *  conflicting copy that reuses a real event's id with other content: it blocks nothing). */
 async function openValidDeadLetters(ctx: FaultContext): Promise<DeadLetterRow[]> {
-  const open = (JSON.parse(await ctx.tools.dlq(['list', '--json'])) as { deadLetters: DeadLetterRow[] }).deadLetters;
+  const open = await openDeadLetters(ctx);
   const ids = open.map((d) => d.eventId).filter((x): x is string => typeof x === 'string');
   if (ids.length === 0) return [];
   const real = new Set(
@@ -56,6 +84,26 @@ async function openValidDeadLetters(ctx: FaultContext): Promise<DeadLetterRow[]>
   return open.filter((d) => d.status === 'open' && d.blocksStream !== false && d.eventId !== null && real.has(d.eventId));
 }
 
+/**
+ * Dead letters whose stream shows no later version anywhere in the read side yet (parked behind
+ * it, applied, or dead-lettered itself): the projector has not been handed its next event.
+ */
+async function withoutLaterEvent(ctx: FaultContext, dead: readonly DeadLetterRow[]): Promise<DeadLetterRow[]> {
+  const streams = [...new Set(dead.map((d) => d.streamId).filter((x): x is string => x !== null))];
+  if (streams.length === 0) return [];
+  const rows = await ctx.tools.query<{ stream_id: string; v: number }>(
+    'queries',
+    `SELECT stream_id, MAX(v) AS v FROM (
+        SELECT stream_id, stream_version AS v FROM parked_events WHERE stream_id IN (?)
+        UNION ALL SELECT stream_id, stream_version FROM applied_events WHERE stream_id IN (?)
+        UNION ALL SELECT stream_id, stream_version FROM dead_letters WHERE stream_id IN (?)) x
+      GROUP BY stream_id`,
+    [streams, streams, streams],
+  );
+  const highest = new Map(rows.map((r) => [r.stream_id, Number(r.v)]));
+  return dead.filter((d) => d.streamId !== null && d.streamVersion !== null && (highest.get(d.streamId) ?? 0) <= d.streamVersion);
+}
+
 /** Replays each open dead letter of a real event (oldest first) and records it; returns how many. */
 async function replayValid(ctx: FaultContext, faultId: number | undefined, settleMs: number): Promise<number> {
   const deadline = Date.now() + settleMs;
@@ -68,6 +116,22 @@ async function replayValid(ctx: FaultContext, faultId: number | undefined, settl
     const again = await openValidDeadLetters(ctx);
     if (again.length !== found.length) stableSince = Date.now();
     found = again;
+  }
+  // A dead letter only shows whether it blocks its stream once the stream's next event arrived:
+  // replayed before that, nothing could have overtaken it. Bounded: a cold stream may get none.
+  if (settleMs > 0 && found.length > 0) {
+    const until = Date.now() + LATER_EVENT_WAIT_MS;
+    let waiting = await withoutLaterEvent(ctx, found);
+    while (waiting.length > 0 && Date.now() < until) {
+      await sleep(250);
+      waiting = await withoutLaterEvent(ctx, waiting);
+    }
+    for (const d of waiting)
+      ctx.log(
+        `fault ${faultId ?? '(heal)'}: no later event of ${d.streamId} reached the projector: dead letter #${d.id} replayed unchallenged`,
+      );
+    // What the later events did: a projector that let them past may have dead-lettered them too.
+    found = await openValidDeadLetters(ctx);
   }
   for (const d of found.sort((a, b) => a.id - b.id)) {
     ctx.recorder.inject({
@@ -95,11 +159,15 @@ async function replayValid(ctx: FaultContext, faultId: number | undefined, settl
  * streams quiet for the last ~100 events (over a second of the workload), so the forged record
  * reaches the projector before the stream's real next version does; a stream written to that
  * moment would often have its real event applied first, and the forged one be a mere conflict.
+ * Never a deleted stream (the busiest quiet one may be one the workload deleted): its next version
+ * never comes, so nothing would queue behind the forged dead letter.
  */
 async function busiestStream(ctx: FaultContext): Promise<{ streamId: string; next: number } | undefined> {
   const [row] = await ctx.tools.query<{ stream_id: string; v: number }>(
     'commands',
-    `SELECT e.stream_id, MAX(e.stream_version) AS v FROM events e GROUP BY e.stream_id
+    `SELECT e.stream_id, MAX(e.stream_version) AS v FROM events e
+      WHERE e.stream_id NOT IN (SELECT ID_USER_DATA FROM USER_DATA WHERE DELETED = 1)
+      GROUP BY e.stream_id
       HAVING MAX(e.seq) < (SELECT MAX(seq) FROM events) - 100 OR COUNT(*) = (SELECT COUNT(*) FROM events)
       ORDER BY v DESC, e.stream_id LIMIT 1`,
   );
@@ -150,8 +218,7 @@ async function forge(ctx: FaultContext, faultId: number): Promise<string> {
 async function discardForged(ctx: FaultContext, faultId: number, eventId: string, settleMs: number): Promise<void> {
   const deadline = Date.now() + Math.max(settleMs, 20_000);
   for (;;) {
-    const open = (JSON.parse(await ctx.tools.dlq(['list', '--json'])) as { deadLetters: DeadLetterRow[] }).deadLetters;
-    const mine = open.find((d) => d.eventId === eventId && d.status === 'open');
+    const mine = (await openDeadLetters(ctx)).find((d) => d.eventId === eventId);
     if (mine) {
       ctx.log(`fault ${faultId}: ${(await ctx.tools.dlq(['discard', String(mine.id)])).trim()}`);
       return;

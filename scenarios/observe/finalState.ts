@@ -4,7 +4,7 @@ import mysql from 'mysql2/promise';
 import type { FinalState } from '../record/types.ts';
 import type { DbServer, EnvAddresses } from '../environment/types.ts';
 import { readTopic } from './readTopic.ts';
-import { appliedOf, parkedOf, parkLogOf, readUserOf, userRow, writeEventOf } from './rows.ts';
+import { appliedOf, deadLetterOf, parkedOf, parkLogOf, readUserOf, userRow, writeEventOf } from './rows.ts';
 import { DLQ_TOPIC, TOPIC } from '../../system/shared/events.ts';
 
 export async function connectAdmin(db: DbServer) {
@@ -52,11 +52,15 @@ export async function readReadSide(db: DbServer): Promise<FinalState['read']> {
     const [parkLog] = await conn.query<mysql.RowDataPacket[]>(
       'SELECT event_id, stream_id, stream_version, kafka_partition, kafka_offset, reason, parked_at, released_at, outcome FROM parked_events ORDER BY id',
     );
+    const [deadLetters] = await conn.query<mysql.RowDataPacket[]>(
+      'SELECT id, stream_id, event_id, stream_version, status, blocks_stream, created_at, resolved_at FROM dead_letters ORDER BY id',
+    );
     return {
       users: users.map(readUserOf),
       applied: applied.map(appliedOf),
       parked: parked.map(parkedOf),
       parkLog: parkLog.map(parkLogOf),
+      deadLetters: deadLetters.map(deadLetterOf),
     };
   } finally {
     await conn.end();

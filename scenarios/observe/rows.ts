@@ -1,6 +1,14 @@
 // Database rows (as mysql2 returns them, DATETIMEs as strings, BIGINTs as strings) mapped to the
 // checkers' camelCase row types.
-import type { AppliedEventRow, ParkedEventRow, ParkLogRow, ReadUserDataRow, UserDataRow, WriteEventRow } from '../checkers/types.ts';
+import type {
+  AppliedEventRow,
+  DeadLetterLogRow,
+  ParkedEventRow,
+  ParkLogRow,
+  ReadUserDataRow,
+  UserDataRow,
+  WriteEventRow,
+} from '../checkers/types.ts';
 
 export type Row = Record<string, unknown>;
 const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : String(v));
@@ -69,5 +77,19 @@ export function parkLogOf(r: Row): ParkLogRow {
     parkedAt: iso(r.parked_at),
     releasedAt: r.released_at == null ? null : iso(r.released_at),
     outcome: r.outcome == null ? null : String(r.outcome),
+  };
+}
+
+/** `queries.dead_letters`, without the record's bytes. */
+export function deadLetterOf(r: Row): DeadLetterLogRow {
+  return {
+    id: Number(r.id),
+    streamId: r.stream_id == null ? null : String(r.stream_id),
+    eventId: r.event_id == null ? null : String(r.event_id),
+    streamVersion: r.stream_version == null ? null : Number(r.stream_version),
+    status: String(r.status),
+    blocksStream: Number(r.blocks_stream) === 1,
+    createdAt: iso(r.created_at),
+    resolvedAt: r.resolved_at == null ? null : iso(r.resolved_at),
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appliedOf, parkedOf, readUserOf, writeEventOf } from './rows.ts';
+import { appliedOf, deadLetterOf, parkedOf, readUserOf, writeEventOf } from './rows.ts';
 
 describe('final-state rows', () => {
   it("parses a stored event's JSON payload and keeps its causation id", () => {
@@ -59,5 +59,41 @@ describe('final-state rows', () => {
     expect(
       parkedOf({ event_id: 'e', stream_id: 'u', stream_version: 5, kafka_partition: null, kafka_offset: null, reason: 'gap' }),
     ).toEqual({ eventId: 'e', streamId: 'u', streamVersion: 5, partition: undefined, offset: undefined, reason: 'gap' });
+  });
+
+  it('maps a dead letter: a poison one may have no stream or version, an open one no resolution time', () => {
+    expect(
+      deadLetterOf({
+        id: '3',
+        stream_id: null,
+        event_id: null,
+        stream_version: null,
+        status: 'open',
+        blocks_stream: 1,
+        created_at: '2026-01-01 00:00:00.000001',
+        resolved_at: null,
+      }),
+    ).toEqual({
+      id: 3,
+      streamId: null,
+      eventId: null,
+      streamVersion: null,
+      status: 'open',
+      blocksStream: true,
+      createdAt: '2026-01-01 00:00:00.000001',
+      resolvedAt: null,
+    });
+    expect(
+      deadLetterOf({
+        id: 4,
+        stream_id: 'u',
+        event_id: 'e',
+        stream_version: '7',
+        status: 'discarded',
+        blocks_stream: 0,
+        created_at: 'x',
+        resolved_at: 'y',
+      }),
+    ).toMatchObject({ streamVersion: 7, blocksStream: false, resolvedAt: 'y' });
   });
 });

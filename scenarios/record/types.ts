@@ -3,6 +3,7 @@
 // history, checker row and environment types, so every other folder can depend on it.
 import type {
   AppliedEventRow,
+  DeadLetterLogRow,
   ParkedEventRow,
   ParkLogRow,
   ReadUserDataRow,
@@ -18,7 +19,13 @@ import type { MetricValues } from './metrics.ts';
 /** The full final state of both databases and both topics, read after heal + quiesce. */
 export interface FinalState {
   write: { events: WriteEventRow[]; users: UserDataRow[] };
-  read: { users: ReadUserDataRow[]; applied: AppliedEventRow[]; parked: ParkedEventRow[]; parkLog?: ParkLogRow[] };
+  read: {
+    users: ReadUserDataRow[];
+    applied: AppliedEventRow[];
+    parked: ParkedEventRow[];
+    parkLog?: ParkLogRow[];
+    deadLetters?: DeadLetterLogRow[];
+  };
   topics: { events: TopicRecord[]; dlq: TopicRecord[] };
 }
 
