@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { crashFiles, instanceSpecs } from './system.ts';
 import { parseCrashLog } from './systemControl.ts';
-import { portLayout, DEFAULT_BASE_PORT } from './ports.ts';
+import { basePortFromEnv, portLayout } from './ports.ts';
 import type { EnvAddresses } from './types.ts';
 
 const one = (name: string, listen: string, upstream: string) => [{ name, listen, upstream }];
@@ -21,7 +21,7 @@ const addr = {
 
 describe('system process instances', () => {
   it('instance 1 keeps its port and name; further relays and projectors get their own port and crash files', () => {
-    const p = portLayout(DEFAULT_BASE_PORT);
+    const p = portLayout(basePortFromEnv()); // the layout instanceSpecs reads: FAULTLINE_BASE_PORT may move it
     const specs = instanceSpecs(addr, { instances: { relay: 2, projector: 3 } });
     expect(Object.keys(specs).sort()).toEqual([
       'command-service',
