@@ -2,6 +2,7 @@
 // loses events. After the DB commit, the request path publishes the event itself; if the broker
 // is unreachable the event is simply gone (no outbox row) while the client was told "ok".
 import type { Producer } from 'kafkajs';
+import { withDeadline } from '../shared/deadline.ts';
 import type { EventEnvelope } from '../shared/events.ts';
 import { createKafka, envelopeToMessage, idempotentProducerConfig } from '../shared/kafka.ts';
 import { coverageTracker } from '../shared/partitionCoverage.ts';
@@ -29,21 +30,12 @@ export function getDualWritePublisher(o: { brokers: string[]; topic: string; log
   };
   return {
     async publish(events) {
-      let timer: NodeJS.Timeout | undefined;
-      try {
-        await Promise.race([
-          (async () => {
-            await connect();
-            const record = { topic: o.topic, acks: -1, messages: events.map((e) => envelopeToMessage(e)) };
-            coverage.check(record, await producer.send(record));
-          })(),
-          new Promise((_, reject) => {
-            timer = setTimeout(() => reject(new Error(`publish timed out after ${o.timeoutMs} ms`)), o.timeoutMs);
-          }),
-        ]);
-      } finally {
-        clearTimeout(timer);
-      }
+      const sent = (async () => {
+        await connect();
+        const record = { topic: o.topic, acks: -1, messages: events.map((e) => envelopeToMessage(e)) };
+        coverage.check(record, await producer.send(record));
+      })();
+      await withDeadline(sent, o.timeoutMs, () => new Error(`publish timed out after ${o.timeoutMs} ms`));
     },
     ready: connect,
     close: () => producer.disconnect(),

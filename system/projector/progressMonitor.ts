@@ -11,6 +11,7 @@
 import type { Admin, Kafka } from 'kafkajs';
 import type { RowDataPacket } from 'mysql2';
 import type { Pool } from 'mysql2/promise';
+import { withDeadline } from '../shared/deadline.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { ProjectorMetrics } from './metrics.ts';
 import { describeError } from './poison.ts';
@@ -74,7 +75,7 @@ export function startProgressMonitor(o: ProgressMonitorOptions): ProgressMonitor
 
   async function tick(): Promise<void> {
     try {
-      const seen = await withDeadline(observe(), OBSERVE_DEADLINE_MS);
+      const seen = await withDeadline(observe(), OBSERVE_DEADLINE_MS, () => new Error(`no broker answer within ${OBSERVE_DEADLINE_MS} ms`));
       progress = updateProgress(progress, seen, Date.now(), o.stallAfterMs);
       observedAt = Date.now();
     } catch (err) {
@@ -111,18 +112,6 @@ export function startProgressMonitor(o: ProgressMonitorOptions): ProgressMonitor
       await admin?.disconnect().catch(() => undefined);
     },
   };
-}
-
-/** Rejects after `ms`; the abandoned observation may still settle later and is ignored. */
-function withDeadline<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  p.catch(() => undefined);
-  return Promise.race([
-    p,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no broker answer within ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
 }
 
 /** `checkedAt`: when the broker last answered, so a row the monitor could not refresh says how old it is. */

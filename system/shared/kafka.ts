@@ -13,6 +13,7 @@ import {
   type RecordMetadata,
 } from 'kafkajs';
 import type { Logger } from 'pino';
+import { withDeadline } from './deadline.ts';
 import { ConfigError } from './errors.ts';
 import { HEADERS, type EventEnvelope } from './events.ts';
 import { coverageTracker } from './partitionCoverage.ts';
@@ -174,20 +175,13 @@ export function resettableProducer(
   return {
     async send(record) {
       const pending = attempt(record);
-      let timer: NodeJS.Timeout | undefined;
+      const ms = o.sendDeadlineMs;
       try {
-        if (o.sendDeadlineMs === undefined) return await pending;
-        const ms = o.sendDeadlineMs;
-        const deadline = new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new KafkaSendDeadlineError(`the send did not settle within ${ms} ms`)), ms);
-        });
-        pending.catch(() => undefined); // a send abandoned at its deadline may still fail later
-        return await Promise.race([pending, deadline]);
+        if (ms === undefined) return await pending;
+        return await withDeadline(pending, ms, () => new KafkaSendDeadlineError(`the send did not settle within ${ms} ms`));
       } catch (err) {
         await drop();
         throw err;
-      } finally {
-        clearTimeout(timer);
       }
     },
     disconnect: drop,
