@@ -12,7 +12,10 @@ import { COUNT } from './params.ts';
 import type { Fault } from './types.ts';
 
 export interface BrokerFaultParams {
-  /** SIGKILL the broker leading the `rank`-th busiest partition (1 = most records); restart after `duration`. */
+  /**
+   * SIGKILL the broker leading the `rank`-th busiest partition (1 = most records, ranked once per
+   * run at its first broker-role fault); restart after `duration`.
+   */
   'kill-leader': { rank?: number };
   /** SIGKILL the active KRaft controller; restart after `duration`. */
   'kill-controller': Record<string, never>;
@@ -38,6 +41,22 @@ export function byBusiness(ps: readonly PartitionFacts[], rank: number): Partiti
   if (!p) throw new Error(`${TOPIC} has no partitions`);
   return p;
 }
+
+/**
+ * The `rank`-th partition of a ranking made once, at a run's first broker-role fault, with its
+ * current leader and replicas. Ranks re-drawn at each fault drift: a partition whose leader is cut
+ * off refuses acks=all writes, others overtake it, and "kill the leader of the busiest" then hits
+ * another node than the one cut a moment before. Pure.
+ */
+export function rankedPartition(ps: readonly PartitionFacts[], ranking: readonly number[], rank: number): PartitionFacts {
+  const id = ranking[Math.min(rank, ranking.length) - 1];
+  const p = ps.find((x) => x.partition === id);
+  if (!p) throw new Error(`${TOPIC} has no partition ${id ?? rank} (ranking ${ranking.join(',')})`);
+  return p;
+}
+
+/** Partition ids from busiest to quietest (see byBusiness). Pure. */
+export const ranking = (ps: readonly PartitionFacts[]): number[] => ps.map((_, i) => byBusiness(ps, i + 1).partition);
 
 /** The node to cut for a role: the leader, or the first follower not already cut. Pure. */
 export function replicaFor(p: PartitionFacts, role: 'leader' | 'follower', alreadyCut: ReadonlySet<number>): number {
@@ -126,6 +145,7 @@ export const brokerFamily: FaultFamily = {
 
 function brokerRuntime(ctx: FaultContext) {
   const killed = new Map<number, string>(); // fault id → target
+  let ranked: number[] | undefined; // partitions by business, fixed at the first fault that ranks
   const cut = new Map<number, number>(); // fault id → node
   const toxi = new Toxiproxy(ctx.env.toxiproxy.api);
   const setReplication = async (node: number, enabled: boolean) => {
@@ -145,7 +165,12 @@ function brokerRuntime(ctx: FaultContext) {
         return;
       }
       const p = f.params as { rank?: number; role?: 'leader' | 'follower' };
-      const part = byBusiness(await partitionFacts(ctx.env), p.rank ?? 1);
+      const facts = await partitionFacts(ctx.env);
+      if (!ranked) {
+        ranked = ranking(facts);
+        ctx.log(`fault ${id}: partitions by records, fixed for this run: ${ranked.join(', ')}`);
+      }
+      const part = rankedPartition(facts, ranked, p.rank ?? 1);
       if (f.fault === 'kill-leader') {
         const node = replicaFor(part, 'leader', new Set());
         ctx.log(`fault ${id}: partition ${part.partition} (${part.records} records) is led by node ${node}`);

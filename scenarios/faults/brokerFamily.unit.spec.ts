@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { byBusiness, replicaFor, type PartitionFacts } from './brokerFamily.ts';
+import { byBusiness, rankedPartition, ranking, replicaFor, type PartitionFacts } from './brokerFamily.ts';
 import { validateSchedule } from './schedule.ts';
 
 const ps: PartitionFacts[] = [
@@ -15,6 +15,22 @@ describe('broker role faults', () => {
     expect(byBusiness(ps, 3).partition).toBe(2);
     expect(byBusiness(ps, 9).partition).toBe(2); // past the last: the quietest
     expect(() => byBusiness([], 1)).toThrow(/no partitions/);
+  });
+
+  it('keeps the first ranking for the rest of the run, with each partition\'s current leader', () => {
+    const first = ranking(ps);
+    expect(first).toEqual([1, 0, 2]);
+    // Partition 1's leader was cut off: it stops growing, partition 2 overtakes it, its leader moves.
+    const later: PartitionFacts[] = [
+      { partition: 0, leader: 3, replicas: [3, 1, 2], records: 300 },
+      { partition: 1, leader: 2, replicas: [1, 2, 3], records: 481 },
+      { partition: 2, leader: 2, replicas: [2, 3, 1], records: 900 },
+    ];
+    expect(byBusiness(later, 1).partition).toBe(2); // what a fresh ranking would pick
+    expect(rankedPartition(later, first, 1)).toMatchObject({ partition: 1, leader: 2 });
+    expect(rankedPartition(later, first, 2).partition).toBe(0);
+    expect(rankedPartition(later, first, 7).partition).toBe(2); // past the last: the quietest
+    expect(() => rankedPartition(later.slice(0, 2), first, 3)).toThrow(/no partition 2/);
   });
 
   it('picks the leader, or a follower not already cut', () => {

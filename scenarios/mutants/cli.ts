@@ -17,12 +17,14 @@ import { runMutant, type RunMutantOptions } from './runMutant.ts';
 import { createTypeChecker } from './typecheck.ts';
 
 const USAGE = `usage: npm run mutants -- [--only id,id] [--seed N] [--profile ci|full] [--check] [--list]
-                            [--baseline] [--own-env] [--scenario-timeout S]
+                            [--baseline] [--own-env] [--every-run] [--scenario-timeout S]
   (default)        each mutant in a scratch copy, through the runs it declares
                    (fixtures/mutants/<id>.json "scenarios"; none declared: the ci profile), stopping
                    at the first run that fails with an anomaly; one environment (Kafka, MariaDB,
                    Toxiproxy) serves every mutant, each copy starting its own system processes
   --own-env        each mutant brings up (and takes down) an environment of its own
+  --every-run      do not stop at the first kill: run every declared run, so the report says
+                   which scenarios catch each mutant (a kill matrix), not only the first
   --profile P      after a mutant's own runs, every other run of profile P
   --check          only verify that every mutant applies exactly once to the current tree and
                    typechecks (seconds; no environment)
@@ -42,6 +44,7 @@ const FLAGS = {
   list: { kind: 'bool' },
   baseline: { kind: 'bool' },
   'own-env': { kind: 'bool' },
+  'every-run': { kind: 'bool' },
   'scenario-timeout': { kind: 'int', min: 10, max: 24 * 3600 },
 } as const;
 
@@ -97,7 +100,7 @@ async function baselinePasses(mutants: readonly Mutant[], profileCells: CellRef[
 
 async function run(
   mutants: readonly Mutant[],
-  o: { seed: number; profile: Profile | undefined; timeoutMs: number; baseline: boolean; ownEnv: boolean },
+  o: { seed: number; profile: Profile | undefined; timeoutMs: number; baseline: boolean; ownEnv: boolean; everyRun: boolean },
 ): Promise<number> {
   const profileCells: CellRef[] = planMatrix(SCENARIOS, { profile: o.profile ?? 'ci' }).map((c) => ({
     scenario: c.scenario.name,
@@ -131,7 +134,7 @@ async function run(
     ...(shared ? { sharedRunDir: shared.runDir } : {}),
   };
   const write = () => {
-    const r = { startedAt, finishedAt: new Date().toISOString(), seed: o.seed, profile: o.profile ?? null, results };
+    const r = { startedAt, finishedAt: new Date().toISOString(), seed: o.seed, profile: o.profile ?? null, everyRun: o.everyRun, results };
     writeFileSync(join(outDir, 'mutants.json'), renderMutantsJson(r));
     writeFileSync(join(outDir, 'mutants.md'), renderMutantsMarkdown(r));
   };
@@ -157,7 +160,7 @@ async function run(
       if (aborted) break;
       const cells = cellsFor(m, profileCells, o.profile !== undefined);
       console.log(`\n(${i + 1}/${mutants.length}) ${m.id}: ${m.description}\n  runs: ${cells.map(cellLabel).join(', ')}`);
-      const r = await runMutant(m, { ...common, cells, outDir: join(outDir, m.id) });
+      const r = await runMutant(m, { ...common, cells, outDir: join(outDir, m.id), ...(o.everyRun ? { stopOnKill: false } : {}) });
       results.push(r);
       console.log(`  => ${r.status.toUpperCase()} in ${(r.wallMs / 1000).toFixed(0)} s${r.detail ? `: ${r.detail}` : ''}`);
       write();
@@ -202,5 +205,6 @@ runCli(async () => {
     timeoutMs: ((flags['scenario-timeout'] as number | undefined) ?? 900) * 1000,
     baseline: flags.baseline === true,
     ownEnv: flags['own-env'] === true,
+    everyRun: flags['every-run'] === true,
   });
 });

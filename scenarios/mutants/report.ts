@@ -20,6 +20,8 @@ export interface MutantsRun {
   finishedAt: string;
   seed: number;
   profile: string | null; // null: each mutant's own runs only
+  /** Every declared run was made, not only those up to the first kill. */
+  everyRun?: boolean;
   results: MutantResult[];
 }
 
@@ -69,6 +71,7 @@ export function renderMutantsJson(run: MutantsRun): string {
         finishedAt: run.finishedAt,
         seed: run.seed,
         profile: run.profile,
+        everyRun: run.everyRun === true,
         summary: summarize(run.results),
         mutants: run.results.map((r) => ({
           id: r.id,
@@ -112,6 +115,7 @@ export function renderMutantsMarkdown(run: MutantsRun): string {
         `| ${r.id} | ${r.status.toUpperCase()} | ${cellText(r)} | ${escapeCell(killingCell(r)?.anomalies.join(', ') || '—')} | ${secs(timeToKillMs(r))} | ${r.cells.length} | ${secs(r.wallMs)} | ${r.locations.join(', ')} |`,
     ),
   ];
+  if (run.everyRun) out.push('', ...renderKillMatrix(run.results));
   const notKilled = run.results.filter((r) => r.status !== 'killed');
   if (notKilled.length) {
     out.push('', '## Not killed', '');
@@ -124,6 +128,22 @@ export function renderMutantsMarkdown(run: MutantsRun): string {
     }
   }
   return out.join('\n') + '\n';
+}
+
+/** Every run of every mutant (with --every-run): which scenarios catch it, not only the first. */
+export function renderKillMatrix(results: readonly MutantResult[]): string[] {
+  return [
+    '## Every run',
+    '',
+    '| mutant | run | outcome | anomalies | scenario time |',
+    '|---|---|---|---|---|',
+    ...results.flatMap((r) =>
+      r.cells.map(
+        (c) =>
+          `| ${r.id} | ${c.cell} | ${c.status.toUpperCase()} | ${escapeCell(c.anomalies.join(', ') || '—')} | ${secs(c.scenarioMs)} |`,
+      ),
+    ),
+  ];
 }
 
 /** The console table, one line per mutant. */

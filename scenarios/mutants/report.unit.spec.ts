@@ -85,6 +85,20 @@ describe('the mutants report', () => {
     expect(md).not.toMatch(/### KILLED/);
   });
 
+  it('with every run made, the markdown lists each run of each mutant, kills after the first included', () => {
+    const both: MutantResult = {
+      ...killed,
+      cells: [...killed.cells, { cell: 'kill-relay@outbox/at-least-once', status: 'killed', anomalies: ['republished'], scenarioMs: 31_500 }],
+    };
+    const md = renderMutantsMarkdown({ ...run, everyRun: true, results: [both] });
+    expect(md).toMatch(/## Every run/);
+    expect(md).toMatch(/\| relay-mark-before-send \| kill-relay@outbox\/effectively-once \| PASSED \| — \| 20\.0 s \|/);
+    expect(md).toMatch(/\| relay-mark-before-send \| kill-relay@outbox\/at-least-once \| KILLED \| republished \| 31\.5 s \|/);
+    expect(timeToKillMs(both)).toBe(45_000); // still the first kill
+    expect(renderMutantsMarkdown(run)).not.toMatch(/## Every run/);
+    expect(JSON.parse(renderMutantsJson({ ...run, everyRun: true })).everyRun).toBe(true);
+  });
+
   it('json: stable fields per mutant, including the killing run and its anomalies', () => {
     const j = JSON.parse(renderMutantsJson(run));
     expect(j.summary.killRate).toBe(0.25);

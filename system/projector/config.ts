@@ -32,6 +32,8 @@ export function projectorConfig(env: EnvReader) {
     lockWaitTimeoutS: env.int('PROJECTOR_LOCK_WAIT_TIMEOUT_S', 5, { min: 1, max: 3_600 }),
     /** A killed projector's partitions move to a new member after this (broker minimum 6 s). */
     sessionTimeoutMs: env.int('KAFKA_SESSION_TIMEOUT_MS', 30_000, { min: 1_000, max: 300_000 }),
+    /** An idle fetch returns after this: it bounds how late a rebalance is noticed and a stop waits. */
+    fetchMaxWaitMs: env.int('KAFKA_FETCH_MAX_WAIT_MS', 1_000, { min: 10, max: 30_000 }),
     concurrency: env.int('PROJECTOR_CONCURRENCY', 3, { min: 1, max: 64 }),
     /** Most records of one partition per offset commit and per fast-path DB transaction. */
     batchMaxRecords: env.int('PROJECTOR_BATCH_MAX_RECORDS', 500, { min: 1, max: 10_000 }),

@@ -35,6 +35,12 @@ export interface ProjectorOptions {
   fromBeginning?: boolean;
   /** How long a killed member keeps its partitions before the group reassigns them. */
   sessionTimeoutMs?: number;
+  /**
+   * Longest a fetch waits for records on an idle partition (kafkajs' 5 s default). kafkajs
+   * heartbeats and stops between fetches, so this also bounds how late a member notices a
+   * rebalance and how long a graceful stop waits.
+   */
+  fetchMaxWaitMs?: number;
   /** Most records per chunk: per DB transaction of the fast path and per offset commit. */
   batchMaxRecords?: number;
   /** Behind and not advancing for this long: reported as stalled (default 30 s). */
@@ -58,6 +64,7 @@ export function createProjector(o: ProjectorOptions): Projector {
     groupId: o.groupId,
     sessionTimeout,
     heartbeatInterval: Math.max(500, Math.floor(sessionTimeout / 10)),
+    maxWaitTimeInMs: o.fetchMaxWaitMs ?? 1_000,
   });
   const stopping = new AbortController();
   const sink = createDeadLetterSink({ ...o, signal: stopping.signal });

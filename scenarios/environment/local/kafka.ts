@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { PROJECT_ROOT } from '../paths.ts';
+import { brokerJvmOptions, classArchiveOption } from './kafkaClassArchive.ts';
 import type { PortLayout } from '../ports.ts';
 import { type ManagedProcess, readPid, StartError, startProcess } from './processes.ts';
 
@@ -27,9 +28,12 @@ const nodeDir = (s: KafkaSpec, b: number) => join(s.dir, `broker-${b + 1}`);
 export const quorumStateFile = (kafkaDir: string, b: number): string =>
   join(kafkaDir, `broker-${b + 1}`, 'data', '__cluster_metadata-0', 'quorum-state');
 
+/** Smaller heaps when three brokers share the machine. */
+export const brokerHeap = (brokers: number): string => (brokers > 1 ? '-Xmx384m' : '-Xmx512m');
+
 export function brokerProcess(s: KafkaSpec, b: number): ManagedProcess {
   const dir = nodeDir(s, b);
-  const heap = s.brokers > 1 ? '-Xmx384m' : '-Xmx512m';
+  const heap = brokerHeap(s.brokers);
   return {
     name: `kafka-${b + 1}`,
     pidFile: join(dir, 'pid.json'),
@@ -37,12 +41,8 @@ export function brokerProcess(s: KafkaSpec, b: number): ManagedProcess {
     command: 'java',
     marker: join(dir, 'server.properties'),
     args: [
-      '-Xms128m',
-      heap,
-      '-XX:+UseSerialGC',
-      '-XX:MaxMetaspaceSize=192m',
-      '-Djava.awt.headless=true',
-      `-Dlog4j2.configurationFile=${LOG4J}`,
+      ...brokerJvmOptions(heap),
+      ...classArchiveOption(s.libs),
       '-cp',
       `${s.libs}/*`,
       'kafka.Kafka',

@@ -2,7 +2,8 @@
 // Toxiproxy as local processes, installed into a cache on first use.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { brokerProcess, kafkaReady, quorumStateFile, registeredBrokers, startKafka } from './kafka.ts';
+import { ensureClassArchive } from './kafkaClassArchive.ts';
+import { brokerHeap, brokerProcess, kafkaReady, quorumStateFile, registeredBrokers, startKafka } from './kafka.ts';
 import { ensureKafka, ensureMariadb, ensureToxiproxy } from './install.ts';
 import { adminCredentials, mariadbProcess, pingMariadb, startMariadb } from './mariadb.ts';
 import { assertPortsFree } from './portCheck.ts';
@@ -91,6 +92,7 @@ export function getLocalProvider(): EnvironmentProvider {
       if (alreadyUp === 0) await assertPortsFree(portsToCheck(l));
 
       const libs = ensureKafka(onProgress);
+      await ensureClassArchive(libs, onProgress, brokerHeap(brokers));
       const toxiBin = ensureToxiproxy(onProgress);
       const mariadbBins = ensureMariadb(onProgress);
 

@@ -1,0 +1,136 @@
+// A class-data-sharing archive of the broker's classes (JDK AppCDS). A broker restart is a fault
+// the scenarios inject under load: on 2 busy cores its JVM start (about 6 s of CPU, mostly
+// loading and verifying classes) stretched to 15–20 s and set the length of every three-broker
+// scenario. Started from the archive, the same start costs about 40 % less CPU. Made once per JDK
+// and jar set, by starting a throwaway single-node broker that dumps the classes it loaded when
+// it exits; a broker without the archive (or with one the JVM rejects) still starts, only slower.
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { PROJECT_ROOT } from '../paths.ts';
+
+const LOG4J = join(PROJECT_ROOT, 'scenarios/environment/local/kafka/log4j2.yaml');
+
+/** JVM options every broker runs with (the archive is only valid for the options it was made with). */
+export function brokerJvmOptions(heap: string): string[] {
+  return ['-Xms128m', heap, '-XX:+UseSerialGC', '-XX:MaxMetaspaceSize=192m', '-Djava.awt.headless=true', `-Dlog4j2.configurationFile=${LOG4J}`];
+}
+
+let javaKey: string | undefined;
+/** Identifies the JDK and the jar set: an archive made by another JDK or for other jars is not used. */
+function archiveKey(libs: string): string {
+  javaKey ??= spawnSync('java', ['-version'], { encoding: 'utf8' }).stderr ?? '';
+  return createHash('sha256')
+    .update(javaKey)
+    .update(readdirSync(libs).sort().join('\n'))
+    .digest('hex')
+    .slice(0, 16);
+}
+
+export function classArchivePath(libs: string): string {
+  return join(dirname(libs), `broker-classes-${archiveKey(libs)}.jsa`);
+}
+
+/** The option that starts a broker from the archive, when one was made for these jars and this JDK. */
+export function classArchiveOption(libs: string): string[] {
+  if (!libs || !existsSync(libs)) return [];
+  const path = classArchivePath(libs);
+  return existsSync(path) ? [`-XX:SharedArchiveFile=${path}`] : [];
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+interface Jvm {
+  kill: (s: NodeJS.Signals) => void;
+  /** Resolves once the broker serves, or when it exited first. */
+  started: Promise<void>;
+  exited: Promise<number | null>;
+}
+
+function runJvm(args: string[], logFile: string): Jvm {
+  const child = spawn('java', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let onStarted: () => void = () => undefined;
+  const started = new Promise<void>((r) => (onStarted = r));
+  const take = (d: Buffer) => {
+    out += d.toString();
+    if (out.includes('Kafka Server started')) onStarted();
+  };
+  child.stdout.on('data', take);
+  child.stderr.on('data', take);
+  const exited = new Promise<number | null>((resolve) => {
+    child.on('error', () => resolve(null));
+    child.on('exit', (code) => {
+      writeFileSync(logFile, out);
+      onStarted();
+      resolve(code);
+    });
+  });
+  return { kill: (s) => child.kill(s), started, exited };
+}
+
+/**
+ * Makes the archive if it is missing: a single-node broker in a scratch directory, started with
+ * -XX:ArchiveClassesAtExit, stopped with SIGTERM once it serves. Never throws: without the
+ * archive brokers start as before, and the reason is reported.
+ */
+export async function ensureClassArchive(libs: string, progress: (line: string) => void, heap = '-Xmx384m'): Promise<void> {
+  const path = classArchivePath(libs);
+  if (existsSync(path)) return;
+  progress('kafka: recording the broker class archive (first run only, ~15 s)…');
+  const dir = join(dirname(libs), `archive-run-${process.pid}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(join(dir, 'data'), { recursive: true });
+  const partial = `${path}.${process.pid}.partial`;
+  try {
+    const [broker, controller] = [await freePort(), await freePort()];
+    writeFileSync(
+      join(dir, 'server.properties'),
+      [
+        'process.roles=broker,controller',
+        'node.id=1',
+        `controller.quorum.voters=1@127.0.0.1:${controller}`,
+        `listeners=PLAINTEXT://127.0.0.1:${broker},CONTROLLER://127.0.0.1:${controller}`,
+        'controller.listener.names=CONTROLLER',
+        `log.dirs=${join(dir, 'data')}`,
+        'offsets.topic.replication.factor=1',
+        'transaction.state.log.replication.factor=1',
+        'transaction.state.log.min.isr=1',
+        '',
+      ].join('\n'),
+    );
+    const cp = ['-cp', `${libs}/*`];
+    const format = spawnSync(
+      'java',
+      [`-Dlog4j2.configurationFile=${LOG4J}`, ...cp, 'kafka.tools.StorageTool', 'format', '--cluster-id=ZmF1bHRsaW5lLWFyY2hpdmU', '-c', join(dir, 'server.properties')],
+      { encoding: 'utf8' },
+    );
+    if (format.status !== 0) throw new Error(`storage format failed: ${(format.stdout + format.stderr).slice(-500)}`);
+    const logFile = join(dir, 'server.log');
+    const jvm = runJvm([...brokerJvmOptions(heap), `-XX:ArchiveClassesAtExit=${partial}`, ...cp, 'kafka.Kafka', join(dir, 'server.properties')], logFile);
+    const timer = setTimeout(() => jvm.kill('SIGKILL'), 120_000);
+    await jvm.started;
+    jvm.kill('SIGTERM');
+    const code = await jvm.exited;
+    clearTimeout(timer);
+    if (!existsSync(partial)) throw new Error(`the JVM wrote no archive (exit ${code}): ${readFileSync(logFile, 'utf8').slice(-500)}`);
+    renameSync(partial, path);
+    progress(`kafka: class archive written to ${path}`);
+  } catch (err) {
+    progress(`kafka: no class archive (brokers start without it, slower): ${(err as Error).message}`);
+  } finally {
+    rmSync(partial, { force: true });
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
