@@ -49,6 +49,12 @@ export const restarted = (p: SystemProcess): Felt => ({
   check: (o) => new Set(o.samples.map((s) => s.pids[p]).filter((x) => x !== undefined)).size > 1,
 });
 
+/** `target` died at the named crash point (the history's crash entries: the harness saw it fire). */
+export const crashPointFired = (target: string, point: string): Felt => ({
+  describe: `${target} died at ${point}`,
+  check: (o) => (o.history ?? []).some((e) => e.type === 'crash' && e.target === target && e.point === point),
+});
+
 /** Some samples could not reach the process's metrics: it was down or frozen. */
 export const unreachable = (p: SystemProcess): Felt => ({
   describe: `${p} stopped answering for a while`,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CommandOp } from '../history/types.ts';
 import type { Sample } from '../record/types.ts';
-import { counterRise, counterRose, counterRoseBeyond, faultsApplied, projectorStalled, restarted, whenApplied } from './felt.ts';
+import { counterRise, counterRose, counterRoseBeyond, crashPointFired, faultsApplied, projectorStalled, restarted, whenApplied } from './felt.ts';
 import type { Observations } from './types.ts';
 
 const sample = (ms: number, applied: number, pid = 1): Sample => ({
@@ -44,6 +44,15 @@ describe('non-vacuity checks', () => {
     expect(counterRose('projector', 'faultline_projector_applied_total').check(obs(flat.slice(0, 3), []))).toBe(false);
     expect(restarted('projector').check(obs([sample(0, 1, 10), sample(250, 1, 11)], []))).toBe(true);
     expect(restarted('projector').check(obs([sample(0, 1, 10), sample(250, 1, 10)], []))).toBe(false);
+  });
+
+  it('crashPointFired needs that target to have died at that point', () => {
+    const crash = (target: string, point: string) => ({ type: 'crash' as const, point, target, pass: 3, t: { ms: 7000, wall: '' } });
+    const felt = crashPointFired('projector#4', 'projector.after-db-commit-before-offset-commit');
+    expect(felt.check({ ...obs([], []), history: [crash('projector#4', 'projector.after-db-commit-before-offset-commit')] })).toBe(true);
+    expect(felt.check({ ...obs([], []), history: [crash('projector#3', 'projector.after-db-commit-before-offset-commit')] })).toBe(false);
+    expect(felt.check({ ...obs([], []), history: [crash('projector#4', 'projector.mid-run')] })).toBe(false);
+    expect(felt.check(obs([], []))).toBe(false); // armed, never fired
   });
 
   it('faultsApplied fails on a nemesis error and on a window never healed', () => {

@@ -4,7 +4,7 @@
 import type { Configuration } from '../../system/shared/modes.ts';
 import type { DeclaredExpectation } from '../checkers/expectations.ts';
 import type { FaultSchedule } from '../faults/types.ts';
-import { faultsApplied, gaugeAbove } from './felt.ts';
+import { crashPointFired, faultsApplied, gaugeAbove } from './felt.ts';
 import { counterRoseOn, downWhileOthersWorked, everyInstanceRose, memberJoinedMidRun, rebalancedAroundLiveMember } from './instanceFelt.ts';
 import type { Scenario, WorkloadShape } from './types.ts';
 
@@ -76,19 +76,27 @@ export function scaleOutScenarios(profile: (name: string) => () => FaultSchedule
       name: 'projector-rebalance',
       topology: { projectors: 4, partitions: 6, standby: ['projector#4'] },
       purpose:
-        'three projectors in one group: one is killed, a fourth joins, two are killed in quick succession, under load; every reassignment must keep effectively-once',
+        'three projectors in one group: one is killed, a fourth joins and dies between a read-DB commit and its offset commit, two are killed in quick succession, under load; every reassignment must keep effectively-once',
       workload,
       schedule: profile('projector-rebalance'),
       felt: [
         faultsApplied,
         rebalancedAroundLiveMember(),
         memberJoinedMidRun('projector#4'),
+        crashPointFired('projector#4', 'projector.after-db-commit-before-offset-commit'),
         downWhileOthersWorked('projector', 'killed', APPLIED),
       ],
       crashes: true,
       convergenceBoundMs: 30_000,
       configurations: [EO, ALO, AMO],
-      expect: TWO_OWNERS_WITHOUT_INBOX,
+      expect: [
+        ...TWO_OWNERS_WITHOUT_INBOX,
+        {
+          when: { consume: 'at-least-once' },
+          required: ['duplicated'],
+          why: 'the chunk the crashed member applied but never committed is read again by the partition’s next owner: without an inbox it is applied twice',
+        },
+      ],
     },
     {
       name: 'zombie-projector',
