@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { CommandOp } from '../history/types.ts';
 import type { Sample } from '../record/types.ts';
-import { counterRise, counterRose, counterRoseBeyond, crashPointFired, faultsApplied, projectorStalled, restarted, whenApplied } from './felt.ts';
+import {
+  counterRise,
+  counterRose,
+  counterRoseBeyond,
+  crashPointFired,
+  faultsApplied,
+  projectorStalled,
+  restarted,
+  whenApplied,
+} from './felt.ts';
 import type { Observations } from './types.ts';
 
 const sample = (ms: number, applied: number, pid = 1): Sample => ({

@@ -17,7 +17,7 @@ describe('broker role faults', () => {
     expect(() => byBusiness([], 1)).toThrow(/no partitions/);
   });
 
-  it('keeps the first ranking for the rest of the run, with each partition\'s current leader', () => {
+  it("keeps the first ranking for the rest of the run, with each partition's current leader", () => {
     const first = ranking(ps);
     expect(first).toEqual([1, 0, 2]);
     // Partition 1's leader was cut off: it stops growing, partition 2 overtakes it, its leader moves.

@@ -139,8 +139,7 @@ export function renderKillMatrix(results: readonly MutantResult[]): string[] {
     '|---|---|---|---|---|',
     ...results.flatMap((r) =>
       r.cells.map(
-        (c) =>
-          `| ${r.id} | ${c.cell} | ${c.status.toUpperCase()} | ${escapeCell(c.anomalies.join(', ') || '—')} | ${secs(c.scenarioMs)} |`,
+        (c) => `| ${r.id} | ${c.cell} | ${c.status.toUpperCase()} | ${escapeCell(c.anomalies.join(', ') || '—')} | ${secs(c.scenarioMs)} |`,
       ),
     ),
   ];

@@ -88,7 +88,10 @@ describe('the mutants report', () => {
   it('with every run made, the markdown lists each run of each mutant, kills after the first included', () => {
     const both: MutantResult = {
       ...killed,
-      cells: [...killed.cells, { cell: 'kill-relay@outbox/at-least-once', status: 'killed', anomalies: ['republished'], scenarioMs: 31_500 }],
+      cells: [
+        ...killed.cells,
+        { cell: 'kill-relay@outbox/at-least-once', status: 'killed', anomalies: ['republished'], scenarioMs: 31_500 },
+      ],
     };
     const md = renderMutantsMarkdown({ ...run, everyRun: true, results: [both] });
     expect(md).toMatch(/## Every run/);

@@ -40,14 +40,7 @@ export function brokerProcess(s: KafkaSpec, b: number): ManagedProcess {
     logFile: join(dir, 'server.log'),
     command: 'java',
     marker: join(dir, 'server.properties'),
-    args: [
-      ...brokerJvmOptions(heap),
-      ...classArchiveOption(s.libs),
-      '-cp',
-      `${s.libs}/*`,
-      'kafka.Kafka',
-      join(dir, 'server.properties'),
-    ],
+    args: [...brokerJvmOptions(heap), ...classArchiveOption(s.libs), '-cp', `${s.libs}/*`, 'kafka.Kafka', join(dir, 'server.properties')],
   };
 }
 

@@ -15,18 +15,21 @@ const LOG4J = join(PROJECT_ROOT, 'scenarios/environment/local/kafka/log4j2.yaml'
 
 /** JVM options every broker runs with (the archive is only valid for the options it was made with). */
 export function brokerJvmOptions(heap: string): string[] {
-  return ['-Xms128m', heap, '-XX:+UseSerialGC', '-XX:MaxMetaspaceSize=192m', '-Djava.awt.headless=true', `-Dlog4j2.configurationFile=${LOG4J}`];
+  return [
+    '-Xms128m',
+    heap,
+    '-XX:+UseSerialGC',
+    '-XX:MaxMetaspaceSize=192m',
+    '-Djava.awt.headless=true',
+    `-Dlog4j2.configurationFile=${LOG4J}`,
+  ];
 }
 
 let javaKey: string | undefined;
 /** Identifies the JDK and the jar set: an archive made by another JDK or for other jars is not used. */
 function archiveKey(libs: string): string {
   javaKey ??= spawnSync('java', ['-version'], { encoding: 'utf8' }).stderr ?? '';
-  return createHash('sha256')
-    .update(javaKey)
-    .update(readdirSync(libs).sort().join('\n'))
-    .digest('hex')
-    .slice(0, 16);
+  return createHash('sha256').update(javaKey).update(readdirSync(libs).sort().join('\n')).digest('hex').slice(0, 16);
 }
 
 export function classArchivePath(libs: string): string {
@@ -113,12 +116,23 @@ export async function ensureClassArchive(libs: string, progress: (line: string) 
     const cp = ['-cp', `${libs}/*`];
     const format = spawnSync(
       'java',
-      [`-Dlog4j2.configurationFile=${LOG4J}`, ...cp, 'kafka.tools.StorageTool', 'format', '--cluster-id=ZmF1bHRsaW5lLWFyY2hpdmU', '-c', join(dir, 'server.properties')],
+      [
+        `-Dlog4j2.configurationFile=${LOG4J}`,
+        ...cp,
+        'kafka.tools.StorageTool',
+        'format',
+        '--cluster-id=ZmF1bHRsaW5lLWFyY2hpdmU',
+        '-c',
+        join(dir, 'server.properties'),
+      ],
       { encoding: 'utf8' },
     );
     if (format.status !== 0) throw new Error(`storage format failed: ${(format.stdout + format.stderr).slice(-500)}`);
     const logFile = join(dir, 'server.log');
-    const jvm = runJvm([...brokerJvmOptions(heap), `-XX:ArchiveClassesAtExit=${partial}`, ...cp, 'kafka.Kafka', join(dir, 'server.properties')], logFile);
+    const jvm = runJvm(
+      [...brokerJvmOptions(heap), `-XX:ArchiveClassesAtExit=${partial}`, ...cp, 'kafka.Kafka', join(dir, 'server.properties')],
+      logFile,
+    );
     const timer = setTimeout(() => jvm.kill('SIGKILL'), 120_000);
     await jvm.started;
     jvm.kill('SIGTERM');
