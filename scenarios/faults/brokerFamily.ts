@@ -44,9 +44,9 @@ export function byBusiness(ps: readonly PartitionFacts[], rank: number): Partiti
 
 /**
  * The `rank`-th partition of a ranking made once, at a run's first broker-role fault, with its
- * current leader and replicas. Ranks re-drawn at each fault drift: a partition whose leader is cut
- * off refuses acks=all writes, others overtake it, and "kill the leader of the busiest" then hits
- * another node than the one cut a moment before. Pure.
+ * current leader and replicas. Ranks re-drawn at each fault drift: the high watermark of a
+ * partition whose leader is cut off from its followers stops advancing, others overtake it, and
+ * "kill the leader of the busiest" then hits another node than the one cut a moment before. Pure.
  */
 export function rankedPartition(ps: readonly PartitionFacts[], ranking: readonly number[], rank: number): PartitionFacts {
   const id = ranking[Math.min(rank, ranking.length) - 1];
