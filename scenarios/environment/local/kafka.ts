@@ -4,13 +4,11 @@
 // proxy. Replication (REPLICATION, the inter-broker listener) is advertised as each broker's own
 // replication proxy, so the others' fetches from one broker can be cut; the controller quorum
 // (CONTROLLER) and the harness's direct listener (INTERNAL) never cross a proxy.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { PROJECT_ROOT } from '../paths.ts';
-import { brokerJvmOptions, classArchiveOption } from './kafkaClassArchive.ts';
+import { brokerJvmOptions, classArchiveOption, formatStorage } from './kafkaClassArchive.ts';
 import type { PortLayout } from '../ports.ts';
 import { type ManagedProcess, readPid, StartError, startProcess } from './processes.ts';
 
@@ -21,7 +19,6 @@ export interface KafkaSpec {
   libs: string;
 }
 
-const LOG4J = join(PROJECT_ROOT, 'scenarios/environment/local/kafka/log4j2.yaml');
 const nodeDir = (s: KafkaSpec, b: number) => join(s.dir, `broker-${b + 1}`);
 
 /** Where node b records the KRaft leader it follows (see ../quorum.ts). */
@@ -103,28 +100,8 @@ export function clusterId(random: () => Buffer = () => randomBytes(16)): string 
 }
 
 function format(s: KafkaSpec, b: number, id: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      'java',
-      [
-        `-Dlog4j2.configurationFile=${LOG4J}`,
-        '-cp',
-        `${s.libs}/*`,
-        'kafka.tools.StorageTool',
-        'format',
-        `--cluster-id=${id}`,
-        '-c',
-        join(nodeDir(s, b), 'server.properties'),
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    child.on('error', reject);
-    child.on('exit', (code) =>
-      code === 0 ? resolve() : reject(new StartError(`kafka-${b + 1}`, `storage format failed: ${out.slice(-1500)}`)),
-    );
+  return formatStorage(s.libs, join(nodeDir(s, b), 'server.properties'), id).catch((err: Error) => {
+    throw new StartError(`kafka-${b + 1}`, err.message);
   });
 }
 

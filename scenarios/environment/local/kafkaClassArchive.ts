@@ -25,6 +25,31 @@ export function brokerJvmOptions(heap: string): string[] {
   ];
 }
 
+/** Kafka's StorageTool: formats a node's log dirs for a cluster id (every broker, and the archive's throwaway one). */
+export function formatStorage(libs: string, propertiesFile: string, clusterId: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      'java',
+      [
+        `-Dlog4j2.configurationFile=${LOG4J}`,
+        '-cp',
+        `${libs}/*`,
+        'kafka.tools.StorageTool',
+        'format',
+        `--cluster-id=${clusterId}`,
+        '-c',
+        propertiesFile,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`storage format failed: ${out.slice(-1500)}`))));
+  });
+}
+
 let javaKey: string | undefined;
 /** Identifies the JDK and the jar set: an archive made by another JDK or for other jars is not used. */
 function archiveKey(libs: string): string {
@@ -113,24 +138,10 @@ export async function ensureClassArchive(libs: string, progress: (line: string) 
         '',
       ].join('\n'),
     );
-    const cp = ['-cp', `${libs}/*`];
-    const format = spawnSync(
-      'java',
-      [
-        `-Dlog4j2.configurationFile=${LOG4J}`,
-        ...cp,
-        'kafka.tools.StorageTool',
-        'format',
-        '--cluster-id=ZmF1bHRsaW5lLWFyY2hpdmU',
-        '-c',
-        join(dir, 'server.properties'),
-      ],
-      { encoding: 'utf8' },
-    );
-    if (format.status !== 0) throw new Error(`storage format failed: ${(format.stdout + format.stderr).slice(-500)}`);
+    await formatStorage(libs, join(dir, 'server.properties'), 'ZmF1bHRsaW5lLWFyY2hpdmU');
     const logFile = join(dir, 'server.log');
     const jvm = runJvm(
-      [...brokerJvmOptions(heap), `-XX:ArchiveClassesAtExit=${partial}`, ...cp, 'kafka.Kafka', join(dir, 'server.properties')],
+      [...brokerJvmOptions(heap), `-XX:ArchiveClassesAtExit=${partial}`, '-cp', `${libs}/*`, 'kafka.Kafka', join(dir, 'server.properties')],
       logFile,
     );
     const timer = setTimeout(() => jvm.kill('SIGKILL'), 120_000);
