@@ -1,6 +1,7 @@
 // The fast path on a real MariaDB: many events in one transaction write exactly the rows the
-// one-record path writes, and a run ends at the first event that needs that path (a gap, a
-// stream with a dead letter or parked events, a rename of an unknown user).
+// one-record path writes (a version gap parked included), and a run ends at the first event that
+// needs that path (a stream with a dead letter, the next version of a stream with parked events,
+// a rename of an unknown user).
 import { randomUUID } from 'node:crypto';
 import type { RowDataPacket } from 'mysql2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -84,15 +85,36 @@ describe.each([true, false])('projectRun (several statements per round trip: %s)
     expect((await log(d)).map(([v]) => v)).toEqual([1, 2, 1]);
   });
 
-  it('ends the run at a version gap; the one-record path parks it', async () => {
+  it('parks version gaps in the run, also on a stream that has parked events, and ends it at the version that drains them', async () => {
     const [g, h] = [randomUUID(), randomUUID()];
-    const items = [item(reg(g)), item(ren(g, 3, 'gap')), item(reg(h))];
-    expect(await run(items)).toEqual(['apply']);
-    expect(await user(h)).toBeUndefined(); // nothing after the gap was written by the run
-    const out = await withTransaction(pool, (conn) => projectEvent(conn, items[1]!.event, 'effectively-once', items[1]!.pos));
-    expect(out.decision).toBe('park-gap');
-    // The stream now has a parked event: its next events need the one-record path (drain).
-    expect(await run([item(ren(g, 2, 'two'))])).toEqual([]);
+    const g3 = ren(g, 3, 'three');
+    const items = [item(reg(g)), item(g3), item(reg(h)), item(g3), item(ren(g, 4, 'four')), item(ren(g, 2, 'two')), item(ren(h, 2, 'h2'))];
+    // The redelivered gap is parked again (one row), the next version needs the drain: the run ends there.
+    expect(await run(items)).toEqual(['apply', 'park-gap', 'apply', 'park-gap', 'park-gap']);
+    expect(await user(h)).toMatchObject({ VERSION: 1 });
+    expect(await user(g)).toMatchObject({ VERSION: 1 });
+    const parked = await rows('SELECT stream_version AS v, reason, kafka_offset AS o FROM parked_events WHERE stream_id = ? ORDER BY id', [g]);
+    expect(parked.map((r) => [r.v, r.reason, String(r.o)])).toEqual([
+      [3, 'gap', items[1]!.pos.offset],
+      [4, 'gap', items[4]!.pos.offset],
+    ]);
+    const [cp] = await rows("SELECT last_offset FROM projection_checkpoint WHERE group_id = 'g'", []);
+    expect(String(cp!.last_offset)).toBe(items[4]!.pos.offset);
+    // In a later run too: a gap on a stream with parked events is parked, its next version is not.
+    expect(await run([item(ren(g, 5, 'five')), item(ren(g, 2, 'two'))])).toEqual(['park-gap']);
+    const out = await withTransaction(pool, (conn) => projectEvent(conn, items[5]!.event, 'effectively-once', items[5]!.pos));
+    expect(out).toEqual({ decision: 'apply', released: 3 });
+    expect(await user(g)).toMatchObject({ NAME: 'five', VERSION: 5 });
+  });
+
+  it('does not park a gap on a stream with a dead letter: its versions are the one-record path\'s to judge', async () => {
+    const z = randomUUID();
+    await run([item(reg(z))]);
+    await schema.admin.query(
+      "INSERT INTO dead_letters (topic, kafka_partition, kafka_offset, stream_id, stream_version, headers, exception_fqcn, exception_message, attempts, status) VALUES ('t', 9, ?, ?, 2, '{}', 'X', 'm', 1, 'discarded')",
+      [offset++, z],
+    );
+    expect(await run([item(ren(z, 3, 'three'))])).toEqual([]);
   });
 
   it('ends the run at a stream with an open dead letter, and at a rename of an unknown user', async () => {
@@ -102,7 +124,8 @@ describe.each([true, false])('projectRun (several statements per round trip: %s)
       [offset++, x],
     );
     expect(await run([item(reg(x))])).toEqual([]);
-    expect(await run([item(reg(y)), item(ren(randomUUID(), 2, 'nobody'))])).toEqual(['apply']);
+    // Version 1 of a stream, a rename: in order, but there is no user to rename.
+    expect(await run([item(reg(y)), item(ren(randomUUID(), 1, 'nobody'))])).toEqual(['apply']);
   });
 
   it.each(['effectively-once', 'at-least-once'] as const)(
@@ -115,11 +138,12 @@ describe.each([true, false])('projectRun (several statements per round trip: %s)
       try {
         const [p, q] = [randomUUID(), randomUUID()];
         const [p1, p2, q1, p3] = [reg(p, 'Ünïcødé 😀'), ren(p, 2, 'two'), reg(q, 'Q'), ren(p, 3, 'three')];
+        const [q3, q4] = [ren(q, 3, 'q3'), ren(q, 4, 'q4')]; // q2 never comes: both parked
         const first = [item(p1), item(q1)];
-        const second = [item(p2), item(p1), item(p3), item(p2)]; // redeliveries among them
+        const second = [item(p2), item(p1), item(q3), item(p3), item(p2), item(q4), item(q3)]; // redeliveries among them
         const toRun = async (items: RunItem[]) => (await run(items, mode)).length;
         expect(await toRun(first)).toBe(2);
-        expect(await toRun(second)).toBe(4);
+        expect(await toRun(second)).toBe(7);
         for (const it of [...first, ...second]) {
           await withTransaction(otherPool, async (conn) => {
             await projectEvent(conn, it.event, mode, it.pos);
@@ -138,11 +162,15 @@ describe.each([true, false])('projectRun (several statements per round trip: %s)
             log: await select(
               'SELECT event_id, stream_id, stream_version, event_type, source, topic, kafka_partition, kafka_offset, consume_mode FROM applied_events WHERE stream_id IN (?, ?) ORDER BY id',
             ),
+            parked: await select(
+              'SELECT event_id, stream_id, stream_version, reason, envelope, topic, kafka_partition, kafka_offset, released_at FROM parked_events WHERE stream_id IN (?, ?) ORDER BY id',
+            ),
           };
         };
         const viaRun = await snapshot(schema.admin);
         const viaOne = await snapshot(other.admin);
         expect(viaRun.log.length).toBe(mode === 'effectively-once' ? 4 : 6);
+        expect(viaRun.parked.map((r) => r.stream_version)).toEqual([3, 4]);
         expect(viaOne).toEqual(viaRun);
         const [cpRun] = (
           await schema.admin.query<RowDataPacket[]>("SELECT last_offset FROM projection_checkpoint WHERE group_id = 'g'")

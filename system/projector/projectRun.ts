@@ -1,13 +1,16 @@
 // The fast path for a run of consecutive records of one partition: ONE `queries` transaction
-// for many events, as long as each is an ordinary case: apply, re-apply (not effectively-once)
-// or an inbox duplicate, on a stream with no dead letter and no parked event. It reads what
-// projectEvent reads, for all events at once (four queries, whatever the count, sent in one
-// round trip), decides each event in order with the same decide() on state carried in memory,
+// for many events, as long as each is an ordinary case: apply, re-apply (not effectively-once) or
+// an inbox duplicate on a stream with no dead letter and no parked event, or a version gap parked
+// on a stream with no dead letter. (Once a stream misses a version, every later event of it is a
+// gap: one transaction each would crawl exactly when the projector has the most to catch up.) It
+// reads what projectEvent reads, for all events at once (four queries, whatever the count, sent in
+// one round trip), decides each event in order with the same decide() on state carried in memory,
 // and writes the rows projectEvent would write, with the same SQL (readModelStore's writers, many
 // rows at once, in one more round trip): the USER_DATA rows, one applied_events row and one inbox
-// row per applied event, the checkpoint. The first event that is anything else (park, a stream
-// to drain, a rename of an unknown user...) ends the run; the caller hands it to the one-record
-// path (projectEvent), which owns parking, draining, the sequenced DLQ and retries.
+// row per applied event, one parked_events row per gap, the checkpoint. The first event that is
+// anything else (a blocked stream, a stream to drain, a rename of an unknown user...) ends the
+// run; the caller hands it to the one-record path (projectEvent), which owns draining, the
+// sequenced DLQ and retries.
 // Lock order as in readModelStore.ts: dead_letters → USER_DATA → parked_events.
 import type { RowDataPacket } from 'mysql2';
 import type { PoolConnection } from 'mysql2/promise';
@@ -20,6 +23,7 @@ import {
   insertAppliedLogStatement,
   insertInboxStatement,
   insertUsersStatement,
+  parkEventsStatement,
   priorAppliesStatement,
   saveCheckpointStatement,
   toPriorApplies,
@@ -34,7 +38,7 @@ export interface RunItem {
   pos: RecordPosition;
 }
 
-export type RunDecision = Extract<Decision, 'apply' | 'reapply' | 'duplicate'>;
+export type RunDecision = Extract<Decision, 'apply' | 'reapply' | 'duplicate' | 'park-gap'>;
 
 interface StreamState extends UserState {
   version: number;
@@ -50,7 +54,7 @@ interface StreamState extends UserState {
 export async function projectRun(conn: PoolConnection, items: readonly RunItem[], mode: ConsumeMode): Promise<RunDecision[]> {
   if (items.length === 0) return [];
   const streams = [...new Set(items.map((i) => i.event.streamId))];
-  const { prior, special, users } = await readRun(
+  const { prior, dead, parked, users } = await readRun(
     conn,
     items.map((i) => i.event.eventId),
     streams,
@@ -62,9 +66,16 @@ export async function projectRun(conn: PoolConnection, items: readonly RunItem[]
   const decisions: RunDecision[] = [];
   const applied: RunItem[] = [];
   const logged: RunItem[] = []; // applied or re-applied: one applied_events row each
+  const parks: RunItem[] = [];
   for (const item of items) {
-    const decision = decideInRun(item.event, mode, prior, special, state.get(item.event.streamId) ?? null);
-    if (decision === undefined) break; // conflict, park, drain, stale without proof: projectEvent's cases
+    const decision = decideInRun(item.event, mode, prior, dead, parked, state.get(item.event.streamId) ?? null);
+    if (decision === undefined) break; // conflict, blocked, drain, stale without proof: projectEvent's cases
+    if (decision === 'park-gap') {
+      parks.push(item);
+      parked.add(item.event.streamId); // its next version must drain: projectEvent's case
+      decisions.push(decision);
+      continue;
+    }
     if (!applyInMemory(item, decision, state, prior)) break; // e.g. a rename of an unknown user
     if (decision === 'apply') applied.push(item);
     if (decision !== 'duplicate') logged.push(item);
@@ -89,6 +100,7 @@ export async function projectRun(conn: PoolConnection, items: readonly RunItem[]
     updateUsersStatement(rows(true)),
     insertAppliedLogStatement(logged.map(({ event, pos }) => ({ event, meta: { source: 'kafka' as const, mode, position: pos } }))),
     insertInboxStatement(applied.map((i) => i.event).filter((e) => !inInbox.has(e.eventId))),
+    parkEventsStatement(parks.map(({ event, pos }) => ({ event, reason: 'gap' as const, position: pos }))),
     saveCheckpointStatement(items[decisions.length - 1]!.pos),
   ];
   await runStatements(
@@ -114,29 +126,37 @@ async function readRun(conn: PoolConnection, eventIds: string[], streams: string
     { sql: LOCK_USERS_SQL, values: [streams] },
     { sql: PARKED_SQL, values: [streams] },
   ])) as RowDataPacket[][];
-  const special = new Set(dead!.map((r) => String(r.stream_id)));
-  for (const r of parked!) special.add(String(r.stream_id));
-  return { prior: toPriorApplies(inbox!), special, users: toUsers(users!) };
+  return {
+    prior: toPriorApplies(inbox!),
+    dead: new Set(dead!.map((r) => String(r.stream_id))),
+    parked: new Set(parked!.map((r) => String(r.stream_id))),
+    users: toUsers(users!),
+  };
 }
 
 /**
  * The run's decision for one event, or undefined when it belongs to the one-record path. A stale
  * version is only handled here when the inbox proves it is the same event (a redelivery): any
- * doubt (a possible conflict) goes to projectEvent, which looks closer.
+ * doubt (a possible conflict) goes to projectEvent, which looks closer. A gap is parked here on
+ * any stream without a dead letter (whose discarded versions would move the last version); any
+ * other event of a stream with parked events goes to projectEvent, which drains them.
  */
 function decideInRun(
   e: EventEnvelope,
   mode: ConsumeMode,
   prior: Map<string, PriorApply>,
-  special: Set<string>,
+  dead: Set<string>,
+  parked: Set<string>,
   cur: StreamState | null,
 ): RunDecision | undefined {
   const byId = prior.get(e.eventId) ?? null;
   if (byId !== null && conflictOf(e, contentHash(e), byId, null) !== undefined) return undefined;
   // A known duplicate is dropped even on a blocked stream (decide's first rule).
   if (mode === 'effectively-once' && byId !== null) return 'duplicate';
-  if (special.has(e.streamId)) return undefined;
+  if (dead.has(e.streamId)) return undefined;
   const decision = decide(mode, { inInbox: false, blocked: false, lastVersion: cur?.version ?? 0 }, e.streamVersion);
+  if (decision === 'park-gap' && byId === null) return decision;
+  if (parked.has(e.streamId)) return undefined;
   if (decision === 'apply') return decision;
   if (decision === 'reapply' && cur !== null && byId !== null) return decision;
   return undefined;

@@ -205,27 +205,42 @@ export async function writeReapplied(conn: PoolConnection, event: EventEnvelope,
   await insertAppliedLog(conn, [{ event, meta }]);
 }
 
+export interface ParkWrite {
+  event: EventEnvelope;
+  reason: 'blocked' | 'gap';
+  position: RecordPosition | null;
+}
+
+/** Parked rows; an event parked before (a redelivery) keeps its first row. */
+export function parkEventsStatement(rows: readonly ParkWrite[]): Statement | null {
+  if (rows.length === 0) return null;
+  return {
+    sql: `INSERT INTO parked_events
+       (event_id, stream_id, stream_version, reason, envelope, topic, kafka_partition, kafka_offset)
+     VALUES ? ON DUPLICATE KEY UPDATE event_id = event_id`,
+    values: [
+      rows.map(({ event, reason, position }) => [
+        event.eventId,
+        event.streamId,
+        event.streamVersion,
+        reason,
+        JSON.stringify(event),
+        position?.topic ?? null,
+        position?.partition ?? null,
+        position?.offset ?? null,
+      ]),
+    ],
+  };
+}
+
 export async function parkEvent(
   conn: PoolConnection,
   event: EventEnvelope,
   reason: 'blocked' | 'gap',
   position: RecordPosition | null,
 ): Promise<boolean> {
-  const [res] = await conn.query<ResultSetHeader>(
-    `INSERT INTO parked_events
-       (event_id, stream_id, stream_version, reason, envelope, topic, kafka_partition, kafka_offset)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE event_id = event_id`,
-    [
-      event.eventId,
-      event.streamId,
-      event.streamVersion,
-      reason,
-      JSON.stringify(event),
-      position?.topic ?? null,
-      position?.partition ?? null,
-      position?.offset ?? null,
-    ],
-  );
+  const s = parkEventsStatement([{ event, reason, position }])!;
+  const [res] = await conn.query<ResultSetHeader>(s.sql, s.values);
   return res.affectedRows === 1;
 }
 
