@@ -1,7 +1,7 @@
 // What the projector reports about each record it handled: counters per decision, and one
 // span per record continuing the record's own trace (the run path opens them after the fact,
 // with the run's start time, so both paths show the same spans).
-import { contextFromTraceparent, getTracer, SpanKind } from '../shared/tracing.ts';
+import { contextFromTraceparent, getTracer, SpanKind, tracesExported } from '../shared/tracing.ts';
 import type { EventEnvelope } from '../shared/events.ts';
 import type { ConsumeMode, Decision } from './decide.ts';
 import type { ProjectorMetrics } from './metrics.ts';
@@ -22,13 +22,18 @@ export const eventAttributes = (e: EventEnvelope) => ({
   'stream.version': e.streamVersion,
 });
 
-/** One finished span per record of a run applied in one transaction. */
+/**
+ * One finished span per record of a run applied in one transaction. They end every record's
+ * trace (nothing continues it), so with no exporter they are not made at all: on catch-up they
+ * cost as much CPU as the record's hash.
+ */
 export function runSpans(
   events: readonly EventEnvelope[],
   decisions: readonly Decision[],
   traceparents: ReadonlyArray<string | undefined>,
   startTime: number,
 ): void {
+  if (!tracesExported()) return;
   const tracer = getTracer();
   decisions.forEach((d, i) => {
     tracer

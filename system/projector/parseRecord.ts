@@ -16,6 +16,8 @@ export interface PoisonHints {
 
 export type ParseResult = { ok: true; event: EventEnvelope } | { ok: false; error: PoisonRecordError; hints: PoisonHints };
 
+// Not streaming: each decode() stands alone, so one decoder serves every record.
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function parseRecord(key: Buffer | null, value: Buffer | null): ParseResult {
@@ -24,7 +26,7 @@ export function parseRecord(key: Buffer | null, value: Buffer | null): ParseResu
   }
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(value);
+    text = UTF8.decode(value);
   } catch {
     return fail(new UnparseableRecordError('record value is not valid UTF-8'));
   }
@@ -42,18 +44,9 @@ export function parseRecord(key: Buffer | null, value: Buffer | null): ParseResu
   }
   const type = raw.type as EventType;
   const problems: string[] = [];
-  // Lengths in code points, as the command API and the utf8mb4 columns count them.
-  const str = (field: string, max = 255): string => {
-    const v = raw[field];
-    if (typeof v !== 'string' || v.length === 0 || codePointLength(v) > max) {
-      problems.push(`${field} must be a non-empty string of at most ${max} characters (code points)`);
-      return '';
-    }
-    return v;
-  };
-  const eventId = str('eventId', 36);
+  const eventId = stringField(raw, 'eventId', 36, problems);
   if (eventId && !UUID.test(eventId)) problems.push('eventId must be a UUID');
-  const streamId = str('streamId', 36);
+  const streamId = stringField(raw, 'streamId', 36, problems);
   // Stream ids are user ids, which the command service always makes UUIDs: anything else is forged.
   if (streamId && !UUID.test(streamId)) problems.push('streamId must be a UUID');
   const streamVersion = raw.streamVersion;
@@ -63,10 +56,10 @@ export function parseRecord(key: Buffer | null, value: Buffer | null): ParseResu
   if (raw.schemaVersion !== SCHEMA_VERSION) {
     problems.push(`schemaVersion ${JSON.stringify(raw.schemaVersion)} is not supported (expected ${SCHEMA_VERSION})`);
   }
-  const occurredAt = str('occurredAt', 64);
+  const occurredAt = stringField(raw, 'occurredAt', 64, problems);
   if (occurredAt && Number.isNaN(Date.parse(occurredAt))) problems.push('occurredAt must be an ISO-8601 time');
-  const correlationId = str('correlationId');
-  const causationId = str('causationId');
+  const correlationId = stringField(raw, 'correlationId', 255, problems);
+  const causationId = stringField(raw, 'causationId', 255, problems);
   if (raw.traceparent !== undefined && typeof raw.traceparent !== 'string') {
     problems.push('traceparent must be a string');
   }
@@ -93,26 +86,24 @@ export function parseRecord(key: Buffer | null, value: Buffer | null): ParseResu
 
 function payloadProblems(type: EventType, payload: unknown): string[] {
   if (!isObject(payload)) return ['payload must be an object'];
-  const out: string[] = [];
   // The same rules as the command API (system/shared/fields.ts): what it accepts applies here.
-  const name = (): void => {
-    const problem = nameProblem(payload.name);
-    if (problem !== undefined) out.push(`payload.${problem}`);
-  };
-  switch (type) {
-    case 'UserRegistered': {
-      name();
-      const problem = dateProblem(payload.dateRegister);
-      if (problem !== undefined) out.push(`payload.${problem}`);
-      break;
-    }
-    case 'UserRenamed':
-      name();
-      break;
-    case 'UserDeleted':
-      break;
+  const found =
+    type === 'UserRegistered'
+      ? [nameProblem(payload.name), dateProblem(payload.dateRegister)]
+      : type === 'UserRenamed'
+        ? [nameProblem(payload.name)]
+        : [];
+  return found.filter((p): p is string => p !== undefined).map((p) => `payload.${p}`);
+}
+
+/** Lengths in code points, as the command API and the utf8mb4 columns count them. */
+function stringField(raw: Record<string, unknown>, field: string, max: number, problems: string[]): string {
+  const v = raw[field];
+  if (typeof v !== 'string' || v.length === 0 || codePointLength(v) > max) {
+    problems.push(`${field} must be a non-empty string of at most ${max} characters (code points)`);
+    return '';
   }
-  return out;
+  return v;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -88,6 +88,7 @@ export function toSpanRecord(s: ReadableSpan, service: string): SpanRecord {
 
 let provider: BasicTracerProvider | undefined;
 let serviceNameInUse = 'faultline';
+let exporting = false;
 
 export interface TracingOptions {
   otlpEndpoint?: string; // default: OTEL_EXPORTER_OTLP_ENDPOINT (base URL; /v1/traces is appended)
@@ -110,6 +111,7 @@ export function initTracing(serviceName: string, opts: TracingOptions = {}): voi
   }
   // Simple (synchronous) processor for the file: a test reads it right after the request.
   if (file) spanProcessors.push(new SimpleSpanProcessor(new JsonlFileSpanExporter(file, serviceName)));
+  exporting = spanProcessors.length > 0;
   provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': serviceName }),
     spanProcessors,
@@ -125,6 +127,14 @@ export async function shutdownTracing(): Promise<void> {
   if (!p) return;
   await p.forceFlush().catch(() => undefined);
   await p.shutdown().catch(() => undefined);
+}
+
+/**
+ * Whether finished spans go anywhere. A span that only ends (nothing continues its trace and no
+ * exporter takes it) may be skipped when this is false.
+ */
+export function tracesExported(): boolean {
+  return exporting;
 }
 
 export function getTracer(): Tracer {

@@ -7,6 +7,7 @@ import {
   initTracing,
   shutdownTracing,
   traceIdOf,
+  tracesExported,
   withSpan,
   withSpanFromTraceparent,
   type SpanRecord,
@@ -17,6 +18,10 @@ initTracing('unit-test', { tracesFile: file, otlpEndpoint: '' });
 const incoming = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 
 describe('tracing', () => {
+  it('says spans are exported when a traces file is set (the projector makes its run spans only then)', () => {
+    expect(tracesExported()).toBe(true);
+  });
+
   it('continues an incoming traceparent and exposes the current one for an event or header', async () => {
     const tp = await withSpanFromTraceparent('handle', incoming, async () => currentTraceparent());
     expect(traceIdOf(tp)).toBe('0af7651916cd43dd8448eb211c80319c');
