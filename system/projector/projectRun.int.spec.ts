@@ -93,7 +93,9 @@ describe.each([true, false])('projectRun (several statements per round trip: %s)
     expect(await run(items)).toEqual(['apply', 'park-gap', 'apply', 'park-gap', 'park-gap']);
     expect(await user(h)).toMatchObject({ VERSION: 1 });
     expect(await user(g)).toMatchObject({ VERSION: 1 });
-    const parked = await rows('SELECT stream_version AS v, reason, kafka_offset AS o FROM parked_events WHERE stream_id = ? ORDER BY id', [g]);
+    const parked = await rows('SELECT stream_version AS v, reason, kafka_offset AS o FROM parked_events WHERE stream_id = ? ORDER BY id', [
+      g,
+    ]);
     expect(parked.map((r) => [r.v, r.reason, String(r.o)])).toEqual([
       [3, 'gap', items[1]!.pos.offset],
       [4, 'gap', items[4]!.pos.offset],
@@ -107,7 +109,7 @@ describe.each([true, false])('projectRun (several statements per round trip: %s)
     expect(await user(g)).toMatchObject({ NAME: 'five', VERSION: 5 });
   });
 
-  it('does not park a gap on a stream with a dead letter: its versions are the one-record path\'s to judge', async () => {
+  it("does not park a gap on a stream with a dead letter: its versions are the one-record path's to judge", async () => {
     const z = randomUUID();
     await run([item(reg(z))]);
     await schema.admin.query(
