@@ -2,7 +2,7 @@
 // Lock order everywhere (projector, dlq command): dead_letters rows of the stream → the
 // USER_DATA row → parked_events rows, so a replay and the projector serialize without deadlock.
 import type { PoolConnection } from 'mysql2/promise';
-import type { RowDataPacket, ResultSetHeader } from 'mysql2';
+import type { RowDataPacket } from 'mysql2';
 import { runStatements, type Statement } from '../shared/db.ts';
 import type { EventEnvelope } from '../shared/events.ts';
 import { contentHash } from './contentHash.ts';
@@ -233,16 +233,8 @@ export function parkEventsStatement(rows: readonly ParkWrite[]): Statement | nul
   };
 }
 
-export async function parkEvent(
-  conn: PoolConnection,
-  event: EventEnvelope,
-  reason: 'blocked' | 'gap',
-  position: RecordPosition | null,
-): Promise<boolean> {
-  const s = parkEventsStatement([{ event, reason, position }])!;
-  const [res] = await conn.query<ResultSetHeader>(s.sql, s.values);
-  return res.affectedRows === 1;
-}
+export const parkEvent = (conn: PoolConnection, event: EventEnvelope, reason: 'blocked' | 'gap', position: RecordPosition | null) =>
+  run(conn, parkEventsStatement([{ event, reason, position }]));
 
 export interface ParkedRow {
   id: number;
