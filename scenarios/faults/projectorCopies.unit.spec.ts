@@ -51,7 +51,7 @@ describe('a record built from the event store', () => {
       correlationId: 'corr',
       causationId: 'key-1',
       traceparent: null,
-      payload: { name: 'Zoë 👩‍💻' },
+      payloadJson: '{"name":"Zoë 👩‍💻"}',
       createdAt: new Date(),
     });
     expect(mine).toEqual(relays);

@@ -43,7 +43,8 @@ const MARK_SQL =
  * Marks `acked`, then claims up to `limit` unpublished rows, in one transaction. Free rows, rows
  * whose lease has passed and rows whose owner's liveness lock is free (the owner died) are
  * candidates; candidates behind an earlier unpublished row of their stream held by anyone else
- * are left alone (claimRule.ts). `pool` must allow multiple statements.
+ * are left alone (claimRule.ts). `pool` must allow multiple statements; with `jsonStrings` the
+ * payload text is kept as stored.
  */
 export async function claimRows(pool: Pool, o: ClaimOptions): Promise<Claim> {
   const acked = o.acked ?? [];
@@ -119,11 +120,6 @@ async function findBlockers(conn: PoolConnection, candidates: OutboxRow[], inFli
   return new Map(rows.map((r) => [String(r.stream_id), Number(r.first_id)]));
 }
 
-/** About what a row weighs as a Kafka record (its payload plus a generous envelope and headers). */
-export function estimatedBytes(r: OutboxRow): number {
-  return Buffer.byteLength(JSON.stringify(r.payload) ?? '') + 1_024;
-}
-
 function toOutboxRow(r: RowDataPacket): OutboxRow {
   return {
     id: Number(r.id),
@@ -136,7 +132,7 @@ function toOutboxRow(r: RowDataPacket): OutboxRow {
     correlationId: String(r.correlation_id),
     causationId: String(r.causation_id),
     traceparent: r.traceparent === null ? null : String(r.traceparent),
-    payload: typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload,
+    payloadJson: typeof r.payload === 'string' ? r.payload : JSON.stringify(r.payload),
     createdAt: r.created_at as Date,
   };
 }

@@ -1,9 +1,11 @@
 // Sends one batch of outbox rows with the idempotent producer (acks=all), one producer span per
-// row under the command's trace. A failed send becomes a KafkaPublishError; the producer behind
-// it is dropped and recreated on the next send (resettableProducer).
+// row under the command's trace when traces are exported (unexported, a span per row costs as
+// much CPU as the record itself and nothing reads it: the record carries the command's
+// traceparent instead). A failed send becomes a KafkaPublishError; the producer behind it is
+// dropped and recreated on the next send (resettableProducer).
 import { context, trace, type Span } from '@opentelemetry/api';
 import type { ResettableProducer } from '../shared/kafka.ts';
-import { contextFromTraceparent, currentTraceparent, getTracer, SpanKind } from '../shared/tracing.ts';
+import { contextFromTraceparent, currentTraceparent, getTracer, SpanKind, tracesExported } from '../shared/tracing.ts';
 import { toKafkaMessage, type OutboxRow } from './outboxMessage.ts';
 
 export class KafkaPublishError extends Error {
@@ -16,7 +18,9 @@ export async function publishRows(
   rows: readonly OutboxRow[],
 ): Promise<void> {
   const spans: Span[] = [];
+  const traced = tracesExported();
   const messages = rows.map((row) => {
+    if (!traced) return toKafkaMessage(row);
     const span = getTracer().startSpan(
       'relay publish',
       {

@@ -27,8 +27,8 @@ import { intoBatches } from './claimRule.ts';
 import { acquireLiveness, type Liveness } from './liveness.ts';
 import { createMarker, type Marker } from './marker.ts';
 import type { RelayMetrics } from './metrics.ts';
-import type { OutboxRow } from './outboxMessage.ts';
-import { anyUnclaimedWork, claimRows, estimatedBytes, markPublished, readBacklog, releaseClaims } from './outboxStore.ts';
+import { estimatedBytes, type OutboxRow } from './outboxMessage.ts';
+import { anyUnclaimedWork, claimRows, markPublished, readBacklog, releaseClaims } from './outboxStore.ts';
 import { nextPollDelay } from './pollDelay.ts';
 import { KafkaPublishError, publishRows } from './publisher.ts';
 import { createSleeper, type Sleeper } from './sleeper.ts';
@@ -92,7 +92,7 @@ class RelayLoop implements Relay {
   private readonly producer: ResettableProducer;
   private readonly inFlight = new Set<number>(); // claimed by us, not marked yet
   private readonly claimLimit: number;
-  /** Claims and marks: several statements per round trip (outboxStore.ts). */
+  /** Claims and marks: several statements per round trip (outboxStore.ts); payloads read as text. */
   private readonly claimPool: Pool;
   private readonly sleeper: Sleeper;
   private readonly marker: Marker;
@@ -112,7 +112,7 @@ class RelayLoop implements Relay {
     // sized for it (sendBy), and a relay stuck in a send would publish nothing while looking alive.
     this.producer = resettableProducer(o.kafka, {}, { sendDeadlineMs: o.sendTimeoutMs });
     this.claimLimit = o.batchSize * o.claimBatches;
-    this.claimPool = createPool(o.dbUrl, { connectionLimit: 2, multipleStatements: true, isolation: 'READ-COMMITTED' });
+    this.claimPool = createPool(o.dbUrl, { connectionLimit: 2, multipleStatements: true, isolation: 'READ-COMMITTED', jsonStrings: true });
     this.sleeper = createSleeper(() => this.running);
     this.marker = createMarker({
       mark: (ids) => markPublished(o.pool, ids),

@@ -50,6 +50,8 @@ export interface PoolFactoryOptions {
   isolation?: 'READ-COMMITTED' | 'REPEATABLE-READ';
   /** innodb_lock_wait_timeout in seconds; the server's default (50 s) when absent. */
   lockWaitTimeoutS?: number;
+  /** JSON columns come back as their stored text, unparsed (the relay splices it into records). */
+  jsonStrings?: boolean;
 }
 
 /**
@@ -91,6 +93,7 @@ export function createPool(url: string, opts: PoolFactoryOptions = {}): Pool {
     charset: 'utf8mb4_unicode_ci',
     enableKeepAlive: true,
     multipleStatements: opts.multipleStatements ?? false,
+    jsonStrings: opts.jsonStrings ?? false,
   };
   const pool = mysql.createPool(options);
   const settings = sessionSettings(opts);

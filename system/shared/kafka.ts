@@ -194,9 +194,17 @@ export function resettableProducer(
  * hang the consumer's span under its own; the envelope keeps the command's traceparent.
  */
 export function envelopeToMessage(e: EventEnvelope, headerTraceparent?: string) {
+  return recordOf(e, JSON.stringify(e), headerTraceparent);
+}
+
+/**
+ * The record of an event whose envelope JSON is already made (`json`; the relay splices the
+ * payload text it read instead of parsing and re-serialising it): key and headers from `e`.
+ */
+export function recordOf(e: Omit<EventEnvelope, 'payload'>, json: string, headerTraceparent?: string) {
   return {
     key: e.streamId,
-    value: JSON.stringify(e),
+    value: json,
     headers: encodeHeaders({
       [HEADERS.eventId]: e.eventId,
       [HEADERS.eventType]: e.type,
