@@ -30,6 +30,7 @@ import { projectorMetrics, type ProjectorMetrics } from './metrics.ts';
 import { createProjector, type Projector } from './projector.ts';
 
 interface Harness {
+  groupId: string;
   schema: TestSchema;
   kafka: Kafka;
   pool: Pool;
@@ -43,7 +44,7 @@ interface Harness {
   close(): Promise<void>;
 }
 
-async function startHarness(mode: ConsumeMode): Promise<Harness> {
+async function startHarness(mode: ConsumeMode, options: { batchMaxRecords?: number } = {}): Promise<Harness> {
   const schema = await freshSchema('queries');
   const { topic, dlqTopic } = await freshTopics();
   const kafka = testKafka('projector-it');
@@ -51,14 +52,16 @@ async function startHarness(mode: ConsumeMode): Promise<Harness> {
   configureSessions(pool, { lockWaitTimeoutS: 1 });
   const registry = new Registry();
   const metrics = projectorMetrics(registry);
+  const groupId = uniqueName('it-projector');
   const projector = createProjector({
+    ...options,
     kafka,
     pool,
     mode,
     topic,
     dlqTopic,
     metrics,
-    groupId: uniqueName('it-projector'),
+    groupId,
     maxAttempts: 6,
     backoffBaseMs: 50,
     backoffMaxMs: 300,
@@ -67,6 +70,7 @@ async function startHarness(mode: ConsumeMode): Promise<Harness> {
   await projector.start();
   await waitFor(() => projector.isReady(), { what: 'consumer group join' });
   return {
+    groupId,
     schema,
     kafka,
     pool,
@@ -314,5 +318,40 @@ describe('projector, at-least-once', () => {
     expect(await h.user(k)).toMatchObject({ VERSION: 2, APPLIED_COUNT: 3, NAME: 'two' });
     expect(await h.count('SELECT COUNT(*) FROM applied_events WHERE event_id = ?', [k1.eventId])).toBe(2);
     expect(await metricValue(h.metrics.reapplied)).toBe(1);
+  });
+});
+
+describe('projector, offsets', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness('effectively-once', { batchMaxRecords: 3 }); // many chunks, many commits per partition
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('commits every partition up to its last applied record, whatever the order commits were answered in', async () => {
+    const ids = Array.from({ length: 20 }, () => randomUUID());
+    await produce(
+      h.kafka,
+      h.topic,
+      ids.flatMap((id) => [asRecord(register(id)), asRecord(rename(id, 2, 'two'))]),
+    );
+    await waitFor(async () => (await h.count('SELECT COUNT(*) FROM applied_events', [])) === 40, { what: '40 applies' });
+    const admin = h.kafka.admin();
+    await admin.connect();
+    try {
+      const ends = new Map((await admin.fetchTopicOffsets(h.topic)).map((p) => [p.partition, p.high]));
+      expect([...ends.values()].filter((high) => Number(high) > 3).length).toBeGreaterThan(0); // some partition needed several chunks
+      await waitFor(
+        async () => {
+          const [committed] = await admin.fetchOffsets({ groupId: h.groupId, topics: [h.topic] });
+          return committed!.partitions.every((p) => p.offset === ends.get(p.partition));
+        },
+        { what: 'committed offsets at the end of every partition' },
+      );
+    } finally {
+      await admin.disconnect();
+    }
   });
 });

@@ -84,7 +84,7 @@ export function createProjector(o: ProjectorOptions): Projector {
     o.logger.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer crashed');
   });
 
-  const onChunk = chunkHandler(o, consumer, applyChunk, positions);
+  const chunks = chunkHandler(o, consumer, applyChunk, positions);
 
   return {
     async start() {
@@ -106,13 +106,17 @@ export function createProjector(o: ProjectorOptions): Projector {
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: o.concurrency ?? 3,
         eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
-          for (let i = 0; i < batch.messages.length;) {
-            if (!isRunning() || isStale() || stopping.signal.aborted) break;
-            const chunk = batch.messages.slice(i, i + batchMax);
-            await onChunk(batch.topic, batch.partition, chunk, batch.highWatermark, heartbeat);
-            resolveOffset(chunk[chunk.length - 1]!.offset);
-            i += chunk.length;
-            await heartbeat().catch(() => undefined);
+          try {
+            for (let i = 0; i < batch.messages.length;) {
+              if (!isRunning() || isStale() || stopping.signal.aborted) break;
+              const chunk = batch.messages.slice(i, i + batchMax);
+              await chunks.onChunk(batch.topic, batch.partition, chunk, batch.highWatermark, heartbeat);
+              resolveOffset(chunk[chunk.length - 1]!.offset);
+              i += chunk.length;
+              await heartbeat().catch(() => undefined);
+            }
+          } finally {
+            await chunks.settled(batch.partition);
           }
         },
       });
@@ -130,20 +134,31 @@ export function createProjector(o: ProjectorOptions): Projector {
 
 /**
  * One chunk of a partition: applied, then its offsets committed (committed first in
- * at-most-once), with the crash point in the window between the two.
+ * at-most-once), with the crash point in the window between the two. After the apply the commit
+ * is not waited for: the partition's next chunk is applied while it travels. A partition's commits
+ * run one after another, in offset order, and `settled` (awaited before eachBatch returns, so
+ * before the next fetch) waits for them.
  */
 function chunkHandler(o: ProjectorOptions, consumer: Consumer, applyChunk: ApplyChunk, positions: Map<number, bigint>) {
   const nextOffset = (offset: string) => (BigInt(offset) + 1n).toString();
   const commit = (topic: string, partition: number, offset: string) =>
     consumer.commitOffsets([{ topic, partition, offset: nextOffset(offset) }]);
+  const commits = new Map<number, Promise<void>>(); // per partition: the last commit issued after an apply
 
-  return async function onChunk(
-    topic: string,
-    partition: number,
-    msgs: KafkaMessage[],
-    highWatermark: string,
-    heartbeat: () => Promise<void>,
-  ) {
+  async function commitApplied(topic: string, partition: number, lastOffset: string): Promise<void> {
+    try {
+      // After the DB commits: a crash before this redelivers the chunk, which the inbox skips
+      // (effectively-once) or applies again (at-least-once's documented duplicates).
+      await commit(topic, partition, lastOffset);
+    } catch (err) {
+      // The DB already holds the effect; the next successful commit covers these offsets, and a
+      // redelivery meanwhile is what the inbox (or the mode's documented duplicate) is for.
+      o.metrics.offsetCommitErrors.inc();
+      o.logger.warn({ partition, offset: lastOffset, err: describeError(err) }, 'offset commit failed');
+    }
+  }
+
+  async function onChunk(topic: string, partition: number, msgs: KafkaMessage[], highWatermark: string, heartbeat: () => Promise<void>) {
     const srcs: SourceRecord[] = msgs.map((m) => ({
       topic,
       partition,
@@ -162,17 +177,18 @@ function chunkHandler(o: ProjectorOptions, consumer: Consumer, applyChunk: Apply
     positions.set(partition, BigInt(lastOffset) + 1n);
     crashPoint('projector.after-db-commit-before-offset-commit', { partition, offset: lastOffset, records: msgs.length, mode: o.mode });
     if (o.mode !== 'at-most-once') {
-      try {
-        // After the DB commits: a crash before this redelivers the chunk, which the inbox skips
-        // (effectively-once) or applies again (at-least-once's documented duplicates).
-        await commit(topic, partition, lastOffset);
-      } catch (err) {
-        // The DB already holds the effect; the next successful commit covers these offsets, and a
-        // redelivery meanwhile is what the inbox (or the mode's documented duplicate) is for.
-        o.metrics.offsetCommitErrors.inc();
-        o.logger.warn({ partition, offset: lastOffset, err: describeError(err) }, 'offset commit failed');
-      }
+      const previous = commits.get(partition) ?? Promise.resolve();
+      commits.set(
+        partition,
+        previous.then(() => commitApplied(topic, partition, lastOffset)),
+      );
     }
     observeChunk(o.metrics, started, msgs.length);
+  }
+
+  return {
+    onChunk,
+    /** Resolves once every commit issued for `partition` has been answered (or failed). */
+    settled: (partition: number): Promise<void> => commits.get(partition) ?? Promise.resolve(),
   };
 }
