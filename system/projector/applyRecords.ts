@@ -101,17 +101,13 @@ export function createApplier(o: ApplyOptions): ApplyChunk {
     const startTime = Date.now();
     let decisions;
     try {
-      decisions = await withTransaction(
-        o.pool,
-        async (conn) => {
-          const d = await projectRun(conn, items, o.mode, { begin: true });
-          // Written, not committed: a crash here loses the run's writes, never half of them.
-          if (d.length > 0)
-            crashPoint('projector.mid-run', { records: d.length, partition: items[0]!.pos.partition, offset: items[0]!.pos.offset });
-          return d;
-        },
-        { fnBegins: true },
-      );
+      decisions = await withTransaction(o.pool, async (conn) => {
+        const d = await projectRun(conn, items, o.mode);
+        // Written, not committed: a crash here loses the run's writes, never half of them.
+        if (d.length > 0)
+          crashPoint('projector.mid-run', { records: d.length, partition: items[0]!.pos.partition, offset: items[0]!.pos.offset });
+        return d;
+      });
     } catch (err) {
       o.logger.debug({ err: describeError(err), records: items.length }, 'batch apply failed; one record at a time');
       return 0;

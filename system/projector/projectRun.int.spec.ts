@@ -28,9 +28,7 @@ const item = (e: ReturnType<typeof envelope>): RunItem => ({
   event: e as EventEnvelope,
   pos: { groupId: 'g', topic: 't', partition: 0, offset: String(offset++), highWatermark: '1000' },
 });
-// As the projector runs it: the run opens its transaction in its first round trip.
-const run = (items: RunItem[], mode: ConsumeMode = 'effectively-once') =>
-  withTransaction(pool, (conn) => projectRun(conn, items, mode, { begin: true }), { fnBegins: true });
+const run = (items: RunItem[], mode: ConsumeMode = 'effectively-once') => withTransaction(pool, (conn) => projectRun(conn, items, mode));
 const reg = (id: string, name = 'Ada') => envelope(id, 1, 'UserRegistered', { name, dateRegister: '2026-11-28' });
 const ren = (id: string, v: number, name: string) => envelope(id, v, 'UserRenamed', { name });
 const rows = async (sql: string, params: unknown[]) => (await schema.admin.query<RowDataPacket[]>(sql, params))[0];
@@ -119,30 +117,6 @@ describe.each([true, false])('projectRun (several statements per round trip: %s)
       [offset++, z],
     );
     expect(await run([item(ren(z, 3, 'three'))])).toEqual([]);
-  });
-
-  it('opens its own transaction: a failure after its writes leaves none of them (nothing ran in autocommit)', async () => {
-    const [a, b] = [randomUUID(), randomUUID()];
-    const failed = withTransaction(
-      pool,
-      async (conn) => {
-        expect(await projectRun(conn, [item(reg(a)), item(reg(b)), item(ren(a, 2, 'a2'))], 'effectively-once', { begin: true })).toEqual([
-          'apply',
-          'apply',
-          'apply',
-        ]);
-        throw new Error('dies before COMMIT');
-      },
-      { fnBegins: true },
-    );
-    await expect(failed).rejects.toThrow('dies before COMMIT');
-    expect(await user(a)).toBeUndefined();
-    expect(await user(b)).toBeUndefined();
-    expect(await log(a)).toEqual([]);
-    expect(await rows('SELECT event_id FROM inbox WHERE stream_id IN (?, ?)', [a, b])).toEqual([]);
-    // and the same run then applies in full
-    expect(await run([item(reg(a)), item(reg(b)), item(ren(a, 2, 'a2'))])).toEqual(['apply', 'apply', 'apply']);
-    expect(await user(a)).toMatchObject({ NAME: 'a2', VERSION: 2 });
   });
 
   it('ends the run at a stream with an open dead letter, and at a rename of an unknown user', async () => {

@@ -14,7 +14,7 @@
 // Lock order as in readModelStore.ts: dead_letters → USER_DATA → parked_events.
 import type { RowDataPacket } from 'mysql2';
 import type { PoolConnection } from 'mysql2/promise';
-import { BEGIN_STATEMENT, runStatements, type Statement } from '../shared/db.ts';
+import { runStatements, type Statement } from '../shared/db.ts';
 import type { EventEnvelope } from '../shared/events.ts';
 import { contentHash } from './contentHash.ts';
 import { conflictOf, decide, type ConsumeMode, type Decision, type PriorApply } from './decide.ts';
@@ -48,23 +48,16 @@ interface StreamState extends UserState {
 }
 
 /**
- * Applies the longest prefix of `items` made of ordinary cases, inside the caller's transaction
- * (with `begin`, one this opens in its first round trip: see withTransaction's `fnBegins`).
+ * Applies the longest prefix of `items` made of ordinary cases, inside the caller's transaction.
  * Returns one decision per item of that prefix (empty: the first item needs the one-record path).
  */
-export async function projectRun(
-  conn: PoolConnection,
-  items: readonly RunItem[],
-  mode: ConsumeMode,
-  opts: { begin?: boolean } = {},
-): Promise<RunDecision[]> {
+export async function projectRun(conn: PoolConnection, items: readonly RunItem[], mode: ConsumeMode): Promise<RunDecision[]> {
   if (items.length === 0) return [];
   const streams = [...new Set(items.map((i) => i.event.streamId))];
   const { prior, dead, parked, users } = await readRun(
     conn,
     items.map((i) => i.event.eventId),
     streams,
-    opts.begin === true,
   );
   const inInbox = new Set(prior.keys()); // before the run: applied events add to `prior`
 
@@ -126,15 +119,13 @@ const LOCK_USERS_SQL = `SELECT ID_USER_DATA, NAME, DATE_FORMAT(DATE_REGISTER, '%
 const PARKED_SQL = 'SELECT stream_id FROM parked_events WHERE stream_id IN (?) AND released_at IS NULL FOR UPDATE';
 
 /** The run's reads, in one round trip: the inbox rows of its events, then the locks in lock order. */
-async function readRun(conn: PoolConnection, eventIds: string[], streams: string[], begin: boolean) {
-  const results = (await runStatements(conn, [
-    ...(begin ? [BEGIN_STATEMENT] : []),
+async function readRun(conn: PoolConnection, eventIds: string[], streams: string[]) {
+  const [inbox, dead, users, parked] = (await runStatements(conn, [
     priorAppliesStatement(eventIds),
     { sql: DEAD_LETTERS_SQL, values: [streams] },
     { sql: LOCK_USERS_SQL, values: [streams] },
     { sql: PARKED_SQL, values: [streams] },
   ])) as RowDataPacket[][];
-  const [inbox, dead, users, parked] = begin ? results.slice(1) : results;
   return {
     prior: toPriorApplies(inbox!),
     dead: new Set(dead!.map((r) => String(r.stream_id))),

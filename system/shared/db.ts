@@ -108,18 +108,12 @@ export function createPool(url: string, opts: PoolFactoryOptions = {}): Pool {
  * Run `fn` inside one transaction on a dedicated connection: commit on success, roll back on any
  * error (and rethrow it). A connection that failed at the link level is destroyed, not returned
  * to the pool. Note: if COMMIT itself fails with a connection error, the outcome is UNKNOWN.
- * With `fnBegins`, `fn` opens the transaction itself, with BEGIN_STATEMENT first among the
- * statements of its first round trip (one round trip less; a failed BEGIN runs nothing after it).
  */
-export async function withTransaction<T>(
-  pool: Pool,
-  fn: (conn: PoolConnection) => Promise<T>,
-  opts: { fnBegins?: boolean } = {},
-): Promise<T> {
+export async function withTransaction<T>(pool: Pool, fn: (conn: PoolConnection) => Promise<T>): Promise<T> {
   const conn = await pool.getConnection();
   let broken = false;
   try {
-    if (opts.fnBegins !== true) await conn.beginTransaction();
+    await conn.beginTransaction();
     const result = await fn(conn);
     await conn.commit();
     return result;
@@ -216,9 +210,6 @@ export interface Statement {
  * escapes every value); otherwise one by one. Either way the same statements run in the same order
  * and the same transaction; on the first error the rest do not run, and the error is thrown.
  */
-/** Opens the transaction `withTransaction(..., { fnBegins: true })` leaves to its function. */
-export const BEGIN_STATEMENT: Statement = { sql: 'START TRANSACTION', values: [] };
-
 export async function runStatements(conn: PoolConnection, stmts: readonly Statement[]): Promise<unknown[]> {
   if (stmts.length === 0) return [];
   const batched = (conn.connection as { config?: { multipleStatements?: boolean } }).config?.multipleStatements === true;
