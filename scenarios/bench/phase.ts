@@ -25,7 +25,7 @@ export interface Sizes {
 
 export const FULL: Sizes = {
   writeSeconds: 10,
-  relayEvents: 20_000,
+  relayEvents: 60_000, // a publish window of several seconds, not one dominated by the first claims
   projectorEvents: 100_000,
   e2eSeconds: 20,
   connections: 8,
