@@ -47,7 +47,11 @@ export function toEnvelope(row: OutboxRow): EventEnvelope {
  * `JSON.stringify` wrote it (as the command service does), for a fraction of the CPU.
  */
 export function envelopeJson(row: OutboxRow): string {
-  const head = JSON.stringify(envelopeFields(row));
+  return splice(envelopeFields(row), row);
+}
+
+function splice(fields: EnvelopeFields, row: OutboxRow): string {
+  const head = JSON.stringify(fields);
   const tail = row.traceparent ? `,"traceparent":${JSON.stringify(row.traceparent)}}` : '}';
   return `${head.slice(0, -1)},"payload":${row.payloadJson}${tail}`;
 }
@@ -57,7 +61,8 @@ export function envelopeJson(row: OutboxRow): string {
  * projector's span hangs under it; otherwise, and always in the envelope, the command's own.
  */
 export function toKafkaMessage(row: OutboxRow, headerTraceparent?: string): Message {
-  return recordOf(envelopeFields(row), envelopeJson(row), headerTraceparent ?? row.traceparent ?? undefined);
+  const fields = envelopeFields(row); // once per row: the record's key, headers and JSON all come from it
+  return recordOf(fields, splice(fields, row), headerTraceparent ?? row.traceparent ?? undefined);
 }
 
 /**
