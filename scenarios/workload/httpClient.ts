@@ -29,7 +29,7 @@ export const DEFAULT_DATE_REGISTER = '2026-11-28';
 
 export function toRequest(c: Command, idempotencyKey: string, correlationId: string): HttpRequest {
   const headers: Record<string, string> = { 'idempotency-key': idempotencyKey, 'x-correlation-id': correlationId };
-  if ('expectedVersion' in c && c.expectedVersion !== undefined) headers['if-match'] = String(c.expectedVersion);
+  if ('expectedVersion' in c && c.expectedVersion !== undefined) headers['if-match'] = `"${c.expectedVersion}"`; // the ETag as the service gives it
   const id = encodeURIComponent(c.userId);
   switch (c.kind) {
     case 'register':

@@ -34,7 +34,7 @@ describe('requests', () => {
       method: 'PUT',
       path: '/users/u%201/name',
       body: '{"name":"Ada"}',
-      headers: { 'idempotency-key': 'k1', 'x-correlation-id': 'c1', 'if-match': '2' },
+      headers: { 'idempotency-key': 'k1', 'x-correlation-id': 'c1', 'if-match': '"2"' },
     });
   });
   it('sends the date given, and pads a body with whitespace to exactly the bytes asked for', () => {

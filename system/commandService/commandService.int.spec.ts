@@ -232,7 +232,7 @@ describe('command service (outbox mode)', () => {
     });
 
     it('PUT rename (with and without If-Match)', async () => {
-      for (const ifMatch of [undefined, '1']) {
+      for (const ifMatch of [undefined, '"1"']) {
         const { json: user } = await register('Put');
         const key = `k-put-${ifMatch ?? 'none'}-${suffix}`;
         const path = `/users/${user.id}/name`;
@@ -362,7 +362,7 @@ describe('command service (outbox mode)', () => {
     expect(ok.json).toMatchObject({ id: user.id, version: 2 });
     expect(ok.headers.get('etag')).toBe('"2"');
     const before = await counts();
-    const stale = await send('PUT', `/users/${user.id}/name`, { name: 'Ver3' }, { 'if-match': '1' });
+    const stale = await send('PUT', `/users/${user.id}/name`, { name: 'Ver3' }, { 'if-match': '"1"' });
     expect(stale.status).toBe(409);
     expect(stale.json).toMatchObject({ error: 'VERSION_CONFLICT', expectedVersion: 1, actualVersion: 2 });
     expect(await counts()).toEqual(before);
@@ -373,8 +373,8 @@ describe('command service (outbox mode)', () => {
   it('two concurrent renames expecting the same version: exactly one wins', async () => {
     const { json: user } = await register('Race');
     const [a, b] = await Promise.all([
-      send('PUT', `/users/${user.id}/name`, { name: 'A' }, { 'if-match': '1' }),
-      send('PUT', `/users/${user.id}/name`, { name: 'B' }, { 'if-match': '1' }),
+      send('PUT', `/users/${user.id}/name`, { name: 'A' }, { 'if-match': '"1"' }),
+      send('PUT', `/users/${user.id}/name`, { name: 'B' }, { 'if-match': '"1"' }),
     ]);
     expect([a!.status, b!.status].sort()).toEqual([200, 409]);
     const [rows] = await db.query<RowDataPacket[]>('SELECT stream_version FROM events WHERE stream_id = ? ORDER BY stream_version', [
@@ -468,6 +468,30 @@ describe('command service (outbox mode)', () => {
         () => send('PUT', `/users/${unknownId}/name`, { name: 'x' }, { 'if-match': 'abc' }),
         400,
         'VALIDATION_FAILED',
+      ],
+      [
+        'If-Match with an unbalanced quote',
+        () => send('PUT', `/users/${unknownId}/name`, { name: 'x' }, { 'if-match': '"3' }),
+        400,
+        'VALIDATION_FAILED',
+      ],
+      [
+        'If-Match: * on an unknown user',
+        () => send('DELETE', `/users/${unknownId}`, undefined, { 'if-match': '*' }),
+        412,
+        'PRECONDITION_FAILED',
+      ],
+      [
+        'a weak If-Match (never matches strongly)',
+        () => send('PUT', `/users/${unknownId}/name`, { name: 'x' }, { 'if-match': 'W/"1"' }),
+        412,
+        'PRECONDITION_FAILED',
+      ],
+      [
+        'If-Match with several versions',
+        () => send('DELETE', `/users/${unknownId}`, undefined, { 'if-match': '"1", "2"' }),
+        412,
+        'PRECONDITION_FAILED',
       ],
       ['Idempotency-Key with spaces', () => register('x', { 'idempotency-key': 'has space' }), 400, 'VALIDATION_FAILED'],
       [

@@ -3,10 +3,12 @@
 // caller's trace, and records outcome metrics. Errors are mapped by the shared error handler.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
+import { NotFoundError, PreconditionFailedError, StreamDeletedError } from '../shared/errors.ts';
 import { toHttpError } from '../shared/httpServer.ts';
 import { currentTraceparent, SpanKind, withSpanFromTraceparent } from '../shared/tracing.ts';
 import type { Command } from './decide.ts';
 import { requestHash, type CommandHandler } from './handleCommand.ts';
+import { parseIfMatch, type IfMatch } from './ifMatch.ts';
 import type { CommandMetrics } from './metrics.ts';
 import { deleteSchema, registerSchema, renameSchema } from './schemas.ts';
 
@@ -21,15 +23,19 @@ const header = (req: FastifyRequest, name: string): string | undefined => {
   return Array.isArray(v) ? v[0] : v;
 };
 
-/** `If-Match: 3`, `"3"` or `W/"3"` → 3 (the schema already checked the shape). */
-export function parseIfMatch(v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const digits = /([0-9]+)/.exec(v)?.[1];
-  return digits === undefined ? undefined : Number(digits);
+/** The command's expected version, from a parsed If-Match. */
+const expectedVersionOf = (m: IfMatch): { expectedVersion?: number } => (m.kind === 'version' ? { expectedVersion: m.version } : {});
+
+/** `If-Match: *` holds only for a user with a current representation: not unknown, not deleted. */
+function underIfMatch(err: unknown, m: IfMatch, value: string | undefined): unknown {
+  if (m.kind === 'any' && (err instanceof NotFoundError || err instanceof StreamDeletedError)) {
+    return new PreconditionFailedError(`If-Match: * needs an existing user; ${err.message}`, value ?? '*');
+  }
+  return err;
 }
 
 export function registerCommandRoutes(app: FastifyInstance, handle: CommandHandler, metrics: CommandMetrics): void {
-  async function run(req: FastifyRequest, reply: FastifyReply, command: Command, path: string) {
+  async function run(req: FastifyRequest, reply: FastifyReply, command: Command, path: string, condition: IfMatch = { kind: 'none' }) {
     const started = process.hrtime.bigint();
     const idempotencyKey = header(req, 'idempotency-key');
     const ifMatch = header(req, 'if-match');
@@ -59,7 +65,8 @@ export function registerCommandRoutes(app: FastifyInstance, handle: CommandHandl
       metrics.latency.observe({ command: command.type, outcome }, Number(process.hrtime.bigint() - started) / 1e9);
       if (result.replayed) void reply.header('idempotent-replayed', 'true');
       return reply.status(result.status).header('etag', `"${result.body.version}"`).send(result.body);
-    } catch (err) {
+    } catch (thrown) {
+      const err = underIfMatch(thrown, condition, ifMatch);
       const { status } = toHttpError(err);
       const outcome = status >= 500 ? 'failed' : 'rejected';
       metrics.commands.inc({ command: command.type, outcome, status: String(status) });
@@ -75,23 +82,19 @@ export function registerCommandRoutes(app: FastifyInstance, handle: CommandHandl
 
   app.put<{ Params: { id: string }; Body: { name: string } }>('/users/:id/name', { schema: renameSchema }, async (req, reply) => {
     const userId = req.params.id.toLowerCase();
-    const expectedVersion = parseIfMatch(header(req, 'if-match'));
+    const condition = parseIfMatch(header(req, 'if-match'));
     return run(
       req,
       reply,
-      { type: 'RenameUser', userId, name: req.body.name, ...(expectedVersion !== undefined ? { expectedVersion } : {}) },
+      { type: 'RenameUser', userId, name: req.body.name, ...expectedVersionOf(condition) },
       `/users/${userId}/name`,
+      condition,
     );
   });
 
   app.delete<{ Params: { id: string } }>('/users/:id', { schema: deleteSchema }, async (req, reply) => {
     const userId = req.params.id.toLowerCase();
-    const expectedVersion = parseIfMatch(header(req, 'if-match'));
-    return run(
-      req,
-      reply,
-      { type: 'DeleteUser', userId, ...(expectedVersion !== undefined ? { expectedVersion } : {}) },
-      `/users/${userId}`,
-    );
+    const condition = parseIfMatch(header(req, 'if-match'));
+    return run(req, reply, { type: 'DeleteUser', userId, ...expectedVersionOf(condition) }, `/users/${userId}`, condition);
   });
 }

@@ -21,7 +21,12 @@ export const commandHeaders = {
 } as const;
 
 const ifMatchHeader = {
-  'if-match': { type: 'string', pattern: '^(W/)?"?[0-9]{1,9}"?$', description: 'expected current version; 409 if it differs' },
+  'if-match': {
+    type: 'string',
+    maxLength: 1024,
+    description:
+      'RFC 9110: "*" (the user must exist, else 412) or the ETag "<version>" expected (409 if the user is at another version); malformed: 400; weak tags, tags naming no version and several versions: 412',
+  },
 } as const;
 
 export const userIdParams = {
@@ -54,7 +59,9 @@ const errors = {
   405: errorResponse,
   409: errorResponse,
   410: errorResponse,
+  412: errorResponse,
   413: errorResponse,
+  414: errorResponse,
   415: errorResponse,
   422: errorResponse,
   503: errorResponse,

@@ -32,17 +32,25 @@ export async function getUser(pool: Pool, id: string): Promise<UserView | null> 
   return rows[0] ? toUser(rows[0]) : null;
 }
 
+/**
+ * A page and the total in ONE statement, so both come from one read view: two statements let a
+ * write land between them and answer a total that the page contradicts. The count is a derived
+ * table joined to the page, so an empty page still carries its total.
+ */
 export async function listUsers(
   pool: Pool,
   q: { page: number; pageSize: number; includeDeleted: boolean },
 ): Promise<{ items: UserView[]; total: number }> {
   const where = q.includeDeleted ? '' : 'WHERE DELETED = 0';
   const [rows] = await pool.query<RowDataPacket[]>(
-    `SELECT ${USER_COLUMNS} FROM USER_DATA ${where} ORDER BY ID_USER_DATA LIMIT ? OFFSET ?`,
+    `SELECT t.n AS TOTAL, p.*
+       FROM (SELECT COUNT(*) AS n FROM USER_DATA ${where}) t
+       LEFT JOIN (SELECT ${USER_COLUMNS} FROM USER_DATA ${where} ORDER BY ID_USER_DATA LIMIT ? OFFSET ?) p ON TRUE
+      ORDER BY p.ID_USER_DATA`,
     [q.pageSize, (q.page - 1) * q.pageSize],
   );
-  const [count] = await pool.query<RowDataPacket[]>(`SELECT COUNT(*) AS n FROM USER_DATA ${where}`);
-  return { items: rows.map(toUser), total: Number(count[0]?.n ?? 0) };
+  const items = rows.filter((r) => r.ID_USER_DATA !== null).map(toUser);
+  return { items, total: Number(rows[0]?.TOTAL ?? 0) };
 }
 
 export interface PartitionStatus {

@@ -29,9 +29,13 @@ const documented = (s: FastifySchema & { summary: string }): FastifySchema => s;
 
 const errorSchema = {
   type: 'object',
+  required: ['error', 'message'],
   properties: { error: { type: 'string' }, message: { type: 'string' } },
   additionalProperties: true,
 } as const;
+
+/** What any read can answer besides its own: a bad parameter (400) or the database down (503). */
+const readErrors = { 400: errorSchema, 503: errorSchema } as const;
 
 export function registerQueryRoutes(app: FastifyInstance, pool: Pool): void {
   serveOpenApi(app, { title: 'faultline query API', version: '1' });
@@ -42,7 +46,7 @@ export function registerQueryRoutes(app: FastifyInstance, pool: Pool): void {
       schema: documented({
         summary: 'One user of the read model',
         params: { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 64 } } },
-        response: { 200: userSchema, 404: errorSchema },
+        response: { 200: userSchema, ...readErrors, 404: errorSchema, 414: errorSchema },
       }),
     },
     async (req, reply) => {
@@ -78,6 +82,7 @@ export function registerQueryRoutes(app: FastifyInstance, pool: Pool): void {
               total: { type: 'integer' },
             },
           },
+          ...readErrors,
         },
       }),
     },

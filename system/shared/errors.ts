@@ -107,6 +107,13 @@ export class ConcurrencyError extends FaultlineError {
   }
 }
 
+/** An If-Match condition that cannot hold, or one the service does not evaluate (RFC 9110 412). */
+export class PreconditionFailedError extends FaultlineError {
+  constructor(reason: string, ifMatch: string) {
+    super('PRECONDITION_FAILED', 412, reason, { details: { ifMatch } });
+  }
+}
+
 /** Same Idempotency-Key, different request: refusing is the only safe answer. */
 export class IdempotencyKeyReuseError extends FaultlineError {
   constructor(readonly key: string) {
@@ -157,11 +164,18 @@ export const ERROR_CODES: Readonly<Record<string, { status: number; retriable: b
   BODY_TOO_LARGE: { status: 413, retriable: false, meaning: 'body exceeds the configured limit' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, retriable: false, meaning: 'only application/json bodies in UTF-8 are accepted' },
   METHOD_NOT_ALLOWED: { status: 405, retriable: false, meaning: 'the path exists but not with this method; see the Allow header' },
+  URI_TOO_LONG: { status: 414, retriable: false, meaning: 'a path segment is longer than the router accepts' },
+  INVALID_URL: { status: 400, retriable: false, meaning: 'the path is not valid percent-encoded UTF-8' },
   ROUTE_NOT_FOUND: { status: 404, retriable: false, meaning: 'no such route' },
   USER_NOT_FOUND: { status: 404, retriable: false, meaning: 'no user with this id' },
   USER_ALREADY_EXISTS: { status: 409, retriable: false, meaning: 'register with an id that exists' },
   USER_DELETED: { status: 410, retriable: false, meaning: 'the user was deleted; no further commands' },
   VERSION_CONFLICT: { status: 409, retriable: false, meaning: 'If-Match version differs, or a concurrent writer won' },
+  PRECONDITION_FAILED: {
+    status: 412,
+    retriable: false,
+    meaning: 'If-Match cannot hold: * on a missing or deleted user, a weak tag, a tag naming no version, several versions',
+  },
   IDEMPOTENCY_KEY_REUSED: { status: 422, retriable: false, meaning: 'same Idempotency-Key, different request' },
   DEPENDENCY_UNAVAILABLE: { status: 503, retriable: true, meaning: 'database or broker failed transiently; retry with the same key' },
   CONFIG_INVALID: { status: 500, retriable: false, meaning: 'process configuration is invalid' },

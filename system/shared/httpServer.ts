@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { Ajv, type Options as AjvOptions } from 'ajv';
 import addFormatsNs from 'ajv-formats';
-import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Registry } from 'prom-client';
 import { DEFAULTS } from './config.ts';
 import { isRetriableDbError } from './db.ts';
@@ -80,6 +80,13 @@ export function toHttpError(err: unknown): { status: number; body: ErrorBody } {
     };
   }
   switch (e.code) {
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return {
+        status: 414,
+        body: { error: 'URI_TOO_LONG', message: `a path segment is longer than ${MAX_PARAM_LENGTH} characters` },
+      };
+    case 'FST_ERR_BAD_URL':
+      return { status: 400, body: { error: 'INVALID_URL', message: 'the path is not a valid percent-encoded URL' } };
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return { status: 413, body: { error: 'BODY_TOO_LARGE', message: e.message ?? 'request body is too large' } };
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
@@ -112,6 +119,14 @@ export function toHttpError(err: unknown): { status: number; body: ErrorBody } {
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
+ * Longest path parameter the router accepts, in decoded UTF-16 units. Fastify's default (100) cut
+ * ids that the schemas allow (64 code points of astral characters are 128 units) with a 414 that
+ * the schema never saw; parameters are judged by their schema, and only a segment past any schema
+ * limit is refused here.
+ */
+export const MAX_PARAM_LENGTH = 1024;
+
+/**
  * Only JSON bodies: a JSON text sent as text/plain is a 415, not a string that fails the schema.
  * The parser works on raw bytes: the default one decodes leniently (invalid UTF-8 becomes U+FFFD
  * and would be stored silently); here invalid UTF-8 is a 400 and another charset a 415.
@@ -137,7 +152,11 @@ function installJsonOnlyParser(app: FastifyInstance, bodyLimit: number): void {
   });
 }
 
-/** A known path with another method is a 405 naming the methods it has (Allow), not a 404. */
+/**
+ * A known path with another method is a 405 naming the methods it has (Allow), not a 404. Answered
+ * before the body is parsed: Fastify parses a body for methods that may carry one (QUERY among
+ * them) even when no route matches, and answered 400 for a missing content type instead.
+ */
 function installNotFoundAndNotAllowed(app: FastifyInstance): void {
   const routes: Array<{ pattern: RegExp; methods: Set<string> }> = [];
   app.addHook('onRoute', (r) => {
@@ -146,16 +165,19 @@ function installNotFoundAndNotAllowed(app: FastifyInstance): void {
     if (known) for (const m of methods) known.methods.add(m);
     else routes.push({ pattern: routePattern(r.url), methods: new Set(methods) });
   });
-  app.setNotFoundHandler((req, reply) => {
+  const answer = (req: FastifyRequest, reply: FastifyReply): FastifyReply => {
     const path = req.url.split('?')[0]!;
     const allowed = new Set(routes.filter((r) => r.pattern.test(path)).flatMap((r) => [...r.methods]));
     if (allowed.size > 0) {
       const err = new MethodNotAllowedError(req.method, path, [...allowed].sort());
-      void reply.status(err.status).header('allow', err.allowed.join(', ')).send(err.toBody());
-      return;
+      return reply.status(err.status).header('allow', err.allowed.join(', ')).send(err.toBody());
     }
-    void reply.status(404).send({ error: 'ROUTE_NOT_FOUND', message: `no route ${req.method} ${req.url}` });
+    return reply.status(404).send({ error: 'ROUTE_NOT_FOUND', message: `no route ${req.method} ${req.url}` });
+  };
+  app.addHook('onRequest', async (req, reply) => {
+    if (req.is404) return answer(req, reply);
   });
+  app.setNotFoundHandler((req, reply) => void answer(req, reply));
 }
 
 /** One readiness check, bounded by its timeout: 'ok' or 'error: <reason>'. */
@@ -213,6 +235,12 @@ export function buildHttpServer(opts: HttpServerOptions): FastifyInstance {
     // One debug line per request (onResponse below); request-scoped log lines carry `correlationId`.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'correlationId' }),
     requestIdHeader: false,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // Router errors (an undecodable path, an over-long segment) get the same error body as any 4xx.
+    frameworkErrors: (err, _req, reply) => {
+      const { status, body } = toHttpError(err);
+      void (reply as unknown as FastifyReply).status(status).send(body);
+    },
     genReqId: (req) => correlationIdOf(req.headers[CORRELATION_HEADER]),
     return503OnClosing: true,
   }) as unknown as FastifyInstance;

@@ -1,7 +1,7 @@
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { NotFoundError } from './errors.ts';
-import { buildHttpServer, charsetProblem, correlationIdOf, toHttpError } from './httpServer.ts';
+import { buildHttpServer, charsetProblem, correlationIdOf, MAX_PARAM_LENGTH, toHttpError } from './httpServer.ts';
 import { getLogger } from './logger.ts';
 
 function server(readyOk = true) {
@@ -139,5 +139,38 @@ describe('httpServer', () => {
     expect(health.headers.allow).toBe('GET, HEAD');
     expect((await app.inject({ method: 'GET', url: '/things/abc/other' })).statusCode).toBe(404);
     expect((await app.inject({ method: 'GET', url: '/things' })).statusCode).toBe(404);
+  });
+
+  it.each(['QUERY', 'PROPFIND', 'SEARCH'])('answers %s on a known path 405, with or without a body, before parsing it', async (method) => {
+    const app = server();
+    for (const payload of [undefined, '{"n":1}']) {
+      const res = await app.inject({ method: method as 'GET', url: '/echo', ...(payload ? { payload } : {}) });
+      expect(res.statusCode).toBe(405);
+      expect(res.headers.allow).toBe('POST');
+      expect(res.json()).toMatchObject({ error: 'METHOD_NOT_ALLOWED' });
+    }
+  });
+
+  it('routes a path parameter of 64 astral code points to its schema, and answers a longer segment 414 with a reason', async () => {
+    const app = server();
+    app.get(
+      '/things/:id',
+      { schema: { params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } } } },
+      async (req) => ({
+        id: (req.params as { id: string }).id,
+      }),
+    );
+    const ok = await app.inject({ method: 'GET', url: `/things/${encodeURIComponent('😀'.repeat(64))}` });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toEqual({ id: '😀'.repeat(64) });
+    const long = await app.inject({ method: 'GET', url: `/things/${encodeURIComponent('😀'.repeat(65))}` });
+    expect(long.statusCode).toBe(400);
+    expect(long.json()).toMatchObject({ error: 'VALIDATION_FAILED' });
+    const huge = await app.inject({ method: 'GET', url: `/things/${'a'.repeat(MAX_PARAM_LENGTH + 1)}` });
+    expect(huge.statusCode).toBe(414);
+    expect(huge.json()).toMatchObject({ error: 'URI_TOO_LONG', message: expect.stringContaining(String(MAX_PARAM_LENGTH)) });
+    const bad = await app.inject({ method: 'GET', url: '/things/%E0%A4%A' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ error: 'INVALID_URL', message: expect.any(String) });
   });
 });
