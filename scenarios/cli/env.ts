@@ -4,8 +4,9 @@ import { chooseProviderName, getProvider, PROVIDERS } from '../environment/selec
 import { clearState, readState, writeState } from '../environment/state.ts';
 import type { ComponentStatus, EnvAddresses } from '../environment/types.ts';
 import { parseArgs, runCli, UsageError } from './args.ts';
+import { systemRows } from './envText.ts';
 
-const USAGE = `usage: npm run env -- <up|down|status> [flags]
+const USAGE = `usage: npm run env -- <up|down|status|restart> [flags]
   up      start what is missing, wait until it is really ready, print every address
           --provider local|testcontainers|external   (default: testcontainers if a Docker engine answers, else local)
           --brokers 1|3                              (default 1; 3 = RF 3, min ISR 2)
@@ -16,6 +17,9 @@ const USAGE = `usage: npm run env -- <up|down|status> [flags]
   down    stop everything the environment started and delete its data
   status  a table of every component; exit 0 only if all are healthy
           --json                                     machine-readable
+  restart <target>  start one process again (stopped first if it runs) and wait until it is ready:
+          a system process or instance (command-service, relay, projector#2, query-api) or a
+          server (kafka, kafka-2, commands-db, queries-db); see \`status\` for what runs
 environment: FAULTLINE_BASE_PORT (default 19000) moves every port; FAULTLINE_CACHE, FAULTLINE_RUN_DIR;
              FAULTLINE_PROVIDER and FAULTLINE_SYSTEM are the defaults of --provider and --system`;
 
@@ -38,10 +42,30 @@ function printAddresses(a: EnvAddresses): void {
     ...Object.values(a.links)
       .flat()
       .map((p): [string, string] => [`proxy ${p.name}`, `${p.listen} → ${p.upstream}`]),
-    ...Object.entries(a.system ?? {}).map(([k, v]): [string, string] => [k, v]),
+    ...systemRows(a.system),
   ];
   const w = Math.max(...rows.map((r) => r[0].length));
   for (const [k, v] of rows) console.log(`  ${k.padEnd(w)}  ${v}`);
+}
+
+/** `restart <target>`: through the provider's own process control, as a fault's restart is. */
+async function restartTarget(target: string | undefined, log: (line: string) => void): Promise<number> {
+  const state = readState();
+  if (!state) throw new UsageError('no environment is up here (run `npm run env -- up` first)', USAGE);
+  const control = (await getProvider(state.provider)).control;
+  const targets = await control.targets();
+  if (target === undefined || !targets.includes(target)) {
+    throw new UsageError(
+      `${target === undefined ? 'restart needs a target' : `unknown target ${target}`}; this environment has: ${targets.join(', ')}`,
+      USAGE,
+    );
+  }
+  const started = Date.now();
+  const before = await control.identity(target);
+  await control.restart(target);
+  const after = await control.identity(target);
+  log(`[env] ${target} restarted in ${((Date.now() - started) / 1000).toFixed(1)} s (${before ?? 'not running'} → ${after ?? '?'})`);
+  return 0;
 }
 
 function printStatus(rows: ComponentStatus[]): void {
@@ -56,6 +80,7 @@ function printStatus(rows: ComponentStatus[]): void {
 runCli(async () => {
   const { positional, flags } = parseArgs(process.argv.slice(2), FLAGS, USAGE);
   const [cmd, ...rest] = positional;
+  if (cmd === 'restart' && rest.length <= 1) return restartTarget(rest[0], (l) => flags.quiet === true || console.log(l));
   if (rest.length) throw new UsageError(`unexpected argument ${rest[0]}`, USAGE);
   const quiet = flags.quiet === true;
   const log = (line: string) => quiet || console.log(line);
