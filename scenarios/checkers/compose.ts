@@ -1,5 +1,6 @@
 import { checkConflictMissed } from './conflictMissed.ts';
 import { checkDeadLetterOvertaken } from './deadLetterOvertaken.ts';
+import { checkDeadLetterUnsettled } from './deadLetterUnsettled.ts';
 import { checkDiverged } from './diverged.ts';
 import { checkDlqCutUnmarked } from './dlqCutUnmarked.ts';
 import { checkDuplicated } from './duplicated.ts';
@@ -47,6 +48,7 @@ export const CHECKERS: Readonly<Record<AnomalyName, Checker>> = Object.freeze({
   'conflict-missed': checkConflictMissed,
   'parked-duplicate': checkParkedDuplicate,
   'dead-letter-overtaken': checkDeadLetterOvertaken,
+  'dead-letter-unsettled': checkDeadLetterUnsettled,
 });
 
 export interface ComposedResult extends CheckResult {

@@ -22,3 +22,4 @@ export { checkMisanswered } from './misanswered.ts';
 export { checkConflictMissed } from './conflictMissed.ts';
 export { checkParkedDuplicate } from './parkedDuplicate.ts';
 export { checkDeadLetterOvertaken } from './deadLetterOvertaken.ts';
+export { checkDeadLetterUnsettled } from './deadLetterUnsettled.ts';

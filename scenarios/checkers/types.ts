@@ -28,6 +28,7 @@ export const ANOMALY_NAMES = [
   'conflict-missed', // an injected conflicting copy (an applied version, another id or content) applied or dropped instead of dead-lettered
   'parked-duplicate', // effectively-once parked an event its inbox already held (a known duplicate must be dropped at once)
   'dead-letter-overtaken', // an event applied from the topic while its stream had an open dead letter at its version or an earlier one
+  'dead-letter-unsettled', // in the end state, an open dead letter whose event (or a later version) was applied after it, or a replayed one whose event never was
 ] as const;
 export type AnomalyName = (typeof ANOMALY_NAMES)[number];
 
