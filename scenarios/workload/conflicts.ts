@@ -26,11 +26,12 @@ const OPTIONS: readonly Option[] = [
     if (idle.length === 0) return undefined;
     const s = rng.pick(idle);
     const v = s.known!.version;
-    return plan(
-      { kind: 'rename', userId: s.id, name: validName(), expectedVersion: v > 1 && rng.chance(0.7) ? v - 1 : v + 1 },
-      'stale-if-match',
-      409,
-    );
+    const expectedVersion = v > 1 && rng.chance(0.7) ? v - 1 : v + 1;
+    // A delete is a conditional write like a rename: its If-Match is judged the same way.
+    const command: Command = rng.chance(0.3)
+      ? { kind: 'delete', userId: s.id, expectedVersion }
+      : { kind: 'rename', userId: s.id, name: validName(), expectedVersion };
+    return plan(command, 'stale-if-match', 409);
   },
   ({ rng, live, validName }) =>
     live.length ? plan({ kind: 'register', userId: rng.pick(live).id, name: validName() }, 're-register', 409) : undefined,
