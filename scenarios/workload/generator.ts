@@ -60,7 +60,10 @@ export interface CommandGenerator {
   sent(p: Planned): void;
   /** Tell the model its answer; `opId` and `key` let a later resend reuse it. */
   settle(p: Planned, result: CompletionResult, ctx: { opId: number; idempotencyKey: string }): void;
-  /** Ids of the streams in the hot set (for readers), hottest first. */
+  /**
+   * Ids worth reading now (for readers): the hot set, hottest first, then the most recently
+   * deleted streams, which readers go on reading: a deleted user's answer is part of the contract.
+   */
   hot(n: number): string[];
 }
 
@@ -167,6 +170,6 @@ export function createGenerator(options: GeneratorOptions): CommandGenerator {
     sent: (p) => (p.intent === 'valid' ? book.sent(p.command) : !REPEATS.has(p.intent) ? book.hold(p.command) : undefined),
     settle: (p, r, ctx) =>
       p.intent === 'valid' ? book.settle(p.command, r, ctx) : !REPEATS.has(p.intent) ? book.release(p.command) : undefined,
-    hot: (n) => book.live.slice(0, n).map((s) => s.id),
+    hot: (n) => [...book.live.slice(0, n), ...book.deleted.slice(-Math.ceil(n / 4))].map((s) => s.id),
   };
 }
