@@ -14,6 +14,7 @@ import { checkPhantom } from './phantom.ts';
 import { checkPoisonLost } from './poisonLost.ts';
 import { checkPublishedOutOfOrder } from './publishedOutOfOrder.ts';
 import { checkMangled, checkUntraced, checkWriteDuplicated } from './provenance.ts';
+import { checkReadBehind } from './readBehind.ts';
 import { checkReordered } from './reordered.ts';
 import { checkRepublished } from './republished.ts';
 import { checkSlowConvergence } from './slowConvergence.ts';
@@ -37,6 +38,7 @@ export const CHECKERS: Readonly<Record<AnomalyName, Checker>> = Object.freeze({
   untraced: checkUntraced,
   mangled: checkMangled,
   'stale-read': checkStaleRead,
+  'read-behind': checkReadBehind,
   mispartitioned: checkMispartitioned,
   'telemetry-lied': checkTelemetryLied,
   'lost-update': checkLostUpdate,

@@ -12,6 +12,7 @@ export { checkMisrouted, DEFAULT_APPLY_PATH_TARGETS } from './misrouted.ts';
 export { checkSlowConvergence } from './slowConvergence.ts';
 export { checkWriteDuplicated, checkUntraced, checkMangled } from './provenance.ts';
 export { checkStaleRead } from './staleRead.ts';
+export { checkReadBehind } from './readBehind.ts';
 export { checkMispartitioned } from './mispartitioned.ts';
 export { checkTelemetryLied, DEFAULT_TELEMETRY_BOUND_MS } from './telemetryLied.ts';
 export { checkPublishedOutOfOrder } from './publishedOutOfOrder.ts';

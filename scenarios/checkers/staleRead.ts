@@ -42,7 +42,8 @@ export function checkStaleRead(input: CheckInput): CheckResult {
   return result('stale-read', anomalies);
 }
 
-function regression(before: ReadEntry, after: ReadEntry): string | undefined {
+/** Why `after` shows an earlier state than `before` did, or undefined. */
+export function regression(before: ReadEntry, after: ReadEntry): string | undefined {
   if (before.status !== 200) return undefined;
   if (after.status === 404) return `found at v${before.version ?? '?'}, then 404`;
   if (after.version !== undefined && before.version !== undefined && after.version < before.version)

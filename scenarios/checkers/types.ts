@@ -17,6 +17,7 @@ export const ANOMALY_NAMES = [
   'untraced', // a stored event no command's key caused, or an ok command whose key caused no stored event
   'mangled', // an ok command's stored event does not carry, byte for byte, the name or date it sent
   'stale-read', // one reader saw a stream's version (or existence) go backwards on the query API
+  'read-behind', // an answer older than one another reader had received before this request was sent
   'mispartitioned', // a stream's records on more than one partition, or a record keyed other than by its stream id
   'telemetry-lied', // a process said ready with lag 0 / not stalled while the harness saw lag and no progress past a bound
   'lost-update', // an ok command whose If-Match was already stale when sent (an earlier ok had moved the stream past it)

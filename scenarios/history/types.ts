@@ -94,6 +94,8 @@ export interface ReadEntry {
   status: number; // HTTP status (200, 404, …)
   version?: number; // the version the read model answered with
   deleted?: boolean;
+  /** History-clock ms just before the request was sent (absent in runs recorded before it was). */
+  sentMs?: number;
   t: Timestamp; // when the answer arrived
 }
 

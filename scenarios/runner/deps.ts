@@ -156,6 +156,7 @@ function liveObservers(o: { env: EnvAddresses; urls: SystemUrls; recorder: Histo
     recorder: o.recorder,
     streams: () => hot(20),
     watched: watchTampered(() => o.recorder.entries(), o.now),
+    now: o.now,
   });
   const visibility = createVisibilityProbe({ queryApi: o.urls.queryApi, now: o.now });
   // Leaders, ISR and the controller only move when there is more than one broker.

@@ -21,6 +21,8 @@ export interface ReadersOptions {
   intervalMs?: number;
   timeoutMs?: number;
   seed?: number;
+  /** The history clock (ms): each read records when it was sent, so reads can be judged in real time. */
+  now?: () => number;
 }
 
 export interface ReadersHandle {
@@ -45,6 +47,7 @@ export function startReaders(o: ReadersOptions): ReadersHandle {
       const candidates = fromWatched ? watched : o.streams();
       if (candidates.length > 0) {
         const userId = fromWatched ? candidates[((turn >> 1) + id) % candidates.length]! : rng.pick(candidates);
+        const sentMs = o.now?.();
         try {
           const res = await fetch(`${o.queryApi}/users/${encodeURIComponent(userId)}`, { signal: AbortSignal.timeout(timeoutMs) });
           const body = (await res.json().catch(() => ({}))) as { version?: unknown; deleted?: unknown };
@@ -54,6 +57,7 @@ export function startReaders(o: ReadersOptions): ReadersHandle {
             status: res.status,
             ...(typeof body.version === 'number' ? { version: body.version } : {}),
             ...(typeof body.deleted === 'boolean' ? { deleted: body.deleted } : {}),
+            ...(sentMs !== undefined ? { sentMs } : {}),
           });
           reads++;
         } catch {

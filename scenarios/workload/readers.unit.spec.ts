@@ -39,6 +39,18 @@ describe('query-API readers', () => {
     expect(reads.filter((r) => r.userId === 'missing').every((r) => r.status === 404 && r.version === undefined)).toBe(true);
   });
 
+  it('records when each request was sent, on the clock it is given, before its answer arrived', async () => {
+    let clock = 0;
+    const recorder = createRecorder({ sink: memorySink(), clock: () => ({ ms: (clock += 1), wall: '' }) });
+    const readers = startReaders({ queryApi: base, recorder, streams: () => ['a'], readers: 1, intervalMs: 5, now: () => (clock += 1) });
+    for (let i = 0; i < 200 && toReads(recorder.entries()).length < 3; i++) await new Promise((r) => setTimeout(r, 20));
+    await readers.stop();
+    const reads = toReads(recorder.entries());
+    expect(reads.length).toBeGreaterThanOrEqual(3);
+    for (const r of reads) expect(r.sentMs).toBeLessThan(r.t.ms);
+    expect(new Set(reads.map((r) => r.sentMs)).size).toBe(reads.length);
+  });
+
   it('counts a query API that does not answer, and records nothing for it', async () => {
     const recorder = createRecorder({ sink: memorySink() });
     const readers = startReaders({
