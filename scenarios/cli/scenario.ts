@@ -43,7 +43,7 @@ runCli(async () => {
   if (cells.length === 0) throw new UsageError(`${positional[0]} does not run in that configuration`, USAGE);
   const seed = (flags.seed as number | undefined) ?? Math.floor(Math.random() * 2 ** 31);
   process.env.LOG_LEVEL ??= 'info';
-  const { results, dir } = await runSuite(cells, {
+  const { results, dir, envLeftUp } = await runSuite(cells, {
     seed,
     ...(typeof flags.path === 'string' ? { path: flags.path } : {}),
     keepEnv: flags['keep-env'] === true,
@@ -58,5 +58,6 @@ runCli(async () => {
   console.log(`\n${summaryTable(results)}`);
   console.log(`\nhistory: ${r.outDir}/history.jsonl\nreports: ${dir}`);
   if (!r.ok) console.log(`replay:  ${r.replay}`);
+  if (envLeftUp) console.log(`note:    ${envLeftUp}`);
   return r.ok ? 0 : 1;
 });

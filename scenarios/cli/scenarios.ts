@@ -59,7 +59,7 @@ runCli(async () => {
     throw new UsageError('that selection runs no scenario (a scenario may not support the chosen configuration)', USAGE);
   const seed = (flags.seed as number | undefined) ?? (profile === 'ci' ? 1 : Math.floor(Math.random() * 2 ** 31));
   console.log(`faultline: ${cells.length} run(s), profile ${profile}, seed ${seed}`);
-  const { results, dir, files } = await runSuite(cells, {
+  const { results, dir, files, envLeftUp } = await runSuite(cells, {
     seed,
     profile,
     keepEnv: flags['keep-env'] === true,
@@ -80,5 +80,6 @@ runCli(async () => {
   })
     ? await runContainerTier((l) => console.log(l))
     : undefined;
+  if (envLeftUp) console.log(`\nnote: ${envLeftUp}`);
   return passed === results.length && (tier?.ok ?? true) ? 0 : 1;
 });

@@ -44,6 +44,8 @@ export interface SuiteOutcome {
   results: ScenarioResult[];
   dir: string;
   files: string[];
+  /** Set when the environment outlives the run: why, and how to stop it (the CLIs print it last). */
+  envLeftUp?: string;
 }
 
 export function poisonRecordsFromFixtures(): (name: string) => PoisonRecord[] {
@@ -123,6 +125,7 @@ export async function runSuite(
   const dir = join(PROJECT_ROOT, 'reports', runId);
   const startedAt = new Date().toISOString();
   let env: EnvAddresses | undefined;
+  let envLeftUp: string | undefined;
   let broughtUp = false;
   const onSignal = (sig: NodeJS.Signals) => {
     o.log(`\n${sig}: healing every link and stopping the system before exiting…`);
@@ -162,6 +165,8 @@ export async function runSuite(
         await (await getProvider(env.provider)).down();
         clearState();
         o.log('[env] down');
+      } else {
+        envLeftUp = `the environment is still up (${broughtUp ? '--keep-env' : 'it was up before this run'}): \`npm run env -- down\` stops it`;
       }
     }
   }
@@ -175,5 +180,5 @@ export async function runSuite(
   };
   writeFileSync(join(dir, RUN_INDEX_FILE), JSON.stringify(runIndexOf(run), null, 2) + '\n');
   const files = writeReports(dir, run);
-  return { run, results, dir, files };
+  return { run, results, dir, files, ...(envLeftUp ? { envLeftUp } : {}) };
 }
