@@ -58,7 +58,7 @@ const randomScheduleArb = faultScheduleArb({
 }).filter((s) => s.length > 0);
 
 /** Faults that kill a process, by SIGKILL or at an armed crash point (at-most-once may then lose). */
-const CRASHING: readonly string[] = ['kill', 'crash-point'];
+const CRASHING: readonly string[] = ['kill', 'freeze-kill', 'crash-point'];
 const crashesIn = (schedule: FaultSchedule) => schedule.some((x) => CRASHING.includes(x.fault));
 
 /**
@@ -103,6 +103,21 @@ const BUILT_IN: readonly Scenario[] = [
     felt: [faultsApplied, clientsSawErrors],
     crashes: false,
     convergenceBoundMs: 15_000,
+  },
+  {
+    name: 'db-crash',
+    purpose:
+      'each database frozen with commits in flight, SIGKILLed while frozen and restarted (crash recovery), then the commands database killed outright: every acknowledged command survives, no refused one is stored',
+    workload: WORKLOAD,
+    schedule: profile('db-crash'),
+    felt: [
+      faultsApplied,
+      clientsSawErrors,
+      counterRose('projector', 'faultline_projector_retries_total', 'the projector retried transactions on the dead read database'),
+    ],
+    // A read database killed mid-apply: at-most-once has committed the offsets of what it loses.
+    crashes: true,
+    convergenceBoundMs: 20_000,
   },
   {
     name: 'read-db-fails-after-consume',

@@ -21,7 +21,7 @@ export interface KindSpec {
    */
   targets: { accepts(target: string): boolean; choices: readonly string[]; describe?: string; drawnFrom?: 'links' | 'processTargets' };
   /** Checks beyond the param spec (e.g. slicer's variation < size, a crash point in its process). */
-  check?(f: { target: string; params: Record<string, unknown> }, opts: ValidationContext): string[];
+  check?(f: { target: string; params: Record<string, unknown>; duration?: unknown }, opts: ValidationContext): string[];
   /** Params drawn by random schedules for a drawn target (mild enough to heal within a scenario). */
   arbitrary(o: ArbitraryContext, target: string): fc.Arbitrary<Record<string, unknown>>;
   /** Overlapping faults with the same key conflict (e.g. two process faults on one process). */

@@ -64,7 +64,7 @@ function validateFault(
     errors.push(`${where}: ends at ${at + duration} ms, after the horizon of ${opts.horizonMs} ms`);
   const p = validateParams(kind, spec.params, params, where, errors);
   if (errors.length === before && spec.check)
-    errors.push(...spec.check({ target: target as string, params: p }, opts).map((e) => `${where}: ${e}`));
+    errors.push(...spec.check({ target: target as string, params: p, duration }, opts).map((e) => `${where}: ${e}`));
   if (errors.length > before) return undefined;
   return { at, fault: kind, target, duration, params: p } as Fault;
 }
