@@ -47,6 +47,12 @@ export interface ProjectorOptions {
   stallAfterMs?: number;
   /** How often the progress monitor looks (default 1 s). */
   progressIntervalMs?: number;
+  /**
+   * The consumer stopped and will not restart by itself (kafkajs gave up on it, or a record could
+   * not even be dead-lettered). The process is expected to exit non-zero here (startProjector.ts),
+   * so that it is restarted rather than sitting there consuming nothing.
+   */
+  onFatal?: (err: unknown) => void;
 }
 
 export interface Projector {
@@ -56,6 +62,8 @@ export interface Projector {
   isReady(): boolean;
   /** Why the projector is not keeping up (a stalled partition), or undefined. */
   stalled(): string | undefined;
+  /** Why the consumer stopped for good (it will not restart), or undefined. */
+  failed(): string | undefined;
 }
 
 export function createProjector(o: ProjectorOptions): Projector {
@@ -79,9 +87,17 @@ export function createProjector(o: ProjectorOptions): Projector {
     o.metrics.groupJoins.inc();
     o.metrics.assignedPartitions.set(Object.values(e.payload.memberAssignment).reduce((n, ps) => n + ps.length, 0));
   });
+  let failure: string | undefined;
   consumer.on(consumer.events.CRASH, (e) => {
     joined = false;
     o.logger.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer crashed');
+    // kafkajs restarts a consumer only after an error it deems retriable; after any other it stays
+    // stopped, consuming nothing while the process looks alive. That is never left as it is.
+    if (!e.payload.restart && !stopping.signal.aborted) {
+      failure = `the consumer crashed and will not restart: ${describeError(e.payload.error)}`;
+      o.logger.fatal({ err: describeError(e.payload.error) }, 'consumer stopped for good');
+      o.onFatal?.(e.payload.error);
+    }
   });
 
   const chunks = chunkHandler(o, consumer, applyChunk, positions);
@@ -127,8 +143,9 @@ export function createProjector(o: ProjectorOptions): Projector {
       await consumer.disconnect().catch((err: unknown) => o.logger.warn({ err }, 'consumer disconnect failed'));
       await sink.close().catch((err: unknown) => o.logger.warn({ err }, 'producer disconnect failed'));
     },
-    isReady: () => joined,
+    isReady: () => joined && failure === undefined,
     stalled: () => monitor?.stalled(),
+    failed: () => failure,
   };
 }
 
