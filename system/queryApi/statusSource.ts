@@ -20,32 +20,35 @@ export function statusSource(pool: Pool, o: StatusOptions, registry?: Registry):
     return inFlight;
   };
   const r = registry ? { registry } : {};
+  // Read at scrape time: the gauges are the status, never an older copy of it. Each gauge
+  // refreshes all three from the one shared computation (a scrape collects them in parallel).
+  const refresh = async () => {
+    try {
+      const s = await current();
+      lag.reset();
+      for (const p of s.partitions) if (typeof p.lag === 'number') lag.set({ partition: String(p.partition) }, p.lag);
+      unknown.set(s.lag === 'unknown' ? 1 : 0);
+      stalled.set(s.stalled ? 1 : 0);
+    } catch {
+      // The read database did not answer: nothing is known.
+      lag.reset();
+      unknown.set(1);
+      stalled.set(1);
+    }
+  };
   const lag = gauge<'partition'>({
     name: 'query_projection_lag',
     help: 'Records the read model is behind the live high watermark, per partition (absent while unknown: see _lag_unknown)',
     labelNames: ['partition'],
     ...r,
+    collect: refresh,
   });
-  const unknown = gauge({ name: 'query_projection_lag_unknown', help: '1 while the lag cannot be known (no broker answer)', ...r });
-  gauge({
+  const unknown = gauge({ name: 'query_projection_lag_unknown', help: '1 while the lag cannot be known (no broker answer)', ...r, collect: refresh });
+  const stalled = gauge({
     name: 'query_projection_stalled',
     help: '1 while /projection/status reports the projection stalled (stalled partition, silent projector, or lag unknown)',
     ...r,
-    // Read at scrape time: the gauges are the status, never an older copy of it.
-    async collect() {
-      try {
-        const s = await current();
-        lag.reset();
-        for (const p of s.partitions) if (typeof p.lag === 'number') lag.set({ partition: String(p.partition) }, p.lag);
-        unknown.set(s.lag === 'unknown' ? 1 : 0);
-        this.set(s.stalled ? 1 : 0);
-      } catch {
-        // The read database did not answer: nothing is known.
-        lag.reset();
-        unknown.set(1);
-        this.set(1);
-      }
-    },
+    collect: refresh,
   });
   return { current };
 }
