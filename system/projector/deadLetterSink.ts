@@ -80,7 +80,8 @@ export function createDeadLetterSink(o: DeadLetterSinkOptions): DeadLetterSink {
   const send = (dl: DeadLetter) =>
     persist(
       'dlq publish',
-      () => producer.send({ topic: o.dlqTopic, acks: -1, messages: [{ key: dl.key, value: dl.value, headers: dlqKafkaHeaders(dl.headers) }] }),
+      () =>
+        producer.send({ topic: o.dlqTopic, acks: -1, messages: [{ key: dl.key, value: dl.value, headers: dlqKafkaHeaders(dl.headers) }] }),
       isRetriableKafkaError,
     );
 

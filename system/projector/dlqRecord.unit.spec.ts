@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import type { RecordHeaders } from '../shared/kafka.ts';
-import { buildDeadLetter, dlqKafkaHeaders, DLT_HEADERS, readDeadLetterHeaders, restoreNullHeaders, truncateDeadLetter } from './dlqRecord.ts';
+import {
+  buildDeadLetter,
+  dlqKafkaHeaders,
+  DLT_HEADERS,
+  readDeadLetterHeaders,
+  restoreNullHeaders,
+  truncateDeadLetter,
+} from './dlqRecord.ts';
 
 const src = {
   topic: 'user-events',
@@ -75,7 +82,9 @@ describe('truncateDeadLetter', () => {
       originalPartition: 2,
       originalOffset: '12345678901',
     });
-    const size = (t.value?.length ?? 0) + Object.entries(t.headers).reduce((n, [k, v]) => n + k.length + v.reduce((m, x) => m + (x?.length ?? 0), 0), 0);
+    const size =
+      (t.value?.length ?? 0) +
+      Object.entries(t.headers).reduce((n, [k, v]) => n + k.length + v.reduce((m, x) => m + (x?.length ?? 0), 0), 0);
     expect(size).toBeLessThan(80 * 1024);
   });
 });
@@ -103,7 +112,12 @@ describe('dead-letter headers with null, repeated and binary values', () => {
     const sent = dlqKafkaHeaders(dl.headers);
     // Nothing kafkajs' encoder cannot write: no null anywhere.
     for (const v of Object.values(sent)) for (const x of [v].flat()) expect(Buffer.isBuffer(x)).toBe(true);
-    expect(JSON.parse(String(sent[DLT_HEADERS.nullHeaders]))).toEqual({ 'x-null': [0], 'x-rep': [1], traceparent: [0], 'correlation-id': [0] });
+    expect(JSON.parse(String(sent[DLT_HEADERS.nullHeaders]))).toEqual({
+      'x-null': [0],
+      'x-rep': [1],
+      traceparent: [0],
+      'correlation-id': [0],
+    });
     expect(restoreNullHeaders(sent)).toEqual(dl.headers);
     // A cut copy keeps the null values as well.
     expect(restoreNullHeaders(dlqKafkaHeaders(truncateDeadLetter(dl).headers))['x-rep']).toEqual(odd.headers['x-rep']);

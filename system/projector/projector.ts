@@ -66,17 +66,22 @@ export interface Projector {
   failed(): string | undefined;
 }
 
-export function createProjector(o: ProjectorOptions): Projector {
-  let failure: string | undefined;
+/** The group's consumer; `failed` stops kafkajs restarting it after a fatal failure. */
+function groupConsumer(o: ProjectorOptions, failed: () => boolean): Consumer {
   const sessionTimeout = o.sessionTimeoutMs ?? 30_000;
-  const consumer: Consumer = o.kafka.consumer({
+  return o.kafka.consumer({
     groupId: o.groupId,
     sessionTimeout,
     heartbeatInterval: Math.max(500, Math.floor(sessionTimeout / 10)),
     maxWaitTimeInMs: o.fetchMaxWaitMs ?? 1_000,
     // kafkajs' default (5 retries of a failed batch, then a restart), except after a fatal failure.
-    retry: { retries: 5, restartOnFailure: async () => failure === undefined },
+    retry: { retries: 5, restartOnFailure: async () => !failed() },
   });
+}
+
+export function createProjector(o: ProjectorOptions): Projector {
+  let failure: string | undefined;
+  const consumer = groupConsumer(o, () => failure !== undefined);
   const stopping = new AbortController();
   const sink = createDeadLetterSink({ ...o, signal: stopping.signal });
   const applyChunk = createApplier({ ...o, sink, signal: stopping.signal });

@@ -92,7 +92,12 @@ async function queryApi(brokers: string[]): Promise<{ url: string; registry: Reg
 }
 
 interface Seen {
-  status: { stalled: boolean; lag: number | 'unknown'; reasons: string[]; partitions: { partition: number; lag: number | 'unknown'; checkedAt: string | null }[] };
+  status: {
+    stalled: boolean;
+    lag: number | 'unknown';
+    reasons: string[];
+    partitions: { partition: number; lag: number | 'unknown'; checkedAt: string | null }[];
+  };
   ready: number;
   stalledGauge: number | undefined;
   lagGauge: number;
@@ -120,7 +125,11 @@ describe('the projector SIGKILLed', () => {
     const kafka = testKafka('qapi-it');
     const projector = spawnProjector();
     const { url, registry } = await queryApi(servers.kafkaBrokers);
-    await produce(kafka, topic, [randomUUID(), randomUUID(), randomUUID()].map((id) => asRecord(register(id))));
+    await produce(
+      kafka,
+      topic,
+      [randomUUID(), randomUUID(), randomUUID()].map((id) => asRecord(register(id))),
+    );
     // Alive, reporting and caught up: every partition listed, lag 0, ready.
     await waitFor(
       async () => {

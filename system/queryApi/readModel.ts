@@ -133,7 +133,9 @@ export async function projectionStatus(pool: Pool, o: StatusOptions): Promise<Pr
     if (h?.stalled_since != null) {
       reasons.push(`${where} stalled since ${(h.stalled_since as Date).toISOString()} with ${behind} record(s) behind`);
     } else if (reportAgeMs !== null && reportAgeMs > o.reportMaxAgeMs) {
-      reasons.push(`${where}: no projector report for ${Math.round(reportAgeMs / 1000)} s (bound ${o.reportMaxAgeMs} ms), ${behind} record(s) behind`);
+      reasons.push(
+        `${where}: no projector report for ${Math.round(reportAgeMs / 1000)} s (bound ${o.reportMaxAgeMs} ms), ${behind} record(s) behind`,
+      );
     } else if (reportAgeMs === null && lag !== 0 && lag !== 'unknown') {
       reasons.push(`${where}: ${lag} record(s) behind and the projector has never reported`);
     }

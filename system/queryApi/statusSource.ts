@@ -43,7 +43,12 @@ export function statusSource(pool: Pool, o: StatusOptions, registry?: Registry):
     ...r,
     collect: refresh,
   });
-  const unknown = gauge({ name: 'query_projection_lag_unknown', help: '1 while the lag cannot be known (no broker answer)', ...r, collect: refresh });
+  const unknown = gauge({
+    name: 'query_projection_lag_unknown',
+    help: '1 while the lag cannot be known (no broker answer)',
+    ...r,
+    collect: refresh,
+  });
   const stalled = gauge({
     name: 'query_projection_stalled',
     help: '1 while /projection/status reports the projection stalled (stalled partition, silent projector, or lag unknown)',

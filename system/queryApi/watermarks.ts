@@ -34,7 +34,9 @@ export function watermarkReader(o: { kafka: Kafka; topic: string; timeoutMs: num
       admin = a;
     }
     const offsets = await admin.fetchTopicOffsets(o.topic);
-    return offsets.map((p) => ({ partition: p.partition, low: BigInt(p.low), high: BigInt(p.high) })).sort((a, b) => a.partition - b.partition);
+    return offsets
+      .map((p) => ({ partition: p.partition, low: BigInt(p.low), high: BigInt(p.high) }))
+      .sort((a, b) => a.partition - b.partition);
   }
 
   async function readNow(): Promise<Watermarks> {

@@ -113,7 +113,9 @@ export function decodeHeaders(headers: IHeaders | Record<string, unknown> | unde
     setOwn(
       out,
       k,
-      values.map((v): HeaderValue => (v === null || v === undefined ? null : typeof v === 'string' ? Buffer.from(v, 'utf8') : (v as Buffer))),
+      values.map((v): HeaderValue =>
+        v === null || v === undefined ? null : typeof v === 'string' ? Buffer.from(v, 'utf8') : (v as Buffer),
+      ),
     );
   }
   return out;

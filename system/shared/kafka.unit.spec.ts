@@ -1,4 +1,10 @@
-import { KafkaJSConnectionError, KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError, type IHeaders } from 'kafkajs';
+import {
+  KafkaJSConnectionError,
+  KafkaJSNonRetriableError,
+  KafkaJSNumberOfRetriesExceeded,
+  KafkaJSProtocolError,
+  type IHeaders,
+} from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import {
   decodeHeaders,
@@ -38,7 +44,9 @@ describe('isRetriableKafkaError', () => {
 
 describe('isRetriableKafkaError on errors not known to be transient', () => {
   it('does not retry a TypeError from kafkajs’ encoder (a null header value), bare or wrapped', () => {
-    const typeError = Object.assign(new TypeError('The "string" argument must be of type string. Received null'), { code: 'ERR_INVALID_ARG_TYPE' });
+    const typeError = Object.assign(new TypeError('The "string" argument must be of type string. Received null'), {
+      code: 'ERR_INVALID_ARG_TYPE',
+    });
     expect(isRetriableKafkaError(typeError)).toBe(false);
     expect(isRetriableKafkaError(new KafkaJSNonRetriableError(typeError))).toBe(false);
     expect(isRetriableKafkaError(new KafkaJSNumberOfRetriesExceeded(typeError, { retryCount: 3, retryTime: 100 }))).toBe(false);
