@@ -140,6 +140,9 @@ export function systemSpecs(addr: EnvAddresses, opts: SystemOptions): Record<Sys
         SERVICE_NAME: 'query-api',
         HTTP_PORT: String(ports.system.queryApi),
         QUERIES_DB_URL: dbUrl('query_api', addr.links['query-db'][0]!.listen, 'queries'),
+        // Read-only (metadata, live high watermarks) over the projector's link: cut it, and the
+        // query API says the lag is unknown rather than 0.
+        KAFKA_BROKERS: addr.kafka.projector.join(','),
       },
     },
   };

@@ -4,9 +4,11 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import type { TopicRecord } from '../checkers/types.ts';
 import { readDeadLetterHeaders } from '../../system/projector/dlqRecord.ts';
+import { decodeHeaders } from '../../system/shared/kafka.ts';
 
-const decode = (v: Buffer | string | (Buffer | string)[] | undefined): string =>
-  v === undefined ? '' : Array.isArray(v) ? decode(v[0]) : Buffer.isBuffer(v) ? v.toString('utf8') : v;
+// A null header value (Kafka allows it; kafkajs reads it as null) reads as the empty string here.
+const decode = (v: Buffer | string | null | (Buffer | string | null)[] | undefined): string =>
+  v === undefined || v === null ? '' : Array.isArray(v) ? decode(v[0]) : Buffer.isBuffer(v) ? v.toString('utf8') : v;
 
 export async function readTopic(brokers: string[], topic: string, timeoutMs = 30_000): Promise<TopicRecord[]> {
   const kafka = new Kafka({ clientId: 'faultline-observer', brokers, logLevel: logLevel.NOTHING });
@@ -43,13 +45,9 @@ export async function readTopic(brokers: string[], topic: string, timeoutMs = 30
             const end = ends.get(partition) ?? 0n;
             if (offset < end) {
               const headers: Record<string, string> = {};
-              const raw: Record<string, Buffer | undefined> = {};
-              for (const [k, v] of Object.entries(message.headers ?? {})) {
-                headers[k] = decode(v);
-                const first = Array.isArray(v) ? v[0] : v;
-                raw[k] = first === undefined ? undefined : Buffer.isBuffer(first) ? first : Buffer.from(first);
-              }
+              for (const [k, v] of Object.entries(message.headers ?? {})) headers[k] = decode(v);
               // Spring's DLT headers carry partition and offset as big-endian binary, not text.
+              const raw = decodeHeaders(message.headers);
               const dlt = raw['kafka_dlt-original-topic'] ? readDeadLetterHeaders(raw) : undefined;
               records.push({
                 partition,

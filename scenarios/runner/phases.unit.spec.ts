@@ -120,6 +120,10 @@ describe('telemetry', () => {
   it("reported lag sums the query API's partitions; stalled only when the process exposes the metric", () => {
     expect(reportedLag({ partitions: [{ lag: 2 }, { lag: 3 }] })).toBe(5);
     expect(reportedLag(null)).toBeNull();
+    // An unknown lag is no claim of lag 0.
+    expect(reportedLag({ lag: 'unknown', partitions: [{ lag: 'unknown' }, { lag: 0 }] })).toBeNull();
+    expect(reportedLag({ partitions: [{ lag: 'unknown' }, { lag: 0 }] })).toBeNull();
+    expect(stalledOf({ faultline_query_projection_stalled: 1 }, 'faultline_query_projection_stalled')).toBe(true);
     expect(stalledOf({ faultline_projector_stalled: 1 })).toBe(true);
     expect(stalledOf({ faultline_projector_stalled: 0 })).toBe(false);
     expect(stalledOf({ other: 1 })).toBeNull();
@@ -163,6 +167,17 @@ describe('telemetry', () => {
       appliedCount: 7,
     });
     expect(s[0]).toEqual({ atMs: 123, process: 'command-service', ready: false, readyReason: 'db', reportedLag: null, measuredLag: null });
+    // The query API's account of the projection is judged too, against the same measurement.
+    expect(s[3]).toEqual({
+      atMs: 123,
+      process: 'query-api',
+      ready: false,
+      readyReason: 'db',
+      reportedLag: 0,
+      reportedStalled: null,
+      measuredLag: 42,
+      appliedCount: 7,
+    });
   });
 });
 

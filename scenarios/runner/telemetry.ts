@@ -1,6 +1,7 @@
 // Telemetry sampler: every ~300 ms, what each system process says about itself (`/health/ready`;
-// for the projector also its lag as the query API's `/projection/status` reports it, and
-// `faultline_projector_stalled` when the process exposes it) next to the lag the harness measures
+// for the projector also its own lag gauge, else the query API's `/projection/status` figures, and
+// `faultline_projector_stalled` when the process exposes it; for the query API its status's lag and
+// `faultline_query_projection_stalled`) next to the lag the harness measures
 // itself: live high watermark (Kafka admin API) − the next offset the projector has yet to handle,
 // which is the group's committed offset or, when further, the read model's own checkpoint (the
 // last offset whose effect the read database committed). Records applied while the group cannot
@@ -35,16 +36,23 @@ export function measuredLag(
   return lag;
 }
 
-/** The system's report of the projector's lag: the query API's per-partition figures, summed (null: no answer). */
+/**
+ * The system's report of the projector's lag: the query API's figure (its `lag`, else its
+ * per-partition figures summed). null: no answer, or the query API says the lag is unknown (it
+ * could not read the live high watermarks), which is not a claim of lag 0.
+ */
 export function reportedLag(status: unknown): number | null {
-  const parts = (status as { partitions?: { lag?: unknown }[] } | null)?.partitions;
+  const s = status as { lag?: unknown; partitions?: { lag?: unknown }[] } | null;
+  if (s?.lag === 'unknown') return null;
+  const parts = s?.partitions;
   if (!Array.isArray(parts)) return null;
-  return parts.reduce((s, p) => s + (typeof p.lag === 'number' ? p.lag : 0), 0);
+  if (parts.some((p) => typeof p.lag !== 'number')) return null;
+  return parts.reduce((n, p) => n + (p.lag as number), 0);
 }
 
-export function stalledOf(metrics: MetricValues | undefined): boolean | null {
-  if (!metrics || !Object.keys(metrics).some((k) => k.startsWith('faultline_projector_stalled'))) return null;
-  return metricSum(metrics, 'faultline_projector_stalled') > 0;
+export function stalledOf(metrics: MetricValues | undefined, name = 'faultline_projector_stalled'): boolean | null {
+  if (!metrics || !Object.keys(metrics).some((k) => k.startsWith(name))) return null;
+  return metricSum(metrics, name) > 0;
 }
 
 export interface TelemetryProbes {
@@ -61,19 +69,36 @@ const PROCESS_URLS: readonly [string, keyof SystemUrls][] = [
   ['query-api', 'queryApi'],
 ];
 
-/** One round of samples: one per process, the projector's carrying both lags. */
+/**
+ * One round of samples: one per process. The projector's carries its own lag next to the measured
+ * one; the query API's carries what `/projection/status` and its stalled gauge say about the
+ * projection (judged against the same measurement and the projector's applied count: an API that
+ * says ready and lag 0, or not stalled, over a dead projector lies as much as the projector would).
+ */
 export async function sampleTelemetry(urls: SystemUrls, probes: TelemetryProbes, atMs: number): Promise<TelemetrySample[]> {
+  const shared = Promise.all([
+    probes.json(`${urls.queryApi}/projection/status`),
+    probes.metrics(`${urls.projector}/metrics`),
+    probes.metrics(`${urls.queryApi}/metrics`),
+    probes.lag(),
+  ]);
   return Promise.all(
     PROCESS_URLS.map(async ([process, key]): Promise<TelemetrySample> => {
       const r = await probes.ready(`${urls[key]}/health/ready`);
       const base = { atMs, process, ready: r.ready, ...(r.reason ? { readyReason: r.reason } : {}) };
-      if (process !== 'projector') return { ...base, reportedLag: null, measuredLag: null };
-      const [status, metrics, lag] = await Promise.all([
-        probes.json(`${urls.queryApi}/projection/status`),
-        probes.metrics(`${urls.projector}/metrics`),
-        probes.lag(),
-      ]);
-      // The projector's own lag gauge when it exports one, else the query API's checkpoint figures.
+      if (process !== 'projector' && process !== 'query-api') return { ...base, reportedLag: null, measuredLag: null };
+      const [status, metrics, apiMetrics, lag] = await shared;
+      const appliedCount = metrics ? metricSum(metrics, 'faultline_projector_applied_total') : null;
+      if (process === 'query-api') {
+        return {
+          ...base,
+          reportedLag: reportedLag(status),
+          reportedStalled: stalledOf(apiMetrics, 'faultline_query_projection_stalled'),
+          measuredLag: lag,
+          appliedCount,
+        };
+      }
+      // The projector's own lag gauge when it exports one, else the query API's figures.
       const own =
         metrics && Object.keys(metrics).some((k) => k.startsWith('faultline_projector_lag'))
           ? metricSum(metrics, 'faultline_projector_lag')
@@ -83,7 +108,7 @@ export async function sampleTelemetry(urls: SystemUrls, probes: TelemetryProbes,
         reportedLag: own ?? reportedLag(status),
         reportedStalled: stalledOf(metrics),
         measuredLag: lag,
-        appliedCount: metrics ? metricSum(metrics, 'faultline_projector_applied_total') : null,
+        appliedCount,
       };
     }),
   );

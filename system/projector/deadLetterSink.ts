@@ -9,14 +9,15 @@ import type { Pool } from 'mysql2/promise';
 import { retry, RetriesExhaustedError } from '../shared/backoff.ts';
 import { withTransaction } from '../shared/db.ts';
 import { HEADERS, type EventEnvelope } from '../shared/events.ts';
-import { headersToBase64, isRecordTooLarge, isRetriableKafkaError, resettableProducer } from '../shared/kafka.ts';
+import { headerText, headersToStored, isRecordTooLarge, isRetriableKafkaError, resettableProducer } from '../shared/kafka.ts';
 import type { Logger } from '../shared/logger.ts';
-import { buildDeadLetter, headerText, truncateDeadLetter, type DeadLetter, type SourceRecord } from './dlqRecord.ts';
+import { buildDeadLetter, dlqKafkaHeaders, truncateDeadLetter, type DeadLetter, type SourceRecord } from './dlqRecord.ts';
 import { fitKey } from './fitColumn.ts';
 import type { ProjectorMetrics } from './metrics.ts';
 import type { PoisonHints } from './parseRecord.ts';
 import { ConflictingEventError, describeError, fqcnOf } from './poison.ts';
 import { insertDeadLetter, saveCheckpoint, type RecordPosition } from './readModelStore.ts';
+import { isTransient } from './transient.ts';
 
 export interface DeadLetterSinkOptions {
   kafka: Kafka;
@@ -39,6 +40,21 @@ export interface DeadLetterSink {
     hints?: PoisonHints,
   ): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * Not even the dead letter could be stored: the record can neither be applied nor set aside. The
+ * projector does not skip it or spin on it: the process exits non-zero (projector.ts), so it is
+ * restarted and an operator sees it.
+ */
+export class DeadLetterFailedError extends Error {
+  override readonly name = 'DeadLetterFailedError';
+  constructor(
+    readonly where: { topic: string; partition: number; offset: string },
+    override readonly cause: unknown,
+  ) {
+    super(`could not dead-letter ${where.topic}/${where.partition}@${where.offset}: ${describeError(cause)}`);
+  }
 }
 
 /** Longer than one kafkajs request with its retries on a healthy cluster. */
@@ -64,7 +80,8 @@ export function createDeadLetterSink(o: DeadLetterSinkOptions): DeadLetterSink {
   const send = (dl: DeadLetter) =>
     persist(
       'dlq publish',
-      () => producer.send({ topic: o.dlqTopic, acks: -1, messages: [{ key: dl.key, value: dl.value, headers: dl.headers }] }),
+      () =>
+        producer.send({ topic: o.dlqTopic, acks: -1, messages: [{ key: dl.key, value: dl.value, headers: dlqKafkaHeaders(dl.headers) }] }),
       isRetriableKafkaError,
     );
 
@@ -87,7 +104,7 @@ export function createDeadLetterSink(o: DeadLetterSinkOptions): DeadLetterSink {
     // with is applied, and later versions do not depend on it.
     const blocksStream = !(err instanceof ConflictingEventError);
     const streamId = fitKey(src.key, 255) ?? event?.streamId ?? null;
-    await persist(
+    const stored = persist(
       'dead letter record',
       () =>
         withTransaction(o.pool, async (conn) => {
@@ -98,7 +115,7 @@ export function createDeadLetterSink(o: DeadLetterSinkOptions): DeadLetterSink {
             streamVersion: event?.streamVersion ?? hints.streamVersion ?? null,
             key: src.key,
             value: src.value,
-            headersBase64: headersToBase64(src.headers),
+            headers: headersToStored(src.headers),
             fqcn,
             message,
             attempts,
@@ -108,8 +125,16 @@ export function createDeadLetterSink(o: DeadLetterSinkOptions): DeadLetterSink {
           });
           await saveCheckpoint(conn, pos);
         }),
-      () => true, // the database coming back is the only way forward; nothing here is the record's fault
+      // The database coming back is the only way forward for a transient failure; any other
+      // failure would repeat forever, so it ends the process (restarted, it reads the record again).
+      isTransient,
     );
+    try {
+      await stored;
+    } catch (e) {
+      if (o.signal.aborted) throw e;
+      throw new DeadLetterFailedError(where, e);
+    }
     o.metrics.dlq.inc({ exception: fqcn.replace(/^.*\./, '') });
     o.logger.warn({ ...where, streamId, fqcn, attempts, reason: message, correlationId, topicCopy, blocksStream }, 'record dead-lettered');
   }

@@ -8,7 +8,7 @@ import { crashPoint } from '../shared/crashPoints.ts';
 import { decodeHeaders } from '../shared/kafka.ts';
 import type { Logger } from '../shared/logger.ts';
 import { createApplier, type ApplyChunk } from './applyRecords.ts';
-import { createDeadLetterSink } from './deadLetterSink.ts';
+import { createDeadLetterSink, DeadLetterFailedError } from './deadLetterSink.ts';
 import type { ConsumeMode } from './decide.ts';
 import type { SourceRecord } from './dlqRecord.ts';
 import { observeChunk } from './instrumentation.ts';
@@ -47,6 +47,12 @@ export interface ProjectorOptions {
   stallAfterMs?: number;
   /** How often the progress monitor looks (default 1 s). */
   progressIntervalMs?: number;
+  /**
+   * The consumer stopped and will not restart by itself (kafkajs gave up on it, or a record could
+   * not even be dead-lettered). The process is expected to exit non-zero here (startProjector.ts),
+   * so that it is restarted rather than sitting there consuming nothing.
+   */
+  onFatal?: (err: unknown) => void;
 }
 
 export interface Projector {
@@ -56,16 +62,26 @@ export interface Projector {
   isReady(): boolean;
   /** Why the projector is not keeping up (a stalled partition), or undefined. */
   stalled(): string | undefined;
+  /** Why the consumer stopped for good (it will not restart), or undefined. */
+  failed(): string | undefined;
 }
 
-export function createProjector(o: ProjectorOptions): Projector {
+/** The group's consumer; `failed` stops kafkajs restarting it after a fatal failure. */
+function groupConsumer(o: ProjectorOptions, failed: () => boolean): Consumer {
   const sessionTimeout = o.sessionTimeoutMs ?? 30_000;
-  const consumer: Consumer = o.kafka.consumer({
+  return o.kafka.consumer({
     groupId: o.groupId,
     sessionTimeout,
     heartbeatInterval: Math.max(500, Math.floor(sessionTimeout / 10)),
     maxWaitTimeInMs: o.fetchMaxWaitMs ?? 1_000,
+    // kafkajs' default (5 retries of a failed batch, then a restart), except after a fatal failure.
+    retry: { retries: 5, restartOnFailure: async () => !failed() },
   });
+}
+
+export function createProjector(o: ProjectorOptions): Projector {
+  let failure: string | undefined;
+  const consumer = groupConsumer(o, () => failure !== undefined);
   const stopping = new AbortController();
   const sink = createDeadLetterSink({ ...o, signal: stopping.signal });
   const applyChunk = createApplier({ ...o, sink, signal: stopping.signal });
@@ -79,9 +95,18 @@ export function createProjector(o: ProjectorOptions): Projector {
     o.metrics.groupJoins.inc();
     o.metrics.assignedPartitions.set(Object.values(e.payload.memberAssignment).reduce((n, ps) => n + ps.length, 0));
   });
+  const fail = (reason: string, err: unknown) => {
+    if (failure !== undefined || stopping.signal.aborted) return;
+    failure = reason;
+    o.logger.fatal({ err: describeError(err) }, reason);
+    o.onFatal?.(err);
+  };
   consumer.on(consumer.events.CRASH, (e) => {
     joined = false;
     o.logger.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer crashed');
+    // kafkajs restarts a consumer only after an error it deems retriable; after any other it stays
+    // stopped, consuming nothing while the process looks alive. That is never left as it is.
+    if (!e.payload.restart) fail(`the consumer crashed and will not restart: ${describeError(e.payload.error)}`, e.payload.error);
   });
 
   const chunks = chunkHandler(o, consumer, applyChunk, positions);
@@ -115,6 +140,12 @@ export function createProjector(o: ProjectorOptions): Projector {
               i += chunk.length;
               await heartbeat().catch(() => undefined);
             }
+          } catch (err) {
+            // kafkajs retries a failed batch and restarts the consumer, forever: right for a broker
+            // error, a spin for a record that cannot even be dead-lettered or an error nobody
+            // planned for. Those end the consumer for good (and the process, startProjector.ts).
+            if (isFatal(err)) fail(`the consumer stopped for good: ${describeError(err)}`, err);
+            throw err;
           } finally {
             await chunks.settled(batch.partition);
           }
@@ -127,9 +158,17 @@ export function createProjector(o: ProjectorOptions): Projector {
       await consumer.disconnect().catch((err: unknown) => o.logger.warn({ err }, 'consumer disconnect failed'));
       await sink.close().catch((err: unknown) => o.logger.warn({ err }, 'producer disconnect failed'));
     },
-    isReady: () => joined,
+    isReady: () => joined && failure === undefined,
     stalled: () => monitor?.stalled(),
+    failed: () => failure,
   };
+}
+
+/** A batch failure kafkajs must not retry: not a Kafka error (those it knows how to retry). */
+function isFatal(err: unknown): boolean {
+  if (err instanceof DeadLetterFailedError) return true;
+  const name = (err as { name?: unknown } | null)?.name;
+  return !(typeof name === 'string' && name.startsWith('KafkaJS'));
 }
 
 /**

@@ -5,6 +5,7 @@ import type { PoolConnection } from 'mysql2/promise';
 import type { RowDataPacket } from 'mysql2';
 import { runStatements, type Statement } from '../shared/db.ts';
 import type { EventEnvelope } from '../shared/events.ts';
+import type { StoredHeaders } from '../shared/kafka.ts';
 import { contentHash } from './contentHash.ts';
 import { capText, fitText, sha256Hex } from './fitColumn.ts';
 import type { ConsumeMode, PriorApply } from './decide.ts';
@@ -282,7 +283,8 @@ export interface DeadLetterInsert {
   streamVersion: number | null;
   key: Buffer | null;
   value: Buffer | null;
-  headersBase64: Record<string, string>;
+  /** Lossless (headersToStored): base64 values, null kept as null, a repeated name as an array in order. */
+  headers: StoredHeaders;
   fqcn: string;
   message: string;
   attempts: number;
@@ -312,7 +314,7 @@ export async function insertDeadLetter(conn: PoolConnection, d: DeadLetterInsert
       d.streamVersion,
       d.key,
       d.value,
-      JSON.stringify(d.headersBase64),
+      JSON.stringify(d.headers),
       fitText(d.fqcn, 255),
       capText(d.message, 60_000),
       d.attempts,

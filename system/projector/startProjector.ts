@@ -24,6 +24,8 @@ export interface StartOptions {
   registry?: Registry;
   /** false: no signal handlers, no process exit (tests). */
   exitOnSignal?: boolean;
+  /** Called when the consumer stopped for good (tests); with exitOnSignal, the process exits 1 instead. */
+  onFatal?: (err: unknown) => void;
 }
 
 export async function startProjector(config: ProjectorConfig, opts: StartOptions = {}): Promise<ProjectorHandle> {
@@ -37,7 +39,20 @@ export async function startProjector(config: ProjectorConfig, opts: StartOptions
   configureSessions(pool, { lockWaitTimeoutS: config.lockWaitTimeoutS });
   const metrics = projectorMetrics(opts.registry);
   const kafka = createKafka({ brokers: config.brokers, clientId: `projector-${config.groupId}`, logger });
-  const projector = createProjector({ ...config, kafka, pool, logger, metrics });
+  const exit = opts.exitOnSignal ?? true;
+  const projector = createProjector({
+    ...config,
+    kafka,
+    pool,
+    logger,
+    metrics,
+    // A consumer that will not restart is a process to restart: exit non-zero (its supervisor
+    // starts it again, and the record is read again from the last committed offset).
+    onFatal: (err) => {
+      opts.onFatal?.(err);
+      if (exit) process.exit(1);
+    },
+  });
 
   const app = buildHttpServer({
     service: 'projector',
@@ -48,6 +63,8 @@ export async function startProjector(config: ProjectorConfig, opts: StartOptions
       {
         name: 'kafka',
         check: async () => {
+          const failed = projector.failed();
+          if (failed !== undefined) throw new Error(failed);
           if (!projector.isReady()) throw new Error('consumer has not joined its group');
         },
       },
@@ -63,7 +80,7 @@ export async function startProjector(config: ProjectorConfig, opts: StartOptions
   const shutdown = installGracefulShutdown({
     app,
     logger,
-    exit: opts.exitOnSignal ?? true,
+    exit,
     closers: [
       { name: 'projector', close: () => projector.stop() },
       { name: 'queries-db', close: () => pool.end() },

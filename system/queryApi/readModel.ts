@@ -1,6 +1,7 @@
 // Reads of the query API over `queries` (SELECT-only user).
 import type { RowDataPacket } from 'mysql2';
 import type { Pool } from 'mysql2/promise';
+import type { Watermarks } from './watermarks.ts';
 
 export interface UserView {
   id: string;
@@ -57,36 +58,58 @@ export interface PartitionStatus {
   groupId: string;
   topic: string;
   partition: number;
-  lastAppliedOffset: number;
-  highWatermark: number; // the live one when the projector reported it, else the one stored with the last apply
-  lag: number; // records behind highWatermark
+  /** The last offset whose effect the read model committed; null: none yet (never checkpointed). */
+  lastAppliedOffset: number | null;
+  /** The broker's live high watermark, read by the query API; null when the broker did not answer. */
+  highWatermark: number | null;
+  /** Records behind the live high watermark, or 'unknown' (then `lagUnknownReason` says why). */
+  lag: number | 'unknown';
+  lagUnknownReason: string | null;
   stalledSince: string | null; // behind and not advancing since (the projector's own report)
   checkedAt: string | null; // when the projector last reported; null: never
-  updatedAt: string;
+  /** How old the projector's last report is (ms); null: never reported. */
+  reportAgeMs: number | null;
+  updatedAt: string | null; // the checkpoint's last write; null: never checkpointed
 }
 
 export interface ProjectionStatus {
+  /** Every partition of the topic (as the broker lists it, plus any the read model knows). */
   partitions: PartitionStatus[];
-  /** True when a partition is stalled, or the projector has not reported for REPORT_STALE_MS while behind. */
+  /**
+   * True when a partition is stalled (the projector's report), the projector's report is older
+   * than its bound (whatever lag it last had), a partition is behind with no report at all, or the
+   * lag cannot be known. `reasons` says which.
+   */
   stalled: boolean;
   reasons: string[];
+  /** The sum of the partitions' lag, or 'unknown'. */
+  lag: number | 'unknown';
+  reportMaxAgeMs: number;
   parked: number;
   parkedGaps: number;
   oldestParkedAgeSeconds: number;
   openDeadLetters: number;
 }
 
-/** The projector reports about every second: a report this old means it is not looking. */
-export const REPORT_STALE_MS = 30_000;
+export interface StatusOptions {
+  groupId: string;
+  topic: string;
+  /** A projector report older than this is flagged. */
+  reportMaxAgeMs: number;
+  /** The topic's live high watermarks (watermarks.ts). */
+  watermarks: () => Promise<Watermarks>;
+}
 
-export async function projectionStatus(pool: Pool): Promise<ProjectionStatus> {
-  const [rows] = await pool.query<RowDataPacket[]>(
-    `SELECT c.group_id, c.topic, c.kafka_partition, c.last_offset, c.high_watermark, c.updated_at,
-            h.next_offset, h.high_watermark AS live_hwm, h.stalled_since, h.checked_at,
-            TIMESTAMPDIFF(MICROSECOND, h.checked_at, CURRENT_TIMESTAMP(6)) AS report_age_us
-       FROM projection_checkpoint c
-       LEFT JOIN projector_health h USING (group_id, topic, kafka_partition)
-      ORDER BY c.group_id, c.topic, c.kafka_partition`,
+export async function projectionStatus(pool: Pool, o: StatusOptions): Promise<ProjectionStatus> {
+  const ends = o.watermarks();
+  const [checkpoints] = await pool.query<RowDataPacket[]>(
+    `SELECT kafka_partition, last_offset, updated_at FROM projection_checkpoint WHERE group_id = ? AND topic = ?`,
+    [o.groupId, o.topic],
+  );
+  const [reports] = await pool.query<RowDataPacket[]>(
+    `SELECT kafka_partition, stalled_since, checked_at, TIMESTAMPDIFF(MICROSECOND, checked_at, CURRENT_TIMESTAMP(6)) AS report_age_us
+       FROM projector_health WHERE group_id = ? AND topic = ?`,
+    [o.groupId, o.topic],
   );
   const [counts] = await pool.query<RowDataPacket[]>(
     `SELECT COUNT(*) AS parked, COALESCE(SUM(reason = 'gap'), 0) AS gaps,
@@ -94,38 +117,61 @@ export async function projectionStatus(pool: Pool): Promise<ProjectionStatus> {
             (SELECT COUNT(*) FROM dead_letters WHERE status = 'open') AS open_dl
        FROM parked_events WHERE released_at IS NULL`,
   );
+  const live = await ends;
+  const checkpointOf = new Map(checkpoints.map((r) => [Number(r.kafka_partition), r]));
+  const reportOf = new Map(reports.map((r) => [Number(r.kafka_partition), r]));
+  const endsOf = new Map(live.ok ? live.partitions.map((p) => [p.partition, p]) : []);
+  const all = [...new Set([...endsOf.keys(), ...checkpointOf.keys(), ...reportOf.keys()])].sort((a, b) => a - b);
+
   const reasons: string[] = [];
-  const partitions = rows.map((r): PartitionStatus => {
-    const last = Number(r.last_offset);
-    const live = r.live_hwm === null ? null : Number(r.live_hwm);
-    const hwm = Math.max(Number(r.high_watermark), live ?? 0);
-    const lag = Math.max(0, hwm - last - 1);
-    const where = `${String(r.topic)}/${Number(r.kafka_partition)}`;
-    if (r.stalled_since !== null)
-      reasons.push(`${where} stalled since ${(r.stalled_since as Date).toISOString()} with ${lag} record(s) behind`);
-    else if (lag > 0 && r.report_age_us !== null && Number(r.report_age_us) / 1000 > REPORT_STALE_MS) {
-      reasons.push(`${where}: ${lag} record(s) behind and no projector report for ${Math.round(Number(r.report_age_us) / 1e6)} s`);
+  if (!live.ok) reasons.push(`lag unknown: ${live.reason}`);
+  const partitions = all.map((partition): PartitionStatus => {
+    const c = checkpointOf.get(partition);
+    const h = reportOf.get(partition);
+    const e = endsOf.get(partition);
+    const where = `${o.topic}/${partition}`;
+    const last = c ? Number(c.last_offset) : null;
+    // The next offset to handle: after the last applied one, or the log's start when none was.
+    const next = Math.max(last === null ? -1 : last + 1, e ? Number(e.low) : 0);
+    const lag: number | 'unknown' = e ? Math.max(0, Number(e.high) - next) : 'unknown';
+    const lagUnknownReason = e ? null : live.ok ? `the broker did not list ${where}` : live.reason;
+    if (live.ok && !e) reasons.push(`lag unknown: ${lagUnknownReason}`);
+    const reportAgeMs = h && h.report_age_us !== null ? Math.max(0, Math.round(Number(h.report_age_us) / 1000)) : null;
+    const behind = lag === 'unknown' ? 'an unknown number of' : String(lag);
+    if (h?.stalled_since != null) {
+      reasons.push(`${where} stalled since ${(h.stalled_since as Date).toISOString()} with ${behind} record(s) behind`);
+    } else if (reportAgeMs !== null && reportAgeMs > o.reportMaxAgeMs) {
+      reasons.push(
+        `${where}: no projector report for ${Math.round(reportAgeMs / 1000)} s (bound ${o.reportMaxAgeMs} ms), ${behind} record(s) behind`,
+      );
+    } else if (reportAgeMs === null && lag !== 0 && lag !== 'unknown') {
+      reasons.push(`${where}: ${lag} record(s) behind and the projector has never reported`);
     }
     return {
-      groupId: String(r.group_id),
-      topic: String(r.topic),
-      partition: Number(r.kafka_partition),
+      groupId: o.groupId,
+      topic: o.topic,
+      partition,
       lastAppliedOffset: last,
-      highWatermark: hwm,
+      highWatermark: e ? Number(e.high) : null,
       lag,
-      stalledSince: r.stalled_since === null ? null : (r.stalled_since as Date).toISOString(),
-      checkedAt: r.checked_at === null ? null : (r.checked_at as Date).toISOString(),
-      updatedAt: (r.updated_at as Date).toISOString(),
+      lagUnknownReason,
+      stalledSince: h?.stalled_since != null ? (h.stalled_since as Date).toISOString() : null,
+      checkedAt: h?.checked_at != null ? (h.checked_at as Date).toISOString() : null,
+      reportAgeMs,
+      updatedAt: c ? (c.updated_at as Date).toISOString() : null,
     };
   });
-  const c = counts[0];
+  const total = partitions.some((p) => p.lag === 'unknown') || !live.ok ? 'unknown' : partitions.reduce((n, p) => n + (p.lag as number), 0);
+  const k = counts[0];
   return {
     partitions,
     stalled: reasons.length > 0,
     reasons,
-    parked: Number(c?.parked ?? 0),
-    parkedGaps: Number(c?.gaps ?? 0),
-    oldestParkedAgeSeconds: Number(c?.oldest_us ?? 0) / 1e6,
-    openDeadLetters: Number(c?.open_dl ?? 0),
+    lag: total,
+    reportMaxAgeMs: o.reportMaxAgeMs,
+    parked: Number(k?.parked ?? 0),
+    parkedGaps: Number(k?.gaps ?? 0),
+    oldestParkedAgeSeconds: Number(k?.oldest_us ?? 0) / 1e6,
+    openDeadLetters: Number(k?.open_dl ?? 0),
   };
 }

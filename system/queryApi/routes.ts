@@ -6,7 +6,7 @@ import type { Pool } from 'mysql2/promise';
 import { NotFoundError } from '../shared/errors.ts';
 import { dateJsonSchema, nameJsonSchema } from '../shared/fields.ts';
 import { serveOpenApi } from '../shared/openApi.ts';
-import { getUser, listUsers, projectionStatus } from './readModel.ts';
+import { getUser, listUsers, type ProjectionStatus } from './readModel.ts';
 
 export const MAX_PAGE_SIZE = 100;
 
@@ -37,7 +37,8 @@ const errorSchema = {
 /** What any read can answer besides its own: a bad parameter (400) or the database down (503). */
 const readErrors = { 400: errorSchema, 503: errorSchema } as const;
 
-export function registerQueryRoutes(app: FastifyInstance, pool: Pool): void {
+/** `status`: the projection's status (statusSource.ts), shared with readiness and the metrics. */
+export function registerQueryRoutes(app: FastifyInstance, pool: Pool, status: () => Promise<ProjectionStatus>): void {
   serveOpenApi(app, { title: 'faultline query API', version: '1' });
 
   app.get<{ Params: { id: string } }>(
@@ -97,9 +98,10 @@ export function registerQueryRoutes(app: FastifyInstance, pool: Pool): void {
     '/projection/status',
     {
       schema: documented({
-        summary: 'How far the read model is behind, whether the projector is stalled, parked events and open dead letters',
+        summary:
+          'How far the read model is behind the live high watermark (or unknown, with the reason), every partition of the topic, whether the projector is stalled or silent, parked events and open dead letters',
       }),
     },
-    async () => projectionStatus(pool),
+    async () => status(),
   );
 }

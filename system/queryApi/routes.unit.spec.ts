@@ -11,7 +11,7 @@ type Doc = { paths: Record<string, Record<string, { parameters: unknown[]; respo
 
 async function openApi(): Promise<Doc> {
   const app = buildHttpServer({ service: 'query-api-unit', logger: getLogger('unit', { level: 'silent' }), registry: new Registry() });
-  registerQueryRoutes(app, {} as Pool);
+  registerQueryRoutes(app, {} as Pool, () => Promise.reject(new Error('no status here')));
   const res = await app.inject({ method: 'GET', url: '/openapi.json' });
   await app.close();
   return res.json() as Doc;
@@ -33,7 +33,7 @@ describe('query API OpenAPI', () => {
 
   it('answers a bad page parameter 400 with the reason, as declared', async () => {
     const app = buildHttpServer({ service: 'query-api-unit', logger: getLogger('unit', { level: 'silent' }), registry: new Registry() });
-    registerQueryRoutes(app, {} as Pool);
+    registerQueryRoutes(app, {} as Pool, () => Promise.reject(new Error('no status here')));
     const res = await app.inject({ method: 'GET', url: '/users?page=0' });
     await app.close();
     expect(res.statusCode).toBe(400);

@@ -91,34 +91,88 @@ export function encodeHeaders(headers: Record<string, string | undefined | null>
   return out;
 }
 
-/** kafkajs headers → one Buffer per name (the first value when a header repeats). */
-export function decodeHeaders(headers: IHeaders | undefined): Record<string, Buffer> {
-  const out: Record<string, Buffer> = {};
+/**
+ * A record's headers as Kafka has them: per name, every value in the order it came (a name may
+ * repeat), each the exact bytes or null (Kafka's header value length -1; kafkajs decodes it as
+ * null). Nothing is dropped or joined, so a record can be stored and copied losslessly.
+ */
+export type HeaderValue = Buffer | null;
+export type RecordHeaders = Record<string, HeaderValue[]>;
+
+/** Sets an own property, even for a name like `__proto__` (a header name is any string). */
+function setOwn<T>(o: Record<string, T>, k: string, v: T): void {
+  Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+}
+
+/** kafkajs headers → every value per name, in order (null values and repeats kept; strings as UTF-8). */
+export function decodeHeaders(headers: IHeaders | Record<string, unknown> | undefined | null): RecordHeaders {
+  const out: RecordHeaders = {};
   for (const [k, raw] of Object.entries(headers ?? {})) {
-    const v = Array.isArray(raw) ? raw[0] : raw;
-    if (v === undefined) continue;
-    out[k] = typeof v === 'string' ? Buffer.from(v, 'utf8') : v;
+    if (raw === undefined) continue; // absent: no header of that name
+    const values = (Array.isArray(raw) ? raw : [raw]) as unknown[];
+    setOwn(
+      out,
+      k,
+      values.map((v): HeaderValue =>
+        v === null || v === undefined ? null : typeof v === 'string' ? Buffer.from(v, 'utf8') : (v as Buffer),
+      ),
+    );
   }
   return out;
 }
 
-/** kafkajs headers → UTF-8 strings (for logs, tests and tools). */
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The first value of `name` that is present and valid UTF-8, as text; null otherwise (absent, null, binary). */
+export function headerText(headers: RecordHeaders, name: string): string | null {
+  const values = Object.prototype.hasOwnProperty.call(headers, name) ? headers[name]! : [];
+  for (const v of values) {
+    if (v === null) continue;
+    try {
+      return STRICT_UTF8.decode(v);
+    } catch {
+      continue;
+    }
+  }
+  return null;
+}
+
+/** kafkajs headers → UTF-8 strings, the first present value per name (for logs, tests and tools). */
 export function headersAsText(headers: IHeaders | undefined): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(decodeHeaders(headers))) out[k] = v.toString('utf8');
+  for (const [k, values] of Object.entries(decodeHeaders(headers))) {
+    const v = values.find((x) => x !== null);
+    if (v !== undefined && v !== null) setOwn(out, k, v.toString('utf8'));
+  }
   return out;
 }
 
-/** Headers as JSON-safe base64 strings, to store a record's headers losslessly. */
-export function headersToBase64(headers: Record<string, Buffer>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers)) out[k] = v.toString('base64');
+/**
+ * Headers as JSON, losslessly (the `dead_letters.headers` column): per name a base64 string when
+ * the name has one value, JSON null when that value is null, and an array of those, in order,
+ * when the name repeats.
+ */
+export type StoredHeaders = Record<string, string | null | Array<string | null>>;
+
+export function headersToStored(headers: RecordHeaders): StoredHeaders {
+  const out: StoredHeaders = {};
+  for (const [k, values] of Object.entries(headers)) {
+    const enc = values.map((v) => (v === null ? null : v.toString('base64')));
+    setOwn<string | null | Array<string | null>>(out, k, enc.length === 1 ? enc[0]! : enc);
+  }
   return out;
 }
 
-export function headersFromBase64(headers: Record<string, string>): Record<string, Buffer> {
-  const out: Record<string, Buffer> = {};
-  for (const [k, v] of Object.entries(headers)) out[k] = Buffer.from(v, 'base64');
+export function headersFromStored(headers: StoredHeaders): RecordHeaders {
+  const out: RecordHeaders = {};
+  for (const [k, v] of Object.entries(headers)) {
+    const values = Array.isArray(v) ? v : [v];
+    setOwn(
+      out,
+      k,
+      values.map((x): HeaderValue => (x === null ? null : Buffer.from(x, 'base64'))),
+    );
+  }
   return out;
 }
 
@@ -149,6 +203,7 @@ export function resettableProducer(
   o: { sendDeadlineMs?: number } = {},
 ): ResettableProducer {
   let current: Producer | null = null;
+  let connecting: Promise<Producer> | null = null;
   // Every answer is checked for the partitions the messages went to (partitionCoverage.ts).
   const coverage = coverageTracker(config.createPartitioner);
   const drop = async () => {
@@ -162,11 +217,24 @@ export function resettableProducer(
   };
   const attempt = async (record: ProducerRecord) => {
     // This attempt keeps its own producer: one abandoned at its deadline never sends on the next.
+    // Concurrent sends share one connect: `current` is published only once it has connected, so
+    // no send ever reaches a producer that is still connecting.
     let p = current;
     if (!p) {
-      p = kafka.producer(idempotentProducerConfig({ ...config, createPartitioner: coverage.createPartitioner }));
-      current = p;
-      await p.connect();
+      connecting ??= (async () => {
+        const fresh = kafka.producer(idempotentProducerConfig({ ...config, createPartitioner: coverage.createPartitioner }));
+        try {
+          await fresh.connect();
+        } catch (err) {
+          await fresh.disconnect().catch(() => undefined);
+          throw err;
+        }
+        current = fresh;
+        return fresh;
+      })().finally(() => {
+        connecting = null;
+      });
+      p = await connecting;
     }
     const answer = await p.send(record);
     coverage.check(record, answer);
@@ -253,13 +321,36 @@ export function isRecordTooLarge(err: unknown): boolean {
   return root?.type !== undefined && TOO_LARGE.has(root.type);
 }
 
+/** Network failures below kafkajs (a socket error it did not wrap): the broker is away, not the record's fault. */
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'EAI_AGAIN',
+]);
+
+/** Errors of this code's own that say a send may succeed when tried again. */
+const OWN_TRANSIENT = new Set(['KafkaSendDeadlineError', 'KafkaPartitionSkippedError']);
+
 /**
- * Whether retrying a failed send can help: a broker or network that is away (retriable, or an
- * error without a verdict, as connection failures are), not an answer about the record itself
- * (too large, not authorized, invalid), which would fail the same way forever.
+ * Whether retrying a failed send can help: only failures known to be transient, i.e. a kafkajs
+ * error (or a broker answer) that kafkajs marks retriable, one of this code's own send failures
+ * (deadline, partition skipped), or a network error code. Anything else, a TypeError from
+ * kafkajs' encoder included, is an answer about the record or a bug, and would fail the same way
+ * forever: not retried. A record too large never is.
  */
 export function isRetriableKafkaError(err: unknown): boolean {
   if (isRecordTooLarge(err)) return false;
   const root = rootKafkaError(err);
-  return root?.retriable !== false;
+  if (!root) return false;
+  const name = typeof root.name === 'string' ? root.name : '';
+  if (OWN_TRANSIENT.has(name)) return true;
+  if (name.startsWith('KafkaJS')) return root.retriable !== false;
+  const code = (root as { code?: unknown }).code;
+  return typeof code === 'string' && NETWORK_CODES.has(code);
 }

@@ -1,6 +1,21 @@
-import { KafkaJSConnectionError, KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } from 'kafkajs';
+import {
+  KafkaJSConnectionError,
+  KafkaJSNonRetriableError,
+  KafkaJSNumberOfRetriesExceeded,
+  KafkaJSProtocolError,
+  type IHeaders,
+} from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { isRecordTooLarge, isRetriableKafkaError } from './kafka.ts';
+import {
+  decodeHeaders,
+  headersAsText,
+  headersFromStored,
+  headersToStored,
+  headerText,
+  isRecordTooLarge,
+  isRetriableKafkaError,
+  KafkaSendDeadlineError,
+} from './kafka.ts';
 
 const protocol = (type: string, retriable: boolean) => Object.assign(new KafkaJSProtocolError('broker says no'), { type, retriable });
 
@@ -24,5 +39,66 @@ describe('isRetriableKafkaError', () => {
     expect(isRetriableKafkaError(new KafkaJSNumberOfRetriesExceeded(conn, { retryCount: 3, retryTime: 100 }))).toBe(true);
     expect(isRetriableKafkaError(protocol('NOT_LEADER_OR_FOLLOWER', true))).toBe(true);
     expect(isRecordTooLarge(conn)).toBe(false);
+  });
+});
+
+describe('isRetriableKafkaError on errors not known to be transient', () => {
+  it('does not retry a TypeError from kafkajs’ encoder (a null header value), bare or wrapped', () => {
+    const typeError = Object.assign(new TypeError('The "string" argument must be of type string. Received null'), {
+      code: 'ERR_INVALID_ARG_TYPE',
+    });
+    expect(isRetriableKafkaError(typeError)).toBe(false);
+    expect(isRetriableKafkaError(new KafkaJSNonRetriableError(typeError))).toBe(false);
+    expect(isRetriableKafkaError(new KafkaJSNumberOfRetriesExceeded(typeError, { retryCount: 3, retryTime: 100 }))).toBe(false);
+    expect(isRetriableKafkaError(new Error('something nobody planned for'))).toBe(false);
+    expect(isRetriableKafkaError(undefined)).toBe(false);
+  });
+
+  it('still retries its own send failures and network errors', () => {
+    expect(isRetriableKafkaError(new KafkaSendDeadlineError('late'))).toBe(true);
+    expect(isRetriableKafkaError(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }))).toBe(true);
+  });
+});
+
+describe('header codec', () => {
+  // As kafkajs decodes them: a null value, a repeated name (array, in order), binary bytes.
+  const raw = {
+    'x-null': null,
+    'x-rep': [Buffer.from('a'), null, Buffer.from('b')],
+    'x-bin': Buffer.from([0xff, 0xfe, 0x00]),
+    traceparent: null,
+    'x-text': 'plain',
+  } as unknown as IHeaders;
+
+  it('keeps null, repeated and binary values, in order', () => {
+    const h = decodeHeaders(raw);
+    expect(h).toEqual({
+      'x-null': [null],
+      'x-rep': [Buffer.from('a'), null, Buffer.from('b')],
+      'x-bin': [Buffer.from([0xff, 0xfe, 0x00])],
+      traceparent: [null],
+      'x-text': [Buffer.from('plain')],
+    });
+    expect(decodeHeaders({ absent: undefined })).toEqual({});
+  });
+
+  it('reads text from the first present UTF-8 value, and null for null, absent or binary values', () => {
+    const h = decodeHeaders(raw);
+    expect(headerText(h, 'traceparent')).toBeNull();
+    expect(headerText(h, 'x-null')).toBeNull();
+    expect(headerText(h, 'x-bin')).toBeNull();
+    expect(headerText(h, 'missing')).toBeNull();
+    expect(headerText(h, 'x-rep')).toBe('a');
+    expect(headerText(h, 'toString')).toBeNull();
+    expect(headersAsText(raw)).toEqual({ 'x-rep': 'a', 'x-bin': Buffer.from([0xff, 0xfe, 0x00]).toString('utf8'), 'x-text': 'plain' });
+  });
+
+  it('stores headers losslessly as JSON (null stays null, repeats stay in order) and reads them back', () => {
+    const h = decodeHeaders(raw);
+    const stored = headersToStored(h);
+    expect(stored).toEqual({ 'x-null': null, 'x-rep': ['YQ==', null, 'Yg=='], 'x-bin': '//4A', traceparent: null, 'x-text': 'cGxhaW4=' });
+    expect(headersFromStored(JSON.parse(JSON.stringify(stored)))).toEqual(h);
+    const proto = decodeHeaders(JSON.parse('{"__proto__": "x"}'));
+    expect(Object.keys(proto)).toEqual(['__proto__']);
   });
 });

@@ -78,3 +78,46 @@ describe('resettableProducer', () => {
     expect(made).toHaveLength(2);
   });
 });
+
+describe('resettableProducer while it connects', () => {
+  it('lets no concurrent send reach a producer whose connect has not resolved, and connects once', async () => {
+    const events: string[] = [];
+    let made = 0;
+    let release!: () => void;
+    const connected = new Promise<void>((r) => (release = r));
+    const kafka = {
+      producer: (config: ProducerConfig) => {
+        const partition = config.createPartitioner!();
+        const id = ++made;
+        let ready = false;
+        return {
+          connect: async () => {
+            events.push(`connect ${id}`);
+            await connected;
+            ready = true;
+          },
+          disconnect: async () => undefined,
+          send: async (r: ProducerRecord) => {
+            events.push(`send on ${id} ${ready ? 'connected' : 'CONNECTING'}`);
+            if (!ready) throw new Error('send on a producer that is still connecting');
+            const p = partition({
+              topic: r.topic,
+              partitionMetadata: [{ partitionId: 0, leader: 1, partitionErrorCode: 0, replicas: [1], isr: [1] }],
+              message: r.messages[0]!,
+            });
+            return [{ topicName: r.topic, partition: p, errorCode: 0 }];
+          },
+        } as unknown as Producer;
+      },
+    } as unknown as Kafka;
+    const p = resettableProducer(kafka, {}, { sendDeadlineMs: 2_000 });
+    const first = p.send(record(1));
+    await new Promise((r) => setTimeout(r, 10)); // the first send is inside connect()
+    const second = p.send(record(2));
+    await new Promise((r) => setTimeout(r, 10));
+    release();
+    await expect(Promise.all([first, second])).resolves.toHaveLength(2);
+    expect(events.filter((e) => e.includes('CONNECTING'))).toEqual([]);
+    expect(made).toBe(1);
+  });
+});
