@@ -64,6 +64,17 @@ export function applyEdits(mutant: Pick<Mutant, 'id' | 'edits'>, read: (file: st
 }
 
 function applyOne(id: string, i: number, e: Edit, f: MutatedFile): string {
+  if (e.at !== undefined) {
+    if (f.mutated.slice(e.at, e.at + e.find.length) !== e.find) {
+      throw new ApplyError(
+        id,
+        'not-found',
+        `${id}: edit ${i + 1}: ${e.file} no longer has ${preview(e.find)} at offset ${e.at}; generate again`,
+      );
+    }
+    f.lines.push(lineAt(f.mutated, e.at));
+    return f.mutated.slice(0, e.at) + e.replace + f.mutated.slice(e.at + e.find.length);
+  }
   const n = countOccurrences(f.mutated, e.find);
   if (n === 0) {
     throw new ApplyError(

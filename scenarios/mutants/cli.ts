@@ -15,9 +15,20 @@ import { allKilled, renderMutantsJson, renderMutantsMarkdown, renderMutantsTable
 import { infraDown, infraUp, type EnvTarget } from './environment.ts';
 import { runMutant, type RunMutantOptions } from './runMutant.ts';
 import { createTypeChecker } from './typecheck.ts';
+import { runCampaign } from './campaign.ts';
+import { parseShard } from './sample.ts';
 
 const USAGE = `usage: npm run mutants -- [--only id,id] [--seed N] [--profile ci|full] [--check] [--list]
                             [--baseline] [--own-env] [--every-run] [--scenario-timeout S]
+       npm run mutants -- --generated [--sample N] [--seed S] [--files glob,glob] [--shard i/n]
+                            [--refresh-coverage] [--list]
+  --generated      StrykerJS's mutants of the delivery-critical files of system/ instead of the
+                   hand-written set: a reproducible sample (--sample, --seed), each run through the
+                   ci runs that execute its code (a coverage map recorded once per version of the
+                   code, in the cache), stopping at the first kill; prints the score and every
+                   survivor's diff; exit 0 when at least 90 % of the scored mutants are killed.
+                   Equivalent mutants are listed in fixtures/equivalent-mutants.tsv. --shard i/n
+                   runs every n-th mutant of the sample: the n shards together run exactly the sample
   (default)        each mutant in a scratch copy, through the runs it declares
                    (fixtures/mutants/<id>.json "scenarios"; none declared: the ci profile), stopping
                    at the first run that fails with an anomaly; one environment (Kafka, MariaDB,
@@ -46,6 +57,11 @@ const FLAGS = {
   'own-env': { kind: 'bool' },
   'every-run': { kind: 'bool' },
   'scenario-timeout': { kind: 'int', min: 10, max: 24 * 3600 },
+  generated: { kind: 'bool' },
+  sample: { kind: 'int', min: 1, max: 100_000 },
+  files: { kind: 'string' },
+  shard: { kind: 'string' },
+  'refresh-coverage': { kind: 'bool' },
 } as const;
 
 const MUTANTS_DIR = join(PROJECT_ROOT, 'fixtures', 'mutants');
@@ -179,9 +195,32 @@ async function run(
   return allKilled(results) && results.length === mutants.length ? 0 : 1;
 }
 
+async function generated(flags: Record<string, string | number | boolean>): Promise<number> {
+  for (const f of ['only', 'profile', 'check', 'baseline', 'own-env', 'every-run'] as const)
+    if (flags[f] !== undefined) throw new UsageError(`--${f} is for the hand-written set, not --generated`, USAGE);
+  let shard: { index: number; count: number } | undefined;
+  try {
+    shard = typeof flags.shard === 'string' ? parseShard(flags.shard) : undefined;
+  } catch (err) {
+    throw new UsageError((err as Error).message, USAGE);
+  }
+  return runCampaign({
+    seed: (flags.seed as number | undefined) ?? 1,
+    ...(flags.sample !== undefined ? { sample: flags.sample as number } : {}),
+    ...(typeof flags.files === 'string' ? { files: flags.files } : {}),
+    ...(shard ? { shard } : {}),
+    scenarioTimeoutMs: ((flags['scenario-timeout'] as number | undefined) ?? 900) * 1000,
+    refreshCoverage: flags['refresh-coverage'] === true,
+    listOnly: flags.list === true,
+  });
+}
+
 runCli(async () => {
   const { positional, flags } = parseArgs(process.argv.slice(2), FLAGS, USAGE);
   if (positional.length) throw new UsageError(`unexpected argument ${positional[0]}`, USAGE);
+  if (flags.generated) return generated(flags);
+  for (const f of ['sample', 'files', 'shard', 'refresh-coverage'] as const)
+    if (flags[f] !== undefined) throw new UsageError(`--${f} goes with --generated`, USAGE);
   const all = loadMutants(
     MUTANTS_DIR,
     SCENARIOS.map((s) => s.name),

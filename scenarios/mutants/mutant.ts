@@ -9,6 +9,8 @@ export interface Edit {
   file: string; // repository-relative, under system/
   find: string; // exact text, must occur exactly once in the file (after earlier edits)
   replace: string;
+  /** Generated mutants: `find` must start at this character offset (it need not be unique). */
+  at?: number;
 }
 
 /** One scenario in one configuration, as `name` or `name@publish/consume` in the fixture. */
