@@ -21,7 +21,7 @@ import { checkSlowConvergence } from './slowConvergence.ts';
 import { checkStaleRead } from './staleRead.ts';
 import { checkTelemetryLied } from './telemetryLied.ts';
 import { checkTwoOwners } from './twoOwners.ts';
-import type { AnomalyName, Anomaly, CheckInput, CheckResult, Checker } from './types.ts';
+import { mergeValidity, type AnomalyName, type Anomaly, type CheckInput, type CheckResult, type Checker } from './types.ts';
 import { checkWriteDiverged } from './writeDiverged.ts';
 
 export const CHECKERS: Readonly<Record<AnomalyName, Checker>> = Object.freeze({
@@ -58,8 +58,9 @@ export interface ComposedResult extends CheckResult {
 }
 
 /**
- * Runs every checker and merges verdicts: valid only if all are. A checker that throws yields
- * an invalid result with `error` (an untrustworthy verdict must not pass silently).
+ * Runs every checker and merges verdicts (true < unknown < false). A checker that throws yields
+ * `unknown` with `error`: an untrustworthy verdict must neither pass silently nor be read as a
+ * system bug.
  */
 export function composeCheckers(
   checkers: readonly Checker[] = Object.values(CHECKERS),
@@ -70,10 +71,10 @@ export function composeCheckers(
       try {
         return check(input);
       } catch (e) {
-        return { name: check.name || `checker-${i}`, valid: false, anomalies: [], error: e instanceof Error ? e.message : String(e) };
+        return { name: check.name || `checker-${i}`, valid: 'unknown', anomalies: [], error: e instanceof Error ? e.message : String(e) };
       }
     });
     const anomalies: Anomaly[] = results.flatMap((r) => r.anomalies);
-    return { name, valid: results.every((r) => r.valid), anomalies, results };
+    return { name, valid: mergeValidity(results.map((r) => r.valid)), anomalies, results };
   };
 }

@@ -214,11 +214,23 @@ export interface Anomaly {
   data?: Record<string, unknown>;
 }
 
+/**
+ * A checker's verdict, as Jepsen's: `true` (nothing found), `false` (anomalies), or `'unknown'`
+ * when the checker itself failed: a harness bug, never to be read as a system bug (or a pass).
+ */
+export type Validity = boolean | 'unknown';
+
 export interface CheckResult {
   name: string;
-  valid: boolean;
+  valid: Validity;
   anomalies: Anomaly[];
-  error?: string; // the checker itself threw: the verdict is not trustworthy
+  error?: string; // the checker itself threw: the verdict is unknown
+}
+
+/** Merges verdicts: true < unknown < false (an anomaly found stands; otherwise an unknown does). */
+export function mergeValidity(vs: readonly Validity[]): Validity {
+  if (vs.includes(false)) return false;
+  return vs.includes('unknown') ? 'unknown' : true;
 }
 
 export type Checker = (input: CheckInput) => CheckResult;

@@ -5,6 +5,7 @@ import { readReportJsonIfAny, verdictChanges } from '../report/verdictChanges.ts
 import { writeReports } from '../report/writeReports.ts';
 import { rejudgeRun, RunDirError } from '../runner/rejudge.ts';
 import { UsageError } from './args.ts';
+import { EXIT_UNKNOWN } from './suiteCli.ts';
 
 export function rejudgeAndWrite(dirArg: string, usage: string, log: (l: string) => void): number {
   const dir = resolve(dirArg);
@@ -21,5 +22,6 @@ export function rejudgeAndWrite(dirArg: string, usage: string, log: (l: string) 
   const changes = before ? verdictChanges(before, run) : [];
   for (const c of changes) log(`verdict changed: ${c}`);
   if (before && changes.length === 0) log('verdicts unchanged');
+  if (run.results.some((r) => r.verdict.checkerErrors.length > 0)) return EXIT_UNKNOWN; // a checker failed: the harness did
   return run.results.every((r) => r.verdict.ok && !r.error && (r.nonVacuity ?? []).every((c) => c.observed)) ? 0 : 1;
 }

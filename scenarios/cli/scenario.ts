@@ -7,6 +7,7 @@ import {
   applyEnvironmentFlags,
   checkScenarioNames,
   COMMON_FLAGS,
+  exitCodeOf,
   ENVIRONMENT_USAGE,
   listScenarios,
   resultLine,
@@ -59,5 +60,5 @@ runCli(async () => {
   console.log(`\nhistory: ${r.outDir}/history.jsonl\nreports: ${dir}`);
   if (!r.ok) console.log(`replay:  ${r.replay}`);
   if (envLeftUp) console.log(`note:    ${envLeftUp}`);
-  return r.ok ? 0 : 1;
+  return exitCodeOf(results);
 });

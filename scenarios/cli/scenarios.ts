@@ -10,8 +10,11 @@ import {
   COMMON_FLAGS,
   ENVIRONMENT_USAGE,
   listScenarios,
+  EXIT_UNKNOWN,
+  exitCodeOf,
   resultLine,
   summaryTable,
+  verdictLabel,
 } from './suiteCli.ts';
 
 const USAGE = `usage: npm run scenarios -- [--profile ci|full] [--publish outbox|dual-write]
@@ -70,7 +73,10 @@ runCli(async () => {
   });
   console.log(`\n${summaryTable(results)}\n\nreports: ${dir}\n  ${files.map((f) => f.slice(dir.length + 1)).join(', ')}`);
   const passed = results.filter((r) => r.ok).length;
-  console.log(`\nscenarios: ${passed} passed, ${results.length - passed} failed`);
+  const unknown = results.filter((r) => verdictLabel(r) === 'UNKNOWN').length;
+  console.log(
+    `\nscenarios: ${passed} passed, ${results.length - passed} failed${unknown ? ` (${unknown} of them UNKNOWN: a checker failed, see above; exit ${EXIT_UNKNOWN})` : ''}`,
+  );
   const tier = includesContainerTier({
     profile,
     only,
@@ -81,5 +87,5 @@ runCli(async () => {
     ? await runContainerTier((l) => console.log(l))
     : undefined;
   if (envLeftUp) console.log(`\nnote: ${envLeftUp}`);
-  return passed === results.length && (tier?.ok ?? true) ? 0 : 1;
+  return exitCodeOf(results, tier?.ok ?? true);
 });

@@ -46,12 +46,27 @@ export function listScenarios(): string {
   return SCENARIOS.map((s) => `  ${s.name.padEnd(w)}  ${s.purpose}`).join('\n');
 }
 
+/** Exit code when a checker could not judge: a harness failure, told apart from a system's (1). */
+export const EXIT_UNKNOWN = 3;
+
+/** PASS, FAIL (the system broke a guarantee), or UNKNOWN (a checker failed: the harness did). */
+export function verdictLabel(r: Pick<ScenarioResult, 'ok' | 'verdict'>): 'PASS' | 'FAIL' | 'UNKNOWN' {
+  if (r.ok) return 'PASS';
+  return r.verdict.checkerErrors.length > 0 ? 'UNKNOWN' : 'FAIL';
+}
+
+/** 0: every result passed; 3: some checker could not judge (fix the harness first); 1: failures. */
+export function exitCodeOf(results: readonly Pick<ScenarioResult, 'ok' | 'verdict'>[], otherwiseOk = true): number {
+  if (results.some((r) => verdictLabel(r) === 'UNKNOWN')) return EXIT_UNKNOWN;
+  return results.every((r) => r.ok) && otherwiseOk ? 0 : 1;
+}
+
 export function resultLine(r: ScenarioResult): string {
   const found = r.verdict.found.length ? r.verdict.found.join(',') : 'none';
   const conv = r.convergenceMs === null || r.convergenceMs === undefined ? 'never' : `${(r.convergenceMs / 1000).toFixed(1)}s`;
   const vis = r.visibility?.p50Ms != null ? `  visible p50/p99: ${r.visibility.p50Ms}/${r.visibility.p99Ms} ms` : '';
   return (
-    `  ${r.ok ? 'PASS' : 'FAIL'}  ${r.scenario} [${configurationLabel(r.configuration)}]  anomalies: ${found}  converged: ${conv}${vis}  ` +
+    `  ${verdictLabel(r)}  ${r.scenario} [${configurationLabel(r.configuration)}]  anomalies: ${found}  converged: ${conv}${vis}  ` +
     `ops ${r.ops.ok}/${r.ops.fail}/${r.ops.unknown} (ok/fail/unknown)  ${(r.durationMs / 1000).toFixed(1)}s  peak memory ${peakMemoryCell(r.memory)}`
   );
 }
@@ -66,7 +81,7 @@ export function summaryTable(results: readonly ScenarioResult[]): string {
       : r.verdict.missing.length
         ? `missing: ${r.verdict.missing.join(', ')}`
         : 'as expected',
-    r.ok ? 'PASS' : 'FAIL',
+    verdictLabel(r),
     `${(r.durationMs / 1000).toFixed(0)}s`,
     `${r.ops.ok}/${r.ops.fail}/${r.ops.unknown}`,
     peakMemoryCell(r.memory),
@@ -77,7 +92,7 @@ export function summaryTable(results: readonly ScenarioResult[]): string {
   const out = [line(head), w.map((n) => '-'.repeat(n)).join('  '), ...rows.map(line)];
   const failed = results.filter((r) => !r.ok);
   for (const r of failed) {
-    out.push('', `FAIL ${r.scenario} [${configurationLabel(r.configuration)}]:`, ...failureReasons(r).map((x) => `  - ${x}`));
+    out.push('', `${verdictLabel(r)} ${r.scenario} [${configurationLabel(r.configuration)}]:`, ...failureReasons(r).map((x) => `  - ${x}`));
     for (const c of cautions(r)) out.push(`  note: ${c}`);
     for (const a of r.checks.flatMap((c) => c.anomalies).slice(0, 5)) out.push(`    ${a.name}: ${a.message}`);
     out.push(`  replay: ${r.replay}`);

@@ -10,7 +10,7 @@ export type ReadBothSides = () => Promise<Pick<FinalState, 'write' | 'read'>>;
 
 /** Quiesced: there are events, and the read model equals their fold. */
 export function quiesced(s: Pick<FinalState, 'write' | 'read'>): boolean {
-  return s.write.events.length > 0 && checkDiverged(s as unknown as CheckInput).valid;
+  return s.write.events.length > 0 && checkDiverged(s as unknown as CheckInput).valid === true;
 }
 
 export async function pollUntilQuiesced(
