@@ -2,6 +2,8 @@
 import { SCENARIOS } from '../catalog/scenarios.ts';
 import { planMatrix, PROFILES, type Profile } from '../runner/matrix.ts';
 import { runSuite } from '../runner/suite.ts';
+import { parseShard, shardOf, type Shard } from '../runner/shard.ts';
+import { loadCellDurationsMs } from '../../fixtures/loader.ts';
 import { parseArgs, runCli, UsageError } from './args.ts';
 import { includesContainerTier, runContainerTier } from './containerTier.ts';
 import {
@@ -20,12 +22,16 @@ import {
 const USAGE = `usage: npm run scenarios -- [--profile ci|full] [--publish outbox|dual-write]
                               [--consume effectively-once|at-least-once|at-most-once]
                               [--only a,b] [--seed N] [--keep-env] [--shrink-seconds S] [--rate R] [--list]
-                              [--skip-containers]
+                              [--skip-containers] [--shard i/n]
   --profile ci    every scenario on outbox+effectively-once, plus the cells that must show the weaker
                   modes' anomalies (default; fits in ~20 min on 2 cores)
   --profile full  every scenario in every configuration it supports, then the container tier
                   (npm run test:containers: podman engine and images, set up on first use)
   --skip-containers   a full profile without the container tier
+  --shard i/n     run the i-th of n deterministic slices of the selection (for a CI matrix: each
+                  machine one shard, same --seed; merge with \`npm run report -- merge <run-dir>...\`);
+                  runs are balanced by fixtures/cell-durations.json, and the container tier goes
+                  with shard 1
   --publish/--consume   run the chosen scenarios in exactly that configuration
   --rate R        workload commands per second (default: each scenario's, 60)
   --list          names and one-line purposes
@@ -40,6 +46,7 @@ runCli(async () => {
       only: { kind: 'string' },
       list: { kind: 'bool' },
       'skip-containers': { kind: 'bool' },
+      shard: { kind: 'string' },
     },
     USAGE,
   );
@@ -52,16 +59,25 @@ runCli(async () => {
   const only = typeof flags.only === 'string' ? flags.only.split(',').filter(Boolean) : undefined;
   if (only) checkScenarioNames(only, USAGE);
   const profile = (flags.profile as Profile | undefined) ?? 'ci';
-  const cells = planMatrix(SCENARIOS, {
+  const planned = planMatrix(SCENARIOS, {
     profile,
     only,
     publish: flags.publish as never,
     consume: flags.consume as never,
   });
+  let shard: Shard | undefined;
+  try {
+    shard = typeof flags.shard === 'string' ? parseShard(flags.shard) : undefined;
+  } catch (err) {
+    throw new UsageError((err as Error).message, USAGE);
+  }
+  const cells = shard ? shardOf(planned, shard, loadCellDurationsMs()) : planned;
   if (cells.length === 0)
     throw new UsageError('that selection runs no scenario (a scenario may not support the chosen configuration)', USAGE);
   const seed = (flags.seed as number | undefined) ?? (profile === 'ci' ? 1 : Math.floor(Math.random() * 2 ** 31));
-  console.log(`faultline: ${cells.length} run(s), profile ${profile}, seed ${seed}`);
+  console.log(
+    `faultline: ${cells.length} run(s), profile ${profile}, seed ${seed}${shard ? `, shard ${shard.index}/${shard.count} of ${planned.length}` : ''}`,
+  );
   const { results, dir, files, envLeftUp } = await runSuite(cells, {
     seed,
     profile,
@@ -82,7 +98,7 @@ runCli(async () => {
     only,
     publish: flags.publish,
     consume: flags.consume,
-    skip: flags['skip-containers'] === true,
+    skip: flags['skip-containers'] === true || (shard !== undefined && shard.index !== 1),
   })
     ? await runContainerTier((l) => console.log(l))
     : undefined;

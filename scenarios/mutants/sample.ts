@@ -1,6 +1,8 @@
 // Which generated mutants a campaign runs: a file filter, a reproducible sample, a shard. Pure.
 import type { GeneratedMutant } from './generated.ts';
 
+export { parseShard } from '../runner/shard.ts';
+
 /** `system/relay/**`, `system/*\/readModel.ts`: `**` any path, `*` any name part, `?` one character. */
 export function globToRegExp(glob: string): RegExp {
   let re = '';
@@ -51,13 +53,4 @@ export function selectGenerated(all: readonly GeneratedMutant[], o: SampleOption
   }
   const sampled = o.sample === undefined ? pool : pool.slice(0, o.sample);
   return o.shard ? sampled.filter((_, i) => i % o.shard!.count === o.shard!.index - 1) : sampled;
-}
-
-/** `2/4` → { index: 2, count: 4 }. */
-export function parseShard(text: string): { index: number; count: number } {
-  const m = /^(\d+)\/(\d+)$/.exec(text);
-  const index = Number(m?.[1]);
-  const count = Number(m?.[2]);
-  if (!m || count < 1 || index < 1 || index > count) throw new Error(`--shard ${text}: give i/n with 1 ≤ i ≤ n, e.g. 2/4`);
-  return { index, count };
 }
