@@ -5,13 +5,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import mysql, { type RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getLogger } from '../shared/logger.ts';
 import { initTracing, traceIdOf, type SpanRecord } from '../shared/tracing.ts';
 import { migrate } from '../shared/migrate.ts';
-import { servers } from '../testing/intSupport.ts';
+import { harnessSasl, servers, testKafka } from '../testing/intSupport.ts';
 import { COMMAND_DEFAULTS } from './config.ts';
 import { startCommandService, type CommandServiceConfig, type RunningCommandService } from './commandService.ts';
 
@@ -583,7 +583,7 @@ describe('command service (dual-write mode: the seed design, loses events)', () 
   let kafka: Kafka;
 
   beforeAll(async () => {
-    kafka = new Kafka({ clientId: 'cs-it', brokers: kafkaBrokers, logLevel: logLevel.NOTHING });
+    kafka = testKafka('cs-it');
     const a = kafka.admin();
     await a.connect();
     await a.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
@@ -603,6 +603,7 @@ describe('command service (dual-write mode: the seed design, loses events)', () 
         commandsDbAdminUrl: undefined,
         publishMode: 'dual-write',
         kafkaBrokers,
+        kafkaSasl: harnessSasl,
         kafkaTopic: topic,
         dualWriteTimeoutMs: 10_000,
       },

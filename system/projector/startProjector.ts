@@ -36,7 +36,7 @@ export async function startProjector(config: ProjectorConfig, opts: StartOptions
   const pool = createPool(config.queriesDbUrl, { connectionLimit: config.dbPoolSize, multipleStatements: true });
   configureSessions(pool, { lockWaitTimeoutS: config.lockWaitTimeoutS });
   const metrics = projectorMetrics(opts.registry);
-  const kafka = createKafka({ brokers: config.brokers, clientId: `projector-${config.groupId}`, logger });
+  const kafka = createKafka({ brokers: config.brokers, clientId: `projector-${config.groupId}`, logger, sasl: config.kafkaSasl });
   const projector = createProjector({ ...config, kafka, pool, logger, metrics });
 
   const app = buildHttpServer({

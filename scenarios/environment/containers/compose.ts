@@ -49,7 +49,7 @@ async function up(): Promise<void> {
     const d = addr.mariadb[db];
     await migrate({ adminUrl: `mysql://${d.admin.user}:${d.admin.password}@${d.host}:${d.port}/${db}`, database: db });
   }
-  await ensureTopics({ brokers: addr.kafka.internal, replicationFactor: Math.min(addr.kafka.brokers, 3) });
+  await ensureTopics({ brokers: addr.kafka.internal, sasl: addr.kafka.sasl, replicationFactor: Math.min(addr.kafka.brokers, 3) });
   const specs = systemSpecs(addr, {});
   writeEnvFiles(specs);
   compose(['up', '-d', '--force-recreate']);

@@ -84,7 +84,7 @@ export function getExternalProvider(): EnvironmentProvider {
         if (!(await pingMariadb(d.port, d.admin.user, d.admin.password).catch(() => false)))
           throw new Error(`mariadb ${db} at ${d.host}:${d.port} does not answer`);
       }
-      if (!(await kafkaReady(addr.kafka.relay, addr.kafka.brokers).catch(() => false))) {
+      if (!(await kafkaReady(addr.kafka.relay, addr.kafka.brokers, addr.kafka.sasl).catch(() => false))) {
         throw new Error(
           `kafka does not answer through the relay proxies ${addr.kafka.relay.join(',')}: are its listeners advertised as those proxy addresses?`,
         );
@@ -115,7 +115,7 @@ export function getExternalProvider(): EnvironmentProvider {
       }
       out.push({
         name: 'kafka',
-        healthy: await kafkaReady(addr.kafka.internal, addr.kafka.brokers).catch(() => false),
+        healthy: await kafkaReady(addr.kafka.internal, addr.kafka.brokers, addr.kafka.sasl).catch(() => false),
         address: addr.kafka.internal.join(','),
       });
       return out;
