@@ -1,6 +1,8 @@
 import { KafkaJSConnectionError, KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { isRecordTooLarge, isRetriableKafkaError } from './kafka.ts';
+import { envReader } from './config.ts';
+import { ConfigError } from './errors.ts';
+import { isRecordTooLarge, isRetriableKafkaError, kafkaSaslConfig } from './kafka.ts';
 
 const protocol = (type: string, retriable: boolean) => Object.assign(new KafkaJSProtocolError('broker says no'), { type, retriable });
 
@@ -24,5 +26,29 @@ describe('isRetriableKafkaError', () => {
     expect(isRetriableKafkaError(new KafkaJSNumberOfRetriesExceeded(conn, { retryCount: 3, retryTime: 100 }))).toBe(true);
     expect(isRetriableKafkaError(protocol('NOT_LEADER_OR_FOLLOWER', true))).toBe(true);
     expect(isRecordTooLarge(conn)).toBe(false);
+  });
+});
+
+describe('kafkaSaslConfig (KAFKA_USERNAME, KAFKA_PASSWORD, KAFKA_SASL_MECHANISM)', () => {
+  const read = (source: Record<string, string>) => kafkaSaslConfig(envReader(source));
+
+  it('is absent when neither is set, and SCRAM-SHA-512 by default', () => {
+    expect(read({})).toBeUndefined();
+    expect(read({ KAFKA_USERNAME: 'relay', KAFKA_PASSWORD: 's3cret-s3cret' })).toEqual({
+      mechanism: 'scram-sha-512',
+      username: 'relay',
+      password: 's3cret-s3cret',
+    });
+  });
+
+  it('refuses one without the other, and an unknown mechanism, without showing the password', () => {
+    expect(() => read({ KAFKA_USERNAME: 'relay' })).toThrow(ConfigError);
+    expect(() => read({ KAFKA_PASSWORD: 'hidden-value' })).toThrow(/KAFKA_USERNAME/);
+    try {
+      read({ KAFKA_PASSWORD: 'hidden-value' });
+    } catch (err) {
+      expect((err as Error).message).not.toContain('hidden-value');
+    }
+    expect(() => read({ KAFKA_USERNAME: 'relay', KAFKA_PASSWORD: 'x', KAFKA_SASL_MECHANISM: 'gssapi' })).toThrow(/KAFKA_SASL_MECHANISM/);
   });
 });
