@@ -8,7 +8,7 @@
 //   heartbeats) cannot use SCRAM: SCRAM credentials live in the metadata log the quorum serves.
 //   Left PLAINTEXT, its principal would be ANONYMOUS, and the authorizer only lets brokers register
 //   when ANONYMOUS is a super user, which would let anyone on the host drive the controllers
-//   (Kafka ≥ 3.7 accepts admin requests there, ACL changes included). So it is SASL/PLAIN with
+//   (Kafka ≥ 3.7 accepts admin requests there, configuration changes among them: KIP-919). So it is SASL/PLAIN with
 //   one static principal, `controller` (a super user), whose password is in each node's
 //   server.properties (0600).
 // - SCRAM credentials are written into the storage at format time (StorageTool --add-scram), so
