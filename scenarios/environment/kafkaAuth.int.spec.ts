@@ -11,7 +11,13 @@ import { runDir } from './paths.ts';
 import { requireState } from './state.ts';
 
 const env = requireState();
-let creds: EnvCredentials;
+let loaded: EnvCredentials | undefined;
+/** The system principals' passwords (read when a test needs them: the first test needs none). */
+const creds = (): EnvCredentials => {
+  loaded ??= readCredentials(credentialsFileOf(runDir()));
+  if (!loaded) throw new Error(`${credentialsFileOf(runDir())} is missing: the environment has no credentials`);
+  return loaded;
+};
 
 const client = (brokers: string[], auth: Pick<KafkaConfig, 'sasl'>, clientId = 'auth-it') =>
   new Kafka({
@@ -24,7 +30,7 @@ const client = (brokers: string[], auth: Pick<KafkaConfig, 'sasl'>, clientId = '
     ...auth,
   });
 const as = (principal: KafkaPrincipal, brokers = env.kafka.internal) =>
-  client(brokers, { sasl: saslOf(creds, principal) as SASLOptions }, `auth-it-${principal}`);
+  client(brokers, { sasl: saslOf(creds(), principal) as SASLOptions }, `auth-it-${principal}`);
 
 /** Every message and error type down kafkajs' chain of wrapped errors, for the assertions. */
 function errorChain(err: unknown): string {
@@ -49,9 +55,6 @@ async function endOffsets(topic: string): Promise<string[]> {
 
 describe('kafka authentication and ACLs', () => {
   beforeAll(async () => {
-    const c = readCredentials(credentialsFileOf(runDir()));
-    if (!c) throw new Error(`${credentialsFileOf(runDir())} is missing: the environment has no credentials`);
-    creds = c;
     await ensureTopics({ brokers: env.kafka.internal, sasl: env.kafka.sasl, replicationFactor: Math.min(env.kafka.brokers, 3) });
   }, 60_000);
 
@@ -153,7 +156,7 @@ describe('kafka authentication and ACLs', () => {
 
   it('refuses a wrong password', async () => {
     const admin = client(env.kafka.internal, {
-      sasl: { mechanism: 'scram-sha-512', username: 'harness', password: `${creds.kafka.passwords.harness}x` },
+      sasl: { mechanism: 'scram-sha-512', username: 'harness', password: `${creds().kafka.passwords.harness}x` },
     }).admin();
     await expect(admin.connect().then(() => admin.listTopics())).rejects.toThrow(/authentication/i);
     await admin.disconnect().catch(() => undefined);
