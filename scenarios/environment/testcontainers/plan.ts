@@ -62,7 +62,12 @@ export function kafkaSecurityEnv(credentials: EnvCredentials): Record<string, st
     controller: 'CONTROLLER',
   });
   const env = Object.fromEntries(Object.entries(props).map(([k, v]) => [propertyEnvName(k), v]));
-  return { ...env, FAULTLINE_SCRAM_CREDENTIALS: scramFormatArgs(credentials).filter((a) => a !== '--add-scram').join(' ') };
+  return {
+    ...env,
+    FAULTLINE_SCRAM_CREDENTIALS: scramFormatArgs(credentials)
+      .filter((a) => a !== '--add-scram')
+      .join(' '),
+  };
 }
 
 export function testcontainersPlan(ports: PortLayout): TestcontainersPlan {
