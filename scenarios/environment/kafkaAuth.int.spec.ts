@@ -32,6 +32,28 @@ const client = (brokers: string[], auth: Pick<KafkaConfig, 'sasl'>, clientId = '
 const as = (principal: KafkaPrincipal, brokers = env.kafka.internal) =>
   client(brokers, { sasl: saslOf(creds(), principal) as SASLOptions }, `auth-it-${principal}`);
 
+/**
+ * A client whose kafkajs debug log is kept: kafkajs reports a refused coordinator lookup only as
+ * "Failed to find group coordinator"; the broker's answer (its error type) is in the log.
+ */
+function logged(principal: KafkaPrincipal, brokers: string[]): { kafka: Kafka; errorTypes: string[] } {
+  const errorTypes: string[] = [];
+  const kafka = new Kafka({
+    clientId: `auth-it-${principal}-logged`,
+    brokers,
+    logLevel: logLevel.DEBUG,
+    logCreator: () => (entry) => {
+      const e = (entry.log as { error?: { type?: string } }).error;
+      if (e?.type) errorTypes.push(e.type);
+    },
+    connectionTimeout: 2000,
+    requestTimeout: 5000,
+    retry: { retries: 1, initialRetryTime: 100, maxRetryTime: 300 },
+    sasl: saslOf(creds(), principal) as SASLOptions,
+  });
+  return { kafka, errorTypes };
+}
+
 /** Every message and error type down kafkajs' chain of wrapped errors, for the assertions. */
 function errorChain(err: unknown): string {
   const parts: string[] = [];
@@ -59,22 +81,31 @@ describe('kafka authentication and ACLs', () => {
   }, 60_000);
 
   it('refuses a produce without authentication on a client listener (through its proxy) and on the harness listener', async () => {
-    const before = await endOffsets(TOPIC);
-    for (const brokers of [env.kafka.relay, env.kafka.projector, env.kafka.internal]) {
-      const producer = client(brokers, {}, 'auth-it-anonymous').producer({ allowAutoTopicCreation: false });
-      try {
-        await expect(
-          (async () => {
-            await producer.connect();
-            await producer.send({ topic: TOPIC, acks: -1, messages: [{ key: 'forged', value: '{"type":"UserRegistered"}' }] });
-          })(),
-          `an unauthenticated produce via ${brokers.join(',')}`,
-        ).rejects.toThrow();
-      } finally {
-        await producer.disconnect().catch(() => undefined);
+    // Its own topic: the events topic may be dropped and re-created meanwhile by another test's wipe.
+    const topic = `auth-it-${Date.now().toString(36)}`;
+    await ensureTopics({ brokers: env.kafka.internal, sasl: env.kafka.sasl, replicationFactor: 1, partitions: 1, topics: [topic] });
+    try {
+      for (const brokers of [env.kafka.relay, env.kafka.projector, env.kafka.internal]) {
+        const producer = client(brokers, {}, 'auth-it-anonymous').producer({ allowAutoTopicCreation: false });
+        try {
+          await expect(
+            (async () => {
+              await producer.connect();
+              await producer.send({ topic, acks: -1, messages: [{ key: 'forged', value: '{"type":"UserRegistered"}' }] });
+            })(),
+            `an unauthenticated produce via ${brokers.join(',')}`,
+          ).rejects.toThrow();
+        } finally {
+          await producer.disconnect().catch(() => undefined);
+        }
       }
+      expect(await endOffsets(topic)).toEqual(['0']);
+    } finally {
+      const admin = harnessKafka(env, 'auth-it-cleanup').admin();
+      await admin.connect();
+      await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+      await admin.disconnect();
     }
-    expect(await endOffsets(TOPIC)).toEqual(before);
   }, 60_000);
 
   it("refuses the relay's credentials on the projector's group: no join, no offset read or commit", async () => {
@@ -82,23 +113,26 @@ describe('kafka authentication and ACLs', () => {
     const projector = as('projector', env.kafka.projector).admin();
     await projector.connect();
     try {
-      await projector.fetchOffsets({ groupId: PROJECTOR_GROUP, topics: [TOPIC] });
+      await projector.fetchOffsets({ groupId: PROJECTOR_GROUP });
     } finally {
       await projector.disconnect();
     }
 
-    const relayAdmin = as('relay', env.kafka.relay).admin();
+    const relay = logged('relay', env.kafka.relay);
+    const relayAdmin = relay.kafka.admin();
     await relayAdmin.connect();
     try {
-      await expect(relayAdmin.fetchOffsets({ groupId: PROJECTOR_GROUP, topics: [TOPIC] })).rejects.toThrow();
+      await expect(relayAdmin.fetchOffsets({ groupId: PROJECTOR_GROUP })).rejects.toThrow();
       const commit = relayAdmin.setOffsets({ groupId: PROJECTOR_GROUP, topic: TOPIC, partitions: [{ partition: 0, offset: '0' }] });
       await expect(commit).rejects.toThrow();
     } finally {
       await relayAdmin.disconnect();
     }
+    expect(relay.errorTypes).toContain('GROUP_AUTHORIZATION_FAILED');
 
     // A consumer joining as the projector's group with the relay's credentials crashes, never gets a partition.
-    const consumer = as('relay', env.kafka.relay).consumer({ groupId: PROJECTOR_GROUP, retry: { retries: 1 } });
+    const joining = logged('relay', env.kafka.relay);
+    const consumer = joining.kafka.consumer({ groupId: PROJECTOR_GROUP, retry: { retries: 1 } });
     const crashed = new Promise<unknown>((resolve) => consumer.on(consumer.events.CRASH, (e) => resolve(e.payload.error)));
     let assigned = false;
     consumer.on(consumer.events.GROUP_JOIN, () => (assigned = true));
@@ -112,6 +146,7 @@ describe('kafka authentication and ACLs', () => {
       const error = await Promise.race([outcome.catch((e: unknown) => e), new Promise((r) => setTimeout(() => r('no crash'), 30_000))]);
       expect(error).not.toBe('no crash');
       expect(errorChain(error)).toMatch(/authoriz|coordinator/i);
+      expect(joining.errorTypes).toContain('GROUP_AUTHORIZATION_FAILED');
       expect(assigned).toBe(false);
     } finally {
       await consumer.disconnect().catch(() => undefined);
@@ -133,7 +168,17 @@ describe('kafka authentication and ACLs', () => {
     const admin = queryApi.admin();
     await admin.connect();
     try {
-      expect((await admin.fetchTopicOffsets(TOPIC)).length).toBeGreaterThan(0);
+      // Retried: the topic may be re-created by another test's wipe meanwhile (a leader not yet known).
+      let partitions = 0;
+      for (let attempt = 1; partitions === 0; attempt++) {
+        try {
+          partitions = (await admin.fetchTopicOffsets(TOPIC)).length;
+        } catch (err) {
+          if (attempt >= 10 || /authoriz/i.test(errorChain(err))) throw err;
+          await new Promise((r) => setTimeout(r, 500));
+        }
+      }
+      expect(partitions).toBeGreaterThan(0);
     } finally {
       await admin.disconnect();
     }
