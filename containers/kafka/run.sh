@@ -44,11 +44,22 @@ PROPS
   grep -q '^log.dirs=' "$CONFIG" || echo 'log.dirs=/var/lib/kafka/data' >>"$CONFIG"
 }
 
+umask 077 # the configuration may hold the broker's passwords
 write_config
 logdir="$(sed -n 's/^log.dirs=//p' "$CONFIG" | cut -d, -f1)"
 if [ ! -f "$logdir/meta.properties" ]; then
-  java "${LOG4J[@]}" -cp "$CLASSPATH" kafka.tools.StorageTool format \
-    -t "${CLUSTER_ID:-5L6g3nShT-eMCtK--X86sw}" -c "$CONFIG" --ignore-formatted
+  # FAULTLINE_SCRAM_CREDENTIALS (space-separated `SCRAM-SHA-512=[name=…,password=…]`): SCRAM
+  # credentials created in the storage, so they exist before the broker serves. Passed in an
+  # argument file (`java @file`, 0600, removed after), not on a command line anyone can read.
+  args=$(mktemp)
+  {
+    printf '%s\n' "${LOG4J[@]}" -cp "$CLASSPATH" kafka.tools.StorageTool format \
+      -t "${CLUSTER_ID:-5L6g3nShT-eMCtK--X86sw}" -c "$CONFIG" --ignore-formatted
+    read -r -a creds <<<"${FAULTLINE_SCRAM_CREDENTIALS:-}" # split on spaces, no globbing of the [...]
+    for cred in "${creds[@]}"; do printf -- '--add-scram\n%s\n' "$cred"; done
+  } >"$args"
+  java "@$args" || { rm -f "$args"; exit 1; }
+  rm -f "$args"
 fi
 # shellcheck disable=SC2086 # the *_OPTS variables are word lists by contract
 exec java ${KAFKA_HEAP_OPTS:--Xmx512m -Xms128m} -XX:+UseSerialGC -XX:MaxMetaspaceSize=192m \

@@ -28,7 +28,7 @@ async function readMariaDb(addr: EnvAddresses, db: 'commands' | 'queries') {
 }
 
 async function readTopicConfig(addr: EnvAddresses) {
-  const admin = createKafka({ brokers: addr.kafka.internal, clientId: 'faultline-bench-durability' }).admin();
+  const admin = createKafka({ brokers: addr.kafka.internal, clientId: 'faultline-bench-durability', sasl: addr.kafka.sasl }).admin();
   await admin.connect();
   try {
     const names = ['min.insync.replicas', 'unclean.leader.election.enable', 'flush.messages', 'flush.ms'];

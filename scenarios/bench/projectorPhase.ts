@@ -17,7 +17,9 @@ const PROJECTOR_CONCURRENCY = 3; // PROJECTOR_CONCURRENCY default = the topic's 
 export async function projectorPhase(env: Running, s: Sizes, log: Log): Promise<PhaseResult> {
   await Promise.all([stopProcess('relay'), stopProcess('projector')]);
   const events = benchEvents(s.projectorEvents);
-  const producer = createKafka({ brokers: env.kafka.internal, clientId: 'faultline-bench-fill' }).producer(idempotentProducerConfig());
+  const producer = createKafka({ brokers: env.kafka.internal, clientId: 'faultline-bench-fill', sasl: env.kafka.sasl }).producer(
+    idempotentProducerConfig(),
+  );
   await producer.connect();
   try {
     for (const batch of chunks(events, 1000)) await producer.send({ topic: TOPIC, acks: -1, messages: batch.map(kafkaRecord) });

@@ -1,7 +1,7 @@
 // Raw Kafka baseline: the relay's records produced with kafkajs and the relay's producer settings
 // (idempotent, one request in flight, acks=all, the same batch size, one batch at a time) to a
 // throwaway topic configured like the real one, on the same broker(s).
-import { createKafka, idempotentProducerConfig } from '../../system/shared/kafka.ts';
+import { createKafka, idempotentProducerConfig, type KafkaSasl } from '../../system/shared/kafka.ts';
 import { topicConfig } from '../../system/shared/topics.ts';
 import { benchEvents, chunks, kafkaRecord } from './fixtures.ts';
 import { perSecond } from './stats.ts';
@@ -16,19 +16,23 @@ export interface RawProduceResult {
 export async function rawProduceBaseline(o: {
   brokers: string[];
   bootstrapForAdmin: string[];
+  /** The harness's principal (the raw baseline produces as the harness, on any listener). */
+  sasl?: KafkaSasl | undefined;
   replicationFactor: number;
   events: number;
   batchSize: number;
 }): Promise<RawProduceResult> {
   const topic = `faultline-bench-raw-${Date.now()}`;
-  const admin = createKafka({ brokers: o.bootstrapForAdmin, clientId: 'faultline-bench-admin' }).admin();
+  const admin = createKafka({ brokers: o.bootstrapForAdmin, clientId: 'faultline-bench-admin', sasl: o.sasl }).admin();
   await admin.connect();
   try {
     await admin.createTopics({
       waitForLeaders: true,
       topics: [{ topic, numPartitions: 3, replicationFactor: o.replicationFactor, configEntries: topicConfig(o.replicationFactor) }],
     });
-    const producer = createKafka({ brokers: o.brokers, clientId: 'faultline-bench-raw' }).producer(idempotentProducerConfig());
+    const producer = createKafka({ brokers: o.brokers, clientId: 'faultline-bench-raw', sasl: o.sasl }).producer(
+      idempotentProducerConfig(),
+    );
     await producer.connect();
     try {
       const batches = chunks(benchEvents(o.events).map(kafkaRecord), o.batchSize);

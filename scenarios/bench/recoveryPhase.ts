@@ -72,7 +72,7 @@ export async function recoveryPhase(env: Running, s: Sizes, log: Log): Promise<P
     const firstMarkedMs = r.first_pub ? r.first_pub.getTime() - healAt.getTime() : Number.NaN;
     // The record's own timestamp (set by the producer as it sends): the first publish itself.
     const firstSentAt = await firstRecordTimeAfter(
-      createKafka({ brokers: env.kafka.internal, clientId: 'faultline-bench-recovery' }),
+      createKafka({ brokers: env.kafka.internal, clientId: 'faultline-bench-recovery', sasl: env.kafka.sasl }),
       TOPIC,
       healAt,
     );

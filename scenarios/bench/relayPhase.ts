@@ -46,7 +46,13 @@ export async function relayPhase(env: Running, s: Sizes, log: Log): Promise<Phas
     log(`  relay: ${relayRate.toFixed(0)} events/s (backlog 0 after ${(wallMs / 1000).toFixed(1)} s incl. start)`);
 
     const rf = Math.min(env.kafka.brokers, 3);
-    const common = { bootstrapForAdmin: env.kafka.internal, replicationFactor: rf, events: s.relayEvents, batchSize: RELAY_BATCH_SIZE };
+    const common = {
+      bootstrapForAdmin: env.kafka.internal,
+      sasl: env.kafka.sasl,
+      replicationFactor: rf,
+      events: s.relayEvents,
+      batchSize: RELAY_BATCH_SIZE,
+    };
     const raw = await rawProduceBaseline({ ...common, brokers: env.kafka.internal });
     log(`  raw kafkajs produce (direct): ${raw.perSecond.toFixed(0)} events/s`);
     const rawProxy = await rawProduceBaseline({ ...common, brokers: env.kafka.relay });

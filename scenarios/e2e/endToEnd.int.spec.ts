@@ -107,7 +107,7 @@ describe('the system end to end', () => {
       await setLink('relay-kafka', true);
     }
     for (const s of sent) expect(await visible(s.id, s.body.version), s.id).toBe(true);
-    const onTopic = (await readTopic(env.kafka.internal, TOPIC)).map((r) => r.headers['event-id']);
+    const onTopic = (await readTopic(env, TOPIC)).map((r) => r.headers['event-id']);
     for (const s of sent) expect(onTopic.filter((e) => e === s.body.eventId)).toHaveLength(1);
   });
 

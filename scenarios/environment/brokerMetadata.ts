@@ -1,7 +1,8 @@
 // One look at the cluster: who leads each partition of `user-events`, who is in its ISR, and which
 // node is the active KRaft controller. Read over the harness's direct listener (never a proxy), so
 // a cut replication or client link does not blind the observer.
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import type { Admin } from 'kafkajs';
+import { harnessKafka } from './harnessKafka.ts';
 import { TOPIC } from '../../system/shared/events.ts';
 import { activeController } from './quorum.ts';
 import type { EnvAddresses } from './types.ts';
@@ -23,10 +24,7 @@ export type BrokerView = Omit<BrokerSample, 'ms'>;
  * with timeouts a saturated 2-core machine still meets.
  */
 export function quickAdmin(env: EnvAddresses, clientId: string): Admin {
-  return new Kafka({
-    clientId,
-    brokers: env.kafka.internal,
-    logLevel: logLevel.NOTHING,
+  return harnessKafka(env, clientId, {
     connectionTimeout: 5000,
     requestTimeout: 15_000,
     retry: { retries: 5, initialRetryTime: 300, maxRetryTime: 2000 },

@@ -1,10 +1,11 @@
 // The local provider's lifecycle on its own ports and run directory (so the shared environment
 // of the other tests is untouched): `up` is idempotent, `status` sees a killed component, `down`
 // leaves no process and no listening port behind.
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { credentialsFileOf, type EnvCredentials, readCredentials } from '../../system/shared/credentials.ts';
 import { SIBLING_SPANS, siblingBasePort } from './ports.ts';
 
 // Its own span of ports beside FAULTLINE_BASE_PORT's (the shared environment's), never a fixed one.
@@ -41,8 +42,14 @@ function listeningPorts(): number[] {
   ];
 }
 
+const credentialsFile = credentialsFileOf(process.env.FAULTLINE_RUN_DIR!);
+let firstCredentials: EnvCredentials | undefined;
+
 describe('local provider lifecycle', () => {
-  beforeAll(() => provider.up({ brokers: 1 }), 180_000);
+  beforeAll(async () => {
+    await provider.up({ brokers: 1 });
+    firstCredentials = readCredentials(credentialsFile);
+  }, 180_000);
   afterAll(() => provider.down(), 60_000);
 
   it('up twice reuses every running process', async () => {
@@ -90,5 +97,19 @@ describe('local provider lifecycle', () => {
     await provider.down();
     for (const r of running) expect(isOurs(r.pid, r.marker), `${r.name} (pid ${r.pid}) still running`).toBe(false);
     for (const port of listeningPorts()) expect(await isPortFree(port), `port ${port} still listening`).toBe(true);
+    expect(existsSync(credentialsFile), 'the passwords outlived their environment').toBe(false);
   });
+
+  it('gives the next environment other random passwords, kept 0600', async () => {
+    expect(firstCredentials, 'the first environment had no credentials file').toBeDefined();
+    await provider.up({ brokers: 1 });
+    try {
+      expect(statSync(credentialsFile).mode & 0o777).toBe(0o600);
+      const next = readCredentials(credentialsFile)!;
+      for (const [role, pw] of Object.entries(next.mariadb)) expect(pw, role).not.toBe(firstCredentials!.mariadb[role as 'relay']);
+      for (const [p, pw] of Object.entries(next.kafka.passwords)) expect(pw, p).not.toBe(firstCredentials!.kafka.passwords[p as 'relay']);
+    } finally {
+      await provider.down();
+    }
+  }, 180_000);
 });

@@ -5,6 +5,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import mysql from 'mysql2/promise';
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { harnessAuth, harnessKafka } from './harnessKafka.ts';
 import { requireState } from './state.ts';
 import type { LinkName } from './types.ts';
 
@@ -90,10 +91,11 @@ describe('kafka links: one listener per role, advertised as its proxy', () => {
       connectionTimeout: 1000,
       requestTimeout: 2000,
       retry: { retries: 1, initialRetryTime: 100, maxRetryTime: 300 },
+      ...harnessAuth(env),
     });
 
   beforeAll(async () => {
-    const admin = new Kafka({ clientId: 'links-setup', brokers: env.kafka.internal, logLevel: logLevel.NOTHING }).admin();
+    const admin = harnessKafka(env, 'links-setup').admin();
     await admin.connect();
     await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
     await admin.disconnect();

@@ -7,6 +7,9 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as containers from './containers/systemContainers.ts';
+import { type DbRole, type EnvCredentials, environmentCredentials, type KafkaPrincipal } from '../../system/shared/credentials.ts';
+import { harnessKafka } from './harnessKafka.ts';
+import { kafkaSaslEnv } from './kafkaSecurity.ts';
 import { isAlive, type ManagedProcess, readPid, signalProcess, StartError, startProcess, stopProcess, waitFor } from './local/processes.ts';
 import { PROJECT_ROOT, runDir } from './paths.ts';
 import { basePortFromEnv, portLayout } from './ports.ts';
@@ -33,6 +36,8 @@ export interface SystemOptions {
   onProgress?: (line: string) => void;
   /** Host processes, or containers of the system image (default: FAULTLINE_SYSTEM, else host). */
   runtime?: containers.SystemRuntime;
+  /** The environment's passwords (default: `<run dir>/credentials.json`, created when missing). */
+  credentials?: EnvCredentials;
 }
 
 interface ProcessSpec {
@@ -84,11 +89,18 @@ function systemTarget(target: string): { process: SystemProcess; instance: numbe
 }
 
 const portOf = (hostPort: string) => Number(hostPort.split(':').pop());
-const dbUrl = (role: string, proxy: string, db: string) => `mysql://${role}:${role}@${proxy}/${db}`;
 
-/** The environment variables of each instance-1 process: every link goes through its proxy. */
+/**
+ * The environment variables of each instance-1 process: every link goes through its proxy, each
+ * process authenticates as its own database role and Kafka principal (passwords from the
+ * environment's credentials; Kafka's only where the brokers authenticate, i.e. the harness has a
+ * principal too).
+ */
 export function systemSpecs(addr: EnvAddresses, opts: SystemOptions): Record<SystemProcess, ProcessSpec> {
   const ports = portLayout(basePortFromEnv());
+  const creds = opts.credentials ?? environmentCredentials(runDir());
+  const dbUrl = (role: DbRole, proxy: string, db: string) => `mysql://${role}:${encodeURIComponent(creds.mariadb[role])}@${proxy}/${db}`;
+  const kafkaAuth = (principal: KafkaPrincipal) => (addr.kafka.sasl ? kafkaSaslEnv(creds, principal) : {});
   const commandPort = portOf(addr.links['client-command'][0]!.upstream);
   const common = {
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
@@ -107,6 +119,7 @@ export function systemSpecs(addr: EnvAddresses, opts: SystemOptions): Record<Sys
         COMMANDS_DB_URL: dbUrl('command_service', addr.links['command-db'][0]!.listen, 'commands'),
         PUBLISH_MODE: opts.publishMode ?? 'outbox',
         KAFKA_BROKERS: addr.kafka.relay.join(','), // dual-write publishes over the publisher's link
+        ...kafkaAuth('command-service'),
       },
     },
     relay: {
@@ -117,6 +130,7 @@ export function systemSpecs(addr: EnvAddresses, opts: SystemOptions): Record<Sys
         HTTP_PORT: String(ports.system.relay),
         COMMANDS_DB_URL: dbUrl('relay', addr.links['relay-db'][0]!.listen, 'commands'),
         KAFKA_BROKERS: addr.kafka.relay.join(','),
+        ...kafkaAuth('relay'),
       },
     },
     projector: {
@@ -127,6 +141,7 @@ export function systemSpecs(addr: EnvAddresses, opts: SystemOptions): Record<Sys
         HTTP_PORT: String(ports.system.projector),
         QUERIES_DB_URL: dbUrl('projector', addr.links['projector-db'][0]!.listen, 'queries'),
         KAFKA_BROKERS: addr.kafka.projector.join(','),
+        ...kafkaAuth('projector'),
         CONSUME_MODE: opts.consumeMode ?? 'effectively-once',
         // A restarted projector rejoins its group only once the dead member's session expires.
         KAFKA_SESSION_TIMEOUT_MS: '6000',
@@ -143,6 +158,7 @@ export function systemSpecs(addr: EnvAddresses, opts: SystemOptions): Record<Sys
         // Read-only (metadata, live high watermarks) over the projector's link: cut it, and the
         // query API says the lag is unknown rather than 0.
         KAFKA_BROKERS: addr.kafka.projector.join(','),
+        ...kafkaAuth('query-api'),
       },
     },
   };
@@ -223,10 +239,13 @@ export async function startSystem(addr: EnvAddresses, opts: SystemOptions = {}):
     const d = addr.mariadb[db];
     return `mysql://${d.admin.user}:${d.admin.password}@${d.host}:${d.port}/${db}`;
   };
-  await migrate({ adminUrl: admin('commands'), database: 'commands' });
-  await migrate({ adminUrl: admin('queries'), database: 'queries' });
+  // The roles get this environment's passwords (sql/ holds none).
+  const passwords = (opts.credentials ?? environmentCredentials(runDir())).mariadb;
+  await migrate({ adminUrl: admin('commands'), database: 'commands', passwords });
+  await migrate({ adminUrl: admin('queries'), database: 'queries', passwords });
   await ensureTopics({
     brokers: addr.kafka.internal,
+    sasl: addr.kafka.sasl,
     replicationFactor: Math.min(addr.kafka.brokers, 3),
     ...(opts.partitions !== undefined ? { partitions: opts.partitions } : {}),
   });
@@ -339,8 +358,7 @@ export async function wipeSystemState(addr: EnvAddresses): Promise<void> {
       await conn.end();
     }
   }
-  const { Kafka, logLevel } = await import('kafkajs');
-  const admin = new Kafka({ clientId: 'faultline-wipe', brokers: addr.kafka.internal, logLevel: logLevel.NOTHING }).admin();
+  const admin = harnessKafka(addr, 'faultline-wipe').admin();
   await admin.connect();
   try {
     const { TOPIC, DLQ_TOPIC } = await import('../../system/shared/events.ts');

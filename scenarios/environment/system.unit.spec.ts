@@ -3,6 +3,9 @@ import { crashFiles, instanceSpecs } from './system.ts';
 import { parseCrashLog } from './systemControl.ts';
 import { basePortFromEnv, portLayout } from './ports.ts';
 import type { EnvAddresses } from './types.ts';
+import { generateCredentials } from '../../system/shared/credentials.ts';
+
+const credentials = generateCredentials();
 
 const one = (name: string, listen: string, upstream: string) => [{ name, listen, upstream }];
 const addr = {
@@ -22,7 +25,7 @@ const addr = {
 describe('system process instances', () => {
   it('instance 1 keeps its port and name; further relays and projectors get their own port and crash files', () => {
     const p = portLayout(basePortFromEnv()); // the layout instanceSpecs reads: FAULTLINE_BASE_PORT may move it
-    const specs = instanceSpecs(addr, { instances: { relay: 2, projector: 3 } });
+    const specs = instanceSpecs(addr, { instances: { relay: 2, projector: 3 }, credentials });
     expect(Object.keys(specs).sort()).toEqual([
       'command-service',
       'projector',
@@ -46,8 +49,44 @@ describe('system process instances', () => {
   });
 
   it('starts no relay in dual-write and refuses an impossible instance count', () => {
-    expect(Object.keys(instanceSpecs(addr, { publishMode: 'dual-write' }))).not.toContain('relay');
-    expect(() => instanceSpecs(addr, { instances: { projector: 7 } })).toThrow(/instances of projector must be 1..6, got 7/);
+    expect(Object.keys(instanceSpecs(addr, { publishMode: 'dual-write', credentials }))).not.toContain('relay');
+    expect(() => instanceSpecs(addr, { instances: { projector: 7 }, credentials })).toThrow(/instances of projector must be 1..6, got 7/);
+  });
+});
+
+describe('system process credentials', () => {
+  const withAuth = {
+    ...addr,
+    kafka: { ...addr.kafka, sasl: { mechanism: 'scram-sha-512', username: 'harness', password: 'x' } },
+  } as EnvAddresses;
+
+  it("hands each process its own database role's and Kafka principal's password, never the role's name", () => {
+    const specs = instanceSpecs(withAuth, { instances: { relay: 2 }, credentials });
+    const url = (v: string | undefined) => new URL(v!);
+    const db = (target: string, variable: string, role: keyof typeof credentials.mariadb) => {
+      const u = url(specs[target]!.env[variable]);
+      expect(u.username).toBe(role);
+      expect(decodeURIComponent(u.password)).toBe(credentials.mariadb[role]);
+      expect(u.password).not.toBe(role);
+    };
+    db('command-service', 'COMMANDS_DB_URL', 'command_service');
+    db('relay', 'COMMANDS_DB_URL', 'relay');
+    db('relay#2', 'COMMANDS_DB_URL', 'relay');
+    db('projector', 'QUERIES_DB_URL', 'projector');
+    db('query-api', 'QUERIES_DB_URL', 'query_api');
+    for (const [target, principal] of [
+      ['relay', 'relay'],
+      ['relay#2', 'relay'],
+      ['projector', 'projector'],
+      ['command-service', 'command-service'],
+      ['query-api', 'query-api'],
+    ] as const) {
+      expect(specs[target]!.env).toMatchObject({ KAFKA_USERNAME: principal, KAFKA_PASSWORD: credentials.kafka.passwords[principal] });
+    }
+  });
+
+  it('gives no Kafka credentials where the brokers take none', () => {
+    expect(instanceSpecs(addr, { credentials }).relay!.env.KAFKA_USERNAME).toBeUndefined();
   });
 });
 

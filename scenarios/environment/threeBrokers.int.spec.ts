@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { harnessAuth } from './harnessKafka.ts';
 import { SIBLING_SPANS, siblingBasePort } from './ports.ts';
 import type { EnvAddresses } from './types.ts';
 
@@ -23,12 +24,18 @@ const { ensureTopics } = await import('../../system/shared/topics.ts');
 const provider = getLocalProvider();
 let env: EnvAddresses;
 const kafka = (brokers: string[]) =>
-  new Kafka({ clientId: 'three-brokers', brokers, logLevel: logLevel.NOTHING, retry: { retries: 8, initialRetryTime: 200 } });
+  new Kafka({
+    clientId: 'three-brokers',
+    brokers,
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 8, initialRetryTime: 200 },
+    ...harnessAuth(env),
+  });
 
 describe('three brokers', () => {
   beforeAll(async () => {
     env = await provider.up({ brokers: 3 });
-    await ensureTopics({ brokers: env.kafka.internal, replicationFactor: 3 });
+    await ensureTopics({ brokers: env.kafka.internal, sasl: env.kafka.sasl, replicationFactor: 3 });
   }, 240_000);
   afterAll(() => provider.down(), 90_000);
 

@@ -1,5 +1,6 @@
 // What every environment provider hands to the harness and the tests: the address of every
 // server and every Toxiproxy proxy. Written by `npm run env -- up` to `.faultline/env.json`.
+import type { KafkaSasl } from '../../system/shared/kafka.ts';
 
 /** The seven client links; each crosses its own Toxiproxy proxy (Kafka links: one per broker). */
 export const LINKS = [
@@ -33,6 +34,11 @@ export interface EnvAddresses {
     brokers: number;
     /** Direct bootstrap for the harness (admin, poison injection, reading topics): no proxy. */
     internal: string[];
+    /**
+     * The harness's own principal (a super user): every harness client authenticates as it, on
+     * any listener. The system's principals are in `<run dir>/credentials.json`.
+     */
+    sasl?: KafkaSasl;
     /** Proxy addresses, one per broker, advertised to the publisher role. */
     relay: string[];
     /** Proxy addresses, one per broker, advertised to the projector role. */

@@ -5,7 +5,8 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { type Admin, Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
+import { type Admin, type Kafka, Partitioners, type Producer } from 'kafkajs';
+import { harnessKafka } from '../environment/harnessKafka.ts';
 import mysql from 'mysql2/promise';
 import { PROJECT_ROOT } from '../environment/paths.ts';
 import { systemProcessEnv } from '../environment/system.ts';
@@ -61,7 +62,7 @@ async function readTopic(kafka: Kafka, admin: Admin, topic: string): Promise<Top
 }
 
 export function createFaultTools(env: EnvAddresses): FaultTools {
-  const kafka = new Kafka({ clientId: 'faultline-nemesis', brokers: env.kafka.internal, logLevel: logLevel.NOTHING });
+  const kafka = harnessKafka(env, 'faultline-nemesis');
   let producer: Promise<Producer> | undefined;
   let admin: Promise<Admin> | undefined;
   const getAdmin = () =>

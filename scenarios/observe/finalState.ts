@@ -71,8 +71,8 @@ export async function readFinalState(env: EnvAddresses): Promise<FinalState> {
   const [write, read, events, dlq] = await Promise.all([
     readWriteSide(env.mariadb.commands),
     readReadSide(env.mariadb.queries),
-    readTopic(env.kafka.internal, TOPIC),
-    readTopic(env.kafka.internal, DLQ_TOPIC),
+    readTopic(env, TOPIC),
+    readTopic(env, DLQ_TOPIC),
   ]);
   return { write, read, topics: { events, dlq } };
 }

@@ -1,7 +1,8 @@
 // Reads a whole topic, from the beginning to the high watermark seen at the start, over the
 // broker's INTERNAL listener (the harness observes; it is not a client behind a proxy).
 import { createHash, randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
+import { harnessKafka } from '../environment/harnessKafka.ts';
+import type { KafkaSasl } from '../../system/shared/kafka.ts';
 import type { TopicRecord } from '../checkers/types.ts';
 import { readDeadLetterHeaders } from '../../system/projector/dlqRecord.ts';
 import { decodeHeaders } from '../../system/shared/kafka.ts';
@@ -10,8 +11,12 @@ import { decodeHeaders } from '../../system/shared/kafka.ts';
 const decode = (v: Buffer | string | null | (Buffer | string | null)[] | undefined): string =>
   v === undefined || v === null ? '' : Array.isArray(v) ? decode(v[0]) : Buffer.isBuffer(v) ? v.toString('utf8') : v;
 
-export async function readTopic(brokers: string[], topic: string, timeoutMs = 30_000): Promise<TopicRecord[]> {
-  const kafka = new Kafka({ clientId: 'faultline-observer', brokers, logLevel: logLevel.NOTHING });
+export async function readTopic(
+  env: { kafka: { internal: string[]; sasl?: KafkaSasl | undefined } },
+  topic: string,
+  timeoutMs = 30_000,
+): Promise<TopicRecord[]> {
+  const kafka = harnessKafka(env, 'faultline-observer');
   const admin = kafka.admin();
   await admin.connect();
   let ends: Map<number, bigint>;

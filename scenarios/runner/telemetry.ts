@@ -7,7 +7,7 @@
 // last offset whose effect the read database committed). Records applied while the group cannot
 // commit offsets (its coordinator's partition has no ISR) are handled, not lag. A consumer that is
 // stalled while it reports ready and lag 0 is then visible in the samples.
-import { Kafka, logLevel } from 'kafkajs';
+import { harnessKafka } from '../environment/harnessKafka.ts';
 import type mysql from 'mysql2/promise';
 import type { TelemetrySample } from '../checkers/types.ts';
 import type { EnvAddresses, SystemUrls } from '../environment/types.ts';
@@ -115,7 +115,7 @@ export async function sampleTelemetry(urls: SystemUrls, probes: TelemetryProbes,
 }
 
 export function liveProbes(env: EnvAddresses, groupId = 'projector'): TelemetryProbes & { close(): Promise<void> } {
-  const admin = new Kafka({ clientId: 'faultline-telemetry', brokers: env.kafka.internal, logLevel: logLevel.NOTHING }).admin();
+  const admin = harnessKafka(env, 'faultline-telemetry').admin();
   const connected = admin.connect().then(
     () => true,
     () => false,

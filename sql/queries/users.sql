@@ -1,8 +1,9 @@
--- Least-privilege users of the `queries` server (test environment: password = role name).
+-- Least-privilege users of the `queries` server. No password here: each role is created locked,
+-- and `env up` sets this environment's random password and unlocks it (migrate.ts `passwords`).
 -- Re-applied on every migration run; {{database}} is the target schema. The write-side roles
 -- (command_service, relay) do not exist on this server: they cannot touch `queries`.
 
-CREATE USER IF NOT EXISTS 'projector'@'127.0.0.1' IDENTIFIED BY 'projector';
+CREATE USER IF NOT EXISTS 'projector'@'127.0.0.1' ACCOUNT LOCK;
 -- applied_events and inbox are append-only for the projector: no UPDATE, no DELETE.
 GRANT SELECT, INSERT ON {{database}}.applied_events TO 'projector'@'127.0.0.1';
 GRANT SELECT, INSERT ON {{database}}.inbox TO 'projector'@'127.0.0.1';
@@ -13,7 +14,7 @@ GRANT SELECT, INSERT, UPDATE ON {{database}}.dead_letters TO 'projector'@'127.0.
 GRANT SELECT, INSERT, UPDATE ON {{database}}.projection_checkpoint TO 'projector'@'127.0.0.1';
 GRANT SELECT, INSERT, UPDATE ON {{database}}.projector_health TO 'projector'@'127.0.0.1';
 
-CREATE USER IF NOT EXISTS 'query_api'@'127.0.0.1' IDENTIFIED BY 'query_api';
+CREATE USER IF NOT EXISTS 'query_api'@'127.0.0.1' ACCOUNT LOCK;
 -- Read-only, and only what it serves.
 GRANT SELECT ON {{database}}.USER_DATA TO 'query_api'@'127.0.0.1';
 GRANT SELECT ON {{database}}.projection_checkpoint TO 'query_api'@'127.0.0.1';

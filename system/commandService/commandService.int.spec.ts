@@ -5,13 +5,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import mysql, { type RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getLogger } from '../shared/logger.ts';
 import { initTracing, traceIdOf, type SpanRecord } from '../shared/tracing.ts';
 import { migrate } from '../shared/migrate.ts';
-import { servers } from '../testing/intSupport.ts';
+import type { DbRole } from '../shared/credentials.ts';
+import { credentials, harnessSasl, servers, testKafka } from '../testing/intSupport.ts';
 import { COMMAND_DEFAULTS } from './config.ts';
 import { startCommandService, type CommandServiceConfig, type RunningCommandService } from './commandService.ts';
 
@@ -21,7 +22,8 @@ const kafkaBrokers = servers.kafkaBrokers;
 const suffix = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
 const schema = `fl_cs_it_${suffix}`;
 const admin = new URL(adminUrl);
-const serviceUrl = (user: string) => `mysql://${user}:${user}@${admin.hostname}:${admin.port}/${schema}`;
+const serviceUrl = (user: DbRole) =>
+  `mysql://${user}:${encodeURIComponent(credentials.mariadb[user])}@${admin.hostname}:${admin.port}/${schema}`;
 const tracesFile = join(mkdtempSync(join(tmpdir(), 'faultline-cs-')), 'traces.jsonl');
 initTracing('command-service', { tracesFile, otlpEndpoint: '' });
 
@@ -80,6 +82,8 @@ const register = (name = 'Ann', headers: Record<string, string> = {}, base = svc
 const json = (v: unknown): unknown => (typeof v === 'string' ? JSON.parse(v) : v); // MariaDB JSON = LONGTEXT
 
 beforeAll(async () => {
+  // The roles get their passwords as `env up` gives them (the service's own start-up migration sets none).
+  await migrate({ adminUrl, database: 'commands', schemaName: schema, passwords: credentials.mariadb });
   svc = await startCommandService(baseConfig, logger);
   db = await mysql.createConnection({
     host: admin.hostname,
@@ -607,7 +611,7 @@ describe('command service (dual-write mode: the seed design, loses events)', () 
   let kafka: Kafka;
 
   beforeAll(async () => {
-    kafka = new Kafka({ clientId: 'cs-it', brokers: kafkaBrokers, logLevel: logLevel.NOTHING });
+    kafka = testKafka('cs-it');
     const a = kafka.admin();
     await a.connect();
     await a.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
@@ -627,6 +631,7 @@ describe('command service (dual-write mode: the seed design, loses events)', () 
         commandsDbAdminUrl: undefined,
         publishMode: 'dual-write',
         kafkaBrokers,
+        kafkaSasl: harnessSasl,
         kafkaTopic: topic,
         dualWriteTimeoutMs: 10_000,
       },

@@ -48,7 +48,13 @@ export async function startCommandService(
   const metrics = getCommandMetrics();
   const publisher: EventPublisher | undefined =
     config.publishMode === 'dual-write'
-      ? getDualWritePublisher({ brokers: config.kafkaBrokers, topic: config.kafkaTopic, logger, timeoutMs: config.dualWriteTimeoutMs })
+      ? getDualWritePublisher({
+          brokers: config.kafkaBrokers,
+          sasl: config.kafkaSasl,
+          topic: config.kafkaTopic,
+          logger,
+          timeoutMs: config.dualWriteTimeoutMs,
+        })
       : undefined;
   const handle = getCommandHandler({
     pool,

@@ -1,5 +1,6 @@
 // The command service's configuration, read once from the environment (see main.ts for the list).
 import { DEFAULTS, type EnvReader } from '../shared/config.ts';
+import { kafkaSaslConfig, type KafkaSasl } from '../shared/kafka.ts';
 import { PUBLISH_MODES, type PublishMode } from '../shared/modes.ts';
 
 export const SERVICE_NAME = 'command-service';
@@ -12,6 +13,7 @@ export interface CommandServiceConfig {
   dbPoolSize: number;
   publishMode: PublishMode;
   kafkaBrokers: string[]; // dual-write only
+  kafkaSasl?: KafkaSasl | undefined; // dual-write only: its Kafka principal
   kafkaTopic: string;
   dualWriteTimeoutMs: number;
   bodyLimitBytes: number;
@@ -48,6 +50,7 @@ export function readCommandServiceConfig(env: EnvReader): CommandServiceConfig {
     dbPoolSize,
     publishMode,
     kafkaBrokers: publishMode === 'dual-write' ? env.list('KAFKA_BROKERS') : env.list('KAFKA_BROKERS', []),
+    kafkaSasl: kafkaSaslConfig(env),
     kafkaTopic: env.str('KAFKA_TOPIC', DEFAULTS.kafkaTopic),
     dualWriteTimeoutMs: env.int('DUAL_WRITE_TIMEOUT_MS', COMMAND_DEFAULTS.dualWriteTimeoutMs, { min: 1, max: 600_000 }),
     bodyLimitBytes: env.int('BODY_LIMIT_BYTES', DEFAULTS.bodyLimitBytes, { min: 64, max: 10_485_760 }),

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshSchema, servers, uniqueName, type TestSchema } from '../testing/intSupport.ts';
+import { freshSchema, kafkaSettings, servers, type TestSchema, uniqueName } from '../testing/intSupport.ts';
 
 let schema: TestSchema;
 const children: ChildProcess[] = [];
@@ -139,6 +139,7 @@ describe('command service crash points (real process, SIGKILL)', () => {
     const { child, url } = await startService({
       PUBLISH_MODE: 'dual-write',
       KAFKA_BROKERS: servers.kafkaBrokers.join(','),
+      ...kafkaSettings(),
       KAFKA_TOPIC: uniqueName('it-unpublished'),
       FAULTLINE_CRASH_POINTS: 'command-service.dual-write.after-commit-before-publish:1',
     });

@@ -4,7 +4,7 @@
 import type { Producer } from 'kafkajs';
 import { withDeadline } from '../shared/deadline.ts';
 import type { EventEnvelope } from '../shared/events.ts';
-import { createKafka, envelopeToMessage, idempotentProducerConfig } from '../shared/kafka.ts';
+import { createKafka, envelopeToMessage, idempotentProducerConfig, type KafkaSasl } from '../shared/kafka.ts';
 import { coverageTracker } from '../shared/partitionCoverage.ts';
 import type { Logger } from '../shared/logger.ts';
 
@@ -15,8 +15,14 @@ export interface EventPublisher {
   close(): Promise<void>;
 }
 
-export function getDualWritePublisher(o: { brokers: string[]; topic: string; logger: Logger; timeoutMs: number }): EventPublisher {
-  const kafka = createKafka({ brokers: o.brokers, clientId: 'command-service', logger: o.logger, retries: 1 });
+export function getDualWritePublisher(o: {
+  brokers: string[];
+  sasl?: KafkaSasl | undefined;
+  topic: string;
+  logger: Logger;
+  timeoutMs: number;
+}): EventPublisher {
+  const kafka = createKafka({ brokers: o.brokers, clientId: 'command-service', logger: o.logger, retries: 1, sasl: o.sasl });
   // A send kafkajs resolved without sending a partition counts as a failed publish, not a success.
   const coverage = coverageTracker();
   const producer: Producer = kafka.producer(idempotentProducerConfig({ createPartitioner: coverage.createPartitioner }));

@@ -1,7 +1,7 @@
 // The projector's configuration, from the environment, validated once.
 import { DEFAULTS, type EnvReader } from '../shared/config.ts';
 import { DLQ_TOPIC, TOPIC } from '../shared/events.ts';
-import { kafkaBrokers } from '../shared/kafka.ts';
+import { kafkaBrokers, kafkaSaslConfig } from '../shared/kafka.ts';
 import { CONSUME_MODES } from './decide.ts';
 
 export function projectorConfig(env: EnvReader) {
@@ -13,6 +13,8 @@ export function projectorConfig(env: EnvReader) {
     httpPort: env.int('HTTP_PORT', 8082, { min: 0, max: 65_535 }),
     logLevel: env.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
     brokers,
+    /** Its Kafka principal (KAFKA_USERNAME, KAFKA_PASSWORD, KAFKA_SASL_MECHANISM). */
+    kafkaSasl: kafkaSaslConfig(env),
     queriesDbUrl: env.url('QUERIES_DB_URL', ['mysql', 'mariadb']),
     /** When set, `sql/queries` migrations are applied at start with this admin account. */
     queriesAdminUrl: env.optional('QUERIES_DB_ADMIN_URL') === undefined ? undefined : env.url('QUERIES_DB_ADMIN_URL', ['mysql', 'mariadb']),

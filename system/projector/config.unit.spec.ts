@@ -3,7 +3,7 @@ import { loadConfig } from '../shared/config.ts';
 import { ConfigError } from '../shared/errors.ts';
 import { projectorConfig } from './config.ts';
 
-const base = { KAFKA_BROKERS: '127.0.0.1:9092', QUERIES_DB_URL: 'mysql://projector:projector@127.0.0.1:3306/queries' };
+const base = { KAFKA_BROKERS: '127.0.0.1:9092', QUERIES_DB_URL: 'mysql://projector:not-a-real-password@127.0.0.1:3306/queries' };
 const load = (extra: Record<string, string>) => loadConfig(projectorConfig, { source: { ...base, ...extra }, exit: false });
 
 describe('projectorConfig', () => {

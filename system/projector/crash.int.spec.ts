@@ -18,12 +18,13 @@ import {
   envelope,
   freshSchema,
   freshTopics,
+  kafkaSettings,
   produce,
   servers,
   testKafka,
+  type TestSchema,
   uniqueName,
   waitFor,
-  type TestSchema,
 } from '../testing/intSupport.ts';
 
 const schemas: TestSchema[] = [];
@@ -53,6 +54,7 @@ async function scenario(mode: ConsumeMode, crashAt: CrashPointName) {
   await produce(testKafka(), topic, events.map(asRecord));
   const env = {
     KAFKA_BROKERS: servers.kafkaBrokers.join(','),
+    ...kafkaSettings(),
     QUERIES_DB_URL: schema.roleUrl('projector'),
     KAFKA_TOPIC: topic,
     KAFKA_DLQ_TOPIC: dlqTopic,

@@ -18,13 +18,14 @@ import {
   envelope,
   freshSchema,
   freshTopics,
+  kafkaSettings,
   produce,
   readTopic,
   servers,
   testKafka,
+  type TestSchema,
   uniqueName,
   waitFor,
-  type TestSchema,
 } from '../testing/intSupport.ts';
 import { listDeadLetters, parkedSummary, replayDeadLetter } from './deadLetters.ts';
 import { DLT_HEADERS } from './dlqRecord.ts';
@@ -51,6 +52,7 @@ async function setup(extraEnv: Record<string, string> = {}, dlqTopicOverride?: s
   const registry = new Registry();
   const env = {
     KAFKA_BROKERS: servers.kafkaBrokers.join(','),
+    ...kafkaSettings(),
     QUERIES_DB_URL: schema.roleUrl('projector'),
     KAFKA_TOPIC: topic,
     KAFKA_DLQ_TOPIC: dlqTopicOverride ?? dlqTopic,

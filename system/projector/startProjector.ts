@@ -38,7 +38,7 @@ export async function startProjector(config: ProjectorConfig, opts: StartOptions
   const pool = createPool(config.queriesDbUrl, { connectionLimit: config.dbPoolSize, multipleStatements: true });
   configureSessions(pool, { lockWaitTimeoutS: config.lockWaitTimeoutS });
   const metrics = projectorMetrics(opts.registry);
-  const kafka = createKafka({ brokers: config.brokers, clientId: `projector-${config.groupId}`, logger });
+  const kafka = createKafka({ brokers: config.brokers, clientId: `projector-${config.groupId}`, logger, sasl: config.kafkaSasl });
   const exit = opts.exitOnSignal ?? true;
   const projector = createProjector({
     ...config,

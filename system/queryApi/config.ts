@@ -1,6 +1,6 @@
 // The query API's configuration, from the environment, validated once.
 import { DEFAULTS, type EnvReader } from '../shared/config.ts';
-import { kafkaBrokers } from '../shared/kafka.ts';
+import { kafkaBrokers, kafkaSaslConfig } from '../shared/kafka.ts';
 
 export function queryApiConfig(env: EnvReader) {
   const brokers = env.list('KAFKA_BROKERS');
@@ -20,6 +20,8 @@ export function queryApiConfig(env: EnvReader) {
     reportMaxAgeMs: env.int('QUERY_API_REPORT_MAX_AGE_MS', 5_000, { min: 500, max: 3_600_000 }),
     /** The broker must answer the high-watermark read within this, else the lag is reported unknown (with the reason). */
     kafkaTimeoutMs: env.int('QUERY_API_KAFKA_TIMEOUT_MS', 1_500, { min: 100, max: 60_000 }),
+    /** Its Kafka principal (`query-api`: Describe on the events topic only), for the metadata client. */
+    kafkaSasl: kafkaSaslConfig(env),
   };
 }
 export type QueryApiConfig = ReturnType<typeof queryApiConfig>;

@@ -28,6 +28,7 @@ export async function startQueryApi(
     brokers: config.brokers,
     clientId: 'query-api',
     logger,
+    sasl: config.kafkaSasl,
     connectionTimeoutMs: config.kafkaTimeoutMs,
     requestTimeoutMs: config.kafkaTimeoutMs,
     retries: 0,

@@ -1,7 +1,7 @@
 // The relay's configuration, from the environment, validated once.
 import { DEFAULTS, type EnvReader } from '../shared/config.ts';
 import { TOPIC } from '../shared/events.ts';
-import { kafkaBrokers } from '../shared/kafka.ts';
+import { kafkaBrokers, kafkaSaslConfig } from '../shared/kafka.ts';
 
 export function relayConfig(env: EnvReader) {
   const pollMinMs = env.int('RELAY_POLL_MIN_MS', 1, { min: 1, max: 10_000 });
@@ -13,6 +13,8 @@ export function relayConfig(env: EnvReader) {
     httpPort: env.int('HTTP_PORT', 8081, { min: 0, max: 65_535 }),
     logLevel: env.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
     brokers: kafkaBrokers(env.list('KAFKA_BROKERS')),
+    /** Its Kafka principal (KAFKA_USERNAME, KAFKA_PASSWORD, KAFKA_SASL_MECHANISM). */
+    kafkaSasl: kafkaSaslConfig(env),
     commandsDbUrl: env.url('COMMANDS_DB_URL', ['mysql', 'mariadb']),
     /** When set, `sql/commands` migrations are applied at start with this admin account. */
     commandsAdminUrl:

@@ -9,7 +9,17 @@ import { createPool, type Pool } from '../shared/db.ts';
 import { createKafka, headersAsText } from '../shared/kafka.ts';
 import { getLogger } from '../shared/logger.ts';
 import { configureSessions } from '../shared/dbSession.ts';
-import { dropTopics, freshSchema, freshTopics, readTopic, testKafka, uniqueName, waitFor, type TestSchema } from '../testing/intSupport.ts';
+import {
+  dropTopics,
+  freshSchema,
+  freshTopics,
+  harnessSasl,
+  readTopic,
+  testKafka,
+  type TestSchema,
+  uniqueName,
+  waitFor,
+} from '../testing/intSupport.ts';
 import { relayMetrics, type RelayMetrics } from './metrics.ts';
 import { createRelay, type Relay } from './relay.ts';
 
@@ -78,7 +88,7 @@ function startRelay(topic: string, k: Kafka = kafka): { relay: Relay; metrics: R
 }
 
 const startRelayWithBrokers = (topic: string, brokers: string[]) =>
-  startRelay(topic, createKafka({ brokers, clientId: 'relay-it-down', retries: 0, connectionTimeoutMs: 500 }));
+  startRelay(topic, createKafka({ brokers, clientId: 'relay-it-down', retries: 0, connectionTimeoutMs: 500, sasl: harnessSasl }));
 
 const value = async (m: { get(): Promise<{ values: { value: number }[] }> }) => (await m.get()).values.reduce((s, v) => s + v.value, 0);
 

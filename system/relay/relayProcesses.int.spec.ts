@@ -11,7 +11,17 @@ import type { KafkaMessage } from 'kafkajs';
 import type { RowDataPacket } from 'mysql2';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { headersAsText } from '../shared/kafka.ts';
-import { dropTopics, freshSchema, freshTopics, readTopic, servers, testKafka, waitFor, type TestSchema } from '../testing/intSupport.ts';
+import {
+  dropTopics,
+  freshSchema,
+  freshTopics,
+  kafkaSettings,
+  readTopic,
+  servers,
+  testKafka,
+  type TestSchema,
+  waitFor,
+} from '../testing/intSupport.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 let schema: TestSchema;
@@ -42,6 +52,7 @@ function spawnRelay(topic: string, env: Record<string, string> = {}): RelayChild
       ...process.env,
       COMMANDS_DB_URL: schema.roleUrl('relay'),
       KAFKA_BROKERS: servers.kafkaBrokers.join(','),
+      ...kafkaSettings(),
       KAFKA_TOPIC: topic,
       HTTP_HOST: '127.0.0.1',
       HTTP_PORT: '0',

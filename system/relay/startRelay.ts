@@ -32,7 +32,7 @@ export async function startRelay(
   // Claims, marks (gathered, one at a time), give-backs and the backlog gauge.
   const pool = createPool(config.commandsDbUrl, { connectionLimit: 4 });
   configureSessions(pool);
-  const kafka = createKafka({ brokers: config.brokers, clientId: 'relay', logger, retries: 1 });
+  const kafka = createKafka({ brokers: config.brokers, clientId: 'relay', logger, retries: 1, sasl: config.kafkaSasl });
   const relay = createRelay({ ...config, dbUrl: config.commandsDbUrl, kafka, pool, logger, metrics: relayMetrics() });
   const app = buildHttpServer({
     service: 'relay',

@@ -6,6 +6,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { credentialsFileOf, type EnvCredentials, readCredentials } from './credentials.ts';
+import type { KafkaSasl } from './kafka.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -18,7 +20,7 @@ export interface DbServerAddress {
 
 /** The part of the environment's `env.json` the system's tools read. */
 export interface EnvFile {
-  kafka: { internal: string[] };
+  kafka: { internal: string[]; sasl?: KafkaSasl };
   mariadb: { commands: DbServerAddress; queries: DbServerAddress };
 }
 
@@ -42,6 +44,10 @@ export function adminUrl(db: DbServerAddress, schema: string = db.database): str
 
 export interface ServerAddresses {
   kafkaBrokers: string[];
+  /** The harness's Kafka principal (env.json's kafka.sasl), where the brokers authenticate. */
+  kafkaSasl?: KafkaSasl | undefined;
+  /** The environment's credentials file (<run dir>/credentials.json): the system's principals and roles. */
+  credentials?: EnvCredentials | undefined;
   commandsDbUrl: string;
   queriesDbUrl: string;
 }
@@ -61,8 +67,11 @@ export function resolveAddresses(
       ?.split(',')
       .map((s) => s.trim())
       .filter(Boolean);
+  const credentials = readCredentials(credentialsFileOf(runDirOf(source)));
   return {
     kafkaBrokers: list(source[names.kafka]) ?? file?.kafka.internal ?? fallback.kafkaBrokers,
+    ...(file?.kafka.sasl ? { kafkaSasl: file.kafka.sasl } : fallback.kafkaSasl ? { kafkaSasl: fallback.kafkaSasl } : {}),
+    ...(credentials ? { credentials } : {}),
     commandsDbUrl: source[names.commands] ?? (file ? adminUrl(file.mariadb.commands) : fallback.commandsDbUrl),
     queriesDbUrl: source[names.queries] ?? (file ? adminUrl(file.mariadb.queries) : fallback.queriesDbUrl),
   };

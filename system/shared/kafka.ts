@@ -11,8 +11,10 @@ import {
   type ProducerConfig,
   type ProducerRecord,
   type RecordMetadata,
+  type SASLOptions,
 } from 'kafkajs';
 import type { Logger } from 'pino';
+import type { EnvReader } from './config.ts';
 import { withDeadline } from './deadline.ts';
 import { ConfigError } from './errors.ts';
 import { HEADERS, type EventEnvelope } from './events.ts';
@@ -26,6 +28,18 @@ export interface KafkaClientOptions {
   requestTimeoutMs?: number;
   /** kafkajs' own retries per request; the callers add backoff and breakers on top. */
   retries?: number;
+  /** The principal to authenticate as (every listener of the environment's brokers asks for one). */
+  sasl?: KafkaSasl | undefined;
+}
+
+export const SASL_MECHANISMS = ['scram-sha-512', 'scram-sha-256', 'plain'] as const;
+export type SaslMechanism = (typeof SASL_MECHANISMS)[number];
+
+/** SASL credentials of a Kafka client (SASL_PLAINTEXT: the links are loopback proxies). */
+export interface KafkaSasl {
+  mechanism: SaslMechanism;
+  username: string;
+  password: string;
 }
 
 export const KAFKA_DEFAULTS = Object.freeze({
@@ -53,7 +67,22 @@ export function createKafka(o: KafkaClientOptions): Kafka {
     retry: { retries: o.retries ?? KAFKA_DEFAULTS.retries, initialRetryTime: 100, maxRetryTime: 2_000 },
     logLevel: logLevel.WARN,
     logCreator: pinoLogCreator(o.logger),
+    ...(o.sasl ? { sasl: { mechanism: o.sasl.mechanism, username: o.sasl.username, password: o.sasl.password } as SASLOptions } : {}),
   });
+}
+
+/**
+ * A process's Kafka principal from its settings: KAFKA_USERNAME and KAFKA_PASSWORD (both or
+ * neither; neither = no authentication, for a broker without it), KAFKA_SASL_MECHANISM
+ * (default scram-sha-512). A refusal never shows the password.
+ */
+export function kafkaSaslConfig(env: EnvReader): KafkaSasl | undefined {
+  const username = env.optional('KAFKA_USERNAME');
+  const password = env.optional('KAFKA_PASSWORD');
+  if (username === undefined && password === undefined) return undefined;
+  if (username === undefined) throw new ConfigError('KAFKA_USERNAME', 'a principal name, set together with KAFKA_PASSWORD', undefined);
+  if (password === undefined) throw new ConfigError('KAFKA_PASSWORD', 'the password of KAFKA_USERNAME, set together with it', undefined);
+  return { mechanism: env.oneOf('KAFKA_SASL_MECHANISM', SASL_MECHANISMS, 'scram-sha-512'), username, password };
 }
 
 /**

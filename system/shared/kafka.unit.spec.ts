@@ -6,6 +6,8 @@ import {
   type IHeaders,
 } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
+import { envReader } from './config.ts';
+import { ConfigError } from './errors.ts';
 import {
   decodeHeaders,
   headersAsText,
@@ -14,6 +16,7 @@ import {
   headerText,
   isRecordTooLarge,
   isRetriableKafkaError,
+  kafkaSaslConfig,
   KafkaSendDeadlineError,
 } from './kafka.ts';
 
@@ -100,5 +103,29 @@ describe('header codec', () => {
     expect(headersFromStored(JSON.parse(JSON.stringify(stored)))).toEqual(h);
     const proto = decodeHeaders(JSON.parse('{"__proto__": "x"}'));
     expect(Object.keys(proto)).toEqual(['__proto__']);
+  });
+});
+
+describe('kafkaSaslConfig (KAFKA_USERNAME, KAFKA_PASSWORD, KAFKA_SASL_MECHANISM)', () => {
+  const read = (source: Record<string, string>) => kafkaSaslConfig(envReader(source));
+
+  it('is absent when neither is set, and SCRAM-SHA-512 by default', () => {
+    expect(read({})).toBeUndefined();
+    expect(read({ KAFKA_USERNAME: 'relay', KAFKA_PASSWORD: 's3cret-s3cret' })).toEqual({
+      mechanism: 'scram-sha-512',
+      username: 'relay',
+      password: 's3cret-s3cret',
+    });
+  });
+
+  it('refuses one without the other, and an unknown mechanism, without showing the password', () => {
+    expect(() => read({ KAFKA_USERNAME: 'relay' })).toThrow(ConfigError);
+    expect(() => read({ KAFKA_PASSWORD: 'hidden-value' })).toThrow(/KAFKA_USERNAME/);
+    try {
+      read({ KAFKA_PASSWORD: 'hidden-value' });
+    } catch (err) {
+      expect((err as Error).message).not.toContain('hidden-value');
+    }
+    expect(() => read({ KAFKA_USERNAME: 'relay', KAFKA_PASSWORD: 'x', KAFKA_SASL_MECHANISM: 'gssapi' })).toThrow(/KAFKA_SASL_MECHANISM/);
   });
 });

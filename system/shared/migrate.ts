@@ -3,6 +3,10 @@
 // `sql/<database>/users.sql` (least-privilege users, idempotent, re-applied every time so grants
 // follow the files). A named lock serialises concurrent starters.
 //
+// users.sql holds no password: it creates each role locked (ACCOUNT LOCK); `passwords` (the
+// environment's, see credentials.ts) sets a role's password and unlocks it. A role given none
+// stays as it was: locked when new, so nobody can log in as it with an empty password.
+//
 // SQL files may write `{{database}}` where the schema name belongs (users.sql grants): it is
 // replaced by the (backtick-quoted) target schema, so tests can migrate a throwaway schema.
 //
@@ -23,6 +27,8 @@ export interface MigrateOptions {
   schemaName?: string; // the schema to create/migrate; default = database
   sqlRoot?: string; // default: <repo>/sql
   logger?: Logger;
+  /** Passwords of the roles users.sql creates, by role name (others are ignored). */
+  passwords?: Partial<Record<string, string>>;
 }
 
 export interface MigrateResult {
@@ -85,7 +91,14 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateResult> {
       }
       const usersFile = join(dir, 'users.sql');
       const users = await readFile(usersFile, 'utf8').catch(() => undefined);
-      if (users !== undefined) await conn.query(substitute(users, schema));
+      if (users !== undefined) {
+        await conn.query(substitute(users, schema));
+        for (const role of rolesOf(users)) {
+          const password = opts.passwords?.[role];
+          if (password === undefined) continue;
+          await conn.query(`ALTER USER ?@'127.0.0.1' IDENTIFIED BY ? ACCOUNT UNLOCK`, [role, password]);
+        }
+      }
       await conn.query('SELECT RELEASE_LOCK(?)', [lockName]);
     } finally {
       conn.release();
@@ -94,6 +107,11 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateResult> {
     await pool.end();
   }
   return { schemaName, applied, skipped };
+}
+
+/** The roles a users.sql creates (`CREATE USER IF NOT EXISTS 'name'@'127.0.0.1'`). */
+export function rolesOf(usersSql: string): string[] {
+  return [...usersSql.matchAll(/^CREATE USER IF NOT EXISTS '(\w+)'@'127\.0\.0\.1'/gm)].map((m) => m[1]!);
 }
 
 function substitute(sql: string, quotedSchema: string): string {

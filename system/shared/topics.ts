@@ -4,10 +4,12 @@
 // a dead-letter topic (name ending in `.dlq`) is given its size limit when it lacks it.
 import { DLQ_TOPIC, TOPIC } from './events.ts';
 import kafkajs, { type Admin } from 'kafkajs';
-import { createKafka } from './kafka.ts';
+import { createKafka, type KafkaSasl } from './kafka.ts';
 
 export interface EnsureTopicsOptions {
   brokers: string[];
+  /** Who creates them: the harness's principal where the brokers authenticate. */
+  sasl?: KafkaSasl | undefined;
   partitions?: number;
   replicationFactor: number;
   topics?: string[]; // defaults to [user-events, user-events.dlq]
@@ -35,7 +37,7 @@ export async function ensureTopics(o: EnsureTopicsOptions): Promise<string[]> {
     throw new RangeError(`replicationFactor must be >= 1, got ${o.replicationFactor}`);
   }
   const wanted = o.topics ?? [TOPIC, DLQ_TOPIC];
-  const admin = createKafka({ brokers: o.brokers, clientId: 'faultline-topics' }).admin();
+  const admin = createKafka({ brokers: o.brokers, clientId: 'faultline-topics', sasl: o.sasl }).admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());

@@ -5,7 +5,8 @@ import { randomBytes } from 'node:crypto';
 import type { IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import mysql from 'mysql2/promise';
 import { resolveAddresses } from '../shared/addresses.ts';
-import { createKafka, idempotentProducerConfig } from '../shared/kafka.ts';
+import { type DbRole, type EnvCredentials, generateCredentials } from '../shared/credentials.ts';
+import { createKafka, idempotentProducerConfig, type KafkaSasl } from '../shared/kafka.ts';
 import { migrate } from '../shared/migrate.ts';
 import { ensureTopics } from '../shared/topics.ts';
 
@@ -18,14 +19,31 @@ export const servers = resolveAddresses(
   },
 );
 
+/**
+ * The roles' and principals' passwords: the environment's (`<run dir>/credentials.json`), else
+ * (servers named by FAULTLINE_IT_* without a run dir) random ones for this test process, set on
+ * the roles by freshSchema.
+ */
+export const credentials: EnvCredentials = servers.credentials ?? generateCredentials();
+
+/** The harness's Kafka principal where the brokers authenticate (env.json's kafka.sasl). */
+export const harnessSasl: KafkaSasl | undefined = servers.kafkaSasl;
+
+/** A system principal's Kafka settings for a process these tests start (the harness's: tests use throwaway topics). */
+export function kafkaSettings(): Record<string, string> {
+  return harnessSasl
+    ? { KAFKA_SASL_MECHANISM: harnessSasl.mechanism, KAFKA_USERNAME: harnessSasl.username, KAFKA_PASSWORD: harnessSasl.password }
+    : {};
+}
+
 export const uniqueName = (prefix: string) => `${prefix}_${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 
-const withPath = (url: string, path: string, user?: string) => {
+const withPath = (url: string, path: string, user?: DbRole) => {
   const u = new URL(url);
   u.pathname = `/${path}`;
   if (user) {
     u.username = user;
-    u.password = user;
+    u.password = encodeURIComponent(credentials.mariadb[user]);
   }
   return u.toString();
 };
@@ -33,7 +51,7 @@ const withPath = (url: string, path: string, user?: string) => {
 export interface TestSchema {
   name: string;
   adminUrl: string;
-  roleUrl: (role: string) => string;
+  roleUrl: (role: DbRole) => string;
   admin: mysql.Connection;
   drop(): Promise<void>;
 }
@@ -42,7 +60,7 @@ export interface TestSchema {
 export async function freshSchema(database: 'commands' | 'queries'): Promise<TestSchema> {
   const base = database === 'commands' ? servers.commandsDbUrl : servers.queriesDbUrl;
   const name = uniqueName(database === 'commands' ? 'c_it' : 'q_it');
-  await migrate({ adminUrl: base, database, schemaName: name });
+  await migrate({ adminUrl: base, database, schemaName: name, passwords: credentials.mariadb });
   const adminUrl = withPath(base, name);
   const u = new URL(adminUrl);
   const admin = await mysql.createConnection({
@@ -66,7 +84,7 @@ export async function freshSchema(database: 'commands' | 'queries'): Promise<Tes
 }
 
 export function testKafka(clientId = 'it'): Kafka {
-  return createKafka({ brokers: servers.kafkaBrokers, clientId });
+  return createKafka({ brokers: servers.kafkaBrokers, clientId, sasl: harnessSasl });
 }
 
 const createdTopics: string[] = [];
@@ -74,7 +92,7 @@ const createdTopics: string[] = [];
 export async function freshTopics(): Promise<{ topic: string; dlqTopic: string }> {
   const topic = uniqueName('it-events');
   const dlqTopic = `${topic}.dlq`;
-  await ensureTopics({ brokers: servers.kafkaBrokers, replicationFactor: 1, topics: [topic, dlqTopic] });
+  await ensureTopics({ brokers: servers.kafkaBrokers, sasl: harnessSasl, replicationFactor: 1, topics: [topic, dlqTopic] });
   createdTopics.push(topic, dlqTopic);
   return { topic, dlqTopic };
 }

@@ -5,8 +5,9 @@
 // against the podman engine's Docker API: Debian's podman-compose 1.0.3 adds a bridge network
 // to every service, which podman refuses for a host-network container.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { environmentCredentials } from '../../../system/shared/credentials.ts';
 import { PROJECT_ROOT, runDir } from '../paths.ts';
 import { basePortFromEnv } from '../ports.ts';
 import { waitFor } from '../local/processes.ts';
@@ -28,12 +29,13 @@ function compose(args: string[]): void {
   if (res.status !== 0) throw new Error(`docker-compose ${args.join(' ')} failed (exit ${res.status})`);
 }
 
-/** One env file per process: exactly the variables the host processes get. */
+/** One env file per process: exactly the variables the host processes get (its passwords too: 0600). */
 export function writeEnvFiles(specs: ReturnType<typeof systemSpecs>): void {
-  mkdirSync(envDir(), { recursive: true });
+  mkdirSync(envDir(), { recursive: true, mode: 0o700 });
   for (const p of SYSTEM_PROCESSES) {
     const lines = Object.entries(specs[p].env).map(([k, v]) => `${k}=${v}`);
-    writeFileSync(join(envDir(), `${p}.env`), `${lines.join('\n')}\n`);
+    writeFileSync(join(envDir(), `${p}.env`), `${lines.join('\n')}\n`, { mode: 0o600 });
+    chmodSync(join(envDir(), `${p}.env`), 0o600);
   }
 }
 
@@ -47,9 +49,13 @@ async function up(): Promise<void> {
   const { ensureTopics } = await import('../../../system/shared/topics.ts');
   for (const db of ['commands', 'queries'] as const) {
     const d = addr.mariadb[db];
-    await migrate({ adminUrl: `mysql://${d.admin.user}:${d.admin.password}@${d.host}:${d.port}/${db}`, database: db });
+    await migrate({
+      adminUrl: `mysql://${d.admin.user}:${d.admin.password}@${d.host}:${d.port}/${db}`,
+      database: db,
+      passwords: environmentCredentials(runDir()).mariadb,
+    });
   }
-  await ensureTopics({ brokers: addr.kafka.internal, replicationFactor: Math.min(addr.kafka.brokers, 3) });
+  await ensureTopics({ brokers: addr.kafka.internal, sasl: addr.kafka.sasl, replicationFactor: Math.min(addr.kafka.brokers, 3) });
   const specs = systemSpecs(addr, {});
   writeEnvFiles(specs);
   compose(['up', '-d', '--force-recreate']);

@@ -1,7 +1,16 @@
 // A user's own servers: addresses come from a JSON file (FAULTLINE_EXTERNAL_CONFIG) with the
 // shape of EnvAddresses. `up` only creates the Toxiproxy proxies and checks every server answers;
 // `down` removes those proxies and leaves the user's servers alone.
-import { readFileSync } from 'node:fs';
+//
+// Credentials: `kafka.sasl` is the harness's Kafka principal (it creates the system's ACLs, so it
+// needs to be allowed to); `credentials` (the shape of <run dir>/credentials.json) the system's
+// principals' and roles' passwords, copied to the run dir (0600) at `up` and removed at `down`.
+// Without them the processes connect to Kafka unauthenticated and the roles get random passwords.
+import { readFileSync, rmSync } from 'node:fs';
+import { credentialsFileOf, type EnvCredentials, environmentCredentials, validateCredentials } from '../../../system/shared/credentials.ts';
+import { SASL_MECHANISMS } from '../../../system/shared/kafka.ts';
+import { createSystemAcls } from '../kafkaSecurity.ts';
+import { runDir } from '../paths.ts';
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { kafkaReady } from '../local/kafka.ts';
 import { pingMariadb } from '../local/mariadb.ts';
@@ -16,6 +25,10 @@ export const externalControl = () =>
 const EXAMPLE = 'see scenarios/environment/external/example.json';
 
 export function loadExternalConfig(env: NodeJS.ProcessEnv = process.env): EnvAddresses {
+  return loadExternal(env).addresses;
+}
+
+function loadExternal(env: NodeJS.ProcessEnv = process.env): { addresses: EnvAddresses; credentials?: EnvCredentials } {
   const file = env.FAULTLINE_EXTERNAL_CONFIG;
   if (!file) throw new Error(`the external provider needs FAULTLINE_EXTERNAL_CONFIG=<file.json> (${EXAMPLE})`);
   let raw: unknown;
@@ -24,7 +37,9 @@ export function loadExternalConfig(env: NodeJS.ProcessEnv = process.env): EnvAdd
   } catch (err) {
     throw new Error(`FAULTLINE_EXTERNAL_CONFIG=${file}: ${(err as Error).message}`);
   }
-  return validateExternalConfig(raw, file);
+  const addresses = validateExternalConfig(raw, file);
+  const given = (raw as { credentials?: unknown }).credentials;
+  return given === undefined ? { addresses } : { addresses, credentials: validateCredentials(given, `${file}: credentials`) };
 }
 
 /** Checks the shape field by field so a user learns exactly which address is missing. */
@@ -40,6 +55,12 @@ export function validateExternalConfig(raw: unknown, where = 'config'): EnvAddre
   list(o?.kafka?.internal, 'kafka.internal');
   list(o?.kafka?.relay, 'kafka.relay');
   list(o?.kafka?.projector, 'kafka.projector');
+  const sasl = o?.kafka?.sasl;
+  if (
+    sasl !== undefined &&
+    (!SASL_MECHANISMS.includes(sasl?.mechanism) || typeof sasl?.username !== 'string' || typeof sasl?.password !== 'string')
+  )
+    problems.push(`kafka.sasl: { mechanism: ${SASL_MECHANISMS.join('|')}, username, password } (the harness's principal)`);
   for (const db of ['commands', 'queries'] as const) {
     const d = o?.mariadb?.[db];
     if (
@@ -63,7 +84,8 @@ export function validateExternalConfig(raw: unknown, where = 'config'): EnvAddre
   }
   if (problems.length)
     throw new Error(`${where} is not a usable external environment; expected:\n  ${problems.join('\n  ')}\n(${EXAMPLE})`);
-  return { ...(o as EnvAddresses), provider: 'external', kafka: { ...o.kafka!, brokers: o.kafka!.internal.length } };
+  const { credentials: _omitted, ...addresses } = o as EnvAddresses & { credentials?: unknown };
+  return { ...addresses, provider: 'external', kafka: { ...o.kafka!, brokers: o.kafka!.internal.length } };
 }
 
 export function getExternalProvider(): EnvironmentProvider {
@@ -71,7 +93,8 @@ export function getExternalProvider(): EnvironmentProvider {
     name: 'external',
     control: externalControl(),
     async up({ onProgress = () => undefined }) {
-      const addr = loadExternalConfig();
+      const { addresses: addr, credentials } = loadExternal();
+      environmentCredentials(runDir(), credentials);
       const toxi = new Toxiproxy(addr.toxiproxy.api);
       await toxi.populate(
         Object.values(addr.links)
@@ -84,10 +107,14 @@ export function getExternalProvider(): EnvironmentProvider {
         if (!(await pingMariadb(d.port, d.admin.user, d.admin.password).catch(() => false)))
           throw new Error(`mariadb ${db} at ${d.host}:${d.port} does not answer`);
       }
-      if (!(await kafkaReady(addr.kafka.relay, addr.kafka.brokers).catch(() => false))) {
+      if (!(await kafkaReady(addr.kafka.relay, addr.kafka.brokers, addr.kafka.sasl).catch(() => false))) {
         throw new Error(
           `kafka does not answer through the relay proxies ${addr.kafka.relay.join(',')}: are its listeners advertised as those proxy addresses?`,
         );
+      }
+      if (addr.kafka.sasl) {
+        await createSystemAcls(addr);
+        onProgress(`kafka: ACLs of the system principals created as ${addr.kafka.sasl.username}`);
       }
       return addr;
     },
@@ -96,6 +123,7 @@ export function getExternalProvider(): EnvironmentProvider {
       const toxi = new Toxiproxy(addr.toxiproxy.api);
       const all = await toxi.getAll();
       for (const p of Object.values(addr.links).flat()) await all[p.name]?.remove();
+      rmSync(credentialsFileOf(runDir()), { force: true });
     },
     async status(): Promise<ComponentStatus[]> {
       const addr = loadExternalConfig();
@@ -115,7 +143,7 @@ export function getExternalProvider(): EnvironmentProvider {
       }
       out.push({
         name: 'kafka',
-        healthy: await kafkaReady(addr.kafka.internal, addr.kafka.brokers).catch(() => false),
+        healthy: await kafkaReady(addr.kafka.internal, addr.kafka.brokers, addr.kafka.sasl).catch(() => false),
         address: addr.kafka.internal.join(','),
       });
       return out;

@@ -3,12 +3,17 @@
 // cut off separately and a client that re-resolves the advertised address stays behind its
 // proxy. Replication (REPLICATION, the inter-broker listener) is advertised as each broker's own
 // replication proxy, so the others' fetches from one broker can be cut; the controller quorum
-// (CONTROLLER) and the harness's direct listener (INTERNAL) never cross a proxy.
+// (CONTROLLER) and the harness's direct listener (INTERNAL) never cross a proxy. Every listener
+// authenticates (../kafkaSecurity.ts): SCRAM on the client and replication listeners, PLAIN on
+// the controller's.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type SASLOptions } from 'kafkajs';
+import type { EnvCredentials } from '../../../system/shared/credentials.ts';
+import type { KafkaSasl } from '../../../system/shared/kafka.ts';
 import { brokerJvmOptions, classArchiveOption, formatStorage } from './kafkaClassArchive.ts';
+import { brokerSecurityProperties, propertyLines, scramFormatArgs } from '../kafkaSecurity.ts';
 import type { PortLayout } from '../ports.ts';
 import { type ManagedProcess, readPid, StartError, startProcess } from './processes.ts';
 
@@ -17,6 +22,8 @@ export interface KafkaSpec {
   ports: PortLayout;
   dir: string; // <runDir>/kafka
   libs: string;
+  /** The environment's credentials: the brokers' own, and the SCRAM principals formatted into storage. */
+  credentials?: EnvCredentials;
 }
 
 const nodeDir = (s: KafkaSpec, b: number) => join(s.dir, `broker-${b + 1}`);
@@ -51,7 +58,7 @@ export const REPLICA_LAG_TIME_MAX_MS = 8000;
 /** How long the controller waits for a silent broker's heartbeat before fencing it. */
 export const BROKER_SESSION_TIMEOUT_MS = 4000;
 
-export function brokerProperties(s: KafkaSpec, b: number): string {
+export function brokerProperties(s: KafkaSpec, b: number, credentials: EnvCredentials): string {
   const p = s.ports;
   const voters = Array.from({ length: s.brokers }, (_, i) => `${i + 1}@127.0.0.1:${p.kafka.controller(i)}`).join(',');
   const rf = Math.min(s.brokers, 3);
@@ -67,9 +74,15 @@ export function brokerProperties(s: KafkaSpec, b: number): string {
     // client, and each follower fetching from this broker, back through it.
     `advertised.listeners=INTERNAL://127.0.0.1:${p.kafka.internal(b)},REPLICATION://127.0.0.1:${p.proxies.replicationKafka(b)},` +
       `RELAY://127.0.0.1:${p.proxies.relayKafka(b)},PROJECTOR://127.0.0.1:${p.proxies.projectorKafka(b)}`,
-    'listener.security.protocol.map=INTERNAL:PLAINTEXT,REPLICATION:PLAINTEXT,CONTROLLER:PLAINTEXT,RELAY:PLAINTEXT,PROJECTOR:PLAINTEXT',
     'inter.broker.listener.name=REPLICATION',
     'controller.listener.names=CONTROLLER',
+    ...propertyLines(
+      brokerSecurityProperties(credentials, {
+        listeners: ['INTERNAL', 'REPLICATION', 'RELAY', 'PROJECTOR'],
+        interBroker: 'REPLICATION',
+        controller: 'CONTROLLER',
+      }),
+    ),
     `log.dirs=${join(nodeDir(s, b), 'data')}`,
     'num.partitions=3',
     `default.replication.factor=${rf}`,
@@ -99,8 +112,8 @@ export function clusterId(random: () => Buffer = () => randomBytes(16)): string 
   return random().toString('base64url');
 }
 
-function format(s: KafkaSpec, b: number, id: string): Promise<void> {
-  return formatStorage(s.libs, join(nodeDir(s, b), 'server.properties'), id).catch((err: Error) => {
+function format(s: KafkaSpec, b: number, id: string, credentials: EnvCredentials): Promise<void> {
+  return formatStorage(s.libs, join(nodeDir(s, b), 'server.properties'), id, scramFormatArgs(credentials)).catch((err: Error) => {
     throw new StartError(`kafka-${b + 1}`, err.message);
   });
 }
@@ -110,12 +123,17 @@ export async function startKafka(s: KafkaSpec): Promise<number[]> {
   const procs = Array.from({ length: s.brokers }, (_, b) => brokerProcess(s, b));
   const formatted = (b: number) => existsSync(join(nodeDir(s, b), 'data', 'meta.properties'));
   if (!procs.some((_, b) => formatted(b))) {
+    const credentials = s.credentials;
+    if (!credentials) throw new StartError('kafka-1', 'no credentials to format the brokers with');
     const id = clusterId();
     await Promise.all(
       procs.map((_, b) => {
-        mkdirSync(nodeDir(s, b), { recursive: true });
-        writeFileSync(join(nodeDir(s, b), 'server.properties'), brokerProperties(s, b));
-        return format(s, b, id);
+        mkdirSync(nodeDir(s, b), { recursive: true, mode: 0o700 });
+        // It holds the broker's and the controller quorum's passwords.
+        const file = join(nodeDir(s, b), 'server.properties');
+        writeFileSync(file, brokerProperties(s, b, credentials), { mode: 0o600 });
+        chmodSync(file, 0o600);
+        return format(s, b, id, credentials);
       }),
     );
   }
@@ -123,12 +141,12 @@ export async function startKafka(s: KafkaSpec): Promise<number[]> {
 }
 
 /** Ready = the cluster answers through the given (proxied) bootstrap with every broker registered. */
-export async function kafkaReady(bootstrap: string[], brokers: number): Promise<boolean> {
-  return (await registeredBrokers(bootstrap, 0)).size === brokers;
+export async function kafkaReady(bootstrap: string[], brokers: number, sasl?: KafkaSasl): Promise<boolean> {
+  return (await registeredBrokers(bootstrap, 0, sasl)).size === brokers;
 }
 
-/** Node ids the cluster reports as registered (via any reachable bootstrap). */
-export async function registeredBrokers(bootstrap: string[], retries = 1): Promise<Set<number>> {
+/** Node ids the cluster reports as registered (via any reachable bootstrap), asked as `sasl`'s principal. */
+export async function registeredBrokers(bootstrap: string[], retries = 1, sasl?: KafkaSasl): Promise<Set<number>> {
   const admin = new Kafka({
     clientId: 'faultline-env',
     brokers: bootstrap,
@@ -136,6 +154,7 @@ export async function registeredBrokers(bootstrap: string[], retries = 1): Promi
     connectionTimeout: 2000,
     requestTimeout: 3000,
     retry: { retries },
+    ...(sasl ? { sasl: sasl as SASLOptions } : {}),
   }).admin();
   try {
     await admin.connect();

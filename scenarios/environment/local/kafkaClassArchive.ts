@@ -9,6 +9,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
+import { generateCredentials } from '../../../system/shared/credentials.ts';
+import { brokerSecurityProperties, propertyLines, scramFormatArgs } from '../kafkaSecurity.ts';
 import { PROJECT_ROOT } from '../paths.ts';
 
 const LOG4J = join(PROJECT_ROOT, 'scenarios/environment/local/kafka/log4j2.yaml');
@@ -25,36 +27,46 @@ export function brokerJvmOptions(heap: string): string[] {
   ];
 }
 
-/** Kafka's StorageTool: formats a node's log dirs for a cluster id (every broker, and the archive's throwaway one). */
-export function formatStorage(libs: string, propertiesFile: string, clusterId: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      'java',
-      [
-        `-Dlog4j2.configurationFile=${LOG4J}`,
-        '-cp',
-        `${libs}/*`,
-        'kafka.tools.StorageTool',
-        'format',
-        `--cluster-id=${clusterId}`,
-        '-c',
-        propertiesFile,
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+/**
+ * Kafka's StorageTool: formats a node's log dirs for a cluster id (every broker, and the archive's
+ * throwaway one). `extra` (e.g. --add-scram with passwords) goes through a 0600 argument file
+ * (`java @file`) beside the properties, removed afterwards: a command line is readable by anyone.
+ */
+export function formatStorage(libs: string, propertiesFile: string, clusterId: string, extra: string[] = []): Promise<void> {
+  const args = [
+    `-Dlog4j2.configurationFile=${LOG4J}`,
+    '-cp',
+    `${libs}/*`,
+    'kafka.tools.StorageTool',
+    'format',
+    `--cluster-id=${clusterId}`,
+    '-c',
+    propertiesFile,
+    ...extra,
+  ];
+  const argFile = join(dirname(propertiesFile), `format-${process.pid}.args`);
+  // One quoted argument per line (the argument file's quoting: \\ and \" inside quotes).
+  const quoted = args.map((a) => `"${a.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`);
+  writeFileSync(argFile, `${quoted.join('\n')}\n`, { mode: 0o600 });
+  return new Promise<void>((resolve, reject) => {
+    const child = spawn('java', [`@${argFile}`], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
     child.on('error', reject);
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`storage format failed: ${out.slice(-1500)}`))));
-  });
+  }).finally(() => rmSync(argFile, { force: true }));
 }
+
+/** Names the recording run's configuration in the archive's key; change it when the brokers' configuration changes what they load. */
+const ARCHIVE_RUN = 'sasl-scram+plain-controller+standard-authorizer';
 
 let javaKey: string | undefined;
 /** Identifies the JDK and the jar set: an archive made by another JDK or for other jars is not used. */
 function archiveKey(libs: string): string {
   javaKey ??= spawnSync('java', ['-version'], { encoding: 'utf8' }).stderr ?? '';
-  return createHash('sha256').update(javaKey).update(readdirSync(libs).sort().join('\n')).digest('hex').slice(0, 16);
+  // ARCHIVE_RUN: what the recording broker ran (an archive of a broker without SASL would miss its classes).
+  return createHash('sha256').update(javaKey).update(readdirSync(libs).sort().join('\n')).update(ARCHIVE_RUN).digest('hex').slice(0, 16);
 }
 
 export function classArchivePath(libs: string): string {
@@ -123,22 +135,30 @@ export async function ensureClassArchive(libs: string, progress: (line: string) 
   const partial = `${path}.${process.pid}.partial`;
   try {
     const [broker, controller] = [await freePort(), await freePort()];
+    // The same security as the real brokers (throwaway passwords), so the archive holds the SASL,
+    // SCRAM and authorizer classes a broker loads before it serves.
+    const throwaway = generateCredentials();
     writeFileSync(
       join(dir, 'server.properties'),
       [
         'process.roles=broker,controller',
         'node.id=1',
         `controller.quorum.voters=1@127.0.0.1:${controller}`,
-        `listeners=PLAINTEXT://127.0.0.1:${broker},CONTROLLER://127.0.0.1:${controller}`,
+        `listeners=INTERNAL://127.0.0.1:${broker},CONTROLLER://127.0.0.1:${controller}`,
+        'inter.broker.listener.name=INTERNAL',
         'controller.listener.names=CONTROLLER',
+        ...propertyLines(
+          brokerSecurityProperties(throwaway, { listeners: ['INTERNAL'], interBroker: 'INTERNAL', controller: 'CONTROLLER' }),
+        ),
         `log.dirs=${join(dir, 'data')}`,
         'offsets.topic.replication.factor=1',
         'transaction.state.log.replication.factor=1',
         'transaction.state.log.min.isr=1',
         '',
       ].join('\n'),
+      { mode: 0o600 },
     );
-    await formatStorage(libs, join(dir, 'server.properties'), 'ZmF1bHRsaW5lLWFyY2hpdmU');
+    await formatStorage(libs, join(dir, 'server.properties'), 'ZmF1bHRsaW5lLWFyY2hpdmU', scramFormatArgs(throwaway));
     const logFile = join(dir, 'server.log');
     const jvm = runJvm(
       [...brokerJvmOptions(heap), `-XX:ArchiveClassesAtExit=${partial}`, '-cp', `${libs}/*`, 'kafka.Kafka', join(dir, 'server.properties')],

@@ -1,5 +1,7 @@
 // Process faults on the local provider's own servers: the broker(s) and both MariaDB servers,
 // started here as real processes with pid files. System processes go to systemControl.
+import { credentialsFileOf, readCredentials } from '../../../system/shared/credentials.ts';
+import { saslOf } from '../kafkaSecurity.ts';
 import { join } from 'node:path';
 import { composeControl } from '../systemControl.ts';
 import { parseTarget } from '../targets.ts';
@@ -40,7 +42,9 @@ async function restartInfra(l: LocalLayout, target: string, graceful: boolean): 
     // of the restarted broker itself: the others keep listing a killed broker until its session
     // times out, so their answer would call it back while it is still starting.
     const own = [internal[t.node - 1]!];
-    await waitFor(`${target} rejoining`, async () => (await registeredBrokers(own)).has(t.node), {
+    const credentials = readCredentials(credentialsFileOf(l.dir));
+    const sasl = credentials ? saslOf(credentials, 'harness') : undefined;
+    await waitFor(`${target} rejoining`, async () => (await registeredBrokers(own, 1, sasl)).has(t.node), {
       timeoutMs: 120_000,
       intervalMs: 300,
     });

@@ -2,6 +2,8 @@
 // Toxiproxy as local processes, installed into a cache on first use.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { credentialsFileOf, environmentCredentials, readCredentials } from '../../../system/shared/credentials.ts';
+import { createSystemAcls, saslOf } from '../kafkaSecurity.ts';
 import { ensureClassArchive } from './kafkaClassArchive.ts';
 import { brokerHeap, brokerProcess, kafkaReady, quorumStateFile, registeredBrokers, startKafka } from './kafka.ts';
 import { ensureKafka, ensureMariadb, ensureToxiproxy } from './install.ts';
@@ -36,6 +38,7 @@ export function addressesOf(l: LocalLayout): EnvAddresses {
   const { ports, brokers } = l;
   const links = proxyLayout(ports, brokers);
   const admin = adminCredentials(l.dir);
+  const credentials = readCredentials(credentialsFileOf(l.dir));
   const db = (database: 'commands' | 'queries', port: number) => ({ host: '127.0.0.1', port, database, admin: { ...admin } });
   return {
     provider: 'local',
@@ -43,6 +46,7 @@ export function addressesOf(l: LocalLayout): EnvAddresses {
     kafka: {
       brokers,
       internal: Array.from({ length: brokers }, (_, b) => `127.0.0.1:${ports.kafka.internal(b)}`),
+      ...(credentials ? { sasl: saslOf(credentials, 'harness') } : {}),
       relay: links['relay-kafka'].map((p) => p.listen),
       projector: links['projector-kafka'].map((p) => p.listen),
       ...(brokers > 1 ? { replication: replicationProxies(ports, brokers) } : {}),
@@ -91,6 +95,8 @@ export function getLocalProvider(): EnvironmentProvider {
       const alreadyUp = infraProcesses(l).filter((p) => readPid(p) !== undefined).length;
       if (alreadyUp === 0) await assertPortsFree(portsToCheck(l));
 
+      // This environment's passwords (Kafka principals, database roles): random, 0600, gone on `down`.
+      const credentials = environmentCredentials(l.dir);
       const libs = ensureKafka(onProgress);
       await ensureClassArchive(libs, onProgress, brokerHeap(brokers));
       const toxiBin = ensureToxiproxy(onProgress);
@@ -101,7 +107,7 @@ export function getLocalProvider(): EnvironmentProvider {
       await ensureProxies(l.ports, proxyLayout(l.ports, brokers), replicationProxies(l.ports, brokers));
 
       onProgress(`kafka: starting ${brokers} broker(s) (KRaft)`);
-      const kafkaSpec = { brokers, ports: l.ports, dir: join(l.dir, 'kafka'), libs };
+      const kafkaSpec = { brokers, ports: l.ports, dir: join(l.dir, 'kafka'), libs, credentials };
       const kafkaStarted = startKafka(kafkaSpec);
       onProgress('mariadb: starting commands and queries servers');
       const dbSpec = (database: 'commands' | 'queries', port: number) => ({
@@ -122,7 +128,9 @@ export function getLocalProvider(): EnvironmentProvider {
         // Ready only when each role's proxied bootstrap answers with every broker registered.
         await waitFor(
           'kafka',
-          async () => (await kafkaReady(addr.kafka.relay, brokers)) && (await kafkaReady(addr.kafka.projector, brokers)),
+          async () =>
+            (await kafkaReady(addr.kafka.relay, brokers, addr.kafka.sasl)) &&
+            (await kafkaReady(addr.kafka.projector, brokers, addr.kafka.sasl)),
           {
             // A JVM start is CPU-bound: on a busy 2-core machine a minute was not always enough.
             timeoutMs: 120_000,
@@ -135,6 +143,8 @@ export function getLocalProvider(): EnvironmentProvider {
         throw new StartError(dead.name, (err as Error).message, dead.logFile);
       }
       onProgress(`kafka: ${brokers} broker(s) answer through the relay and projector proxies`);
+      await createSystemAcls(addr);
+      onProgress('kafka: ACLs of the system principals in place');
       return addr;
     },
 
@@ -187,7 +197,7 @@ export function getLocalProvider(): EnvironmentProvider {
           detail: pid === undefined ? 'not running' : ok ? undefined : 'not answering',
         });
       }
-      const registered = await registeredBrokers(addr.kafka.internal).catch(() => new Set<number>());
+      const registered = await registeredBrokers(addr.kafka.internal, 1, addr.kafka.sasl).catch(() => new Set<number>());
       for (let b = 0; b < brokers; b++) {
         const pid = readPid(infraProcesses(l).find((x) => x.name === `kafka-${b + 1}`)!);
         const ok = pid !== undefined && registered.has(b + 1);

@@ -145,9 +145,9 @@ describe('testcontainers provider lifecycle (local engine)', () => {
   it('pauses the broker (it stops answering) and resumes it (same process)', async () => {
     const before = await provider.control.identity('kafka');
     await provider.control.pause('kafka');
-    await expect(registeredBrokers(addr.kafka.internal, 0)).rejects.toThrow();
+    await expect(registeredBrokers(addr.kafka.internal, 0, addr.kafka.sasl)).rejects.toThrow();
     await provider.control.resume('kafka');
-    expect((await registeredBrokers(addr.kafka.internal, 2)).has(1)).toBe(true);
+    expect((await registeredBrokers(addr.kafka.internal, 2, addr.kafka.sasl)).has(1)).toBe(true);
     expect(await provider.control.identity('kafka')).toBe(before);
   });
 

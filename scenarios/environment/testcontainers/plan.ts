@@ -8,7 +8,9 @@
 // system's least-privilege users are granted to clients from 127.0.0.1, and a published port
 // would show them the bridge's gateway address instead. Kafka has no host-based grants: it
 // stays on the bridge with its ports published on 127.0.0.1.
+import type { EnvCredentials } from '../../../system/shared/credentials.ts';
 import { ENV_LABEL } from '../containers/recipes.ts';
+import { brokerSecurityProperties, scramFormatArgs } from '../kafkaSecurity.ts';
 import type { PortLayout } from '../ports.ts';
 import { proxyLayout } from '../local/toxiproxy.ts';
 import type { LinkName, ProxyAddress } from '../types.ts';
@@ -42,6 +44,32 @@ export interface TestcontainersPlan {
   links: Record<LinkName, ProxyAddress[]>;
 }
 
+/** A server property as the image's KAFKA_* variable (the inverse of run.sh's to_property). */
+export function propertyEnvName(property: string): string {
+  return `KAFKA_${property.replaceAll('_', '__').replaceAll('-', '___').replaceAll('.', '_').toUpperCase()}`;
+}
+
+/**
+ * The broker's security settings as the image's variables (the same as the local provider's, see
+ * ../kafkaSecurity.ts), and the SCRAM credentials its start script formats into the storage
+ * (FAULTLINE_SCRAM_CREDENTIALS: space-separated --add-scram values, passed through a 0600
+ * argument file, never a command line).
+ */
+export function kafkaSecurityEnv(credentials: EnvCredentials): Record<string, string> {
+  const props = brokerSecurityProperties(credentials, {
+    listeners: ['INTERNAL', 'RELAY', 'PROJECTOR'],
+    interBroker: 'INTERNAL',
+    controller: 'CONTROLLER',
+  });
+  const env = Object.fromEntries(Object.entries(props).map(([k, v]) => [propertyEnvName(k), v]));
+  return {
+    ...env,
+    FAULTLINE_SCRAM_CREDENTIALS: scramFormatArgs(credentials)
+      .filter((a) => a !== '--add-scram')
+      .join(' '),
+  };
+}
+
 export function testcontainersPlan(ports: PortLayout): TestcontainersPlan {
   const links = proxyLayout(ports, 1);
   const hostPortOf = (p: ProxyAddress) => Number(p.listen.split(':')[1]);
@@ -61,7 +89,6 @@ export function testcontainersPlan(ports: PortLayout): TestcontainersPlan {
         // Each role is advertised as its proxy's port, exactly as in the local provider; the
         // harness' INTERNAL address is the published port itself.
         KAFKA_ADVERTISED_LISTENERS: `INTERNAL://127.0.0.1:${ports.kafka.internal(0)},RELAY://127.0.0.1:${relayProxy},PROJECTOR://127.0.0.1:${projectorProxy}`,
-        KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: 'INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT,RELAY:PLAINTEXT,PROJECTOR:PLAINTEXT',
         KAFKA_INTER_BROKER_LISTENER_NAME: 'INTERNAL',
         KAFKA_CONTROLLER_LISTENER_NAMES: 'CONTROLLER',
         KAFKA_NUM_PARTITIONS: '3',

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { proxyLayout } from '../local/toxiproxy.ts';
 import { portLayout } from '../ports.ts';
 import { LINKS } from '../types.ts';
-import { testcontainersPlan } from './plan.ts';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { generateCredentials } from '../../../system/shared/credentials.ts';
+import { brokerSecurityProperties } from '../kafkaSecurity.ts';
+import { PROJECT_ROOT } from '../paths.ts';
+import { kafkaSecurityEnv, propertyEnvName, testcontainersPlan } from './plan.ts';
 
 describe('testcontainers plan (the container layout as data)', () => {
   const ports = portLayout(19000);
@@ -49,5 +54,34 @@ describe('testcontainers plan (the container layout as data)', () => {
     expect(Object.values(plan.names)).toEqual(expect.arrayContaining(['faultline-19000-kafka', 'faultline-19000-toxiproxy']));
     expect(new Set(Object.values(plan.names)).size).toBe(4);
     expect(testcontainersPlan(portLayout(21000)).names.kafka).not.toBe(plan.names.kafka);
+  });
+
+  it("puts the local provider's Kafka security on the container: every listener SASL, SCRAM credentials formatted in", () => {
+    const creds = generateCredentials();
+    const env = kafkaSecurityEnv(creds);
+    const props = brokerSecurityProperties(creds, {
+      listeners: ['INTERNAL', 'RELAY', 'PROJECTOR'],
+      interBroker: 'INTERNAL',
+      controller: 'CONTROLLER',
+    });
+    // Each variable turns back into its property by the image's own start script.
+    const toProperty = (name: string) =>
+      execFileSync(
+        'bash',
+        ['-c', `source <(sed -n '/^to_property() {/,/^}/p' "$0"); to_property "$1"`, join(PROJECT_ROOT, 'containers/kafka/run.sh'), name],
+        {
+          encoding: 'utf8',
+        },
+      );
+    for (const [property, value] of Object.entries(props)) {
+      expect(toProperty(propertyEnvName(property))).toBe(property);
+      expect(env[propertyEnvName(property)]).toBe(value);
+    }
+    expect(env.KAFKA_LISTENER_SECURITY_PROTOCOL_MAP).toBe(
+      'INTERNAL:SASL_PLAINTEXT,RELAY:SASL_PLAINTEXT,PROJECTOR:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT',
+    );
+    expect(env.KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND).toBe('false');
+    expect(env.FAULTLINE_SCRAM_CREDENTIALS!.split(' ')).toContain(`SCRAM-SHA-512=[name=relay,password=${creds.kafka.passwords.relay}]`);
+    expect(Object.values(plan.kafka.env).join(' ')).not.toMatch(/PLAINTEXT/); // the static part carries no protocol map
   });
 });

@@ -4,7 +4,10 @@
 // up` and `down` work as with the local provider; `up` starts only what is not running.
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type SASLOptions } from 'kafkajs';
+import { credentialsFileOf, type EnvCredentials, environmentCredentials } from '../../../system/shared/credentials.ts';
+import type { KafkaSasl } from '../../../system/shared/kafka.ts';
+import { createSystemAcls, saslOf } from '../kafkaSecurity.ts';
 import { Wait } from 'testcontainers';
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { ensureEngine, podmanAsync, stopEngine } from '../containers/engine.ts';
@@ -18,7 +21,14 @@ import { composeControl } from '../systemControl.ts';
 import type { ComponentStatus, EnvAddresses, EnvironmentProvider } from '../types.ts';
 import { containerControl, containerState } from './containerControl.ts';
 import { LoopbackContainer, LoopbackMariaDbContainer } from './loopbackContainers.ts';
-import { type ContainerName, type ContainerTarget, ENV_LABEL, type TestcontainersPlan, testcontainersPlan } from './plan.ts';
+import {
+  type ContainerName,
+  type ContainerTarget,
+  ENV_LABEL,
+  kafkaSecurityEnv,
+  type TestcontainersPlan,
+  testcontainersPlan,
+} from './plan.ts';
 
 // The harness's admin is root with this environment's random password (kept in the run dir, as
 // the local provider does). The image creates root for any host; an init script (the image's
@@ -27,13 +37,19 @@ const ROOT_ON_LOOPBACK = "RENAME USER 'root'@'%' TO 'root'@'127.0.0.1';\n";
 
 type Progress = (line: string) => void;
 
-function addressesOf(plan: TestcontainersPlan, ports: ReturnType<typeof portLayout>, admin: AdminCredentials): EnvAddresses {
+function addressesOf(
+  plan: TestcontainersPlan,
+  ports: ReturnType<typeof portLayout>,
+  admin: AdminCredentials,
+  credentials: EnvCredentials,
+): EnvAddresses {
   return {
     provider: 'testcontainers',
     toxiproxy: { api: `http://127.0.0.1:${plan.toxiproxy.api}` },
     kafka: {
       brokers: 1,
       internal: [`127.0.0.1:${ports.kafka.internal(0)}`],
+      sasl: saslOf(credentials, 'harness'),
       relay: plan.links['relay-kafka'].map((p) => p.listen),
       projector: plan.links['projector-kafka'].map((p) => p.listen),
     },
@@ -47,8 +63,14 @@ function addressesOf(plan: TestcontainersPlan, ports: ReturnType<typeof portLayo
 
 /** A group coordinator answers: on a fresh broker the first lookup creates the offsets topic,
  *  and a consumer that looks while it is being created can give up (as kafkajs does). */
-async function coordinatorReady(brokers: string[]): Promise<boolean> {
-  const admin = new Kafka({ clientId: 'faultline-env', brokers, logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
+async function coordinatorReady(brokers: string[], sasl: KafkaSasl): Promise<boolean> {
+  const admin = new Kafka({
+    clientId: 'faultline-env',
+    brokers,
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 0 },
+    sasl: sasl as SASLOptions,
+  }).admin();
   try {
     await admin.connect();
     // Loads the cluster's metadata: without it (and with no retries) the coordinator lookup finds
@@ -62,7 +84,7 @@ async function coordinatorReady(brokers: string[]): Promise<boolean> {
 }
 
 /** Creates each container through Testcontainers (used when no container of that name exists). */
-function containerStarters(plan: TestcontainersPlan, admin: () => AdminCredentials) {
+function containerStarters(plan: TestcontainersPlan, admin: () => AdminCredentials, credentials: () => EnvCredentials) {
   return {
     // Host network, bound to 127.0.0.1: its proxies are the local provider's, unchanged.
     toxiproxy: () =>
@@ -98,7 +120,7 @@ function containerStarters(plan: TestcontainersPlan, admin: () => AdminCredentia
       new LoopbackContainer(plan.kafka.image)
         .withName(plan.names.kafka)
         .withLabels(plan.label)
-        .withEnvironment(plan.kafka.env)
+        .withEnvironment({ ...plan.kafka.env, ...kafkaSecurityEnv(credentials()) })
         .withExposedPorts(...plan.kafka.ports)
         .withWaitStrategy(Wait.forLogMessage(/Kafka Server started/))
         .withStartupTimeout(180_000)
@@ -112,12 +134,19 @@ export function getTestcontainersProvider(): EnvironmentProvider {
   // Read on first use, not at construction: `down` must not create a credentials file.
   let admin: AdminCredentials | undefined;
   const creds = () => (admin ??= adminCredentials(runDir()));
+  // This environment's passwords (Kafka principals, database roles): random, 0600, gone on `down`.
+  let secrets: EnvCredentials | undefined;
+  const credentials = () => (secrets ??= environmentCredentials(runDir()));
+  const harness = () => saslOf(credentials(), 'harness');
   const toxiproxyApi = `http://127.0.0.1:${plan.toxiproxy.api}`;
   const kafkaInternal = [`127.0.0.1:${ports.kafka.internal(0)}`];
 
   const ready = async (t: ContainerName): Promise<boolean> => {
     if (t === 'toxiproxy') return (await new Toxiproxy(toxiproxyApi).getVersion()).length > 0;
-    if (t === 'kafka') return (await registeredBrokers(kafkaInternal, 0)).has(1);
+    if (t === 'kafka') {
+      if (!existsSync(credentialsFileOf(runDir()))) return false; // never brought up from this run dir
+      return (await registeredBrokers(kafkaInternal, 0, harness())).has(1);
+    }
     if (!existsSync(adminCredentialsFile(runDir()))) return false; // never brought up from this run dir
     return pingMariadb(ports.mariadb[t === 'commands-db' ? 'commands' : 'queries'], creds().user, creds().password);
   };
@@ -136,7 +165,7 @@ export function getTestcontainersProvider(): EnvironmentProvider {
     await waitFor(`${t} ready`, () => ready(t), { timeoutMs: 120_000, intervalMs: 300 });
   };
 
-  const start = containerStarters(plan, creds);
+  const start = containerStarters(plan, creds, credentials);
   const control = composeControl(containerControl({ names: plan.names, ready: (t: ContainerTarget) => ready(t) }));
 
   return {
@@ -148,7 +177,7 @@ export function getTestcontainersProvider(): EnvironmentProvider {
       await ensureEngine(onProgress);
       ensureImages(onProgress);
       await ensureRunning('toxiproxy', start.toxiproxy, onProgress);
-      const addr = addressesOf(plan, ports, creds());
+      const addr = addressesOf(plan, ports, creds(), credentials());
       await new Toxiproxy(toxiproxyApi).populate(
         Object.values(plan.links)
           .flat()
@@ -158,11 +187,12 @@ export function getTestcontainersProvider(): EnvironmentProvider {
         ...plan.mariadb.map((db) => ensureRunning(db.target, () => start.mariadb(db), onProgress)),
         ensureRunning('kafka', start.kafka, onProgress),
       ]);
-      await waitFor('kafka through the relay proxy', async () => (await registeredBrokers(addr.kafka.relay, 0)).size === 1, {
+      await waitFor('kafka through the relay proxy', async () => (await registeredBrokers(addr.kafka.relay, 0, harness())).size === 1, {
         timeoutMs: 60_000,
         intervalMs: 300,
       });
-      await waitFor('kafka group coordinator', () => coordinatorReady(kafkaInternal), { timeoutMs: 90_000, intervalMs: 500 });
+      await waitFor('kafka group coordinator', () => coordinatorReady(kafkaInternal, harness()), { timeoutMs: 90_000, intervalMs: 500 });
+      await createSystemAcls(addr);
       onProgress(`testcontainers: all containers ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       return addr;
     },
@@ -176,6 +206,8 @@ export function getTestcontainersProvider(): EnvironmentProvider {
       // The password belonged to the removed servers: the next environment gets a new one. The
       // system containers' settings and crash files go with them.
       rmSync(adminCredentialsFile(runDir()), { force: true });
+      rmSync(credentialsFileOf(runDir()), { force: true });
+      secrets = undefined;
       rmSync(join(runDir(), 'system'), { recursive: true, force: true });
       admin = undefined;
     },
