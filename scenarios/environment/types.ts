@@ -1,5 +1,6 @@
 // What every environment provider hands to the harness and the tests: the address of every
 // server and every Toxiproxy proxy. Written by `npm run env -- up` to `.faultline/env.json`.
+import type { RawSasl } from '../../system/testing/rawKafka/connection.ts';
 
 /** The seven client links; each crosses its own Toxiproxy proxy (Kafka links: one per broker). */
 export const LINKS = [
@@ -33,6 +34,8 @@ export interface EnvAddresses {
     brokers: number;
     /** Direct bootstrap for the harness (admin, poison injection, reading topics): no proxy. */
     internal: string[];
+    /** The harness's own principal, where the brokers ask for one (none: plaintext). */
+    sasl?: RawSasl;
     /** Proxy addresses, one per broker, advertised to the publisher role. */
     relay: string[];
     /** Proxy addresses, one per broker, advertised to the projector role. */

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type Admin, Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import mysql from 'mysql2/promise';
+import { partitionLeader, rawProducer, type RawProducer } from '../../system/testing/rawKafka/rawProducer.ts';
 import { PROJECT_ROOT } from '../environment/paths.ts';
 import { systemProcessEnv } from '../environment/system.ts';
 import type { DbServer, EnvAddresses } from '../environment/types.ts';
@@ -64,6 +65,7 @@ export function createFaultTools(env: EnvAddresses): FaultTools {
   const kafka = new Kafka({ clientId: 'faultline-nemesis', brokers: env.kafka.internal, logLevel: logLevel.NOTHING });
   let producer: Promise<Producer> | undefined;
   let admin: Promise<Admin> | undefined;
+  let raw: RawProducer | undefined;
   const getAdmin = () =>
     (admin ??= (async () => {
       const a = kafka.admin();
@@ -87,6 +89,16 @@ export function createFaultTools(env: EnvAddresses): FaultTools {
       });
       if (!meta || meta.baseOffset === undefined) throw new Error(`produce to ${topic}: no offset in the broker's answer`);
       return { partition: meta.partition, offset: String(meta.baseOffset) };
+    },
+    async rawProduce(topic, partition, record) {
+      const leader = await partitionLeader(await getAdmin(), topic, partition);
+      raw ??= rawProducer({ sasl: env.kafka.sasl });
+      const offset = await raw.produce(leader, topic, partition, [record]);
+      return { partition, offset: String(offset) };
+    },
+    async partitions(topic) {
+      const meta = await (await getAdmin()).fetchTopicMetadata({ topics: [topic] });
+      return meta.topics[0]?.partitions.length ?? 0;
     },
     readTopic: async (topic) => readTopic(kafka, await getAdmin(), topic),
     async query<T>(db: 'commands' | 'queries', sql: string, params: unknown[] = []) {
@@ -113,6 +125,8 @@ export function createFaultTools(env: EnvAddresses): FaultTools {
     async close() {
       if (producer) await (await producer).disconnect().catch(() => undefined);
       if (admin) await (await admin).disconnect().catch(() => undefined);
+      raw?.close();
+      raw = undefined;
       producer = undefined;
       admin = undefined;
     },

@@ -17,7 +17,7 @@ import { WireReader } from './wire.ts';
 
 /** The principal to authenticate as (the same shape as the system's Kafka settings). */
 export interface RawSasl {
-  mechanism: 'scram-sha-512' | 'scram-sha-256';
+  mechanism: 'scram-sha-512' | 'scram-sha-256' | 'plain';
   username: string;
   password: string;
 }
@@ -89,20 +89,24 @@ function framedConnection(socket: Socket): RawConnection {
   };
 }
 
-/** SaslHandshake v1 then the SCRAM exchange in SaslAuthenticate v1 requests. */
+/** SaslHandshake v1, then the exchange (SCRAM, or PLAIN's one message) in SaslAuthenticate v1 requests. */
 async function authenticate(conn: RawConnection, sasl: RawSasl): Promise<void> {
   const hash: ScramHash = sasl.mechanism === 'scram-sha-256' ? 'sha256' : 'sha512';
-  const mechanism = SCRAM_MECHANISMS[hash];
+  const mechanism = sasl.mechanism === 'plain' ? 'PLAIN' : SCRAM_MECHANISMS[hash];
   const hs = parseSaslHandshakeAnswer(await conn.request(API.saslHandshake, 1, saslHandshakeBody(mechanism)));
   if (hs.errorCode !== 0)
     throw new Error(`SASL handshake for ${mechanism} refused: ${errorName(hs.errorCode)}; the broker offers ${hs.mechanisms.join(', ')}`);
-  const scram = scramClient({ hash, username: sasl.username, password: sasl.password });
   const step = async (message: string): Promise<string> => {
     const a = parseSaslAuthenticateAnswer(await conn.request(API.saslAuthenticate, 1, saslAuthenticateBody(Buffer.from(message, 'utf8'))));
     if (a.errorCode !== 0)
       throw new Error(`SASL authentication as ${sasl.username} failed: ${errorName(a.errorCode)} ${a.errorMessage ?? ''}`.trim());
     return a.authBytes.toString('utf8');
   };
+  if (sasl.mechanism === 'plain') {
+    await step(`\u0000${sasl.username}\u0000${sasl.password}`);
+    return;
+  }
+  const scram = scramClient({ hash, username: sasl.username, password: sasl.password });
   const serverFirst = await step(scram.clientFirst);
   const serverFinal = await step(scram.clientFinal(serverFirst));
   scram.verifyServerFinal(serverFinal);
