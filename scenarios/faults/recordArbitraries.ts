@@ -215,7 +215,9 @@ export interface RealizedRecord extends RawHeaderRecord {
 }
 
 const buf = (u: Uint8Array) => Buffer.from(u);
-const headersOf = (hs: HeaderSpec[]): Array<[string, Buffer | null]> => hs.map(([n, v]) => [n, v === null ? null : buf(v)]);
+/** Names as they go on the wire (UTF-8: a lone surrogate becomes U+FFFD), so the history holds what was sent. */
+const wireName = (n: string) => Buffer.from(n, 'utf8').toString('utf8');
+const headersOf = (hs: HeaderSpec[]): Array<[string, Buffer | null]> => hs.map(([n, v]) => [wireName(n), v === null ? null : buf(v)]);
 
 function keyOf(k: KeySpec, ctx: RealizeContext): { key: Buffer | null; live?: { streamId: string; partition: number } } | undefined {
   switch (k.kind) {
@@ -270,7 +272,7 @@ const readableEnvelope = (v: ValueSpec) => v.kind === 'json' && /"streamVersion"
 /** Resolves a spec against the run's data; undefined when the run has nothing for it (no live stream yet). */
 export function realize(spec: RecordSpec, ctx: RealizeContext): RealizedRecord | undefined {
   const headers = headersOf(spec.headers);
-  const names = spec.headers.map(([n]) => JSON.stringify(n)).join(',');
+  const names = headers.map(([n]) => JSON.stringify(n)).join(',');
   if (spec.kind === 'copy') {
     if (ctx.applied.length === 0) return undefined;
     const a = ctx.applied[spec.pick % ctx.applied.length]!;
