@@ -60,7 +60,7 @@ function shown(r: InjectedRecord): Record<string, unknown> {
 /**
  * `fuzz-mishandled`: a record the fuzzer produced (`fuzz-records`) that is not in `dead_letters`
  * at its partition and offset with exactly its key, value and headers (per name every value in
- * order, null kept null), or a fuzzed copy of an applied event (recorded as a duplicate) that was
+ * order, null kept null) and on the dead-letter topic (a copy naming that position), or a fuzzed copy of an applied event (recorded as a duplicate) that was
  * dead-lettered, or applied again by effectively-once, whose inbox must drop it. A record missing
  * from an at-most-once run whose projector died is what that mode may lose (its copy, where there
  * is one, must still be exact). A run recorded without the dead letters' contents has nothing to say.
@@ -76,6 +76,14 @@ export function checkFuzzMishandled(input: CheckInput): CheckResult {
   const dead = new Map(
     deadLetters.filter((d) => d.partition !== undefined && (d.topic ?? TOPIC) === TOPIC).map((d) => [at(d.partition!, d.offset!), d]),
   );
+  // Where each dead-letter topic record came from (its decoded kafka_dlt-original-* position).
+  const onDlqTopic = new Set(
+    input.topics.dlq
+      .filter((r) => r.dlt && (r.dlt.originalTopic ?? TOPIC) === TOPIC && r.dlt.originalPartition !== null)
+      .map((r) => at(r.dlt!.originalPartition!, r.dlt!.originalOffset ?? '')),
+  );
+  // A dead-letter topic shrunk on purpose may refuse even a cut copy: then only the table holds it.
+  const dlqTopicLimited = input.faults.some((f) => f.fault === 'dlq-size-limit');
   const appliedAt = new Set(input.read.applied.filter((a) => a.partition >= 0).map((a) => at(a.partition, a.offset)));
   const projectorDied =
     (input.crashes ?? []).some((c) => c.target.startsWith('projector')) ||
@@ -110,6 +118,8 @@ export function checkFuzzMishandled(input: CheckInput): CheckResult {
       continue;
     }
     const diffs = differences(i.record, d);
+    if (!onDlqTopic.has(pos) && !dlqTopicLimited)
+      diffs.push(`no copy on the dead-letter topic${d.topicCopy !== undefined ? ` (topic_copy ${d.topicCopy ?? 'null'})` : ''}`);
     if (diffs.length > 0)
       flag(i, `dead letter #${d.id} is not its exact copy: ${diffs.join('; ')}`, { deadLetter: d.id, differences: diffs });
   }

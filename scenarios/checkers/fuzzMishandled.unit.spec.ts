@@ -55,10 +55,21 @@ const exact = (offset: string, id = 1): DeadLetterLogRow => ({
   headers: { 'x-rep': [b64('first'), null, b64(Buffer.from([0xff]))], traceparent: null },
 });
 
+/** The dead-letter topic's copy of the record at `offset` (its decoded original position). */
+const topicCopy = (offset: string) => ({
+  partition: 1,
+  offset: `9${offset}`,
+  key: null,
+  value: null,
+  headers: {},
+  dlt: { originalTopic: 'user-events', originalPartition: 1, originalOffset: offset },
+});
+
 function run(deadLetters: DeadLetterLogRow[], injections = [fuzz('40')]): TestInput {
   const input = healthyRun(BASIC);
   input.injections = injections;
   input.read.deadLetters = deadLetters;
+  input.topics.dlq = deadLetters.map((d) => topicCopy(d.offset!));
   input.consumeMode = 'effectively-once';
   return input;
 }
@@ -85,6 +96,14 @@ describe('fuzz-mishandled', () => {
       expect(r.valid, JSON.stringify(d.headers)).toBe(false);
       expect(r.anomalies[0]!.message).toMatch(/not its exact copy: header/);
     }
+  });
+
+  it('fails for a dead letter with no copy on the dead-letter topic, unless a fault shrank that topic', () => {
+    const input = run([{ ...exact('40'), topicCopy: 'none' }]);
+    input.topics.dlq = [];
+    expect(checkFuzzMishandled(input).anomalies[0]!.message).toMatch(/no copy on the dead-letter topic \(topic_copy none\)/);
+    input.faults = [{ faultId: 0, fault: 'dlq-size-limit', target: 'user-events.dlq', start: { ms: 0, wall: wall(0) }, stop: null }];
+    expect(checkFuzzMishandled(input).valid).toBe(true);
   });
 
   it('fails for another value or a key where there was none', () => {

@@ -117,6 +117,8 @@ export interface DeadLetterLogRow {
   key?: { length: number; sha256: string } | null;
   value?: { length: number; sha256: string } | null;
   headers?: Record<string, string | null | Array<string | null>>;
+  /** What reached the dead-letter topic: full, truncated or none (topic_copy). */
+  topicCopy?: string | null;
 }
 
 export interface TopicRecord {

@@ -55,7 +55,7 @@ export async function readReadSide(db: DbServer): Promise<FinalState['read']> {
     const [deadLetters] = await conn.query<mysql.RowDataPacket[]>(
       `SELECT id, stream_id, event_id, stream_version, status, blocks_stream, created_at, resolved_at, topic, kafka_partition, kafka_offset,
               LENGTH(record_key) AS key_length, SHA2(record_key, 256) AS key_sha256,
-              LENGTH(record_value) AS value_length, SHA2(record_value, 256) AS value_sha256, headers
+              LENGTH(record_value) AS value_length, SHA2(record_value, 256) AS value_sha256, headers, topic_copy
          FROM dead_letters ORDER BY id`,
     );
     return {

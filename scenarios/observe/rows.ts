@@ -97,5 +97,6 @@ export function deadLetterOf(r: Row): DeadLetterLogRow {
       ? { value: r.value_length == null ? null : { length: Number(r.value_length), sha256: String(r.value_sha256) } }
       : {}),
     ...(r.headers == null ? {} : { headers: json(r.headers) as DeadLetterLogRow['headers'] }),
+    ...('topic_copy' in r ? { topicCopy: r.topic_copy == null ? null : String(r.topic_copy) } : {}),
   };
 }

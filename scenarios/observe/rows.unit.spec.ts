@@ -115,6 +115,7 @@ describe('final-state rows', () => {
       value_length: '3',
       value_sha256: 'ab',
       headers: '{"x-rep":["YQ==",null],"x-null":null}',
+      topic_copy: 'truncated',
     });
     expect(d).toMatchObject({
       topic: 'user-events',
@@ -123,6 +124,7 @@ describe('final-state rows', () => {
       key: null,
       value: { length: 3, sha256: 'ab' },
       headers: { 'x-rep': ['YQ==', null], 'x-null': null },
+      topicCopy: 'truncated',
     });
   });
 });
