@@ -85,27 +85,40 @@ async function realizeContext(ctx: FaultContext): Promise<RealizeContext> {
   };
 }
 
-/** Waits for the dead letter of the record at `at` and discards it, releasing the live stream it holds back. */
-async function resolveLiveDeadLetter(ctx: FaultContext, at: { partition: number; offset: string }): Promise<void> {
+/**
+ * Waits for the dead letters of the records at `held` and discards them in one `npm run dlq` call,
+ * releasing the live streams they hold back. Returns how many were discarded.
+ */
+async function resolveLiveDeadLetters(ctx: FaultContext, held: readonly { partition: number; offset: string }[]): Promise<number> {
   const deadline = Date.now() + DEAD_LETTER_WAIT_MS;
-  for (;;) {
-    const [row] = await ctx.tools.query<{ id: number; status: string }>(
-      'queries',
-      'SELECT id, status FROM dead_letters WHERE topic = ? AND kafka_partition = ? AND kafka_offset = ?',
-      [TOPIC, at.partition, at.offset],
-    );
-    if (row?.status === 'open') {
-      await ctx.tools.dlq(['discard', String(row.id)]);
-      return;
+  const open = new Map<string, number>();
+  let waiting = [...held];
+  while (waiting.length > 0) {
+    const still: typeof waiting = [];
+    for (const at of waiting) {
+      const [row] = await ctx.tools.query<{ id: number; status: string }>(
+        'queries',
+        'SELECT id, status FROM dead_letters WHERE topic = ? AND kafka_partition = ? AND kafka_offset = ?',
+        [TOPIC, at.partition, at.offset],
+      );
+      if (!row) still.push(at);
+      else if (row.status === 'open') open.set(`${at.partition}@${at.offset}`, Number(row.id));
     }
-    if (row) return;
-    // Not dead-lettered in time: left open, for the checkers to judge what the projector did.
+    waiting = still;
+    if (waiting.length === 0) break;
+    // Not dead-lettered in time: left as they are, for the checkers to judge what the projector did.
     if (Date.now() > deadline) {
-      ctx.log(`fuzz-records: no dead letter for ${TOPIC}/${at.partition}@${at.offset} within ${DEAD_LETTER_WAIT_MS} ms; not resolved`);
-      return;
+      ctx.log(
+        `fuzz-records: no dead letter within ${DEAD_LETTER_WAIT_MS} ms for ${waiting.map((a) => `${a.partition}@${a.offset}`).join(', ')}`,
+      );
+      break;
     }
     await sleep(250);
   }
+  // In id order: the tool resolves them one after another, as an operator would.
+  const ids = [...open.values()].sort((a, b) => a - b);
+  if (ids.length > 0) await ctx.tools.dlq(['discard', ...ids.map(String)]);
+  return ids.length;
 }
 
 const spec: KindSpec = {
@@ -122,8 +135,12 @@ export const fuzzFamily: FaultFamily = {
     return {
       async start(f, faultId) {
         const p = f.params as FuzzParams['fuzz-records'];
+        const started = Date.now();
         const specs = drawSpecs(p.seed, p.count);
         const rctx = await realizeContext(ctx);
+        ctx.log(
+          `fuzz-records: seed ${p.seed}, ${p.count} drawn; ${rctx.liveStreams.length} live streams and ${rctx.applied.length} applied events to pick from (${Date.now() - started} ms)`,
+        );
         const held: Array<{ partition: number; offset: string }> = [];
         for (const index of parseOnly(p.only, p.count)) {
           const r = realize(specs[index]!, rctx);
@@ -152,7 +169,11 @@ export const fuzzFamily: FaultFamily = {
           ctx.recorder.inject({ ...common, ...at });
           if (r.blocksLiveStream) held.push(at);
         }
-        for (const at of held) await resolveLiveDeadLetter(ctx, at);
+        const produced = Date.now();
+        const discarded = await resolveLiveDeadLetters(ctx, held);
+        ctx.log(
+          `fuzz-records: produced in ${produced - started} ms; ${discarded} dead letter(s) on live streams discarded (${Date.now() - produced} ms)`,
+        );
       },
       stop: async () => undefined,
       heal: async () => undefined,

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type Admin, Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import mysql from 'mysql2/promise';
-import { partitionLeader, rawProducer, type RawProducer } from '../../system/testing/rawKafka/rawProducer.ts';
+import { partitionLeader, rawProducer, type BrokerAddress, type RawProducer } from '../../system/testing/rawKafka/rawProducer.ts';
 import { PROJECT_ROOT } from '../environment/paths.ts';
 import { systemProcessEnv } from '../environment/system.ts';
 import type { DbServer, EnvAddresses } from '../environment/types.ts';
@@ -66,6 +66,7 @@ export function createFaultTools(env: EnvAddresses): FaultTools {
   let producer: Promise<Producer> | undefined;
   let admin: Promise<Admin> | undefined;
   let raw: RawProducer | undefined;
+  const leaders = new Map<string, Promise<BrokerAddress>>();
   const getAdmin = () =>
     (admin ??= (async () => {
       const a = kafka.admin();
@@ -91,10 +92,17 @@ export function createFaultTools(env: EnvAddresses): FaultTools {
       return { partition: meta.partition, offset: String(meta.baseOffset) };
     },
     async rawProduce(topic, partition, record) {
-      const leader = await partitionLeader(await getAdmin(), topic, partition);
+      const where = `${topic}/${partition}`;
+      let leader = leaders.get(where);
+      if (!leader) leaders.set(where, (leader = partitionLeader(await getAdmin(), topic, partition)));
       raw ??= rawProducer({ sasl: env.kafka.sasl });
-      const offset = await raw.produce(leader, topic, partition, [record]);
-      return { partition, offset: String(offset) };
+      try {
+        const offset = await raw.produce(await leader, topic, partition, [record]);
+        return { partition, offset: String(offset) };
+      } catch (err) {
+        leaders.delete(where); // the leader may have moved: looked up again next time
+        throw err;
+      }
     },
     async partitions(topic) {
       const meta = await (await getAdmin()).fetchTopicMetadata({ topics: [topic] });
@@ -127,6 +135,7 @@ export function createFaultTools(env: EnvAddresses): FaultTools {
       if (admin) await (await admin).disconnect().catch(() => undefined);
       raw?.close();
       raw = undefined;
+      leaders.clear();
       producer = undefined;
       admin = undefined;
     },
