@@ -21,6 +21,7 @@ import {
 import { scaleOutScenarios } from './scaleOut.ts';
 import { brokerScenarios } from './brokerScenarios.ts';
 import { randomScaleOut } from './randomScaleOut.ts';
+import { fuzzRecordsScenario } from './fuzzRecords.ts';
 import type { Scenario, WorkloadShape } from './types.ts';
 
 // 60 commands/s for ≥ 25 s: ≥ 1,000 ok commands per run (~1,500 sent, ~10 % deliberate
@@ -246,6 +247,7 @@ const BUILT_IN: readonly Scenario[] = [
     crashes: false,
     convergenceBoundMs: 15_000,
   },
+  fuzzRecordsScenario(WORKLOAD),
   {
     name: 'random-schedule',
     purpose: 'fast-check generates the fault schedule from the seed; a failure shrinks to a minimal schedule',

@@ -4,6 +4,7 @@ import { checkDeadLetterUnsettled } from './deadLetterUnsettled.ts';
 import { checkDiverged } from './diverged.ts';
 import { checkDlqCutUnmarked } from './dlqCutUnmarked.ts';
 import { checkDuplicated } from './duplicated.ts';
+import { checkFuzzMishandled } from './fuzzMishandled.ts';
 import { checkLost } from './lost.ts';
 import { checkLostUpdate } from './lostUpdate.ts';
 import { checkMisanswered } from './misanswered.ts';
@@ -50,6 +51,7 @@ export const CHECKERS: Readonly<Record<AnomalyName, Checker>> = Object.freeze({
   'conflict-missed': checkConflictMissed,
   'parked-duplicate': checkParkedDuplicate,
   'dead-letter-overtaken': checkDeadLetterOvertaken,
+  'fuzz-mishandled': checkFuzzMishandled,
   'dead-letter-unsettled': checkDeadLetterUnsettled,
 });
 

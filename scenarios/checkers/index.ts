@@ -24,3 +24,4 @@ export { checkConflictMissed } from './conflictMissed.ts';
 export { checkParkedDuplicate } from './parkedDuplicate.ts';
 export { checkDeadLetterOvertaken } from './deadLetterOvertaken.ts';
 export { checkDeadLetterUnsettled } from './deadLetterUnsettled.ts';
+export { checkFuzzMishandled } from './fuzzMishandled.ts';

@@ -29,6 +29,7 @@ export const ANOMALY_NAMES = [
   'conflict-missed', // an injected conflicting copy (an applied version, another id or content) applied or dropped instead of dead-lettered
   'parked-duplicate', // effectively-once parked an event its inbox already held (a known duplicate must be dropped at once)
   'dead-letter-overtaken', // an event applied from the topic while its stream had an open dead letter at its version or an earlier one
+  'fuzz-mishandled', // a fuzzed record not dead-lettered with exactly its key, value and headers, or a fuzzed copy of an applied event not handled as a duplicate
   'dead-letter-unsettled', // in the end state, an open dead letter whose event (or a later version) was applied after it, or a replayed one whose event never was
 ] as const;
 export type AnomalyName = (typeof ANOMALY_NAMES)[number];
@@ -108,6 +109,16 @@ export interface DeadLetterLogRow {
   blocksStream: boolean; // false: a conflicting copy, which holds nothing back
   createdAt: string; // created_at, TIMESTAMP(6) as the server gives it
   resolvedAt: string | null;
+  /** Where the record was read (absent in runs recorded before these were read). */
+  topic?: string;
+  partition?: number;
+  offset?: string;
+  /** The stored record: key and value by length and SHA-256 (hex), null when null; headers as stored (lossless JSON). */
+  key?: { length: number; sha256: string } | null;
+  value?: { length: number; sha256: string } | null;
+  headers?: Record<string, string | null | Array<string | null>>;
+  /** What reached the dead-letter topic: full, truncated or none (topic_copy). */
+  topicCopy?: string | null;
 }
 
 export interface TopicRecord {

@@ -6,6 +6,7 @@ import type fc from 'fast-check';
 import type { Admin } from 'kafkajs';
 import type { CrashEntry, FaultEntry, InjectionEntry } from '../history/types.ts';
 import type { EnvAddresses, ProcessControl } from '../environment/types.ts';
+import type { RawHeaderRecord } from '../../system/testing/rawKafka/recordBatch.ts';
 import type { ParamSpec } from './params.ts';
 import type { Fault } from './types.ts';
 
@@ -86,6 +87,14 @@ export interface FaultTools {
     topic: string,
     message: { key: Buffer | string | null; value: Buffer | string | null; headers: Record<string, Buffer | string>; partition?: number },
   ): Promise<ProducedAt>;
+  /**
+   * Produces one record as written by hand (null header values, repeated names, any bytes) to a
+   * partition's leader, authenticated as the harness where the brokers ask; the broker's refusal
+   * is an error naming its code.
+   */
+  rawProduce(topic: string, partition: number, record: RawHeaderRecord): Promise<ProducedAt>;
+  /** The topic's partition count. */
+  partitions(topic: string): Promise<number>;
   /** Every record of the topic up to its high watermarks when called. */
   readTopic(topic: string): Promise<TopicRecord[]>;
   /** Rows from a database as the admin user (the real server, not a proxy). */

@@ -8,6 +8,7 @@ import { crashPointFamily } from './crashPointFamily.ts';
 import { deadLetterValidFamily } from './deadLetterValidFamily.ts';
 import { dlqLimitFamily } from './dlqLimitFamily.ts';
 import { duplicateFamily } from './duplicateFamily.ts';
+import { fuzzFamily } from './fuzzFamily.ts';
 import { lostAckFamily } from './lostAckFamily.ts';
 import { networkFamily } from './networkFamily.ts';
 import { pausePointFamily } from './pausePointFamily.ts';
@@ -34,6 +35,7 @@ export const FAMILIES: readonly FaultFamily[] = [
   conflictCopyFamily,
   blockedDuplicateFamily,
   tableLockFamily,
+  fuzzFamily,
 ];
 
 /** Which family owns each kind; a kind claimed twice is a programming error caught at load. */

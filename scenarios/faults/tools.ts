@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { type Admin, type Kafka, Partitioners, type Producer } from 'kafkajs';
 import { harnessKafka } from '../environment/harnessKafka.ts';
 import mysql from 'mysql2/promise';
+import { partitionLeader, rawProducer, type BrokerAddress, type RawProducer } from '../../system/testing/rawKafka/rawProducer.ts';
 import { PROJECT_ROOT } from '../environment/paths.ts';
 import { systemProcessEnv } from '../environment/system.ts';
 import type { DbServer, EnvAddresses } from '../environment/types.ts';
@@ -65,6 +66,8 @@ export function createFaultTools(env: EnvAddresses): FaultTools {
   const kafka = harnessKafka(env, 'faultline-nemesis');
   let producer: Promise<Producer> | undefined;
   let admin: Promise<Admin> | undefined;
+  let raw: RawProducer | undefined;
+  const leaders = new Map<string, Promise<BrokerAddress>>();
   const getAdmin = () =>
     (admin ??= (async () => {
       const a = kafka.admin();
@@ -88,6 +91,23 @@ export function createFaultTools(env: EnvAddresses): FaultTools {
       });
       if (!meta || meta.baseOffset === undefined) throw new Error(`produce to ${topic}: no offset in the broker's answer`);
       return { partition: meta.partition, offset: String(meta.baseOffset) };
+    },
+    async rawProduce(topic, partition, record) {
+      const where = `${topic}/${partition}`;
+      let leader = leaders.get(where);
+      if (!leader) leaders.set(where, (leader = partitionLeader(await getAdmin(), topic, partition)));
+      raw ??= rawProducer({ sasl: env.kafka.sasl });
+      try {
+        const offset = await raw.produce(await leader, topic, partition, [record]);
+        return { partition, offset: String(offset) };
+      } catch (err) {
+        leaders.delete(where); // the leader may have moved: looked up again next time
+        throw err;
+      }
+    },
+    async partitions(topic) {
+      const meta = await (await getAdmin()).fetchTopicMetadata({ topics: [topic] });
+      return meta.topics[0]?.partitions.length ?? 0;
     },
     readTopic: async (topic) => readTopic(kafka, await getAdmin(), topic),
     async query<T>(db: 'commands' | 'queries', sql: string, params: unknown[] = []) {
@@ -114,6 +134,9 @@ export function createFaultTools(env: EnvAddresses): FaultTools {
     async close() {
       if (producer) await (await producer).disconnect().catch(() => undefined);
       if (admin) await (await admin).disconnect().catch(() => undefined);
+      raw?.close();
+      raw = undefined;
+      leaders.clear();
       producer = undefined;
       admin = undefined;
     },

@@ -7,6 +7,7 @@ import type { ConflictCopyParams } from './conflictCopyFamily.ts';
 import type { CrashPointParams } from './crashPointFamily.ts';
 import type { DeadLetterValidParams } from './deadLetterValidFamily.ts';
 import type { DuplicateParams } from './duplicateFamily.ts';
+import type { FuzzParams } from './fuzzFamily.ts';
 import type { LostAckParams } from './lostAckFamily.ts';
 import type { NetworkParams } from './networkFamily.ts';
 import type { PausePointParams } from './pausePointFamily.ts';
@@ -38,7 +39,8 @@ export interface ParamsByFault
     OvertakeParams,
     ConflictCopyParams,
     BlockedDuplicateParams,
-    TableLockParams {}
+    TableLockParams,
+    FuzzParams {}
 
 export type FaultKind = keyof ParamsByFault & string;
 

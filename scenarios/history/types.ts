@@ -73,7 +73,7 @@ export interface MetaEntry {
 export interface InjectionEntry {
   type: 'inject';
   faultId?: number; // the fault window that injected it
-  what: 'poison' | 'duplicate' | 'stale' | 'reversed-pair' | 'dead-letter-valid' | 'conflict' | 'overtake' | 'blocked-duplicate';
+  what: 'poison' | 'duplicate' | 'stale' | 'reversed-pair' | 'dead-letter-valid' | 'conflict' | 'overtake' | 'blocked-duplicate' | 'fuzz';
   topic: string;
   partition: number;
   offset: string; // int64 as a string
@@ -83,7 +83,22 @@ export interface InjectionEntry {
   streamVersion?: number;
   poisonId?: string; // poison and conflict: the POISON_ID_HEADER value
   case?: string; // poison: the fixture name; conflict: other-id or other-content
+  /** fuzz-records: `<seed>/<index>`, the record's place in what the seed draws (its own headers may be fuzzed). */
+  fuzzId?: string;
+  /** fuzz-records: what was drawn, in a few words. */
+  shape?: string;
+  /** fuzz-records: the exact record produced (also for copies of applied events, recorded as `duplicate`). */
+  record?: InjectedRecord;
+  /** The broker refused the record (nothing landed; partition and offset are -1). */
+  refused?: string;
   t: Timestamp;
+}
+
+/** A record's bytes as produced: base64, null kept null, headers in wire order (names may repeat). */
+export interface InjectedRecord {
+  key: string | null;
+  value: string | null;
+  headers: Array<[string, string | null]>;
 }
 
 /** A read of the query API during the run (monotonic-reads checker). */

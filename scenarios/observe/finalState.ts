@@ -53,7 +53,10 @@ export async function readReadSide(db: DbServer): Promise<FinalState['read']> {
       'SELECT event_id, stream_id, stream_version, kafka_partition, kafka_offset, reason, parked_at, released_at, outcome FROM parked_events ORDER BY id',
     );
     const [deadLetters] = await conn.query<mysql.RowDataPacket[]>(
-      'SELECT id, stream_id, event_id, stream_version, status, blocks_stream, created_at, resolved_at FROM dead_letters ORDER BY id',
+      `SELECT id, stream_id, event_id, stream_version, status, blocks_stream, created_at, resolved_at, topic, kafka_partition, kafka_offset,
+              LENGTH(record_key) AS key_length, SHA2(record_key, 256) AS key_sha256,
+              LENGTH(record_value) AS value_length, SHA2(record_value, 256) AS value_sha256, headers, topic_copy
+         FROM dead_letters ORDER BY id`,
     );
     return {
       users: users.map(readUserOf),

@@ -80,7 +80,7 @@ export function parkLogOf(r: Row): ParkLogRow {
   };
 }
 
-/** `queries.dead_letters`, without the record's bytes. */
+/** `queries.dead_letters`: the record's key and value by length and SHA-256, its headers as stored. */
 export function deadLetterOf(r: Row): DeadLetterLogRow {
   return {
     id: Number(r.id),
@@ -91,5 +91,12 @@ export function deadLetterOf(r: Row): DeadLetterLogRow {
     blocksStream: Number(r.blocks_stream) === 1,
     createdAt: iso(r.created_at),
     resolvedAt: r.resolved_at == null ? null : iso(r.resolved_at),
+    ...(r.kafka_partition == null ? {} : { topic: String(r.topic), partition: Number(r.kafka_partition), offset: String(r.kafka_offset) }),
+    ...('key_sha256' in r ? { key: r.key_length == null ? null : { length: Number(r.key_length), sha256: String(r.key_sha256) } } : {}),
+    ...('value_sha256' in r
+      ? { value: r.value_length == null ? null : { length: Number(r.value_length), sha256: String(r.value_sha256) } }
+      : {}),
+    ...(r.headers == null ? {} : { headers: json(r.headers) as DeadLetterLogRow['headers'] }),
+    ...('topic_copy' in r ? { topicCopy: r.topic_copy == null ? null : String(r.topic_copy) } : {}),
   };
 }

@@ -96,4 +96,35 @@ describe('final-state rows', () => {
       }),
     ).toMatchObject({ streamVersion: 7, blocksStream: false, resolvedAt: 'y' });
   });
+
+  it("maps a dead letter's position, key and value digests (null kept null) and stored headers", () => {
+    const d = deadLetterOf({
+      id: 5,
+      stream_id: null,
+      event_id: null,
+      stream_version: null,
+      status: 'open',
+      blocks_stream: 1,
+      created_at: 'x',
+      resolved_at: null,
+      topic: 'user-events',
+      kafka_partition: 2,
+      kafka_offset: '9007199254740993',
+      key_length: null,
+      key_sha256: null,
+      value_length: '3',
+      value_sha256: 'ab',
+      headers: '{"x-rep":["YQ==",null],"x-null":null}',
+      topic_copy: 'truncated',
+    });
+    expect(d).toMatchObject({
+      topic: 'user-events',
+      partition: 2,
+      offset: '9007199254740993',
+      key: null,
+      value: { length: 3, sha256: 'ab' },
+      headers: { 'x-rep': ['YQ==', null], 'x-null': null },
+      topicCopy: 'truncated',
+    });
+  });
 });

@@ -112,16 +112,17 @@ export { headerText };
  */
 export function dlqKafkaHeaders(headers: RecordHeaders): IHeaders {
   const out: IHeaders = {};
-  const nulls: Record<string, number[]> = {};
+  // A Map: a header named like an object's member (`valueOf`, `__proto__`) is just a name here.
+  const nulls = new Map<string, number[]>();
   for (const [name, values] of Object.entries(headers)) {
     if (name === DLT_HEADERS.nullHeaders) continue; // ours to write; an original of that name is replaced
     values.forEach((v, i) => {
-      if (v === null) (nulls[name] ??= []).push(i);
+      if (v === null) nulls.set(name, [...(nulls.get(name) ?? []), i]);
     });
     const sent = values.map((v) => v ?? Buffer.alloc(0));
     Object.defineProperty(out, name, { value: sent.length === 1 ? sent[0] : sent, enumerable: true, writable: true, configurable: true });
   }
-  if (Object.keys(nulls).length > 0) out[DLT_HEADERS.nullHeaders] = Buffer.from(JSON.stringify(nulls), 'utf8');
+  if (nulls.size > 0) out[DLT_HEADERS.nullHeaders] = Buffer.from(JSON.stringify(Object.fromEntries(nulls)), 'utf8');
   return out;
 }
 

@@ -122,4 +122,22 @@ describe('dead-letter headers with null, repeated and binary values', () => {
     // A cut copy keeps the null values as well.
     expect(restoreNullHeaders(dlqKafkaHeaders(truncateDeadLetter(dl).headers))['x-rep']).toEqual(odd.headers['x-rep']);
   });
+
+  it("lists null values of headers named like an object's members (valueOf, __proto__, constructor)", () => {
+    const headers: RecordHeaders = Object.fromEntries([
+      ['valueOf', [null]],
+      ['__proto__', [Buffer.from('p'), null]],
+      ['constructor', [null, null]],
+    ]);
+    const dl = buildDeadLetter({ ...src, headers }, { fqcn: 'X', message: 'm', attempts: 1 });
+    const sent = dlqKafkaHeaders(dl.headers);
+    expect(JSON.parse(String(sent[DLT_HEADERS.nullHeaders]))).toEqual(
+      Object.fromEntries([
+        ['valueOf', [0]],
+        ['__proto__', [1]],
+        ['constructor', [0, 1]],
+      ]),
+    );
+    expect(restoreNullHeaders(sent)).toEqual(dl.headers);
+  });
 });

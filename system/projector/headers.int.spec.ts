@@ -24,6 +24,7 @@ import {
   uniqueName,
   waitFor,
   type TestSchema,
+  kafkaSettings,
 } from '../testing/intSupport.ts';
 import { projectorConfig } from './config.ts';
 import { readDeadLetterHeaders, restoreNullHeaders } from './dlqRecord.ts';
@@ -56,6 +57,7 @@ async function setup(): Promise<Setup> {
     PROJECTOR_BACKOFF_MAX_MS: '300',
     PROJECTOR_STALL_AFTER_MS: String(STALL_AFTER_MS),
     PROJECTOR_PROGRESS_INTERVAL_MS: '200',
+    ...kafkaSettings(),
   };
   const fatal: unknown[] = [];
   const projector = await startProjector(loadConfig(projectorConfig, { source: env, exit: false }), {
@@ -86,9 +88,10 @@ afterAll(async () => {
 const b = (s: string) => Buffer.from(s, 'utf8');
 /** The headers a raw record carries, as the projector must keep them: per name, in order. */
 function expectedHeaders(r: RawHeaderRecord): RecordHeaders {
-  const out: RecordHeaders = {};
-  for (const [name, v] of r.headers) (out[name] ??= []).push(v);
-  return out;
+  // A Map, then own properties: a name like `__proto__` must not reach the object's prototype.
+  const byName = new Map<string, RecordHeaders[string]>();
+  for (const [name, v] of r.headers) byName.set(name, [...(byName.get(name) ?? []), v]);
+  return Object.fromEntries(byName);
 }
 const validRecord = (e: { streamId: string }, headers: RawHeaderRecord['headers'] = []): RawHeaderRecord => ({
   key: b(e.streamId),
@@ -120,6 +123,17 @@ describe('records with null, repeated and binary header values', () => {
           ['x-rep', null],
           ['x-rep', Buffer.from([0xff, 0x00, 0xfe])],
           ['x-rep', b('last')],
+        ],
+      },
+      // Names an object already has as members (kafkajs' decoder reads them through the prototype).
+      {
+        key: null,
+        value: b('proto'),
+        headers: [
+          ['__proto__', b('p')],
+          ['valueOf', null],
+          ['constructor', b('c1')],
+          ['constructor', b('c2')],
         ],
       },
       // Invalid UTF-8 in key, value and header; null traceparent and correlation-id.

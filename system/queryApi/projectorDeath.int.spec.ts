@@ -22,6 +22,7 @@ import {
   uniqueName,
   waitFor,
   type TestSchema,
+  kafkaSettings,
 } from '../testing/intSupport.ts';
 import { queryApiConfig } from './config.ts';
 import { startQueryApi, type QueryApiHandle } from './startQueryApi.ts';
@@ -64,6 +65,7 @@ function spawnProjector(): { proc: ChildProcess; exited: Promise<NodeJS.Signals 
       HTTP_PORT: '0',
       LOG_LEVEL: 'warn',
       PROJECTOR_PROGRESS_INTERVAL_MS: '200',
+      ...kafkaSettings(),
     },
     stdio: ['ignore', 'ignore', 'ignore'],
   });
@@ -83,6 +85,7 @@ async function queryApi(brokers: string[]): Promise<{ url: string; registry: Reg
       HTTP_PORT: '0',
       QUERY_API_REPORT_MAX_AGE_MS: String(REPORT_MAX_AGE_MS),
       QUERY_API_KAFKA_TIMEOUT_MS: String(KAFKA_TIMEOUT_MS),
+      ...kafkaSettings(),
     },
     exit: false,
   });

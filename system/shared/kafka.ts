@@ -138,7 +138,12 @@ export function decodeHeaders(headers: IHeaders | Record<string, unknown> | unde
   const out: RecordHeaders = {};
   for (const [k, raw] of Object.entries(headers ?? {})) {
     if (raw === undefined) continue; // absent: no header of that name
-    const values = (Array.isArray(raw) ? raw : [raw]) as unknown[];
+    // kafkajs' record decoder folds a repeated name with `obj[name] === undefined`, which reads a
+    // name like `__proto__`, `constructor` or `valueOf` through the prototype: that name's first
+    // value then arrives after the prototype's member, which is no header value and is left out.
+    const values = (Array.isArray(raw) ? raw : [raw]).filter(
+      (v: unknown) => v === null || v === undefined || typeof v === 'string' || Buffer.isBuffer(v),
+    ) as unknown[];
     setOwn(
       out,
       k,

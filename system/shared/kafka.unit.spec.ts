@@ -5,9 +5,11 @@ import {
   KafkaJSProtocolError,
   type IHeaders,
 } from 'kafkajs';
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { envReader } from './config.ts';
 import { ConfigError } from './errors.ts';
+import { encodeRecord } from '../testing/rawKafka/recordBatch.ts';
 import {
   decodeHeaders,
   headersAsText,
@@ -103,6 +105,51 @@ describe('header codec', () => {
     expect(headersFromStored(JSON.parse(JSON.stringify(stored)))).toEqual(h);
     const proto = decodeHeaders(JSON.parse('{"__proto__": "x"}'));
     expect(Object.keys(proto)).toEqual(['__proto__']);
+  });
+  it("keeps a header named like an object's own member (__proto__, constructor, valueOf) as it came from kafkajs' decoder", () => {
+    // kafkajs' record decoder folds repeats with `obj[name] === undefined`, which reads such a name
+    // through the prototype: its first value arrives after the prototype's member.
+    const require = createRequire(import.meta.url);
+    const Decoder = require('kafkajs/src/protocol/decoder.js') as new (b: Buffer) => unknown;
+    const decodeRecord = require('kafkajs/src/protocol/recordBatch/record/v0/decoder.js') as (
+      d: unknown,
+      ctx: Record<string, unknown>,
+    ) => { headers: IHeaders };
+    const wire = encodeRecord(
+      {
+        key: null,
+        value: null,
+        headers: [
+          ['__proto__', Buffer.from('p')],
+          ['valueOf', null],
+          ['constructor', Buffer.from('c1')],
+          ['x', Buffer.from('x')],
+          ['constructor', Buffer.from('c2')],
+        ],
+      },
+      0,
+    );
+    const body = wire.subarray(1); // past the record's one-byte varint length
+    const { headers } = decodeRecord(new Decoder(body), { firstOffset: '0', firstTimestamp: '0', magicByte: 2 });
+    expect(Array.isArray(headers.valueOf)).toBe(true); // what kafkajs hands over: [Object.prototype.valueOf, null]
+    const h = decodeHeaders(headers);
+    // Object.fromEntries: in a literal, `__proto__:` would set the prototype, not a property.
+    expect(h).toEqual(
+      Object.fromEntries([
+        ['__proto__', [Buffer.from('p')]],
+        ['valueOf', [null]],
+        ['constructor', [Buffer.from('c1'), Buffer.from('c2')]],
+        ['x', [Buffer.from('x')]],
+      ]),
+    );
+    expect(headersToStored(h)).toEqual(
+      Object.fromEntries([
+        ['__proto__', 'cA=='],
+        ['valueOf', null],
+        ['constructor', ['YzE=', 'YzI=']],
+        ['x', 'eA=='],
+      ]),
+    );
   });
 });
 
