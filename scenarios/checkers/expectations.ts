@@ -79,7 +79,7 @@ export interface DeclaredExpectation {
 const matches = (c: Configuration, when: Partial<Configuration>) =>
   (when.publish === undefined || when.publish === c.publish) && (when.consume === undefined || when.consume === c.consume);
 
-/** The guarantee matrix (DESIGN.md table) for one configuration, plus what the scenario declares. */
+/** The guarantee matrix (docs/design.md) for one configuration, plus what the scenario declares. */
 export function expectationFor(config: Configuration, traits: ScenarioTraits): Expectation {
   const base = matrixExpectation(config, traits);
   const declared = (traits.declared ?? []).filter((d) => matches(config, d.when));

@@ -10,7 +10,7 @@ export const DEFAULTS = Object.freeze({
   bodyLimitBytes: 16_384, // 16 KiB: a command body is a few hundred bytes
   shutdownTimeoutMs: 10_000, // 10 seconds to drain before a forced exit
   readinessCheckTimeoutMs: 2_000, // 2 seconds per readiness check
-  dbPoolSize: 8, // connections; 8 is near the measured knee on 2 cores (DESIGN §4)
+  dbPoolSize: 8, // connections; 8 is near the measured knee on 2 cores (docs/bench.md)
   dbConnectTimeoutMs: 5_000, // 5 seconds
   kafkaTopic: 'user-events',
   logLevel: 'info',

@@ -1,4 +1,4 @@
-// One error tree for the whole system (STYLE.md: kafkajs/emmett). Every error carries its data,
+// One error tree for the whole system (as kafkajs and emmett keep theirs). Every error carries its data,
 // an HTTP status, a stable machine code and a `retriable` flag; retry loops and the HTTP error
 // mapper decide from those fields alone, never from message text.
 

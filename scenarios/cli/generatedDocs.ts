@@ -1,7 +1,10 @@
-// The settings tables of docs/settings.md, generated from the processes' own config definitions:
+// The generated parts of the docs. The settings tables of docs/settings.md come from the
+// processes' own config definitions:
 // each config function runs against a recording reader that notes every variable it reads, its
 // kind, what it accepts and its default. A unit test compares the file with a fresh rendering, so
 // a default changed in the code and not in the docs (or the other way round) fails `npm test`.
+// The anomaly table comes from the definitions beside ANOMALY_NAMES, the fault table from the
+// families' kind declarations.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readCommandServiceConfig } from '../../system/commandService/config.ts';
@@ -10,6 +13,8 @@ import { queryApiConfig } from '../../system/queryApi/config.ts';
 import { relayConfig } from '../../system/relay/config.ts';
 import type { EnvReader } from '../../system/shared/config.ts';
 import { PROJECT_ROOT } from '../environment/paths.ts';
+import type { KindSpec } from '../faults/family.ts';
+import { KINDS } from '../faults/registry.ts';
 
 export interface Setting {
   name: string;
@@ -65,21 +70,59 @@ export function renderSettings(): string {
 }
 
 export const SETTINGS_DOC = join(PROJECT_ROOT, 'docs', 'settings.md');
-const BEGIN = '<!-- generated: npm run docs:settings (do not edit by hand) -->';
-const END = '<!-- end of generated settings -->';
 
-/** The generated part of the doc, as it stands in the file. */
-export function documentedSettings(text = readFileSync(SETTINGS_DOC, 'utf8')): string | undefined {
+/** The generated parts of the docs: each file holds one between its markers. */
+export const GENERATED_DOCS: readonly { file: string; render: () => string }[] = [
+  { file: SETTINGS_DOC, render: renderSettings },
+  { file: join(PROJECT_ROOT, 'docs', 'anomalies.md'), render: renderAnomalies },
+  { file: join(PROJECT_ROOT, 'docs', 'faults.md'), render: renderFaultKinds },
+];
+const BEGIN = '<!-- generated: npm run docs (do not edit by hand) -->';
+const END = '<!-- end of generated part -->';
+
+/** The generated part of a doc, as it stands in the file. */
+export function documentedPart(file: string, text = readFileSync(file, 'utf8')): string | undefined {
   const from = text.indexOf(BEGIN);
   const to = text.indexOf(END);
   return from < 0 || to < from ? undefined : text.slice(from + BEGIN.length, to).trim();
 }
 
-/** Rewrites the generated part of docs/settings.md. */
-export function writeSettingsDoc(): void {
-  const text = readFileSync(SETTINGS_DOC, 'utf8');
-  const from = text.indexOf(BEGIN);
-  const to = text.indexOf(END);
-  if (from < 0 || to < from) throw new Error(`${SETTINGS_DOC} has no generated section (${BEGIN} … ${END})`);
-  writeFileSync(SETTINGS_DOC, `${text.slice(0, from + BEGIN.length)}\n\n${renderSettings()}\n\n${text.slice(to)}`);
+/** Rewrites the generated part of every generated doc. */
+export function writeGeneratedDocs(): string[] {
+  return GENERATED_DOCS.map(({ file, render }) => {
+    const text = readFileSync(file, 'utf8');
+    const from = text.indexOf(BEGIN);
+    const to = text.indexOf(END);
+    if (from < 0 || to < from) throw new Error(`${file} has no generated part (${BEGIN} … ${END})`);
+    writeFileSync(file, `${text.slice(0, from + BEGIN.length)}\n\n${render()}\n\n${text.slice(to)}`);
+    return file;
+  });
+}
+
+/** One line per anomaly, as `scenarios/checkers/types.ts` defines it beside `ANOMALY_NAMES`. */
+export function renderAnomalies(source = readFileSync(join(PROJECT_ROOT, 'scenarios/checkers/types.ts'), 'utf8')): string {
+  const block = source.slice(source.indexOf('export const ANOMALY_NAMES'), source.indexOf('] as const;'));
+  const rows = [...block.matchAll(/^\s*'([a-z-]+)',\s*\/\/\s*(.+)$/gm)].map((m) => `| \`${m[1]}\` | ${m[2]!.replace(/\|/g, '\\|')} |`);
+  return ['| anomaly | what it means |', '|---|---|', ...rows].join('\n');
+}
+
+const paramText = (spec: KindSpec['params']) =>
+  Object.entries(spec)
+    .map(([k, p]) => {
+      const what = p.kind === 'enum' ? p.values.join('/') : p.kind === 'string' ? 'text' : `${p.kind} ${p.min}–${p.max}`;
+      return `${k}${p.required ? '*' : ''} (${what})`;
+    })
+    .join(', ') || '—';
+
+/** Every fault kind the nemesis knows, from the families' own declarations. */
+export function renderFaultKinds(): string {
+  const rows = [...KINDS.entries()].map(
+    ([kind, { family, spec }]) =>
+      `| \`${kind}\` | ${family.name} | ${spec.timing} | ${(spec.targets.describe ?? spec.targets.choices.join(', ')).replace(/\|/g, '\\|')} | ${paramText(spec.params).replace(/\|/g, '\\|')} | ${spec.random === false ? 'no' : 'yes'} |`,
+  );
+  return [
+    '| kind | family | timing | targets | params (* required) | drawn by random schedules |',
+    '|---|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
 }
