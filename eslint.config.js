@@ -1,5 +1,5 @@
-// ESLint (flat config) with typescript-eslint's recommended rules, kept to what the code already
-// mostly follows; formatting is Prettier's job, not ESLint's.
+// ESLint (flat config) with typescript-eslint's recommended rules and three type-aware ones;
+// formatting is Prettier's job, not ESLint's.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -35,6 +35,17 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       'no-empty': ['error', { allowEmptyCatch: false }],
       eqeqeq: ['error', 'always', { null: 'ignore' }],
+    },
+  },
+  {
+    // Type-aware: promises that nobody awaits or that go where a callback is expected lose errors;
+    // a switch over a union must say what it does with every member.
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
     },
   },
   { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } } },

@@ -5,6 +5,7 @@
 import mysql, { type Pool, type PoolConnection } from 'mysql2/promise';
 import type { EventEnvelope } from '../../system/shared/events.ts';
 import { migrate } from '../../system/shared/migrate.ts';
+import { onNewConnection } from '../../system/shared/db.ts';
 import type { EnvAddresses } from '../environment/types.ts';
 import { chunks } from './fixtures.ts';
 import { perSecond } from './stats.ts';
@@ -84,9 +85,7 @@ async function withSchema<T>(addr: EnvAddresses, connections: number, fn: (pool:
   });
   // As the projector's sessions (dbSession.ts): no gap locks, so locking reads of rows that do
   // not exist yet do not deadlock the lanes against each other.
-  pool.on('connection', (conn) => {
-    conn.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
-  });
+  onNewConnection(pool, ['SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED']);
   try {
     return await fn(pool);
   } finally {

@@ -96,12 +96,29 @@ export function createPool(url: string, opts: PoolFactoryOptions = {}): Pool {
     jsonStrings: opts.jsonStrings ?? false,
   };
   const pool = mysql.createPool(options);
-  const settings = sessionSettings(opts);
-  // Queued on the connection before anything the pool hands it out for.
-  pool.on('connection', (conn) => {
-    conn.query(settings);
-  });
+  onNewConnection(pool, [sessionSettings(opts)]);
   return pool;
+}
+
+/** The callback connection mysql2's pool hands its `connection` listeners (its types say promise). */
+interface CoreConnection {
+  query(sql: string, callback: (err: Error | null) => void): unknown;
+  destroy(): void;
+}
+
+/**
+ * Runs `statements` first on every new connection of the pool: queued before anything the pool
+ * hands the connection out for. A connection whose settings fail is destroyed rather than used
+ * without them (strict SQL mode, UTC, isolation): its first user sees a connection error.
+ */
+export function onNewConnection(pool: Pool, statements: readonly string[]): void {
+  pool.on('connection', (conn) => {
+    const core = conn as unknown as CoreConnection;
+    for (const sql of statements)
+      core.query(sql, (err) => {
+        if (err) core.destroy();
+      });
+  });
 }
 
 /**

@@ -96,6 +96,7 @@ export function toHttpError(err: unknown): { status: number; body: ErrorBody } {
       };
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return { status: 400, body: { error: 'EMPTY_BODY', message: e.message ?? 'body is empty' } };
+    case undefined:
     default:
       break;
   }
@@ -145,7 +146,8 @@ function installJsonOnlyParser(app: FastifyInstance, bodyLimit: number): void {
     } catch {
       return done(new MalformedBodyError('INVALID_UTF8', 'request body is not valid UTF-8'), undefined);
     }
-    defaultJson(req, text, (err, value) => {
+    // Fastify's default parser answers through its callback; nothing to await.
+    void defaultJson(req, text, (err, value) => {
       if (err) return done(new MalformedBodyError('INVALID_JSON', `request body is not valid JSON: ${err.message}`), undefined);
       done(null, value);
     });
