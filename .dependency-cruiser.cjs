@@ -43,6 +43,14 @@ const layerRules = LAYERS.flatMap((layer, i) =>
 module.exports = {
   forbidden: [
     {
+      name: 'faults-not-to-checkers',
+      comment:
+        'The nemesis acts, the checkers judge: they share only the history (scenarios/history/), so a fault can never be written to suit its judge.',
+      severity: 'error',
+      from: { path: '^scenarios/faults/' },
+      to: { path: '^scenarios/checkers/' },
+    },
+    {
       name: 'system-not-to-scenarios',
       comment: 'The system under test never depends on the harness that tests it.',
       severity: 'error',

@@ -34,8 +34,8 @@ export const ANOMALY_NAMES = [
 ] as const;
 export type AnomalyName = (typeof ANOMALY_NAMES)[number];
 
-/** Header the poison injector sets on every poison record, so the checker can find it again. */
-export const POISON_ID_HEADER = 'poison-id';
+export { POISON_ID_HEADER, type PoisonInjection } from '../history/types.ts';
+import type { PoisonInjection } from '../history/types.ts';
 /** Headers the projector puts on a dead-lettered record (Spring's `kafka_dlt-*` names): one source of truth. */
 export { DLT_HEADERS as DLQ_HEADERS } from '../../system/projector/dlqRecord.ts';
 
@@ -136,14 +136,6 @@ export interface TopicRecord {
    * as binary integers, which a UTF-8 header decode garbles: fill this from readDeadLetterHeaders.
    */
   dlt?: { originalTopic: string | null; originalPartition: number | null; originalOffset: string | null };
-}
-
-export interface PoisonInjection {
-  poisonId: string; // also in the record's POISON_ID_HEADER
-  case: string; // fixture name
-  partition?: number;
-  offset?: string;
-  eventId?: string; // when the poison carries an event-id header
 }
 
 /** What a system process said about itself at one moment (`/health/ready`, lag metrics), next to

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { TOPIC, type EventEnvelope } from '../../system/shared/events.ts';
-import { POISON_ID_HEADER } from '../checkers/types.ts';
+import { POISON_ID_HEADER } from '../history/types.ts';
 import { produceEvent, storedEvent } from './eventStoreRecord.ts';
 import type { FaultContext, FaultFamily, KindSpec } from './family.ts';
 import { COUNT } from './params.ts';

@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { HEADERS, TOPIC } from '../../system/shared/events.ts';
-import { POISON_ID_HEADER } from '../checkers/types.ts';
+import { POISON_ID_HEADER } from '../history/types.ts';
 import { Toxiproxy } from 'toxiproxy-node-client';
 import type { FaultContext, FaultFamily, KindSpec } from './family.ts';
 import { applyProxyAction } from './toxics.ts';

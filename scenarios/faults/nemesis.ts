@@ -3,7 +3,7 @@
 // record a family injects and every crash point that fires. `healAll` undoes everything and is
 // safe to call at any time, also after a failure of the harness itself.
 import { Toxiproxy } from 'toxiproxy-node-client';
-import type { PoisonInjection } from '../checkers/types.ts';
+import type { PoisonInjection } from '../history/types.ts';
 import type { EnvAddresses, ProcessControl } from '../environment/types.ts';
 import type { FamilyRuntime, FaultContext, FaultFamily, FaultRecorder, FaultTools, PoisonRecord } from './family.ts';
 import { FAMILIES, kindIndex } from './registry.ts';

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { TOPIC } from '../../system/shared/events.ts';
-import { POISON_ID_HEADER } from '../checkers/types.ts';
+import { POISON_ID_HEADER } from '../history/types.ts';
 import type { FaultFamily, KindSpec } from './family.ts';
 import { COUNT } from './params.ts';
 

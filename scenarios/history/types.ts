@@ -160,3 +160,15 @@ export interface FaultWindow {
   stop: Timestamp | null;
   error?: string;
 }
+
+/** Header the poison injector sets on every poison record, so the checker can find it again. */
+export const POISON_ID_HEADER = 'poison-id';
+
+/** A poison record the nemesis put on the topic, and where it landed. */
+export interface PoisonInjection {
+  poisonId: string; // also in the record's POISON_ID_HEADER
+  case: string; // fixture name
+  partition?: number;
+  offset?: string;
+  eventId?: string; // when the poison carries an event-id header
+}
