@@ -15,3 +15,16 @@ export function cellsFor(m: Pick<Mutant, 'cells'>, profileCells: readonly CellRe
   for (const c of [...own, ...extra]) if (!out.some((x) => cellLabel(x) === cellLabel(c))) out.push(c);
   return out;
 }
+
+/** The scenario CLI of a tree, running exactly this one cell at `seed`. */
+export const scenarioCliArgs = (c: CellRef, seed: number): string[] => [
+  'scenarios/cli/scenarios.ts',
+  '--only',
+  c.scenario,
+  '--publish',
+  c.configuration.publish,
+  '--consume',
+  c.configuration.consume,
+  '--seed',
+  String(seed),
+];

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { cacheDir } from '../environment/paths.ts';
-import { cellLabel } from './cells.ts';
+import { cellLabel, scenarioCliArgs } from './cells.ts';
 import { runChild } from './child.ts';
 import type { Instrumented } from './generated.ts';
 import type { CellRef } from './mutant.ts';
@@ -86,17 +86,7 @@ export async function recordCoverage(o: RecordOptions): Promise<CoverageMap> {
       const started = Date.now();
       const run = await runChild({
         cwd: scratch.dir,
-        args: [
-          'scenarios/cli/scenarios.ts',
-          '--only',
-          c.scenario,
-          '--publish',
-          c.configuration.publish,
-          '--consume',
-          c.configuration.consume,
-          '--seed',
-          String(o.seed),
-        ],
+        args: scenarioCliArgs(c, o.seed),
         env: {
           ...o.env,
           FAULTLINE_RUN_DIR: o.sharedRunDir,

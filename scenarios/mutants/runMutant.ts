@@ -5,7 +5,7 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApplyError, applyEdits, locations, type MutatedFile } from './apply.ts';
-import { cellLabel } from './cells.ts';
+import { cellLabel, scenarioCliArgs } from './cells.ts';
 import { logTail, runChild } from './child.ts';
 import { classifyCell, mutantStatus, readReportResult, shouldStop, type CellOutcome } from './classify.ts';
 import type { CellRef, Mutant } from './mutant.ts';
@@ -94,21 +94,7 @@ async function runCell(c: CellRef, o: RunMutantOptions, dir: string, cli: Cli): 
   const logName = `${label.replace(/[@/]/g, '+')}.log`;
   const reportsDir = join(dir, 'reports');
   const before = new Set(existsSync(reportsDir) ? readdirSync(reportsDir) : []);
-  const run = await cli(
-    [
-      'scenarios/cli/scenarios.ts',
-      '--only',
-      c.scenario,
-      '--publish',
-      c.configuration.publish,
-      '--consume',
-      c.configuration.consume,
-      '--seed',
-      String(o.seed),
-    ],
-    logName,
-    o.scenarioTimeoutMs,
-  );
+  const run = await cli(scenarioCliArgs(c, o.seed), logName, o.scenarioTimeoutMs);
   const fresh = (existsSync(reportsDir) ? readdirSync(reportsDir) : [])
     .filter((d) => !before.has(d) && existsSync(join(reportsDir, d, 'report.json')))
     .sort((a, b) => statSync(join(reportsDir, a)).mtimeMs - statSync(join(reportsDir, b)).mtimeMs);
