@@ -39,14 +39,23 @@ export function pickOvertakes(rows: readonly UnsentRows[], streams: number): { s
     .map((r) => ({ streamId: r.streamId, version: r.firstUnsent + 1 }));
 }
 
-/** Unpublished rows nobody claimed: the relay sends only what it claimed, so these are not on the topic. */
+/**
+ * Unpublished rows nobody claimed: the relay sends only what it claimed, so these are not on the
+ * topic. Streams with an open dead letter are left out: the projector parks all of their records
+ * behind it and releases them in version order, so an overtake there never reaches the apply path.
+ */
 async function unsentRows(ctx: FaultContext): Promise<UnsentRows[]> {
   const rows = await ctx.tools.query<{ s: string; f: number; n: number }>(
     'commands',
     `SELECT stream_id AS s, MIN(stream_version) AS f, COUNT(*) AS n FROM outbox
       WHERE published_at IS NULL AND claimed_by IS NULL GROUP BY stream_id`,
   );
-  return rows.map((r) => ({ streamId: r.s, firstUnsent: Number(r.f), unsent: Number(r.n) }));
+  const held = new Set(
+    (await ctx.tools.query<{ s: string }>('queries', "SELECT DISTINCT stream_id AS s FROM dead_letters WHERE status = 'open'")).map(
+      (r) => r.s,
+    ),
+  );
+  return rows.filter((r) => !held.has(r.s)).map((r) => ({ streamId: r.s, firstUnsent: Number(r.f), unsent: Number(r.n) }));
 }
 
 async function injectAhead(ctx: FaultContext, faultId: number, o: { streamId: string; version: number }): Promise<void> {
