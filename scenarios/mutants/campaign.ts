@@ -10,7 +10,7 @@ import { applyEdits } from './apply.ts';
 import { renderCampaignJson, renderCampaignText, scoreOf, type CampaignRun, type GeneratedResult } from './campaignReport.ts';
 import { stopCurrentChild } from './child.ts';
 import { coverageFile, coveringCells, loadCoverage, recordCoverage, targetsHash, type CoverageMap } from './coverage.ts';
-import { infraDown, infraUp, type EnvTarget } from './environment.ts';
+import { infraDown, sharedInfraUp, type EnvTarget } from './environment.ts';
 import { loadEquivalents } from './equivalents.ts';
 import { instrument, targetFiles, toMutant, type GeneratedMutant } from './generated.ts';
 import type { CellRef } from './mutant.ts';
@@ -99,15 +99,7 @@ export async function runCampaign(o: CampaignOptions, env: NodeJS.ProcessEnv = p
     writeFileSync(join(outDir, 'generated.txt'), renderCampaignText(run()) + '\n');
   };
   try {
-    const up = await infraUp(
-      shared,
-      (l) => console.log(l),
-      () => aborted,
-    );
-    if (up.exitCode !== 0) {
-      console.log(`the environment did not come up (exit ${up.exitCode}); see ${shared.logFile}`);
-      return 1;
-    }
+    if (!(await sharedInfraUp(shared, () => aborted))) return 1;
     const hash = targetsHash(PROJECT_ROOT, files);
     let map = o.refreshCoverage ? undefined : loadCoverage(hash, env);
     if (!map) {

@@ -12,7 +12,7 @@ import { cellLabel, cellsFor } from './cells.ts';
 import { stopCurrentChild } from './child.ts';
 import { loadMutants, selectMutants, type CellRef, type Mutant } from './mutant.ts';
 import { allKilled, renderMutantsJson, renderMutantsMarkdown, renderMutantsTable, type MutantResult } from './report.ts';
-import { infraDown, infraUp, type EnvTarget } from './environment.ts';
+import { infraDown, sharedInfraUp, type EnvTarget } from './environment.ts';
 import { runMutant, type RunMutantOptions } from './runMutant.ts';
 import { createTypeChecker } from './typecheck.ts';
 import { runCampaign } from './campaign.ts';
@@ -157,15 +157,7 @@ async function run(
   try {
     if (shared) {
       console.log(`environment up (shared by every mutant; state in ${shared.runDir})`);
-      const up = await infraUp(
-        shared,
-        (l) => console.log(l),
-        () => aborted,
-      );
-      if (up.exitCode !== 0) {
-        console.log(`the environment did not come up (exit ${up.exitCode}); see ${shared.logFile}`);
-        return 1;
-      }
+      if (!(await sharedInfraUp(shared, () => aborted))) return 1;
     }
     if (
       o.baseline &&

@@ -41,3 +41,11 @@ export const stopSystemOf = (t: EnvTarget) =>
     timeoutMs: DOWN_TIMEOUT_MS,
     args: ['--input-type=module', '--eval', "await (await import('./scenarios/environment/system.ts')).stopSystem();"],
   });
+
+/** The shared environment up for a whole self-test: false (said why) when it did not come up. */
+export async function sharedInfraUp(t: EnvTarget, aborted: () => boolean): Promise<boolean> {
+  const up = await infraUp(t, (l) => console.log(l), aborted);
+  if (up.exitCode === 0) return true;
+  console.log(`the environment did not come up (exit ${up.exitCode}); see ${t.logFile}`);
+  return false;
+}
