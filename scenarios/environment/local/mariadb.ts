@@ -50,6 +50,11 @@ export interface MariadbSpec {
 const dataDir = (s: MariadbSpec) => join(s.dir, 'data');
 /** The only directory SELECT … INTO OUTFILE / LOAD DATA may touch: empty, inside the run dir. */
 const fileDir = (s: MariadbSpec) => join(s.dir, 'secure-files');
+/**
+ * Internal temporary tables go here, not to the shared /tmp: something else cleaning /tmp (or a
+ * second server) made a bootstrap fail with "Error on delete of '/tmp/#sql-temptable-…'".
+ */
+const tmpDir = (s: MariadbSpec) => join(s.dir, 'tmp');
 const specAdmin = (s: MariadbSpec) => adminCredentials(dirname(s.dir));
 // Unix sockets are limited to ~107 bytes; the admin bootstrap only needs TCP, so keep it short.
 const socketPath = (s: MariadbSpec) => join(s.dir, 's.sock');
@@ -78,6 +83,7 @@ export function mariadbProcess(s: MariadbSpec): ManagedProcess {
       '--character-set-server=utf8mb4',
       '--collation-server=utf8mb4_unicode_ci',
       `--secure-file-priv=${fileDir(s)}`,
+      `--tmpdir=${tmpDir(s)}`,
       '--local-infile=0',
     ],
   };
@@ -86,9 +92,17 @@ export function mariadbProcess(s: MariadbSpec): ManagedProcess {
 function initDataDir(s: MariadbSpec): void {
   if (existsSync(join(dataDir(s), 'mysql'))) return;
   mkdirSync(dataDir(s), { recursive: true });
+  mkdirSync(tmpDir(s), { recursive: true, mode: 0o700 });
   const res = spawnSync(
     s.binaries.installDb,
-    ['--no-defaults', `--datadir=${dataDir(s)}`, '--auth-root-authentication-method=normal', '--user=root', '--skip-test-db'],
+    [
+      '--no-defaults',
+      `--datadir=${dataDir(s)}`,
+      '--auth-root-authentication-method=normal',
+      '--user=root',
+      '--skip-test-db',
+      `--tmpdir=${tmpDir(s)}`, // passed on to the bootstrap server
+    ],
     { encoding: 'utf8' },
   );
   if (res.status !== 0) {
@@ -144,6 +158,7 @@ export async function startMariadb(s: MariadbSpec): Promise<number> {
   if (running !== undefined) return running;
   initDataDir(s);
   mkdirSync(fileDir(s), { recursive: true, mode: 0o700 });
+  mkdirSync(tmpDir(s), { recursive: true, mode: 0o700 });
   const admin = specAdmin(s);
   const pid = startProcess(proc);
   try {
