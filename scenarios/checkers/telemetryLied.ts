@@ -11,8 +11,10 @@ export const DEFAULT_STALL_REPORT_BOUND_MS = 35_000;
  * applied count did not rise; without counts, the measured lag did not fall). Once a stall has
  * lasted longer than the bound, a sample in which the process still says it is ready with lag 0,
  * or ready and not stalled, is a lie — an operator trusting it would miss the outage. A process
- * that does not answer (null) says nothing, so it does not lie, and a stall is timed from its
- * first answer after that. One anomaly per stall.
+ * that does not answer (null) says nothing, so it does not lie then; but a process that only
+ * stopped answering for a while (frozen, its link cut) is the same process, and its stall goes on
+ * through the silence. Only a replaced process (another `instance`, or a silence with no instance
+ * to compare) starts afresh, with the whole bound to notice its backlog. One anomaly per stall.
  */
 export function checkTelemetryLied(input: CheckInput): CheckResult {
   const bound = input.telemetryBoundMs ?? DEFAULT_TELEMETRY_BOUND_MS;
@@ -29,14 +31,17 @@ export function checkTelemetryLied(input: CheckInput): CheckResult {
     let stallStart: TelemetrySample | undefined;
     let reported = false;
     let prev: TelemetrySample | undefined;
+    let silent = false;
     for (const s of samples) {
       if (s.ready === null) {
-        // Down or restarting: the time it did not answer is not a stall it could have reported,
-        // so a restarted process gets the whole bound to notice its backlog.
-        stallStart = prev = undefined;
-        reported = false;
+        silent = true;
         continue;
       }
+      if (prev && replaced(prev, s, silent)) {
+        stallStart = prev = undefined;
+        reported = false;
+      }
+      silent = false;
       const lagging = s.measuredLag !== null && s.measuredLag > 0;
       if (!lagging || (prev && progressed(prev, s))) {
         stallStart = lagging ? s : undefined;
@@ -63,6 +68,12 @@ export function checkTelemetryLied(input: CheckInput): CheckResult {
     }
   }
   return result('telemetry-lied', anomalies);
+}
+
+/** Another process answers now: its instance changed, or it went silent and neither answer says which. */
+function replaced(prev: TelemetrySample, s: TelemetrySample, silent: boolean): boolean {
+  if (prev.instance !== undefined && s.instance !== undefined) return prev.instance !== s.instance;
+  return silent;
 }
 
 function progressed(prev: TelemetrySample, s: TelemetrySample): boolean {

@@ -102,6 +102,34 @@ describe('telemetry-lied', () => {
     ]);
   });
 
+  it('keeps timing a stall through a silence of the same process; a replaced process starts afresh', () => {
+    // stalled from 1 s, then frozen (no answers), then back — the same instance — claiming lag 0
+    const rows: [number | null, number | null, boolean | null, number | null][] = [
+      [0, 10, true, 0],
+      [50, 10, true, 50],
+      [60, 10, true, 60],
+      [70, null, null, null],
+      [80, null, null, null],
+      [90, 10, true, 0],
+    ];
+    const frozen = series(rows, { instance: 'pid-1' });
+    expect(check(frozen).anomalies).toEqual([
+      expect.objectContaining({ data: expect.objectContaining({ stalledSinceMs: 1000, atMs: 5000, measuredLag: 90 }) }),
+    ]);
+    // the same answers from a new process (restarted during the silence): not yet a lie
+    const restarted = series(rows).map((s, i) => (s.ready === null ? s : { ...s, instance: i < 3 ? 'pid-1' : 'pid-2' }));
+    expect(check(restarted).valid).toBe(true);
+    // a new instance without a silence (restarted between two samples) starts afresh as well
+    const swapped = series([
+      [0, 10, true, 0],
+      [50, 10, true, 50],
+      [60, 10, true, 60],
+      [70, 10, true, 70],
+      [90, 10, true, 0],
+    ]).map((s, i) => ({ ...s, instance: i < 4 ? 'pid-1' : 'pid-2' }));
+    expect(check(swapped).valid).toBe(true);
+  });
+
   it('finds "not stalled" with a true lag figure as a lie too; within the bound it is not', () => {
     const stalled = series(
       [

@@ -145,6 +145,8 @@ export interface TelemetrySample {
   process: string; // e.g. projector or projector#2
   ready: boolean | null; // null: no answer
   readyReason?: string;
+  /** Which process answered (a restart makes a new one); absent when the answer did not say. */
+  instance?: string;
   reportedLag: number | null; // the process's own lag figure (sum over partitions)
   reportedStalled?: boolean | null;
   measuredLag: number | null; // the harness's: live high watermark − committed offset, summed

@@ -214,18 +214,44 @@ async function forge(ctx: FaultContext, faultId: number): Promise<string> {
   return eventId;
 }
 
-/** Waits for the forged record's dead letter and discards it, which releases the parked events. */
+/** Whether a real event of the stream at `version` or later has reached the read side (parked or applied). */
+async function realEventArrived(ctx: FaultContext, d: DeadLetterRow): Promise<boolean> {
+  const rows = await ctx.tools.query<{ n: number }>(
+    'queries',
+    `SELECT COUNT(*) AS n FROM (
+        SELECT event_id FROM parked_events WHERE stream_id = ? AND stream_version >= ?
+        UNION ALL SELECT event_id FROM applied_events WHERE stream_id = ? AND stream_version >= ?) x
+      WHERE event_id <> ?`,
+    [d.streamId, d.streamVersion, d.streamId, d.streamVersion, d.eventId],
+  );
+  return Number(rows[0]?.n ?? 0) > 0;
+}
+
+/**
+ * Waits for the forged record's dead letter and discards it, which releases the parked events.
+ * Not before the stream's real event at that version reached the projector (bounded: the stream
+ * may get none): discarded earlier, nothing could have shown whether the dead letter held it back.
+ */
 async function discardForged(ctx: FaultContext, faultId: number, eventId: string, settleMs: number): Promise<void> {
   const deadline = Date.now() + Math.max(settleMs, 20_000);
-  for (;;) {
-    const mine = (await openDeadLetters(ctx)).find((d) => d.eventId === eventId);
-    if (mine) {
-      ctx.log(`fault ${faultId}: ${(await ctx.tools.dlq(['discard', String(mine.id)])).trim()}`);
-      return;
-    }
+  let mine: DeadLetterRow | undefined;
+  while (!(mine = (await openDeadLetters(ctx)).find((d) => d.eventId === eventId))) {
     if (Date.now() > deadline) throw new Error(`the forged record ${eventId} was not dead-lettered in time`);
     await sleep(250);
   }
+  if (settleMs > 0) {
+    const until = Date.now() + LATER_EVENT_WAIT_MS;
+    let arrived = await realEventArrived(ctx, mine);
+    while (!arrived && Date.now() < until) {
+      await sleep(250);
+      arrived = await realEventArrived(ctx, mine);
+    }
+    if (!arrived)
+      ctx.log(
+        `fault ${faultId}: no real event of ${mine.streamId} reached the projector: forged dead letter #${mine.id} discarded unchallenged`,
+      );
+  }
+  ctx.log(`fault ${faultId}: ${(await ctx.tools.dlq(['discard', String(mine.id)])).trim()}`);
 }
 
 const spec: KindSpec = {

@@ -56,7 +56,7 @@ export function stalledOf(metrics: MetricValues | undefined, name = 'faultline_p
 }
 
 export interface TelemetryProbes {
-  ready(url: string): Promise<{ ready: boolean | null; reason?: string }>;
+  ready(url: string): Promise<{ ready: boolean | null; reason?: string; instance?: string }>;
   json(url: string): Promise<unknown>;
   metrics(url: string): Promise<MetricValues | undefined>;
   lag(): Promise<number | null>;
@@ -85,7 +85,13 @@ export async function sampleTelemetry(urls: SystemUrls, probes: TelemetryProbes,
   return Promise.all(
     PROCESS_URLS.map(async ([process, key]): Promise<TelemetrySample> => {
       const r = await probes.ready(`${urls[key]}/health/ready`);
-      const base = { atMs, process, ready: r.ready, ...(r.reason ? { readyReason: r.reason } : {}) };
+      const base = {
+        atMs,
+        process,
+        ready: r.ready,
+        ...(r.reason ? { readyReason: r.reason } : {}),
+        ...(r.instance ? { instance: r.instance } : {}),
+      };
       if (process !== 'projector' && process !== 'query-api') return { ...base, reportedLag: null, measuredLag: null };
       const [status, metrics, apiMetrics, lag] = await shared;
       const appliedCount = metrics ? metricSum(metrics, 'faultline_projector_applied_total') : null;
@@ -146,8 +152,10 @@ export function liveProbes(env: EnvAddresses, groupId = 'projector'): TelemetryP
     async ready(url) {
       try {
         const res = await get(url);
-        if (res.ok) return { ready: true };
-        return { ready: false, reason: JSON.stringify(((await res.json()) as { failed?: unknown }).failed ?? res.status) };
+        const body = (await res.json().catch(() => ({}))) as { failed?: unknown; instance?: unknown };
+        const instance = typeof body.instance === 'string' ? { instance: body.instance } : {};
+        if (res.ok) return { ready: true, ...instance };
+        return { ready: false, reason: JSON.stringify(body.failed ?? res.status), ...instance };
       } catch {
         return { ready: null };
       }

@@ -201,18 +201,24 @@ async function runCheck(c: ReadinessCheck): Promise<readonly [string, string]> {
   }
 }
 
+/**
+ * Which process answered: a restarted process has a new one, so an observer can tell a replaced
+ * process from one that only stopped answering for a while (frozen, or its link cut).
+ */
+const INSTANCE = `${process.pid}-${randomUUID().slice(0, 8)}`;
+
 function registerHealthAndMetrics(app: FastifyInstance, readiness: ReadinessCheck[], registry: Registry): void {
   let draining = false;
   app.addHook('onClose', async () => {
     draining = true;
   });
-  app.get('/health/live', async () => ({ status: 'live' }));
+  app.get('/health/live', async () => ({ status: 'live', instance: INSTANCE }));
   app.get('/health/ready', async (_req, reply) => {
-    if (draining) return reply.status(503).send({ status: 'not-ready', failed: ['shutting-down'], checks: {} });
+    if (draining) return reply.status(503).send({ status: 'not-ready', failed: ['shutting-down'], checks: {}, instance: INSTANCE });
     const results = await Promise.all(readiness.map(runCheck));
     const checks = Object.fromEntries(results);
     const failed = results.filter(([, r]) => r !== 'ok').map(([n]) => n);
-    return reply.status(failed.length ? 503 : 200).send({ status: failed.length ? 'not-ready' : 'ready', failed, checks });
+    return reply.status(failed.length ? 503 : 200).send({ status: failed.length ? 'not-ready' : 'ready', failed, checks, instance: INSTANCE });
   });
   app.get('/metrics', async (_req, reply) => {
     const text = await registry.metrics();
