@@ -17,6 +17,7 @@ import type { CellRef } from './mutant.ts';
 import { runMutant, type RunMutantOptions } from './runMutant.ts';
 import { selectGenerated, type SampleOptions } from './sample.ts';
 import { createTypeChecker, type TypeChecker } from './typecheck.ts';
+import { runUnitTier } from './unitTier.ts';
 
 export const EQUIVALENTS_FILE = join(PROJECT_ROOT, 'fixtures', 'equivalent-mutants.tsv');
 
@@ -44,7 +45,20 @@ async function judge(
   const cells = coveringCells(map, g.id, ciCells());
   if (cells.length === 0) return { mutant: g, status: 'no-coverage', cells: [], wallMs: Date.now() - started };
   const r = await runMutant(toMutant(g, cells), { ...o.common, cells, outDir: join(o.outDir, g.id) });
-  return { mutant: g, status: r.status, cells: r.cells, wallMs: r.wallMs, ...(r.detail ? { detail: r.detail } : {}) };
+  const result: GeneratedResult = {
+    mutant: g,
+    status: r.status,
+    cells: r.cells,
+    wallMs: r.wallMs,
+    ...(r.detail ? { detail: r.detail } : {}),
+  };
+  if (r.status !== 'survived' || o.common.aborted()) return result;
+  const files = applyEdits(toMutant(g), (f) => readFileSync(join(PROJECT_ROOT, f), 'utf8'));
+  const unit = await runUnitTier(PROJECT_ROOT, g.id, files, { env: o.common.env, logFile: join(o.outDir, g.id, 'unit-tier.log') });
+  o.common.log(
+    `  unit tier: ${unit.status}${unit.failed.length ? ` (${unit.failed[0]}${unit.failed.length > 1 ? ` and ${unit.failed.length - 1} more` : ''})` : ''}`,
+  );
+  return { ...result, unit, wallMs: Date.now() - started };
 }
 
 export async function runCampaign(o: CampaignOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {

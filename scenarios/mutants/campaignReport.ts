@@ -3,6 +3,7 @@
 // score), error. Every survivor is listed with its diff and the runs it passed. Pure.
 import type { CellOutcome, MutantStatus } from './classify.ts';
 import type { GeneratedMutant } from './generated.ts';
+import type { UnitVerdict } from './unitTier.ts';
 
 export type GeneratedStatus = MutantStatus | 'no-coverage' | 'compile-error' | 'equivalent';
 
@@ -12,6 +13,8 @@ export interface GeneratedResult {
   cells: CellOutcome[];
   wallMs: number;
   detail?: string;
+  /** For a survivor: what its unit specs said (beside the score, not in it). */
+  unit?: UnitVerdict;
 }
 
 export interface CampaignRun {
@@ -40,6 +43,7 @@ export function scoreOf(results: readonly GeneratedResult[]) {
     error: count('error'),
     equivalent: count('equivalent'),
     compileError: count('compile-error'),
+    unitKilled: results.filter((r) => r.status === 'survived' && r.unit?.status === 'killed').length,
     /** killed / every mutant that is neither equivalent nor a compile error. */
     killRate: scored === 0 ? null : killed / scored,
     /** Stryker's mutation score: timeouts count as detected. */
@@ -61,8 +65,16 @@ export function survivorText(r: GeneratedResult): string[] {
     ...diff,
     `  passed: ${r.status === 'no-coverage' ? '(no scenario runs this code)' : passed.join(', ') || '—'}`,
     ...(r.detail ? [`  ${r.detail.split('\n')[0]}`] : []),
+    ...(r.unit ? [`  unit tier: ${unitLine(r.unit)}`] : []),
   ];
 }
+
+const unitLine = (u: UnitVerdict): string =>
+  u.status === 'killed'
+    ? `kills it (${u.failed.slice(0, 3).join('; ')}${u.failed.length > 3 ? `; ${u.failed.length - 3} more` : ''})`
+    : u.status === 'passed'
+      ? 'passes too (no unit spec sees it either)'
+      : `could not judge it: ${u.detail ?? 'error'}`;
 
 export function renderCampaignText(run: CampaignRun): string {
   const s = scoreOf(run.results);
@@ -78,6 +90,9 @@ export function renderCampaignText(run: CampaignRun): string {
     ...rows,
     '',
     `score: ${s.killed}/${s.scored} killed (${pct(s.killRate)}); mutation score with timeouts ${pct(s.mutationScore)}; survived ${s.survived}, no coverage ${s.noCoverage}, timeout ${s.timeout}, error ${s.error}; left out: equivalent ${s.equivalent}, compile error ${s.compileError}`,
+    ...(s.survived > 0
+      ? [`of the ${s.survived} survivors, the unit tier kills ${s.unitKilled} (not counted in the score: the scenarios missed them)`]
+      : []),
     ...(survivors.length
       ? [
           '',

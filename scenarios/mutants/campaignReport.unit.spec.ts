@@ -73,4 +73,28 @@ describe('generated campaign report', () => {
     expect(text).toContain('30.0 min');
     expect(text).toMatch(/survivors .*\n.*g-2 {2}SURVIVED/);
   });
+
+  it('says what the unit tier made of each survivor, beside the score and not in it', () => {
+    const killedByUnit: GeneratedResult = {
+      ...r('g-2', 'survived'),
+      unit: { status: 'killed', failed: ['system/shared/kafka.unit.spec.ts › retries a broker error'] },
+    };
+    const seenByNone: GeneratedResult = { ...r('g-3', 'survived'), unit: { status: 'passed', failed: [] } };
+    expect(survivorText(killedByUnit)).toContain('  unit tier: kills it (system/shared/kafka.unit.spec.ts › retries a broker error)');
+    expect(survivorText(seenByNone)).toContain('  unit tier: passes too (no unit spec sees it either)');
+    const s = scoreOf([killedByUnit, seenByNone, r('g-1', 'killed')]);
+    expect(s).toMatchObject({ killed: 1, survived: 2, unitKilled: 1 });
+    expect(s.killRate).toBeCloseTo(1 / 3);
+    const text = renderCampaignText({
+      startedAt: '2026-12-07T10:00:00.000Z',
+      finishedAt: '2026-12-07T10:30:00.000Z',
+      seed: 1,
+      sample: 3,
+      files: null,
+      shard: null,
+      generated: 3841,
+      results: [killedByUnit, seenByNone],
+    });
+    expect(text).toContain('of the 2 survivors, the unit tier kills 1 (not counted in the score');
+  });
 });
