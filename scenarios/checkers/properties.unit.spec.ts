@@ -102,6 +102,7 @@ describe('checker properties over generated workloads', () => {
         fc.pre(events.length >= 2);
         const from = events[i % events.length]!;
         const to = events[(i + 1 + (j % (events.length - 1))) % events.length]!;
+        fc.pre(from.causationId !== undefined);
         to.causationId = from.causationId;
         expect(checkWriteDuplicated(input).anomalies.map((a) => a.data?.key)).toEqual([from.causationId]);
       }),

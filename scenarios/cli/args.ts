@@ -10,11 +10,26 @@ export class UsageError extends Error {
   }
 }
 
-export interface FlagSpec {
-  [flag: string]: { kind: 'bool' } | { kind: 'string'; values?: readonly string[] } | { kind: 'int'; min?: number; max?: number };
-}
+type FlagKind =
+  | { readonly kind: 'bool' }
+  | { readonly kind: 'string'; readonly values?: readonly string[] }
+  | { readonly kind: 'int'; readonly min?: number; readonly max?: number };
 
-export type Parsed = { positional: string[]; flags: Record<string, string | number | boolean> };
+export type FlagSpec = Readonly<Record<string, FlagKind>>;
+
+/** A flag's value as its spec says: true, an integer, one of the listed strings, or any string. */
+type FlagValue<K extends FlagKind> = K extends { kind: 'bool' }
+  ? true
+  : K extends { kind: 'int' }
+    ? number
+    : K extends { values: readonly (infer V)[] }
+      ? V
+      : string;
+
+/** The flags given, typed from the spec; a flag not given is absent. */
+export type Flags<S extends FlagSpec> = { -readonly [N in keyof S]?: FlagValue<S[N]> };
+
+export type Parsed<S extends FlagSpec = FlagSpec> = { positional: string[]; flags: Flags<S> };
 
 /** `--help` anywhere: every CLI prints its usage and exits 0 (handled once, in runCli). */
 export class HelpRequested extends Error {
@@ -24,8 +39,9 @@ export class HelpRequested extends Error {
   }
 }
 
-export function parseArgs(argv: string[], spec: FlagSpec, usage: string): Parsed {
-  const out: Parsed = { positional: [], flags: {} };
+export function parseArgs<S extends FlagSpec>(argv: string[], spec: S, usage: string): Parsed<S> {
+  const flags: Record<string, string | number | boolean> = {};
+  const out = { positional: [] as string[], flags: flags as Flags<S> };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (!arg.startsWith('--')) {
@@ -38,7 +54,7 @@ export function parseArgs(argv: string[], spec: FlagSpec, usage: string): Parsed
     if (!s)
       throw new UsageError(`unknown flag --${name}; accepted: ${[...Object.keys(spec), 'help'].map((f) => `--${f}`).join(', ')}`, usage);
     if (s.kind === 'bool') {
-      out.flags[name] = true;
+      flags[name] = true;
       continue;
     }
     const value = inline ?? argv[++i];
@@ -47,7 +63,7 @@ export function parseArgs(argv: string[], spec: FlagSpec, usage: string): Parsed
       if (s.values && !s.values.includes(value)) {
         throw new UsageError(`--${name} ${value} is not accepted; use one of: ${s.values.join(', ')}`, usage);
       }
-      out.flags[name] = value;
+      flags[name] = value;
     } else {
       const n = Number(value);
       if (!Number.isInteger(n) || (s.min !== undefined && n < s.min) || (s.max !== undefined && n > s.max)) {
@@ -56,7 +72,7 @@ export function parseArgs(argv: string[], spec: FlagSpec, usage: string): Parsed
           usage,
         );
       }
-      out.flags[name] = n;
+      flags[name] = n;
     }
   }
   return out;

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { HelpRequested, parseArgs, UsageError } from './args.ts';
 
 const spec = {
@@ -32,5 +32,22 @@ describe('--help', () => {
     } catch (e) {
       expect((e as HelpRequested).usage).toBe('the usage');
     }
+  });
+});
+
+describe('parseArgs types', () => {
+  it('types each flag from its spec: integers, listed values, strings, booleans; absent when not given', () => {
+    const spec = {
+      n: { kind: 'int', min: 0 },
+      mode: { kind: 'string', values: ['a', 'b'] },
+      path: { kind: 'string' },
+      quick: { kind: 'bool' },
+    } as const;
+    const { flags } = parseArgs(['--n', '3', '--mode', 'b'], spec, 'usage');
+    expectTypeOf(flags.n).toEqualTypeOf<number | undefined>();
+    expectTypeOf(flags.mode).toEqualTypeOf<'a' | 'b' | undefined>();
+    expectTypeOf(flags.path).toEqualTypeOf<string | undefined>();
+    expectTypeOf(flags.quick).toEqualTypeOf<true | undefined>();
+    expect(flags).toEqual({ n: 3, mode: 'b' });
   });
 });

@@ -23,7 +23,7 @@ runCli(async () => {
   if (positional.length) throw new UsageError(`unexpected argument ${positional[0]}`, USAGE);
   let only;
   try {
-    only = parseOnly(flags.only as string | undefined);
+    only = parseOnly(flags.only);
   } catch (err) {
     throw new UsageError((err as Error).message, USAGE);
   }

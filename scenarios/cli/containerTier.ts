@@ -13,7 +13,7 @@ export interface TierOutcome {
 /** Whether a run of this selection includes the tier: the whole full profile only, unless skipped. */
 export function includesContainerTier(o: {
   profile: string;
-  only?: readonly string[];
+  only?: readonly string[] | undefined;
   publish?: unknown;
   consume?: unknown;
   skip?: boolean;

@@ -1,5 +1,5 @@
 // `npm run env -- up|down|status`: the environment alone, for debugging and for the tests.
-import { SYSTEM_RUNTIMES, type SystemRuntime } from '../environment/containers/systemContainers.ts';
+import { SYSTEM_RUNTIMES } from '../environment/containers/systemContainers.ts';
 import { chooseProviderName, getProvider, PROVIDERS } from '../environment/selectProvider.ts';
 import { clearState, readState, writeState } from '../environment/state.ts';
 import type { ComponentStatus, EnvAddresses } from '../environment/types.ts';
@@ -87,15 +87,15 @@ runCli(async () => {
 
   if (cmd === 'up') {
     const started = Date.now();
-    const name = await chooseProviderName(flags.provider as string | undefined);
+    const name = await chooseProviderName(flags.provider);
     if (flags.system && flags['infra-only']) throw new UsageError('--system starts the processes: it cannot go with --infra-only', USAGE);
     const provider = await getProvider(name);
-    const brokers = (flags.brokers as number | undefined) ?? readState()?.kafka.brokers ?? 1;
+    const brokers = flags.brokers ?? readState()?.kafka.brokers ?? 1;
     let addr = await provider.up({ brokers, onProgress: (l) => log(`[env] ${l}`) });
     writeState(addr);
     if (!flags['infra-only']) {
       const { startSystem } = await import('../environment/system.ts');
-      const runtime = flags.system as SystemRuntime | undefined;
+      const runtime = flags.system;
       addr = await startSystem(addr, { onProgress: (l) => log(`[env] ${l}`), ...(runtime ? { runtime } : {}) });
       writeState(addr);
     }
@@ -104,7 +104,7 @@ runCli(async () => {
     return 0;
   }
   if (cmd === 'down') {
-    const name = readState()?.provider ?? (await chooseProviderName(flags.provider as string | undefined));
+    const name = readState()?.provider ?? (await chooseProviderName(flags.provider));
     const { stopSystem } = await import('../environment/system.ts');
     await stopSystem();
     await (await getProvider(name)).down();
@@ -113,7 +113,7 @@ runCli(async () => {
     return 0;
   }
   if (cmd === 'status') {
-    const name = readState()?.provider ?? (await chooseProviderName(flags.provider as string | undefined));
+    const name = readState()?.provider ?? (await chooseProviderName(flags.provider));
     const rows = await (await getProvider(name)).status();
     const { systemStatus } = await import('../environment/system.ts');
     rows.push(...(await systemStatus()));

@@ -3,25 +3,25 @@
 import { requireState } from '../environment/state.ts';
 import { runLoad } from '../load/runLoad.ts';
 import { formatLoadResult } from '../load/summary.ts';
-import { parseArgs, runCli, UsageError } from './args.ts';
+import { parseArgs, runCli, UsageError, type Flags } from './args.ts';
 import { SCENARIOS } from '../catalog/scenarios.ts';
 import { planMatrix } from '../runner/matrix.ts';
 import { runSuite } from '../runner/suite.ts';
 import { checkScenarioNames, COMMON_FLAGS, resultLine, summaryTable } from './suiteCli.ts';
 
-async function loadDuringScenario(name: string, flags: Record<string, string | number | boolean>): Promise<number> {
+async function loadDuringScenario(name: string, flags: Flags<typeof FLAGS>): Promise<number> {
   checkScenarioNames([name], USAGE);
   const cells = planMatrix(SCENARIOS, {
     profile: 'ci',
     only: [name],
-    publish: (flags.publish as never) ?? 'outbox',
-    consume: (flags.consume as never) ?? 'effectively-once',
+    publish: flags.publish ?? 'outbox',
+    consume: flags.consume ?? 'effectively-once',
   });
   if (cells.length === 0) throw new UsageError(`${name} does not run in that configuration`, USAGE);
-  const seed = (flags.seed as number | undefined) ?? Math.floor(Math.random() * 2 ** 31);
+  const seed = flags.seed ?? Math.floor(Math.random() * 2 ** 31);
   const load = {
-    durationS: (flags.duration as number | undefined) ?? 10,
-    ...(flags.rate !== undefined ? { rate: flags.rate as number } : {}),
+    durationS: flags.duration ?? 10,
+    ...(flags.rate !== undefined ? { rate: flags.rate } : {}),
   };
   const { results, dir } = await runSuite(cells, {
     seed,
@@ -69,9 +69,9 @@ runCli(async () => {
   if (!url) throw new Error('the system is not running: `npm run env -- up` (without --infra-only)');
   const result = await runLoad({
     url,
-    durationS: (flags.duration as number | undefined) ?? 10,
-    connections: (flags.connections as number | undefined) ?? 8,
-    ...(flags.rate !== undefined ? { rate: flags.rate as number } : {}),
+    durationS: flags.duration ?? 10,
+    connections: flags.connections ?? 8,
+    ...(flags.rate !== undefined ? { rate: flags.rate } : {}),
   });
   console.log(flags.json ? JSON.stringify(result, null, 2) : `${formatLoadResult(result)}\n${JSON.stringify(result)}`);
   return 0;

@@ -25,7 +25,7 @@ function profilesUnder(path: string): string[] {
 runCli(async () => {
   const { positional, flags } = parseArgs(process.argv.slice(2), FLAGS, USAGE);
   if (positional.length === 0) throw new UsageError('give a .cpuprofile file or a directory of them', USAGE);
-  const top = (flags.top as number | undefined) ?? 10;
+  const top = flags.top ?? 10;
   const files = positional.flatMap(profilesUnder);
   if (files.length === 0) throw new UsageError(`no .cpuprofile under ${positional.join(', ')}`, USAGE);
   for (const f of files) {

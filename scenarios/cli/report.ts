@@ -48,7 +48,7 @@ function merge(dirs: string[], out: string | undefined): number {
 runCli(async () => {
   const { positional, flags } = parseArgs(process.argv.slice(2), { out: { kind: 'string' } }, USAGE);
   const [cmd, ...rest] = positional;
-  if (cmd === 'merge') return merge(rest, flags.out as string | undefined);
+  if (cmd === 'merge') return merge(rest, flags.out);
   if (flags.out !== undefined) throw new UsageError('--out goes with merge', USAGE);
   if (cmd === 'durations') {
     if (rest.length === 0) throw new UsageError('durations needs at least one run folder', USAGE);

@@ -38,20 +38,20 @@ runCli(async () => {
   const cells = planMatrix(SCENARIOS, {
     profile: 'ci',
     only: positional,
-    publish: (flags.publish as never) ?? 'outbox',
-    consume: (flags.consume as never) ?? 'effectively-once',
+    publish: flags.publish ?? 'outbox',
+    consume: flags.consume ?? 'effectively-once',
   });
   if (cells.length === 0) throw new UsageError(`${positional[0]} does not run in that configuration`, USAGE);
-  const seed = (flags.seed as number | undefined) ?? Math.floor(Math.random() * 2 ** 31);
+  const seed = flags.seed ?? Math.floor(Math.random() * 2 ** 31);
   process.env.LOG_LEVEL ??= 'info';
   const { results, dir, envLeftUp } = await runSuite(cells, {
     seed,
     ...(typeof flags.path === 'string' ? { path: flags.path } : {}),
     keepEnv: flags['keep-env'] === true,
     ...(flags.expect === 'none' ? { expect: 'none' as const } : {}),
-    ...(flags.runs !== undefined ? { runs: flags.runs as number } : {}),
-    ...(flags.rate !== undefined ? { rate: flags.rate as number } : {}),
-    shrinkBudgetMs: ((flags['shrink-seconds'] as number | undefined) ?? 600) * 1000,
+    ...(flags.runs !== undefined ? { runs: flags.runs } : {}),
+    ...(flags.rate !== undefined ? { rate: flags.rate } : {}),
+    shrinkBudgetMs: (flags['shrink-seconds'] ?? 600) * 1000,
     log: (l) => console.log(l),
     onResult: (r) => console.log(resultLine(r)),
   });

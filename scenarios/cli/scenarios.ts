@@ -1,6 +1,6 @@
 // `npm run scenarios`: the suite. Exit 0 only if every result matched its expectation.
 import { SCENARIOS } from '../catalog/scenarios.ts';
-import { planMatrix, PROFILES, type Profile } from '../runner/matrix.ts';
+import { planMatrix, PROFILES } from '../runner/matrix.ts';
 import { runSuite } from '../runner/suite.ts';
 import { parseShard, shardOf, type Shard } from '../runner/shard.ts';
 import { loadCellDurationsMs } from '../../fixtures/loader.ts';
@@ -58,12 +58,12 @@ runCli(async () => {
   }
   const only = typeof flags.only === 'string' ? flags.only.split(',').filter(Boolean) : undefined;
   if (only) checkScenarioNames(only, USAGE);
-  const profile = (flags.profile as Profile | undefined) ?? 'ci';
+  const profile = flags.profile ?? 'ci';
   const planned = planMatrix(SCENARIOS, {
     profile,
     only,
-    publish: flags.publish as never,
-    consume: flags.consume as never,
+    publish: flags.publish,
+    consume: flags.consume,
   });
   let shard: Shard | undefined;
   try {
@@ -74,7 +74,7 @@ runCli(async () => {
   const cells = shard ? shardOf(planned, shard, loadCellDurationsMs()) : planned;
   if (cells.length === 0)
     throw new UsageError('that selection runs no scenario (a scenario may not support the chosen configuration)', USAGE);
-  const seed = (flags.seed as number | undefined) ?? (profile === 'ci' ? 1 : Math.floor(Math.random() * 2 ** 31));
+  const seed = flags.seed ?? (profile === 'ci' ? 1 : Math.floor(Math.random() * 2 ** 31));
   console.log(
     `faultline: ${cells.length} run(s), profile ${profile}, seed ${seed}${shard ? `, shard ${shard.index}/${shard.count} of ${planned.length}` : ''}`,
   );
@@ -82,8 +82,8 @@ runCli(async () => {
     seed,
     profile,
     keepEnv: flags['keep-env'] === true,
-    ...(flags.rate !== undefined ? { rate: flags.rate as number } : {}),
-    shrinkBudgetMs: ((flags['shrink-seconds'] as number | undefined) ?? (profile === 'ci' ? 120 : 600)) * 1000,
+    ...(flags.rate !== undefined ? { rate: flags.rate } : {}),
+    shrinkBudgetMs: (flags['shrink-seconds'] ?? (profile === 'ci' ? 120 : 600)) * 1000,
     log: (l) => console.log(l),
     onResult: (r) => console.log(resultLine(r)),
   });

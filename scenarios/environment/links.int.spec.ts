@@ -24,7 +24,7 @@ async function dbWorks(link: LinkName): Promise<boolean> {
   const admin = env.mariadb.commands.admin;
   try {
     const conn = await mysql.createConnection({
-      host,
+      host: host ?? '127.0.0.1',
       port: Number(port),
       user: admin.user,
       password: admin.password,

@@ -70,9 +70,9 @@ export interface SystemUrls {
 export interface ComponentStatus {
   name: string;
   healthy: boolean;
-  pid?: number;
-  address?: string;
-  detail?: string;
+  pid?: number | undefined;
+  address?: string | undefined;
+  detail?: string | undefined;
 }
 
 /** A process the harness can fault: infrastructure ('kafka', 'kafka-2', 'commands-db', 'queries-db')

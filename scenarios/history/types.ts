@@ -35,9 +35,10 @@ export interface InvokeEntry {
 
 export interface CompletionResult {
   outcome: Outcome;
-  status?: number; // HTTP status, when there was a response
-  version?: number; // stream version of the appended event (ok)
-  eventId?: string; // id of the appended event (ok)
+  // Absent or undefined alike: not known (the history's JSON drops undefined).
+  status?: number | undefined; // HTTP status, when there was a response
+  version?: number | undefined; // stream version of the appended event (ok)
+  eventId?: string | undefined; // id of the appended event (ok)
   error?: string;
 }
 
@@ -144,9 +145,9 @@ export interface CommandOp {
   invoke: Timestamp;
   complete: Timestamp | null; // null: never completed (run cut short) → outcome unknown
   outcome: Outcome;
-  status?: number;
-  version?: number;
-  eventId?: string;
+  status?: number | undefined; // as in CompletionResult: absent or undefined, not known
+  version?: number | undefined;
+  eventId?: string | undefined;
   error?: string;
 }
 

@@ -41,7 +41,8 @@ async function judge(
 ): Promise<GeneratedResult> {
   const started = Date.now();
   const typeErrors = o.tc.check(applyEdits(toMutant(g), (f) => readFileSync(join(PROJECT_ROOT, f), 'utf8')));
-  if (typeErrors.length) return { mutant: g, status: 'compile-error', cells: [], wallMs: Date.now() - started, detail: typeErrors[0] };
+  if (typeErrors.length)
+    return { mutant: g, status: 'compile-error', cells: [], wallMs: Date.now() - started, detail: typeErrors.join('\n') };
   const cells = coveringCells(map, g.id, ciCells());
   if (cells.length === 0) return { mutant: g, status: 'no-coverage', cells: [], wallMs: Date.now() - started };
   const r = await runMutant(toMutant(g, cells), { ...o.common, cells, outDir: join(o.outDir, g.id) });

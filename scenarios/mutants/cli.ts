@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { SCENARIOS } from '../catalog/scenarios.ts';
 import { PROJECT_ROOT } from '../environment/paths.ts';
 import { planMatrix, PROFILES, type Profile } from '../runner/matrix.ts';
-import { parseArgs, runCli, UsageError } from '../cli/args.ts';
+import { parseArgs, runCli, UsageError, type Flags } from '../cli/args.ts';
 import { ApplyError, applyEdits, locations } from './apply.ts';
 import { cellLabel, cellsFor } from './cells.ts';
 import { stopCurrentChild } from './child.ts';
@@ -187,7 +187,7 @@ async function run(
   return allKilled(results) && results.length === mutants.length ? 0 : 1;
 }
 
-async function generated(flags: Record<string, string | number | boolean>): Promise<number> {
+async function generated(flags: Flags<typeof FLAGS>): Promise<number> {
   for (const f of ['only', 'profile', 'check', 'baseline', 'own-env', 'every-run'] as const)
     if (flags[f] !== undefined) throw new UsageError(`--${f} is for the hand-written set, not --generated`, USAGE);
   let shard: { index: number; count: number } | undefined;
@@ -197,11 +197,11 @@ async function generated(flags: Record<string, string | number | boolean>): Prom
     throw new UsageError((err as Error).message, USAGE);
   }
   return runCampaign({
-    seed: (flags.seed as number | undefined) ?? 1,
-    ...(flags.sample !== undefined ? { sample: flags.sample as number } : {}),
+    seed: flags.seed ?? 1,
+    ...(flags.sample !== undefined ? { sample: flags.sample } : {}),
     ...(typeof flags.files === 'string' ? { files: flags.files } : {}),
     ...(shard ? { shard } : {}),
-    scenarioTimeoutMs: ((flags['scenario-timeout'] as number | undefined) ?? 900) * 1000,
+    scenarioTimeoutMs: (flags['scenario-timeout'] ?? 900) * 1000,
     refreshCoverage: flags['refresh-coverage'] === true,
     listOnly: flags.list === true,
   });
@@ -231,9 +231,9 @@ runCli(async () => {
   }
   if (flags.check) return check(mutants);
   return run(mutants, {
-    seed: (flags.seed as number | undefined) ?? 1,
-    profile: flags.profile as Profile | undefined,
-    timeoutMs: ((flags['scenario-timeout'] as number | undefined) ?? 900) * 1000,
+    seed: flags.seed ?? 1,
+    profile: flags.profile,
+    timeoutMs: (flags['scenario-timeout'] ?? 900) * 1000,
     baseline: flags.baseline === true,
     ownEnv: flags['own-env'] === true,
     everyRun: flags['every-run'] === true,

@@ -59,8 +59,8 @@ export function parkedOf(r: Row): ParkedEventRow {
     eventId: String(r.event_id),
     streamId: String(r.stream_id),
     streamVersion: Number(r.stream_version),
-    partition: r.kafka_partition == null ? undefined : Number(r.kafka_partition),
-    offset: r.kafka_offset == null ? undefined : String(r.kafka_offset),
+    ...(r.kafka_partition == null ? {} : { partition: Number(r.kafka_partition) }),
+    ...(r.kafka_offset == null ? {} : { offset: String(r.kafka_offset) }),
     reason: String(r.reason),
   };
 }
@@ -96,7 +96,7 @@ export function deadLetterOf(r: Row): DeadLetterLogRow {
     ...('value_sha256' in r
       ? { value: r.value_length == null ? null : { length: Number(r.value_length), sha256: String(r.value_sha256) } }
       : {}),
-    ...(r.headers == null ? {} : { headers: json(r.headers) as DeadLetterLogRow['headers'] }),
+    ...(r.headers == null ? {} : { headers: json(r.headers) as NonNullable<DeadLetterLogRow['headers']> }),
     ...('topic_copy' in r ? { topicCopy: r.topic_copy == null ? null : String(r.topic_copy) } : {}),
   };
 }

@@ -19,9 +19,9 @@ export interface Cell {
 }
 export interface MatrixOptions {
   profile: Profile;
-  only?: readonly string[];
-  publish?: Configuration['publish'];
-  consume?: Configuration['consume'];
+  only?: readonly string[] | undefined;
+  publish?: Configuration['publish'] | undefined;
+  consume?: Configuration['consume'] | undefined;
 }
 
 const same = (a: Configuration, b: Configuration) => a.publish === b.publish && a.consume === b.consume;

@@ -49,7 +49,8 @@ describe('the guarantee matrix per profile', () => {
   });
 
   it('ci cells come from what each scenario declares, not from names in the runner', () => {
-    const plain = { ...SCENARIOS[0]!, name: 'plain', ci: undefined, configurations: undefined };
+    const { ci: _ci, configurations: _configurations, ...rest } = SCENARIOS[0]!;
+    const plain = { ...rest, name: 'plain' };
     const declaring = { ...plain, name: 'declaring', ci: [{ publish: 'outbox', consume: 'at-most-once' }] as const };
     expect(labels(planMatrix([plain, declaring], { profile: 'ci' }))).toEqual([
       'plain@outbox/effectively-once',

@@ -56,7 +56,8 @@ export async function runRandomSchedule(
   // The last failing run is fast-check's smallest counterexample.
   const minimal = [...results].reverse().find((r) => !r.ok)!;
   const path = out.counterexamplePath ?? undefined;
-  minimal.path = path;
+  if (path !== undefined) minimal.path = path;
+  else delete minimal.path;
   minimal.seed = out.seed;
   minimal.replay = replayCommand(s.name, config, out.seed, path, opts.expect, opts.rate);
   return { result: minimal, tries: results.length, shrinkMs, truncated };

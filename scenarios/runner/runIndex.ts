@@ -10,7 +10,7 @@ export interface RunIndex {
   startedAt: string;
   finishedAt: string;
   profile?: string;
-  machine?: RunResult['machine'];
+  machine?: NonNullable<RunResult['machine']>;
   /** Per result: the record folder relative to the run folder, or the stored result when there is none. */
   results: ({ record: string } | { stored: ScenarioRunResult })[];
 }

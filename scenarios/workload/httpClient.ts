@@ -86,7 +86,7 @@ export function createCommandClient(opts: ClientOptions) {
       const res = await fetch(opts.baseUrl + req.path, {
         method: req.method,
         headers: { ...req.headers, ...(req.body !== undefined ? { 'content-type': 'application/json' } : {}) },
-        body: req.body,
+        ...(req.body !== undefined ? { body: req.body } : {}),
         signal: AbortSignal.timeout(timeoutMs),
       });
       const text = await res.text();

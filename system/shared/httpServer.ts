@@ -218,7 +218,9 @@ function registerHealthAndMetrics(app: FastifyInstance, readiness: ReadinessChec
     const results = await Promise.all(readiness.map(runCheck));
     const checks = Object.fromEntries(results);
     const failed = results.filter(([, r]) => r !== 'ok').map(([n]) => n);
-    return reply.status(failed.length ? 503 : 200).send({ status: failed.length ? 'not-ready' : 'ready', failed, checks, instance: INSTANCE });
+    return reply
+      .status(failed.length ? 503 : 200)
+      .send({ status: failed.length ? 'not-ready' : 'ready', failed, checks, instance: INSTANCE });
   });
   app.get('/metrics', async (_req, reply) => {
     const text = await registry.metrics();

@@ -39,7 +39,7 @@ export function buildScenarioView(
     timeline: buildTimeline({
       entries: a.entries,
       samples: a.samples,
-      convergenceMs: result.convergenceMs,
+      convergenceMs: result.convergenceMs ?? null,
       ...(a.samplerStartMs !== undefined ? { samplerStartMs: a.samplerStartMs } : {}),
     }),
     streams,
