@@ -6,13 +6,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../environment/paths.ts';
 import { basePortFromEnv } from '../environment/ports.ts';
+import { harnessSettings } from '../environment/settings.ts';
 import { figure } from './goals.ts';
 import type { PhaseResult } from './phase.ts';
 import type { Log } from './systemControl.ts';
 
 /** The bench's own base port: FAULTLINE_BENCH_ENV_BASE_PORT, else 100 above (or below) the current one. */
 export function envUpBasePort(env: NodeJS.ProcessEnv = process.env): number {
-  if (env.FAULTLINE_BENCH_ENV_BASE_PORT) return basePortFromEnv({ FAULTLINE_BASE_PORT: env.FAULTLINE_BENCH_ENV_BASE_PORT });
+  const own = harnessSettings(env).benchEnvBasePort;
+  if (own !== undefined) return own;
   const base = basePortFromEnv(env);
   for (const candidate of [base + 100, base - 100]) {
     try {

@@ -1,5 +1,16 @@
 // Tiny flag parser shared by the CLIs: unknown flags and bad values are errors that list what is
 // accepted (exit 2), never silently ignored.
+import { harnessSettings } from '../environment/settings.ts';
+
+/** FAULTLINE_DEBUG; false when the settings themselves are what failed. */
+function debugAsked(): boolean {
+  try {
+    return harnessSettings().debug;
+  } catch {
+    return false;
+  }
+}
+
 export class UsageError extends Error {
   constructor(
     message: string,
@@ -92,7 +103,7 @@ export function runCli(main: () => Promise<number | void>): void {
         process.exit(2);
       }
       console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
-      if (process.env.FAULTLINE_DEBUG && err instanceof Error) console.error(err.stack);
+      if (debugAsked() && err instanceof Error) console.error(err.stack);
       process.exit(1);
     },
   );

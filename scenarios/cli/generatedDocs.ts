@@ -13,6 +13,7 @@ import { queryApiConfig } from '../../system/queryApi/config.ts';
 import { relayConfig } from '../../system/relay/config.ts';
 import type { EnvReader } from '../../system/shared/config.ts';
 import { PROJECT_ROOT } from '../environment/paths.ts';
+import { readHarnessSettings } from '../environment/settings.ts';
 import type { KindSpec } from '../faults/family.ts';
 import { KINDS } from '../faults/registry.ts';
 
@@ -56,6 +57,7 @@ export const PROCESS_CONFIGS = [
   ['relay', 'system/relay/config.ts', relayConfig],
   ['projector', 'system/projector/config.ts', projectorConfig],
   ['query API', 'system/queryApi/config.ts', queryApiConfig],
+  ['the harness', 'scenarios/environment/settings.ts', readHarnessSettings],
 ] as const;
 
 export function renderSettings(): string {

@@ -4,7 +4,7 @@ import { planMatrix } from '../runner/matrix.ts';
 import { runSuite } from '../runner/suite.ts';
 import { parseArgs, runCli, UsageError } from './args.ts';
 import {
-  applyEnvironmentFlags,
+  environmentOptions,
   checkScenarioNames,
   COMMON_FLAGS,
   exitCodeOf,
@@ -34,7 +34,6 @@ runCli(async () => {
   if (positional.length !== 1)
     throw new UsageError(positional.length ? `one scenario at a time (got ${positional.join(', ')})` : 'which scenario?', USAGE);
   checkScenarioNames(positional, USAGE);
-  applyEnvironmentFlags(flags);
   const cells = planMatrix(SCENARIOS, {
     profile: 'ci',
     only: positional,
@@ -45,6 +44,7 @@ runCli(async () => {
   const seed = flags.seed ?? Math.floor(Math.random() * 2 ** 31);
   process.env.LOG_LEVEL ??= 'info';
   const { results, dir, envLeftUp } = await runSuite(cells, {
+    ...environmentOptions(flags),
     seed,
     ...(typeof flags.path === 'string' ? { path: flags.path } : {}),
     keepEnv: flags['keep-env'] === true,

@@ -7,7 +7,7 @@ import { loadCellDurationsMs } from '../../fixtures/loader.ts';
 import { parseArgs, runCli, UsageError } from './args.ts';
 import { includesContainerTier, runContainerTier } from './containerTier.ts';
 import {
-  applyEnvironmentFlags,
+  environmentOptions,
   checkScenarioNames,
   COMMON_FLAGS,
   ENVIRONMENT_USAGE,
@@ -51,7 +51,6 @@ runCli(async () => {
     USAGE,
   );
   if (positional.length) throw new UsageError(`unexpected argument ${positional[0]} (one scenario: npm run scenario -- <name>)`, USAGE);
-  applyEnvironmentFlags(flags);
   if (flags.list) {
     console.log(listScenarios());
     return 0;
@@ -79,6 +78,7 @@ runCli(async () => {
     `faultline: ${cells.length} run(s), profile ${profile}, seed ${seed}${shard ? `, shard ${shard.index}/${shard.count} of ${planned.length}` : ''}`,
   );
   const { results, dir, files, envLeftUp } = await runSuite(cells, {
+    ...environmentOptions(flags),
     seed,
     profile,
     keepEnv: flags['keep-env'] === true,

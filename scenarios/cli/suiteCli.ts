@@ -6,8 +6,7 @@ import { peakMemoryCell } from '../report/memoryText.ts';
 import { cautions, failureReasons } from '../report/types.ts';
 import { unknownNames } from '../runner/matrix.ts';
 import type { ScenarioResult } from '../runner/runScenario.ts';
-import { SYSTEM_RUNTIMES } from '../environment/containers/systemContainers.ts';
-import { PROVIDERS } from '../environment/selectProvider.ts';
+import { PROVIDERS, SYSTEM_RUNTIMES, type ProviderName, type SystemRuntime } from '../environment/settings.ts';
 import { UsageError } from './args.ts';
 
 export const COMMON_FLAGS = {
@@ -27,11 +26,12 @@ export const ENVIRONMENT_USAGE = `  --provider local|testcontainers|external   t
   --system host|containers   the system's processes as host processes (default: FAULTLINE_SYSTEM, else host)
                   or as containers of the system image (needs --provider testcontainers)`;
 
-/** --provider and --system reach the runner as FAULTLINE_PROVIDER / FAULTLINE_SYSTEM, which
- *  environmentUp and startSystem read (and child processes inherit). */
-export function applyEnvironmentFlags(flags: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): void {
-  if (typeof flags.provider === 'string') env.FAULTLINE_PROVIDER = flags.provider;
-  if (typeof flags.system === 'string') env.FAULTLINE_SYSTEM = flags.system;
+/** --provider and --system as the suite's options (absent: the settings decide). */
+export function environmentOptions(flags: { provider?: ProviderName | undefined; system?: SystemRuntime | undefined }): {
+  provider?: ProviderName;
+  system?: SystemRuntime;
+} {
+  return { ...(flags.provider ? { provider: flags.provider } : {}), ...(flags.system ? { system: flags.system } : {}) };
 }
 
 export function checkScenarioNames(names: readonly string[], usage: string): void {

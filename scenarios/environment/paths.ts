@@ -3,15 +3,16 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { harnessSettings } from './settings.ts';
 
 export const PROJECT_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
 export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.FAULTLINE_CACHE ?? join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'faultline');
+  return harnessSettings(env).cache ?? join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'faultline');
 }
 
 export function runDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.FAULTLINE_RUN_DIR ?? join(PROJECT_ROOT, '.faultline');
+  return harnessSettings(env).runDir ?? join(PROJECT_ROOT, '.faultline');
 }
 
 export const stateFile = (env: NodeJS.ProcessEnv = process.env) => join(runDir(env), 'env.json');

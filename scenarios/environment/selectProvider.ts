@@ -2,16 +2,16 @@
 // engine really answers (a `docker` client on PATH is not enough), else local processes.
 import { getLocalProvider } from './local/localProvider.ts';
 import { getExternalProvider } from './external/externalProvider.ts';
-import type { EnvAddresses, EnvironmentProvider } from './types.ts';
+import type { EnvironmentProvider } from './types.ts';
+import { harnessSettings, PROVIDERS, type ProviderName } from './settings.ts';
 import { dockerEngineAnswers } from './dockerPing.ts';
 
 export { dockerEngineAnswers };
 
-export const PROVIDERS = ['local', 'testcontainers', 'external'] as const;
-export type ProviderName = EnvAddresses['provider'];
+export { PROVIDERS, type ProviderName };
 
 export async function chooseProviderName(asked?: string, env: NodeJS.ProcessEnv = process.env): Promise<ProviderName> {
-  const name = asked ?? env.FAULTLINE_PROVIDER;
+  const name = asked ?? harnessSettings(env).provider;
   if (name) {
     if (!(PROVIDERS as readonly string[]).includes(name)) throw new Error(`unknown provider ${name}; use one of: ${PROVIDERS.join(', ')}`);
     return name as ProviderName;

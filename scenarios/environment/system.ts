@@ -13,6 +13,7 @@ import { kafkaSaslEnv } from './kafkaSecurity.ts';
 import { isAlive, type ManagedProcess, readPid, signalProcess, StartError, startProcess, stopProcess, waitFor } from './local/processes.ts';
 import { PROJECT_ROOT, runDir } from './paths.ts';
 import { basePortFromEnv, portLayout } from './ports.ts';
+import { harnessSettings } from './settings.ts';
 import { fileSafe, instanceName, MAX_INSTANCES, parseTarget, SYSTEM_PROCESSES, type SystemProcess } from './targets.ts';
 import type { ComponentStatus, EnvAddresses, SystemUrls } from './types.ts';
 
@@ -226,7 +227,7 @@ async function launch(name: string, spec: ProcessSpec, runtime = systemRuntime()
 /** Migrates both databases, creates the topics, starts the processes the modes need. */
 export async function startSystem(addr: EnvAddresses, opts: SystemOptions = {}): Promise<EnvAddresses> {
   const log = opts.onProgress ?? (() => undefined);
-  const runtime = opts.runtime ?? containers.systemRuntimeFromEnv();
+  const runtime = opts.runtime ?? harnessSettings().system;
   if (runtime === 'containers' && addr.provider !== 'testcontainers')
     throw new Error(
       `the system's containers run on the container engine: use --provider testcontainers (this environment: ${addr.provider})`,

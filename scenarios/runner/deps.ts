@@ -3,6 +3,7 @@
 import type { Scenario, Topology } from '../catalog/types.ts';
 import { systemTopology } from './topology.ts';
 import type { EnvAddresses, SystemUrls } from '../environment/types.ts';
+import type { SystemRuntime } from '../environment/settings.ts';
 import { startSystem, wipeSystemState } from '../environment/system.ts';
 import { createNemesis, playSchedule, type PoisonRecord } from '../faults/nemesis.ts';
 import type { Fault, FaultSchedule } from '../faults/types.ts';
@@ -91,11 +92,18 @@ export interface RunnerDeps {
   readFinalState(env: EnvAddresses): Promise<FinalState>;
 }
 
-export function liveDeps(poisonRecords: (caseName: string) => PoisonRecord[]): RunnerDeps {
+/** `runtime`: where the system's processes run (default: the FAULTLINE_SYSTEM setting). */
+export function liveDeps(poisonRecords: (caseName: string) => PoisonRecord[], runtime?: SystemRuntime): RunnerDeps {
   return {
     wipe: wipeSystemState,
     startSystem: (env, c, systemEnv, topology) =>
-      startSystem(env, { publishMode: c.publish, consumeMode: c.consume, env: systemEnv, ...systemTopology(topology) }),
+      startSystem(env, {
+        publishMode: c.publish,
+        consumeMode: c.consume,
+        env: systemEnv,
+        ...systemTopology(topology),
+        ...(runtime ? { runtime } : {}),
+      }),
     createNemesis: (o) => createNemesis({ ...o, poisonRecords }),
     playSchedule,
     runWorkload: liveWorkload,

@@ -2,7 +2,7 @@
 // broker count asked for; taken down and brought up again with that count otherwise), and undoes
 // every network fault in an emergency.
 import { Toxiproxy } from 'toxiproxy-node-client';
-import { chooseProviderName, getProvider } from '../environment/selectProvider.ts';
+import { chooseProviderName, getProvider, type ProviderName } from '../environment/selectProvider.ts';
 import { clearState, readState, writeState } from '../environment/state.ts';
 import { stopSystem } from '../environment/system.ts';
 import type { EnvAddresses } from '../environment/types.ts';
@@ -10,6 +10,7 @@ import type { EnvAddresses } from '../environment/types.ts';
 export async function environmentUp(
   log: (l: string) => void,
   brokers: number,
+  provider?: ProviderName,
 ): Promise<{ env: EnvAddresses; broughtUp: boolean; replaced?: boolean }> {
   const existing = readState();
   if (existing && existing.kafka.brokers !== brokers) {
@@ -25,7 +26,7 @@ export async function environmentUp(
       return { env: existing, broughtUp: false };
     }
   }
-  return bringUp(existing?.provider ?? (await chooseProviderName()), brokers, log);
+  return bringUp(existing?.provider ?? (await chooseProviderName(provider)), brokers, log);
 }
 
 async function bringUp(

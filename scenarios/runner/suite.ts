@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { loadPoisonCases } from '../../fixtures/loader.ts';
 import { configurationLabel } from '../checkers/expectations.ts';
 import { getProvider } from '../environment/selectProvider.ts';
+import type { ProviderName, SystemRuntime } from '../environment/settings.ts';
 import { clearState } from '../environment/state.ts';
 import { stopSystem } from '../environment/system.ts';
 import type { EnvAddresses } from '../environment/types.ts';
@@ -37,6 +38,10 @@ export interface SuiteOptions {
   runs?: number;
   log: (line: string) => void;
   onResult?: (r: ScenarioResult) => void;
+  /** The environment to bring up when none runs (default: the FAULTLINE_PROVIDER setting, else auto). */
+  provider?: ProviderName;
+  /** Where the system's processes run (default: the FAULTLINE_SYSTEM setting). */
+  system?: SystemRuntime;
 }
 
 export interface SuiteOutcome {
@@ -119,7 +124,7 @@ async function runOne(cell: Cell, env: EnvAddresses, dir: string, o: SuiteOption
 export async function runSuite(
   cells: Cell[],
   o: SuiteOptions,
-  makeDeps: () => RunnerDeps = () => liveDeps(poisonRecordsFromFixtures()),
+  makeDeps: () => RunnerDeps = () => liveDeps(poisonRecordsFromFixtures(), o.system),
 ): Promise<SuiteOutcome> {
   const runId = `${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}-seed${o.seed}`;
   const dir = join(PROJECT_ROOT, 'reports', runId);
@@ -141,7 +146,7 @@ export async function runSuite(
     let i = 0;
     let hadEnv: boolean | undefined;
     for (const group of groupByBrokers(cells, o.brokers ?? 1)) {
-      const up = await environmentUp(o.log, group.brokers);
+      const up = await environmentUp(o.log, group.brokers, o.provider);
       env = up.env;
       // Taken down at the end only if no environment was running before this suite (one re-sized
       // for a group stays, at its new size, as the user's).

@@ -12,22 +12,13 @@ import { join } from 'node:path';
 import { isOurs, waitFor } from '../local/processes.ts';
 import { cacheDir, runDir } from '../paths.ts';
 import { basePortFromEnv } from '../ports.ts';
+import { SYSTEM_RUNTIMES, type SystemRuntime } from '../settings.ts';
 import { fileSafe, parseTarget, type SystemProcess } from '../targets.ts';
 import { engineEnv, ensureEngine, podman, podmanAsync } from './engine.ts';
 import { ensureImages } from './images.ts';
 import { ENV_LABEL, IMAGE_TAGS } from './recipes.ts';
 
-export const SYSTEM_RUNTIMES = ['host', 'containers'] as const;
-export type SystemRuntime = (typeof SYSTEM_RUNTIMES)[number];
-
-/** FAULTLINE_SYSTEM (set by `--system`): where the system's processes run; host by default. */
-export function systemRuntimeFromEnv(env: NodeJS.ProcessEnv = process.env): SystemRuntime {
-  const raw = env.FAULTLINE_SYSTEM;
-  if (raw === undefined || raw === '') return 'host';
-  if (!(SYSTEM_RUNTIMES as readonly string[]).includes(raw))
-    throw new Error(`FAULTLINE_SYSTEM=${raw}: use one of ${SYSTEM_RUNTIMES.join(', ')}`);
-  return raw as SystemRuntime;
-}
+export { SYSTEM_RUNTIMES, type SystemRuntime };
 
 /** Fixed in containers/system/Containerfile, so the crash log can be handed to its writer alone. */
 export const PROCESS_USERS: Record<SystemProcess, { user: string; uid: number }> = {

@@ -11,6 +11,7 @@ import { credentialsFileOf, type EnvCredentials, environmentCredentials, validat
 import { SASL_MECHANISMS } from '../../../system/shared/kafka.ts';
 import { createSystemAcls } from '../kafkaSecurity.ts';
 import { runDir } from '../paths.ts';
+import { harnessSettings } from '../settings.ts';
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { kafkaReady } from '../local/kafka.ts';
 import { pingMariadb } from '../local/mariadb.ts';
@@ -29,7 +30,7 @@ export function loadExternalConfig(env: NodeJS.ProcessEnv = process.env): EnvAdd
 }
 
 function loadExternal(env: NodeJS.ProcessEnv = process.env): { addresses: EnvAddresses; credentials?: EnvCredentials } {
-  const file = env.FAULTLINE_EXTERNAL_CONFIG;
+  const file = harnessSettings(env).externalConfig;
   if (!file) throw new Error(`the external provider needs FAULTLINE_EXTERNAL_CONFIG=<file.json> (${EXAMPLE})`);
   let raw: unknown;
   try {
