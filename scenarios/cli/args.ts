@@ -1,5 +1,6 @@
 // Tiny flag parser shared by the CLIs: unknown flags and bad values are errors that list what is
 // accepted (exit 2), never silently ignored.
+import { ConfigError } from '../../system/shared/errors.ts';
 import { harnessSettings } from '../environment/settings.ts';
 
 /** FAULTLINE_DEBUG; false when the settings themselves are what failed. */
@@ -91,20 +92,29 @@ export function parseArgs<S extends FlagSpec>(argv: string[], spec: S, usage: st
 
 /** Runs a CLI main: usage errors exit 2 with the usage, other errors exit 1 with one message. */
 export function runCli(main: () => Promise<number | void>): void {
-  main().then(
-    (code) => process.exit(code ?? 0),
-    (err: unknown) => {
-      if (err instanceof HelpRequested) {
-        console.log(err.usage);
-        process.exit(0);
-      }
-      if (err instanceof UsageError) {
-        console.error(`error: ${err.message}\n\n${err.usage}`);
-        process.exit(2);
-      }
-      console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
-      if (debugAsked() && err instanceof Error) console.error(err.stack);
-      process.exit(1);
-    },
-  );
+  // The settings first: a bad FAULTLINE_* value stops the CLI before it does anything.
+  Promise.resolve()
+    .then(() => harnessSettings())
+    .then(main)
+    .then(
+      (code) => process.exit(code ?? 0),
+      (err: unknown) => {
+        if (err instanceof HelpRequested) {
+          console.log(err.usage);
+          process.exit(0);
+        }
+        if (err instanceof UsageError) {
+          console.error(`error: ${err.message}\n\n${err.usage}`);
+          process.exit(2);
+        }
+        if (err instanceof ConfigError) {
+          // A bad FAULTLINE_* setting: the one line says which and what it accepts.
+          console.error(`error: ${err.message}`);
+          process.exit(2);
+        }
+        console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
+        if (debugAsked() && err instanceof Error) console.error(err.stack);
+        process.exit(1);
+      },
+    );
 }
