@@ -3,7 +3,6 @@
 // record a family injects and every crash point that fires. `healAll` undoes everything and is
 // safe to call at any time, also after a failure of the harness itself.
 import { Toxiproxy } from 'toxiproxy-node-client';
-import type { PoisonInjection } from '../history/types.ts';
 import type { EnvAddresses, ProcessControl } from '../environment/types.ts';
 import type { FamilyRuntime, FaultContext, FaultFamily, FaultRecorder, FaultTools, PoisonRecord } from './family.ts';
 import { FAMILIES, kindIndex } from './registry.ts';
@@ -32,8 +31,6 @@ export interface Nemesis {
   stop(f: Fault, faultId: number): Promise<void>;
   /** Heals every link, resumes paused and restarts dead processes, resolves what families left open. */
   healAll(): Promise<void>;
-  /** Poison injected so far (also in the history as `inject` entries, which is what checkers read). */
-  readonly poisoned: PoisonInjection[];
 }
 
 /**
@@ -66,24 +63,8 @@ const errorOf = (err: unknown) => (err instanceof Error ? err.message : String(e
 
 export function createNemesis(opts: NemesisOptions): Nemesis {
   const log = opts.log ?? (() => undefined);
-  const poisoned: PoisonInjection[] = [];
-  const recorder: FaultRecorder = {
-    ...opts.recorder,
-    faultStart: (f) => opts.recorder.faultStart(f),
-    faultStop: (f) => opts.recorder.faultStop(f),
-    crash: (e) => opts.recorder.crash(e),
-    inject: (e) => {
-      if (e.what === 'poison' && e.poisonId)
-        poisoned.push({
-          poisonId: e.poisonId,
-          case: e.case ?? '',
-          partition: e.partition,
-          offset: e.offset,
-          ...(e.eventId ? { eventId: e.eventId } : {}),
-        });
-      opts.recorder.inject(e);
-    },
-  };
+  // What the families inject reaches the history alone: it is the only contract with the judge.
+  const recorder: FaultRecorder = opts.recorder;
   const tools = opts.tools ?? createFaultTools(opts.env);
   const lazyControl = providerControl(opts.env, opts.control);
   const ctx: FaultContext = { env: opts.env, control: lazyControl, recorder, log, poisonRecords: opts.poisonRecords, tools };
@@ -101,7 +82,6 @@ export function createNemesis(opts: NemesisOptions): Nemesis {
   const params = (f: Fault) => f.params as Record<string, unknown>;
 
   return {
-    poisoned,
     async start(f, id) {
       log(`fault ${id}: ${describeFault(f)}`);
       let error: string | undefined;

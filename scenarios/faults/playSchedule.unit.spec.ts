@@ -5,7 +5,6 @@ import type { Fault } from './types.ts';
 function recordingNemesis(stopDelayMs: number) {
   const log: string[] = [];
   const nemesis: Nemesis = {
-    poisoned: [],
     async start(f, id) {
       log.push(`start ${id} ${f.target}`);
     },

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Configuration } from '../../system/shared/modes.ts';
 import type { Expectation } from '../checkers/expectations.ts';
-import type { ConvergenceInput, PoisonInjection, TelemetrySample } from '../checkers/types.ts';
+import type { ConvergenceInput, TelemetrySample } from '../checkers/types.ts';
 import { readHistory } from '../history/reader.ts';
 import type { HistoryEntry } from '../history/types.ts';
 import type { RunMemory } from './memory.ts';
@@ -68,8 +68,6 @@ export interface RunFacts {
   retryBudgetMs: number;
   /** How long the projector may take to report a stall itself (its PROJECTOR_STALL_AFTER_MS + checks); absent: the default threshold. */
   stallReportBoundMs?: number;
-  /** In-memory poison list of a nemesis that does not yet record `inject` entries in the history. */
-  poisoned: PoisonInjection[];
   visibility?: VisibilityStats;
   workload?: WorkloadSummary;
   load?: unknown;

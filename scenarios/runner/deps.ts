@@ -9,7 +9,7 @@ import { createNemesis, playSchedule, type PoisonRecord } from '../faults/nemesi
 import type { Fault, FaultSchedule } from '../faults/types.ts';
 import type { HistoryRecorder } from '../history/recorder.ts';
 import type { BrokerSample, FinalState, Sample } from '../record/types.ts';
-import type { PoisonInjection, TelemetrySample } from '../checkers/types.ts';
+import type { TelemetrySample } from '../checkers/types.ts';
 import type { Configuration } from '../../system/shared/modes.ts';
 import { createCommandClient } from '../workload/httpClient.ts';
 import { runOpenLoop } from '../workload/openLoop.ts';
@@ -71,8 +71,6 @@ export interface RunnerNemesis {
   stop(f: Fault, faultId: number): Promise<void>;
   /** Heals every link, resumes paused and restarts dead processes; safe at any time. */
   healAll(): Promise<void>;
-  /** Poison it injected, for a nemesis that does not record `inject` entries in the history. */
-  readonly poisoned?: readonly PoisonInjection[];
 }
 
 export interface RunnerDeps {

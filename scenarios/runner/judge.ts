@@ -19,9 +19,9 @@ const onLink = (fault: string) => LINK_FAMILIES.has(KINDS.get(fault)?.family.nam
 const ofType = <T extends HistoryEntry['type']>(entries: readonly HistoryEntry[], type: T) =>
   entries.filter((e): e is Extract<HistoryEntry, { type: T }> => e.type === type);
 
-/** Poison injections from the history's `inject` entries, plus any the record lists itself. */
+/** Poison injections: the history's `inject` entries, its only source. */
 export function poisonOf(record: ScenarioRecord): PoisonInjection[] {
-  const fromHistory = ofType(record.entries, 'inject')
+  return ofType(record.entries, 'inject')
     .filter((e) => e.what === 'poison' && e.poisonId !== undefined)
     .map((e): PoisonInjection => ({
       poisonId: e.poisonId!,
@@ -30,8 +30,6 @@ export function poisonOf(record: ScenarioRecord): PoisonInjection[] {
       offset: e.offset,
       ...(e.eventId ? { eventId: e.eventId } : {}),
     }));
-  const seen = new Set(fromHistory.map((p) => p.poisonId));
-  return [...fromHistory, ...record.facts.poisoned.filter((p) => !seen.has(p.poisonId))];
 }
 
 /** Everything the checkers read, from the record alone. */

@@ -3,7 +3,6 @@
 // is watched from that moment while the workload keeps running past it. The nemesis also heals
 // when anything here fails, so links and processes are restored whatever happened.
 import type { Scenario } from '../catalog/types.ts';
-import type { PoisonInjection } from '../checkers/types.ts';
 import type { LoadResult } from '../load/runLoad.ts';
 import { summarize, type WorkloadSummary } from '../workload/summary.ts';
 import { watchConvergence } from './convergence.ts';
@@ -27,7 +26,6 @@ export interface RunOutcome {
   /** Set when the run can no longer converge: the catch-up watch then stops waiting. */
   cut: { short: boolean };
   observers: Observers;
-  poisoned: readonly PoisonInjection[];
   load?: LoadResult;
 }
 
@@ -85,7 +83,7 @@ export async function runAndHeal(s: Scenario, p: Prepared, o: RunPhaseOptions, d
     errors.push(`workload: ${(err as Error).message}`);
   }
   await loadRun;
-  return { stats, errors, lastHealMs, caughtUp, cut, observers, poisoned: nemesis.poisoned ?? [], ...(load ? { load } : {}) };
+  return { stats, errors, lastHealMs, caughtUp, cut, observers, ...(load ? { load } : {}) };
 }
 
 /** Waits until `atMs` on the history clock, or until `done` settles (a workload that failed early). */

@@ -109,7 +109,6 @@ export function factsOf(s: Scenario, c: Configuration, o: RunOptions, p: Prepare
     convergence: seen.convergence,
     retryBudgetMs: PROJECTOR_RETRY_BUDGET_MS,
     ...(stallReportBoundOf(s) !== undefined ? { stallReportBoundMs: stallReportBoundOf(s)! } : {}),
-    poisoned: [...run.poisoned],
     visibility: seen.visibility,
     workload: withOpenLoop(summarizeWorkload(ops, eventsPerStream(seen.final.write.events)), run.stats),
     ...(run.load ? { load: run.load } : {}),

@@ -100,7 +100,6 @@ export function fakeDeps(calls: string[], over: Partial<RunnerDeps> = {}): Runne
       return env;
     },
     createNemesis: ({ recorder }) => ({
-      poisoned: [],
       start: async (f, id) => {
         calls.push('fault start');
         recorder.faultStart({ faultId: id, fault: f.fault, target: f.target });
@@ -156,7 +155,6 @@ export function facts(over: Partial<RunFacts> = {}): RunFacts {
     expectation: { required: [], allowed: [] },
     convergence: { lastHealMs: 100, convergedAtMs: 150, boundMs: 1000 },
     retryBudgetMs: 5000,
-    poisoned: [],
     errors: [],
     ...over,
   };
