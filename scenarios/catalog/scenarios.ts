@@ -4,6 +4,7 @@
 import fc from 'fast-check';
 import { loadFaultProfiles, loadPoisonCases } from '../../fixtures/loader.ts';
 import { faultScheduleArb } from '../faults/arbitraries.ts';
+import { hasTrait } from '../faults/registry.ts';
 import type { Fault, FaultSchedule } from '../faults/types.ts';
 import {
   anyOf,
@@ -58,9 +59,8 @@ const randomScheduleArb = faultScheduleArb({
   processTargets: ['command-service', 'relay', 'projector', 'kafka', 'commands-db', 'queries-db'],
 }).filter((s) => s.length > 0);
 
-/** Faults that kill a process, by SIGKILL or at an armed crash point (at-most-once may then lose). */
-const CRASHING: readonly string[] = ['kill', 'freeze-kill', 'crash-point'];
-const crashesIn = (schedule: FaultSchedule) => schedule.some((x) => CRASHING.includes(x.fault));
+/** A fault that kills a process, by SIGKILL or at an armed crash point (at-most-once may then lose). */
+const crashesIn = (schedule: FaultSchedule) => schedule.some((x) => hasTrait(x.fault, 'crashes-process'));
 
 /**
  * A lost acknowledgement was felt: the command service answered more retried keys from their first

@@ -1,5 +1,5 @@
 import { HEADERS } from '../../system/shared/events.ts';
-import type { FaultWindow } from '../history/types.ts';
+import type { FaultTrait, FaultWindow } from '../history/types.ts';
 import { result, type Anomaly, type CheckInput, type CheckResult, type ClusterSample, type TopicRecord } from './types.ts';
 
 /**
@@ -13,8 +13,6 @@ export const DEFAULT_MARK_BOUND_MS = 750;
 const OFF_PUBLISH_PATH =
   /^(client-command|query-db|queries-db|query-api|projector(#\d+)?|projector-kafka|projector-db|user-events(\.dlq)?)$/;
 const RELAY = /^relay(#\d+)?$/;
-/** Broker faults name the topic whose partitions they pick, yet they stall or fail the publisher's sends. */
-const BROKER_ROLE_FAULT = /^(kill-leader|kill-controller|cut-replication)$/;
 /** Broker process targets: 'kafka' (broker 1), 'kafka-2', … */
 const BROKER_TARGET = /^kafka(-\d+)?$/;
 
@@ -49,6 +47,8 @@ interface Interval {
 }
 
 const ms = (iso: string) => Date.parse(iso);
+/** The window's kind declared the trait (histories recorded before kinds declared traits have none). */
+const has = (f: FaultWindow, trait: FaultTrait) => f.traits?.includes(trait) ?? false;
 
 /**
  * When a first copy may legitimately be followed by another. A relay's death (kill, crash point)
@@ -59,14 +59,16 @@ const ms = (iso: string) => Date.parse(iso);
 function excuses(input: CheckInput, boundMs: number): Interval[] {
   const out: Interval[] = [];
   for (const f of input.faults) {
-    if ((OFF_PUBLISH_PATH.test(f.target) && !BROKER_ROLE_FAULT.test(f.fault)) || f.fault === 'duplicate') continue; // a re-publish is recorded per row
+    // A re-publish on purpose is recorded per row; broker faults name the topic whose partitions
+    // they pick, yet they stall or fail the publisher's sends.
+    if ((OFF_PUBLISH_PATH.test(f.target) && !has(f, 'acts-on-brokers')) || has(f, 'republishes-rows')) continue;
     const start = ms(f.start.wall);
     const stop = f.stop ? ms(f.stop.wall) : Number.POSITIVE_INFINITY;
-    if (RELAY.test(f.target) && (f.fault === 'kill' || f.fault === 'restart')) {
+    if (RELAY.test(f.target) && has(f, 'dies-at-start')) {
       out.push({ from: start - boundMs, to: start, why: `${f.fault} ${f.target}` });
-    } else if (RELAY.test(f.target) && f.fault === 'crash-point') {
+    } else if (RELAY.test(f.target) && has(f, 'crash-point')) {
       for (const c of deathsIn(input, f)) out.push({ from: c - boundMs, to: c, why: `crash point on ${f.target}` });
-    } else if (f.stop && (BROKER_ROLE_FAULT.test(f.fault) || BROKER_TARGET.test(f.target)) && input.cluster?.length) {
+    } else if (f.stop && (has(f, 'acts-on-brokers') || BROKER_TARGET.test(f.target)) && input.cluster?.length) {
       // Wall time of the history clock's 0, from the window's own pair of clocks.
       const origin = start - f.start.ms;
       const settled = settledAfter(input.cluster, f.stop.ms);

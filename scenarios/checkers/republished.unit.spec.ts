@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HEADERS } from '../../system/shared/events.ts';
+import type { FaultTrait } from '../history/types.ts';
 import { checkRepublished } from './republished.ts';
 import { BASIC, healthyRun, wall, type TestInput } from './testing.ts';
 
@@ -13,10 +14,25 @@ function sentTwice(againAt = 5_000): TestInput {
   return input;
 }
 
+/** The traits the nemesis records with each kind used here (as their families declare them). */
+const TRAITS: Record<string, FaultTrait[]> = {
+  kill: ['crashes-process', 'dies-at-start'],
+  restart: ['dies-at-start'],
+  'crash-point': ['crashes-process', 'crash-point'],
+  'kill-leader': ['acts-on-brokers'],
+  'kill-controller': ['acts-on-brokers'],
+  'cut-replication': ['acts-on-brokers'],
+  duplicate: ['copies-records', 'republishes-rows'],
+  stale: ['copies-records'],
+  down: ['on-link'],
+  latency: ['on-link'],
+};
+
 const window = (fault: string, target: string, from: number, to: number | null, faultId = 0) => ({
   faultId,
   fault,
   target,
+  ...(TRAITS[fault] ? { traits: TRAITS[fault] } : {}),
   start: { ms: from, wall: wall(from) },
   stop: to === null ? null : { ms: to, wall: wall(to) },
 });

@@ -120,11 +120,11 @@ const paramText = (spec: KindSpec['params']) =>
 export function renderFaultKinds(): string {
   const rows = [...KINDS.entries()].map(
     ([kind, { family, spec }]) =>
-      `| \`${kind}\` | ${family.name} | ${spec.timing} | ${(spec.targets.describe ?? spec.targets.choices.join(', ')).replace(/\|/g, '\\|')} | ${paramText(spec.params).replace(/\|/g, '\\|')} | ${spec.random === false ? 'no' : 'yes'} |`,
+      `| \`${kind}\` | ${family.name} | ${spec.timing} | ${(spec.targets.describe ?? spec.targets.choices.join(', ')).replace(/\|/g, '\\|')} | ${paramText(spec.params).replace(/\|/g, '\\|')} | ${spec.random === false ? 'no' : 'yes'} | ${spec.traits?.join(', ') || '—'} |`,
   );
   return [
-    '| kind | family | timing | targets | params (* required) | drawn by random schedules |',
-    '|---|---|---|---|---|---|',
+    '| kind | family | timing | targets | params (* required) | drawn by random schedules | traits |',
+    '|---|---|---|---|---|---|---|',
     ...rows,
   ].join('\n');
 }

@@ -58,6 +58,7 @@ async function blockedStreams(ctx: FaultContext) {
 }
 
 const spec: KindSpec = {
+  traits: ['copies-records'],
   params: { waitMs: { kind: 'int', min: 0, max: 60_000 } },
   timing: 'instant',
   targets: { accepts: (t) => t === TOPIC, choices: [TOPIC] },

@@ -123,6 +123,7 @@ const spec = (
   params,
   timing: 'window',
   targets: { accepts: (t) => t === target, choices: [target] },
+  traits: ['acts-on-brokers'],
   arbitrary,
   // Kills one at a time, each resolved against the cluster the previous restart left; replication
   // cuts may overlap (a follower, then the leader too), each cutting a node not already cut.

@@ -71,6 +71,7 @@ function watch(ctx: FaultContext, f: Fault, faultId: number, seen: number) {
 }
 
 export const pointSpec: KindSpec = {
+  traits: ['crashes-process', 'crash-point'],
   params: { point: { kind: 'enum', values: CRASH_POINTS, required: true }, nth: COUNT(1_000_000) },
   timing: 'window',
   targets: {

@@ -66,6 +66,7 @@ async function republish(ctx: FaultContext, faultId: number, count: number): Pro
 }
 
 const spec: KindSpec = {
+  traits: ['copies-records', 'republishes-rows'],
   params: { count: COUNT(100_000, true) },
   timing: 'instant',
   targets: { accepts: (t) => (DUPLICATE_TARGETS as readonly string[]).includes(t), choices: DUPLICATE_TARGETS },

@@ -4,7 +4,7 @@
 // of families, so a new fault kind is one family module (plus the fixture that uses it).
 import type fc from 'fast-check';
 import type { Admin } from 'kafkajs';
-import type { CrashEntry, FaultEntry, InjectionEntry } from '../history/types.ts';
+import type { CrashEntry, FaultEntry, FaultTrait, InjectionEntry } from '../history/types.ts';
 import type { EnvAddresses, ProcessControl } from '../environment/types.ts';
 import type { RawHeaderRecord } from '../../system/testing/rawKafka/recordBatch.ts';
 import type { ParamSpec } from './params.ts';
@@ -31,6 +31,8 @@ export interface KindSpec {
   lane?(f: Fault): string | undefined;
   /** Drawn by random schedules unless asked for by name (default true). */
   random?: boolean;
+  /** What it does, for the runner and the checkers (recorded with each fault in the history). */
+  traits?: readonly FaultTrait[];
 }
 
 export interface ValidationContext {

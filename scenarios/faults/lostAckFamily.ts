@@ -44,6 +44,7 @@ export function lostAckAction(f: Fault, faultId: number): ProxyAction {
 }
 
 const spec: KindSpec = {
+  traits: ['on-link'],
   params: { how: { kind: 'enum', values: LOST_ACK_MODES }, toxicity: TOXICITY, latencyMs: MS() },
   timing: 'window',
   targets: { accepts: (t) => t === LINK, choices: [LINK] },

@@ -80,6 +80,10 @@ export function createNemesis(opts: NemesisOptions): Nemesis {
   const toxi = new Toxiproxy(opts.env.toxiproxy.api);
   const resetProxies = opts.resetProxies ?? (() => toxi.reset());
   const params = (f: Fault) => f.params as Record<string, unknown>;
+  const traits = (f: Fault) => {
+    const t = kinds.get(f.fault)?.spec.traits;
+    return t?.length ? { traits: [...t] } : {};
+  };
 
   return {
     async start(f, id) {
@@ -91,7 +95,7 @@ export function createNemesis(opts: NemesisOptions): Nemesis {
         error = errorOf(err);
         log(`fault ${id}: could not apply: ${error}`);
       }
-      recorder.faultStart({ faultId: id, fault: f.fault, target: f.target, params: params(f), ...(error ? { error } : {}) });
+      recorder.faultStart({ faultId: id, fault: f.fault, target: f.target, params: params(f), ...traits(f), ...(error ? { error } : {}) });
       if (error) throw new Error(`nemesis could not apply ${describeFault(f)}: ${error}`);
     },
     async stop(f, id) {
@@ -101,7 +105,7 @@ export function createNemesis(opts: NemesisOptions): Nemesis {
       } catch (err) {
         error = errorOf(err);
       }
-      recorder.faultStop({ faultId: id, fault: f.fault, target: f.target, params: params(f), ...(error ? { error } : {}) });
+      recorder.faultStop({ faultId: id, fault: f.fault, target: f.target, params: params(f), ...traits(f), ...(error ? { error } : {}) });
       if (error) throw new Error(`nemesis could not heal ${describeFault(f)}: ${error}`);
     },
     async healAll() {

@@ -87,6 +87,34 @@ describe('createNemesis composes families', () => {
     expect(lines).toEqual(['inject poison 0@5', 'start a x', 'stop a x', 'inject poison 0@5', 'start b y']);
   });
 
+  it("records each fault with its kind's declared traits, and none for a kind that declares none", async () => {
+    const recorded: { fault: string; phase: string; traits?: string[] }[] = [];
+    const { recorder } = fakeRecorder();
+    const n = createNemesis({
+      env,
+      recorder: {
+        ...recorder,
+        faultStart: (f) => recorded.push({ fault: f.fault, phase: 'start', ...(f.traits ? { traits: f.traits } : {}) }),
+        faultStop: (f) => recorded.push({ fault: f.fault, phase: 'stop', ...(f.traits ? { traits: f.traits } : {}) }),
+      },
+      poisonRecords: () => [],
+      families: [fakeFamily('A', { a: { ...spec('window'), traits: ['crashes-process', 'dies-at-start'] }, b: spec('window') }, [])],
+      tools,
+      control: fakeControl([]).control,
+      resetProxies: async () => undefined,
+    });
+    const fa = { at: 0, fault: 'a', target: 'x', duration: 5, params: {} } as unknown as Fault;
+    const fb = { at: 0, fault: 'b', target: 'x', duration: 5, params: {} } as unknown as Fault;
+    await n.start(fa, 0);
+    await n.stop(fa, 0);
+    await n.start(fb, 1);
+    expect(recorded).toEqual([
+      { fault: 'a', phase: 'start', traits: ['crashes-process', 'dies-at-start'] },
+      { fault: 'a', phase: 'stop', traits: ['crashes-process', 'dies-at-start'] },
+      { fault: 'b', phase: 'start' },
+    ]);
+  });
+
   it('records a fault that could not be applied with its error, and throws', async () => {
     const calls: string[] = [];
     const { lines, recorder } = fakeRecorder();

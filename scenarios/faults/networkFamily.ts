@@ -67,6 +67,7 @@ const kind = (params: ParamSpec, arbitrary: KindSpec['arbitrary'], extra: Partia
   targets: links,
   arbitrary,
   exclusive: proxyKey,
+  traits: ['on-link'],
   ...extra,
 });
 

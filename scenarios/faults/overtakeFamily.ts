@@ -75,6 +75,7 @@ async function injectAhead(ctx: FaultContext, faultId: number, o: { streamId: st
 }
 
 const spec: KindSpec = {
+  traits: ['copies-records'],
   params: { streams: COUNT(1_000) },
   timing: 'window',
   targets: { accepts: (t) => t === 'relay', choices: ['relay'] },

@@ -53,7 +53,11 @@ const freezeKillSpec: KindSpec = {
 
 export const processSignalFamily: FaultFamily = {
   name: 'process signals',
-  kinds: { kill: spec('any'), pause: spec('window'), 'freeze-kill': freezeKillSpec } satisfies Record<keyof ProcessSignalParams, KindSpec>,
+  kinds: {
+    kill: { ...spec('any'), traits: ['crashes-process', 'dies-at-start'] },
+    pause: spec('window'),
+    'freeze-kill': { ...freezeKillSpec, traits: ['crashes-process'] },
+  } satisfies Record<keyof ProcessSignalParams, KindSpec>,
   create({ control, log }) {
     const killed = new Set<string>();
     const paused = new Set<string>();
@@ -106,7 +110,7 @@ export const processSignalFamily: FaultFamily = {
 
 export const restartFamily: FaultFamily = {
   name: 'restarts',
-  kinds: { restart: spec('instant') } satisfies Record<keyof RestartParams, KindSpec>,
+  kinds: { restart: { ...spec('instant'), traits: ['dies-at-start'] } } satisfies Record<keyof RestartParams, KindSpec>,
   create({ control }) {
     return {
       start: (f) => control.restart(f.target, { graceful: true }),

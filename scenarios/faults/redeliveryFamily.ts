@@ -100,6 +100,7 @@ async function appliedVersions(ctx: FaultContext): Promise<Map<string, number>> 
 }
 
 const spec = (): KindSpec => ({
+  traits: ['copies-records'],
   params: { streams: COUNT(1_000) },
   timing: 'instant',
   targets: { accepts: (t) => t === TOPIC, choices: [TOPIC] },

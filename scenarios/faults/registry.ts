@@ -1,5 +1,6 @@
 // Every fault family the nemesis knows. Kinds, targets, validation and arbitraries all derive
 // from this list; a new family is one module added here, a new kind one entry in its family.
+import type { FaultTrait } from '../history/types.ts';
 import type { FaultFamily, KindSpec } from './family.ts';
 import { brokerFamily } from './brokerFamily.ts';
 import { blockedDuplicateFamily } from './blockedDuplicateFamily.ts';
@@ -52,3 +53,6 @@ export function kindIndex(families: readonly FaultFamily[]): Map<string, { famil
 }
 
 export const KINDS = kindIndex(FAMILIES);
+
+/** Whether the kind declares the trait (an unknown kind has none). */
+export const hasTrait = (kind: string, trait: FaultTrait): boolean => KINDS.get(kind)?.spec.traits?.includes(trait) ?? false;

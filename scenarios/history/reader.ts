@@ -61,7 +61,14 @@ export function toFaultWindows(entries: readonly HistoryEntry[]): FaultWindow[] 
   for (const e of entries) {
     if (e.type !== 'fault') continue;
     if (e.phase === 'start') {
-      const w: FaultWindow = { faultId: e.faultId, fault: e.fault, target: e.target, start: e.t, stop: null };
+      const w: FaultWindow = {
+        faultId: e.faultId,
+        fault: e.fault,
+        target: e.target,
+        ...(e.traits ? { traits: e.traits } : {}),
+        start: e.t,
+        stop: null,
+      };
       if (e.params) w.params = e.params;
       if (e.error) w.error = e.error;
       out.push(w);

@@ -48,6 +48,29 @@ export interface CompleteEntry extends CompletionResult {
   t: Timestamp;
 }
 
+/**
+ * What a fault kind does, declared by its family and recorded with each fault in the history, so
+ * the runner and the checkers need no list of kind names:
+ * - `on-link`: a proxy call starts and heals it, so its timing is the schedule's;
+ * - `crashes-process`: a process dies without a clean shutdown (its in-flight work is lost);
+ * - `dies-at-start`: the target process is gone at the window's start (kill, restart);
+ * - `crash-point`: the target dies at its armed crash point (when is recorded as a crash);
+ * - `copies-records`: it puts copies of real events on the topic (duplicates on purpose);
+ * - `republishes-rows`: it makes the publisher send rows again, each recorded as an injection;
+ * - `acts-on-brokers`: it kills or cuts brokers (those leading the partitions of the topic it names,
+ *   or the controller), which stalls or fails the publisher's sends.
+ */
+export const FAULT_TRAITS = [
+  'on-link',
+  'crashes-process',
+  'dies-at-start',
+  'crash-point',
+  'copies-records',
+  'republishes-rows',
+  'acts-on-brokers',
+] as const;
+export type FaultTrait = (typeof FAULT_TRAITS)[number];
+
 export interface FaultEntry {
   type: 'fault';
   phase: 'start' | 'stop';
@@ -55,6 +78,8 @@ export interface FaultEntry {
   fault: string; // FaultKind (kept as string so history/ does not depend on faults/)
   target: string;
   params?: Record<string, unknown>;
+  /** Its kind's traits (absent in histories recorded before kinds declared them). */
+  traits?: FaultTrait[];
   t: Timestamp;
   error?: string; // the nemesis could not apply / heal it
 }
@@ -157,6 +182,7 @@ export interface FaultWindow {
   fault: string;
   target: string;
   params?: Record<string, unknown>;
+  traits?: FaultTrait[];
   start: Timestamp;
   stop: Timestamp | null;
   error?: string;

@@ -9,12 +9,11 @@ import type { CrashEntry, HistoryEntry, InjectionEntry, ReadEntry } from '../his
 import type { Felt, Observations } from '../catalog/types.ts';
 import type { ScenarioRecord } from '../record/scenarioRecord.ts';
 import type { ScenarioRunResult } from '../report/types.ts';
-import { KINDS } from '../faults/registry.ts';
+import { hasTrait } from '../faults/registry.ts';
 import { scheduleDrift, type ScheduledFault } from './drift.ts';
 
-/** Families whose windows start and heal with one proxy call: their timing is the schedule's. */
-const LINK_FAMILIES = new Set(['network', 'lost acknowledgements']);
-const onLink = (fault: string) => LINK_FAMILIES.has(KINDS.get(fault)?.family.name ?? '');
+/** Kinds whose windows start and heal with one proxy call: their timing is the schedule's. */
+const onLink = (fault: string) => hasTrait(fault, 'on-link');
 
 const ofType = <T extends HistoryEntry['type']>(entries: readonly HistoryEntry[], type: T) =>
   entries.filter((e): e is Extract<HistoryEntry, { type: T }> => e.type === type);

@@ -6,6 +6,7 @@ import { relative } from 'node:path';
 import type { Scenario } from '../catalog/types.ts';
 import { configurationLabel, expectationFor, type Expectation } from '../checkers/expectations.ts';
 import type { EnvAddresses } from '../environment/types.ts';
+import { hasTrait } from '../faults/registry.ts';
 import type { FaultSchedule } from '../faults/types.ts';
 import { toOperations } from '../history/reader.ts';
 import { writeRecord, type RunFacts, type ScenarioRecord } from '../record/scenarioRecord.ts';
@@ -80,15 +81,13 @@ export function replayCommand(
   return `npm run scenario -- ${scenario} --publish ${c.publish} --consume ${c.consume} --seed ${seed}${path ? ` --path ${path}` : ''}${expect === 'none' ? ' --expect none' : ''}${rate !== undefined ? ` --rate ${rate}` : ''}`;
 }
 
-/** Faults that put a second copy of a real event on the topic (a mode without an inbox applies it again). */
-const COPYING_FAULTS: readonly string[] = ['duplicate', 'stale', 'reversed-pair', 'overtake', 'blocked-duplicate'];
-
 export function expectationOf(s: Scenario, c: Configuration, schedule: FaultSchedule, expect?: 'matrix' | 'none'): Expectation {
   if (expect === 'none') return { required: [], allowed: [], why: 'asked for none (--expect none): every anomaly fails' };
   return expectationFor(c, {
     // an armed crash point kills its process just as a SIGKILL does
-    crashes: s.crashes || schedule.some((f) => f.fault === 'crash-point'),
-    injectsDuplicates: s.injectsDuplicates ?? schedule.some((f) => COPYING_FAULTS.includes(f.fault)),
+    crashes: s.crashes || schedule.some((f) => hasTrait(f.fault, 'crash-point')),
+    // a second copy of a real event on the topic: a mode without an inbox applies it again
+    injectsDuplicates: s.injectsDuplicates ?? schedule.some((f) => hasTrait(f.fault, 'copies-records')),
     ...(s.expect ? { declared: s.expect } : {}),
   });
 }
