@@ -2,7 +2,7 @@
 import { metricSum } from '../record/metrics.ts';
 import type { SystemProcess } from '../environment/system.ts';
 import type { Felt, Observations } from './types.ts';
-import { INSTANT_FAULTS } from '../faults/types.ts';
+import { INSTANT_FAULTS } from '../faults/registry.ts';
 
 const values = (o: Parameters<Felt['check']>[0], p: SystemProcess, metric: string) =>
   o.samples.filter((s) => s.metrics[p] !== undefined).map((s) => metricSum(s.metrics[p], metric));

@@ -5,7 +5,8 @@ import fc from 'fast-check';
 import type { KindSpec } from './family.ts';
 import { KINDS } from './registry.ts';
 import { conflict } from './schedule.ts';
-import { RANDOM_FAULTS, type Fault, type FaultKind, type FaultSchedule } from './types.ts';
+import { RANDOM_FAULTS } from './registry.ts';
+import type { Fault, FaultKind, FaultSchedule } from './types.ts';
 
 export interface ScheduleArbOptions {
   horizonMs: number; // every fault ends by then

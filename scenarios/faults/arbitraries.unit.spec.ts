@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dropConflicts, faultArb, faultScheduleArb } from './arbitraries.ts';
 import { validateSchedule } from './schedule.ts';
-import { RANDOM_FAULTS, type Fault } from './types.ts';
+import { RANDOM_FAULTS } from './registry.ts';
+import type { Fault } from './types.ts';
 
 const opts = { horizonMs: 30_000, maxFaults: 8 };
 

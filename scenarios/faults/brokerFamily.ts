@@ -9,7 +9,7 @@ import { activeController } from '../environment/quorum.ts';
 import type { EnvAddresses } from '../environment/types.ts';
 import type { FaultContext, FaultFamily, KindSpec } from './family.ts';
 import { COUNT } from './params.ts';
-import type { Fault } from './types.ts';
+import type { FaultShape as Fault } from './fault.ts';
 
 export interface BrokerFaultParams {
   /**

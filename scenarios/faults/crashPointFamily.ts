@@ -9,7 +9,7 @@ import type { CrashPointControl } from '../environment/types.ts';
 import type { FaultContext, FaultFamily, KindSpec } from './family.ts';
 import { COUNT } from './params.ts';
 import { processKey } from './processFamilies.ts';
-import type { Fault } from './types.ts';
+import type { FaultShape as Fault } from './fault.ts';
 import { sleep } from './wait.ts';
 
 export interface CrashPointParams {

@@ -8,7 +8,7 @@ import type { CrashEntry, FaultEntry, FaultTrait, InjectionEntry } from '../hist
 import type { EnvAddresses, ProcessControl } from '../environment/types.ts';
 import type { RawHeaderRecord } from '../../system/testing/rawKafka/recordBatch.ts';
 import type { ParamSpec } from './params.ts';
-import type { Fault } from './types.ts';
+import type { FaultShape as Fault } from './fault.ts';
 
 /** `instant`: duration 0, never stopped; `window`: duration > 0; `any`: either (a kill restarts at once). */
 export type Timing = 'instant' | 'window' | 'any';

@@ -9,7 +9,7 @@ import { Toxiproxy } from 'toxiproxy-node-client';
 import type { FaultFamily, KindSpec } from './family.ts';
 import { MS, TOXICITY } from './params.ts';
 import { applyProxyAction, toxicsAction, type ProxyAction } from './toxics.ts';
-import type { Fault } from './types.ts';
+import type { FaultShape as Fault } from './fault.ts';
 
 export const LOST_ACK_MODES = ['reset', 'black-hole', 'late'] as const;
 export interface LostAckParams {

@@ -5,7 +5,7 @@ import { LINKS, type LinkName } from '../environment/types.ts';
 import type { FaultFamily, KindSpec } from './family.ts';
 import { MS, STREAM, TOXICITY, type ParamSpec } from './params.ts';
 import { applyProxyAction, toxicsAction, type Direction, type ProxyAction, type ToxiproxyToxicType } from './toxics.ts';
-import type { Fault } from './types.ts';
+import type { FaultShape as Fault } from './fault.ts';
 
 interface ToxicCommon {
   stream?: Direction; // default per kind, see DEFAULT_STREAM

@@ -5,7 +5,7 @@
 // partitions moved on, or a relay between its claim and its send while the others go on.
 import type { FaultFamily, KindSpec } from './family.ts';
 import { checkPointMatchesTarget, crashControl, pointSpec } from './crashPointFamily.ts';
-import type { Fault } from './types.ts';
+import type { FaultShape as Fault } from './fault.ts';
 
 export interface PausePointParams {
   'pause-point': { point: string; nth?: number };

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { BASE_TARGETS, isTarget } from '../environment/targets.ts';
 import type { FaultFamily, KindSpec } from './family.ts';
-import type { Fault } from './types.ts';
+import type { FaultShape as Fault } from './fault.ts';
 
 export interface ProcessSignalParams {
   kill: Record<string, never>; // SIGKILL at `at`, restart after `duration`

@@ -2,6 +2,7 @@
 // from this list; a new family is one module added here, a new kind one entry in its family.
 import type { FaultTrait } from '../history/types.ts';
 import type { FaultFamily, KindSpec } from './family.ts';
+import type { FaultKind } from './types.ts';
 import { brokerFamily } from './brokerFamily.ts';
 import { blockedDuplicateFamily } from './blockedDuplicateFamily.ts';
 import { conflictCopyFamily } from './conflictCopyFamily.ts';
@@ -53,6 +54,11 @@ export function kindIndex(families: readonly FaultFamily[]): Map<string, { famil
 }
 
 export const KINDS = kindIndex(FAMILIES);
+
+export const FAULT_KINDS = [...KINDS.keys()] as FaultKind[];
+export const INSTANT_FAULTS: readonly FaultKind[] = FAULT_KINDS.filter((k) => KINDS.get(k)!.spec.timing === 'instant');
+/** Kinds random schedules draw from (all but those that need scenario knowledge). */
+export const RANDOM_FAULTS: readonly FaultKind[] = FAULT_KINDS.filter((k) => KINDS.get(k)!.spec.random !== false);
 
 /** Whether the kind declares the trait (an unknown kind has none). */
 export const hasTrait = (kind: string, trait: FaultTrait): boolean => KINDS.get(kind)?.spec.traits?.includes(trait) ?? false;

@@ -16,7 +16,6 @@ import type { PoisonParams } from './poisonFamily.ts';
 import type { ProcessSignalParams, RestartParams } from './processFamilies.ts';
 import type { RedeliveryParams } from './redeliveryFamily.ts';
 import type { TableLockParams } from './tableLockFamily.ts';
-import { KINDS } from './registry.ts';
 
 export { LINKS } from '../environment/types.ts';
 export { BUILTIN_POISON_CASES, POISON_TARGETS } from './poisonFamily.ts';
@@ -54,11 +53,6 @@ export interface FaultOf<K extends FaultKind> {
 
 export type Fault = { [K in FaultKind]: FaultOf<K> }[FaultKind];
 export type FaultSchedule = Fault[];
-
-export const FAULT_KINDS = [...KINDS.keys()] as FaultKind[];
-export const INSTANT_FAULTS: readonly FaultKind[] = FAULT_KINDS.filter((k) => KINDS.get(k)!.spec.timing === 'instant');
-/** Kinds random schedules draw from (all but those that need scenario knowledge). */
-export const RANDOM_FAULTS: readonly FaultKind[] = FAULT_KINDS.filter((k) => KINDS.get(k)!.spec.random !== false);
 
 export function describeFault(f: Fault): string {
   return `${f.fault} ${f.target} at ${f.at} ms${f.duration > 0 ? ` for ${f.duration} ms` : ''}`;
