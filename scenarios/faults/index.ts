@@ -1,4 +1,0 @@
-export * from './types.ts';
-export * from './schedule.ts';
-export * from './toxics.ts';
-export * from './arbitraries.ts';
