@@ -62,8 +62,8 @@ async function judge(
   return { ...result, unit, wallMs: Date.now() - started };
 }
 
-export async function runCampaign(o: CampaignOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const started = new Date().toISOString();
+/** The target files, their mutants, the equivalents and this campaign's sample of them. */
+async function selection(o: CampaignOptions) {
   const files = targetFiles(PROJECT_ROOT);
   const instrumented = await instrument(PROJECT_ROOT, files);
   const equivalents = loadEquivalents(EQUIVALENTS_FILE);
@@ -73,6 +73,46 @@ export async function runCampaign(o: CampaignOptions, env: NodeJS.ProcessEnv = p
   const picked = selectGenerated(instrumented.mutants, o);
   const label = `sample ${o.sample ?? 'all'}, seed ${o.seed}${o.files ? `, files ${o.files}` : ''}${o.shard ? `, shard ${o.shard.index}/${o.shard.count}` : ''}`;
   console.log(`generated: ${instrumented.mutants.length} mutants in ${files.length} files; running ${picked.length} (${label})`);
+  return { files, instrumented, equivalents, picked };
+}
+
+/** The stored coverage map of this code, or a fresh one recorded by every ci run (stored then). */
+async function coverageMap(
+  o: CampaignOptions,
+  c: {
+    files: string[];
+    instrumented: Awaited<ReturnType<typeof instrument>>;
+    outDir: string;
+    env: NodeJS.ProcessEnv;
+    sharedRunDir: string;
+  },
+): Promise<CoverageMap> {
+  const hash = targetsHash(PROJECT_ROOT, c.files);
+  const stored = o.refreshCoverage ? undefined : loadCoverage(hash, c.env);
+  if (stored) {
+    console.log(`coverage map: ${coverageFile(hash, c.env)} (recorded ${stored.recordedAt})`);
+    return stored;
+  }
+  console.log(`coverage map: recording it for this code (${hash}): every ci run once on the instrumented system…`);
+  const map = await recordCoverage({
+    root: PROJECT_ROOT,
+    instrumented: c.instrumented,
+    hash,
+    cells: ciCells(),
+    seed: o.seed,
+    outDir: join(c.outDir, 'coverage'),
+    env: c.env,
+    sharedRunDir: c.sharedRunDir,
+    scenarioTimeoutMs: o.scenarioTimeoutMs,
+    log: (l) => console.log(l),
+  });
+  console.log(`coverage map stored: ${coverageFile(hash, c.env)}`);
+  return map;
+}
+
+export async function runCampaign(o: CampaignOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const started = new Date().toISOString();
+  const { files, instrumented, equivalents, picked } = await selection(o);
   if (o.listOnly) {
     for (const g of picked) console.log(`  ${g.id}${equivalents.has(g.id) ? ' (equivalent)' : ''}  ${toMutant(g).description}`);
     return 0;
@@ -115,24 +155,7 @@ export async function runCampaign(o: CampaignOptions, env: NodeJS.ProcessEnv = p
   };
   try {
     if (!(await sharedInfraUp(shared, () => aborted))) return 1;
-    const hash = targetsHash(PROJECT_ROOT, files);
-    let map = o.refreshCoverage ? undefined : loadCoverage(hash, env);
-    if (!map) {
-      console.log(`coverage map: recording it for this code (${hash}): every ci run once on the instrumented system…`);
-      map = await recordCoverage({
-        root: PROJECT_ROOT,
-        instrumented,
-        hash,
-        cells: ciCells(),
-        seed: o.seed,
-        outDir: join(outDir, 'coverage'),
-        env,
-        sharedRunDir: shared.runDir,
-        scenarioTimeoutMs: o.scenarioTimeoutMs,
-        log: (l) => console.log(l),
-      });
-      console.log(`coverage map stored: ${coverageFile(hash, env)}`);
-    } else console.log(`coverage map: ${coverageFile(hash, env)} (recorded ${map.recordedAt})`);
+    const map = await coverageMap(o, { files, instrumented, outDir, env, sharedRunDir: shared.runDir });
     const tc = createTypeChecker(PROJECT_ROOT);
     for (const [i, g] of picked.entries()) {
       if (aborted) break;

@@ -2,6 +2,7 @@
 // broker's INTERNAL listener (the harness observes; it is not a client behind a proxy).
 import { createHash, randomUUID } from 'node:crypto';
 import { harnessKafka } from '../environment/harnessKafka.ts';
+import type { KafkaMessage } from 'kafkajs';
 import type { KafkaSasl } from '../../system/shared/kafka.ts';
 import type { TopicRecord } from '../checkers/types.ts';
 import { readDeadLetterHeaders } from '../../system/projector/dlqRecord.ts';
@@ -10,6 +11,27 @@ import { decodeHeaders } from '../../system/shared/kafka.ts';
 // A null header value (Kafka allows it; kafkajs reads it as null) reads as the empty string here.
 const decode = (v: Buffer | string | null | (Buffer | string | null)[] | undefined): string =>
   v === undefined || v === null ? '' : Array.isArray(v) ? decode(v[0]) : Buffer.isBuffer(v) ? v.toString('utf8') : v;
+
+/** One record as the checkers read it: text headers, the value's size and hash, DLT provenance. */
+function topicRecord(partition: number, message: KafkaMessage): TopicRecord {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(message.headers ?? {})) headers[k] = decode(v);
+  // Spring's DLT headers carry partition and offset as big-endian binary, not text.
+  const raw = decodeHeaders(message.headers);
+  const dlt = raw['kafka_dlt-original-topic'] ? readDeadLetterHeaders(raw) : undefined;
+  return {
+    partition,
+    offset: message.offset,
+    key: message.key ? message.key.toString('utf8') : null,
+    headers,
+    value: message.value ? message.value.toString('utf8') : null,
+    ...(message.value ? { valueBytes: message.value.length, valueSha256: createHash('sha256').update(message.value).digest('hex') } : {}),
+    timestamp: message.timestamp,
+    ...(dlt
+      ? { dlt: { originalTopic: dlt.originalTopic, originalPartition: dlt.originalPartition, originalOffset: dlt.originalOffset } }
+      : {}),
+  };
+}
 
 export async function readTopic(
   env: { kafka: { internal: string[]; sasl?: KafkaSasl | undefined } },
@@ -48,33 +70,7 @@ export async function readTopic(
             const offset = BigInt(message.offset);
             if (!starts.has(partition)) starts.set(partition, offset);
             const end = ends.get(partition) ?? 0n;
-            if (offset < end) {
-              const headers: Record<string, string> = {};
-              for (const [k, v] of Object.entries(message.headers ?? {})) headers[k] = decode(v);
-              // Spring's DLT headers carry partition and offset as big-endian binary, not text.
-              const raw = decodeHeaders(message.headers);
-              const dlt = raw['kafka_dlt-original-topic'] ? readDeadLetterHeaders(raw) : undefined;
-              records.push({
-                partition,
-                offset: message.offset,
-                key: message.key ? message.key.toString('utf8') : null,
-                headers,
-                value: message.value ? message.value.toString('utf8') : null,
-                ...(message.value
-                  ? { valueBytes: message.value.length, valueSha256: createHash('sha256').update(message.value).digest('hex') }
-                  : {}),
-                timestamp: message.timestamp,
-                ...(dlt
-                  ? {
-                      dlt: {
-                        originalTopic: dlt.originalTopic,
-                        originalPartition: dlt.originalPartition,
-                        originalOffset: dlt.originalOffset,
-                      },
-                    }
-                  : {}),
-              });
-            }
+            if (offset < end) records.push(topicRecord(partition, message));
             if (offset >= end - 1n && pending.delete(partition) && pending.size === 0) {
               clearTimeout(timer);
               resolve();

@@ -10,7 +10,7 @@ import type { CompletionResult } from '../history/types.ts';
 import type { Command } from './commands.ts';
 import { planConflict } from './conflicts.ts';
 import { decide } from './model.ts';
-import { createRng, createZipf } from './random.ts';
+import { createRng, createZipf, type Rng } from './random.ts';
 import type { Planned } from './plan.ts';
 import { createStreamBook, uuidFrom, type Stream } from './streamBook.ts';
 import { BOUNDARY_DATES, BOUNDARY_NAMES, TRICKY_NAMES, datePool, namePool } from './values.ts';
@@ -67,13 +67,10 @@ export interface CommandGenerator {
   hot(n: number): string[];
 }
 
-export function createGenerator(options: GeneratorOptions): CommandGenerator {
-  const o = { ...GENERATOR_DEFAULTS, ...options };
-  const rng = createRng(o.seed);
-  const zipf = createZipf(o.zipfExponent);
+/** Valid commands: registrations, renames and deletes with names and dates from the pools. */
+function validPlans(o: { seed: number; bodyLimitBytes: number }, rng: Rng, book: ReturnType<typeof createStreamBook>) {
   const names = namePool(o.seed);
   const dates = datePool(o.seed);
-  const book = createStreamBook(rng);
 
   function validName(): string {
     const u = rng.next();
@@ -108,6 +105,16 @@ export function createGenerator(options: GeneratorOptions): CommandGenerator {
     const predicted = predict(s, command);
     return { command, intent: 'valid', ...(predicted !== undefined ? { predicted } : {}) };
   }
+
+  return { validName, register, validOn };
+}
+
+export function createGenerator(options: GeneratorOptions): CommandGenerator {
+  const o = { ...GENERATOR_DEFAULTS, ...options };
+  const rng = createRng(o.seed);
+  const zipf = createZipf(o.zipfExponent);
+  const book = createStreamBook(rng);
+  const { validName, register, validOn } = validPlans(o, rng, book);
 
   function resend(): Planned | undefined {
     if (book.recentOk.length === 0) return undefined;

@@ -56,16 +56,8 @@ function opLabel(o: CommandOp): string {
   return `op ${o.id} ${o.kind} ${o.outcome}${o.version !== undefined ? ` v${o.version}` : ''}`;
 }
 
-export function buildStreamTimeline(
-  streamId: string,
-  entries: readonly HistoryEntry[],
-  anomalies: readonly Anomaly[],
-  final?: FinalState,
-): StreamTimeline {
-  const toMs = wallToMs(entries);
-  const ops = toOperations(entries).filter((o) => o.userId === streamId);
-  const mine = anomalies.filter((a) => a.streamId === streamId);
-  const marks: StreamMark[] = [];
+/** The stream's rows by event id (or by version until the id is known), made on first sight. */
+function rowIndex() {
   const rows = new Map<string, StreamEventRow>();
   const rowOf = (eventId: string | null | undefined, version: number | null | undefined): StreamEventRow => {
     const key = eventId ?? `v${version ?? '?'}`;
@@ -95,46 +87,70 @@ export function buildStreamTimeline(
     return r;
   };
 
+  return { rows, rowOf };
+}
+
+/** What the final state shows of the stream: written, published, applied, dead-lettered. */
+function finalStateMarks(
+  final: FinalState,
+  streamId: string,
+  rows: Map<string, StreamEventRow>,
+  rowOf: ReturnType<typeof rowIndex>['rowOf'],
+  marks: StreamMark[],
+  toMs: ReturnType<typeof wallToMs>,
+): void {
+  for (const e of final.write.events.filter((e) => e.streamId === streamId)) {
+    rowOf(e.eventId, e.streamVersion).written = true;
+    marks.push({ lane: 'written', ms: toMs(e.occurredAt), version: e.streamVersion, note: `v${e.streamVersion} ${e.type}` });
+  }
+  for (const t of final.topics.events.filter((t) => t.key === streamId)) {
+    const v = Number(t.headers[HEADERS.streamVersion] ?? NaN);
+    const r = rowOf(t.headers[HEADERS.eventId], Number.isFinite(v) ? v : null);
+    r.published = (r.published ?? 0) + 1;
+    marks.push({ lane: 'published', ms: toMs(t.timestamp), version: r.version, note: `p${t.partition}@${t.offset}` });
+  }
+  const seen = new Set<string>();
+  for (const a of final.read.applied.filter((a) => a.streamId === streamId)) {
+    const r = rowOf(a.eventId, a.streamVersion);
+    r.applied = (r.applied ?? 0) + 1;
+    marks.push({
+      lane: seen.has(a.eventId) ? 'duplicated' : 'applied',
+      ms: toMs(a.appliedAt),
+      version: a.streamVersion,
+      note: `p${a.partition}@${a.offset}`,
+    });
+    seen.add(a.eventId);
+  }
+  for (const d of final.topics.dlq.filter((d) => d.key === streamId)) {
+    const v = Number(d.headers[HEADERS.streamVersion] ?? NaN);
+    rowOf(d.headers[HEADERS.eventId], Number.isFinite(v) ? v : null).deadLettered = true;
+    marks.push({ lane: 'dead-lettered', ms: toMs(d.timestamp), version: Number.isFinite(v) ? v : null, note: 'dead-lettered' });
+  }
+  for (const r of rows.values()) {
+    r.written ??= false;
+    r.published ??= 0;
+    r.applied ??= 0;
+    r.deadLettered ??= false;
+  }
+}
+
+export function buildStreamTimeline(
+  streamId: string,
+  entries: readonly HistoryEntry[],
+  anomalies: readonly Anomaly[],
+  final?: FinalState,
+): StreamTimeline {
+  const toMs = wallToMs(entries);
+  const ops = toOperations(entries).filter((o) => o.userId === streamId);
+  const mine = anomalies.filter((a) => a.streamId === streamId);
+  const marks: StreamMark[] = [];
+  const { rows, rowOf } = rowIndex();
   for (const o of ops) {
     marks.push({ lane: 'command', ms: o.complete?.ms ?? o.invoke.ms, version: o.version ?? null, note: opLabel(o) });
     if (o.outcome === 'ok') rowOf(o.eventId, o.version).ops.push(opLabel(o));
   }
 
-  if (final) {
-    for (const e of final.write.events.filter((e) => e.streamId === streamId)) {
-      rowOf(e.eventId, e.streamVersion).written = true;
-      marks.push({ lane: 'written', ms: toMs(e.occurredAt), version: e.streamVersion, note: `v${e.streamVersion} ${e.type}` });
-    }
-    for (const t of final.topics.events.filter((t) => t.key === streamId)) {
-      const v = Number(t.headers[HEADERS.streamVersion] ?? NaN);
-      const r = rowOf(t.headers[HEADERS.eventId], Number.isFinite(v) ? v : null);
-      r.published = (r.published ?? 0) + 1;
-      marks.push({ lane: 'published', ms: toMs(t.timestamp), version: r.version, note: `p${t.partition}@${t.offset}` });
-    }
-    const seen = new Set<string>();
-    for (const a of final.read.applied.filter((a) => a.streamId === streamId)) {
-      const r = rowOf(a.eventId, a.streamVersion);
-      r.applied = (r.applied ?? 0) + 1;
-      marks.push({
-        lane: seen.has(a.eventId) ? 'duplicated' : 'applied',
-        ms: toMs(a.appliedAt),
-        version: a.streamVersion,
-        note: `p${a.partition}@${a.offset}`,
-      });
-      seen.add(a.eventId);
-    }
-    for (const d of final.topics.dlq.filter((d) => d.key === streamId)) {
-      const v = Number(d.headers[HEADERS.streamVersion] ?? NaN);
-      rowOf(d.headers[HEADERS.eventId], Number.isFinite(v) ? v : null).deadLettered = true;
-      marks.push({ lane: 'dead-lettered', ms: toMs(d.timestamp), version: Number.isFinite(v) ? v : null, note: 'dead-lettered' });
-    }
-    for (const r of rows.values()) {
-      r.written ??= false;
-      r.published ??= 0;
-      r.applied ??= 0;
-      r.deadLettered ??= false;
-    }
-  }
+  if (final) finalStateMarks(final, streamId, rows, rowOf, marks, toMs);
 
   const byId = new Map(ops.map((o) => [o.id, o]));
   for (const a of mine) anomalyMarks(a.op ? { ...a, op: byId.get(a.op.id) ?? a.op } : a, rowOf, marks, toMs);
