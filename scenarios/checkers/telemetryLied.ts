@@ -15,6 +15,9 @@ export const DEFAULT_STALL_REPORT_BOUND_MS = 35_000;
  * stopped answering for a while (frozen, its link cut) is the same process, and its stall goes on
  * through the silence. Only a replaced process (another `instance`, or a silence with no instance
  * to compare) starts afresh, with the whole bound to notice its backlog. One anomaly per stall.
+ *
+ * A process also lies when its lag gauges show figures while its own gauge says the lag cannot be
+ * known (the figures are an older, stale copy a dashboard would trust). One anomaly per episode.
  */
 export function checkTelemetryLied(input: CheckInput): CheckResult {
   const bound = input.telemetryBoundMs ?? DEFAULT_TELEMETRY_BOUND_MS;
@@ -67,7 +70,25 @@ export function checkTelemetryLied(input: CheckInput): CheckResult {
       });
     }
   }
+  for (const [process, samples] of byProcess) anomalies.push(...staleFigures(process, samples));
   return result('telemetry-lied', anomalies);
+}
+
+/** Episodes of lag figures exported beside "lag unknown" (samples already in time order). */
+function staleFigures(process: string, samples: readonly TelemetrySample[]): Anomaly[] {
+  const out: Anomaly[] = [];
+  let inEpisode = false;
+  for (const s of samples) {
+    const lying = s.gaugeLagUnknown === true && typeof s.gaugeLag === 'number';
+    if (lying && !inEpisode)
+      out.push({
+        name: 'telemetry-lied',
+        message: `${process} exported lag figures (sum ${s.gaugeLag}) at ${Math.round(s.atMs)} ms while its own gauge said the lag is unknown: a stale copy a dashboard would show as current`,
+        data: { process, atMs: s.atMs, gaugeLag: s.gaugeLag, gaugeLagUnknown: true },
+      });
+    if (s.ready !== null) inEpisode = lying;
+  }
+  return out;
 }
 
 /** Another process answers now: its instance changed, or it went silent and neither answer says which. */

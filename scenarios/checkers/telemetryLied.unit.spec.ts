@@ -175,4 +175,23 @@ describe('telemetry-lied', () => {
       ).valid,
     ).toBe(false);
   });
+
+  it('finds lag figures exported beside "lag unknown", once per episode; none, or unknown alone, is honest', () => {
+    const api = (atMs: number, gaugeLag: number | null, gaugeLagUnknown: boolean | null): TelemetrySample => ({
+      atMs,
+      process: 'query-api',
+      ready: false,
+      reportedLag: null,
+      measuredLag: 5,
+      gaugeLag,
+      gaugeLagUnknown,
+    });
+    const honest = [api(0, 3, false), api(300, null, true), api(600, null, true), api(900, 2, false)];
+    expect(check(honest).valid).toBe(true);
+    const stale = [api(0, 3, false), api(300, 3, true), api(600, 3, true), api(900, 2, false), api(1200, 2, true)];
+    expect(check(stale).anomalies).toEqual([
+      expect.objectContaining({ data: expect.objectContaining({ process: 'query-api', atMs: 300, gaugeLag: 3 }) }),
+      expect.objectContaining({ data: expect.objectContaining({ process: 'query-api', atMs: 1200, gaugeLag: 2 }) }),
+    ]);
+  });
 });

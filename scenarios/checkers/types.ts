@@ -151,6 +151,10 @@ export interface TelemetrySample {
   reportedStalled?: boolean | null;
   measuredLag: number | null; // the harness's: live high watermark − committed offset, summed
   appliedCount?: number | null; // read-model progress counter (to see a stall)
+  /** The process's own per-partition lag gauges summed; null: it exports none (absent: not sampled). */
+  gaugeLag?: number | null;
+  /** Its gauge saying the lag cannot be known now (1), or is known (0); null: no such gauge. */
+  gaugeLagUnknown?: boolean | null;
 }
 
 export interface ConvergenceInput {

@@ -177,7 +177,34 @@ describe('telemetry', () => {
       reportedStalled: null,
       measuredLag: 42,
       appliedCount: 7,
+      gaugeLag: null, // it exports no lag gauges
+      gaugeLagUnknown: null,
     });
+  });
+
+  it("the query API's sample carries its lag gauges summed and its lag-unknown gauge", async () => {
+    const probes: TelemetryProbes = {
+      ready: async () => ({ ready: true }),
+      json: async () => null,
+      metrics: async (url) =>
+        url.startsWith('http://qa')
+          ? {
+              'faultline_query_projection_lag{partition="0"}': 3,
+              'faultline_query_projection_lag{partition="1"}': 4,
+              faultline_query_projection_lag_unknown: 1,
+            }
+          : {},
+      lag: async () => 9,
+    };
+    const urls = {
+      commandService: 'http://cs',
+      commandServiceDirect: 'http://csd',
+      queryApi: 'http://qa',
+      relay: 'http://r',
+      projector: 'http://p',
+    };
+    const s = (await sampleTelemetry(urls, probes, 0))[3]!;
+    expect(s).toMatchObject({ process: 'query-api', gaugeLag: 7, gaugeLagUnknown: true });
   });
 });
 

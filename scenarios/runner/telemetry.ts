@@ -55,6 +55,12 @@ export function stalledOf(metrics: MetricValues | undefined, name = 'faultline_p
   return metricSum(metrics, name) > 0;
 }
 
+/** The sum of a metric's series, or null when it has none (`name` exactly, labels aside). */
+export function seriesSum(metrics: MetricValues, name: string): number | null {
+  const series = Object.keys(metrics).filter((k) => k === name || k.startsWith(`${name}{`));
+  return series.length === 0 ? null : metricSum(metrics, name);
+}
+
 export interface TelemetryProbes {
   ready(url: string): Promise<{ ready: boolean | null; reason?: string; instance?: string }>;
   json(url: string): Promise<unknown>;
@@ -102,6 +108,12 @@ export async function sampleTelemetry(urls: SystemUrls, probes: TelemetryProbes,
           reportedStalled: stalledOf(apiMetrics, 'faultline_query_projection_stalled'),
           measuredLag: lag,
           appliedCount,
+          ...(apiMetrics
+            ? {
+                gaugeLag: seriesSum(apiMetrics, 'faultline_query_projection_lag'),
+                gaugeLagUnknown: stalledOf(apiMetrics, 'faultline_query_projection_lag_unknown'),
+              }
+            : {}),
         };
       }
       // The projector's own lag gauge when it exports one, else the query API's figures.
