@@ -19,7 +19,7 @@ export const ANOMALY_NAMES = [
   'stale-read', // one reader saw a stream's version (or existence) go backwards on the query API
   'read-behind', // an answer older than one another reader had received before this request was sent
   'mispartitioned', // a stream's records on more than one partition, or a record keyed other than by its stream id
-  'telemetry-lied', // a process said ready with lag 0 / not stalled while the harness saw lag and no progress past a bound
+  'telemetry-lied', // a process said ready with lag 0 / not stalled while the harness saw lag and no progress past a bound, or exported lag figures beside its own "lag unknown"
   'lost-update', // an ok command whose If-Match was not honoured: stale when sent (an earlier ok had moved past it), or its answer not one version past it
   'published-out-of-order', // on its partition, a stream's first copy of a version comes after the first copy of a later version
   'two-owners', // on one partition, an earlier owner wrote an offset the partition's later owner had already written past
