@@ -7,7 +7,7 @@ import { readTopic } from './readTopic.ts';
 import { appliedOf, deadLetterOf, parkedOf, parkLogOf, readUserOf, userRow, writeEventOf } from './rows.ts';
 import { DLQ_TOPIC, TOPIC } from '../../system/shared/events.ts';
 
-export async function connectAdmin(db: DbServer) {
+export async function connectAdmin(db: DbServer, o: { connectTimeoutMs?: number } = {}) {
   return mysql.createConnection({
     host: db.host,
     port: db.port,
@@ -17,7 +17,7 @@ export async function connectAdmin(db: DbServer) {
     dateStrings: true,
     supportBigNumbers: true,
     bigNumberStrings: true,
-    connectTimeout: 5000,
+    connectTimeout: o.connectTimeoutMs ?? 5000,
   });
 }
 

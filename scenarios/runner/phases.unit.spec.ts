@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { behind, watchConvergence } from './convergence.ts';
 import { convergedAt } from './observe.ts';
 import { effectiveSchedule } from './prepare.ts';
-import { measuredLag, reportedLag, sampleTelemetry, stalledOf, type TelemetryProbes } from './telemetry.ts';
+import { boundedProbes, measuredLag, reportedLag, sampleTelemetry, stalledOf, type TelemetryProbes } from './telemetry.ts';
 import { keptMetrics } from './sampler.ts';
 import { watched } from './visibility.ts';
 import { eventsPerStream, summarizeWorkload, withOpenLoop } from './workloadSummary.ts';
@@ -180,6 +180,28 @@ describe('telemetry', () => {
       gaugeLag: null, // it exports no lag gauges
       gaugeLagUnknown: null,
     });
+  });
+
+  it('a probe stuck on a frozen server counts as no answer after its deadline, not a stalled round', async () => {
+    const never = new Promise<never>(() => undefined);
+    const stuck: TelemetryProbes = {
+      ready: async (url) => (url.startsWith('http://p') ? never : { ready: true }),
+      json: () => never,
+      metrics: () => never,
+      lag: () => never,
+    };
+    const urls = {
+      commandService: 'http://cs',
+      commandServiceDirect: 'http://csd',
+      queryApi: 'http://qa',
+      relay: 'http://r',
+      projector: 'http://p',
+    };
+    const t0 = Date.now();
+    const s = await sampleTelemetry(urls, boundedProbes(stuck, 50), 0);
+    expect(Date.now() - t0).toBeLessThan(1_000);
+    expect(s.find((x) => x.process === 'projector')).toMatchObject({ ready: null, measuredLag: null, reportedLag: null });
+    expect(s.find((x) => x.process === 'relay')).toMatchObject({ ready: true });
   });
 
   it("the query API's sample carries its lag gauges summed and its lag-unknown gauge", async () => {

@@ -144,7 +144,7 @@ export function liveProbes(env: EnvAddresses, groupId = 'projector'): TelemetryP
   let db: Promise<mysql.Connection> | null = null;
   const checkpoints = async (): Promise<{ partition: number; lastOffset: string }[]> => {
     try {
-      db ??= connectAdmin(env.mariadb.queries);
+      db ??= connectAdmin(env.mariadb.queries, { connectTimeoutMs: 500 });
       const [rows] = await (
         await db
       ).query<mysql.RowDataPacket[]>({
@@ -200,10 +200,31 @@ export function liveProbes(env: EnvAddresses, groupId = 'projector'): TelemetryP
   };
 }
 
+/**
+ * Each probe's answer within `ms`, else `late`: a probe stuck on a frozen server (a connect that
+ * never completes, a broker request that waits its whole timeout) must not stall the sampler for
+ * the very faults whose telemetry matters most.
+ */
+export function withDeadline<T>(p: Promise<T>, ms: number, late: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([p, new Promise<T>((resolve) => (timer = setTimeout(() => resolve(late), ms)))]).finally(() => clearTimeout(timer));
+}
+
+/** Probes that each answer within `ms` (a late one counts as no answer). */
+export function boundedProbes(p: TelemetryProbes, ms = 1_000): TelemetryProbes {
+  return {
+    ready: (url) => withDeadline(p.ready(url), ms, { ready: null }),
+    json: (url) => withDeadline(p.json(url), ms, null),
+    metrics: (url) => withDeadline(p.metrics(url), ms, undefined),
+    lag: () => withDeadline(p.lag(), ms, null),
+  };
+}
+
 export function startTelemetry(o: { urls: SystemUrls; probes: TelemetryProbes; now: () => number; everyMs?: number }) {
   const samples: TelemetrySample[] = [];
+  const probes = boundedProbes(o.probes);
   const ticker = every(o.everyMs ?? 300, async () => {
-    samples.push(...(await sampleTelemetry(o.urls, o.probes, o.now())));
+    samples.push(...(await sampleTelemetry(o.urls, probes, o.now())));
   });
   return {
     samples,
