@@ -108,7 +108,7 @@ const BUILT_IN: readonly Scenario[] = [
   {
     name: 'db-crash',
     purpose:
-      'each database frozen with commits in flight, SIGKILLed while frozen and restarted (crash recovery), then the commands database killed outright: every acknowledged command survives, no refused one is stored',
+      'each database frozen with commits in flight, SIGKILLed while frozen and restarted (crash recovery), then the commands database killed outright, then the query API cut from its read database: every acknowledged command survives, no refused one is stored, the API’s lag is unknown rather than stale',
     workload: WORKLOAD,
     schedule: profile('db-crash'),
     felt: [
