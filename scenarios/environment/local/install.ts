@@ -1,6 +1,6 @@
-// Installs what the local provider runs, once, into the cache: Kafka's (and Kafka Connect's with
-// Debezium's) jars resolved from Maven
-// Central, the Toxiproxy server built from the Go module proxy, MariaDB from Debian's packages.
+// Installs what the local provider runs, once, into the cache: Kafka's jars (and Kafka Connect's
+// with Debezium's) resolved from Maven Central, the Toxiproxy server built from the Go module
+// proxy, MariaDB from Debian's packages.
 // A second start finds everything cached and needs no network.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';

@@ -31,6 +31,8 @@ export function proxyLayout(ports: PortLayout, brokers: number): Record<LinkName
     'projector-kafka': perBroker('projector-kafka', p.projectorKafka, ports.kafka.projector),
     'projector-db': one('projector-db', p.projectorDb, ports.mariadb.queries),
     'query-db': one('query-db', p.queryDb, ports.mariadb.queries),
+    'connect-db': one('connect-db', p.connectDb, ports.mariadb.commands),
+    'connect-kafka': perBroker('connect-kafka', p.connectKafka, ports.kafka.connect),
   };
 }
 
