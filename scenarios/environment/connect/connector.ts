@@ -47,12 +47,14 @@ export function outboxConnectorConfig(o: OutboxConnectorOptions): Record<string,
     'topic.prefix': 'faultline',
     'database.include.list': 'commands',
     'table.include.list': 'commands.outbox',
-    // The outbox as it is when the connector first starts, then the binary log from there; the
-    // locks a consistent snapshot would take need RELOAD, which the connector's account lacks
-    // (nothing changes the outbox's schema while it runs).
+    // The outbox as it is when the connector first starts, then the binary log from there. The
+    // default locking (a brief global read lock while the binlog position is read) keeps the two
+    // consistent: without it ('none') a row committed during the snapshot was published twice,
+    // once by the snapshot and once from the binlog.
     'snapshot.mode': 'initial',
-    'snapshot.locking.mode': 'none',
     'include.schema.changes': 'false',
+    // Only the headers the relay sends (and the router's `id`): no Debezium context headers.
+    'extended.headers.enabled': 'false',
     'tombstones.on.delete': 'false',
     'schema.history.internal': 'io.debezium.storage.file.history.FileSchemaHistory',
     'schema.history.internal.file.filename': join(o.dir, 'schema-history.dat'),

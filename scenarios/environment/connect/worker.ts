@@ -9,7 +9,7 @@ import { CONNECT_GROUP, CONNECT_TOPICS, SCRAM_MECHANISM } from '../kafkaSecurity
 import type { ManagedProcess } from '../local/processes.ts';
 import { PROJECT_ROOT } from '../paths.ts';
 
-const LOG4J = join(PROJECT_ROOT, 'scenarios/environment/local/connect/log4j2.yaml');
+const LOG4J = join(PROJECT_ROOT, 'scenarios/environment/local/connect/log4j2.properties');
 
 export interface ConnectWorkerSpec {
   /** `<run dir>/system/connect`: properties, secrets, schema history, log, pid file. */
