@@ -15,6 +15,12 @@ export const LINKS = [
   'connect-kafka', // Kafka Connect worker → Kafka
 ] as const;
 export type LinkName = (typeof LINKS)[number];
+/**
+ * The Kafka Connect worker's links: used only in the cdc publish modes, and only where the
+ * environment has them (the local provider). Random schedules do not draw them; an external
+ * environment may leave them out.
+ */
+export const CONNECT_LINKS: readonly LinkName[] = ['connect-db', 'connect-kafka'];
 
 export interface ProxyAddress {
   name: string; // Toxiproxy proxy name

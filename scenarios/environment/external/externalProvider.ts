@@ -14,7 +14,7 @@ import { runDir } from '../paths.ts';
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { kafkaReady } from '../local/kafka.ts';
 import { pingMariadb } from '../local/mariadb.ts';
-import { LINKS, type ComponentStatus, type EnvAddresses, type EnvironmentProvider } from '../types.ts';
+import { CONNECT_LINKS, LINKS, type ComponentStatus, type EnvAddresses, type EnvironmentProvider } from '../types.ts';
 import { unsupportedControl } from '../unsupportedControl.ts';
 import { composeControl } from '../systemControl.ts';
 
@@ -74,6 +74,7 @@ export function validateExternalConfig(raw: unknown, where = 'config'): EnvAddre
   }
   for (const link of LINKS) {
     const l = o?.links?.[link];
+    if (l === undefined && CONNECT_LINKS.includes(link)) continue;
     if (
       !Array.isArray(l) ||
       l.length === 0 ||
