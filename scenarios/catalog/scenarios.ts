@@ -34,6 +34,14 @@ const OUTBOX_ONLY = [
   { publish: 'outbox', consume: 'at-most-once' },
 ] as const;
 
+/** The Kafka Connect worker publishes: only the cdc modes run it. */
+const CDC_ONLY = [
+  { publish: 'cdc', consume: 'effectively-once' },
+  { publish: 'cdc-eos', consume: 'effectively-once' },
+  { publish: 'cdc', consume: 'at-least-once' },
+  { publish: 'cdc-eos', consume: 'at-least-once' },
+] as const;
+
 const f = (x: Fault): Fault => x;
 const PROFILES = new Map(loadFaultProfiles(undefined, { poisonCases: loadPoisonCases().map((c) => c.name) }).map((p) => [p.name, p]));
 /** Fixed schedules live in fixtures/fault-profiles/<name>.json, so they are tuned without code. */
@@ -85,7 +93,10 @@ const BUILT_IN: readonly Scenario[] = [
     convergenceBoundMs: 15_000,
     // The seed's original bug: committing then publishing loses the event when the broker is down.
     expect: [{ when: { publish: 'dual-write' }, required: ['lost'], why: 'dual-write must lose what the broker never took' }],
-    ci: [{ publish: 'dual-write', consume: 'effectively-once' }],
+    ci: [
+      { publish: 'dual-write', consume: 'effectively-once' },
+      { publish: 'cdc', consume: 'effectively-once' },
+    ],
   },
   {
     name: 'broker-crash-restart',
@@ -192,6 +203,19 @@ const BUILT_IN: readonly Scenario[] = [
     crashes: true,
     convergenceBoundMs: 15_000,
     configurations: OUTBOX_ONLY,
+  },
+  {
+    name: 'kill-connect',
+    purpose:
+      'the Kafka Connect worker (cdc modes) is SIGKILLed mid-stream and started again on its files, then restarted gracefully: cdc may re-publish what came after its last offset commit, cdc-eos must not',
+    workload: WORKLOAD,
+    schedule: profile('kill-connect'),
+    // Applied and healed means the worker came back each time with its connector and task RUNNING.
+    felt: [faultsApplied],
+    crashes: true,
+    convergenceBoundMs: 20_000,
+    configurations: CDC_ONLY,
+    ci: [{ publish: 'cdc-eos', consume: 'effectively-once' }],
   },
   {
     name: 'kill-projector',
