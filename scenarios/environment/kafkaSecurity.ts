@@ -109,6 +109,8 @@ export interface AclEntry {
 
 /** The Kafka Connect worker's group, its internal topics, and the prefix of its transactional ids. */
 export const CONNECT_GROUP = 'faultline-connect';
+/** The transactional id the leader writes the config topic with under exactly-once support ("connect-cluster-" + group). */
+export const CONNECT_LEADER_TRANSACTIONAL_ID = `connect-cluster-${CONNECT_GROUP}`;
 export const CONNECT_TOPICS = {
   config: 'faultline-connect-configs',
   offset: 'faultline-connect-offsets',
@@ -118,8 +120,8 @@ export const CONNECT_TOPICS = {
 /**
  * The Kafka Connect worker (cdc publish modes): its group, its three internal topics (read, write,
  * and their configs, which it checks are compacted; the harness creates them), the events it
- * publishes, and with exactly-once source support its transactional ids, all named after its group
- * (`<group>-leader` for the config topic, `<group>-<connector>-<task>` for a task).
+ * publishes, and with exactly-once source support its transactional ids: `connect-cluster-<group>`
+ * for the leader's writes to the config topic, `<group>-<connector>-<task>` for a task.
  */
 export function connectAcls(topic = TOPIC): AclEntry[] {
   const internal = Object.values(CONNECT_TOPICS);
@@ -133,6 +135,8 @@ export function connectAcls(topic = TOPIC): AclEntry[] {
     { principal: 'connect', resource: 'topic', name: topic, operation: 'WRITE' },
     { principal: 'connect', resource: 'transactional-id', name: CONNECT_GROUP, operation: 'WRITE', prefixed: true },
     { principal: 'connect', resource: 'transactional-id', name: CONNECT_GROUP, operation: 'DESCRIBE', prefixed: true },
+    { principal: 'connect', resource: 'transactional-id', name: CONNECT_LEADER_TRANSACTIONAL_ID, operation: 'WRITE' },
+    { principal: 'connect', resource: 'transactional-id', name: CONNECT_LEADER_TRANSACTIONAL_ID, operation: 'DESCRIBE' },
   ];
 }
 

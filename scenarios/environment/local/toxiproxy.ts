@@ -36,9 +36,12 @@ export function proxyLayout(ports: PortLayout, brokers: number): Record<LinkName
   };
 }
 
-/** The inbound replication proxy of each broker (only with more than one broker: nothing replicates otherwise). */
+/**
+ * The inbound replication proxy of each broker. A single broker has one too: nothing replicates,
+ * but a broker verifying a transactional write (KIP-890, the cdc-eos mode's Connect worker) asks
+ * the transaction coordinator, itself, at its advertised inter-broker address.
+ */
 export function replicationProxies(ports: PortLayout, brokers: number): ProxyAddress[] {
-  if (brokers < 2) return [];
   return Array.from({ length: brokers }, (_, b) => ({
     name: `replication-kafka-${b + 1}`,
     listen: `127.0.0.1:${ports.proxies.replicationKafka(b)}`,
