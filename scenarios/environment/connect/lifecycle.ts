@@ -2,7 +2,7 @@
 // registering its connector. The worker's files live in `<run dir>/system/connect` (gone with the
 // system's state); what a restart needs (its REST port, whether it runs exactly-once) is saved
 // there.
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EnvCredentials } from '../../../system/shared/credentials.ts';
 import { harnessKafka } from '../harnessKafka.ts';
@@ -73,6 +73,23 @@ async function launch(libs: string, rest: string): Promise<void> {
   }
 }
 
+const logSize = (): number => (existsSync(proc().logFile) ? statSync(proc().logFile).size : 0);
+
+/**
+ * Until Debezium streams the binary log again: the line its binlog reader logs once connected,
+ * written after `fromByte` of the worker's log. A task is RUNNING before its snapshot ends (the
+ * first one holds a global read lock on `commands` for a moment), and no REST resource says when
+ * it streams; the connector logs it at INFO (local/connect/log4j2.properties).
+ */
+async function waitStreaming(fromByte: number, timeoutMs = 120_000): Promise<void> {
+  const file = proc().logFile;
+  await waitFor(
+    'outbox connector streaming the binlog',
+    async () => existsSync(file) && readFileSync(file).subarray(fromByte).toString('utf8').includes('Connected to binlog at'),
+    { timeoutMs, intervalMs: 300 },
+  );
+}
+
 /** Until the connector and its task run; a FAILED one is an error with the worker's trace. */
 export async function waitConnectorRunning(rest: string, timeoutMs = 90_000): Promise<void> {
   let failure: string | undefined;
@@ -116,6 +133,7 @@ export async function startConnect(addr: EnvAddresses, o: StartConnectOptions): 
     exactlyOnce: o.exactlyOnce,
   });
   writeFileSync(savedFile(), JSON.stringify({ rest, exactlyOnce: o.exactlyOnce } satisfies Saved));
+  const from = logSize();
   await launch(libs, rest);
   const config = outboxConnectorConfig({ dir: connectDir(), database: addr.links['connect-db'][0]!.listen, exactlyOnce: o.exactlyOnce });
   // The worker answers before it has joined its group: it refuses connector changes until then.
@@ -128,7 +146,8 @@ export async function startConnect(addr: EnvAddresses, o: StartConnectOptions): 
     { timeoutMs: 60_000, intervalMs: 500 },
   );
   await waitConnectorRunning(rest);
-  log(`connect: worker up at ${rest}, outbox connector running${o.exactlyOnce ? ' (exactly-once source)' : ''}`);
+  await waitStreaming(from);
+  log(`connect: worker up at ${rest}, outbox connector streaming${o.exactlyOnce ? ' (exactly-once source)' : ''}`);
   return rest;
 }
 
@@ -137,16 +156,18 @@ export async function stopConnect(): Promise<void> {
   await stopProcess(proc(), 15_000);
 }
 
-/** Starts the worker again on its files; it resumes the connector from the config topic. */
+/** Starts the worker again on its files; it resumes the connector from the config topic, and is ready once it streams again. */
 export async function restartConnect(o: { graceful?: boolean } = {}): Promise<void> {
   const s = saved();
   if (!s) throw new Error('connect was not started by this environment (only the cdc publish modes start it)');
   if (o.graceful !== false) await stopConnect();
+  const from = logSize();
   await launch(
     ensureConnect(() => undefined),
     s.rest,
   );
   await waitConnectorRunning(s.rest);
+  await waitStreaming(from);
 }
 
 /** A clean slate: the worker stopped, its files and its topics gone. */
