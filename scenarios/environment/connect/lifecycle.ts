@@ -54,7 +54,8 @@ async function ensureInternalTopics(addr: EnvAddresses): Promise<void> {
     ].filter((t) => !existing.has(t.topic));
     if (wanted.length > 0)
       await admin.createTopics({
-        waitForLeaders: true,
+        // kafkajs' own wait gives up on a broker that has not heard of the topic yet; the worker waits for them.
+        waitForLeaders: false,
         topics: wanted.map((t) => ({ ...t, replicationFactor: rf, configEntries: compact })),
       });
   } finally {
