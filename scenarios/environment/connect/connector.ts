@@ -42,6 +42,10 @@ export function outboxConnectorConfig(o: OutboxConnectorOptions): Record<string,
     'database.user': 'cdc_connector',
     'database.password': `\${file:${secretsFile(o.dir)}:database.password}`,
     'database.ssl.mode': 'disable',
+    // How often the binlog reader tries to reconnect after its connection dropped. At Debezium's
+    // default (60 s) a 3 s cut of connect-db stalled publishing for two minutes (write-db-outage):
+    // a relay retries its database within a second or two, so the comparison uses the same.
+    'connect.keep.alive.interval.ms': '2000',
     // Any id no other replica of `commands` uses (the server itself is 1).
     'database.server.id': '5401',
     'topic.prefix': 'faultline',
