@@ -35,6 +35,14 @@ const OUTBOX_ONLY = [
   { publish: 'outbox', consume: 'at-most-once' },
 ] as const;
 
+/** The Kafka Connect worker publishes: only the cdc modes run it. */
+const CDC_ONLY = [
+  { publish: 'cdc', consume: 'effectively-once' },
+  { publish: 'cdc-eos', consume: 'effectively-once' },
+  { publish: 'cdc', consume: 'at-least-once' },
+  { publish: 'cdc-eos', consume: 'at-least-once' },
+] as const;
+
 const f = (x: Fault): Fault => x;
 const PROFILES = new Map(loadFaultProfiles(undefined, { poisonCases: loadPoisonCases().map((c) => c.name) }).map((p) => [p.name, p]));
 /** Fixed schedules live in fixtures/fault-profiles/<name>.json, so they are tuned without code. */
@@ -98,6 +106,7 @@ const BUILT_IN: readonly Scenario[] = [
   },
   {
     name: 'write-db-outage',
+    publisherSide: true,
     purpose: 'the commands database is unreachable for the command service and the relay for 3 s',
     workload: WORKLOAD,
     schedule: profile('write-db-outage'),
@@ -107,6 +116,7 @@ const BUILT_IN: readonly Scenario[] = [
   },
   {
     name: 'db-crash',
+    publisherSide: true,
     purpose:
       'each database frozen with commits in flight, SIGKILLed while frozen and restarted (crash recovery), then the commands database killed outright, then the query API cut from its read database: every acknowledged command survives, no refused one is stored, the API’s lag is unknown rather than stale',
     workload: WORKLOAD,
@@ -161,6 +171,7 @@ const BUILT_IN: readonly Scenario[] = [
   },
   {
     name: 'slow-links',
+    publisherSide: true,
     purpose: 'latency with jitter, low bandwidth and slicing on every link at once',
     workload: WORKLOAD,
     schedule: profile('slow-links'),
@@ -192,6 +203,20 @@ const BUILT_IN: readonly Scenario[] = [
     crashes: true,
     convergenceBoundMs: 15_000,
     configurations: OUTBOX_ONLY,
+  },
+  {
+    name: 'kill-connect',
+    purpose:
+      'the Kafka Connect worker (cdc modes) is SIGKILLed mid-stream and started again on its files, then restarted gracefully: cdc may re-publish what came after its last offset commit, cdc-eos must not',
+    workload: WORKLOAD,
+    schedule: profile('kill-connect'),
+    // Applied and healed means the worker came back each time with its connector and task RUNNING.
+    felt: [faultsApplied],
+    crashes: true,
+    convergenceBoundMs: 20_000,
+    configurations: CDC_ONLY,
+    // Two worker restarts take 1–3 minutes on a loaded 2-core machine: too long for ci's budget.
+    fullOnly: true,
   },
   {
     name: 'kill-projector',

@@ -80,6 +80,11 @@ export interface Scenario {
   systemEnv?: Record<string, string>;
   /** Configurations it runs in; default: the profile's matrix. */
   configurations?: readonly Configuration[];
+  /**
+   * Its faults hit the publishing path (the publisher's links, the broker, the write database): by
+   * default it also runs with Debezium publishing (cdc, cdc-eos) in the full profile.
+   */
+  publisherSide?: boolean;
   /** Anomalies its faults must (required) or may (allowed) show in some configurations, beyond the guarantee matrix. */
   expect?: readonly DeclaredExpectation[];
   /** The faults put copies of events on the topic; default: the schedule has a `duplicate` fault. */

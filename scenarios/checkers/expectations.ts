@@ -108,6 +108,7 @@ function matrixExpectation(config: Configuration, traits: ScenarioTraits): Expec
         : 'at-most-once: loss possible on crash',
     };
   }
+  if (config.publish === 'cdc' || config.publish === 'cdc-eos') return cdcExpectation(config, traits);
   // Dual-write makes no publication promise: it publishes after each commit, outside any order (a
   // stream's versions may reach the topic reversed), and the topic may hold a copy twice.
   const allowed: AnomalyName[] = [
@@ -116,4 +117,29 @@ function matrixExpectation(config: Configuration, traits: ScenarioTraits): Expec
     'published-out-of-order',
   ];
   return { required: [], allowed, why: 'dual-write: commit then publish loses events the broker never took' };
+}
+
+/**
+ * Debezium on Kafka Connect. Without exactly-once support (`cdc`) the worker commits its source
+ * offsets every few seconds, after the records: one that dies re-publishes what came after its
+ * last commit, so the topic may hold copies (and at-least-once applies them twice). With it
+ * (`cdc-eos`) records and offsets commit in one Kafka transaction: a copy on the topic is a
+ * failure. The read side's promises are the outbox's.
+ */
+function cdcExpectation(config: Configuration, traits: ScenarioTraits): Expectation {
+  const copies = config.publish === 'cdc';
+  const consume = matrixExpectation({ publish: 'outbox', consume: config.consume }, traits);
+  const allowed = ANOMALY_NAMES.filter(
+    (n) =>
+      consume.allowed.includes(n) ||
+      (copies && n === 'republished') ||
+      (copies && n === 'duplicated' && config.consume !== 'effectively-once'),
+  );
+  return {
+    required: [],
+    allowed,
+    why: copies
+      ? `cdc: a Connect worker that dies re-publishes what came after its last offset commit; ${consume.why}`
+      : `cdc-eos: records and source offsets commit in one transaction, no copy on the topic; ${consume.why}`,
+  };
 }

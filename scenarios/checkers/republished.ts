@@ -110,10 +110,14 @@ function copiesByEvent(input: CheckInput): Map<string, TopicRecord[]> {
  * run's faults excuse. The outbox promises at-least-once publication, and the relay records each
  * acked row at once, so a second copy needs a cause: a re-publish the nemesis recorded, or a
  * fault on the publishing path around the first copy's send. Judged on the topic itself, so it
- * holds in every consume mode (the inbox hides a re-send from the read model).
+ * holds in every consume mode (the inbox hides a re-send from the read model). In the cdc modes no
+ * fault excuses a copy (see below).
  */
 export function checkRepublished(input: CheckInput, boundMs = DEFAULT_MARK_BOUND_MS): CheckResult {
-  const intervals = excuses(input, boundMs);
+  // Kafka Connect publishes in the cdc modes: every copy counts. Without exactly-once (cdc) the
+  // guarantee matrix allows them; with it (cdc-eos) a copy is a broken promise, whatever the fault.
+  const cdc = input.publishMode === 'cdc' || input.publishMode === 'cdc-eos';
+  const intervals = cdc ? [] : excuses(input, boundMs);
   const allowance = new Map<string, number>();
   for (const i of input.injections ?? [])
     if (i.what === 'duplicate' && i.eventId !== undefined) allowance.set(i.eventId, (allowance.get(i.eventId) ?? 0) + 1);

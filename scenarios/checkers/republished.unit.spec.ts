@@ -77,6 +77,17 @@ describe('republished', () => {
     expect(checkRepublished(input).valid).toBe(true);
   });
 
+  it('excuses no copy in the cdc modes: Kafka Connect publishes, and the guarantee matrix says which mode may show them', () => {
+    for (const publishMode of ['cdc', 'cdc-eos'] as const) {
+      const input = { ...sentTwice(), publishMode };
+      input.faults = [window('kill', 'connect', 0, 3_000), window('down', 'connect-kafka', 0, 6_000, 1)];
+      expect(checkRepublished(input).valid, publishMode).toBe(false);
+    }
+    const outbox = { ...sentTwice(), publishMode: 'outbox' as const };
+    outbox.faults = [window('down', 'relay-kafka', 0, 6_000)];
+    expect(checkRepublished(outbox).valid).toBe(true);
+  });
+
   it('excuses the whole window of a fault on the publishing path, but not one on the read side', () => {
     const onPath = sentTwice();
     onPath.faults = [window('down', 'relay-kafka', 0, 4_000)];

@@ -197,6 +197,8 @@ export interface CheckInput {
   /** Self-reported vs measured lag and readiness, sampled during the run. */
   telemetry?: readonly TelemetrySample[];
   convergence?: ConvergenceInput;
+  /** Who published; in the cdc modes `republished` excuses no copy (absent in runs recorded before it was read: outbox). */
+  publishMode?: Configuration['publish'];
   /** The projector's consume mode; `parked-duplicate` judges only effectively-once (the mode with an inbox). */
   consumeMode?: Configuration['consume'];
   /** The projector's bounded retry budget (total backoff) in ms; needed by `misrouted`. */

@@ -1,4 +1,5 @@
 // `npm run env -- up|down|status`: the environment alone, for debugging and for the tests.
+import { PUBLISH_MODES } from '../../system/shared/modes.ts';
 import { SYSTEM_RUNTIMES } from '../environment/containers/systemContainers.ts';
 import { chooseProviderName, getProvider, PROVIDERS } from '../environment/selectProvider.ts';
 import { clearState, readState, writeState } from '../environment/state.ts';
@@ -11,6 +12,8 @@ const USAGE = `usage: npm run env -- <up|down|status|restart> [flags]
           --provider local|testcontainers|external   (default: testcontainers if a Docker engine answers, else local)
           --brokers 1|3                              (default 1; 3 = RF 3, min ISR 2)
           --infra-only                               do not start the system's four processes
+          --publish outbox|dual-write|cdc|cdc-eos    who publishes the events (default outbox: the relay;
+                                                     cdc/cdc-eos: Debezium on a Kafka Connect worker)
           --system host|containers                   the processes as host processes (default) or as
                                                      containers of the system image (needs --provider testcontainers)
           --quiet                                    print nothing but errors
@@ -18,8 +21,9 @@ const USAGE = `usage: npm run env -- <up|down|status|restart> [flags]
   status  a table of every component; exit 0 only if all are healthy
           --json                                     machine-readable
   restart <target>  start one process again (stopped first if it runs) and wait until it is ready:
-          a system process or instance (command-service, relay, projector#2, query-api) or a
-          server (kafka, kafka-2, commands-db, queries-db); see \`status\` for what runs
+          a system process or instance (command-service, relay, projector#2, query-api), the
+          Kafka Connect worker (connect) or a server (kafka, kafka-2, commands-db, queries-db);
+          see \`status\` for what runs
 environment: FAULTLINE_BASE_PORT (default 19000) moves every port; FAULTLINE_CACHE, FAULTLINE_RUN_DIR;
              FAULTLINE_PROVIDER and FAULTLINE_SYSTEM are the defaults of --provider and --system`;
 
@@ -28,6 +32,7 @@ const FLAGS = {
   brokers: { kind: 'int', min: 1, max: 3 },
   'infra-only': { kind: 'bool' },
   system: { kind: 'string', values: SYSTEM_RUNTIMES },
+  publish: { kind: 'string', values: PUBLISH_MODES },
   quiet: { kind: 'bool' },
   json: { kind: 'bool' },
 } as const;
@@ -89,6 +94,7 @@ runCli(async () => {
     const started = Date.now();
     const name = await chooseProviderName(flags.provider);
     if (flags.system && flags['infra-only']) throw new UsageError('--system starts the processes: it cannot go with --infra-only', USAGE);
+    if (flags.publish && flags['infra-only']) throw new UsageError('--publish starts the processes: it cannot go with --infra-only', USAGE);
     const provider = await getProvider(name);
     const brokers = flags.brokers ?? readState()?.kafka.brokers ?? 1;
     let addr = await provider.up({ brokers, onProgress: (l) => log(`[env] ${l}`) });
@@ -96,7 +102,12 @@ runCli(async () => {
     if (!flags['infra-only']) {
       const { startSystem } = await import('../environment/system.ts');
       const runtime = flags.system;
-      addr = await startSystem(addr, { onProgress: (l) => log(`[env] ${l}`), ...(runtime ? { runtime } : {}) });
+      const publishMode = flags.publish;
+      addr = await startSystem(addr, {
+        onProgress: (l) => log(`[env] ${l}`),
+        ...(runtime ? { runtime } : {}),
+        ...(publishMode ? { publishMode } : {}),
+      });
       writeState(addr);
     }
     log(`[env] up in ${((Date.now() - started) / 1000).toFixed(1)} s (${name}):`);

@@ -14,7 +14,7 @@ import {
   summaryTable,
 } from './suiteCli.ts';
 
-const USAGE = `usage: npm run scenario -- <name> [--publish outbox|dual-write]
+const USAGE = `usage: npm run scenario -- <name> [--publish outbox|dual-write|cdc|cdc-eos]
                              [--consume effectively-once|at-least-once|at-most-once]
                              [--seed N] [--path P] [--keep-env] [--shrink-seconds S] [--expect matrix|none] [--runs N] [--rate R]
   --rate R        workload commands per second (default: the scenario's, 60)

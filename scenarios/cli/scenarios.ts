@@ -19,7 +19,7 @@ import {
   verdictLabel,
 } from './suiteCli.ts';
 
-const USAGE = `usage: npm run scenarios -- [--profile ci|full] [--publish outbox|dual-write]
+const USAGE = `usage: npm run scenarios -- [--profile ci|full] [--publish outbox|dual-write|cdc|cdc-eos]
                               [--consume effectively-once|at-least-once|at-most-once]
                               [--only a,b] [--seed N] [--keep-env] [--shrink-seconds S] [--rate R] [--list]
                               [--skip-containers] [--shard i/n]

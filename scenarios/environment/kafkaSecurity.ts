@@ -27,7 +27,15 @@ import type { EnvAddresses } from './types.ts';
 export const SCRAM_MECHANISM = 'SCRAM-SHA-512';
 export const SUPER_USERS: readonly KafkaPrincipal[] = ['broker', 'controller', 'harness'];
 /** The principals created as SCRAM credentials (the controller's is PLAIN, in the properties). */
-export const SCRAM_PRINCIPALS: readonly KafkaPrincipal[] = ['harness', 'broker', 'relay', 'projector', 'query-api', 'command-service'];
+export const SCRAM_PRINCIPALS: readonly KafkaPrincipal[] = [
+  'harness',
+  'broker',
+  'relay',
+  'projector',
+  'query-api',
+  'command-service',
+  'connect',
+];
 /** The consumer group the projector commits as (its KAFKA_GROUP_ID default). */
 export const PROJECTOR_GROUP = 'projector';
 
@@ -92,9 +100,44 @@ const { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePattern
 
 export interface AclEntry {
   principal: KafkaPrincipal;
-  resource: 'topic' | 'group' | 'cluster';
+  resource: 'topic' | 'group' | 'cluster' | 'transactional-id';
   name: string;
-  operation: 'READ' | 'WRITE' | 'DESCRIBE';
+  operation: 'READ' | 'WRITE' | 'DESCRIBE' | 'DESCRIBE_CONFIGS';
+  /** `name` is a prefix (default: the exact name). */
+  prefixed?: boolean;
+}
+
+/** The Kafka Connect worker's group, its internal topics, and the prefix of its transactional ids. */
+export const CONNECT_GROUP = 'faultline-connect';
+/** The transactional id the leader writes the config topic with under exactly-once support ("connect-cluster-" + group). */
+export const CONNECT_LEADER_TRANSACTIONAL_ID = `connect-cluster-${CONNECT_GROUP}`;
+export const CONNECT_TOPICS = {
+  config: 'faultline-connect-configs',
+  offset: 'faultline-connect-offsets',
+  status: 'faultline-connect-status',
+} as const;
+
+/**
+ * The Kafka Connect worker (cdc publish modes): its group, its three internal topics (read, write,
+ * and their configs, which it checks are compacted; the harness creates them), the events it
+ * publishes, and with exactly-once source support its transactional ids: `connect-cluster-<group>`
+ * for the leader's writes to the config topic, `<group>-<connector>-<task>` for a task.
+ */
+export function connectAcls(topic = TOPIC): AclEntry[] {
+  const internal = Object.values(CONNECT_TOPICS);
+  return [
+    { principal: 'connect', resource: 'group', name: CONNECT_GROUP, operation: 'READ' },
+    ...internal.flatMap((name): AclEntry[] => [
+      { principal: 'connect', resource: 'topic', name, operation: 'READ' },
+      { principal: 'connect', resource: 'topic', name, operation: 'WRITE' },
+      { principal: 'connect', resource: 'topic', name, operation: 'DESCRIBE_CONFIGS' },
+    ]),
+    { principal: 'connect', resource: 'topic', name: topic, operation: 'WRITE' },
+    { principal: 'connect', resource: 'transactional-id', name: CONNECT_GROUP, operation: 'WRITE', prefixed: true },
+    { principal: 'connect', resource: 'transactional-id', name: CONNECT_GROUP, operation: 'DESCRIBE', prefixed: true },
+    { principal: 'connect', resource: 'transactional-id', name: CONNECT_LEADER_TRANSACTIONAL_ID, operation: 'WRITE' },
+    { principal: 'connect', resource: 'transactional-id', name: CONNECT_LEADER_TRANSACTIONAL_ID, operation: 'DESCRIBE' },
+  ];
 }
 
 /**
@@ -113,17 +156,23 @@ export function systemAcls(o: { topic?: string; dlqTopic?: string; group?: strin
     { principal: 'projector', resource: 'group', name: o.group ?? PROJECTOR_GROUP, operation: 'READ' },
     { principal: 'projector', resource: 'topic', name: o.dlqTopic ?? DLQ_TOPIC, operation: 'WRITE' },
     { principal: 'query-api', resource: 'topic', name: topic, operation: 'DESCRIBE' },
+    ...connectAcls(topic),
   ];
 }
 
 /** Creates the ACLs (idempotent: an ACL that exists is left as it is). The admin must be a super user. */
 export async function ensureKafkaAcls(admin: Admin, acls: AclEntry[] = systemAcls()): Promise<void> {
-  const resourceType = { topic: AclResourceTypes.TOPIC, group: AclResourceTypes.GROUP, cluster: AclResourceTypes.CLUSTER };
+  const resourceType = {
+    topic: AclResourceTypes.TOPIC,
+    group: AclResourceTypes.GROUP,
+    cluster: AclResourceTypes.CLUSTER,
+    'transactional-id': AclResourceTypes.TRANSACTIONAL_ID,
+  };
   await admin.createAcls({
     acl: acls.map((a) => ({
       resourceType: resourceType[a.resource],
       resourceName: a.resource === 'cluster' ? 'kafka-cluster' : a.name,
-      resourcePatternType: ResourcePatternTypes.LITERAL,
+      resourcePatternType: a.prefixed ? ResourcePatternTypes.PREFIXED : ResourcePatternTypes.LITERAL,
       principal: `User:${a.principal}`,
       host: '*',
       operation: AclOperationTypes[a.operation],

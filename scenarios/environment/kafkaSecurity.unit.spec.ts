@@ -19,7 +19,7 @@ describe('kafka security', () => {
   it('authenticates on every listener, the controller quorum included; nothing without an ACL', () => {
     const listeners = p.listeners!.split(',').map((l) => l.split(':')[0]!);
     const map = Object.fromEntries(p['listener.security.protocol.map']!.split(',').map((e) => e.split(':')));
-    expect(listeners.sort()).toEqual(['CONTROLLER', 'INTERNAL', 'PROJECTOR', 'RELAY', 'REPLICATION']);
+    expect(listeners.sort()).toEqual(['CONNECT', 'CONTROLLER', 'INTERNAL', 'PROJECTOR', 'RELAY', 'REPLICATION']);
     for (const l of listeners) expect(map[l], l).toBe('SASL_PLAINTEXT');
     expect(p['sasl.mechanism.inter.broker.protocol']).toBe('SCRAM-SHA-512');
     expect(p['listener.name.replication.scram-sha-512.sasl.jaas.config']).toContain(

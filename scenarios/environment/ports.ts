@@ -16,8 +16,11 @@ export interface PortLayout {
     relayDb: number;
     queryDb: number;
     projectorDb: number;
+    /** The Kafka Connect worker (cdc publish modes) → MariaDB commands (binlog and snapshot reads). */
+    connectDb: number;
     relayKafka: (broker: number) => number; // broker is 0-based
     projectorKafka: (broker: number) => number;
+    connectKafka: (broker: number) => number;
     /** Inbound replication of a broker: the others fetch from it through this proxy. */
     replicationKafka: (broker: number) => number;
   };
@@ -30,6 +33,7 @@ export interface PortLayout {
     controller: (broker: number) => number;
     relay: (broker: number) => number; // upstream of the relay proxy
     projector: (broker: number) => number;
+    connect: (broker: number) => number; // upstream of the connect proxy
   };
   system: {
     commandService: number;
@@ -39,6 +43,8 @@ export interface PortLayout {
     /** HTTP port of instance n ≥ 2 of a scalable process (instance 1 keeps the port above). */
     relayInstance: (n: number) => number;
     projectorInstance: (n: number) => number;
+    /** The Kafka Connect worker's REST API. */
+    connect: number;
   };
 }
 
@@ -52,8 +58,10 @@ export function portLayout(base: number): PortLayout {
       relayDb: base + 13,
       queryDb: base + 14,
       projectorDb: base + 15,
+      connectDb: base + 16,
       relayKafka: (b) => base + 20 + b,
       projectorKafka: (b) => base + 30 + b,
+      connectKafka: (b) => base + 23 + b,
       replicationKafka: (b) => base + 56 + b,
     },
     mariadb: { commands: base + 41, queries: base + 42 },
@@ -63,6 +71,7 @@ export function portLayout(base: number): PortLayout {
       controller: (b) => base + 60 + b,
       relay: (b) => base + 70 + b,
       projector: (b) => base + 80 + b,
+      connect: (b) => base + 63 + b,
     },
     system: {
       commandService: base + 91,
@@ -71,6 +80,7 @@ export function portLayout(base: number): PortLayout {
       projector: base + 94,
       relayInstance: (n) => base + instanceOffset(n, 1),
       projectorInstance: (n) => base + instanceOffset(n, 6),
+      connect: base + 95,
     },
   };
 }

@@ -11,7 +11,13 @@ import { requireState } from './state.ts';
 
 const env = requireState();
 const file = credentialsFileOf(runDir());
-const serverOf = { command_service: 'commands', relay: 'commands', projector: 'queries', query_api: 'queries' } as const;
+const serverOf = {
+  command_service: 'commands',
+  relay: 'commands',
+  projector: 'queries',
+  query_api: 'queries',
+  cdc_connector: 'commands',
+} as const;
 const schemas: { db: 'commands' | 'queries'; name: string }[] = [];
 
 const login = async (role: string, password: string) => {

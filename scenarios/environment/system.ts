@@ -17,9 +17,12 @@ import { harnessSettings } from './settings.ts';
 import { fileSafe, instanceName, MAX_INSTANCES, parseTarget, SYSTEM_PROCESSES, type SystemProcess } from './targets.ts';
 import type { ComponentStatus, EnvAddresses, SystemUrls } from './types.ts';
 
+import { commandPublishMode, isCdc, type ConsumeMode, type PublishMode } from '../../system/shared/modes.ts';
+import { connectPid, connectRestUrl, startConnect, stopConnect, wipeConnect } from './connect/lifecycle.ts';
+import { connectorStatus, failureOf, isRunning } from './connect/rest.ts';
+
 export { SYSTEM_PROCESSES, type SystemProcess } from './targets.ts';
-export type PublishMode = 'outbox' | 'dual-write';
-export type ConsumeMode = 'effectively-once' | 'at-least-once' | 'at-most-once';
+export type { ConsumeMode, PublishMode } from '../../system/shared/modes.ts';
 
 export interface SystemOptions {
   publishMode?: PublishMode;
@@ -118,7 +121,7 @@ export function systemSpecs(addr: EnvAddresses, opts: SystemOptions): Record<Sys
         SERVICE_NAME: 'command-service',
         HTTP_PORT: String(commandPort),
         COMMANDS_DB_URL: dbUrl('command_service', addr.links['command-db'][0]!.listen, 'commands'),
-        PUBLISH_MODE: opts.publishMode ?? 'outbox',
+        PUBLISH_MODE: commandPublishMode(opts.publishMode ?? 'outbox'),
         KAFKA_BROKERS: addr.kafka.relay.join(','), // dual-write publishes over the publisher's link
         ...kafkaAuth('command-service'),
       },
@@ -179,7 +182,8 @@ export function instanceSpecs(addr: EnvAddresses, opts: SystemOptions): Record<s
     return { url: s.url, env: { ...s.env, FAULTLINE_CRASH_ARM_FILE: c.armFile, FAULTLINE_CRASH_LOG: c.logFile } };
   };
   for (const p of SYSTEM_PROCESSES) {
-    if (p === 'relay' && opts.publishMode === 'dual-write') continue;
+    // Only the outbox mode runs the relay: dual-write publishes from the command service, cdc from Kafka Connect.
+    if (p === 'relay' && (opts.publishMode ?? 'outbox') !== 'outbox') continue;
     out[p] = withCrash(p, base[p]);
     const n = p === 'relay' ? (opts.instances?.relay ?? 1) : p === 'projector' ? (opts.instances?.projector ?? 1) : 1;
     if (!Number.isInteger(n) || n < 1 || n > MAX_INSTANCES) throw new Error(`instances of ${p} must be 1..${MAX_INSTANCES}, got ${n}`);
@@ -263,7 +267,19 @@ export async function startSystem(addr: EnvAddresses, opts: SystemOptions = {}):
   for (const s of opts.standby ?? [])
     if (!wanted.includes(s)) throw new Error(`standby ${s} is not among the instances started: ${wanted.join(', ')}`);
   const launched = wanted.filter((p) => !(opts.standby ?? []).includes(p));
-  await Promise.all(launched.map((p) => launch(p, all[p]!, runtime)));
+  const publish = opts.publishMode ?? 'outbox';
+  await Promise.all([
+    ...launched.map((p) => launch(p, all[p]!, runtime)),
+    ...(isCdc(publish)
+      ? [
+          startConnect(addr, {
+            exactlyOnce: publish === 'cdc-eos',
+            credentials: opts.credentials ?? environmentCredentials(runDir()),
+            onProgress: log,
+          }),
+        ]
+      : []),
+  ]);
   log(
     `system: ${launched.join(', ')} ready${runtime === 'containers' ? ' as containers' : ''}${opts.standby?.length ? ` (standing by: ${opts.standby.join(', ')})` : ''} (publish ${opts.publishMode ?? 'outbox'}, consume ${opts.consumeMode ?? 'effectively-once'})`,
   );
@@ -294,7 +310,7 @@ export function systemRuntime(): containers.SystemRuntime {
 
 export async function stopSystem(): Promise<void> {
   const inContainers = systemRuntime() === 'containers';
-  await Promise.all(systemTargets().map((p) => stopProcess(managed(p))));
+  await Promise.all([...systemTargets().map((p) => stopProcess(managed(p))), stopConnect()]);
   if (inContainers) await containers.removeSystemContainers();
 }
 
@@ -339,6 +355,20 @@ export async function systemStatus(): Promise<ComponentStatus[]> {
     const ok = pid !== undefined && (await ready(s.url).catch(() => false));
     out.push({ name, healthy: ok, pid, address: s.url, detail: pid === undefined ? 'not running' : ok ? undefined : 'not ready' });
   }
+  const rest = connectRestUrl();
+  if (rest) {
+    const pid = connectPid();
+    const status = pid === undefined ? undefined : await connectorStatus(rest).catch(() => undefined);
+    const detail =
+      pid === undefined
+        ? 'not running'
+        : !status
+          ? 'REST API not answering'
+          : isRunning(status)
+            ? undefined
+            : (failureOf(status) ?? 'connector not running');
+    out.push({ name: 'connect', healthy: detail === undefined, pid, address: rest, detail: detail?.split('\n')[0] });
+  }
   return out;
 }
 
@@ -348,6 +378,7 @@ export async function systemStatus(): Promise<ComponentStatus[]> {
  */
 export async function wipeSystemState(addr: EnvAddresses): Promise<void> {
   await stopSystem();
+  await wipeConnect(addr);
   const mysql = (await import('mysql2/promise')).default;
   for (const db of ['commands', 'queries'] as const) {
     const d = addr.mariadb[db];

@@ -14,6 +14,7 @@ import {
   systemRuntime,
   systemTargets,
 } from './system.ts';
+import { connectControl } from './connect/control.ts';
 import { parseTarget } from './targets.ts';
 import type { CrashPointControl, FiredCrashPoint, ProcessControl } from './types.ts';
 
@@ -96,7 +97,10 @@ export const systemControl: ProcessControl = {
 
 /** One ProcessControl from the system part and a provider's infrastructure part. */
 export function composeControl(infra: ProcessControl): ProcessControl {
-  const pick = (target: string) => (parseTarget(target).kind === 'system' ? systemControl : infra);
+  const pick = (target: string) => {
+    const kind = parseTarget(target).kind;
+    return kind === 'system' ? systemControl : kind === 'connect' ? connectControl : infra;
+  };
   return {
     // async: a bad target name is a rejected promise like every other control failure.
     kill: async (t) => pick(t).kill(t),
@@ -104,7 +108,7 @@ export function composeControl(infra: ProcessControl): ProcessControl {
     resume: async (t) => pick(t).resume(t),
     restart: async (t, o) => pick(t).restart(t, o),
     identity: async (t) => pick(t).identity(t),
-    targets: async () => [...(await systemControl.targets()), ...(await infra.targets())],
+    targets: async () => [...(await systemControl.targets()), ...(await connectControl.targets()), ...(await infra.targets())],
     crashPoints: {
       arm: async (t, spec) => (pick(t) === systemControl ? systemCrashPoints.arm(t, spec) : refuseCrash(t)),
       fired: async (t) => (pick(t) === systemControl ? systemCrashPoints.fired(t) : refuseCrash(t)),

@@ -12,8 +12,12 @@ export const DATABASE_TARGETS = ['commands-db', 'queries-db'] as const;
 /** The plain names of every target of a one-broker, one-instance environment. */
 export const BASE_TARGETS = [...SYSTEM_PROCESSES, 'kafka', ...DATABASE_TARGETS] as const;
 
+/** The Kafka Connect worker of the cdc publish modes: one instance, 'connect' or 'connect#1'. */
+export const CONNECT_TARGET = 'connect';
+
 export type ParsedTarget =
   | { kind: 'system'; process: SystemProcess; instance: number }
+  | { kind: 'connect' }
   | { kind: 'broker'; node: number } // 1-based node id
   | { kind: 'database'; database: 'commands' | 'queries' };
 
@@ -21,7 +25,7 @@ export class UnknownTargetError extends Error {
   constructor(target: string) {
     super(
       `unknown process target ${JSON.stringify(target)}; targets are ${BASE_TARGETS.join(', ')}, ` +
-        `kafka-N (broker N), and ${SCALABLE_PROCESSES.map((p) => `${p}#N`).join(', ')} (instance N, 1..${MAX_INSTANCES})`,
+        `kafka-N (broker N), connect (the Kafka Connect worker of the cdc modes; also connect#1), and ${SCALABLE_PROCESSES.map((p) => `${p}#N`).join(', ')} (instance N, 1..${MAX_INSTANCES})`,
     );
     this.name = 'UnknownTargetError';
   }
@@ -35,6 +39,7 @@ export function parseTarget(target: string): ParsedTarget {
     if (n >= 1 && n <= MAX_INSTANCES) return { kind: 'system', process: inst[1] as SystemProcess, instance: n };
   }
   if ((SYSTEM_PROCESSES as readonly string[]).includes(target)) return { kind: 'system', process: target as SystemProcess, instance: 1 };
+  if (target === CONNECT_TARGET || target === `${CONNECT_TARGET}#1`) return { kind: 'connect' };
   if (target === 'kafka') return { kind: 'broker', node: 1 };
   const broker = /^kafka-(\d)$/.exec(target);
   if (broker && Number(broker[1]) >= 1) return { kind: 'broker', node: Number(broker[1]) };

@@ -11,8 +11,16 @@ export const LINKS = [
   'projector-kafka', // projector → Kafka
   'projector-db', // projector → MariaDB queries
   'query-db', // query API → MariaDB queries
+  'connect-db', // Kafka Connect worker (cdc publish modes) → MariaDB commands
+  'connect-kafka', // Kafka Connect worker → Kafka
 ] as const;
 export type LinkName = (typeof LINKS)[number];
+/**
+ * The Kafka Connect worker's links: used only in the cdc publish modes, and only where the
+ * environment has them (the local provider). Random schedules do not draw them; an external
+ * environment may leave them out.
+ */
+export const CONNECT_LINKS: readonly LinkName[] = ['connect-db', 'connect-kafka'];
 
 export interface ProxyAddress {
   name: string; // Toxiproxy proxy name
@@ -43,6 +51,8 @@ export interface EnvAddresses {
     relay: string[];
     /** Proxy addresses, one per broker, advertised to the projector role. */
     projector: string[];
+    /** Proxy addresses, one per broker, advertised to the Kafka Connect worker (cdc publish modes). */
+    connect?: string[];
     /**
      * The inter-broker (replication) proxies, one per broker (`replication-kafka-N`): the others
      * fetch from broker N through it. Absent where replication does not cross Toxiproxy.

@@ -1,7 +1,7 @@
 // Network faults: Toxiproxy toxics on one client link (every proxy of it), from `at` for `duration`.
 import fc from 'fast-check';
 import { Toxiproxy } from 'toxiproxy-node-client';
-import { LINKS, type LinkName } from '../environment/types.ts';
+import { CONNECT_LINKS, LINKS, type LinkName } from '../environment/types.ts';
 import type { FaultFamily, KindSpec } from './family.ts';
 import { MS, STREAM, TOXICITY, type ParamSpec } from './params.ts';
 import { applyProxyAction, toxicsAction, type Direction, type ProxyAction, type ToxiproxyToxicType } from './toxics.ts';
@@ -57,7 +57,12 @@ export function proxyActionFor(f: Fault, faultId: number): ProxyAction {
   });
 }
 
-const links = { accepts: (t: string) => (LINKS as readonly string[]).includes(t), choices: LINKS, drawnFrom: 'links' as const };
+// The Kafka Connect worker's links are accepted by name, not drawn at random: they exist only in the cdc modes.
+const links = {
+  accepts: (t: string) => (LINKS as readonly string[]).includes(t),
+  choices: LINKS.filter((l) => !CONNECT_LINKS.includes(l)),
+  drawnFrom: 'links' as const,
+};
 const toxic = (p: ParamSpec): ParamSpec => ({ ...p, stream: STREAM, toxicity: TOXICITY });
 // `down` shares its key with anything else that disables the proxy, toxics with the same kind on the link.
 const proxyKey = (f: Fault) => (f.fault === 'down' ? `proxy-enabled:${f.target}` : `toxic:${f.fault}:${f.target}`);

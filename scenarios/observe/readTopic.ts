@@ -63,6 +63,17 @@ export async function readTopic(
         () => reject(new Error(`reading ${topic}: partitions ${[...pending].join(',')} not read to their end within ${timeoutMs} ms`)),
         timeoutMs,
       );
+      const reached = (partition: number, offset: bigint) => {
+        if (offset >= (ends.get(partition) ?? 0n) - 1n && pending.delete(partition) && pending.size === 0) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      // A transactional producer (Kafka Connect's exactly-once) ends a partition with a commit
+      // marker, a control record no message carries: the batch's last offset, which counts it, does.
+      consumer.on(consumer.events.END_BATCH_PROCESS, (e) => {
+        if (e.payload.topic === topic) reached(e.payload.partition, BigInt(e.payload.lastOffset));
+      });
       consumer
         .run({
           autoCommit: false,
@@ -71,10 +82,7 @@ export async function readTopic(
             if (!starts.has(partition)) starts.set(partition, offset);
             const end = ends.get(partition) ?? 0n;
             if (offset < end) records.push(topicRecord(partition, message));
-            if (offset >= end - 1n && pending.delete(partition) && pending.size === 0) {
-              clearTimeout(timer);
-              resolve();
-            }
+            reached(partition, offset);
           },
         })
         .catch(reject);

@@ -49,6 +49,7 @@ export function checkInputOf(record: ScenarioRecord): CheckInput {
     convergence: facts.convergence,
     retryBudgetMs: facts.retryBudgetMs,
     consumeMode: facts.configuration.consume,
+    publishMode: facts.configuration.publish,
     ...(facts.stallReportBoundMs !== undefined ? { stallReportBoundMs: facts.stallReportBoundMs } : {}),
   };
 }

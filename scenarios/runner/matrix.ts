@@ -13,6 +13,16 @@ export const ALL_CONFIGURATIONS: readonly Configuration[] = [
   { publish: 'outbox', consume: 'at-most-once' },
   { publish: 'dual-write', consume: 'effectively-once' },
 ];
+/** What a publisher-side scenario adds by default: Debezium on Kafka Connect publishing instead of the relay. */
+export const CDC_CONFIGURATIONS: readonly Configuration[] = [
+  { publish: 'cdc', consume: 'effectively-once' },
+  { publish: 'cdc-eos', consume: 'effectively-once' },
+];
+
+/** The configurations a scenario runs in under `full` (and may be asked for by name). */
+export const configurationsOf = (s: Scenario): readonly Configuration[] =>
+  s.configurations ?? (s.publisherSide ? [...ALL_CONFIGURATIONS, ...CDC_CONFIGURATIONS] : ALL_CONFIGURATIONS);
+
 export interface Cell {
   scenario: Scenario;
   configuration: Configuration;
@@ -33,7 +43,7 @@ export function planMatrix(all: readonly Scenario[], o: MatrixOptions): Cell[] {
   const chosen = (o.only?.length ? all.filter((s) => o.only!.includes(s.name)) : all).filter(inProfile);
   const cells: Cell[] = [];
   const add = (scenario: Scenario, configuration: Configuration) => {
-    const allowed = scenario.configurations ?? ALL_CONFIGURATIONS;
+    const allowed = configurationsOf(scenario);
     if (
       allowed.some((c) => same(c, configuration)) &&
       !cells.some((x) => x.scenario === scenario && same(x.configuration, configuration))
@@ -49,7 +59,7 @@ export function planMatrix(all: readonly Scenario[], o: MatrixOptions): Cell[] {
   }
   for (const s of chosen) {
     if (o.profile === 'ci' && s.fullOnly && !o.only?.includes(s.name)) continue;
-    if (o.profile === 'full') for (const c of s.configurations ?? ALL_CONFIGURATIONS) add(s, c);
+    if (o.profile === 'full') for (const c of configurationsOf(s)) add(s, c);
     else add(s, s.configurations?.[0] ?? BASELINE);
   }
   // Beyond each scenario's first configuration, ci runs the cells scenarios declare: where a weaker mode must be seen.

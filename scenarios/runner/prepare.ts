@@ -8,7 +8,7 @@ import type { FaultSchedule } from '../faults/types.ts';
 import { createClock, type Clock } from '../history/clock.ts';
 import { createRecorder, fileSink, type HistoryRecorder } from '../history/recorder.ts';
 import { RECORD_FILES } from '../record/scenarioRecord.ts';
-import type { Configuration } from '../../system/shared/modes.ts';
+import { isCdc, type Configuration } from '../../system/shared/modes.ts';
 import type { RunnerDeps } from './deps.ts';
 
 export interface Prepared {
@@ -20,9 +20,26 @@ export interface Prepared {
   startedAtMs: number; // wall clock
 }
 
-/** In dual-write no relay runs: a fault aimed at it would only be a nemesis error. */
+/** What the relay's links and process are in the cdc modes: the Kafka Connect worker's. */
+const CDC_PUBLISHER: Readonly<Record<string, string>> = { relay: 'connect', 'relay-kafka': 'connect-kafka', 'relay-db': 'connect-db' };
+/** Faults that act on a process from outside (signals, restarts): they apply to the worker as to the relay. */
+const PROCESS_FAULTS: readonly string[] = ['kill', 'pause', 'restart', 'freeze-kill'];
+
+/**
+ * In dual-write no relay runs: a fault aimed at it would only be a nemesis error. In the cdc modes
+ * the Kafka Connect worker publishes instead: a fault on the relay's links, or a process fault on
+ * the relay, goes to the worker's; a fault on the relay's code (crash points, claims) has no
+ * counterpart and is left out.
+ */
 export function effectiveSchedule(schedule: FaultSchedule, c: Configuration): FaultSchedule {
-  return schedule.filter((f) => !(c.publish === 'dual-write' && f.target === 'relay'));
+  if (c.publish === 'dual-write') return schedule.filter((f) => f.target !== 'relay');
+  if (!isCdc(c.publish)) return schedule;
+  return schedule.flatMap((f) => {
+    const to = CDC_PUBLISHER[f.target];
+    if (to === undefined) return [f];
+    if (f.target === 'relay' && !PROCESS_FAULTS.includes(f.fault)) return [];
+    return [{ ...f, target: to }];
+  });
 }
 
 export interface PrepareOptions {

@@ -16,3 +16,12 @@ CREATE USER IF NOT EXISTS 'relay'@'127.0.0.1' ACCOUNT LOCK;
 -- payload, type, stream or version.
 GRANT SELECT, UPDATE (claimed_by, claimed_until, published_at, attempts) ON {{database}}.outbox TO 'relay'@'127.0.0.1';
 GRANT SELECT ON {{database}}.events TO 'relay'@'127.0.0.1';
+
+CREATE USER IF NOT EXISTS 'cdc_connector'@'127.0.0.1' ACCOUNT LOCK;
+-- Debezium's MariaDB connector (cdc publish modes): streams the binary log (REPLICATION SLAVE),
+-- reads its position and GTIDs (BINLOG MONITOR, MariaDB's REPLICATION CLIENT), takes the brief
+-- global read lock that makes its first snapshot of the outbox consistent with that position
+-- (RELOAD, for FLUSH TABLES WITH READ LOCK) and snapshots the outbox. Nothing else: it cannot read
+-- the event store nor write anything.
+GRANT REPLICATION SLAVE, BINLOG MONITOR, RELOAD ON *.* TO 'cdc_connector'@'127.0.0.1';
+GRANT SELECT ON {{database}}.outbox TO 'cdc_connector'@'127.0.0.1';

@@ -1,7 +1,7 @@
 // The command service's configuration, read once from the environment (see main.ts for the list).
 import { DEFAULTS, type EnvReader } from '../shared/config.ts';
 import { kafkaSaslConfig, type KafkaSasl } from '../shared/kafka.ts';
-import { PUBLISH_MODES, type PublishMode } from '../shared/modes.ts';
+import { COMMAND_PUBLISH_MODES, type CommandPublishMode } from '../shared/modes.ts';
 
 export const SERVICE_NAME = 'command-service';
 
@@ -11,7 +11,7 @@ export interface CommandServiceConfig {
   commandsDbUrl: string; // as the least-privilege `command_service` user
   commandsDbAdminUrl: string | undefined; // when set, migrations run at start
   dbPoolSize: number;
-  publishMode: PublishMode;
+  publishMode: CommandPublishMode;
   kafkaBrokers: string[]; // dual-write only
   kafkaSasl?: KafkaSasl | undefined; // dual-write only: its Kafka principal
   kafkaTopic: string;
@@ -40,7 +40,7 @@ export const COMMAND_DEFAULTS = Object.freeze({
 });
 
 export function readCommandServiceConfig(env: EnvReader): CommandServiceConfig {
-  const publishMode = env.oneOf('PUBLISH_MODE', PUBLISH_MODES, 'outbox');
+  const publishMode = env.oneOf('PUBLISH_MODE', COMMAND_PUBLISH_MODES, 'outbox');
   const dbPoolSize = env.int('DB_POOL_SIZE', DEFAULTS.dbPoolSize, { min: 1, max: 256 });
   return {
     httpHost: env.str('HTTP_HOST', DEFAULTS.httpHost),

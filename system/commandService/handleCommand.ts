@@ -11,7 +11,7 @@ import { isRetriableDbError, type Pool } from '../shared/db.ts';
 import { DependencyUnavailableError, IdempotencyKeyReuseError } from '../shared/errors.ts';
 import type { EventEnvelope } from '../shared/events.ts';
 import type { Logger } from '../shared/logger.ts';
-import type { PublishMode } from '../shared/modes.ts';
+import type { CommandPublishMode } from '../shared/modes.ts';
 import type { Command } from './decide.ts';
 import type { EventPublisher } from './dualWritePublisher.ts';
 import { getGroupCommitter } from './groupCommit.ts';
@@ -21,7 +21,7 @@ export type { CommandRequestContext, CommandResponseBody, CommandResult } from '
 
 export interface CommandHandlerDeps {
   pool: Pool;
-  publishMode: PublishMode;
+  publishMode: CommandPublishMode;
   publisher?: EventPublisher; // required in dual-write mode
   logger: Logger;
   group: { maxCommands: number; concurrency: number; lockRetryBudgetMs: number; queryTimeoutMs: number };

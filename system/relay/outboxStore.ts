@@ -120,7 +120,7 @@ async function findBlockers(conn: PoolConnection, candidates: OutboxRow[], inFli
   return new Map(rows.map((r) => [String(r.stream_id), Number(r.first_id)]));
 }
 
-function toOutboxRow(r: RowDataPacket): OutboxRow {
+export function toOutboxRow(r: RowDataPacket): OutboxRow {
   return {
     id: Number(r.id),
     eventId: String(r.event_id),

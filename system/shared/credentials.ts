@@ -10,13 +10,23 @@ import { join } from 'node:path';
 /**
  * Kafka principals: `harness` (the test harness: admin, topic reads, injected records; a super
  * user), `broker` (replication between brokers; super user), `controller` (the KRaft quorum;
- * super user), and one per system process, each with least-privilege ACLs.
+ * super user), and one per system process (`connect`: the Kafka Connect worker of the cdc
+ * publish modes), each with least-privilege ACLs.
  */
-export const KAFKA_PRINCIPALS = ['harness', 'broker', 'controller', 'relay', 'projector', 'query-api', 'command-service'] as const;
+export const KAFKA_PRINCIPALS = [
+  'harness',
+  'broker',
+  'controller',
+  'relay',
+  'projector',
+  'query-api',
+  'command-service',
+  'connect',
+] as const;
 export type KafkaPrincipal = (typeof KAFKA_PRINCIPALS)[number];
 
 /** The database roles of sql/<database>/users.sql. */
-export const DB_ROLES = ['command_service', 'relay', 'projector', 'query_api'] as const;
+export const DB_ROLES = ['command_service', 'relay', 'projector', 'query_api', 'cdc_connector'] as const;
 export type DbRole = (typeof DB_ROLES)[number];
 
 export interface EnvCredentials {

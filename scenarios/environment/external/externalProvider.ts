@@ -15,7 +15,7 @@ import { harnessSettings } from '../settings.ts';
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { kafkaReady } from '../local/kafka.ts';
 import { pingMariadb } from '../local/mariadb.ts';
-import { LINKS, type ComponentStatus, type EnvAddresses, type EnvironmentProvider } from '../types.ts';
+import { CONNECT_LINKS, LINKS, type ComponentStatus, type EnvAddresses, type EnvironmentProvider } from '../types.ts';
 import { unsupportedControl } from '../unsupportedControl.ts';
 import { composeControl } from '../systemControl.ts';
 
@@ -75,6 +75,7 @@ export function validateExternalConfig(raw: unknown, where = 'config'): EnvAddre
   }
   for (const link of LINKS) {
     const l = o?.links?.[link];
+    if (l === undefined && CONNECT_LINKS.includes(link)) continue;
     if (
       !Array.isArray(l) ||
       l.length === 0 ||

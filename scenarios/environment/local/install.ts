@@ -1,5 +1,6 @@
-// Installs what the local provider runs, once, into the cache: Kafka's jars resolved from Maven
-// Central, the Toxiproxy server built from the Go module proxy, MariaDB from Debian's packages.
+// Installs what the local provider runs, once, into the cache: Kafka's jars (and Kafka Connect's
+// with Debezium's) resolved from Maven Central, the Toxiproxy server built from the Go module
+// proxy, MariaDB from Debian's packages.
 // A second start finds everything cached and needs no network.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,7 +9,10 @@ import { cacheDir, PROJECT_ROOT } from '../paths.ts';
 
 export const KAFKA_VERSION = '4.1.1';
 export const TOXIPROXY_VERSION = 'v2.12.0';
+/** Debezium's MariaDB connector for the cdc publish modes (its outbox event router comes with it). */
+export const DEBEZIUM_VERSION = '3.5.0.Final';
 const KAFKA_POM = join(PROJECT_ROOT, 'scenarios/environment/local/kafka/pom.xml');
+const CONNECT_POM = join(PROJECT_ROOT, 'scenarios/environment/local/connect/pom.xml');
 
 export class MissingToolError extends Error {
   constructor(tool: string, how: string) {
@@ -29,26 +33,48 @@ type Progress = (line: string) => void;
 
 /** Directory holding every jar the broker needs. */
 export function ensureKafka(progress: Progress): string {
-  const dir = join(cacheDir(), `kafka-${KAFKA_VERSION}`);
-  const libs = join(dir, 'libs');
-  if (existsSync(join(dir, '.complete'))) return libs;
+  return resolveJars(progress, {
+    what: 'kafka',
+    dir: join(cacheDir(), `kafka-${KAFKA_VERSION}`),
+    pom: KAFKA_POM,
+    properties: [`-Dkafka.version=${KAFKA_VERSION}`],
+    describe: `kafka_2.13 ${KAFKA_VERSION} jars`,
+  });
+}
+
+/**
+ * Directory holding the Kafka Connect worker's jars (the broker's Kafka version) with Debezium's
+ * MariaDB connector, runtime scope only: some of Debezium's test-scoped dependencies point at a
+ * repository we cannot reach.
+ */
+export function ensureConnect(progress: Progress): string {
+  return resolveJars(progress, {
+    what: 'connect',
+    dir: join(cacheDir(), `connect-${KAFKA_VERSION}-debezium-${DEBEZIUM_VERSION}`),
+    pom: CONNECT_POM,
+    properties: [`-Dkafka.version=${KAFKA_VERSION}`, `-Ddebezium.version=${DEBEZIUM_VERSION}`, '-DincludeScope=runtime'],
+    describe: `connect-runtime ${KAFKA_VERSION} and debezium-connector-mariadb ${DEBEZIUM_VERSION} jars`,
+  });
+}
+
+function resolveJars(progress: Progress, o: { what: string; dir: string; pom: string; properties: string[]; describe: string }): string {
+  const libs = join(o.dir, 'libs');
+  if (existsSync(join(o.dir, '.complete'))) return libs;
   requireTool('java', 'install a JDK 17 (Debian: apt-get install openjdk-17-jdk-headless)');
   requireTool('mvn', 'install Maven (Debian: apt-get install maven)');
-  progress(`kafka: resolving kafka_2.13 ${KAFKA_VERSION} jars from Maven Central (first run only)…`);
+  progress(`${o.what}: resolving ${o.describe} from Maven Central (first run only)…`);
   const tmp = `${libs}.partial`;
   rmSync(tmp, { recursive: true, force: true });
-  const res = spawnSync(
-    'mvn',
-    ['-q', '-B', '-f', KAFKA_POM, `-Dkafka.version=${KAFKA_VERSION}`, 'dependency:copy-dependencies', `-DoutputDirectory=${tmp}`],
-    { encoding: 'utf8' },
-  );
+  const res = spawnSync('mvn', ['-q', '-B', '-f', o.pom, ...o.properties, 'dependency:copy-dependencies', `-DoutputDirectory=${tmp}`], {
+    encoding: 'utf8',
+  });
   if (res.status !== 0) {
-    throw new Error(`kafka: mvn could not resolve the broker's jars:\n${(res.stdout + res.stderr).split('\n').slice(-20).join('\n')}`);
+    throw new Error(`${o.what}: mvn could not resolve the jars:\n${(res.stdout + res.stderr).split('\n').slice(-20).join('\n')}`);
   }
   rmSync(libs, { recursive: true, force: true });
   renameSync(tmp, libs);
-  writeFileSync(join(dir, '.complete'), new Date().toISOString());
-  progress(`kafka: ${readdirSync(libs).length} jars cached in ${libs}`);
+  writeFileSync(join(o.dir, '.complete'), new Date().toISOString());
+  progress(`${o.what}: ${readdirSync(libs).length} jars cached in ${libs}`);
   return libs;
 }
 

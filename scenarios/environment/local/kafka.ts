@@ -1,7 +1,7 @@
 // Apache Kafka in KRaft mode, combined broker+controller, 1 or 3 nodes. Each client role gets
-// its own listener advertised as its own Toxiproxy port, so the relay and the projector can be
-// cut off separately and a client that re-resolves the advertised address stays behind its
-// proxy. Replication (REPLICATION, the inter-broker listener) is advertised as each broker's own
+// its own listener advertised as its own Toxiproxy port, so the relay, the projector and the
+// Kafka Connect worker (cdc publish modes) can be cut off separately and a client that
+// re-resolves the advertised address stays behind its proxy. Replication (REPLICATION, the inter-broker listener) is advertised as each broker's own
 // replication proxy, so the others' fetches from one broker can be cut; the controller quorum
 // (CONTROLLER) and the harness's direct listener (INTERNAL) never cross a proxy. Every listener
 // authenticates (../kafkaSecurity.ts): SCRAM on the client and replication listeners, PLAIN on
@@ -69,16 +69,17 @@ export function brokerProperties(s: KafkaSpec, b: number, credentials: EnvCreden
     `controller.quorum.voters=${voters}`,
     `listeners=INTERNAL://127.0.0.1:${p.kafka.internal(b)},REPLICATION://127.0.0.1:${p.kafka.replication(b)},` +
       `CONTROLLER://127.0.0.1:${p.kafka.controller(b)},` +
-      `RELAY://127.0.0.1:${p.kafka.relay(b)},PROJECTOR://127.0.0.1:${p.kafka.projector(b)}`,
+      `RELAY://127.0.0.1:${p.kafka.relay(b)},PROJECTOR://127.0.0.1:${p.kafka.projector(b)},CONNECT://127.0.0.1:${p.kafka.connect(b)}`,
     // Every listener but INTERNAL (the harness's) advertises its proxy's port: metadata sends each
     // client, and each follower fetching from this broker, back through it.
     `advertised.listeners=INTERNAL://127.0.0.1:${p.kafka.internal(b)},REPLICATION://127.0.0.1:${p.proxies.replicationKafka(b)},` +
-      `RELAY://127.0.0.1:${p.proxies.relayKafka(b)},PROJECTOR://127.0.0.1:${p.proxies.projectorKafka(b)}`,
+      `RELAY://127.0.0.1:${p.proxies.relayKafka(b)},PROJECTOR://127.0.0.1:${p.proxies.projectorKafka(b)},` +
+      `CONNECT://127.0.0.1:${p.proxies.connectKafka(b)}`,
     'inter.broker.listener.name=REPLICATION',
     'controller.listener.names=CONTROLLER',
     ...propertyLines(
       brokerSecurityProperties(credentials, {
-        listeners: ['INTERNAL', 'REPLICATION', 'RELAY', 'PROJECTOR'],
+        listeners: ['INTERNAL', 'REPLICATION', 'RELAY', 'PROJECTOR', 'CONNECT'],
         interBroker: 'REPLICATION',
         controller: 'CONTROLLER',
       }),

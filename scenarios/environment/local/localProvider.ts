@@ -49,6 +49,7 @@ export function addressesOf(l: LocalLayout): EnvAddresses {
       ...(credentials ? { sasl: saslOf(credentials, 'harness') } : {}),
       relay: links['relay-kafka'].map((p) => p.listen),
       projector: links['projector-kafka'].map((p) => p.listen),
+      connect: links['connect-kafka'].map((p) => p.listen),
       ...(brokers > 1 ? { replication: replicationProxies(ports, brokers) } : {}),
       quorumStateFiles: Array.from({ length: brokers }, (_, b) => quorumStateFile(join(l.dir, 'kafka'), b)),
     },
@@ -75,6 +76,7 @@ function portsToCheck(l: LocalLayout): { port: number; what: string }[] {
       { port: p.kafka.controller(b), what: `Kafka broker ${b + 1} controller listener` },
       { port: p.kafka.relay(b), what: `Kafka broker ${b + 1} relay listener` },
       { port: p.kafka.projector(b), what: `Kafka broker ${b + 1} projector listener` },
+      { port: p.kafka.connect(b), what: `Kafka broker ${b + 1} connect listener` },
     );
   }
   return list;

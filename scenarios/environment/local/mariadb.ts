@@ -2,7 +2,8 @@
 // throwaway data directories: two databases that could live on two machines. The servers run as
 // OS root, so the database's root is locked down: a random password kept in the run dir (0600),
 // file export/import confined to an empty directory, LOAD DATA LOCAL off. The system's
-// processes use their own least-privilege users (sql/*/users.sql).
+// processes use their own least-privilege users (sql/*/users.sql). `commands` keeps a binary log
+// (row format, GTID) that the Kafka Connect worker of the cdc publish modes streams from.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -85,8 +86,38 @@ export function mariadbProcess(s: MariadbSpec): ManagedProcess {
       `--secure-file-priv=${fileDir(s)}`,
       `--tmpdir=${tmpDir(s)}`,
       '--local-infile=0',
+      ...(s.database === 'commands' ? binlogArgs(s) : []),
     ],
   };
+}
+
+/** Where `commands` writes its binary log: inside its run dir, gone with it. */
+export const binlogDir = (s: Pick<MariadbSpec, 'dir'>) => join(s.dir, 'binlog');
+
+/**
+ * The binary log of `commands`, what Debezium's MariaDB connector reads (cdc publish modes). On
+ * in every mode: log_bin is not dynamic, and one environment serves every configuration of a
+ * suite. Row images in full (the connector needs every column of an outbox row), GTIDs (MariaDB
+ * writes them whenever the log is on; strict mode refuses an out-of-order one), fsync at every
+ * commit like InnoDB's log (a binlog that lags the tables would hand the connector a hole after a
+ * crash). Files rotate at 16 MB and are kept a day, so a purge is a deliberate act (PURGE BINARY
+ * LOGS), never a side effect of a long run.
+ */
+export const BINLOG_SETTINGS = {
+  server_id: 1,
+  binlog_format: 'ROW',
+  binlog_row_image: 'FULL',
+  gtid_strict_mode: 'ON',
+  sync_binlog: 1,
+  max_binlog_size: 16 * 1024 * 1024,
+  binlog_expire_logs_seconds: 86_400,
+} as const;
+
+function binlogArgs(s: MariadbSpec): string[] {
+  return [
+    `--log-bin=${join(binlogDir(s), 'commands-bin')}`,
+    ...Object.entries(BINLOG_SETTINGS).map(([k, v]) => `--${k.replaceAll('_', '-')}=${v}`),
+  ];
 }
 
 function initDataDir(s: MariadbSpec): void {
@@ -159,6 +190,7 @@ export async function startMariadb(s: MariadbSpec): Promise<number> {
   initDataDir(s);
   mkdirSync(fileDir(s), { recursive: true, mode: 0o700 });
   mkdirSync(tmpDir(s), { recursive: true, mode: 0o700 });
+  if (s.database === 'commands') mkdirSync(binlogDir(s), { recursive: true, mode: 0o700 });
   const admin = specAdmin(s);
   const pid = startProcess(proc);
   try {

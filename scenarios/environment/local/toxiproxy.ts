@@ -31,12 +31,17 @@ export function proxyLayout(ports: PortLayout, brokers: number): Record<LinkName
     'projector-kafka': perBroker('projector-kafka', p.projectorKafka, ports.kafka.projector),
     'projector-db': one('projector-db', p.projectorDb, ports.mariadb.queries),
     'query-db': one('query-db', p.queryDb, ports.mariadb.queries),
+    'connect-db': one('connect-db', p.connectDb, ports.mariadb.commands),
+    'connect-kafka': perBroker('connect-kafka', p.connectKafka, ports.kafka.connect),
   };
 }
 
-/** The inbound replication proxy of each broker (only with more than one broker: nothing replicates otherwise). */
+/**
+ * The inbound replication proxy of each broker. A single broker has one too: nothing replicates,
+ * but a broker verifying a transactional write (KIP-890, the cdc-eos mode's Connect worker) asks
+ * the transaction coordinator, itself, at its advertised inter-broker address.
+ */
 export function replicationProxies(ports: PortLayout, brokers: number): ProxyAddress[] {
-  if (brokers < 2) return [];
   return Array.from({ length: brokers }, (_, b) => ({
     name: `replication-kafka-${b + 1}`,
     listen: `127.0.0.1:${ports.proxies.replicationKafka(b)}`,
