@@ -16,7 +16,8 @@ export async function pacedLoad(o: {
   rate: number;
   durationS: number;
   connections: number;
-  onAccepted: (a: { id: string; version: number; at: number }) => void;
+  /** `at`: the 201, `sentAt`: the request went out (performance.now()). */
+  onAccepted: (a: { id: string; version: number; at: number; sentAt: number }) => void;
 }): Promise<PacedResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: o.connections });
   const target = new URL(o.url);
@@ -27,6 +28,7 @@ export async function pacedLoad(o: {
   const send = (n: number) =>
     new Promise<void>((resolve) => {
       const r = registerRequest(undefined, n);
+      const sentAt = performance.now();
       const req = request(
         { host: target.hostname, port: target.port, path: r.path, method: r.method, headers: r.headers, agent, timeout: 10_000 },
         (res) => {
@@ -37,7 +39,7 @@ export async function pacedLoad(o: {
             const a = parseAccepted(res.statusCode ?? 0, body);
             if (a) {
               accepted++;
-              o.onAccepted({ ...a, at: performance.now() });
+              o.onAccepted({ ...a, at: performance.now(), sentAt });
             } else failed++;
             resolve();
           });

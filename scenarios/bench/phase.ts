@@ -9,14 +9,14 @@ export interface PhaseResult {
   notes: string[];
 }
 
-export const PHASES = ['write', 'relay', 'projector', 'e2e', 'recovery', 'env-up'] as const;
+export const PHASES = ['write', 'relay', 'projector', 'e2e', 'cpu', 'recovery', 'env-up'] as const;
 export type PhaseName = (typeof PHASES)[number];
 
 export interface Sizes {
   writeSeconds: number; // each write measurement
   relayEvents: number;
   projectorEvents: number;
-  e2eSeconds: number;
+  e2eSeconds: number; // e2e, and the cpu phase's paced load
   connections: number; // = the command service's DB pool size
   outageSeconds: number; // recovery: how long the relay-kafka link is cut
   recoveryRate: number; // recovery: commands/s written during the cut

@@ -1,6 +1,6 @@
 // Raw read-side baselines on the `queries` server, into a throwaway schema with the read model's
-// tables: the rows the projector writes per event (USER_DATA upsert, applied_events, inbox,
-// checkpoint) as batched multi-row inserts, one durable commit per batch; and, for the
+// tables: the rows the projector writes per event (USER_DATA upsert, applied_events with its
+// inbox entry, checkpoint) as batched multi-row inserts, one durable commit per batch; and, for the
 // breakdown, the same rows one transaction per event (the projector's unit of work).
 import mysql, { type Pool, type PoolConnection } from 'mysql2/promise';
 import type { EventEnvelope } from '../../system/shared/events.ts';
@@ -35,12 +35,13 @@ const appliedRow = (e: EventEnvelope, i: number) => [
   i % 3,
   i,
   'effectively-once',
+  e.eventId, // the inbox entry
+  'x'.repeat(64), // its content hash
 ];
-const inboxRow = (e: EventEnvelope) => [e.eventId, e.streamId, e.streamVersion];
 
 /** The reads projectEvent makes before it writes (inbox, open dead letter, user, discarded versions, parked). */
 async function projectorReads(conn: Conn, e: EventEnvelope): Promise<void> {
-  await conn.query('SELECT 1 FROM inbox WHERE event_id = ?', [e.eventId]);
+  await conn.query('SELECT 1 FROM applied_events WHERE inbox_event_id = ?', [e.eventId]);
   await conn.query("SELECT id FROM dead_letters WHERE stream_id = ? AND status = 'open' ORDER BY id LIMIT 1 FOR UPDATE", [e.streamId]);
   await conn.query('SELECT NAME, VERSION, APPLIED_COUNT, DELETED FROM USER_DATA WHERE ID_USER_DATA = ? FOR UPDATE', [e.streamId]);
   await conn.query("SELECT DISTINCT stream_version FROM dead_letters WHERE stream_id = ? AND status = 'discarded' AND stream_version > 0", [
@@ -59,10 +60,10 @@ async function writeRows(conn: Conn, events: EventEnvelope[], firstIndex: number
     [events.map(userRow)],
   );
   await conn.query(
-    'INSERT INTO applied_events (event_id, stream_id, stream_version, event_type, source, topic, kafka_partition, kafka_offset, consume_mode) VALUES ?',
+    `INSERT INTO applied_events (event_id, stream_id, stream_version, event_type, source, topic, kafka_partition, kafka_offset, consume_mode,
+       inbox_event_id, content_sha256) VALUES ?`,
     [events.map((e, i) => appliedRow(e, firstIndex + i))],
   );
-  await conn.query('INSERT INTO inbox (event_id, stream_id, stream_version) VALUES ?', [events.map(inboxRow)]);
   const last = firstIndex + events.length - 1;
   await conn.query(
     `INSERT INTO projection_checkpoint (group_id, topic, kafka_partition, last_offset, high_watermark) VALUES ('bench', 'user-events', ?, ?, ?)

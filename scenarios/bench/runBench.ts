@@ -9,6 +9,7 @@ import { basePortFromEnv } from '../environment/ports.ts';
 import { stopSystem } from '../environment/system.ts';
 import type { EnvAddresses } from '../environment/types.ts';
 import { readDurability } from './durability.ts';
+import { cpuPhase } from './cpuPhase.ts';
 import { e2ePhase } from './e2ePhase.ts';
 import { envUpPhase } from './envUpPhase.ts';
 import { FULL, QUICK, type PhaseName, type PhaseResult } from './phase.ts';
@@ -86,6 +87,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
   await withSystem('relay', (env) => relayPhase(env, sizes, o.log));
   await withSystem('projector', (env) => projectorPhase(env, sizes, o.log));
   await withSystem('e2e', (env) => e2ePhase(env, sizes, maxRate, o.log));
+  await withSystem('cpu', (env) => cpuPhase(env, sizes, maxRate, o.profileDir !== undefined, o.log));
   await withSystem('recovery', (env) => recoveryPhase(env, sizes, o.log));
   await run('env-up', () => envUpPhase(o.log));
 

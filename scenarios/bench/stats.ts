@@ -37,3 +37,9 @@ export function round(n: number): number {
   if (!Number.isFinite(n)) return n;
   return Math.abs(n) >= 100 ? Math.round(n) : Math.round(n * 1000) / 1000;
 }
+
+/** CPU-seconds (or any cost) per 1,000 units of work, by name; no work measured is an error, not a zero. */
+export function per1000(cost: Readonly<Record<string, number>>, units: number): Record<string, number> {
+  if (!(units > 0)) throw new RangeError(`per 1000: no work measured (${units} units)`);
+  return Object.fromEntries(Object.entries(cost).map(([k, v]) => [k, (v / units) * 1000]));
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { percentile, perSecond, summarize } from './stats.ts';
+import { per1000, percentile, perSecond, summarize } from './stats.ts';
 
 describe('percentile (nearest rank)', () => {
   const hundred = Array.from({ length: 100 }, (_, i) => i + 1);
@@ -35,4 +35,9 @@ describe('perSecond', () => {
     expect(perSecond(0, 1000)).toBe(0);
     expect(perSecond(10, 0)).toBe(0);
   });
+});
+
+describe('per1000', () => {
+  it('scales each cost to 1,000 units', () => expect(per1000({ relay: 0.5, db: 2 }, 500)).toEqual({ relay: 1, db: 4 }));
+  it('refuses no work rather than dividing by it', () => expect(() => per1000({ relay: 1 }, 0)).toThrow(/no work measured/));
 });

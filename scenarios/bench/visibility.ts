@@ -4,18 +4,26 @@
 
 export interface VisibilityProbe {
   /** Start watching `id` until the query API serves `version` (or later). */
-  watch(id: string, version: number, ackedAt: number): void;
-  /** Waits for the pending probes (bounded), then returns latencies in ms and the timed-out count. */
-  finish(): Promise<{ latenciesMs: number[]; timedOut: number; skipped: number }>;
+  watch(id: string, version: number, ackedAt: number, sentAt?: number): void;
+  /** Waits for the pending probes (bounded), then returns latencies in ms, each seen sample (performance.now() times) and the timed-out count. */
+  finish(): Promise<{ latenciesMs: number[]; seen: SeenSample[]; timedOut: number; skipped: number }>;
+}
+
+export interface SeenSample {
+  id: string;
+  sentAt: number;
+  ackedAt: number;
+  visibleAt: number;
 }
 
 export function visibilityProbe(queryApi: string, o: { pollMs: number; timeoutMs: number; maxInFlight: number }): VisibilityProbe {
   const latenciesMs: number[] = [];
+  const seen: SeenSample[] = [];
   const pending = new Set<Promise<void>>();
   let timedOut = 0;
   let skipped = 0;
 
-  async function poll(id: string, version: number, ackedAt: number): Promise<void> {
+  async function poll(id: string, version: number, ackedAt: number, sentAt: number): Promise<void> {
     const deadline = ackedAt + o.timeoutMs;
     while (performance.now() < deadline) {
       try {
@@ -23,7 +31,9 @@ export function visibilityProbe(queryApi: string, o: { pollMs: number; timeoutMs
         const v = Number(res.headers.get('x-stream-version'));
         await res.arrayBuffer();
         if (res.status === 200 && v >= version) {
-          latenciesMs.push(performance.now() - ackedAt);
+          const visibleAt = performance.now();
+          latenciesMs.push(visibleAt - ackedAt);
+          seen.push({ id, sentAt, ackedAt, visibleAt });
           return;
         }
       } catch {
@@ -35,17 +45,17 @@ export function visibilityProbe(queryApi: string, o: { pollMs: number; timeoutMs
   }
 
   return {
-    watch(id, version, ackedAt) {
+    watch(id, version, ackedAt, sentAt = ackedAt) {
       if (pending.size >= o.maxInFlight) {
         skipped++; // never let the probe itself become load
         return;
       }
-      const p = poll(id, version, ackedAt).finally(() => pending.delete(p));
+      const p = poll(id, version, ackedAt, sentAt).finally(() => pending.delete(p));
       pending.add(p);
     },
     async finish() {
       await Promise.all([...pending]);
-      return { latenciesMs, timedOut, skipped };
+      return { latenciesMs, seen, timedOut, skipped };
     },
   };
 }

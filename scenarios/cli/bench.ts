@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [--only write,relay,projector,e2e,env-up]`: throughput and latency
+// `npm run bench [-- --quick] [--only write,relay,projector,e2e,cpu,recovery,env-up]`: throughput and latency
 // as ratios against raw MariaDB/Kafka baselines measured in the same run, on the same servers.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

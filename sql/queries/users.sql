@@ -4,9 +4,8 @@
 -- (command_service, relay) do not exist on this server: they cannot touch `queries`.
 
 CREATE USER IF NOT EXISTS 'projector'@'127.0.0.1' ACCOUNT LOCK;
--- applied_events and inbox are append-only for the projector: no UPDATE, no DELETE.
+-- applied_events (which holds the inbox, 004) is append-only for the projector: no UPDATE, no DELETE.
 GRANT SELECT, INSERT ON {{database}}.applied_events TO 'projector'@'127.0.0.1';
-GRANT SELECT, INSERT ON {{database}}.inbox TO 'projector'@'127.0.0.1';
 GRANT SELECT, INSERT, UPDATE ON {{database}}.USER_DATA TO 'projector'@'127.0.0.1';
 -- Parked events and dead letters are released/resolved by UPDATE, never deleted.
 GRANT SELECT, INSERT, UPDATE ON {{database}}.parked_events TO 'projector'@'127.0.0.1';

@@ -1,5 +1,5 @@
-// Rebuilds the read model from the write side's event store: empties USER_DATA, applied_events,
-// inbox and parked_events, then applies every event of `commands`.events in append order
+// Rebuilds the read model from the write side's event store: empties USER_DATA, applied_events
+// (which holds the inbox) and parked_events, then applies every event of `commands`.events in append order
 // (seq), one `queries` transaction per page. The Kafka checkpoints are kept: events the
 // projector receives later are deduplicated by the rebuilt inbox. Open dead letters whose event
 // the rebuild applied are marked replayed. Run it with the projector stopped.
@@ -39,7 +39,7 @@ export async function rebuildReadModel(o: {
   onProgress?: (n: number) => void;
 }): Promise<RebuildResult> {
   const pageSize = o.pageSize ?? 500;
-  for (const table of ['USER_DATA', 'applied_events', 'inbox', 'parked_events']) {
+  for (const table of ['USER_DATA', 'applied_events', 'parked_events']) {
     await o.queries.query(`TRUNCATE TABLE ${table}`);
   }
   const result: RebuildResult = { events: 0, applied: 0, skipped: 0, deadLettersResolved: 0 };
@@ -65,7 +65,7 @@ export async function rebuildReadModel(o: {
   }
   const [res] = await o.queries.query(
     `UPDATE dead_letters SET status = 'replayed', resolved_at = CURRENT_TIMESTAMP(6)
-      WHERE status = 'open' AND event_id IN (SELECT event_id FROM inbox)`,
+      WHERE status = 'open' AND event_id IN (SELECT inbox_event_id FROM applied_events WHERE inbox_event_id IS NOT NULL)`,
   );
   result.deadLettersResolved = (res as { affectedRows: number }).affectedRows;
   return result;

@@ -7,7 +7,7 @@ import type { EventEnvelope } from '../shared/events.ts';
 import { sha256Hex } from './fitColumn.ts';
 
 // One hash per event object: the run path needs it to judge a redelivery, to remember the
-// applied event and to write its inbox row.
+// applied event and to write its inbox entry.
 const hashes = new WeakMap<EventEnvelope, string>();
 
 export function contentHash(e: EventEnvelope): string {

@@ -39,7 +39,7 @@ export function decide(mode: ConsumeMode, view: StreamView, version: number): De
   return 'apply';
 }
 
-/** What the read model remembers of an applied event (its inbox row). */
+/** What the read model remembers of an applied event (its inbox entry: its first applied_events row). */
 export interface PriorApply {
   eventId: string;
   streamId: string;

@@ -6,8 +6,8 @@
 // reads what projectEvent reads, for all events at once (four queries, whatever the count, sent in
 // one round trip), decides each event in order with the same decide() on state carried in memory,
 // and writes the rows projectEvent would write, with the same SQL (readModelStore's writers, many
-// rows at once, in one more round trip): the USER_DATA rows, one applied_events row and one inbox
-// row per applied event, one parked_events row per gap, the checkpoint. The first event that is
+// rows at once, in one more round trip): the USER_DATA rows, one applied_events row per applied
+// event (a first apply's row is its inbox entry too), one parked_events row per gap, the checkpoint. The first event that is
 // anything else (a blocked stream, a stream to drain, a rename of an unknown user...) ends the
 // run; the caller hands it to the one-record path (projectEvent), which owns draining, the
 // sequenced DLQ and retries.
@@ -21,7 +21,6 @@ import { conflictOf, decide, type ConsumeMode, type Decision, type PriorApply } 
 import { evolve, type UserState } from './evolve.ts';
 import {
   insertAppliedLogStatement,
-  insertInboxStatement,
   insertUsersStatement,
   parkEventsStatement,
   priorAppliesStatement,
@@ -64,8 +63,9 @@ export async function projectRun(conn: PoolConnection, items: readonly RunItem[]
   const state = new Map<string, StreamState>();
   for (const [id, u] of users) state.set(id, { ...u, appliedCount: 0, existed: true, touched: false });
   const decisions: RunDecision[] = [];
-  const applied: RunItem[] = [];
   const logged: RunItem[] = []; // applied or re-applied: one applied_events row each
+  const firsts = new Set<number>(); // indexes in `logged` of first applies: those rows are the inbox entries
+  const entered = new Set<string>(); // event ids given an inbox entry by this run
   const parks: RunItem[] = [];
   for (const item of items) {
     const decision = decideInRun(item.event, mode, prior, dead, parked, state.get(item.event.streamId) ?? null);
@@ -77,7 +77,11 @@ export async function projectRun(conn: PoolConnection, items: readonly RunItem[]
       continue;
     }
     if (!applyInMemory(item, decision, state, prior)) break; // e.g. a rename of an unknown user
-    if (decision === 'apply') applied.push(item);
+    const id = item.event.eventId;
+    if (decision === 'apply' && !inInbox.has(id) && !entered.has(id)) {
+      firsts.add(logged.length);
+      entered.add(id);
+    }
     if (decision !== 'duplicate') logged.push(item);
     decisions.push(decision);
   }
@@ -98,8 +102,9 @@ export async function projectRun(conn: PoolConnection, items: readonly RunItem[]
   const writes: Array<Statement | null> = [
     insertUsersStatement(rows(false)),
     updateUsersStatement(rows(true)),
-    insertAppliedLogStatement(logged.map(({ event, pos }) => ({ event, meta: { source: 'kafka' as const, mode, position: pos } }))),
-    insertInboxStatement(applied.map((i) => i.event).filter((e) => !inInbox.has(e.eventId))),
+    insertAppliedLogStatement(
+      logged.map(({ event, pos }, i) => ({ event, meta: { source: 'kafka' as const, mode, position: pos }, first: firsts.has(i) })),
+    ),
     parkEventsStatement(parks.map(({ event, pos }) => ({ event, reason: 'gap' as const, position: pos }))),
     saveCheckpointStatement(items[decisions.length - 1]!.pos),
   ];

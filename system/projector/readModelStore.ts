@@ -27,7 +27,7 @@ export interface UserRow extends UserState {
   appliedCount: number;
 }
 
-/** The inbox row of an event id (what it was applied as), or null. */
+/** The inbox entry of an event id (what it was first applied as), or null. */
 export async function priorApply(conn: PoolConnection, eventId: string): Promise<PriorApply | null> {
   return (await priorApplies(conn, [eventId])).get(eventId) ?? null;
 }
@@ -39,9 +39,12 @@ export async function priorApplies(conn: PoolConnection, eventIds: string[]): Pr
   return toPriorApplies(rows);
 }
 
-/** The inbox rows of `eventIds` (non-empty); read them with toPriorApplies. */
+/** The inbox entries (first applies) of `eventIds` (non-empty); read them with toPriorApplies. */
 export function priorAppliesStatement(eventIds: readonly string[]): Statement {
-  return { sql: 'SELECT event_id, stream_id, stream_version, content_sha256 FROM inbox WHERE event_id IN (?)', values: [eventIds] };
+  return {
+    sql: 'SELECT inbox_event_id AS event_id, stream_id, stream_version, content_sha256 FROM applied_events WHERE inbox_event_id IN (?)',
+    values: [eventIds],
+  };
 }
 
 export function toPriorApplies(rows: readonly RowDataPacket[]): Map<string, PriorApply> {
@@ -143,14 +146,23 @@ export const updateUsers = (conn: PoolConnection, rows: readonly UserWrite[]) =>
  */
 export const APPLIED_BY = `projector${process.env.FAULTLINE_INSTANCE ? `#${process.env.FAULTLINE_INSTANCE}` : ''}/${process.pid}`;
 
-/** One applied_events row per entry; ids follow row order, so the log keeps the stream order. */
-export function insertAppliedLogStatement(rows: ReadonlyArray<{ event: EventEnvelope; meta: ApplyMeta }>): Statement | null {
+/**
+ * One applied_events row per entry; ids follow row order, so the log keeps the stream order. An
+ * entry marked `first` (an apply of an event id not in the inbox yet; the caller read the inbox in
+ * the same transaction) is also its inbox entry: its id in the unique `inbox_event_id` and its
+ * content hash. A plain INSERT: the log is append-only for the projector (no UPDATE grant), and
+ * nothing may be clamped (no IGNORE).
+ */
+export function insertAppliedLogStatement(
+  rows: ReadonlyArray<{ event: EventEnvelope; meta: ApplyMeta; first: boolean }>,
+): Statement | null {
   if (rows.length === 0) return null;
   return {
     sql: `INSERT INTO applied_events
-       (event_id, stream_id, stream_version, event_type, source, topic, kafka_partition, kafka_offset, consume_mode, applied_by) VALUES ?`,
+       (event_id, stream_id, stream_version, event_type, source, topic, kafka_partition, kafka_offset, consume_mode, applied_by,
+        inbox_event_id, content_sha256) VALUES ?`,
     values: [
-      rows.map(({ event: e, meta: m }) => [
+      rows.map(({ event: e, meta: m, first }) => [
         e.eventId,
         e.streamId,
         e.streamVersion,
@@ -161,28 +173,16 @@ export function insertAppliedLogStatement(rows: ReadonlyArray<{ event: EventEnve
         m.position?.offset ?? null,
         m.mode,
         APPLIED_BY,
+        first ? e.eventId : null,
+        first ? contentHash(e) : null,
       ]),
     ],
   };
 }
-export const insertAppliedLog = (conn: PoolConnection, rows: ReadonlyArray<{ event: EventEnvelope; meta: ApplyMeta }>) =>
+export const insertAppliedLog = (conn: PoolConnection, rows: ReadonlyArray<{ event: EventEnvelope; meta: ApplyMeta; first: boolean }>) =>
   run(conn, insertAppliedLogStatement(rows));
 
-/**
- * Inbox rows with the content hash, for events whose id is not there yet (the caller read the
- * inbox in the same transaction). A plain INSERT: the inbox is append-only for the projector (no
- * UPDATE grant), and nothing may be clamped (no IGNORE).
- */
-export function insertInboxStatement(events: readonly EventEnvelope[]): Statement | null {
-  if (events.length === 0) return null;
-  return {
-    sql: 'INSERT INTO inbox (event_id, stream_id, stream_version, content_sha256) VALUES ?',
-    values: [events.map((e) => [e.eventId, e.streamId, e.streamVersion, contentHash(e)])],
-  };
-}
-export const insertInbox = (conn: PoolConnection, events: readonly EventEnvelope[]) => run(conn, insertInboxStatement(events));
-
-/** Writes the new state of the user, the applied-events log row and (unless there) the inbox entry. */
+/** Writes the new state of the user and the applied-events log row, which is also the inbox entry unless there is one. */
 export async function writeApplied(
   conn: PoolConnection,
   event: EventEnvelope,
@@ -193,8 +193,7 @@ export async function writeApplied(
 ): Promise<void> {
   const row: UserWrite = { id: event.streamId, ...next, version: event.streamVersion, appliedDelta: 1 };
   await (existed ? updateUsers : insertUsers)(conn, [row]);
-  await insertAppliedLog(conn, [{ event, meta }]);
-  if (!inInbox) await insertInbox(conn, [event]);
+  await insertAppliedLog(conn, [{ event, meta, first: !inInbox }]);
 }
 
 /** A stale event applied again: visible in the log and the count, the state is left as it is. */
@@ -203,7 +202,7 @@ export async function writeReapplied(conn: PoolConnection, event: EventEnvelope,
     const { version, appliedCount: _count, ...state } = current;
     await updateUsers(conn, [{ id: event.streamId, ...state, version, appliedDelta: 1 }]);
   }
-  await insertAppliedLog(conn, [{ event, meta }]);
+  await insertAppliedLog(conn, [{ event, meta, first: false }]);
 }
 
 export interface ParkWrite {

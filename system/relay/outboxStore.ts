@@ -107,7 +107,11 @@ export async function anyUnclaimedWork(pool: Pool, owner: string): Promise<boole
   return rows.length > 0;
 }
 
-/** Per candidate stream: the first unpublished row that is neither a candidate nor ours in flight. */
+/**
+ * Per candidate stream: the first unpublished row that is neither a candidate nor ours in flight.
+ * Reads the streams' rows through (stream_id, id) and checks published_at on each: the index holds
+ * no published_at, so a mark does not move it.
+ */
 async function findBlockers(conn: PoolConnection, candidates: OutboxRow[], inFlight: readonly number[]): Promise<Map<string, number>> {
   const streams = [...new Set(candidates.map((r) => r.streamId))];
   const mine = [...candidates.map((r) => r.id), ...inFlight];
