@@ -26,6 +26,21 @@ const ownCpu = () => {
   return (u.user + u.system) / 1e6;
 };
 
+/** The raw transaction's own CPU: its server and the client issuing it, nothing else. */
+async function rawTransactionCpu(env: Running, s: Sizes, pids: Record<string, number>, log: Log) {
+  const dbPid = pids['mariadb-commands'];
+  if (dbPid === undefined) throw new Error('the commands server has no pid on this host');
+  const rawBefore = { db: cpuSeconds({ db: dbPid }).db ?? 0, client: ownCpu() };
+  const raw = await rawWriteBaseline(env, { connections: s.connections, durationMs: s.writeSeconds * 1000 });
+  const rawCpu = { 'mariadb-commands': (cpuSeconds({ db: dbPid }).db ?? 0) - rawBefore.db, client: ownCpu() - rawBefore.client };
+  await dropSchema(env, 'commands', RAW_COMMANDS_SCHEMA);
+  const rawPer1000 = per1000(rawCpu, raw.transactions);
+  log(
+    `  raw transaction CPU-s per 1000: mariadb-commands ${rawPer1000['mariadb-commands']!.toFixed(3)}, client ${rawPer1000.client!.toFixed(3)}`,
+  );
+  return { raw, rawCpu, rawPer1000 };
+}
+
 export async function cpuPhase(env: Running, s: Sizes, maxRate: number | undefined, profiled: boolean, log: Log): Promise<PhaseResult> {
   const found = hostPids(env, SYSTEM_PROCESSES);
   if ('unknown' in found) return { figures: [], breakdown: {}, notes: [`not measured: ${found.unknown}`] };
@@ -41,14 +56,8 @@ export async function cpuPhase(env: Running, s: Sizes, maxRate: number | undefin
   try {
     // Whatever the probe wrote is carried through before the clock starts.
     const written = await countRows(commands, 'SELECT COUNT(*) AS n FROM outbox');
-    await waitUntil(
-      'projector caught up before the measurement',
-      async () => (await readMetric(env.system.projector, APPLIED)) >= written,
-      {
-        timeoutMs: 60_000,
-        intervalMs: 100,
-      },
-    );
+    const caughtUp = async () => (await readMetric(env.system.projector, APPLIED)) >= written;
+    await waitUntil('projector caught up before the measurement', caughtUp, { timeoutMs: 60_000, intervalMs: 100 });
     const appliedBefore = await readMetric(env.system.projector, APPLIED);
     const before = cpuSeconds(pids);
     const clientBefore = ownCpu();
@@ -76,17 +85,7 @@ export async function cpuPhase(env: Running, s: Sizes, maxRate: number | undefin
         .join(', ')}; total ${total(perProcess).toFixed(3)}`,
     );
 
-    // The raw transaction's own CPU: its server and the client issuing it, nothing else.
-    const dbPid = pids['mariadb-commands'];
-    if (dbPid === undefined) throw new Error('the commands server has no pid on this host');
-    const rawBefore = { db: cpuSeconds({ db: dbPid }).db ?? 0, client: ownCpu() };
-    const raw = await rawWriteBaseline(env, { connections: s.connections, durationMs: s.writeSeconds * 1000 });
-    const rawCpu = { 'mariadb-commands': (cpuSeconds({ db: dbPid }).db ?? 0) - rawBefore.db, client: ownCpu() - rawBefore.client };
-    await dropSchema(env, 'commands', RAW_COMMANDS_SCHEMA);
-    const rawPer1000 = per1000(rawCpu, raw.transactions);
-    log(
-      `  raw transaction CPU-s per 1000: mariadb-commands ${rawPer1000['mariadb-commands']!.toFixed(3)}, client ${rawPer1000.client!.toFixed(3)}`,
-    );
+    const { raw, rawCpu, rawPer1000 } = await rawTransactionCpu(env, s, pids, log);
 
     const figures: Figure[] = [
       figure({

@@ -14,9 +14,8 @@ import { adminConnection, countRows, readMetric, startProcess, stopProcess, wait
 const RAW_BATCH = 500;
 const PROJECTOR_CONCURRENCY = 3; // PROJECTOR_CONCURRENCY default = the topic's partitions
 
-export async function projectorPhase(env: Running, s: Sizes, log: Log): Promise<PhaseResult> {
-  await Promise.all([stopProcess('relay'), stopProcess('projector')]);
-  const events = benchEvents(s.projectorEvents);
+/** The events on the topic, as the relay would publish them (idempotent, acks=all). */
+async function fillTopic(env: Running, events: ReturnType<typeof benchEvents>): Promise<void> {
   const producer = createKafka({ brokers: env.kafka.internal, clientId: 'faultline-bench-fill', sasl: env.kafka.sasl }).producer(
     idempotentProducerConfig(),
   );
@@ -26,6 +25,12 @@ export async function projectorPhase(env: Running, s: Sizes, log: Log): Promise<
   } finally {
     await producer.disconnect();
   }
+}
+
+export async function projectorPhase(env: Running, s: Sizes, log: Log): Promise<PhaseResult> {
+  await Promise.all([stopProcess('relay'), stopProcess('projector')]);
+  const events = benchEvents(s.projectorEvents);
+  await fillTopic(env, events);
   log(`  topic pre-filled with ${events.length} events`);
 
   const conn = await adminConnection(env, 'queries', 'queries');

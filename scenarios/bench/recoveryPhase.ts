@@ -22,6 +22,28 @@ async function setRelayKafkaLink(env: Running, enabled: boolean): Promise<void> 
   }
 }
 
+/** From the outbox rows' own stamps and the topic: heal → first row marked, first record sent, backlog zero. */
+async function stampsAfterHeal(env: Running, conn: Awaited<ReturnType<typeof adminConnection>>, cutAt: Date, healAt: Date) {
+  const [rows] = await conn.query(
+    `SELECT MIN(CASE WHEN published_at >= ? THEN published_at END) AS first_pub,
+            MAX(CASE WHEN created_at < ? THEN published_at END) AS last_pub,
+            SUM(created_at >= ? AND created_at < ?) AS during
+       FROM outbox`,
+    [healAt, healAt, cutAt, healAt],
+  );
+  const r = (rows as Array<{ first_pub: Date | null; last_pub: Date | null; during: number | string }>)[0]!;
+  const firstMarkedMs = r.first_pub ? r.first_pub.getTime() - healAt.getTime() : Number.NaN;
+  // The record's own timestamp (set by the producer as it sends): the first publish itself.
+  const firstSentAt = await firstRecordTimeAfter(
+    createKafka({ brokers: env.kafka.internal, clientId: 'faultline-bench-recovery', sasl: env.kafka.sasl }),
+    TOPIC,
+    healAt,
+  );
+  const firstMs = firstSentAt === undefined ? Number.NaN : firstSentAt - healAt.getTime();
+  const zeroMs = r.last_pub ? r.last_pub.getTime() - healAt.getTime() : Number.NaN;
+  return { firstMarkedMs, firstMs, zeroMs, during: Number(r.during) };
+}
+
 export async function recoveryPhase(env: Running, s: Sizes, log: Log): Promise<PhaseResult> {
   const conn = await adminConnection(env, 'commands', 'commands');
   const unpublished = () => countRows(conn, 'SELECT COUNT(*) AS n FROM outbox WHERE published_at IS NULL');
@@ -61,23 +83,7 @@ export async function recoveryPhase(env: Running, s: Sizes, log: Log): Promise<P
       `  relay-kafka link down ${((healAt.getTime() - cutAt.getTime()) / 1000).toFixed(1)} s, ${load.accepted} commands accepted meanwhile, backlog ${backlogAtHeal}`,
     );
     await waitUntil('backlog zero after heal', async () => (await unpublished()) === 0, { timeoutMs: 120_000, intervalMs: 20 });
-    const [rows] = await conn.query(
-      `SELECT MIN(CASE WHEN published_at >= ? THEN published_at END) AS first_pub,
-              MAX(CASE WHEN created_at < ? THEN published_at END) AS last_pub,
-              SUM(created_at >= ? AND created_at < ?) AS during
-         FROM outbox`,
-      [healAt, healAt, cutAt, healAt],
-    );
-    const r = (rows as Array<{ first_pub: Date | null; last_pub: Date | null; during: number | string }>)[0]!;
-    const firstMarkedMs = r.first_pub ? r.first_pub.getTime() - healAt.getTime() : Number.NaN;
-    // The record's own timestamp (set by the producer as it sends): the first publish itself.
-    const firstSentAt = await firstRecordTimeAfter(
-      createKafka({ brokers: env.kafka.internal, clientId: 'faultline-bench-recovery', sasl: env.kafka.sasl }),
-      TOPIC,
-      healAt,
-    );
-    const firstMs = firstSentAt === undefined ? Number.NaN : firstSentAt - healAt.getTime();
-    const zeroMs = r.last_pub ? r.last_pub.getTime() - healAt.getTime() : Number.NaN;
+    const { firstMarkedMs, firstMs, zeroMs, during } = await stampsAfterHeal(env, conn, cutAt, healAt);
     const drainRate = zeroMs > 0 ? (backlogAtHeal * 1000) / zeroMs : Number.NaN;
     log(
       `  heal → first record on the topic ${firstMs.toFixed(0)} ms, first row marked ${firstMarkedMs.toFixed(0)} ms, → backlog zero ${zeroMs.toFixed(0)} ms (${backlogAtHeal} rows, ${drainRate.toFixed(0)} rows/s)`,
@@ -96,7 +102,7 @@ export async function recoveryPhase(env: Running, s: Sizes, log: Log): Promise<P
         outageMs: healAt.getTime() - cutAt.getTime(),
         rate: s.recoveryRate,
         load,
-        rowsWrittenDuringOutage: Number(r.during),
+        rowsWrittenDuringOutage: during,
         backlogAtHeal,
         healToFirstRecordOnTopicMs: firstMs,
         healToFirstRowMarkedMs: firstMarkedMs,

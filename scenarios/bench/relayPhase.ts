@@ -13,6 +13,30 @@ const RELAY_BATCH_SIZE = 500; // relay default (RELAY_BATCH_SIZE); the system is
 // before and after that change can be compared.
 const OLD_BATCH_SIZE = 100;
 
+/** The raw kafkajs produce rates with the relay's producer settings: direct, through the proxy, and at the old batch size. */
+async function rawBaselines(env: Running, s: Sizes, log: Log) {
+  const rf = Math.min(env.kafka.brokers, 3);
+  const common = {
+    bootstrapForAdmin: env.kafka.internal,
+    sasl: env.kafka.sasl,
+    replicationFactor: rf,
+    events: s.relayEvents,
+    batchSize: RELAY_BATCH_SIZE,
+  };
+  const raw = await rawProduceBaseline({ ...common, brokers: env.kafka.internal });
+  log(`  raw kafkajs produce (direct): ${raw.perSecond.toFixed(0)} events/s`);
+  const rawProxy = await rawProduceBaseline({ ...common, brokers: env.kafka.relay });
+  log(`  raw kafkajs produce (through the relay-kafka proxy): ${rawProxy.perSecond.toFixed(0)} events/s`);
+  // A secondary baseline: its failure (a fresh topic's leader not known yet, on a loaded machine) is noted, not fatal.
+  const rawSmall = await rawProduceBaseline({ ...common, batchSize: OLD_BATCH_SIZE, brokers: env.kafka.internal }).catch(
+    (err: unknown) => ({
+      error: err instanceof Error ? err.message : String(err),
+    }),
+  );
+  if ('perSecond' in rawSmall) log(`  raw kafkajs produce (direct, batch ${OLD_BATCH_SIZE}): ${rawSmall.perSecond.toFixed(0)} events/s`);
+  return { raw, rawProxy, rawSmall };
+}
+
 export async function relayPhase(env: Running, s: Sizes, log: Log): Promise<PhaseResult> {
   await Promise.all([stopProcess('relay'), stopProcess('projector')]);
   const conn = await adminConnection(env, 'commands', 'commands');
@@ -45,25 +69,7 @@ export async function relayPhase(env: Running, s: Sizes, log: Log): Promise<Phas
     const batchN = await readMetric(env.system.relay, 'faultline_relay_batch_seconds_count');
     log(`  relay: ${relayRate.toFixed(0)} events/s (backlog 0 after ${(wallMs / 1000).toFixed(1)} s incl. start)`);
 
-    const rf = Math.min(env.kafka.brokers, 3);
-    const common = {
-      bootstrapForAdmin: env.kafka.internal,
-      sasl: env.kafka.sasl,
-      replicationFactor: rf,
-      events: s.relayEvents,
-      batchSize: RELAY_BATCH_SIZE,
-    };
-    const raw = await rawProduceBaseline({ ...common, brokers: env.kafka.internal });
-    log(`  raw kafkajs produce (direct): ${raw.perSecond.toFixed(0)} events/s`);
-    const rawProxy = await rawProduceBaseline({ ...common, brokers: env.kafka.relay });
-    log(`  raw kafkajs produce (through the relay-kafka proxy): ${rawProxy.perSecond.toFixed(0)} events/s`);
-    // A secondary baseline: its failure (a fresh topic's leader not known yet, on a loaded machine) is noted, not fatal.
-    const rawSmall = await rawProduceBaseline({ ...common, batchSize: OLD_BATCH_SIZE, brokers: env.kafka.internal }).catch(
-      (err: unknown) => ({
-        error: err instanceof Error ? err.message : String(err),
-      }),
-    );
-    if ('perSecond' in rawSmall) log(`  raw kafkajs produce (direct, batch ${OLD_BATCH_SIZE}): ${rawSmall.perSecond.toFixed(0)} events/s`);
+    const { raw, rawProxy, rawSmall } = await rawBaselines(env, s, log);
 
     const relayBatchMs = batchN > 0 ? (batchSum / batchN) * 1000 : Number.NaN;
     return {

@@ -82,74 +82,129 @@ function portsToCheck(l: LocalLayout): { port: number; what: string }[] {
   return list;
 }
 
+/** Brings up (or finds up) Toxiproxy, the brokers and both MariaDB servers, and the system's ACLs. */
+async function upLocal({ brokers, onProgress = () => undefined }: { brokers: number; onProgress?: Progress }): Promise<EnvAddresses> {
+  if (brokers !== 1 && brokers !== MAX_BROKERS) throw new Error(`--brokers must be 1 or ${MAX_BROKERS}, got ${brokers}`);
+  const existing = runningBrokerCount();
+  if (existing !== undefined && existing !== brokers) {
+    throw new Error(`the environment here has ${existing} broker(s); run \`npm run env -- down\` before asking for ${brokers}`);
+  }
+  const l = localLayout(brokers);
+  const alreadyUp = infraProcesses(l).filter((p) => readPid(p) !== undefined).length;
+  if (alreadyUp === 0) await assertPortsFree(portsToCheck(l));
+
+  // This environment's passwords (Kafka principals, database roles): random, 0600, gone on `down`.
+  const credentials = environmentCredentials(l.dir);
+  const libs = ensureKafka(onProgress);
+  await ensureClassArchive(libs, onProgress, brokerHeap(brokers));
+  const toxiBin = ensureToxiproxy(onProgress);
+  const mariadbBins = ensureMariadb(onProgress);
+
+  onProgress('toxiproxy: starting');
+  await startToxiproxy(toxiBin, l.ports, join(l.dir, 'toxiproxy'));
+  await ensureProxies(l.ports, proxyLayout(l.ports, brokers), replicationProxies(l.ports, brokers));
+
+  onProgress(`kafka: starting ${brokers} broker(s) (KRaft)`);
+  const kafkaSpec = { brokers, ports: l.ports, dir: join(l.dir, 'kafka'), libs, credentials };
+  const kafkaStarted = startKafka(kafkaSpec);
+  onProgress('mariadb: starting commands and queries servers');
+  const dbSpec = (database: 'commands' | 'queries', port: number) => ({
+    database,
+    port,
+    dir: join(l.dir, `mariadb-${database}`),
+    binaries: mariadbBins,
+  });
+  await Promise.all([startMariadb(dbSpec('commands', l.ports.mariadb.commands)), startMariadb(dbSpec('queries', l.ports.mariadb.queries))]);
+  onProgress('mariadb: both servers answer');
+  const kafkaPids = await kafkaStarted;
+  const addr = addressesOf(l);
+  const procs = Array.from({ length: brokers }, (_, b) => brokerProcess(kafkaSpec, b));
+  try {
+    // Ready only when each role's proxied bootstrap answers with every broker registered.
+    await waitFor(
+      'kafka',
+      async () =>
+        (await kafkaReady(addr.kafka.relay, brokers, addr.kafka.sasl)) &&
+        (await kafkaReady(addr.kafka.projector, brokers, addr.kafka.sasl)),
+      {
+        // A JVM start is CPU-bound: on a busy 2-core machine a minute was not always enough.
+        timeoutMs: 120_000,
+        intervalMs: 300,
+        alive: () => kafkaPids.every(isAlive),
+      },
+    );
+  } catch (err) {
+    const dead = procs.find((p) => readPid(p) === undefined) ?? procs[0]!;
+    throw new StartError(dead.name, (err as Error).message, dead.logFile);
+  }
+  onProgress(`kafka: ${brokers} broker(s) answer through the relay and projector proxies`);
+  await createSystemAcls(addr);
+  onProgress('kafka: ACLs of the system principals in place');
+  return addr;
+}
+
+/** Every infrastructure part: Toxiproxy and its proxies, both MariaDB servers, each broker. */
+async function statusLocal(): Promise<ComponentStatus[]> {
+  const brokers = runningBrokerCount() ?? readState()?.kafka.brokers ?? 1;
+  const l = localLayout(brokers);
+  const addr = addressesOf(l);
+  const out: ComponentStatus[] = [];
+  const toxi = toxiproxyProcess('', l.ports, join(l.dir, 'toxiproxy'));
+  const toxiPid = readPid(toxi);
+  let proxies: Record<string, { enabled: boolean }> = {};
+  if (toxiPid !== undefined)
+    proxies = await toxiproxyClient(l.ports)
+      .getAll()
+      .catch(() => ({}));
+  out.push({
+    name: 'toxiproxy',
+    healthy: toxiPid !== undefined && Object.keys(proxies).length > 0,
+    pid: toxiPid,
+    address: addr.toxiproxy.api,
+  });
+  for (const link of [...Object.values(addr.links).flat(), ...(addr.kafka.replication ?? [])]) {
+    const p = proxies[link.name];
+    out.push({
+      name: `proxy ${link.name}`,
+      healthy: p?.enabled === true,
+      address: `${link.listen} → ${link.upstream}`,
+      detail: p ? (p.enabled ? undefined : 'disabled') : 'missing',
+    });
+  }
+  for (const db of ['commands', 'queries'] as const) {
+    const p = infraProcesses(l).find((x) => x.name === `mariadb-${db}`)!;
+    const pid = readPid(p);
+    const port = addr.mariadb[db].port;
+    const { user, password } = addr.mariadb[db].admin;
+    const ok = pid !== undefined && (await pingMariadb(port, user, password).catch(() => false));
+    out.push({
+      name: `mariadb-${db}`,
+      healthy: ok,
+      pid,
+      address: `127.0.0.1:${port}`,
+      detail: pid === undefined ? 'not running' : ok ? undefined : 'not answering',
+    });
+  }
+  const registered = await registeredBrokers(addr.kafka.internal, 1, addr.kafka.sasl).catch(() => new Set<number>());
+  for (let b = 0; b < brokers; b++) {
+    const pid = readPid(infraProcesses(l).find((x) => x.name === `kafka-${b + 1}`)!);
+    const ok = pid !== undefined && registered.has(b + 1);
+    out.push({
+      name: `kafka-${b + 1}`,
+      healthy: ok,
+      pid,
+      address: addr.kafka.internal[b],
+      detail: pid === undefined ? 'not running' : ok ? undefined : 'not registered in the cluster',
+    });
+  }
+  return out;
+}
+
 export function getLocalProvider(): EnvironmentProvider {
   return {
     name: 'local',
     control: localControl(() => localLayout(runningBrokerCount() ?? 1)),
-
-    async up({ brokers, onProgress = () => undefined }: { brokers: number; onProgress?: Progress }) {
-      if (brokers !== 1 && brokers !== MAX_BROKERS) throw new Error(`--brokers must be 1 or ${MAX_BROKERS}, got ${brokers}`);
-      const existing = runningBrokerCount();
-      if (existing !== undefined && existing !== brokers) {
-        throw new Error(`the environment here has ${existing} broker(s); run \`npm run env -- down\` before asking for ${brokers}`);
-      }
-      const l = localLayout(brokers);
-      const alreadyUp = infraProcesses(l).filter((p) => readPid(p) !== undefined).length;
-      if (alreadyUp === 0) await assertPortsFree(portsToCheck(l));
-
-      // This environment's passwords (Kafka principals, database roles): random, 0600, gone on `down`.
-      const credentials = environmentCredentials(l.dir);
-      const libs = ensureKafka(onProgress);
-      await ensureClassArchive(libs, onProgress, brokerHeap(brokers));
-      const toxiBin = ensureToxiproxy(onProgress);
-      const mariadbBins = ensureMariadb(onProgress);
-
-      onProgress('toxiproxy: starting');
-      await startToxiproxy(toxiBin, l.ports, join(l.dir, 'toxiproxy'));
-      await ensureProxies(l.ports, proxyLayout(l.ports, brokers), replicationProxies(l.ports, brokers));
-
-      onProgress(`kafka: starting ${brokers} broker(s) (KRaft)`);
-      const kafkaSpec = { brokers, ports: l.ports, dir: join(l.dir, 'kafka'), libs, credentials };
-      const kafkaStarted = startKafka(kafkaSpec);
-      onProgress('mariadb: starting commands and queries servers');
-      const dbSpec = (database: 'commands' | 'queries', port: number) => ({
-        database,
-        port,
-        dir: join(l.dir, `mariadb-${database}`),
-        binaries: mariadbBins,
-      });
-      await Promise.all([
-        startMariadb(dbSpec('commands', l.ports.mariadb.commands)),
-        startMariadb(dbSpec('queries', l.ports.mariadb.queries)),
-      ]);
-      onProgress('mariadb: both servers answer');
-      const kafkaPids = await kafkaStarted;
-      const addr = addressesOf(l);
-      const procs = Array.from({ length: brokers }, (_, b) => brokerProcess(kafkaSpec, b));
-      try {
-        // Ready only when each role's proxied bootstrap answers with every broker registered.
-        await waitFor(
-          'kafka',
-          async () =>
-            (await kafkaReady(addr.kafka.relay, brokers, addr.kafka.sasl)) &&
-            (await kafkaReady(addr.kafka.projector, brokers, addr.kafka.sasl)),
-          {
-            // A JVM start is CPU-bound: on a busy 2-core machine a minute was not always enough.
-            timeoutMs: 120_000,
-            intervalMs: 300,
-            alive: () => kafkaPids.every(isAlive),
-          },
-        );
-      } catch (err) {
-        const dead = procs.find((p) => readPid(p) === undefined) ?? procs[0]!;
-        throw new StartError(dead.name, (err as Error).message, dead.logFile);
-      }
-      onProgress(`kafka: ${brokers} broker(s) answer through the relay and projector proxies`);
-      await createSystemAcls(addr);
-      onProgress('kafka: ACLs of the system principals in place');
-      return addr;
-    },
-
+    up: upLocal,
     async down() {
       const brokers = runningBrokerCount() ?? MAX_BROKERS;
       const l = localLayout(brokers);
@@ -158,60 +213,6 @@ export function getLocalProvider(): EnvironmentProvider {
       rmSync(l.dir, { recursive: true, force: true });
     },
 
-    async status() {
-      const brokers = runningBrokerCount() ?? readState()?.kafka.brokers ?? 1;
-      const l = localLayout(brokers);
-      const addr = addressesOf(l);
-      const out: ComponentStatus[] = [];
-      const toxi = toxiproxyProcess('', l.ports, join(l.dir, 'toxiproxy'));
-      const toxiPid = readPid(toxi);
-      let proxies: Record<string, { enabled: boolean }> = {};
-      if (toxiPid !== undefined)
-        proxies = await toxiproxyClient(l.ports)
-          .getAll()
-          .catch(() => ({}));
-      out.push({
-        name: 'toxiproxy',
-        healthy: toxiPid !== undefined && Object.keys(proxies).length > 0,
-        pid: toxiPid,
-        address: addr.toxiproxy.api,
-      });
-      for (const link of [...Object.values(addr.links).flat(), ...(addr.kafka.replication ?? [])]) {
-        const p = proxies[link.name];
-        out.push({
-          name: `proxy ${link.name}`,
-          healthy: p?.enabled === true,
-          address: `${link.listen} → ${link.upstream}`,
-          detail: p ? (p.enabled ? undefined : 'disabled') : 'missing',
-        });
-      }
-      for (const db of ['commands', 'queries'] as const) {
-        const p = infraProcesses(l).find((x) => x.name === `mariadb-${db}`)!;
-        const pid = readPid(p);
-        const port = addr.mariadb[db].port;
-        const { user, password } = addr.mariadb[db].admin;
-        const ok = pid !== undefined && (await pingMariadb(port, user, password).catch(() => false));
-        out.push({
-          name: `mariadb-${db}`,
-          healthy: ok,
-          pid,
-          address: `127.0.0.1:${port}`,
-          detail: pid === undefined ? 'not running' : ok ? undefined : 'not answering',
-        });
-      }
-      const registered = await registeredBrokers(addr.kafka.internal, 1, addr.kafka.sasl).catch(() => new Set<number>());
-      for (let b = 0; b < brokers; b++) {
-        const pid = readPid(infraProcesses(l).find((x) => x.name === `kafka-${b + 1}`)!);
-        const ok = pid !== undefined && registered.has(b + 1);
-        out.push({
-          name: `kafka-${b + 1}`,
-          healthy: ok,
-          pid,
-          address: addr.kafka.internal[b],
-          detail: pid === undefined ? 'not running' : ok ? undefined : 'not registered in the cluster',
-        });
-      }
-      return out;
-    },
+    status: statusLocal,
   };
 }

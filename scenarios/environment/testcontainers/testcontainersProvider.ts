@@ -128,6 +128,16 @@ function containerStarters(plan: TestcontainersPlan, admin: () => AdminCredentia
   };
 }
 
+/** Every container of this environment (by its label), volumes included, then the engine stops. */
+async function removeContainers(label: string | undefined): Promise<void> {
+  const ids = (await podmanAsync(['ps', '--all', '--quiet', '--filter', `label=${ENV_LABEL}=${label}`]).catch(() => ''))
+    .split('\n')
+    .filter(Boolean);
+  // -v: the MariaDB image declares a volume, as the official one does; it goes with its container.
+  if (ids.length) await podmanAsync(['rm', '--force', '--volumes', '--time', '5', ...ids]);
+  await stopEngine();
+}
+
 export function getTestcontainersProvider(): EnvironmentProvider {
   const ports = portLayout(basePortFromEnv());
   const plan = testcontainersPlan(ports);
@@ -187,22 +197,15 @@ export function getTestcontainersProvider(): EnvironmentProvider {
         ...plan.mariadb.map((db) => ensureRunning(db.target, () => start.mariadb(db), onProgress)),
         ensureRunning('kafka', start.kafka, onProgress),
       ]);
-      await waitFor('kafka through the relay proxy', async () => (await registeredBrokers(addr.kafka.relay, 0, harness())).size === 1, {
-        timeoutMs: 60_000,
-        intervalMs: 300,
-      });
+      const throughProxy = async () => (await registeredBrokers(addr.kafka.relay, 0, harness())).size === 1;
+      await waitFor('kafka through the relay proxy', throughProxy, { timeoutMs: 60_000, intervalMs: 300 });
       await waitFor('kafka group coordinator', () => coordinatorReady(kafkaInternal, harness()), { timeoutMs: 90_000, intervalMs: 500 });
       await createSystemAcls(addr);
       onProgress(`testcontainers: all containers ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       return addr;
     },
     async down() {
-      const ids = (await podmanAsync(['ps', '--all', '--quiet', '--filter', `label=${ENV_LABEL}=${plan.label[ENV_LABEL]}`]).catch(() => ''))
-        .split('\n')
-        .filter(Boolean);
-      // -v: the MariaDB image declares a volume, as the official one does; it goes with its container.
-      if (ids.length) await podmanAsync(['rm', '--force', '--volumes', '--time', '5', ...ids]);
-      await stopEngine();
+      await removeContainers(plan.label[ENV_LABEL]);
       // The password belonged to the removed servers: the next environment gets a new one. The
       // system containers' settings and crash files go with them.
       rmSync(adminCredentialsFile(runDir()), { force: true });
