@@ -84,6 +84,15 @@ describe('convergence from the last heal', () => {
   });
 });
 
+/** One URL per system process, each telling its process apart by its prefix. */
+const URLS = {
+  commandService: 'http://cs',
+  commandServiceDirect: 'http://csd',
+  queryApi: 'http://qa',
+  relay: 'http://r',
+  projector: 'http://p',
+};
+
 describe('telemetry', () => {
   it('measured lag is high watermark − committed offset per partition (from the low watermark when nothing is committed)', () => {
     const ends = [
@@ -136,8 +145,7 @@ describe('telemetry', () => {
       metrics: async () => ({ 'faultline_projector_lag{partition="0"}': 4, 'faultline_projector_lag{partition="1"}': 1 }),
       lag: async () => 5,
     };
-    const urls = { commandService: 'a', commandServiceDirect: 'b', queryApi: 'c', relay: 'd', projector: 'e' };
-    const p = (await sampleTelemetry(urls, probes, 0))[2]!;
+    const p = (await sampleTelemetry(URLS, probes, 0))[2]!;
     expect(p).toMatchObject({ reportedLag: 5, measuredLag: 5 });
   });
 
@@ -148,14 +156,7 @@ describe('telemetry', () => {
       metrics: async () => ({ 'faultline_projector_applied_total{mode="x"}': 7 }),
       lag: async () => 42,
     };
-    const urls = {
-      commandService: 'http://cs',
-      commandServiceDirect: 'http://csd',
-      queryApi: 'http://qa',
-      relay: 'http://r',
-      projector: 'http://p',
-    };
-    const s = await sampleTelemetry(urls, probes, 123);
+    const s = await sampleTelemetry(URLS, probes, 123);
     expect(s.map((x) => x.process)).toEqual(['command-service', 'relay', 'projector', 'query-api']);
     expect(s[2]).toEqual({
       atMs: 123,
@@ -190,15 +191,8 @@ describe('telemetry', () => {
       metrics: () => never,
       lag: () => never,
     };
-    const urls = {
-      commandService: 'http://cs',
-      commandServiceDirect: 'http://csd',
-      queryApi: 'http://qa',
-      relay: 'http://r',
-      projector: 'http://p',
-    };
     const t0 = Date.now();
-    const s = await sampleTelemetry(urls, boundedProbes(stuck, 50), 0);
+    const s = await sampleTelemetry(URLS, boundedProbes(stuck, 50), 0);
     expect(Date.now() - t0).toBeLessThan(1_000);
     expect(s.find((x) => x.process === 'projector')).toMatchObject({ ready: null, measuredLag: null, reportedLag: null });
     expect(s.find((x) => x.process === 'relay')).toMatchObject({ ready: true });
@@ -218,14 +212,7 @@ describe('telemetry', () => {
           : {},
       lag: async () => 9,
     };
-    const urls = {
-      commandService: 'http://cs',
-      commandServiceDirect: 'http://csd',
-      queryApi: 'http://qa',
-      relay: 'http://r',
-      projector: 'http://p',
-    };
-    const s = (await sampleTelemetry(urls, probes, 0))[3]!;
+    const s = (await sampleTelemetry(URLS, probes, 0))[3]!;
     expect(s).toMatchObject({ process: 'query-api', gaugeLag: 7, gaugeLagUnknown: true });
   });
 });
