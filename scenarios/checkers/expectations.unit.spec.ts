@@ -78,4 +78,18 @@ describe('at-most-once under injected duplicates', () => {
     expect(expectationFor(amo, crashing).allowed).toEqual(['lost']);
     expect(expectationFor(cfg('outbox', 'effectively-once'), { crashes: false, injectsDuplicates: true }).allowed).toEqual([]);
   });
+
+  it('cdc allows copies on the topic only where a process dies; cdc-eos never', () => {
+    const ok = (anomalies: string[], c: Configuration, t: ScenarioTraits) =>
+      compareWithExpectation(anomalies as never, expectationFor(c, t)).ok;
+    expect(ok(['republished'], cfg('cdc', 'effectively-once'), crashing)).toBe(true);
+    expect(ok(['republished', 'duplicated'], cfg('cdc', 'at-least-once'), crashing)).toBe(true);
+    // a worker that lives keeps its position: a copy then is a bug
+    expect(ok(['republished'], cfg('cdc', 'effectively-once'), calm)).toBe(false);
+    expect(ok(['republished'], cfg('cdc', 'at-least-once'), calm)).toBe(false);
+    // the inbox hides a copy from the read model: a duplicate there is a bug whatever happened
+    expect(ok(['duplicated'], cfg('cdc', 'effectively-once'), crashing)).toBe(false);
+    expect(ok(['republished'], cfg('cdc-eos', 'effectively-once'), crashing)).toBe(false);
+    expect(ok(['lost'], cfg('cdc', 'effectively-once'), crashing)).toBe(false);
+  });
 });
