@@ -8,9 +8,9 @@
 import { hostPids } from '../environment/hostPids.ts';
 import { cpuDelta, cpuSeconds } from '../environment/processCpu.ts';
 import { SYSTEM_PROCESSES } from '../environment/system.ts';
-import { runLoad } from '../load/runLoad.ts';
 import { figure, type Figure } from './goals.ts';
 import { pacedLoad } from './pacedLoad.ts';
+import { halfMaxRate } from './halfMaxRate.ts';
 import type { PhaseResult, Sizes } from './phase.ts';
 import { dropSchema, rawWriteBaseline, RAW_COMMANDS_SCHEMA } from './rawWrite.ts';
 import { per1000, round } from './stats.ts';
@@ -46,12 +46,7 @@ export async function cpuPhase(env: Running, s: Sizes, maxRate: number | undefin
   if ('unknown' in found) return { figures: [], breakdown: {}, notes: [`not measured: ${found.unknown}`] };
   const pids = found.pids;
   const notes: string[] = [];
-  let max = maxRate;
-  if (max === undefined || !(max > 0)) {
-    max = (await runLoad({ url: env.system.commandServiceDirect, durationS: 3, connections: s.connections })).acceptedPerSecond;
-    notes.push(`maximum rate measured by a 3 s probe (${max}/s): the write phase did not run`);
-  }
-  const rate = Math.max(1, Math.floor(max / 2));
+  const { rate, max } = await halfMaxRate(env, s, maxRate, notes);
   const commands = await adminConnection(env, 'commands', 'commands');
   try {
     // Whatever the probe wrote is carried through before the clock starts.

@@ -2,12 +2,12 @@
 // registrations through the client-command proxy (as a client sees it); a sample of the accepted
 // ones is watched on the query API until its version is served.
 import { TOPIC } from '../../system/shared/events.ts';
-import { runLoad } from '../load/runLoad.ts';
 import { readTopic } from '../observe/readTopic.ts';
 import { e2eStages, type Stamps } from './e2eStages.ts';
 import { figure } from './goals.ts';
 import { pacedLoad } from './pacedLoad.ts';
 import { sampleEvery } from './pacing.ts';
+import { halfMaxRate } from './halfMaxRate.ts';
 import type { PhaseResult, Sizes } from './phase.ts';
 import { summarize } from './stats.ts';
 import { visibilityProbe } from './visibility.ts';
@@ -18,12 +18,7 @@ const POLL_MS = 2;
 
 export async function e2ePhase(env: Running, s: Sizes, maxRate: number | undefined, log: Log): Promise<PhaseResult> {
   const notes: string[] = [];
-  let max = maxRate;
-  if (max === undefined || !(max > 0)) {
-    max = (await runLoad({ url: env.system.commandServiceDirect, durationS: 3, connections: s.connections })).acceptedPerSecond;
-    notes.push(`maximum rate measured by a 3 s probe (${max}/s): the write phase did not run`);
-  }
-  const rate = Math.max(1, Math.floor(max / 2));
+  const { rate, max } = await halfMaxRate(env, s, maxRate, notes);
   const every = sampleEvery(rate, PROBES_PER_SECOND);
   const probe = visibilityProbe(env.system.queryApi, { pollMs: POLL_MS, timeoutMs: 10_000, maxInFlight: 64 });
   const lag = 'faultline_relay_publish_lag_seconds';
