@@ -64,6 +64,17 @@ describe.runIf(base.provider === 'local')('local process control', () => {
     expect(await answers(url)).toBe(true);
   });
 
+  it('a forced restart of an instance that has not died yet (e.g. still dying at its crash point) replaces it', async () => {
+    const url = env.system!.instances!['projector#2']!;
+    const before = await control.identity('projector#2');
+    await control.pause('projector#2'); // alive but never ready: what a process between its crash line and its death looks like
+    await control.restart('projector#2', { graceful: false });
+    const after = await control.identity('projector#2');
+    expect(after).toBeDefined();
+    expect(after).not.toBe(before);
+    expect(await ready(url)).toBe(true);
+  }, 60_000);
+
   it('kills and restarts the queries database; root still needs its password', async () => {
     const before = await control.identity('queries-db');
     await control.kill('queries-db');

@@ -10,7 +10,17 @@ import * as containers from './containers/systemContainers.ts';
 import { type DbRole, type EnvCredentials, environmentCredentials, type KafkaPrincipal } from '../../system/shared/credentials.ts';
 import { harnessKafka } from './harnessKafka.ts';
 import { kafkaSaslEnv } from './kafkaSecurity.ts';
-import { isAlive, type ManagedProcess, readPid, signalProcess, StartError, startProcess, stopProcess, waitFor } from './local/processes.ts';
+import {
+  isAlive,
+  killProcess,
+  type ManagedProcess,
+  readPid,
+  signalProcess,
+  StartError,
+  startProcess,
+  stopProcess,
+  waitFor,
+} from './local/processes.ts';
 import { PROJECT_ROOT, runDir } from './paths.ts';
 import { basePortFromEnv, portLayout } from './ports.ts';
 import { harnessSettings } from './settings.ts';
@@ -327,7 +337,10 @@ export function signalSystemProcess(name: string, signal: NodeJS.Signals): numbe
 export async function restartSystemProcess(name: string, opts: { graceful?: boolean } = {}): Promise<void> {
   const spec = savedSpec().processes[name];
   if (!spec) throw new Error(`${name} was not started by this environment`);
-  if (opts.graceful !== false) await (systemRuntime() === 'containers' ? containers.stopSystemContainer(name) : stopProcess(managed(name)));
+  const inContainers = systemRuntime() === 'containers';
+  if (opts.graceful !== false) await (inContainers ? containers.stopSystemContainer(name) : stopProcess(managed(name)));
+  // Forced: whatever is left of the old process (e.g. one still dying at its crash point) goes first.
+  else await (inContainers ? containers.stopSystemContainer(name, 0) : killProcess(managed(name)));
   await launch(name, spec);
 }
 

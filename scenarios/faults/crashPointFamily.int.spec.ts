@@ -50,6 +50,9 @@ async function start(): Promise<void> {
 }
 const alive = () => child !== undefined && child.exitCode === null && child.signalCode === null;
 
+/** When set, the next restarts fail with it (a process that will not come back). */
+let failRestart: Error | undefined;
+
 /** Runs just before the next disarm (an arm with an empty spec) reaches the process. */
 let beforeDisarm: (() => Promise<void>) | undefined;
 
@@ -57,7 +60,10 @@ const control: ProcessControl = {
   kill: async () => void child?.kill('SIGKILL'),
   pause: async () => undefined,
   resume: async () => undefined,
-  restart: async () => start(),
+  restart: async () => {
+    if (failRestart) throw failRestart;
+    await start();
+  },
   identity: async () => (alive() ? String(child!.pid) : undefined),
   targets: async () => ['relay'],
   crashPoints: {
@@ -133,5 +139,25 @@ describe('crash points in a real process', () => {
     await family.stop(f, 3);
     expect(crashes.at(-1)).toEqual({ point: 'relay.after-claim-before-send', target: 'relay', pass: 1, pid, firedAt: expect.any(Number) });
     expect(alive() && child!.pid !== pid).toBe(true);
+  }, 60_000);
+
+  it('a restart that fails after the point fired fails that fault when it stops, and nothing else', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (err: unknown) => unhandled.push(err);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      failRestart = new Error('relay failed to start: the process exited');
+      const f = fault('relay.after-send-before-mark', 1);
+      await family.start(f, 4);
+      await waitUntil(async () => !alive(), 20_000, 20);
+      await new Promise((r) => setTimeout(r, 500)); // the watcher has tried its restart and failed
+      expect(unhandled).toEqual([]);
+      await expect(family.stop(f, 4)).rejects.toThrow(/the process exited/);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      failRestart = undefined;
+      await family.heal();
+      if (!alive()) await start();
+    }
   }, 60_000);
 });

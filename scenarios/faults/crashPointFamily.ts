@@ -60,12 +60,18 @@ function watch(ctx: FaultContext, f: Fault, faultId: number, seen: number) {
       await sleep(100);
     }
   })();
+  // Held until `done()`: a failed restart must fail this fault, not end the whole run as an unhandled rejection.
+  const outcome = loop.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
   return {
     fired: () => fired,
     diedElsewhere: () => diedElsewhere,
     async done() {
       stopped = true;
-      await loop;
+      const err = await outcome;
+      if (err !== undefined) throw err;
     },
   };
 }

@@ -93,10 +93,20 @@ export async function stopProcess(p: Pick<ManagedProcess, 'pidFile' | 'marker'>,
     signalGroup(pid, 'SIGTERM');
     const deadline = Date.now() + graceMs;
     while (isOurs(pid, p.marker) && Date.now() < deadline) await sleep(100);
-    if (isOurs(pid, p.marker)) {
-      signalGroup(pid, 'SIGKILL');
-      while (isOurs(pid, p.marker)) await sleep(50);
-    }
+  }
+  await killProcess(p);
+}
+
+/**
+ * SIGKILL the process group if it is still ours, and wait until it is gone. Removes the pid file.
+ * A forced restart calls it first: a process that has logged its crash point but not yet died is
+ * still "running", and starting over it would adopt the dying pid instead of starting a new one.
+ */
+export async function killProcess(p: Pick<ManagedProcess, 'pidFile' | 'marker'>): Promise<void> {
+  const pid = readPid(p);
+  if (pid !== undefined && isOurs(pid, p.marker)) {
+    signalGroup(pid, 'SIGKILL');
+    while (isOurs(pid, p.marker)) await sleep(25);
   }
   rmSync(p.pidFile, { force: true });
 }
