@@ -35,7 +35,7 @@ export function brokerScenarios(profile: (name: string) => () => FaultSchedule):
       name: 'leader-failover',
       topology: THREE,
       purpose:
-        'the leader of the busiest partition is cut off from its followers and SIGKILLed under load, later the leader of the next; each restarted',
+        'the leader of the busiest partition is cut off from its followers and SIGKILLed under load, later the leader of the next; each restarted; then the leader of the third is restarted gracefully with sends in flight to it',
       workload: WORKLOAD,
       schedule: profile('leader-failover'),
       felt: [faultsApplied, leaderChanged],

@@ -31,6 +31,7 @@ export const randomScaleOut: Scenario = {
   felt: [
     faultsApplied,
     whenApplied((f) => f.fault === 'kill-leader', 'a partition leader was killed', leaderChanged),
+    whenApplied((f) => f.fault === 'restart-leader', 'a partition leader was restarted', leaderChanged),
     whenApplied((f) => f.fault === 'kill-controller', 'the active controller was killed', controllerChanged),
     groupGenerationChanged,
   ],

@@ -17,7 +17,7 @@ export const INSTANCE_TARGETS: readonly string[] = [
   ...Array.from({ length: SCALE_OUT_TOPOLOGY.projectors }, (_, i) => instanceName('projector', i + 1)),
 ];
 
-export const BROKER_KINDS = ['kill-leader', 'kill-controller', 'cut-replication'] as const satisfies readonly FaultKind[];
+export const BROKER_KINDS = ['kill-leader', 'kill-controller', 'cut-replication', 'restart-leader'] as const satisfies readonly FaultKind[];
 export const INSTANCE_KINDS = ['kill', 'pause', 'restart', 'crash-point'] as const satisfies readonly FaultKind[];
 const LINK_KINDS = Object.keys(networkFamily.kinds) as FaultKind[];
 

@@ -8,7 +8,7 @@ import { brokerTarget, quickAdmin } from '../environment/brokerMetadata.ts';
 import { activeController } from '../environment/quorum.ts';
 import type { EnvAddresses } from '../environment/types.ts';
 import type { FaultContext, FaultFamily, KindSpec } from './family.ts';
-import { COUNT } from './params.ts';
+import { COUNT, MS } from './params.ts';
 import type { FaultShape as Fault } from './fault.ts';
 
 export interface BrokerFaultParams {
@@ -17,6 +17,13 @@ export interface BrokerFaultParams {
    * run at its first broker-role fault); restart after `duration`.
    */
   'kill-leader': { rank?: number };
+  /**
+   * Restart the broker leading the `rank`-th busiest partition gracefully (SIGTERM: a controlled
+   * shutdown hands its leaderships to the followers first, as in a rolling restart), while the
+   * publisher's requests to it are held `holdMs` in its proxy: sends are in flight to the old
+   * leader when its partitions move to brokers that already answered the same send.
+   */
+  'restart-leader': { rank?: number; holdMs?: number };
   /** SIGKILL the active KRaft controller; restart after `duration`. */
   'kill-controller': Record<string, never>;
   /**
@@ -111,6 +118,9 @@ const needsBrokers = (env: EnvAddresses) => {
   if (env.kafka.brokers < 2) throw new Error(`broker role faults need more than one broker; this environment has ${env.kafka.brokers}`);
 };
 
+/** How long a restarted leader's publisher requests are held when the fault does not say. */
+const DEFAULT_HOLD_MS = 1_000;
+
 /** Ranks drawn by schedules that ask for these kinds: the three busiest partitions. */
 const RANK = fc.integer({ min: 1, max: 3 });
 
@@ -136,6 +146,9 @@ export const brokerFamily: FaultFamily = {
   name: 'broker roles',
   kinds: {
     'kill-leader': spec({ rank: COUNT(64) }, TOPIC, true, () => fc.record({ rank: RANK })),
+    'restart-leader': spec({ rank: COUNT(64), holdMs: MS() }, TOPIC, true, () =>
+      fc.record({ rank: RANK, holdMs: fc.integer({ min: 100, max: 2_000 }) }),
+    ),
     'kill-controller': spec({}, 'kafka', true),
     'cut-replication': spec({ role: { kind: 'enum', values: ['leader', 'follower'], required: true }, rank: COUNT(64) }, TOPIC, false, () =>
       fc.record({ role: fc.constantFrom('leader', 'follower'), rank: RANK }),
@@ -155,6 +168,23 @@ function brokerRuntime(ctx: FaultContext) {
     const proxy = await toxi.get(name);
     await proxy.update({ enabled, listen: proxy.listen, upstream: proxy.upstream });
   };
+  const held = new Map<number, number>(); // fault id → node whose publisher requests are held
+  // The publisher's proxy to one broker only (a Kafka link has one proxy per broker, by node).
+  const holdPublisher = async (node: number, id: number, holdMs: number, on: boolean) => {
+    const name = ctx.env.links['relay-kafka'][node - 1]?.name;
+    if (!name) throw new Error(`no publisher proxy for broker ${node} in this environment`);
+    const proxy = await toxi.get(name);
+    const toxic = `faultline-${id}-restart-leader-hold`;
+    if (on)
+      await proxy.addToxic({
+        name: toxic,
+        type: 'latency',
+        stream: 'upstream',
+        toxicity: 1,
+        attributes: { latency: holdMs, jitter: 0 },
+      } as never);
+    else await (await proxy.getToxic(toxic)).remove().catch(() => undefined);
+  };
   return {
     async start(f: Fault, id: number) {
       needsBrokers(ctx.env);
@@ -165,7 +195,7 @@ function brokerRuntime(ctx: FaultContext) {
         await ctx.control.kill(brokerTarget(node));
         return;
       }
-      const p = f.params as { rank?: number; role?: 'leader' | 'follower' };
+      const p = f.params as { rank?: number; role?: 'leader' | 'follower'; holdMs?: number };
       const facts = await partitionFacts(ctx.env);
       if (!ranked) {
         ranked = ranking(facts);
@@ -177,6 +207,16 @@ function brokerRuntime(ctx: FaultContext) {
         ctx.log(`fault ${id}: partition ${part.partition} (${part.records} records) is led by node ${node}`);
         killed.set(id, brokerTarget(node));
         await ctx.control.kill(brokerTarget(node));
+      } else if (f.fault === 'restart-leader') {
+        const node = replicaFor(part, 'leader', new Set());
+        const holdMs = p.holdMs ?? DEFAULT_HOLD_MS;
+        ctx.log(
+          `fault ${id}: partition ${part.partition} (${part.records} records) is led by node ${node}: holding the publisher's requests to it ${holdMs} ms, then restarting it gracefully`,
+        );
+        held.set(id, node);
+        await holdPublisher(node, id, holdMs, true);
+        await new Promise((r) => setTimeout(r, Math.min(holdMs / 2, 500))); // sends are now inside the proxy
+        await ctx.control.restart(brokerTarget(node), { graceful: true });
       } else {
         const node = replicaFor(part, p.role ?? 'leader', new Set(cut.values()));
         ctx.log(`fault ${id}: cutting replication from node ${node} (${p.role} of partition ${part.partition})`);
@@ -185,6 +225,11 @@ function brokerRuntime(ctx: FaultContext) {
       }
     },
     async stop(f: Fault, id: number) {
+      const heldNode = held.get(id);
+      if (heldNode !== undefined) {
+        await holdPublisher(heldNode, id, 0, false);
+        held.delete(id);
+      }
       const target = killed.get(id);
       if (target) {
         await ctx.control.restart(target, { graceful: false });
@@ -198,6 +243,7 @@ function brokerRuntime(ctx: FaultContext) {
     },
     async heal() {
       // Proxies: the nemesis resets them all; dead brokers: it restarts every dead target.
+      held.clear();
       killed.clear();
       cut.clear();
     },
