@@ -157,34 +157,41 @@ export const brokerFamily: FaultFamily = {
   create: (ctx) => brokerRuntime(ctx),
 };
 
+/** The proxies broker faults act on, by node: its inbound replication, and the publisher's link to it. */
+function brokerProxies(env: EnvAddresses) {
+  const toxi = new Toxiproxy(env.toxiproxy.api);
+  return {
+    async setReplication(node: number, enabled: boolean) {
+      const name = env.kafka.replication?.[node - 1]?.name;
+      if (!name) throw new Error(`no replication proxy for broker ${node} in this environment`);
+      const proxy = await toxi.get(name);
+      await proxy.update({ enabled, listen: proxy.listen, upstream: proxy.upstream });
+    },
+    /** Holds the publisher's requests to one broker `holdMs` (a Kafka link has one proxy per broker). */
+    async holdPublisher(node: number, id: number, holdMs: number, on: boolean) {
+      const name = env.links['relay-kafka'][node - 1]?.name;
+      if (!name) throw new Error(`no publisher proxy for broker ${node} in this environment`);
+      const proxy = await toxi.get(name);
+      const toxic = `faultline-${id}-restart-leader-hold`;
+      if (on)
+        await proxy.addToxic({
+          name: toxic,
+          type: 'latency',
+          stream: 'upstream',
+          toxicity: 1,
+          attributes: { latency: holdMs, jitter: 0 },
+        } as never);
+      else await (await proxy.getToxic(toxic)).remove().catch(() => undefined);
+    },
+  };
+}
+
 function brokerRuntime(ctx: FaultContext) {
   const killed = new Map<number, string>(); // fault id → target
   let ranked: number[] | undefined; // partitions by business, fixed at the first fault that ranks
   const cut = new Map<number, number>(); // fault id → node
-  const toxi = new Toxiproxy(ctx.env.toxiproxy.api);
-  const setReplication = async (node: number, enabled: boolean) => {
-    const name = ctx.env.kafka.replication?.[node - 1]?.name;
-    if (!name) throw new Error(`no replication proxy for broker ${node} in this environment`);
-    const proxy = await toxi.get(name);
-    await proxy.update({ enabled, listen: proxy.listen, upstream: proxy.upstream });
-  };
   const held = new Map<number, number>(); // fault id → node whose publisher requests are held
-  // The publisher's proxy to one broker only (a Kafka link has one proxy per broker, by node).
-  const holdPublisher = async (node: number, id: number, holdMs: number, on: boolean) => {
-    const name = ctx.env.links['relay-kafka'][node - 1]?.name;
-    if (!name) throw new Error(`no publisher proxy for broker ${node} in this environment`);
-    const proxy = await toxi.get(name);
-    const toxic = `faultline-${id}-restart-leader-hold`;
-    if (on)
-      await proxy.addToxic({
-        name: toxic,
-        type: 'latency',
-        stream: 'upstream',
-        toxicity: 1,
-        attributes: { latency: holdMs, jitter: 0 },
-      } as never);
-    else await (await proxy.getToxic(toxic)).remove().catch(() => undefined);
-  };
+  const { setReplication, holdPublisher } = brokerProxies(ctx.env);
   return {
     async start(f: Fault, id: number) {
       needsBrokers(ctx.env);
