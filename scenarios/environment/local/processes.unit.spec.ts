@@ -18,11 +18,19 @@ function sleeper(name: string, script: string): ManagedProcess {
   };
 }
 
+/** Started, and exec'd: until then its command line is still the parent's, and the pid is not yet "ours". */
+async function started(p: ManagedProcess): Promise<number> {
+  const pid = startProcess(p);
+  const deadline = Date.now() + 10_000;
+  while (readPid(p) !== pid && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  expect(readPid(p)).toBe(pid);
+  return pid;
+}
+
 describe('killProcess', () => {
   it('kills a process that would otherwise live on, waits until it is gone and removes its pid file', async () => {
     const p = sleeper('long-sleeper', 'setTimeout(() => undefined, 60_000)');
-    const pid = startProcess(p);
-    expect(readPid(p)).toBe(pid);
+    const pid = await started(p);
     await killProcess(p);
     expect(isAlive(pid)).toBe(false);
     expect(readPid(p)).toBeUndefined();
@@ -31,7 +39,7 @@ describe('killProcess', () => {
 
   it('ignoring SIGTERM does not save it', async () => {
     const p = sleeper('stubborn', "process.on('SIGTERM', () => undefined); setTimeout(() => undefined, 60_000)");
-    const pid = startProcess(p);
+    const pid = await started(p);
     await killProcess(p);
     expect(isAlive(pid)).toBe(false);
   });
