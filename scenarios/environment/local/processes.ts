@@ -106,7 +106,12 @@ export async function killProcess(p: Pick<ManagedProcess, 'pidFile' | 'marker'>)
   const pid = readPid(p);
   if (pid !== undefined && isOurs(pid, p.marker)) {
     signalGroup(pid, 'SIGKILL');
-    while (isOurs(pid, p.marker)) await sleep(25);
+    // Until it is gone or a zombie: an exiting process loses its command line before its sockets.
+    const deadline = Date.now() + 30_000;
+    while (isAlive(pid)) {
+      if (Date.now() > deadline) throw new Error(`pid ${pid} still alive 30 s after SIGKILL`);
+      await sleep(25);
+    }
   }
   rmSync(p.pidFile, { force: true });
 }
