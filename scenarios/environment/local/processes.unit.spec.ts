@@ -13,7 +13,7 @@ function sleeper(name: string, script: string): ManagedProcess {
     pidFile: join(dir, `${name}.pid`),
     logFile: join(dir, `${name}.log`),
     command: process.execPath,
-    args: ['-e', script, `--${name}`],
+    args: ['-e', script, '--', `--${name}`],
     marker: `--${name}`,
   };
 }
