@@ -108,11 +108,11 @@ export const startedWithBinlog = (dir: string): boolean => existsSync(binlogMark
  * The binary log of `commands`, what Debezium's MariaDB connector reads (cdc publish modes). On
  * only in environments brought up for those modes: it is not free (sync_binlog=1 is a second
  * fsync per commit; the raw write baseline lost about a fifth to it), and log_bin is not dynamic,
- * so switching means restarting the server. Row images in full (the connector needs every column of an outbox row), GTIDs (MariaDB
- * writes them whenever the log is on; strict mode refuses an out-of-order one), fsync at every
- * commit like InnoDB's log (a binlog that lags the tables would hand the connector a hole after a
- * crash). Files rotate at 16 MB and are kept a day, so a purge is a deliberate act (PURGE BINARY
- * LOGS), never a side effect of a long run.
+ * so switching means restarting the server. Row images in full (the connector needs every column
+ * of an outbox row), GTIDs (MariaDB writes them whenever the log is on; strict mode refuses an
+ * out-of-order one), fsync at every commit like InnoDB's log (a binlog that lags the tables would
+ * hand the connector a hole after a crash). Files rotate at 16 MB and are kept a day, so a purge is
+ * a deliberate act (PURGE BINARY LOGS), never a side effect of a long run.
  */
 export const BINLOG_SETTINGS = {
   server_id: 1,
