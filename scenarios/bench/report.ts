@@ -36,8 +36,11 @@ export function renderReport(r: BenchReport): string {
     formatTable(r.figures),
   ];
   if (r.durability && !('error' in r.durability)) {
+    // Without a binary log (every mode but cdc) sync_binlog has nothing to sync: said, not hidden.
+    const binlog = (x: Record<string, unknown>) =>
+      Number(x.log_bin) === 1 ? `log_bin=1 sync_binlog=${x.sync_binlog}` : `log_bin=0 (no binary log; sync_binlog=${x.sync_binlog} moot)`;
     const db = (x: Record<string, unknown>) =>
-      `flush_log_at_trx_commit=${x.innodb_flush_log_at_trx_commit} sync_binlog=${x.sync_binlog} log_bin=${x.log_bin} isolation=${x.global_isolation}`;
+      `flush_log_at_trx_commit=${x.innodb_flush_log_at_trx_commit} ${binlog(x)} isolation=${x.global_isolation}`;
     const k = r.durability.kafka.config;
     lines.push(
       '',

@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import { cpus, totalmem } from 'node:os';
 import { chooseProviderName, getProvider } from '../environment/selectProvider.ts';
+import { hasBinlog } from '../environment/binlog.ts';
 import { readState, writeState } from '../environment/state.ts';
 import { basePortFromEnv } from '../environment/ports.ts';
 import { stopSystem } from '../environment/system.ts';
@@ -28,7 +29,14 @@ async function ensureInfra(log: Log): Promise<EnvAddresses> {
   const healthy = readState() !== undefined && (await provider.status()).every((c) => c.healthy);
   if (healthy) return readState()!;
   log(`environment not up: starting it (${name})`);
-  const addr = await provider.up({ brokers: readState()?.kafka.brokers ?? 1, onProgress: (l) => log(`  [env] ${l}`) });
+  // No phase publishes through cdc: a new environment has no binary log; one that had it keeps it
+  // (the report's durability says which, read from the server).
+  const state = readState();
+  const addr = await provider.up({
+    brokers: state?.kafka.brokers ?? 1,
+    binlog: state ? hasBinlog(state) : false,
+    onProgress: (l) => log(`  [env] ${l}`),
+  });
   writeState(addr);
   return addr;
 }

@@ -4,7 +4,9 @@ import { SYSTEM_RUNTIMES } from '../environment/containers/systemContainers.ts';
 import { chooseProviderName, getProvider, PROVIDERS } from '../environment/selectProvider.ts';
 import { clearState, readState, writeState } from '../environment/state.ts';
 import type { ComponentStatus, EnvAddresses } from '../environment/types.ts';
+import { binlogChange, hasBinlog } from '../environment/binlog.ts';
 import { parseArgs, runCli, UsageError } from './args.ts';
+import { binlogFromFlags } from './envFlags.ts';
 import { systemRows } from './envText.ts';
 
 const USAGE = `usage: npm run env -- <up|down|status|restart> [flags]
@@ -12,6 +14,12 @@ const USAGE = `usage: npm run env -- <up|down|status|restart> [flags]
           --provider local|testcontainers|external   (default: testcontainers if a Docker engine answers, else local)
           --brokers 1|3                              (default 1; 3 = RF 3, min ISR 2)
           --infra-only                               do not start the system's four processes
+          --binlog                                   commands with its binary log (ROW, GTID, sync_binlog=1), what the
+                                                     cdc modes read; implied by --publish cdc|cdc-eos. Switching it on
+                                                     a running environment restarts commands alone (data kept) and
+                                                     stops the system's processes
+          --no-binlog                                commands without it. Neither flag: a running environment keeps
+                                                     its setting, a new one has none
           --publish outbox|dual-write|cdc|cdc-eos    who publishes the events (default outbox: the relay;
                                                      cdc/cdc-eos: Debezium on a Kafka Connect worker)
           --system host|containers                   the processes as host processes (default) or as
@@ -31,6 +39,8 @@ const FLAGS = {
   provider: { kind: 'string', values: PROVIDERS },
   brokers: { kind: 'int', min: 1, max: 3 },
   'infra-only': { kind: 'bool' },
+  binlog: { kind: 'bool' },
+  'no-binlog': { kind: 'bool' },
   system: { kind: 'string', values: SYSTEM_RUNTIMES },
   publish: { kind: 'string', values: PUBLISH_MODES },
   quiet: { kind: 'bool' },
@@ -43,6 +53,7 @@ function printAddresses(a: EnvAddresses): void {
     ['toxiproxy api', a.toxiproxy.api],
     ['kafka (direct, harness only)', a.kafka.internal.join(',')],
     ['mariadb commands (direct)', `${a.mariadb.commands.host}:${a.mariadb.commands.port}`],
+    ['mariadb commands binary log', hasBinlog(a) ? 'on (ROW, GTID, sync_binlog=1)' : 'off (--binlog turns it on)'],
     ['mariadb queries (direct)', `${a.mariadb.queries.host}:${a.mariadb.queries.port}`],
     ...Object.values(a.links)
       .flat()
@@ -96,8 +107,15 @@ runCli(async () => {
     if (flags.system && flags['infra-only']) throw new UsageError('--system starts the processes: it cannot go with --infra-only', USAGE);
     if (flags.publish && flags['infra-only']) throw new UsageError('--publish starts the processes: it cannot go with --infra-only', USAGE);
     const provider = await getProvider(name);
-    const brokers = flags.brokers ?? readState()?.kafka.brokers ?? 1;
-    let addr = await provider.up({ brokers, onProgress: (l) => log(`[env] ${l}`) });
+    const state = readState();
+    const brokers = flags.brokers ?? state?.kafka.brokers ?? 1;
+    const binlog = binlogFromFlags(flags, state ? hasBinlog(state) : undefined);
+    if (typeof binlog === 'string') throw new UsageError(binlog, USAGE);
+    const switching =
+      state !== undefined && state.provider === name && state.kafka.brokers === brokers && binlogChange(state, binlog) !== 'keep';
+    let addr = switching
+      ? await (await import('../environment/binlogSwitch.ts')).switchBinlog(state, binlog, log)
+      : await provider.up({ brokers, binlog, onProgress: (l) => log(`[env] ${l}`) });
     writeState(addr);
     if (!flags['infra-only']) {
       const { startSystem } = await import('../environment/system.ts');

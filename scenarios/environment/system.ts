@@ -30,6 +30,7 @@ import type { ComponentStatus, EnvAddresses, SystemUrls } from './types.ts';
 import { commandPublishMode, isCdc, type ConsumeMode, type PublishMode } from '../../system/shared/modes.ts';
 import { connectPid, connectRestUrl, startConnect, stopConnect, wipeConnect } from './connect/lifecycle.ts';
 import { connectorStatus, failureOf, isRunning } from './connect/rest.ts';
+import { requireBinlog } from './binlog.ts';
 
 export { SYSTEM_PROCESSES, type SystemProcess } from './targets.ts';
 export type { ConsumeMode, PublishMode } from '../../system/shared/modes.ts';
@@ -246,6 +247,8 @@ export async function startSystem(addr: EnvAddresses, opts: SystemOptions = {}):
     throw new Error(
       `the system's containers run on the container engine: use --provider testcontainers (this environment: ${addr.provider})`,
     );
+  // Before anything starts: a cdc worker on a server without a binary log would only wait for Debezium.
+  await requireBinlog(addr, opts.publishMode ?? 'outbox');
   if (runtime === 'containers') await containers.ensureSystemImage(log);
   mkdirSync(systemDir(), { recursive: true });
   const { migrate } = await import('../../system/shared/migrate.ts');

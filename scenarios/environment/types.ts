@@ -35,6 +35,16 @@ export interface DbServer {
   admin: { user: string; password: string };
 }
 
+/** `commands` says whether it keeps a binary log: only the cdc publish modes read one (Debezium). */
+export interface CommandsDbServer extends DbServer {
+  database: 'commands';
+  /**
+   * log_bin as the server was started (it is not dynamic). On (row format, GTID, sync_binlog=1)
+   * only where the environment was brought up for the cdc modes: every commit pays for it.
+   */
+  binlog: boolean;
+}
+
 export interface EnvAddresses {
   provider: 'local' | 'testcontainers' | 'external';
   toxiproxy: { api: string }; // http://host:port
@@ -61,7 +71,7 @@ export interface EnvAddresses {
     /** Each node's KRaft quorum-state file (the active controller is read from these); local provider only. */
     quorumStateFiles?: string[];
   };
-  mariadb: { commands: DbServer; queries: DbServer };
+  mariadb: { commands: CommandsDbServer; queries: DbServer };
   links: Record<LinkName, ProxyAddress[]>;
   /** Base URLs of the system's processes, when the environment started them. */
   system?: SystemUrls;
@@ -132,7 +142,12 @@ export class UnsupportedControlError extends Error {
 
 export interface EnvironmentProvider {
   readonly name: EnvAddresses['provider'];
-  up(opts: { brokers: number; onProgress?: (line: string) => void }): Promise<EnvAddresses>;
+  /**
+   * Starts what is missing. `binlog`: the `commands` server with its binary log (default off); a
+   * provider that runs the server restarts it when it runs with the other setting (its data
+   * stays), one that cannot give a binary log refuses, and the user's own server keeps what it has.
+   */
+  up(opts: { brokers: number; binlog?: boolean; onProgress?: (line: string) => void }): Promise<EnvAddresses>;
   down(): Promise<void>;
   status(): Promise<ComponentStatus[]>;
   /** Process faults on the environment this provider runs. */

@@ -1,7 +1,10 @@
 // One deterministic slice of a profile's cells for one machine of a CI matrix (`--shard i/n`):
 // cells balanced over the shards by their recorded durations (longest first, each to the least
-// loaded shard), every shard's cells kept in the profile's order, so the suite's grouping by
-// broker topology brings each topology up at most once per shard. Pure.
+// loaded shard), every shard's cells kept in the profile's order. The suite groups a shard's cells
+// by the environment they need, so each broker topology is brought up at most once per shard and
+// `commands`' binary log (cdc cells only) is switched at most once per topology: a restart of that
+// one server, a few seconds, so cdc cells are balanced like the others rather than kept together.
+// Pure.
 import { configurationLabel } from '../checkers/expectations.ts';
 import type { Cell } from './matrix.ts';
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SCENARIOS } from '../catalog/scenarios.ts';
+import { environmentChanges, groupByEnvironment } from './brokerGroups.ts';
 import { planMatrix } from './matrix.ts';
 import { mergeRuns, recordLabel } from './mergeRuns.ts';
 import { RunDirError } from './rejudge.ts';
@@ -44,6 +45,26 @@ describe('shards', () => {
       const changes = topologies.filter((t, i) => i > 0 && t !== topologies[i - 1]).length;
       expect(changes).toBeLessThanOrEqual(new Set(topologies).size - 1);
     }
+  });
+
+  it("bring each topology up at most once per shard and switch the binary log at most once per topology, in the suite's grouping", () => {
+    expect(full.some((c) => c.configuration.publish === 'cdc')).toBe(true);
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 6 }),
+        fc.dictionary(fc.constantFrom(...full.map(cellKey)), fc.integer({ min: 1, max: 600_000 })),
+        (n, ms) => {
+          for (const s of planShards(full, n, ms)) {
+            const groups = groupByEnvironment(s, 1);
+            const topologies = new Set(groups.map((g) => g.brokers));
+            const { reUps, binlogSwitches } = environmentChanges(groups);
+            expect(reUps).toBe(Math.max(0, topologies.size - 1));
+            expect(binlogSwitches).toBeLessThanOrEqual(topologies.size);
+          }
+        },
+      ),
+      { numRuns: 30 },
+    );
   });
 
   it('parse as i/n', () => {

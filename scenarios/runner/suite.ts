@@ -1,6 +1,8 @@
 // Runs a list of (scenario, configuration) cells on one environment and writes the reports.
 // The environment is brought up when it is not already; it is taken down at the end only if
-// this run brought it up (and --keep-env was not given). Interrupts heal before exiting.
+// this run brought it up (and --keep-env was not given). Cells are grouped by the environment they
+// need (broker count; `commands`' binary log for the cdc modes), which changes between groups.
+// Interrupts heal before exiting.
 import { writeFileSync } from 'node:fs';
 import { cpus, hostname } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +10,7 @@ import { loadPoisonCases } from '../../fixtures/loader.ts';
 import { configurationLabel } from '../checkers/expectations.ts';
 import { getProvider } from '../environment/selectProvider.ts';
 import type { ProviderName, SystemRuntime } from '../environment/settings.ts';
-import { clearState } from '../environment/state.ts';
+import { clearState, readState } from '../environment/state.ts';
 import { stopSystem } from '../environment/system.ts';
 import type { EnvAddresses } from '../environment/types.ts';
 import type { PoisonRecord } from '../faults/nemesis.ts';
@@ -17,7 +19,8 @@ import type { RunResult } from '../report/types.ts';
 import { writeReports } from '../report/writeReports.ts';
 import { liveDeps, type RunnerDeps } from './deps.ts';
 import { emergencyHeal, environmentUp } from './environmentUp.ts';
-import { groupByBrokers } from './brokerGroups.ts';
+import { groupByEnvironment } from './brokerGroups.ts';
+import { hasBinlog } from '../environment/binlog.ts';
 import type { Cell } from './matrix.ts';
 import { runRandomSchedule } from './randomSearch.ts';
 import { runScenario, type RunOptions, type ScenarioResult } from './runScenario.ts';
@@ -145,8 +148,25 @@ export async function runSuite(
     const deps = makeDeps();
     let i = 0;
     let hadEnv: boolean | undefined;
-    for (const group of groupByBrokers(cells, o.brokers ?? 1)) {
-      const up = await environmentUp(o.log, group.brokers, o.provider);
+    const running = readState();
+    const current = running ? { brokers: running.kafka.brokers, binlog: hasBinlog(running) } : undefined;
+    for (const group of groupByEnvironment(cells, o.brokers ?? 1, current)) {
+      let up: Awaited<ReturnType<typeof environmentUp>>;
+      try {
+        up = await environmentUp(o.log, { brokers: group.brokers, binlog: group.binlog }, o.provider);
+      } catch (err) {
+        // An environment this provider cannot give (three brokers or a binary log in containers):
+        // its cells fail with the reason, the other groups still run.
+        o.log(`[env] cannot run ${group.cells.length} cell(s) here: ${(err as Error).message}`);
+        for (const cell of group.cells) {
+          i++;
+          const outDir = join(dir, cell.scenario.name, configurationLabel(cell.configuration).replace('/', '+'));
+          const r = harnessFailure(cell, o.seed, outDir, err as Error, Date.now());
+          results.push(r);
+          o.onResult?.(r);
+        }
+        continue;
+      }
       env = up.env;
       // Taken down at the end only if no environment was running before this suite (one re-sized
       // for a group stays, at its new size, as the user's).

@@ -1,7 +1,8 @@
 // The Kafka Connect worker of the cdc publish modes on real processes: started with the system,
 // its connector registered through the REST API, an event end to end through Debezium and the
 // projector, and the worker stopped, killed, paused and restarted like any process target.
-// Needs `npm run env -- up --infra-only` (the system is started here, in publish mode cdc).
+// Needs `npm run env -- up --infra-only` (the system is started here, in publish mode cdc, after
+// commands is switched to its binary log; the setting found is put back at the end).
 import mysql, { type RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { credentialsFileOf, readCredentials } from '../../../system/shared/credentials.ts';
@@ -12,6 +13,8 @@ import { readTopic } from '../../observe/readTopic.ts';
 import { getLocalProvider } from '../local/localProvider.ts';
 import { waitFor } from '../local/processes.ts';
 import { runDir } from '../paths.ts';
+import { hasBinlog } from '../binlog.ts';
+import { switchBinlog } from '../binlogSwitch.ts';
 import { requireState } from '../state.ts';
 import { startSystem, stopSystem, systemStatus, wipeSystemState } from '../system.ts';
 import type { EnvAddresses } from '../types.ts';
@@ -19,7 +22,8 @@ import { CONNECTOR_NAME } from './connector.ts';
 import { connectPid, connectRestUrl } from './lifecycle.ts';
 import { connectorStatus, isRunning, workerAnswers } from './rest.ts';
 
-const base = requireState();
+let base = requireState();
+const binlogBefore = hasBinlog(base);
 const control = getLocalProvider().control;
 let env: EnvAddresses;
 let rest: string;
@@ -44,6 +48,7 @@ async function projected(id: string): Promise<void> {
 }
 
 beforeAll(async () => {
+  if (base.provider === 'local') base = await switchBinlog(base, true, () => undefined);
   await wipeSystemState(base);
   env = await startSystem(base, { publishMode: 'cdc', env: { LOG_LEVEL: 'warn' } });
   rest = connectRestUrl()!;
@@ -51,7 +56,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stopSystem();
-}, 60_000);
+  if (base.provider === 'local') await switchBinlog(requireState(), binlogBefore, () => undefined);
+}, 120_000);
 
 describe.runIf(base.provider === 'local')('the Kafka Connect worker (publish cdc)', () => {
   it('starts with the system instead of the relay, and is a target', async () => {

@@ -14,7 +14,7 @@ import { runDir } from '../paths.ts';
 import { harnessSettings } from '../settings.ts';
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { kafkaReady } from '../local/kafka.ts';
-import { pingMariadb } from '../local/mariadb.ts';
+import { pingMariadb, serverLogBin } from '../local/mariadb.ts';
 import { CONNECT_LINKS, LINKS, type ComponentStatus, type EnvAddresses, type EnvironmentProvider } from '../types.ts';
 import { unsupportedControl } from '../unsupportedControl.ts';
 import { composeControl } from '../systemControl.ts';
@@ -87,14 +87,20 @@ export function validateExternalConfig(raw: unknown, where = 'config'): EnvAddre
   if (problems.length)
     throw new Error(`${where} is not a usable external environment; expected:\n  ${problems.join('\n  ')}\n(${EXAMPLE})`);
   const { credentials: _omitted, ...addresses } = o as EnvAddresses & { credentials?: unknown };
-  return { ...addresses, provider: 'external', kafka: { ...o.kafka!, brokers: o.kafka!.internal.length } };
+  return {
+    ...addresses,
+    provider: 'external',
+    kafka: { ...o.kafka!, brokers: o.kafka!.internal.length },
+    // Not the file's to say: `up` asks the server.
+    mariadb: { ...addresses.mariadb, commands: { ...addresses.mariadb.commands, binlog: false } },
+  };
 }
 
 export function getExternalProvider(): EnvironmentProvider {
   return {
     name: 'external',
     control: externalControl(),
-    async up({ onProgress = () => undefined }) {
+    async up({ binlog = false, onProgress = () => undefined }) {
       const { addresses: addr, credentials } = loadExternal();
       environmentCredentials(runDir(), credentials);
       const toxi = new Toxiproxy(addr.toxiproxy.api);
@@ -109,6 +115,13 @@ export function getExternalProvider(): EnvironmentProvider {
         if (!(await pingMariadb(d.port, d.admin.user, d.admin.password).catch(() => false)))
           throw new Error(`mariadb ${db} at ${d.host}:${d.port} does not answer`);
       }
+      // Your server keeps whatever binary-log setting it has: recorded as it is, refused only when asked for and absent.
+      const c = addr.mariadb.commands;
+      addr.mariadb.commands = { ...c, binlog: await serverLogBin(c.port, c.admin.user, c.admin.password) };
+      if (binlog && !addr.mariadb.commands.binlog)
+        throw new Error(
+          `mariadb commands at ${c.host}:${c.port} has no binary log (log_bin=OFF): the cdc publish modes read it; start it with log_bin, binlog_format=ROW, binlog_row_image=FULL and a server_id`,
+        );
       if (!(await kafkaReady(addr.kafka.relay, addr.kafka.brokers, addr.kafka.sasl).catch(() => false))) {
         throw new Error(
           `kafka does not answer through the relay proxies ${addr.kafka.relay.join(',')}: are its listeners advertised as those proxy addresses?`,

@@ -8,7 +8,7 @@ import { parseTarget } from '../targets.ts';
 import type { ProcessControl } from '../types.ts';
 import { brokerProcess, registeredBrokers, startKafka } from './kafka.ts';
 import { ensureKafka, ensureMariadb } from './install.ts';
-import { mariadbProcess, startMariadb } from './mariadb.ts';
+import { mariadbProcess, startedWithBinlog, startMariadb } from './mariadb.ts';
 import { type ManagedProcess, readPid, signalProcess, stopProcess, waitFor } from './processes.ts';
 import type { LocalLayout } from './layout.ts';
 
@@ -49,11 +49,14 @@ async function restartInfra(l: LocalLayout, target: string, graceful: boolean): 
       intervalMs: 300,
     });
   } else if (t.kind === 'database') {
+    const dir = join(l.dir, `mariadb-${t.database}`);
     await startMariadb({
       database: t.database,
       port: l.ports.mariadb[t.database],
-      dir: join(l.dir, `mariadb-${t.database}`),
+      dir,
       binaries: ensureMariadb(() => undefined),
+      // As it was started: a cdc run's crashed server comes back with its binary log.
+      binlog: startedWithBinlog(dir),
     });
   }
 }

@@ -7,7 +7,7 @@ import { createSystemAcls, saslOf } from '../kafkaSecurity.ts';
 import { ensureClassArchive } from './kafkaClassArchive.ts';
 import { brokerHeap, brokerProcess, kafkaReady, quorumStateFile, registeredBrokers, startKafka } from './kafka.ts';
 import { ensureKafka, ensureMariadb, ensureToxiproxy } from './install.ts';
-import { adminCredentials, mariadbProcess, pingMariadb, startMariadb } from './mariadb.ts';
+import { adminCredentials, mariadbProcess, pingMariadb, serverLogBin, startedWithBinlog, startMariadb } from './mariadb.ts';
 import { assertPortsFree } from './portCheck.ts';
 import { isAlive, type ManagedProcess, readPid, stopProcess, waitFor, StartError } from './processes.ts';
 import { ensureProxies, proxyLayout, replicationProxies, startToxiproxy, toxiproxyClient, toxiproxyProcess } from './toxiproxy.ts';
@@ -39,7 +39,7 @@ export function addressesOf(l: LocalLayout): EnvAddresses {
   const links = proxyLayout(ports, brokers);
   const admin = adminCredentials(l.dir);
   const credentials = readCredentials(credentialsFileOf(l.dir));
-  const db = (database: 'commands' | 'queries', port: number) => ({ host: '127.0.0.1', port, database, admin: { ...admin } });
+  const db = <D extends 'commands' | 'queries'>(database: D, port: number) => ({ host: '127.0.0.1', port, database, admin: { ...admin } });
   return {
     provider: 'local',
     toxiproxy: { api: `http://127.0.0.1:${ports.toxiproxyApi}` },
@@ -53,7 +53,10 @@ export function addressesOf(l: LocalLayout): EnvAddresses {
       ...(brokers > 1 ? { replication: replicationProxies(ports, brokers) } : {}),
       quorumStateFiles: Array.from({ length: brokers }, (_, b) => quorumStateFile(join(l.dir, 'kafka'), b)),
     },
-    mariadb: { commands: db('commands', ports.mariadb.commands), queries: db('queries', ports.mariadb.queries) },
+    mariadb: {
+      commands: { ...db('commands', ports.mariadb.commands), binlog: startedWithBinlog(join(l.dir, 'mariadb-commands')) },
+      queries: db('queries', ports.mariadb.queries),
+    },
     links,
   };
 }
@@ -82,8 +85,37 @@ function portsToCheck(l: LocalLayout): { port: number; what: string }[] {
   return list;
 }
 
+/**
+ * `commands` running with the other binary-log setting is stopped (cleanly: its data dir stays) so
+ * that it starts again with the one asked for. log_bin is not dynamic; a restart of this one
+ * server is the cheapest way to change it. Whoever uses it (the system's processes, a Connect
+ * worker) must be stopped first: `switchBinlog` in binlogSwitch.ts does that.
+ */
+async function stopCommandsForBinlog(
+  l: LocalLayout,
+  spec: Parameters<typeof mariadbProcess>[0],
+  binlog: boolean,
+  onProgress: Progress,
+): Promise<void> {
+  const proc = mariadbProcess(spec);
+  if (readPid(proc) === undefined) return;
+  const admin = adminCredentials(l.dir);
+  const running = await serverLogBin(spec.port, admin.user, admin.password).catch(() => startedWithBinlog(spec.dir));
+  if (running === binlog) return;
+  onProgress(`mariadb: restarting commands ${binlog ? 'with' : 'without'} its binary log (log_bin is not dynamic; the data stays)`);
+  await stopProcess(proc, 60_000);
+}
+
 /** Brings up (or finds up) Toxiproxy, the brokers and both MariaDB servers, and the system's ACLs. */
-async function upLocal({ brokers, onProgress = () => undefined }: { brokers: number; onProgress?: Progress }): Promise<EnvAddresses> {
+async function upLocal({
+  brokers,
+  binlog = false,
+  onProgress = () => undefined,
+}: {
+  brokers: number;
+  binlog?: boolean;
+  onProgress?: Progress;
+}): Promise<EnvAddresses> {
   if (brokers !== 1 && brokers !== MAX_BROKERS) throw new Error(`--brokers must be 1 or ${MAX_BROKERS}, got ${brokers}`);
   const existing = runningBrokerCount();
   if (existing !== undefined && existing !== brokers) {
@@ -113,9 +145,12 @@ async function upLocal({ brokers, onProgress = () => undefined }: { brokers: num
     port,
     dir: join(l.dir, `mariadb-${database}`),
     binaries: mariadbBins,
+    binlog: database === 'commands' && binlog,
   });
-  await Promise.all([startMariadb(dbSpec('commands', l.ports.mariadb.commands)), startMariadb(dbSpec('queries', l.ports.mariadb.queries))]);
-  onProgress('mariadb: both servers answer');
+  const commandsSpec = dbSpec('commands', l.ports.mariadb.commands);
+  await stopCommandsForBinlog(l, commandsSpec, binlog, onProgress);
+  await Promise.all([startMariadb(commandsSpec), startMariadb(dbSpec('queries', l.ports.mariadb.queries))]);
+  onProgress(`mariadb: both servers answer (commands ${binlog ? 'with' : 'without'} a binary log)`);
   const kafkaPids = await kafkaStarted;
   const addr = addressesOf(l);
   const procs = Array.from({ length: brokers }, (_, b) => brokerProcess(kafkaSpec, b));

@@ -3,10 +3,11 @@
 // OS root, so the database's root is locked down: a random password kept in the run dir (0600),
 // file export/import confined to an empty directory, LOAD DATA LOCAL off. The system's
 // processes use their own least-privilege users (sql/*/users.sql). `commands` keeps a binary log
-// (row format, GTID) that the Kafka Connect worker of the cdc publish modes streams from.
+// (row format, GTID) that the Kafka Connect worker of the cdc publish modes streams from, only
+// where the environment was brought up for those modes.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import mysql from 'mysql2/promise';
 import { isAlive, type ManagedProcess, readPid, StartError, startProcess, waitFor } from './processes.ts';
@@ -46,6 +47,8 @@ export interface MariadbSpec {
   port: number;
   dir: string; // <runDir>/mariadb-<database>
   binaries: { mariadbd: string; installDb: string };
+  /** `commands` only: started with its binary log (BINLOG_SETTINGS). */
+  binlog?: boolean;
 }
 
 const dataDir = (s: MariadbSpec) => join(s.dir, 'data');
@@ -86,7 +89,7 @@ export function mariadbProcess(s: MariadbSpec): ManagedProcess {
       `--secure-file-priv=${fileDir(s)}`,
       `--tmpdir=${tmpDir(s)}`,
       '--local-infile=0',
-      ...(s.database === 'commands' ? binlogArgs(s) : []),
+      ...(s.database === 'commands' && s.binlog === true ? binlogArgs(s) : []),
     ],
   };
 }
@@ -95,13 +98,21 @@ export function mariadbProcess(s: MariadbSpec): ManagedProcess {
 export const binlogDir = (s: Pick<MariadbSpec, 'dir'>) => join(s.dir, 'binlog');
 
 /**
+ * Present while the server in `dir` was last started with its binary log: a restart (a fault,
+ * `env restart commands-db`) starts it the same way. Written before the server starts.
+ */
+const binlogMarker = (dir: string) => join(dir, 'binlog.on');
+export const startedWithBinlog = (dir: string): boolean => existsSync(binlogMarker(dir));
+
+/**
  * The binary log of `commands`, what Debezium's MariaDB connector reads (cdc publish modes). On
- * in every mode: log_bin is not dynamic, and one environment serves every configuration of a
- * suite. Row images in full (the connector needs every column of an outbox row), GTIDs (MariaDB
- * writes them whenever the log is on; strict mode refuses an out-of-order one), fsync at every
- * commit like InnoDB's log (a binlog that lags the tables would hand the connector a hole after a
- * crash). Files rotate at 16 MB and are kept a day, so a purge is a deliberate act (PURGE BINARY
- * LOGS), never a side effect of a long run.
+ * only in environments brought up for those modes: it is not free (sync_binlog=1 is a second
+ * fsync per commit; the raw write baseline lost about a fifth to it), and log_bin is not dynamic,
+ * so switching means restarting the server. Row images in full (the connector needs every column
+ * of an outbox row), GTIDs (MariaDB writes them whenever the log is on; strict mode refuses an
+ * out-of-order one), fsync at every commit like InnoDB's log (a binlog that lags the tables would
+ * hand the connector a hole after a crash). Files rotate at 16 MB and are kept a day, so a purge is
+ * a deliberate act (PURGE BINARY LOGS), never a side effect of a long run.
  */
 export const BINLOG_SETTINGS = {
   server_id: 1,
@@ -151,6 +162,17 @@ export async function pingMariadb(port: number, user: string, password: string):
   }
 }
 
+/** Whether the server keeps a binary log (@@log_bin), asked of the server itself. */
+export async function serverLogBin(port: number, user: string, password: string): Promise<boolean> {
+  const conn = await mysql.createConnection({ host: '127.0.0.1', port, user, password, connectTimeout: 2000 });
+  try {
+    const [rows] = await conn.query<mysql.RowDataPacket[]>('SELECT @@log_bin AS log_bin');
+    return Number(rows[0]?.log_bin) === 1;
+  } finally {
+    await conn.end().catch(() => undefined);
+  }
+}
+
 /**
  * Root over the socket: with its password, or without on a fresh data dir (mariadb-install-db
  * leaves every root account password-less until the first start sets it).
@@ -190,7 +212,12 @@ export async function startMariadb(s: MariadbSpec): Promise<number> {
   initDataDir(s);
   mkdirSync(fileDir(s), { recursive: true, mode: 0o700 });
   mkdirSync(tmpDir(s), { recursive: true, mode: 0o700 });
-  if (s.database === 'commands') mkdirSync(binlogDir(s), { recursive: true, mode: 0o700 });
+  if (s.database === 'commands') {
+    if (s.binlog === true) {
+      mkdirSync(binlogDir(s), { recursive: true, mode: 0o700 });
+      writeFileSync(binlogMarker(s.dir), '');
+    } else rmSync(binlogMarker(s.dir), { force: true });
+  }
   const admin = specAdmin(s);
   const pid = startProcess(proc);
   try {

@@ -37,6 +37,9 @@ const ROOT_ON_LOOPBACK = "RENAME USER 'root'@'%' TO 'root'@'127.0.0.1';\n";
 
 type Progress = (line: string) => void;
 
+const NO_BINLOG =
+  'the testcontainers provider runs commands without a binary log (and has no Kafka Connect): the cdc publish modes need --provider local';
+
 function addressesOf(
   plan: TestcontainersPlan,
   ports: ReturnType<typeof portLayout>,
@@ -54,7 +57,8 @@ function addressesOf(
       projector: plan.links['projector-kafka'].map((p) => p.listen),
     },
     mariadb: {
-      commands: { host: '127.0.0.1', port: ports.mariadb.commands, database: 'commands', admin: { ...admin } },
+      // Its image runs without a binary log: the cdc modes are local-provider only (no Connect image).
+      commands: { host: '127.0.0.1', port: ports.mariadb.commands, database: 'commands', admin: { ...admin }, binlog: false },
       queries: { host: '127.0.0.1', port: ports.mariadb.queries, database: 'queries', admin: { ...admin } },
     },
     links: plan.links,
@@ -181,8 +185,9 @@ export function getTestcontainersProvider(): EnvironmentProvider {
   return {
     name: 'testcontainers',
     control,
-    async up({ brokers, onProgress = () => undefined }) {
+    async up({ brokers, binlog = false, onProgress = () => undefined }) {
       if (brokers !== 1) throw new Error('the testcontainers provider runs 1 broker; use --provider local for --brokers 3');
+      if (binlog) throw new Error(NO_BINLOG);
       const started = Date.now();
       await ensureEngine(onProgress);
       ensureImages(onProgress);
