@@ -2,6 +2,7 @@
 // controller, a broker's inbound replication. The node is resolved when the fault starts (leaders
 // move: a fixed `kafka-2` would often hit a follower), logged, and undone by node at the stop.
 import fc from 'fast-check';
+import type { Admin } from 'kafkajs';
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { TOPIC } from '../../system/shared/events.ts';
 import { brokerTarget, quickAdmin } from '../environment/brokerMetadata.ts';
@@ -76,22 +77,24 @@ export function replicaFor(p: PartitionFacts, role: 'leader' | 'follower', alrea
   return f;
 }
 
-/** A fault that cannot find its node was not applied: worth a few tries on a saturated machine. */
-async function partitionFacts(env: EnvAddresses, attempts = 3): Promise<PartitionFacts[]> {
-  for (let i = 1; ; i++) {
-    try {
-      return await partitionFactsOnce(env);
-    } catch (err) {
-      if (i >= attempts) throw err;
-      await new Promise((r) => setTimeout(r, 500 * i));
+/**
+ * Partition facts through one admin client per run, connected at first use: a fresh client per
+ * fault (connect, authenticate, discover) took seconds on a loaded machine, long enough for a kill
+ * meant to follow a replication cut by 1.5 s to land after the ISR had already shrunk.
+ */
+function partitionReader(env: EnvAddresses) {
+  let admin: Admin | undefined;
+  const drop = async () => {
+    const a = admin;
+    admin = undefined;
+    await a?.disconnect().catch(() => undefined);
+  };
+  const once = async (): Promise<PartitionFacts[]> => {
+    if (!admin) {
+      const a = quickAdmin(env, 'faultline-broker-faults');
+      await a.connect();
+      admin = a;
     }
-  }
-}
-
-async function partitionFactsOnce(env: EnvAddresses): Promise<PartitionFacts[]> {
-  const admin = quickAdmin(env, 'faultline-broker-faults');
-  await admin.connect();
-  try {
     // One after the other: a fresh kafkajs admin answers concurrent first calls with "Broker not connected".
     const md = await admin.fetchTopicMetadata({ topics: [TOPIC] });
     const offsets = await admin.fetchTopicOffsets(TOPIC);
@@ -102,9 +105,22 @@ async function partitionFactsOnce(env: EnvAddresses): Promise<PartitionFacts[]> 
       replicas: [...p.replicas],
       records: high.get(p.partitionId) ?? 0,
     }));
-  } finally {
-    await admin.disconnect().catch(() => undefined);
-  }
+  };
+  return {
+    /** A fault that cannot find its node was not applied: worth a few tries on a saturated machine. */
+    async read(attempts = 3): Promise<PartitionFacts[]> {
+      for (let i = 1; ; i++) {
+        try {
+          return await once();
+        } catch (err) {
+          await drop(); // its broker may be the one just killed: start over from the bootstrap list
+          if (i >= attempts) throw err;
+          await new Promise((r) => setTimeout(r, 500 * i));
+        }
+      }
+    },
+    close: drop,
+  };
 }
 
 function controllerNode(env: EnvAddresses): number {
@@ -192,44 +208,61 @@ function brokerRuntime(ctx: FaultContext) {
   const cut = new Map<number, number>(); // fault id → node
   const held = new Map<number, number>(); // fault id → node whose publisher requests are held
   const { setReplication, holdPublisher } = brokerProxies(ctx.env);
+  const reader = partitionReader(ctx.env);
+  // Applied in the order they come due, whatever their lanes: a cut and the kill meant to follow it
+  // each resolve their node first, and the kill must not overtake the cut while resolving.
+  let applying: Promise<unknown> = Promise.resolve();
+
+  const leaderOf = async (id: number, rank: number | undefined) => {
+    const facts = await reader.read();
+    if (!ranked) {
+      ranked = ranking(facts);
+      ctx.log(`fault ${id}: partitions by records, fixed for this run: ${ranked.join(', ')}`);
+    }
+    return rankedPartition(facts, ranked, rank ?? 1);
+  };
+
+  async function apply(f: Fault, id: number): Promise<void> {
+    needsBrokers(ctx.env);
+    if (f.fault === 'kill-controller') {
+      const node = controllerNode(ctx.env);
+      ctx.log(`fault ${id}: the active controller is node ${node}`);
+      killed.set(id, brokerTarget(node));
+      await ctx.control.kill(brokerTarget(node));
+      return;
+    }
+    const p = f.params as { rank?: number; role?: 'leader' | 'follower'; holdMs?: number };
+    const part = await leaderOf(id, p.rank);
+    if (f.fault === 'kill-leader') {
+      const node = replicaFor(part, 'leader', new Set());
+      ctx.log(`fault ${id}: partition ${part.partition} (${part.records} records) is led by node ${node}`);
+      killed.set(id, brokerTarget(node));
+      await ctx.control.kill(brokerTarget(node));
+    } else if (f.fault === 'restart-leader') {
+      const node = replicaFor(part, 'leader', new Set());
+      const holdMs = p.holdMs ?? DEFAULT_HOLD_MS;
+      ctx.log(
+        `fault ${id}: partition ${part.partition} (${part.records} records) is led by node ${node}: holding the publisher's requests to it ${holdMs} ms, then restarting it gracefully`,
+      );
+      held.set(id, node);
+      await holdPublisher(node, id, holdMs, true);
+      // Two held round trips: a send waits on its slowest broker, so rows pile up meanwhile and the
+      // sends now in flight are large enough to span every broker, not a row or two.
+      await new Promise((r) => setTimeout(r, 2 * holdMs + 500));
+      await ctx.control.restart(brokerTarget(node), { graceful: true });
+    } else {
+      const node = replicaFor(part, p.role ?? 'leader', new Set(cut.values()));
+      ctx.log(`fault ${id}: cutting replication from node ${node} (${p.role} of partition ${part.partition})`);
+      cut.set(id, node);
+      await setReplication(node, false);
+    }
+  }
+
   return {
-    async start(f: Fault, id: number) {
-      needsBrokers(ctx.env);
-      if (f.fault === 'kill-controller') {
-        const node = controllerNode(ctx.env);
-        ctx.log(`fault ${id}: the active controller is node ${node}`);
-        killed.set(id, brokerTarget(node));
-        await ctx.control.kill(brokerTarget(node));
-        return;
-      }
-      const p = f.params as { rank?: number; role?: 'leader' | 'follower'; holdMs?: number };
-      const facts = await partitionFacts(ctx.env);
-      if (!ranked) {
-        ranked = ranking(facts);
-        ctx.log(`fault ${id}: partitions by records, fixed for this run: ${ranked.join(', ')}`);
-      }
-      const part = rankedPartition(facts, ranked, p.rank ?? 1);
-      if (f.fault === 'kill-leader') {
-        const node = replicaFor(part, 'leader', new Set());
-        ctx.log(`fault ${id}: partition ${part.partition} (${part.records} records) is led by node ${node}`);
-        killed.set(id, brokerTarget(node));
-        await ctx.control.kill(brokerTarget(node));
-      } else if (f.fault === 'restart-leader') {
-        const node = replicaFor(part, 'leader', new Set());
-        const holdMs = p.holdMs ?? DEFAULT_HOLD_MS;
-        ctx.log(
-          `fault ${id}: partition ${part.partition} (${part.records} records) is led by node ${node}: holding the publisher's requests to it ${holdMs} ms, then restarting it gracefully`,
-        );
-        held.set(id, node);
-        await holdPublisher(node, id, holdMs, true);
-        await new Promise((r) => setTimeout(r, Math.min(holdMs / 2, 500))); // sends are now inside the proxy
-        await ctx.control.restart(brokerTarget(node), { graceful: true });
-      } else {
-        const node = replicaFor(part, p.role ?? 'leader', new Set(cut.values()));
-        ctx.log(`fault ${id}: cutting replication from node ${node} (${p.role} of partition ${part.partition})`);
-        cut.set(id, node);
-        await setReplication(node, false);
-      }
+    start(f: Fault, id: number) {
+      const run = applying.then(() => apply(f, id));
+      applying = run.catch(() => undefined);
+      return run;
     },
     async stop(f: Fault, id: number) {
       const heldNode = held.get(id);
@@ -253,6 +286,7 @@ function brokerRuntime(ctx: FaultContext) {
       held.clear();
       killed.clear();
       cut.clear();
+      await reader.close();
     },
   };
 }
