@@ -51,6 +51,16 @@ const ms = (iso: string) => Date.parse(iso);
 const has = (f: FaultWindow, trait: FaultTrait) => f.traits?.includes(trait) ?? false;
 
 /**
+ * Whether a fault may make the publisher send a row again: a relay's death, anything else on the
+ * publishing path (links, brokers, the write database, a pause). Not the client (its retries carry
+ * one idempotency key), the read side, or a re-publish on purpose (recorded per row, apart).
+ */
+export function mayResend(target: string, traits: readonly FaultTrait[]): boolean {
+  if (traits.includes('republishes-rows')) return false;
+  return !OFF_PUBLISH_PATH.test(target) || traits.includes('acts-on-brokers');
+}
+
+/**
  * When a first copy may legitimately be followed by another. A relay's death (kill, crash point)
  * excuses rows sent just before it (their mark may not have committed); any other fault on the
  * publishing path (links, broker, write database, a pause, anything unknown) excuses its whole
@@ -61,7 +71,7 @@ function excuses(input: CheckInput, boundMs: number): Interval[] {
   for (const f of input.faults) {
     // A re-publish on purpose is recorded per row; broker faults name the topic whose partitions
     // they pick, yet they stall or fail the publisher's sends.
-    if ((OFF_PUBLISH_PATH.test(f.target) && !has(f, 'acts-on-brokers')) || has(f, 'republishes-rows')) continue;
+    if (!mayResend(f.target, f.traits ?? [])) continue;
     const start = ms(f.start.wall);
     const stop = f.stop ? ms(f.stop.wall) : Number.POSITIVE_INFINITY;
     if (RELAY.test(f.target) && has(f, 'dies-at-start')) {

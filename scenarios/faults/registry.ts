@@ -60,5 +60,8 @@ export const INSTANT_FAULTS: readonly FaultKind[] = FAULT_KINDS.filter((k) => KI
 /** Kinds random schedules draw from (all but those that need scenario knowledge). */
 export const RANDOM_FAULTS: readonly FaultKind[] = FAULT_KINDS.filter((k) => KINDS.get(k)!.spec.random !== false);
 
+/** The traits a kind declares (an unknown kind has none). */
+export const traitsOf = (kind: string): readonly FaultTrait[] => KINDS.get(kind)?.spec.traits ?? [];
+
 /** Whether the kind declares the trait (an unknown kind has none). */
 export const hasTrait = (kind: string, trait: FaultTrait): boolean => KINDS.get(kind)?.spec.traits?.includes(trait) ?? false;

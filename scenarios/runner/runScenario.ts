@@ -6,7 +6,8 @@ import { relative } from 'node:path';
 import type { Scenario } from '../catalog/types.ts';
 import { configurationLabel, expectationFor, type Expectation } from '../checkers/expectations.ts';
 import type { EnvAddresses } from '../environment/types.ts';
-import { hasTrait } from '../faults/registry.ts';
+import { mayResend } from '../checkers/republished.ts';
+import { hasTrait, traitsOf } from '../faults/registry.ts';
 import type { FaultSchedule } from '../faults/types.ts';
 import { toOperations } from '../history/reader.ts';
 import { writeRecord, type RunFacts, type ScenarioRecord } from '../record/scenarioRecord.ts';
@@ -86,8 +87,10 @@ export function expectationOf(s: Scenario, c: Configuration, schedule: FaultSche
   return expectationFor(c, {
     // an armed crash point kills its process just as a SIGKILL does
     crashes: s.crashes || schedule.some((f) => hasTrait(f.fault, 'crash-point')),
-    // a second copy of a real event on the topic: a mode without an inbox applies it again
-    injectsDuplicates: s.injectsDuplicates ?? schedule.some((f) => hasTrait(f.fault, 'copies-records')),
+    // A second copy of a real event on the topic, whether put there on purpose or re-sent by the
+    // publisher (the outbox publishes at least once): a mode without an inbox applies it again.
+    injectsDuplicates:
+      s.injectsDuplicates ?? schedule.some((f) => hasTrait(f.fault, 'copies-records') || mayResend(f.target, traitsOf(f.fault))),
     ...(s.expect ? { declared: s.expect } : {}),
   });
 }

@@ -167,4 +167,21 @@ describe('expectationOf', () => {
     expect(expectationOf(s, { publish: 'outbox', consume: 'at-most-once' }, conflict).allowed).toEqual([]);
     expect(expectationOf(s, { publish: 'outbox', consume: 'at-least-once' }, [], 'none')).toMatchObject({ required: [], allowed: [] });
   });
+
+  it('counts a publisher that may re-send as copies on the topic, and faults off the publishing path as none', () => {
+    const s = fakeScenario({});
+    const amo = { publish: 'outbox', consume: 'at-most-once' } as const;
+    const at = (fault: string, target: string, params = {}) => [{ at: 0, fault, target, duration: 1000, params } as never];
+    // the relay dies between a send and its mark: the row goes out again, and without an inbox is applied again
+    expect(expectationOf(s, amo, at('kill', 'relay')).allowed).toContain('duplicated');
+    expect(expectationOf(s, amo, at('crash-point', 'relay#2', { point: 'relay.after-send-before-mark' })).allowed).toContain('duplicated');
+    expect(expectationOf(s, amo, at('down', 'relay-kafka')).allowed).toContain('duplicated');
+    expect(expectationOf(s, amo, at('kill-leader', 'user-events', { rank: 1 })).allowed).toContain('duplicated');
+    // the client's retries carry one key; the read side cannot make the publisher send again
+    expect(expectationOf(s, amo, at('lost-ack', 'client-command')).allowed).not.toContain('duplicated');
+    expect(expectationOf(s, amo, at('kill', 'projector')).allowed).not.toContain('duplicated');
+    expect(expectationOf(s, amo, at('down', 'projector-db')).allowed).not.toContain('duplicated');
+    // the inbox still owes exactly-once application, whatever the publisher re-sends
+    expect(expectationOf(s, { publish: 'outbox', consume: 'effectively-once' }, at('kill', 'relay')).allowed).toEqual([]);
+  });
 });
