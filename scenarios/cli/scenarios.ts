@@ -82,6 +82,7 @@ runCli(async () => {
     seed,
     profile,
     keepEnv: flags['keep-env'] === true,
+    ...(shard ? { shard } : {}),
     ...(flags.rate !== undefined ? { rate: flags.rate } : {}),
     shrinkBudgetMs: (flags['shrink-seconds'] ?? (profile === 'ci' ? 120 : 600)) * 1000,
     log: (l) => console.log(l),

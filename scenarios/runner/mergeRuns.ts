@@ -20,7 +20,7 @@ export function mergeRuns(dirs: readonly string[], out: string, order: readonly 
   const shards = dirs.map((d) => ({ dir: d, index: readRunIndex(d) }));
   const profiles = new Set(shards.map((s) => s.index.profile ?? '(none)'));
   if (profiles.size > 1) throw new RunDirError(`the shards ran different profiles: ${[...profiles].join(', ')}`);
-  const seeds = new Set(shards.map((s) => /-seed(\d+)$/.exec(s.index.runId)?.[1] ?? '?'));
+  const seeds = new Set(shards.map((s) => /-seed(\d+)(?:-shard\d+of\d+)?$/.exec(s.index.runId)?.[1] ?? '?'));
   if (seeds.size > 1) throw new RunDirError(`the shards ran different seeds: ${[...seeds].join(', ')}`);
   const entries: { entry: RunIndex['results'][number]; label: string; from: string }[] = [];
   for (const s of shards) {

@@ -13,6 +13,11 @@ export interface Shard {
   count: number;
 }
 
+/** `<time>-seed<N>`, and `-shard<i>of<n>` for a slice: two shards started in the same second on one machine got one folder. */
+export function runFolderName(at: Date, seed: number, shard?: Shard): string {
+  return `${at.toISOString().replace(/[:.]/g, '-').slice(0, 19)}-seed${seed}${shard ? `-shard${shard.index}of${shard.count}` : ''}`;
+}
+
 export const cellKey = (c: Cell) => `${c.scenario.name}@${configurationLabel(c.configuration)}`;
 
 /** A cell with no recorded duration is planned at this: a typical one-broker run. */

@@ -8,7 +8,7 @@ import { environmentChanges, groupByEnvironment } from './brokerGroups.ts';
 import { planMatrix } from './matrix.ts';
 import { mergeRuns, recordLabel } from './mergeRuns.ts';
 import { RunDirError } from './rejudge.ts';
-import { cellKey, DEFAULT_CELL_MS, parseShard, planShards } from './shard.ts';
+import { cellKey, DEFAULT_CELL_MS, parseShard, planShards, runFolderName } from './shard.ts';
 
 const full = planMatrix(SCENARIOS, { profile: 'full' });
 
@@ -93,8 +93,8 @@ function shardDir(root: string, name: string, runId: string, records: string[]):
 describe('merging shard run folders', () => {
   it('copies every record and lists them in the profile order', () => {
     const root = mkdtempSync(join(tmpdir(), 'faultline-merge-'));
-    const a = shardDir(root, 'a', 'x-seed1', ['slow-links/outbox+effectively-once']);
-    const b = shardDir(root, 'bb', 'y-seed1', ['kill-relay/outbox+effectively-once', 'broker-outage/outbox+effectively-once']);
+    const a = shardDir(root, 'a', 'x-seed1-shard1of2', ['slow-links/outbox+effectively-once']);
+    const b = shardDir(root, 'bb', 'y-seed1-shard2of2', ['kill-relay/outbox+effectively-once', 'broker-outage/outbox+effectively-once']);
     const order = ['broker-outage@outbox/effectively-once', 'slow-links@outbox/effectively-once', 'kill-relay@outbox/effectively-once'];
     const index = mergeRuns([a, b], join(root, 'merged'), order);
     expect(index.results).toEqual([
@@ -113,10 +113,17 @@ describe('merging shard run folders', () => {
     const root = mkdtempSync(join(tmpdir(), 'faultline-merge-'));
     const a = shardDir(root, 'a', 'x-seed1', ['slow-links/outbox+effectively-once']);
     const b = shardDir(root, 'b', 'y-seed1', ['slow-links/outbox+effectively-once']);
-    const c = shardDir(root, 'c', 'z-seed2', ['kill-relay/outbox+effectively-once']);
+    const c = shardDir(root, 'c', 'z-seed2-shard2of2', ['kill-relay/outbox+effectively-once']);
     expect(() => mergeRuns([a, b], join(root, 'm1'))).toThrow(/run by two shards/);
     expect(() => mergeRuns([a, c], join(root, 'm2'))).toThrow(/different seeds/);
     expect(() => mergeRuns([a], join(root, 'm3'))).toThrow(RunDirError);
     expect(() => mergeRuns([a, c], a)).toThrow(/exists/);
+  });
+
+  it("names each slice's run folder after its shard, so two shards started in the same second never share one", () => {
+    const at = new Date('2026-12-08T00:23:02.513Z');
+    expect(runFolderName(at, 5)).toBe('2026-12-08T00-23-02-seed5');
+    expect(runFolderName(at, 5, { index: 1, count: 2 })).toBe('2026-12-08T00-23-02-seed5-shard1of2');
+    expect(runFolderName(at, 5, { index: 1, count: 2 })).not.toBe(runFolderName(at, 5, { index: 2, count: 2 }));
   });
 });

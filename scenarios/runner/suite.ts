@@ -3,6 +3,7 @@
 // this run brought it up (and --keep-env was not given). Cells are grouped by the environment they
 // need (broker count; `commands`' binary log for the cdc modes), which changes between groups.
 // Interrupts heal before exiting.
+import { runFolderName, type Shard } from './shard.ts';
 import { writeFileSync } from 'node:fs';
 import { cpus, hostname } from 'node:os';
 import { join } from 'node:path';
@@ -45,6 +46,8 @@ export interface SuiteOptions {
   provider?: ProviderName;
   /** Where the system's processes run (default: the FAULTLINE_SYSTEM setting). */
   system?: SystemRuntime;
+  /** The slice of a sharded run: its run folder says which, so shards side by side never share one. */
+  shard?: Shard;
 }
 
 export interface SuiteOutcome {
@@ -129,7 +132,7 @@ export async function runSuite(
   o: SuiteOptions,
   makeDeps: () => RunnerDeps = () => liveDeps(poisonRecordsFromFixtures(), o.system),
 ): Promise<SuiteOutcome> {
-  const runId = `${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}-seed${o.seed}`;
+  const runId = runFolderName(new Date(), o.seed, o.shard);
   const dir = join(PROJECT_ROOT, 'reports', runId);
   const startedAt = new Date().toISOString();
   let env: EnvAddresses | undefined;
