@@ -73,6 +73,8 @@ function excuses(input: CheckInput, boundMs: number): Interval[] {
     // they pick, yet they stall or fail the publisher's sends.
     if (!mayResend(f.target, f.traits ?? [])) continue;
     const start = ms(f.start.wall);
+    // A fault may act while it is being applied (a held link before a restart): from then on.
+    const from = ms((f.began ?? f.start).wall);
     const stop = f.stop ? ms(f.stop.wall) : Number.POSITIVE_INFINITY;
     if (RELAY.test(f.target) && has(f, 'dies-at-start')) {
       out.push({ from: start - boundMs, to: start, why: `${f.fault} ${f.target}` });
@@ -83,9 +85,9 @@ function excuses(input: CheckInput, boundMs: number): Interval[] {
       const origin = start - f.start.ms;
       const settled = settledAfter(input.cluster, f.stop.ms);
       const to = settled === null ? Number.POSITIVE_INFINITY : Math.max(stop, origin + settled);
-      out.push({ from: start - boundMs, to: to + boundMs, why: `${f.fault} ${f.target}, until the ISR was whole again` });
+      out.push({ from: from - boundMs, to: to + boundMs, why: `${f.fault} ${f.target}, until the ISR was whole again` });
     } else {
-      out.push({ from: start - boundMs, to: stop + boundMs, why: `${f.fault} ${f.target}` });
+      out.push({ from: from - boundMs, to: stop + boundMs, why: `${f.fault} ${f.target}` });
     }
   }
   return out;

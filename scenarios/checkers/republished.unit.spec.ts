@@ -97,6 +97,18 @@ describe('republished', () => {
     expect(checkRepublished(offPath).valid).toBe(false);
   });
 
+  it('excuses from when the nemesis began applying a fault, not from when applying ended', () => {
+    // A restart-leader holds the publisher's link, elects leaders and restarts a broker before its
+    // start is recorded: the first copy (T0+4 ms) is sent while it is being applied.
+    const applied = window('down', 'relay-kafka', 2_000, 4_000);
+    const late = sentTwice();
+    late.faults = [applied];
+    expect(checkRepublished(late).valid).toBe(false);
+    const began = sentTwice();
+    began.faults = [{ ...applied, began: { ms: 0, wall: wall(0) } }];
+    expect(checkRepublished(began).valid).toBe(true);
+  });
+
   it('excuses a broker fault picked by its topic (a leader killed, replication cut), not a poison record produced onto it', () => {
     for (const fault of ['kill-leader', 'kill-controller', 'cut-replication']) {
       const input = sentTwice();

@@ -4,7 +4,7 @@
 // of families, so a new fault kind is one family module (plus the fixture that uses it).
 import type fc from 'fast-check';
 import type { Admin } from 'kafkajs';
-import type { CrashEntry, FaultEntry, FaultTrait, InjectionEntry } from '../history/types.ts';
+import type { CrashEntry, FaultEntry, FaultTrait, InjectionEntry, Timestamp } from '../history/types.ts';
 import type { EnvAddresses, ProcessControl } from '../environment/types.ts';
 import type { RawHeaderRecord } from '../../system/testing/rawKafka/recordBatch.ts';
 import type { ParamSpec } from './params.ts';
@@ -50,6 +50,7 @@ export interface ArbitraryContext {
 export interface FaultRecorder {
   faultStart(f: Omit<FaultEntry, 'type' | 'phase' | 't'>): void;
   faultStop(f: Omit<FaultEntry, 'type' | 'phase' | 't'>): void;
+  now(): Timestamp;
   inject(e: Omit<InjectionEntry, 'type' | 't'>): void;
   crash(e: Omit<CrashEntry, 'type' | 't'>): void;
 }

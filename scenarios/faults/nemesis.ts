@@ -88,6 +88,7 @@ export function createNemesis(opts: NemesisOptions): Nemesis {
   return {
     async start(f, id) {
       log(`fault ${id}: ${describeFault(f)}`);
+      const began = recorder.now();
       let error: string | undefined;
       try {
         await runtimeOf(f).start(f, id);
@@ -95,7 +96,15 @@ export function createNemesis(opts: NemesisOptions): Nemesis {
         error = errorOf(err);
         log(`fault ${id}: could not apply: ${error}`);
       }
-      recorder.faultStart({ faultId: id, fault: f.fault, target: f.target, params: params(f), ...traits(f), ...(error ? { error } : {}) });
+      recorder.faultStart({
+        faultId: id,
+        fault: f.fault,
+        target: f.target,
+        params: params(f),
+        ...traits(f),
+        began,
+        ...(error ? { error } : {}),
+      });
       if (error) throw new Error(`nemesis could not apply ${describeFault(f)}: ${error}`);
     },
     async stop(f, id) {

@@ -44,6 +44,7 @@ function fakeRecorder() {
     faultStop: (f) => lines.push(`stop ${f.fault} ${f.target}`),
     inject: (e) => lines.push(`inject ${e.what} ${e.partition}@${e.offset}`),
     crash: (e) => lines.push(`crash ${e.point}`),
+    now: () => ({ ms: 0, wall: new Date(0).toISOString() }),
   };
   return { lines, recorder };
 }

@@ -66,6 +66,7 @@ export function toFaultWindows(entries: readonly HistoryEntry[]): FaultWindow[] 
         fault: e.fault,
         target: e.target,
         ...(e.traits ? { traits: e.traits } : {}),
+        ...(e.began ? { began: e.began } : {}),
         start: e.t,
         stop: null,
       };

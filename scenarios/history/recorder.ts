@@ -1,7 +1,17 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createClock, type Clock } from './clock.ts';
-import type { CompletionResult, CrashEntry, FaultEntry, HistoryEntry, InjectionEntry, InvokeEntry, MetaEntry, ReadEntry } from './types.ts';
+import type {
+  CompletionResult,
+  CrashEntry,
+  FaultEntry,
+  HistoryEntry,
+  InjectionEntry,
+  InvokeEntry,
+  MetaEntry,
+  ReadEntry,
+  Timestamp,
+} from './types.ts';
 
 /** Where lines go. Sync by design: a line written is on disk even if the harness dies next. */
 export interface HistorySink {
@@ -39,6 +49,8 @@ export interface HistoryRecorder {
   complete(id: number, result: CompletionResult): void;
   faultStart(f: FaultInput): void;
   faultStop(f: FaultInput): void;
+  /** The history clock now (e.g. when a fault begins to be applied). */
+  now(): Timestamp;
   /** A record the nemesis put on a topic (with where it landed). */
   inject(i: Omit<InjectionEntry, 'type' | 't'>): void;
   /** A query-API read, stamped when its answer arrived. */
@@ -73,6 +85,7 @@ export function createRecorder({ sink, clock = createClock() }: { sink: HistoryS
     },
     faultStart: (f) => append({ type: 'fault', phase: 'start', ...f, t: clock() }),
     faultStop: (f) => append({ type: 'fault', phase: 'stop', ...f, t: clock() }),
+    now: () => clock(),
     inject: (i) => append({ type: 'inject', ...i, t: clock() }),
     read: (r) => append({ type: 'read', ...r, t: clock() }),
     crash: (c) => append({ type: 'crash', ...c, t: clock() }),

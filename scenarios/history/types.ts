@@ -80,6 +80,11 @@ export interface FaultEntry {
   params?: Record<string, unknown>;
   /** Its kind's traits (absent in histories recorded before kinds declared them). */
   traits?: FaultTrait[];
+  /**
+   * On a start: when the nemesis began applying it. `t` is when applying ended; a fault whose
+   * apply takes a while (a held link, then an election, then a restart) acts from `began`.
+   */
+  began?: Timestamp;
   t: Timestamp;
   error?: string; // the nemesis could not apply / heal it
 }
@@ -183,6 +188,8 @@ export interface FaultWindow {
   target: string;
   params?: Record<string, unknown>;
   traits?: FaultTrait[];
+  /** When applying began (absent in older histories: then `start`). */
+  began?: Timestamp;
   start: Timestamp;
   stop: Timestamp | null;
   error?: string;

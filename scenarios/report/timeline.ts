@@ -1,7 +1,7 @@
 // Timeline series for one scenario × configuration, at the sampler's times, on the history clock
 // (seconds since the run's first history entry): what the HTML report charts. Pure: data in, data out.
 import { toFaultWindows, toOperations } from '../history/reader.ts';
-import type { CommandOp, HistoryEntry } from '../history/types.ts';
+import type { CommandOp, FaultWindow, HistoryEntry } from '../history/types.ts';
 import type { MetricValues } from '../record/metrics.ts';
 import type { Sample } from '../record/types.ts';
 
@@ -12,9 +12,14 @@ export interface Series {
   values: (number | null)[]; // null: no data at that time (process down, no completions)
 }
 
+/** A fault whose apply took at least this long shows when it began as well. */
+const SLOW_APPLY_MS = 500;
+
 export interface FaultBand {
   label: string; // "down relay-kafka"
   startS: number;
+  /** When applying began, where it took noticeably long (the fault may act from then). */
+  beganS?: number;
   stopS: number | null; // null: never healed in the history
   error?: string;
 }
@@ -95,6 +100,16 @@ export function percentile(xs: readonly number[], p: number): number | null {
 
 const round = (n: number) => Math.round(n * 1000) / 1000;
 
+function faultBand(w: FaultWindow): FaultBand {
+  return {
+    label: `${w.fault} ${w.target}`,
+    startS: round(w.start.ms / 1000),
+    ...(w.began && w.start.ms - w.began.ms >= SLOW_APPLY_MS ? { beganS: round(w.began.ms / 1000) } : {}),
+    stopS: w.stop ? round(w.stop.ms / 1000) : null,
+    ...(w.error ? { error: w.error } : {}),
+  };
+}
+
 /** Ops completed in (t - WINDOW_MS, t], for each t, via a sliding window over ops sorted by completion. */
 function windows(ops: readonly CommandOp[], tMs: readonly number[]): CommandOp[][] {
   const done = ops.filter((o) => o.complete !== null).sort((a, b) => a.complete!.ms - b.complete!.ms);
@@ -141,12 +156,7 @@ export function buildTimeline(input: TimelineInput): ScenarioTimeline {
     ),
   ].sort((a, b) => Number(a) - Number(b));
 
-  const faults: FaultBand[] = toFaultWindows(input.entries).map((w) => ({
-    label: `${w.fault} ${w.target}`,
-    startS: round(w.start.ms / 1000),
-    stopS: w.stop ? round(w.stop.ms / 1000) : null,
-    ...(w.error ? { error: w.error } : {}),
-  }));
+  const faults = toFaultWindows(input.entries).map(faultBand);
   const stops = faults.map((f) => f.stopS).filter((s): s is number => s !== null);
   const lastHealS = stops.length ? Math.max(...stops) : null;
   const c = input.convergenceMs;

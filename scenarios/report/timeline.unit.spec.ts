@@ -49,6 +49,17 @@ describe('buildTimeline', () => {
     expect(tl.convergence).toEqual({ ms: 1500, lastHealS: 6, convergedS: 7.5 });
   });
 
+  it('shows when a slow fault began to be applied, not for a quick one', () => {
+    const began = (lateMs: number) =>
+      syntheticHistory().map((e) =>
+        e.type === 'fault' && e.phase === 'start' ? { ...e, began: { ms: e.t.ms - lateMs, wall: e.t.wall } } : e,
+      );
+    const slow = buildTimeline({ entries: began(2_000), samples: syntheticSamples() });
+    expect(slow.faults).toEqual([{ label: 'down relay-kafka', startS: 3, beganS: 1, stopS: 6 }]);
+    const quick = buildTimeline({ entries: began(20), samples: syntheticSamples() });
+    expect(quick.faults).toEqual([{ label: 'down relay-kafka', startS: 3, stopS: 6 }]);
+  });
+
   it('backlog grows during the outage and drains after it; lag per partition', () => {
     expect(series('backlog', 'backlog')[at(2.75)]).toBe(0);
     expect(series('backlog', 'backlog')[at(5.75)]).toBe(12);

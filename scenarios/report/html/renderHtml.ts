@@ -122,7 +122,7 @@ function faultTable(v: ScenarioView): string {
   if (f.length === 0) return '<p class="muted">No faults in the history.</p>';
   const rows = f.map(
     (b) =>
-      `<tr><td>${esc(b.label)}</td><td>${b.startS.toFixed(2)} s</td><td>${b.stopS === null ? 'never healed' : `${b.stopS.toFixed(2)} s`}</td><td>${esc(b.error ?? '')}</td></tr>`,
+      `<tr><td>${esc(b.label)}</td><td>${b.startS.toFixed(2)} s${b.beganS === undefined ? '' : ` (began ${b.beganS.toFixed(2)} s)`}</td><td>${b.stopS === null ? 'never healed' : `${b.stopS.toFixed(2)} s`}</td><td>${esc(b.error ?? '')}</td></tr>`,
   );
   return `<table class="faults"><thead><tr><th>fault</th><th>start</th><th>stop</th><th>error</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
