@@ -118,7 +118,7 @@ const BUILT_IN: readonly Scenario[] = [
     name: 'db-crash',
     publisherSide: true,
     purpose:
-      'each database frozen with commits in flight, SIGKILLed while frozen and restarted (crash recovery), then the commands database killed outright, then the query API cut from its read database: every acknowledged command survives, no refused one is stored, the API’s lag is unknown rather than stale',
+      'each database frozen with commits in flight, SIGKILLed while frozen and restarted (crash recovery), the commands database killed the moment a command transaction has written and waits for its COMMIT, then killed outright, then the query API cut from its read database: every acknowledged command survives, no refused one is stored, the API’s lag is unknown rather than stale',
     workload: WORKLOAD,
     schedule: profile('db-crash'),
     felt: [

@@ -19,11 +19,13 @@ import { poisonFamily } from './poisonFamily.ts';
 import { processSignalFamily, restartFamily } from './processFamilies.ts';
 import { redeliveryFamily } from './redeliveryFamily.ts';
 import { tableLockFamily } from './tableLockFamily.ts';
+import { uncommittedKillFamily } from './uncommittedKillFamily.ts';
 
 export const FAMILIES: readonly FaultFamily[] = [
   networkFamily,
   lostAckFamily,
   processSignalFamily,
+  uncommittedKillFamily,
   restartFamily,
   crashPointFamily,
   pausePointFamily,

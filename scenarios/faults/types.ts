@@ -16,6 +16,7 @@ import type { PoisonParams } from './poisonFamily.ts';
 import type { ProcessSignalParams, RestartParams } from './processFamilies.ts';
 import type { RedeliveryParams } from './redeliveryFamily.ts';
 import type { TableLockParams } from './tableLockFamily.ts';
+import type { UncommittedKillParams } from './uncommittedKillFamily.ts';
 
 export { LINKS } from '../environment/types.ts';
 export { BUILTIN_POISON_CASES, POISON_TARGETS } from './poisonFamily.ts';
@@ -39,6 +40,7 @@ export interface ParamsByFault
     ConflictCopyParams,
     BlockedDuplicateParams,
     TableLockParams,
+    UncommittedKillParams,
     FuzzParams {}
 
 export type FaultKind = keyof ParamsByFault & string;
