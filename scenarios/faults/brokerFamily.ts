@@ -6,6 +6,7 @@ import type { Admin } from 'kafkajs';
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { TOPIC } from '../../system/shared/events.ts';
 import { brokerTarget, quickAdmin } from '../environment/brokerMetadata.ts';
+import { electPreferredLeaders } from '../environment/preferredLeaders.ts';
 import { activeController } from '../environment/quorum.ts';
 import type { EnvAddresses } from '../environment/types.ts';
 import type { FaultContext, FaultFamily, KindSpec } from './family.ts';
@@ -39,6 +40,7 @@ export interface PartitionFacts {
   partition: number;
   leader: number;
   replicas: number[];
+  isr: number[];
   records: number; // high watermark: how busy it has been
 }
 
@@ -67,6 +69,28 @@ export function rankedPartition(ps: readonly PartitionFacts[], ranking: readonly
 export const ranking = (ps: readonly PartitionFacts[]): number[] => ps.map((_, i) => byBusiness(ps, i + 1).partition);
 
 /** The node to cut for a role: the leader, or the first follower not already cut. Pure. */
+/**
+ * Where `node`'s leaderships go when it shuts down gracefully: the controller gives each of its
+ * partitions to the first other replica, in assignment order, that is in the ISR. Pure.
+ */
+export function successors(ps: readonly PartitionFacts[], node: number): Map<number, number | undefined> {
+  return new Map(ps.filter((p) => p.leader === node).map((p) => [p.partition, p.replicas.find((r) => r !== node && p.isr.includes(r))]));
+}
+
+/**
+ * Does a graceful restart of `node` open the window a send resolves in without an answer for some
+ * of its partitions? Only if every partition it leads goes to a broker that leads a partition of
+ * its own, and so answers the same (large) send before `node` fails it. Pure.
+ */
+export function handsOverToAnswered(ps: readonly PartitionFacts[], node: number): boolean {
+  const leaders = new Set(ps.map((p) => p.leader).filter((l) => l !== node));
+  const next = [...successors(ps, node).values()];
+  return next.length > 0 && next.every((s) => s !== undefined && leaders.has(s));
+}
+
+const leadership = (ps: readonly PartitionFacts[]) =>
+  ps.map((p) => `${p.partition}→${p.leader} [${p.replicas.join(',')}] isr ${p.isr.join(',')}`).join('; ');
+
 export function replicaFor(p: PartitionFacts, role: 'leader' | 'follower', alreadyCut: ReadonlySet<number>): number {
   if (role === 'leader') {
     if (p.leader < 0) throw new Error(`partition ${p.partition} has no leader`);
@@ -103,6 +127,7 @@ function partitionReader(env: EnvAddresses) {
       partition: p.partitionId,
       leader: p.leader,
       replicas: [...p.replicas],
+      isr: [...p.isr],
       records: high.get(p.partitionId) ?? 0,
     }));
   };
@@ -134,8 +159,13 @@ const needsBrokers = (env: EnvAddresses) => {
   if (env.kafka.brokers < 2) throw new Error(`broker role faults need more than one broker; this environment has ${env.kafka.brokers}`);
 };
 
-/** How long a restarted leader's publisher requests are held when the fault does not say. */
-const DEFAULT_HOLD_MS = 1_000;
+/**
+ * How long a restarted leader's publisher requests are held when the fault does not say: longer
+ * than a controlled shutdown takes to move its leaderships (about a heartbeat, 1 s here).
+ */
+const DEFAULT_HOLD_MS = 4_000;
+/** How long the preferred leaders get to take over after the election. */
+const BALANCE_WAIT_MS = 5_000;
 
 /** Ranks drawn by schedules that ask for these kinds: the three busiest partitions. */
 const RANK = fc.integer({ min: 1, max: 3 });
@@ -202,6 +232,62 @@ function brokerProxies(env: EnvAddresses) {
   };
 }
 
+/** Leadership back on the preferred replicas: earlier failovers may have left one broker leading every partition. */
+async function balance(reader: ReturnType<typeof partitionReader>, log: (l: string) => void, id: number): Promise<PartitionFacts[]> {
+  const election = await electPreferredLeaders(TOPIC);
+  log(`fault ${id}: preferred-leader election: ${election.lines.join('; ')}`);
+  const deadline = Date.now() + BALANCE_WAIT_MS;
+  for (;;) {
+    const facts = await reader.read();
+    if (facts.every((x) => x.leader === x.replicas[0]) || Date.now() > deadline) return facts;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/**
+ * The node a restart-leader restarts: the ranked partition's leader if its restart opens the
+ * window, else another leader whose does, else (window not forced) the ranked one. Pure.
+ */
+export function restartTarget(facts: readonly PartitionFacts[], ranked: number): { node: number; forced: boolean } {
+  const candidates = [ranked, ...new Set(facts.map((x) => x.leader).filter((l) => l >= 0 && l !== ranked))];
+  const node = candidates.find((n) => handsOverToAnswered(facts, n));
+  return node === undefined ? { node: ranked, forced: false } : { node, forced: true };
+}
+
+interface RestartLeaderDeps {
+  ctx: FaultContext;
+  reader: ReturnType<typeof partitionReader>;
+  leaderOf(id: number, rank: number | undefined): Promise<PartitionFacts>;
+  /** Holds the publisher's requests to `node` (undone when the fault stops). */
+  hold(node: number, holdMs: number): Promise<void>;
+}
+
+/** See BrokerFaultParams['restart-leader']. */
+async function restartLeader(d: RestartLeaderDeps, id: number, p: BrokerFaultParams['restart-leader']): Promise<void> {
+  const { ctx } = d;
+  const facts = await balance(d.reader, ctx.log, id);
+  ctx.log(`fault ${id}: leaders: ${leadership(facts)}`);
+  const part = await d.leaderOf(id, p.rank);
+  const ranked = replicaFor(part, 'leader', new Set());
+  const { node, forced } = restartTarget(facts, ranked);
+  const holdMs = p.holdMs ?? DEFAULT_HOLD_MS;
+  const next = [...successors(facts, node)].map(([part, to]) => `${part}→${to ?? 'none'}`).join(', ');
+  const whose =
+    node === ranked
+      ? `leader of partition ${part.partition}`
+      : `${ranked}, leader of partition ${part.partition}, hands over to brokers that lead nothing`;
+  ctx.log(
+    forced
+      ? `fault ${id}: node ${node} (${whose}) hands over ${next}: holding the publisher's requests to it ${holdMs} ms, then restarting it gracefully`
+      : `fault ${id}: WINDOW NOT FORCED: no broker hands all it leads to brokers that lead partitions too (${next}); restarting node ${node} gracefully anyway`,
+  );
+  await d.hold(node, holdMs);
+  // The first send after the hold waits `holdMs` on this node while rows pile up; the next one is
+  // large enough to span every broker, and is still held when the shutdown moves the leaderships.
+  await new Promise((r) => setTimeout(r, holdMs + 500));
+  await ctx.control.restart(brokerTarget(node), { graceful: true });
+}
+
 function brokerRuntime(ctx: FaultContext) {
   const killed = new Map<number, string>(); // fault id → target
   let ranked: number[] | undefined; // partitions by business, fixed at the first fault that ranks
@@ -232,24 +318,19 @@ function brokerRuntime(ctx: FaultContext) {
       return;
     }
     const p = f.params as { rank?: number; role?: 'leader' | 'follower'; holdMs?: number };
+    if (f.fault === 'restart-leader') {
+      const hold = async (node: number, holdMs: number) => {
+        held.set(id, node);
+        await holdPublisher(node, id, holdMs, true);
+      };
+      return restartLeader({ ctx, reader, leaderOf, hold }, id, p);
+    }
     const part = await leaderOf(id, p.rank);
     if (f.fault === 'kill-leader') {
       const node = replicaFor(part, 'leader', new Set());
       ctx.log(`fault ${id}: partition ${part.partition} (${part.records} records) is led by node ${node}`);
       killed.set(id, brokerTarget(node));
       await ctx.control.kill(brokerTarget(node));
-    } else if (f.fault === 'restart-leader') {
-      const node = replicaFor(part, 'leader', new Set());
-      const holdMs = p.holdMs ?? DEFAULT_HOLD_MS;
-      ctx.log(
-        `fault ${id}: partition ${part.partition} (${part.records} records) is led by node ${node}: holding the publisher's requests to it ${holdMs} ms, then restarting it gracefully`,
-      );
-      held.set(id, node);
-      await holdPublisher(node, id, holdMs, true);
-      // Two held round trips: a send waits on its slowest broker, so rows pile up meanwhile and the
-      // sends now in flight are large enough to span every broker, not a row or two.
-      await new Promise((r) => setTimeout(r, 2 * holdMs + 500));
-      await ctx.control.restart(brokerTarget(node), { graceful: true });
     } else {
       const node = replicaFor(part, p.role ?? 'leader', new Set(cut.values()));
       ctx.log(`fault ${id}: cutting replication from node ${node} (${p.role} of partition ${part.partition})`);
