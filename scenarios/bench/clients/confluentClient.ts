@@ -47,7 +47,7 @@ export function confluentClient(t: KafkaTarget, mod: unknown, version: string): 
     version,
     guarantees: {
       produce:
-        'enable.idempotence=true, acks=all (-1), max.in.flight=1, murmur2_random partitioner (the KafkaJS layer’s, Java-compatible); linger.ms left at librdkafka’s 5 ms',
+        'enable.idempotence=true, acks=all (-1), max.in.flight=1, murmur2_random partitioner (the KafkaJS layer’s, Java-compatible); linger.ms left at librdkafka’s 5 ms (0 and 1 were no clearer a gain in trials)',
       consume:
         'isolation.level=read_committed, eachBatch (js.consumer.max.batch.size=-1: all it has fetched), one partition at a time, no offset commits',
     },
