@@ -9,8 +9,11 @@ export interface PhaseResult {
   notes: string[];
 }
 
-export const PHASES = ['write', 'relay', 'projector', 'e2e', 'cpu', 'recovery', 'env-up'] as const;
+export const PHASES = ['write', 'relay', 'projector', 'e2e', 'cpu', 'recovery', 'env-up', 'clients'] as const;
 export type PhaseName = (typeof PHASES)[number];
+/** Run only when asked by name (`--only clients`): not part of the system's figures, and it installs packages. */
+export const OPT_IN_PHASES: readonly PhaseName[] = ['clients'];
+export const DEFAULT_PHASES: readonly PhaseName[] = PHASES.filter((p) => !OPT_IN_PHASES.includes(p));
 
 export interface Sizes {
   writeSeconds: number; // each write measurement
@@ -21,6 +24,9 @@ export interface Sizes {
   outageSeconds: number; // recovery: how long the relay-kafka link is cut
   recoveryRate: number; // recovery: commands/s written during the cut
   recoveryBacklog: number; // recovery: rows written straight into the outbox during the cut
+  clientsProduceRecords: number; // clients: records each client produces per run
+  clientsConsumeRecords: number; // clients: records each client reads per run
+  clientsRepetitions: number; // clients: runs per client and side (order alternates)
 }
 
 export const FULL: Sizes = {
@@ -32,6 +38,9 @@ export const FULL: Sizes = {
   outageSeconds: 5,
   recoveryRate: 300,
   recoveryBacklog: 10_000,
+  clientsProduceRecords: 60_000, // as the relay phase
+  clientsConsumeRecords: 100_000, // as the projector phase
+  clientsRepetitions: 4, // an even count: A B C C B A A B C C B A, every client at the same mean position
 };
 export const QUICK: Sizes = {
   writeSeconds: 3,
@@ -42,11 +51,17 @@ export const QUICK: Sizes = {
   outageSeconds: 5,
   recoveryRate: 100,
   recoveryBacklog: 2_000,
+  clientsProduceRecords: 20_000,
+  clientsConsumeRecords: 20_000,
+  clientsRepetitions: 2,
 };
 
-/** `--only write,relay` → the phases, in canonical order; unknown names are an error listing the accepted ones. */
+/**
+ * `--only write,relay` → the phases, in canonical order; absent → every phase but the opt-in ones;
+ * unknown names are an error listing the accepted ones.
+ */
 export function parseOnly(value: string | undefined): PhaseName[] {
-  if (value === undefined) return [...PHASES];
+  if (value === undefined) return [...DEFAULT_PHASES];
   const asked = value
     .split(',')
     .map((s) => s.trim())

@@ -1,13 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { envUpBasePort } from './envUpPhase.ts';
-import { parseOnly, PHASES, QUICK, FULL } from './phase.ts';
+import { DEFAULT_PHASES, parseOnly, PHASES, QUICK, FULL } from './phase.ts';
 import { reportFileName } from './report.ts';
 
 describe('--only', () => {
-  it('absent means every phase', () => expect(parseOnly(undefined)).toEqual([...PHASES]));
+  it('absent means every phase but the opt-in ones', () => {
+    expect(parseOnly(undefined)).toEqual([...DEFAULT_PHASES]);
+    expect(DEFAULT_PHASES).not.toContain('clients');
+    expect(PHASES).toContain('clients');
+  });
+  it('an opt-in phase runs when named', () => expect(parseOnly('clients')).toEqual(['clients']));
   it('keeps the canonical order whatever the order asked', () => expect(parseOnly('e2e, write')).toEqual(['write', 'e2e']));
   it('an unknown phase is an error listing the accepted ones', () => {
-    expect(() => parseOnly('write,bogus')).toThrow(/unknown phase bogus; accepted: write, relay, projector, e2e, cpu, recovery, env-up/);
+    expect(() => parseOnly('write,bogus')).toThrow(
+      /unknown phase bogus; accepted: write, relay, projector, e2e, cpu, recovery, env-up, clients/,
+    );
     expect(() => parseOnly(',')).toThrow(/accepted/);
   });
 });
@@ -21,6 +28,8 @@ describe('sizes', () => {
     expect(QUICK.connections).toBe(FULL.connections);
     expect(FULL.outageSeconds).toBe(5); // the recovery figure is defined for a 5 s cut
     expect(QUICK.outageSeconds).toBe(FULL.outageSeconds);
+    expect(QUICK.clientsProduceRecords).toBeLessThan(FULL.clientsProduceRecords);
+    expect(FULL.clientsRepetitions).toBeGreaterThanOrEqual(2); // a median and a spread need two runs each
   });
 });
 

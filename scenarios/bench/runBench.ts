@@ -10,6 +10,7 @@ import { basePortFromEnv } from '../environment/ports.ts';
 import { stopSystem } from '../environment/system.ts';
 import type { EnvAddresses } from '../environment/types.ts';
 import { readDurability } from './durability.ts';
+import { clientsPhase } from './clients/clientsPhase.ts';
 import { cpuPhase } from './cpuPhase.ts';
 import { e2ePhase } from './e2ePhase.ts';
 import { envUpPhase } from './envUpPhase.ts';
@@ -98,6 +99,8 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
   await withSystem('cpu', (env) => cpuPhase(env, sizes, maxRate, o.profileDir !== undefined, o.log));
   await withSystem('recovery', (env) => recoveryPhase(env, sizes, o.log));
   await run('env-up', () => envUpPhase(o.log));
+  // Clients only, on the brokers: no system process runs, none is wiped.
+  await run('clients', () => clientsPhase(addr, sizes, o.log));
 
   const cpu = cpus();
   // Read once the phases ran: a fresh environment has no topic until the system first starts.

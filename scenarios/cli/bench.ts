@@ -1,9 +1,9 @@
-// `npm run bench [-- --quick] [--only write,relay,projector,e2e,cpu,recovery,env-up]`: throughput and latency
+// `npm run bench [-- --quick] [--only write,relay,projector,e2e,cpu,recovery,env-up,clients]`: throughput and latency
 // as ratios against raw MariaDB/Kafka baselines measured in the same run, on the same servers.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../environment/paths.ts';
-import { PHASES, parseOnly } from '../bench/phase.ts';
+import { DEFAULT_PHASES, OPT_IN_PHASES, PHASES, parseOnly } from '../bench/phase.ts';
 import { renderReport, reportFileName } from '../bench/report.ts';
 import { runBench } from '../bench/runBench.ts';
 import { parseArgs, runCli, UsageError } from './args.ts';
@@ -11,6 +11,8 @@ import { parseArgs, runCli, UsageError } from './args.ts';
 const USAGE = `usage: npm run bench -- [--quick] [--only <phases>] [--no-profile]
   --quick          small sizes (a smoke run); the full size is the default
   --only <list>    comma-separated phases: ${PHASES.join(', ')}
+                   (default: ${DEFAULT_PHASES.join(', ')}; ${OPT_IN_PHASES.join(', ')} only when named:
+                   "--only clients" compares Kafka clients, installing the candidates on demand)
   --no-profile     do not CPU-profile the system's processes
 Brings the environment up if it is not (FAULTLINE_BASE_PORT, FAULTLINE_RUN_DIR choose which one);
 WIPES the system's databases and topics between phases. Writes reports/bench-<date>.json and, per
