@@ -38,7 +38,8 @@ const ADAPTERS: Record<Candidate['name'], (t: KafkaTarget, mod: unknown, version
   confluent: confluentClient,
 };
 
-async function candidate(
+/** A candidate installed (on demand, cached) and loaded, or the install outcome with its error. */
+export async function candidate(
   c: Candidate,
   t: KafkaTarget,
   root: string,
