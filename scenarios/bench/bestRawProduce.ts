@@ -4,12 +4,13 @@
 // produced by each maintained candidate client (installed on demand into the cache) to a fresh
 // topic configured like the real one; a candidate that cannot be installed or fails is noted, and
 // the baseline falls back to what did run.
-import { createKafka, type KafkaSasl } from '../../system/shared/kafka.ts';
+import { createKafka } from '../../system/shared/kafka.ts';
 import { topicConfig } from '../../system/shared/topics.ts';
 import type { KafkaTarget } from './clients/clientApi.ts';
 import { candidate, clientsInstallRoot } from './clients/clientsPhase.ts';
 import { CANDIDATES } from './clients/pins.ts';
 import { recordBatches } from './clients/records.ts';
+import type { RawProduceOptions } from './rawProduce.ts';
 import { perSecond } from './stats.ts';
 import type { Log } from './systemControl.ts';
 
@@ -28,18 +29,7 @@ export interface BestRaw {
 }
 
 /** The best of `measured` (kafkajs, already run) and every candidate client. */
-export async function bestRawProduce(
-  o: {
-    brokers: string[];
-    bootstrapForAdmin: string[];
-    sasl?: KafkaSasl | undefined;
-    replicationFactor: number;
-    events: number;
-    batchSize: number;
-  },
-  measured: RawCandidate & { perSecond: number },
-  log: Log,
-): Promise<BestRaw> {
+export async function bestRawProduce(o: RawProduceOptions, measured: RawCandidate & { perSecond: number }, log: Log): Promise<BestRaw> {
   const target: KafkaTarget = { brokers: o.brokers, sasl: o.sasl };
   const candidates: RawCandidate[] = [measured];
   const admin = createKafka({ brokers: o.bootstrapForAdmin, clientId: 'faultline-bench-raw-admin', sasl: o.sasl }).admin();

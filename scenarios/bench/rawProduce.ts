@@ -13,7 +13,8 @@ export interface RawProduceResult {
   meanBatchMs: number;
 }
 
-export async function rawProduceBaseline(o: {
+/** Where and what a raw produce baseline produces. */
+export interface RawProduceOptions {
   brokers: string[];
   bootstrapForAdmin: string[];
   /** The harness's principal (the raw baseline produces as the harness, on any listener). */
@@ -21,7 +22,9 @@ export async function rawProduceBaseline(o: {
   replicationFactor: number;
   events: number;
   batchSize: number;
-}): Promise<RawProduceResult> {
+}
+
+export async function rawProduceBaseline(o: RawProduceOptions): Promise<RawProduceResult> {
   const topic = `faultline-bench-raw-${Date.now()}`;
   const admin = createKafka({ brokers: o.bootstrapForAdmin, clientId: 'faultline-bench-admin', sasl: o.sasl }).admin();
   await admin.connect();

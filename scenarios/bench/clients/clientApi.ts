@@ -90,3 +90,19 @@ export async function within<T>(what: string, p: Promise<T>, ms: number): Promis
 export const consumeTimeoutMs = (count: number) => 60_000 + count;
 
 export const groupId = (client: ClientName) => `faultline-bench-clients-${client}-${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
+
+/**
+ * An eachBatch handler (kafkajs' shape, which the confluent client keeps): every record through
+ * `processing`, counted down; records past the count are left alone.
+ */
+export function countdownBatches(cd: Countdown, processing: Processing) {
+  return async ({ batch }: { batch: { messages: ReadonlyArray<{ value: Buffer | null }> } }): Promise<void> => {
+    cd.delivered();
+    for (const m of batch.messages) {
+      if (cd.finished) return;
+      const p = processing.record(m.value);
+      if (p) await p;
+      if (cd.processed()) return;
+    }
+  };
+}

@@ -1,7 +1,16 @@
 // @confluentinc/kafka-javascript (librdkafka), loaded from the install cache, through its
 // KafkaJS-compatible API. librdkafka fetches ahead on its own threads (queued.min.messages) whatever
 // the JavaScript side does; eachBatch hands over what it has.
-import { consumeTimeoutMs, Countdown, groupId, within, type BenchRecord, type ClientAdapter, type KafkaTarget } from './clientApi.ts';
+import {
+  consumeTimeoutMs,
+  Countdown,
+  countdownBatches,
+  groupId,
+  within,
+  type BenchRecord,
+  type ClientAdapter,
+  type KafkaTarget,
+} from './clientApi.ts';
 
 // The few parts of its API used here (it is not a dependency, so its types are not at hand).
 interface ConfluentBatch {
@@ -76,15 +85,7 @@ export function confluentClient(t: KafkaTarget, mod: unknown, version: string): 
         const started = performance.now();
         await consumer.run({
           partitionsConsumedConcurrently: 1,
-          eachBatch: async ({ batch }) => {
-            cd.delivered();
-            for (const m of batch.messages) {
-              if (cd.finished) return;
-              const p = processing.record(m.value);
-              if (p) await p;
-              if (cd.processed()) return;
-            }
-          },
+          eachBatch: countdownBatches(cd, processing),
         });
         await within(`confluent consumed ${count}`, cd.done, consumeTimeoutMs(count));
         return { records: count, ms: cd.lastAt - cd.firstAt, firstRecordMs: cd.firstAt - started };

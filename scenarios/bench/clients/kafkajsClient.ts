@@ -1,9 +1,18 @@
 // kafkajs, as the system uses it: the relay's producer settings (shared/kafka.ts), and eachBatch
 // on the consumer side.
 import { createRequire } from 'node:module';
-import type { EachBatchPayload, Message } from 'kafkajs';
+import type { Message } from 'kafkajs';
 import { createKafka, idempotentProducerConfig } from '../../../system/shared/kafka.ts';
-import { consumeTimeoutMs, Countdown, groupId, within, type BenchRecord, type ClientAdapter, type KafkaTarget } from './clientApi.ts';
+import {
+  consumeTimeoutMs,
+  Countdown,
+  countdownBatches,
+  groupId,
+  within,
+  type BenchRecord,
+  type ClientAdapter,
+  type KafkaTarget,
+} from './clientApi.ts';
 
 const version = (createRequire(import.meta.url)('kafkajs/package.json') as { version: string }).version;
 
@@ -46,15 +55,7 @@ export function kafkajsClient(t: KafkaTarget): ClientAdapter {
         await consumer.run({
           autoCommit: false,
           partitionsConsumedConcurrently: 1,
-          eachBatch: async ({ batch }: EachBatchPayload) => {
-            cd.delivered();
-            for (const m of batch.messages) {
-              if (cd.finished) return;
-              const p = processing.record(m.value);
-              if (p) await p;
-              if (cd.processed()) return;
-            }
-          },
+          eachBatch: countdownBatches(cd, processing),
         });
         await within(`kafkajs consumed ${count}`, cd.done, consumeTimeoutMs(count));
         return { records: count, ms: cd.lastAt - cd.firstAt, firstRecordMs: cd.firstAt - started };
