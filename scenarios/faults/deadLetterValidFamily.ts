@@ -6,8 +6,9 @@
 //     letter; a projector that lets it past applies it, or fails it on a missing predecessor),
 //     each is replayed (`dlq replay <id>`), which applies it and releases what was parked. Each is
 //     recorded as an injection with its original partition/offset.
-//   forged: a poison record carrying a real stream's id and its next version (a schema violation)
-//     is produced; the stream's real later events park behind it until the window ends and the
+//   forged: a poison record carrying the hottest stream's id and its next version (a schema
+//     violation) is produced while the publishers are frozen for a moment, so it reaches the topic
+//     before the stream's real next version; the stream's real later events park behind it until the window ends and the
 //     family discards it (`dlq discard <id>`). Recorded as poison (with a poison id) on that stream.
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
@@ -155,28 +156,48 @@ async function replayValid(ctx: FaultContext, faultId: number | undefined, settl
 }
 
 /**
- * The stream with the most events, and its next version: where a forged record hurts most. Among
- * streams quiet for the last ~100 events (over a second of the workload), so the forged record
- * reaches the projector before the stream's real next version does; a stream written to that
- * moment would often have its real event applied first, and the forged one be a mere conflict.
- * Never a deleted stream (the busiest quiet one may be one the workload deleted): its next version
- * never comes, so nothing would queue behind the forged dead letter.
+ * The live stream written most in the last 1,000 events, and the version after its newest one in
+ * the event store: its real next version comes soon, so the forged record is challenged. Called
+ * with the publishers held, so the forged record reaches the topic before that real version does
+ * (committed or not yet). Never a deleted stream: its next version never comes.
  */
-async function busiestStream(ctx: FaultContext): Promise<{ streamId: string; next: number } | undefined> {
-  const [row] = await ctx.tools.query<{ stream_id: string; v: number }>(
+async function hottestStream(ctx: FaultContext): Promise<{ streamId: string; next: number } | undefined> {
+  const [row] = await ctx.tools.query<{ stream_id: string }>(
     'commands',
-    `SELECT e.stream_id, MAX(e.stream_version) AS v FROM events e
-      WHERE e.stream_id NOT IN (SELECT ID_USER_DATA FROM USER_DATA WHERE DELETED = 1)
-      GROUP BY e.stream_id
-      HAVING MAX(e.seq) < (SELECT MAX(seq) FROM events) - 100 OR COUNT(*) = (SELECT COUNT(*) FROM events)
-      ORDER BY v DESC, e.stream_id LIMIT 1`,
+    `SELECT e.stream_id FROM events e
+      WHERE e.seq > (SELECT MAX(seq) FROM events) - 1000
+        AND e.stream_id NOT IN (SELECT ID_USER_DATA FROM USER_DATA WHERE DELETED = 1)
+      GROUP BY e.stream_id ORDER BY COUNT(*) DESC, e.stream_id LIMIT 1`,
   );
-  return row ? { streamId: row.stream_id, next: Number(row.v) + 1 } : undefined;
+  if (!row) return undefined;
+  const [v] = await ctx.tools.query<{ v: number }>('commands', 'SELECT MAX(stream_version) AS v FROM events WHERE stream_id = ?', [
+    row.stream_id,
+  ]);
+  return { streamId: row.stream_id, next: Number(v?.v ?? 0) + 1 };
+}
+
+/** Runs `f` with every publisher process (relays, a Connect worker) frozen: no real event reaches the topic meanwhile. */
+async function withPublishersHeld<T>(ctx: FaultContext, f: () => Promise<T>): Promise<T> {
+  const publishers = (await ctx.control.targets()).filter((t) => /^(relay|connect)(#\d+)?$/.test(t));
+  const held: string[] = [];
+  try {
+    for (const t of publishers) {
+      await ctx.control.pause(t);
+      held.push(t);
+    }
+    return await f();
+  } finally {
+    for (const t of held) await ctx.control.resume(t);
+  }
 }
 
 /** Produces a schema-violating UserRenamed on a real stream at its next version; returns its event id. */
 async function forge(ctx: FaultContext, faultId: number): Promise<string> {
-  const target = await busiestStream(ctx);
+  return withPublishersHeld(ctx, () => forgeOnHottest(ctx, faultId));
+}
+
+async function forgeOnHottest(ctx: FaultContext, faultId: number): Promise<string> {
+  const target = await hottestStream(ctx);
   if (!target) throw new Error('no stream has events yet: nothing to forge a dead letter on');
   const eventId = randomUUID();
   const poisonId = randomUUID();
