@@ -9,6 +9,7 @@ import { checkLost } from './lost.ts';
 import { checkLostUpdate } from './lostUpdate.ts';
 import { checkMisanswered } from './misanswered.ts';
 import { checkMisrouted } from './misrouted.ts';
+import { checkPageInconsistent } from './pageInconsistent.ts';
 import { checkParkedDuplicate } from './parkedDuplicate.ts';
 import { checkMispartitioned } from './mispartitioned.ts';
 import { checkPhantom } from './phantom.ts';
@@ -40,6 +41,7 @@ export const CHECKERS: Readonly<Record<AnomalyName, Checker>> = Object.freeze({
   mangled: checkMangled,
   'stale-read': checkStaleRead,
   'read-behind': checkReadBehind,
+  'page-inconsistent': checkPageInconsistent,
   mispartitioned: checkMispartitioned,
   'telemetry-lied': checkTelemetryLied,
   'lost-update': checkLostUpdate,

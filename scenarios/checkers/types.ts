@@ -18,6 +18,7 @@ export const ANOMALY_NAMES = [
   'mangled', // an ok command's stored event does not carry, byte for byte, the name or date it sent
   'stale-read', // one reader saw a stream's version (or existence) go backwards on the query API
   'read-behind', // an answer older than one another reader had received before this request was sent
+  'page-inconsistent', // a page of GET /users that contradicts its own total, or lists a user twice
   'mispartitioned', // a stream's records on more than one partition, or a record keyed other than by its stream id
   'telemetry-lied', // a process said ready with lag 0 / not stalled while the harness saw lag and no progress past a bound, or exported lag figures beside its own "lag unknown"
   'lost-update', // an ok command whose If-Match was not honoured: stale when sent (an earlier ok had moved past it), or its answer not one version past it

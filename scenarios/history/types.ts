@@ -142,7 +142,20 @@ export interface ReadEntry {
   deleted?: boolean;
   /** History-clock ms just before the request was sent (absent in runs recorded before it was). */
   sentMs?: number;
+  /** Read through a page of `GET /users?page=` (absent: `GET /users/:id`): one entry per item. */
+  page?: PageOfRead;
   t: Timestamp; // when the answer arrived
+}
+
+/** The page answer an item came in: what the page says about itself. */
+export interface PageOfRead {
+  /** Unique per page answer in a run: groups its items. */
+  read: number;
+  number: number; // 1-based
+  size: number;
+  total: number;
+  /** Items in the answer. */
+  count: number;
 }
 
 /** A named crash point that fired inside a system process (from the process's crash log). */

@@ -2,6 +2,8 @@
 // entries), so the monotonic-reads checker can see a stream's version go backwards for one reader
 // — a transient regression the final state never shows. Each reader is one session reading the
 // hot streams one request at a time, and the streams the nemesis just tampered with more often.
+// Every few reads is a page of `GET /users` instead: each item is a read of its user too (judged
+// by the same checkers), and the page's own shape is judged by `page-inconsistent`.
 import type { HistoryRecorder } from '../history/recorder.ts';
 import { createRng } from './random.ts';
 
@@ -23,6 +25,14 @@ export interface ReadersOptions {
   seed?: number;
   /** The history clock (ms): each read records when it was sent, so reads can be judged in real time. */
   now?: () => number;
+  /** Every `pageEvery`-th read of a reader is a page of `GET /users` (deleted users included); 0: never. */
+  pageEvery?: number;
+  pageSize?: number;
+}
+
+interface PageBody {
+  items?: Array<{ id?: unknown; version?: unknown; deleted?: unknown }>;
+  total?: unknown;
 }
 
 export interface ReadersHandle {
@@ -30,10 +40,44 @@ export interface ReadersHandle {
   stop(): Promise<{ reads: number; noAnswer: number }>;
 }
 
+/** Page reads shared by the readers: the next page is drawn among those the last answer had. */
+function pageReader(o: ReadersOptions, pageSize: number, timeoutMs: number) {
+  let pages = 1;
+  let pageReads = 0;
+  /** One page, each item recorded as a read of its user with what the page said about itself. */
+  return async (id: number, rng: ReturnType<typeof createRng>): Promise<void> => {
+    const number = 1 + Math.floor(rng.next() * pages);
+    const sentMs = o.now?.();
+    const res = await fetch(`${o.queryApi}/users?page=${number}&pageSize=${pageSize}&includeDeleted=true`, {
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    if (res.status !== 200) return void (await res.body?.cancel());
+    const body = (await res.json()) as PageBody;
+    const items = body.items ?? [];
+    const total = typeof body.total === 'number' ? body.total : -1;
+    pages = Math.max(1, Math.ceil(total / pageSize));
+    const page = { read: pageReads++, number, size: pageSize, total, count: items.length };
+    for (const it of items) {
+      o.recorder.read({
+        reader: id,
+        userId: String(it.id),
+        status: 200,
+        ...(typeof it.version === 'number' ? { version: it.version } : {}),
+        ...(typeof it.deleted === 'boolean' ? { deleted: it.deleted } : {}),
+        ...(sentMs !== undefined ? { sentMs } : {}),
+        page,
+      });
+    }
+  };
+}
+
 export function startReaders(o: ReadersOptions): ReadersHandle {
   const count = o.readers ?? 4;
   const interval = o.intervalMs ?? 40;
   const timeoutMs = o.timeoutMs ?? 1000;
+  const pageEvery = o.pageEvery ?? 5;
+  const pageSize = o.pageSize ?? 20;
+  const readPage = pageReader(o, pageSize, timeoutMs);
   let stopped = false;
   let reads = 0;
   let noAnswer = 0;
@@ -41,7 +85,16 @@ export function startReaders(o: ReadersOptions): ReadersHandle {
   async function reader(id: number): Promise<void> {
     const rng = createRng((o.seed ?? 1) * 7919 + id);
     let turn = 0;
+    let n = 0;
     while (!stopped) {
+      if (pageEvery > 0 && ++n % pageEvery === 0) {
+        await readPage(id, rng).then(
+          () => reads++,
+          () => noAnswer++,
+        );
+        await new Promise((r) => setTimeout(r, interval));
+        continue;
+      }
       const watched = o.watched?.() ?? [];
       const fromWatched = watched.length > 0 && turn++ % 2 === 0;
       const candidates = fromWatched ? watched : o.streams();

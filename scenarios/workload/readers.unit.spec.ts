@@ -12,6 +12,22 @@ let served = 0;
 beforeAll(async () => {
   server = createServer((req, res) => {
     served++;
+    if (req.url!.startsWith('/users?')) {
+      const q = new URL(req.url!, 'http://x').searchParams;
+      const items = [
+        { id: 'p-1', version: 3, deleted: false },
+        { id: 'p-2', version: 1, deleted: true },
+      ];
+      return res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          items,
+          page: Number(q.get('page')),
+          pageSize: Number(q.get('pageSize')),
+          total: 2,
+          deleted: q.get('includeDeleted'),
+        }),
+      );
+    }
     const id = decodeURIComponent(req.url!.split('/').pop()!);
     if (id === 'missing') return res.writeHead(404).end(JSON.stringify({ error: 'USER_NOT_FOUND' }));
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id, version: served, deleted: false }));
@@ -24,7 +40,7 @@ afterAll(() => new Promise<void>((r) => server.close(() => r())));
 describe('query-API readers', () => {
   it('record every answer (status, version, deleted) per reader until stopped', async () => {
     const recorder = createRecorder({ sink: memorySink() });
-    const readers = startReaders({ queryApi: base, recorder, streams: () => ['a', 'missing'], readers: 2, intervalMs: 5 });
+    const readers = startReaders({ queryApi: base, recorder, streams: () => ['a', 'missing'], readers: 2, intervalMs: 5, pageEvery: 0 });
     // a loaded machine may be slow: wait for enough reads, not for a fixed time
     for (let i = 0; i < 200 && new Set(toReads(recorder.entries()).map((r) => `${r.reader}${r.userId}`)).size < 4; i++)
       await new Promise((r) => setTimeout(r, 50));
@@ -42,13 +58,60 @@ describe('query-API readers', () => {
   it('records when each request was sent, on the clock it is given, before its answer arrived', async () => {
     let clock = 0;
     const recorder = createRecorder({ sink: memorySink(), clock: () => ({ ms: (clock += 1), wall: '' }) });
-    const readers = startReaders({ queryApi: base, recorder, streams: () => ['a'], readers: 1, intervalMs: 5, now: () => (clock += 1) });
+    const readers = startReaders({
+      queryApi: base,
+      recorder,
+      streams: () => ['a'],
+      readers: 1,
+      intervalMs: 5,
+      now: () => (clock += 1),
+      pageEvery: 0,
+    });
     for (let i = 0; i < 200 && toReads(recorder.entries()).length < 3; i++) await new Promise((r) => setTimeout(r, 20));
     await readers.stop();
     const reads = toReads(recorder.entries());
     expect(reads.length).toBeGreaterThanOrEqual(3);
     for (const r of reads) expect(r.sentMs).toBeLessThan(r.t.ms);
     expect(new Set(reads.map((r) => r.sentMs)).size).toBe(reads.length);
+  });
+
+  it('reads a page of GET /users every few reads: each item a read of its user, with what the page said', async () => {
+    let clock = 0;
+    const recorder = createRecorder({ sink: memorySink(), clock: () => ({ ms: (clock += 1), wall: '' }) });
+    const readers = startReaders({
+      queryApi: base,
+      recorder,
+      streams: () => ['a'],
+      readers: 1,
+      intervalMs: 1,
+      pageEvery: 3,
+      now: () => (clock += 1),
+    });
+    for (let i = 0; i < 200 && toReads(recorder.entries()).filter((r) => r.page).length < 4; i++)
+      await new Promise((r) => setTimeout(r, 20));
+    await readers.stop();
+    const reads = toReads(recorder.entries());
+    const paged = reads.filter((r) => r.page);
+    expect(paged.length).toBeGreaterThanOrEqual(4);
+    expect(paged.slice(0, 2)).toEqual([
+      expect.objectContaining({
+        userId: 'p-1',
+        status: 200,
+        version: 3,
+        deleted: false,
+        page: { read: 0, number: 1, size: 20, total: 2, count: 2 },
+      }),
+      expect.objectContaining({
+        userId: 'p-2',
+        status: 200,
+        version: 1,
+        deleted: true,
+        page: { read: 0, number: 1, size: 20, total: 2, count: 2 },
+      }),
+    ]);
+    for (const r of paged) expect(r.sentMs).toBeLessThan(r.t.ms);
+    // one page read in three: two single reads of 'a' between pages
+    expect(reads.filter((r) => r.userId === 'a').length).toBeGreaterThanOrEqual(paged.length - 2);
   });
 
   it('counts a query API that does not answer, and records nothing for it', async () => {
@@ -72,7 +135,15 @@ describe('query-API readers', () => {
     const recorder = createRecorder({ sink: memorySink() });
     const hotSet = Array.from({ length: 50 }, (_, i) => `hot-${i}`);
     let watched: string[] = ['w1', 'w2'];
-    const readers = startReaders({ queryApi: base, recorder, streams: () => hotSet, watched: () => watched, readers: 1, intervalMs: 2 });
+    const readers = startReaders({
+      queryApi: base,
+      recorder,
+      streams: () => hotSet,
+      watched: () => watched,
+      readers: 1,
+      intervalMs: 2,
+      pageEvery: 0,
+    });
     for (let i = 0; i < 200 && toReads(recorder.entries()).length < 40; i++) await new Promise((r) => setTimeout(r, 25));
     watched = [];
     const before = toReads(recorder.entries()).length;
