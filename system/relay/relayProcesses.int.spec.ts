@@ -199,7 +199,8 @@ describe('relay processes', () => {
       const crashLog = join(mkdtempSync(join(tmpdir(), 'relay-crash-')), 'crashes.jsonl');
       const doomed = spawnRelay(topic, {
         RELAY_BATCH_SIZE: '10',
-        RELAY_CLAIM_BATCHES: '1',
+        // after-claim-commit is passed only while the claim before still has sends to make
+        RELAY_CLAIM_BATCHES: point === 'relay.after-claim-commit' ? '3' : '1',
         FAULTLINE_CRASH_POINTS: `${point}:3`,
         FAULTLINE_CRASH_LOG: crashLog,
       });
