@@ -68,7 +68,6 @@ export function rankedPartition(ps: readonly PartitionFacts[], ranking: readonly
 /** Partition ids from busiest to quietest (see byBusiness). Pure. */
 export const ranking = (ps: readonly PartitionFacts[]): number[] => ps.map((_, i) => byBusiness(ps, i + 1).partition);
 
-/** The node to cut for a role: the leader, or the first follower not already cut. Pure. */
 /**
  * Where `node`'s leaderships go when it shuts down gracefully: the controller gives each of its
  * partitions to the first other replica, in assignment order, that is in the ISR. Pure.
@@ -91,6 +90,7 @@ export function handsOverToAnswered(ps: readonly PartitionFacts[], node: number)
 const leadership = (ps: readonly PartitionFacts[]) =>
   ps.map((p) => `${p.partition}→${p.leader} [${p.replicas.join(',')}] isr ${p.isr.join(',')}`).join('; ');
 
+/** The node to cut for a role: the leader, or the first follower not already cut. Pure. */
 export function replicaFor(p: PartitionFacts, role: 'leader' | 'follower', alreadyCut: ReadonlySet<number>): number {
   if (role === 'leader') {
     if (p.leader < 0) throw new Error(`partition ${p.partition} has no leader`);

@@ -8,8 +8,9 @@
 //     recorded as an injection with its original partition/offset.
 //   forged: a poison record carrying the hottest stream's id and its next version (a schema
 //     violation) is produced while the publishers are frozen for a moment, so it reaches the topic
-//     before the stream's real next version; the stream's real later events park behind it until the window ends and the
-//     family discards it (`dlq discard <id>`). Recorded as poison (with a poison id) on that stream.
+//     before the stream's real next version; the stream's real later events park behind it until
+//     the window ends and the family discards it (`dlq discard <id>`). Recorded as poison (with a
+//     poison id) on that stream.
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { HEADERS, TOPIC } from '../../system/shared/events.ts';
