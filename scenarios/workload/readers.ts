@@ -44,14 +44,17 @@ export interface ReadersHandle {
 function pageReader(o: ReadersOptions, pageSize: number, timeoutMs: number) {
   let pages = 1;
   let pageReads = 0;
-  /** One page, each item recorded as a read of its user with what the page said about itself. */
-  return async (id: number, rng: ReturnType<typeof createRng>): Promise<void> => {
+  /** One page, each item recorded as a read of its user with what the page said about itself; false: no page came. */
+  return async (id: number, rng: ReturnType<typeof createRng>): Promise<boolean> => {
     const number = 1 + Math.floor(rng.next() * pages);
     const sentMs = o.now?.();
     const res = await fetch(`${o.queryApi}/users?page=${number}&pageSize=${pageSize}&includeDeleted=true`, {
       signal: AbortSignal.timeout(timeoutMs),
     });
-    if (res.status !== 200) return void (await res.body?.cancel());
+    if (res.status !== 200) {
+      await res.body?.cancel();
+      return false;
+    }
     const body = (await res.json()) as PageBody;
     const items = body.items ?? [];
     const total = typeof body.total === 'number' ? body.total : -1;
@@ -68,6 +71,7 @@ function pageReader(o: ReadersOptions, pageSize: number, timeoutMs: number) {
         page,
       });
     }
+    return true;
   };
 }
 
@@ -88,10 +92,9 @@ export function startReaders(o: ReadersOptions): ReadersHandle {
     let n = 0;
     while (!stopped) {
       if (pageEvery > 0 && ++n % pageEvery === 0) {
-        await readPage(id, rng).then(
-          () => reads++,
-          () => noAnswer++,
-        );
+        // A page that did not come (an error status, no answer) is no read: nothing was recorded.
+        if (await readPage(id, rng).catch(() => false)) reads++;
+        else noAnswer++;
         await new Promise((r) => setTimeout(r, interval));
         continue;
       }

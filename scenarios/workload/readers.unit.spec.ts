@@ -14,6 +14,7 @@ beforeAll(async () => {
     served++;
     if (req.url!.startsWith('/users?')) {
       const q = new URL(req.url!, 'http://x').searchParams;
+      if (q.get('pageSize') === '7') return res.writeHead(503).end(JSON.stringify({ error: 'DB_DOWN' }));
       const items = [
         { id: 'p-1', version: 3, deleted: false },
         { id: 'p-2', version: 1, deleted: true },
@@ -112,6 +113,16 @@ describe('query-API readers', () => {
     for (const r of paged) expect(r.sentMs).toBeLessThan(r.t.ms);
     // one page read in three: two single reads of 'a' between pages
     expect(reads.filter((r) => r.userId === 'a').length).toBeGreaterThanOrEqual(paged.length - 2);
+  });
+
+  it('counts a page answered with an error as no read, and records nothing for it', async () => {
+    const recorder = createRecorder({ sink: memorySink() });
+    const readers = startReaders({ queryApi: base, recorder, streams: () => ['a'], readers: 1, intervalMs: 1, pageEvery: 1, pageSize: 7 });
+    await new Promise((r) => setTimeout(r, 100));
+    const done = await readers.stop();
+    expect(done.noAnswer).toBeGreaterThan(0);
+    expect(done.reads).toBe(0);
+    expect(toReads(recorder.entries())).toEqual([]);
   });
 
   it('counts a query API that does not answer, and records nothing for it', async () => {
