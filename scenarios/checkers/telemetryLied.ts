@@ -1,3 +1,4 @@
+import { checkMetricLabels } from './metricLabels.ts';
 import { result, type Anomaly, type CheckInput, type CheckResult, type TelemetrySample } from './types.ts';
 
 export const DEFAULT_TELEMETRY_BOUND_MS = 5000;
@@ -18,6 +19,8 @@ export const DEFAULT_STALL_REPORT_BOUND_MS = 35_000;
  *
  * A process also lies when its lag gauges show figures while its own gauge says the lag cannot be
  * known (the figures are an older, stale copy a dashboard would trust). One anomaly per episode.
+ * And when it counts a metric outside the labels the contract declares (metricLabels.ts): one
+ * anomaly per series.
  */
 export function checkTelemetryLied(input: CheckInput): CheckResult {
   const bound = input.telemetryBoundMs ?? DEFAULT_TELEMETRY_BOUND_MS;
@@ -71,6 +74,7 @@ export function checkTelemetryLied(input: CheckInput): CheckResult {
     }
   }
   for (const [process, samples] of byProcess) anomalies.push(...staleFigures(process, samples));
+  if (input.metricSamples && input.metricContract) anomalies.push(...checkMetricLabels(input.metricSamples, input.metricContract));
   return result('telemetry-lied', anomalies);
 }
 

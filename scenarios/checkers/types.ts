@@ -20,7 +20,7 @@ export const ANOMALY_NAMES = [
   'read-behind', // an answer older than one another reader had received before this request was sent
   'page-inconsistent', // a page of GET /users that contradicts its own total, or lists a user twice
   'mispartitioned', // a stream's records on more than one partition, or a record keyed other than by its stream id
-  'telemetry-lied', // a process said ready with lag 0 / not stalled while the harness saw lag and no progress past a bound, or exported lag figures beside its own "lag unknown"
+  'telemetry-lied', // a process said ready with lag 0 / not stalled while the harness saw lag and no progress past a bound, exported lag figures beside its own "lag unknown", or counted a metric outside its declared labels
   'lost-update', // an ok command whose If-Match was not honoured: stale when sent (an earlier ok had moved past it), or its answer not one version past it
   'published-out-of-order', // on its partition, a stream's first copy of a version comes after the first copy of a later version
   'two-owners', // on one partition, an earlier owner wrote an offset the partition's later owner had already written past
@@ -158,6 +158,25 @@ export interface TelemetrySample {
   gaugeLagUnknown?: boolean | null;
 }
 
+/** Label name → anchored pattern of its values (`a|b`, `[0-9]+`). */
+export type LabelPatterns = Readonly<Record<string, string>>;
+
+export interface MetricLabelContract {
+  /** Its series are `<name>_bucket{le,…}`, `<name>_sum` and `<name>_count`. */
+  histogram?: boolean;
+  labels: LabelPatterns;
+  /** A series whose labels match every pattern of `if` must match every pattern of `then`. */
+  rules?: readonly { if: LabelPatterns; then: LabelPatterns }[];
+}
+
+export type MetricContract = Readonly<Record<string, MetricLabelContract>>;
+
+/** One scrape of every process (ms since the sampler started): process → `name{labels}` → value. */
+export interface MetricSample {
+  ms: number;
+  metrics: Readonly<Partial<Record<string, Readonly<Record<string, number>>>>>;
+}
+
 export interface ConvergenceInput {
   /** Monotonic ms (history clock) when the last fault healed. */
   lastHealMs: number;
@@ -197,6 +216,10 @@ export interface CheckInput {
   cluster?: readonly ClusterSample[];
   /** Self-reported vs measured lag and readiness, sampled during the run. */
   telemetry?: readonly TelemetrySample[];
+  /** Every process's metrics as scraped during the run, judged against `metricContract`. */
+  metricSamples?: readonly MetricSample[];
+  /** The labels each labelled metric carries and their values (fixtures/metric-contract.json). */
+  metricContract?: MetricContract;
   convergence?: ConvergenceInput;
   /** Who published; in the cdc modes `republished` excuses no copy (absent in runs recorded before it was read: outbox). */
   publishMode?: Configuration['publish'];

@@ -71,7 +71,9 @@ async function selection(o: CampaignOptions) {
   for (const e of equivalents.values())
     if (!known.has(e.id)) console.log(`warning: equivalent ${e.id} (${e.where}) is no longer generated: remove it`);
   const picked = selectGenerated(instrumented.mutants, o);
-  const label = `sample ${o.sample ?? 'all'}, seed ${o.seed}${o.files ? `, files ${o.files}` : ''}${o.shard ? `, shard ${o.shard.index}/${o.shard.count}` : ''}`;
+  const label = o.ids
+    ? `only ${o.ids.join(', ')}`
+    : `sample ${o.sample ?? 'all'}, seed ${o.seed}${o.files ? `, files ${o.files}` : ''}${o.shard ? `, shard ${o.shard.index}/${o.shard.count}` : ''}`;
   console.log(`generated: ${instrumented.mutants.length} mutants in ${files.length} files; running ${picked.length} (${label})`);
   return { files, instrumented, equivalents, picked };
 }

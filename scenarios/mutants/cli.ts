@@ -21,14 +21,15 @@ import { parseShard } from './sample.ts';
 const USAGE = `usage: npm run mutants -- [--only id,id] [--seed N] [--profile ci|full] [--check] [--list]
                             [--baseline] [--own-env] [--every-run] [--scenario-timeout S]
        npm run mutants -- --generated [--sample N] [--seed S] [--files glob,glob] [--shard i/n]
-                            [--refresh-coverage] [--list]
+                            [--only g-id,g-id] [--refresh-coverage] [--list]
   --generated      StrykerJS's mutants of the delivery-critical files of system/ instead of the
                    hand-written set: a reproducible sample (--sample, --seed), each run through the
                    ci runs that execute its code (a coverage map recorded once per version of the
                    code, in the cache), stopping at the first kill; prints the score and every
                    survivor's diff; exit 0 when at least 90 % of the scored mutants are killed.
                    Equivalent mutants are listed in fixtures/equivalent-mutants.tsv. --shard i/n
-                   runs every n-th mutant of the sample: the n shards together run exactly the sample
+                   runs every n-th mutant of the sample: the n shards together run exactly the sample;
+                   --only runs exactly the named generated mutants (no sample)
   (default)        each mutant in a scratch copy, through the runs it declares
                    (fixtures/mutants/<id>.json "scenarios"; none declared: the ci profile), stopping
                    at the first run that fails with an anomaly; one environment (Kafka, MariaDB,
@@ -188,7 +189,7 @@ async function run(
 }
 
 async function generated(flags: Flags<typeof FLAGS>): Promise<number> {
-  for (const f of ['only', 'profile', 'check', 'baseline', 'own-env', 'every-run'] as const)
+  for (const f of ['profile', 'check', 'baseline', 'own-env', 'every-run'] as const)
     if (flags[f] !== undefined) throw new UsageError(`--${f} is for the hand-written set, not --generated`, USAGE);
   let shard: { index: number; count: number } | undefined;
   try {
@@ -201,6 +202,7 @@ async function generated(flags: Flags<typeof FLAGS>): Promise<number> {
     ...(flags.sample !== undefined ? { sample: flags.sample } : {}),
     ...(typeof flags.files === 'string' ? { files: flags.files } : {}),
     ...(shard ? { shard } : {}),
+    ...(typeof flags.only === 'string' ? { ids: flags.only.split(',').filter(Boolean) } : {}),
     scenarioTimeoutMs: (flags['scenario-timeout'] ?? 900) * 1000,
     refreshCoverage: flags['refresh-coverage'] === true,
     listOnly: flags.list === true,

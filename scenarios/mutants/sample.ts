@@ -36,6 +36,8 @@ export interface SampleOptions {
   sample?: number;
   seed: number;
   shard?: { index: number; count: number }; // 1-based index
+  /** Exactly these ids (a survivor run again, say): no sample is drawn. */
+  ids?: readonly string[];
 }
 
 /**
@@ -44,6 +46,12 @@ export interface SampleOptions {
  * the shards, so the shards of one sample together are exactly the sample.
  */
 export function selectGenerated(all: readonly GeneratedMutant[], o: SampleOptions): GeneratedMutant[] {
+  if (o.ids) {
+    const unknown = o.ids.filter((id) => !all.some((m) => m.id === id));
+    if (unknown.length)
+      throw new Error(`no generated mutant ${unknown.join(', ')} in the target files (ids change when the code around them does)`);
+    return all.filter((m) => o.ids!.includes(m.id));
+  }
   const globs = o.files?.split(',').filter(Boolean).map(globToRegExp);
   const pool = all.filter((m) => !globs || globs.some((g) => g.test(m.file))).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const next = rng(o.seed);

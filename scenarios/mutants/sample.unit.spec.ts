@@ -39,6 +39,11 @@ describe('generated mutant selection', () => {
     );
   });
 
+  it('runs exactly the ids asked for, and names an id it does not know', () => {
+    expect(selectGenerated(all, { seed: 1, sample: 3, ids: ['g-000007', 'g-000002'] }).map((m) => m.id)).toEqual(['g-000002', 'g-000007']);
+    expect(() => selectGenerated(all, { seed: 1, ids: ['g-000002', 'g-nope'] })).toThrow(/no generated mutant g-nope/);
+  });
+
   it('keeps only the files the globs match', () => {
     const picked = selectGenerated([...all, mutant(999, 'system/projector/projectRun.ts')], { seed: 1, files: 'system/projector/**' });
     expect(picked.map((m) => m.file)).toEqual(['system/projector/projectRun.ts']);

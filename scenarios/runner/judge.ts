@@ -1,6 +1,7 @@
 // The judge phase: a pure function of a scenario record (the run directory's files). The runner
 // calls it right after a run, and `npm run check` calls it again on a stored run, so both give
 // the same verdicts from the same files.
+import { loadMetricContract } from '../../fixtures/loader.ts';
 import { composeCheckers } from '../checkers/compose.ts';
 import { compareWithExpectation } from '../checkers/expectations.ts';
 import type { CheckInput, Checker, PoisonInjection } from '../checkers/types.ts';
@@ -45,6 +46,8 @@ export function checkInputOf(record: ScenarioRecord): CheckInput {
     reads: ofType(entries, 'read') as ReadEntry[],
     crashes: ofType(entries, 'crash') as CrashEntry[],
     telemetry: record.samples.telemetry,
+    metricSamples: record.samples.samples,
+    metricContract: loadMetricContract(),
     ...(record.samples.brokers ? { cluster: record.samples.brokers } : {}),
     convergence: facts.convergence,
     retryBudgetMs: facts.retryBudgetMs,
