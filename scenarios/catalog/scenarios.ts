@@ -18,6 +18,7 @@ import {
   projectorStalled,
   restarted,
   slowCommand,
+  unreachable,
 } from './felt.ts';
 import { scaleOutScenarios } from './scaleOut.ts';
 import { brokerScenarios } from './brokerScenarios.ts';
@@ -129,6 +130,16 @@ const BUILT_IN: readonly Scenario[] = [
     // A read database killed mid-apply: at-most-once has committed the offsets of what it loses.
     crashes: true,
     convergenceBoundMs: 20_000,
+  },
+  {
+    name: 'group-collision',
+    purpose:
+      'another application joins the projector’s consumer group with an assignor the projector does not speak, while the projector restarts: the projector must exit rather than stay up outside its group, and once the group is free again it catches up with nothing lost',
+    workload: WORKLOAD,
+    schedule: profile('group-collision'),
+    felt: [faultsApplied, restarted('projector'), unreachable('projector')],
+    crashes: true,
+    convergenceBoundMs: 25_000,
   },
   {
     name: 'read-db-fails-after-consume',

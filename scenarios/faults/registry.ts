@@ -11,6 +11,7 @@ import { deadLetterValidFamily } from './deadLetterValidFamily.ts';
 import { dlqLimitFamily } from './dlqLimitFamily.ts';
 import { duplicateFamily } from './duplicateFamily.ts';
 import { fuzzFamily } from './fuzzFamily.ts';
+import { groupCollisionFamily } from './groupCollisionFamily.ts';
 import { lostAckFamily } from './lostAckFamily.ts';
 import { networkFamily } from './networkFamily.ts';
 import { pausePointFamily } from './pausePointFamily.ts';
@@ -30,6 +31,7 @@ export const FAMILIES: readonly FaultFamily[] = [
   crashPointFamily,
   pausePointFamily,
   duplicateFamily,
+  groupCollisionFamily,
   redeliveryFamily,
   poisonFamily,
   deadLetterValidFamily,

@@ -8,6 +8,7 @@ import type { CrashPointParams } from './crashPointFamily.ts';
 import type { DeadLetterValidParams } from './deadLetterValidFamily.ts';
 import type { DuplicateParams } from './duplicateFamily.ts';
 import type { FuzzParams } from './fuzzFamily.ts';
+import type { GroupCollisionParams } from './groupCollisionFamily.ts';
 import type { LostAckParams } from './lostAckFamily.ts';
 import type { NetworkParams } from './networkFamily.ts';
 import type { PausePointParams } from './pausePointFamily.ts';
@@ -32,6 +33,7 @@ export interface ParamsByFault
     CrashPointParams,
     PausePointParams,
     DuplicateParams,
+    GroupCollisionParams,
     RedeliveryParams,
     PoisonParams,
     DeadLetterValidParams,
