@@ -13,7 +13,7 @@ import { AssignerProtocol, type Consumer, type PartitionAssigner } from 'kafkajs
 import { TOPIC } from '../../system/shared/events.ts';
 import { harnessKafka } from '../environment/harnessKafka.ts';
 import { PROJECTOR_GROUP } from './duplicateFamily.ts';
-import type { FaultFamily, KindSpec } from './family.ts';
+import type { FaultContext, FaultFamily, KindSpec } from './family.ts';
 
 export interface GroupCollisionParams {
   'group-collision': Record<string, never>;
@@ -41,6 +41,65 @@ const intruderAssigner: PartitionAssigner = () => ({
 
 const isProjector = (t: string) => t === 'projector' || t.startsWith('projector#');
 
+/** Joins the group as soon as it is empty; a join refused while the dead sessions last is tried again. */
+async function holdGroup(env: FaultContext['env'], id: number): Promise<Consumer> {
+  const kafka = harnessKafka(env, 'faultline-intruder');
+  const deadline = Date.now() + JOIN_WITHIN_MS;
+  let last = 'no attempt';
+  for (;;) {
+    const c = kafka.consumer({
+      groupId: PROJECTOR_GROUP,
+      partitionAssigners: [intruderAssigner],
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
+      retry: { retries: 0, restartOnFailure: async () => false },
+    });
+    const joined = new Promise<boolean>((resolve) => {
+      c.on(c.events.GROUP_JOIN, () => resolve(true));
+      c.on(c.events.CRASH, (e) => {
+        last = e.payload.error.message;
+        resolve(false);
+      });
+      setTimeout(() => resolve(false), 15_000).unref();
+    });
+    try {
+      await c.connect();
+      await c.subscribe({ topics: [TOPIC] });
+      await c.run({ autoCommit: false, eachBatch: async () => undefined });
+      if (await joined) return c;
+    } catch (err) {
+      last = (err as Error).message;
+    }
+    await c.disconnect().catch(() => undefined);
+    if (Date.now() > deadline)
+      throw new Error(`fault ${id}: the intruder could not join group ${PROJECTOR_GROUP} within ${JOIN_WITHIN_MS} ms: ${last}`);
+    await sleep(300);
+  }
+}
+
+/** Starts each member while the intruder holds the group: each is expected to exit, unable to join. */
+async function startWhileHeld(
+  control: FaultContext['control'],
+  log: FaultContext['log'],
+  members: readonly string[],
+  id: number,
+): Promise<void> {
+  for (const m of members) {
+    const t0 = Date.now();
+    try {
+      await control.restart(m, { graceful: false });
+      log(`fault ${id}: ${m} started and reported ready while the intruder held its group`);
+    } catch (err) {
+      const why = (err as Error).message.split('\n')[0]!;
+      log(
+        /exited/.test(why)
+          ? `fault ${id}: ${m} exited ${Date.now() - t0} ms after its start, unable to join its group (as it must): ${why}`
+          : `fault ${id}: ${m} neither joined its group nor exited: ${why}`,
+      );
+    }
+  }
+}
+
 const spec: KindSpec = {
   params: {},
   timing: 'window',
@@ -60,42 +119,6 @@ export const groupCollisionFamily: FaultFamily = {
     let intruder: Consumer | undefined;
     let members: string[] = [];
     let starts: Promise<void> | undefined;
-
-    /** Joins the group as soon as it is empty; a join refused while the dead sessions last is tried again. */
-    async function holdGroup(id: number): Promise<Consumer> {
-      const kafka = harnessKafka(env, 'faultline-intruder');
-      const deadline = Date.now() + JOIN_WITHIN_MS;
-      let last = 'no attempt';
-      for (;;) {
-        const c = kafka.consumer({
-          groupId: PROJECTOR_GROUP,
-          partitionAssigners: [intruderAssigner],
-          sessionTimeout: 10_000,
-          heartbeatInterval: 1_000,
-          retry: { retries: 0, restartOnFailure: async () => false },
-        });
-        const joined = new Promise<boolean>((resolve) => {
-          c.on(c.events.GROUP_JOIN, () => resolve(true));
-          c.on(c.events.CRASH, (e) => {
-            last = e.payload.error.message;
-            resolve(false);
-          });
-          setTimeout(() => resolve(false), 15_000).unref();
-        });
-        try {
-          await c.connect();
-          await c.subscribe({ topics: [TOPIC] });
-          await c.run({ autoCommit: false, eachBatch: async () => undefined });
-          if (await joined) return c;
-        } catch (err) {
-          last = (err as Error).message;
-        }
-        await c.disconnect().catch(() => undefined);
-        if (Date.now() > deadline)
-          throw new Error(`fault ${id}: the intruder could not join group ${PROJECTOR_GROUP} within ${JOIN_WITHIN_MS} ms: ${last}`);
-        await sleep(300);
-      }
-    }
 
     /** Starts what exited (as a supervisor would); says what was left running. */
     async function restartExited(id: number): Promise<void> {
@@ -120,28 +143,13 @@ export const groupCollisionFamily: FaultFamily = {
           if ((await control.identity(t).catch(() => undefined)) !== undefined) members.push(t);
         for (const m of members) await control.kill(m);
         const began = Date.now();
-        intruder = await holdGroup(id);
+        intruder = await holdGroup(env, id);
         log(
           `fault ${id}: an intruder holds group ${PROJECTOR_GROUP} with protocol ${INTRUDER_PROTOCOL} (joined ${Date.now() - began} ms after ${members.join(', ')} were killed)`,
         );
         // In the background: a projector that cannot join exits at once; one that does not is only
         // given up on after the start timeout, and the schedule must not wait for that.
-        starts = (async () => {
-          for (const m of members) {
-            const t0 = Date.now();
-            try {
-              await control.restart(m, { graceful: false });
-              log(`fault ${id}: ${m} started and reported ready while the intruder held its group`);
-            } catch (err) {
-              const why = (err as Error).message.split('\n')[0]!;
-              log(
-                /exited/.test(why)
-                  ? `fault ${id}: ${m} exited ${Date.now() - t0} ms after its start, unable to join its group (as it must): ${why}`
-                  : `fault ${id}: ${m} neither joined its group nor exited: ${why}`,
-              );
-            }
-          }
-        })();
+        starts = startWhileHeld(control, log, members, id);
       },
       async stop(_f, id) {
         await starts;
