@@ -9,7 +9,7 @@ import { planMatrix } from '../runner/matrix.ts';
 import { applyEdits } from './apply.ts';
 import { renderCampaignJson, renderCampaignText, scoreOf, type CampaignRun, type GeneratedResult } from './campaignReport.ts';
 import { stopCurrentChild } from './child.ts';
-import { coverageFile, coveringCells, loadCoverage, recordCoverage, targetsHash, type CoverageMap } from './coverage.ts';
+import { coverageFile, coveringCells, harnessFiles, loadCoverage, recordCoverage, targetsHash, type CoverageMap } from './coverage.ts';
 import { infraDown, sharedInfraUp, type EnvTarget } from './environment.ts';
 import { loadEquivalents } from './equivalents.ts';
 import { instrument, targetFiles, toMutant, type GeneratedMutant } from './generated.ts';
@@ -89,13 +89,13 @@ async function coverageMap(
     sharedRunDir: string;
   },
 ): Promise<CoverageMap> {
-  const hash = targetsHash(PROJECT_ROOT, c.files);
+  const hash = targetsHash(PROJECT_ROOT, [...c.files, ...harnessFiles(PROJECT_ROOT)]);
   const stored = o.refreshCoverage ? undefined : loadCoverage(hash, c.env);
   if (stored) {
     console.log(`coverage map: ${coverageFile(hash, c.env)} (recorded ${stored.recordedAt})`);
     return stored;
   }
-  console.log(`coverage map: recording it for this code (${hash}): every ci run once on the instrumented system…`);
+  console.log(`coverage map: recording it for this code and these scenarios (${hash}): every ci run once on the instrumented system…`);
   const map = await recordCoverage({
     root: PROJECT_ROOT,
     instrumented: c.instrumented,

@@ -1,7 +1,9 @@
 // Which scenario runs execute which generated mutant's code: one run of the profile's cells on a
 // copy whose target files carry every mutant switched off (Stryker's instrumented code), each
 // process writing the mutant places it executed (coverageHook.mjs). Stored in the cache under a
-// hash of the target files, so it is recorded again only when the code it describes changed.
+// hash of the target files and of the harness files that decide what the runs do (scenarios,
+// faults, workload, fault profiles, poison): recorded again when either changed, so a new fault's
+// reach counts from the campaign after it lands.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -28,6 +30,24 @@ export function targetsHash(root: string, files: readonly string[]): string {
       .update(readFileSync(join(root, f)))
       .update('\u0000');
   return h.digest('hex').slice(0, 16);
+}
+
+/** Scenarios, faults, workload, load, fault profiles and poison cases: what decides which code a run executes. */
+export function harnessFiles(root: string): string[] {
+  const out: string[] = [];
+  const walk = (dir: string, keep: (f: string) => boolean) => {
+    const abs = join(root, dir);
+    if (!existsSync(abs)) return;
+    for (const e of readdirSync(abs, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const rel = `${dir}/${e.name}`;
+      if (e.isDirectory()) walk(rel, keep);
+      else if (keep(e.name)) out.push(rel);
+    }
+  };
+  const source = (f: string) => f.endsWith('.ts') && !f.endsWith('.spec.ts');
+  for (const d of ['scenarios/catalog', 'scenarios/faults', 'scenarios/workload', 'scenarios/load']) walk(d, source);
+  for (const d of ['fixtures/fault-profiles', 'fixtures/poison']) walk(d, () => true);
+  return out;
 }
 
 export const coverageFile = (hash: string, env: NodeJS.ProcessEnv = process.env) => join(cacheDir(env), `mutant-coverage-${hash}.json`);
