@@ -1,6 +1,8 @@
 // From what one scenario run left behind (exit code, report.json, timeout) to a verdict on the
-// mutant, as Stryker has it: killed (a scenario failed with an anomaly), survived (every run
-// passed), timeout, or error (it could not be judged: apply/typecheck/start/harness failure). Pure.
+// mutant, as Stryker has it: killed (a scenario failed with an anomaly, or a system process of the
+// mutated copy never became ready), survived (every run passed), timeout, or error (it could not be
+// judged: apply/typecheck failure, a server of the environment that did not start, another harness
+// failure). Pure.
 
 /** The few report.json fields read here (scenarios/report/json.ts writes them); checked at run time. */
 export interface ReportResult {
@@ -46,6 +48,8 @@ export function readReportResult(json: unknown): ReportResult | string {
   };
 }
 
+const SYSTEM_START_FAILED = /(?:^|: )((?:command-service|relay|projector|query-api)(?:#\d+)?) failed to start: /;
+
 export function classifyCell(
   cell: string,
   run: { timedOut: boolean; exitCode: number | null; report: ReportResult | string; logTail?: string },
@@ -65,6 +69,11 @@ export function classifyCell(
   // An anomaly outranks a harness error in the same run: the checkers still judged the data.
   if (anomalies.length) return { cell, status: 'killed', anomalies, scenarioMs: r.durationMs };
   if (r.passed && run.exitCode === 0) return { cell, status: 'passed', anomalies: [], scenarioMs: r.durationMs };
+  // The mutated code kept one of the system's own processes from ever becoming ready (it exited,
+  // or never answered ready): the gate fails loudly on it, as any test run would. A server of the
+  // environment (Kafka, MariaDB, Toxiproxy) that failed to start is not the mutant's doing.
+  const notStarted = [r.error ?? '', ...r.failureReasons].map((t) => SYSTEM_START_FAILED.exec(t)?.[1]).find(Boolean);
+  if (notStarted) return { cell, status: 'killed', anomalies: [`${notStarted} did not start`], scenarioMs: r.durationMs };
   const why = r.failureReasons.length ? r.failureReasons.join('; ') : `exit ${run.exitCode} although the report passed`;
   return { cell, status: 'error', anomalies: [], scenarioMs: r.durationMs, detail: why };
 }

@@ -37,14 +37,14 @@ describe('classifyCell', () => {
     expect(o).toMatchObject({ status: 'killed', anomalies: ['missing lost'] });
   });
 
-  it('a failure without any anomaly (harness error, fault never felt) is an error, not a kill', () => {
+  it('a failure without any anomaly (a server that did not start, a fault never felt) is an error, not a kill', () => {
     const o = classifyCell('c', {
       timedOut: false,
       exitCode: 1,
       report: result({
         passed: false,
-        error: 'command-service failed to start',
-        failureReasons: ['harness error: command-service failed to start'],
+        error: 'kafka-1 failed to start: not ready after 120000 ms',
+        failureReasons: ['harness error: kafka-1 failed to start: not ready after 120000 ms'],
       }),
     });
     expect(o.status).toBe('error');
@@ -56,6 +56,25 @@ describe('classifyCell', () => {
         report: result({ passed: false, failureReasons: ['fault never felt: relay restarted'] }),
       }).status,
     ).toBe('error');
+  });
+
+  it('a system process of the mutated copy that never became ready kills: the gate fails on it', () => {
+    const o = classifyCell('c', {
+      timedOut: false,
+      exitCode: 1,
+      report: result({
+        passed: false,
+        error: 'projector failed to start: projector: not ready after 45000 ms\n--- last lines of projector.log ---',
+        failureReasons: ['harness error: projector failed to start: projector: not ready after 45000 ms'],
+      }),
+    });
+    expect(o).toMatchObject({ status: 'killed', anomalies: ['projector did not start'] });
+    const second = classifyCell('c', {
+      timedOut: false,
+      exitCode: 1,
+      report: result({ passed: false, failureReasons: ['harness error: projector#2 failed to start: projector#2: the process exited'] }),
+    });
+    expect(second).toMatchObject({ status: 'killed', anomalies: ['projector#2 did not start'] });
   });
 
   it('no report is an error that carries the exit code and the log tail; a timeout is a timeout', () => {
