@@ -37,8 +37,41 @@ function headerDifferences(r: InjectedRecord, stored: NonNullable<DeadLetterLogR
   return out;
 }
 
-function differences(r: InjectedRecord, d: DeadLetterLogRow): string[] {
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * What the record says of itself, as the dead letter must file it: the version its JSON claims
+ * (a positive safe integer, else none) and its event id (a JSON string up to 64 characters; longer
+ * ones may be fitted to the column, and an id only in a header is not judged here).
+ */
+export function claimsOf(value64: string | null): { streamVersion: number | null; eventId?: string } {
+  let raw: unknown;
+  try {
+    raw = value64 === null ? null : JSON.parse(UTF8.decode(Buffer.from(value64, 'base64')));
+  } catch {
+    return { streamVersion: null };
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { streamVersion: null };
+  const o = raw as Record<string, unknown>;
+  const v = o.streamVersion;
+  return {
+    streamVersion: Number.isSafeInteger(v) && (v as number) >= 1 ? (v as number) : null,
+    ...(typeof o.eventId === 'string' && o.eventId.length <= 64 ? { eventId: o.eventId } : {}),
+  };
+}
+
+function claimDifferences(r: InjectedRecord, d: DeadLetterLogRow): string[] {
+  const claims = claimsOf(r.value);
   const out: string[] = [];
+  if (d.streamVersion !== claims.streamVersion)
+    out.push(`filed under version ${d.streamVersion ?? 'none'}, though the record claims ${claims.streamVersion ?? 'none'}`);
+  if (claims.eventId !== undefined && d.eventId !== claims.eventId)
+    out.push(`filed under event id ${JSON.stringify(d.eventId)}, though the record claims ${JSON.stringify(claims.eventId)}`);
+  return out;
+}
+
+function differences(r: InjectedRecord, d: DeadLetterLogRow): string[] {
+  const out: string[] = claimDifferences(r, d);
   if (d.key !== undefined && !sameDigest(digest(r.key), d.key))
     out.push(`key stored as ${JSON.stringify(d.key)}, sent ${JSON.stringify(digest(r.key))}`);
   if (d.value !== undefined && !sameDigest(digest(r.value), d.value))
@@ -60,7 +93,7 @@ function shown(r: InjectedRecord): Record<string, unknown> {
 /**
  * `fuzz-mishandled`: a record the fuzzer produced (`fuzz-records`) that is not in `dead_letters`
  * at its partition and offset with exactly its key, value and headers (per name every value in
- * order, null kept null) and on the dead-letter topic (a copy naming that position), or a fuzzed copy of an applied event (recorded as a duplicate) that was
+ * order, null kept null), filed under the version and event id the record claims (claimsOf) and on the dead-letter topic (a copy naming that position), or a fuzzed copy of an applied event (recorded as a duplicate) that was
  * dead-lettered, or applied again by effectively-once, whose inbox must drop it. A record missing
  * from an at-most-once run whose projector died is what that mode may lose (its copy, where there
  * is one, must still be exact). A run recorded without the dead letters' contents has nothing to say.

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { InjectedRecord, InjectionEntry } from '../history/types.ts';
-import { checkFuzzMishandled } from './fuzzMishandled.ts';
+import { checkFuzzMishandled, claimsOf } from './fuzzMishandled.ts';
 import { BASIC, healthyRun, wall, type TestInput } from './testing.ts';
 import type { DeadLetterLogRow } from './types.ts';
 
@@ -111,6 +111,45 @@ describe('fuzz-mishandled', () => {
       /value stored as/,
     );
     expect(checkFuzzMishandled(run([{ ...exact('40'), key: digest(Buffer.alloc(0)) }])).anomalies[0]!.message).toMatch(/key stored as/);
+  });
+
+  it('fails for a dead letter filed under another version or event id than the record claims', () => {
+    const text = '{"type":"UserDeleted","schemaVersion":999,"streamVersion":1,"eventId":"e-1"}';
+    const claiming: InjectedRecord = { key: null, value: b64(text), headers: [] };
+    const filed = (over: Partial<DeadLetterLogRow>): DeadLetterLogRow => ({
+      ...exact('40'),
+      value: digest(Buffer.from(text)),
+      headers: {},
+      streamVersion: 1,
+      eventId: 'e-1',
+      ...over,
+    });
+    expect(checkFuzzMishandled(run([filed({})], [fuzz('40', claiming)])).valid).toBe(true);
+    const noVersion = checkFuzzMishandled(run([filed({ streamVersion: null })], [fuzz('40', claiming)]));
+    expect(noVersion.anomalies[0]!.message).toMatch(/filed under version none, though the record claims 1/);
+    const otherId = checkFuzzMishandled(run([filed({ eventId: 'from-a-header' })], [fuzz('40', claiming)]));
+    expect(otherId.anomalies[0]!.message).toMatch(/filed under event id "from-a-header", though the record claims "e-1"/);
+  });
+
+  it('reads the claims as the projector must: a positive safe integer version, strict UTF-8, a JSON object', () => {
+    const claims = (s: string | Buffer) => claimsOf(b64(s));
+    expect(claims('{"streamVersion":7,"eventId":"x"}')).toEqual({ streamVersion: 7, eventId: 'x' });
+    expect(claims('\ufeff{"streamVersion":2}')).toEqual({ streamVersion: 2 }); // a BOM is not part of the text
+    for (const none of [
+      '{"streamVersion":0}',
+      '{"streamVersion":1.5}',
+      '{"streamVersion":1e400}',
+      '{"streamVersion":"1"}',
+      '[1]',
+      'null',
+      'x',
+    ])
+      expect(claims(none).streamVersion, none).toBeNull();
+    expect(
+      claims(Buffer.concat([Buffer.from('{"streamVersion":3,"n":"'), Buffer.from([0xff]), Buffer.from('"}')])).streamVersion,
+    ).toBeNull();
+    expect(claimsOf(null)).toEqual({ streamVersion: null });
+    expect(claims(`{"eventId":"${'e'.repeat(65)}"}`)).toEqual({ streamVersion: null }); // may be fitted: not judged
   });
 
   it('names a long value by length and SHA-256, not its bytes', () => {

@@ -5,7 +5,7 @@
 // data (a live stream's id, an applied event to copy, the partition count) is resolved by
 // `realize`, deterministically, so a seed and an index name one record. Pure.
 import fc from 'fast-check';
-import { HEADERS } from '../../system/shared/events.ts';
+import { HEADERS, SCHEMA_VERSION } from '../../system/shared/events.ts';
 import { DLQ_MAX_MESSAGE_BYTES } from '../../system/shared/topics.ts';
 import { DLT_HEADERS, TRUNCATED_LIMITS } from '../../system/projector/dlqRecord.ts';
 import { MAX_STREAM_VERSION } from '../../system/projector/parseRecord.ts';
@@ -118,11 +118,62 @@ export const keyArb: fc.Arbitrary<KeySpec> = fc.oneof(
     .map(({ length, fill }): KeySpec => ({ kind: 'long', length, fill })),
 );
 
+/** The envelope fields one generated envelope breaks (exactly one of them). */
+export const ENVELOPE_BREAKS = [
+  'type',
+  'eventId',
+  'streamId',
+  'streamVersion',
+  'schemaVersion',
+  'occurredAt',
+  'payload',
+  'correlationId',
+] as const;
+
+/**
+ * A whole envelope of every type, as the relay publishes one, with exactly one field broken: so
+ * the rest of what it says of itself (its version, at its lowest bound half the time, its event
+ * id) is readable, and its dead letter must be filed under it. A version broken goes to a bound:
+ * 0, −1, one past the column, a fraction, a string, null.
+ */
+export const envelopeArb: fc.Arbitrary<ValueSpec> = fc
+  .record({
+    type: fc.constantFrom('UserRegistered', 'UserRenamed', 'UserDeleted'),
+    ids: fc.tuple(fc.uuid({ version: 4 }), fc.uuid({ version: 4 }), fc.uuid({ version: 4 }), fc.uuid({ version: 4 })),
+    streamVersion: fc.oneof(fc.constant(1), fc.integer({ min: 1, max: MAX_STREAM_VERSION })),
+    broken: fc.constantFrom(...ENVELOPE_BREAKS),
+    badVersion: fc.constantFrom<unknown>(0, -1, MAX_STREAM_VERSION + 1, 1.5, '1', null),
+  })
+  .map(({ type, ids: [eventId, streamId, correlationId, causationId], streamVersion, broken, badVersion }): ValueSpec => {
+    const payload =
+      type === 'UserRegistered' ? { name: 'fuzz', dateRegister: '2026-01-01' } : type === 'UserRenamed' ? { name: 'fuzz' } : {};
+    const e: Record<string, unknown> = {
+      eventId,
+      streamId,
+      streamVersion,
+      type,
+      schemaVersion: SCHEMA_VERSION,
+      occurredAt: '2026-01-01T00:00:00.000Z',
+      correlationId,
+      causationId,
+      payload,
+    };
+    if (broken === 'type') e.type = 'UserMerged';
+    else if (broken === 'eventId' || broken === 'streamId') e[broken] = 'not-a-uuid';
+    else if (broken === 'streamVersion') e.streamVersion = badVersion;
+    else if (broken === 'schemaVersion') e.schemaVersion = 999;
+    else if (broken === 'occurredAt') e.occurredAt = 'yesterday';
+    else if (broken === 'payload') e.payload = type === 'UserDeleted' ? 'not an object' : { ...payload, name: '' };
+    else delete e.correlationId;
+    return { kind: 'json', text: JSON.stringify(e) };
+  });
+
 export const valueArb: fc.Arbitrary<ValueSpec> = fc.oneof(
   fc.constant<ValueSpec>({ kind: 'tombstone' }),
   fc.constant<ValueSpec>({ kind: 'empty' }),
   fc.constantFrom(...INVALID_UTF8).map((b): ValueSpec => ({ kind: 'invalid-utf8', bytes: b })),
   fc.constantFrom(...JSON_EDGES).map((text): ValueSpec => ({ kind: 'json', text })),
+  { weight: 3, arbitrary: envelopeArb },
   fc.json({ maxDepth: 3 }).map((text): ValueSpec => ({ kind: 'json', text })),
   fc
     .record({

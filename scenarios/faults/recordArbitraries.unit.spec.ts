@@ -7,6 +7,8 @@ import { parseRecord } from '../../system/projector/parseRecord.ts';
 import { singleRecordBatchBytes } from '../../system/testing/rawKafka/recordBatch.ts';
 import { drawSpecs, parseOnly } from './fuzzFamily.ts';
 import {
+  ENVELOPE_BREAKS,
+  envelopeArb,
   LIMITS,
   SYSTEM_HEADER_NAMES,
   realize,
@@ -111,6 +113,33 @@ describe('record arbitraries', () => {
 
   it('never draw a valid event other than a copy (the projector parses none of them)', () => {
     for (const x of records) expect(parseRecord(x.r.key, x.r.value).ok, x.r.shape).toBe(false);
+  });
+
+  it('draw whole envelopes with exactly one field broken, the version at its lowest bound half the time', () => {
+    const drawn = fc.sample(envelopeArb, { seed: 7, numRuns: 600 }).map((v) => (v.kind === 'json' ? v.text : ''));
+    const broken = new Set<string>();
+    let atOne = 0;
+    for (const text of drawn) {
+      const e = JSON.parse(text) as Record<string, unknown>;
+      const result = parseRecord(null, Buffer.from(text));
+      expect(result.ok, text).toBe(false);
+      const versionBroken = !(
+        Number.isSafeInteger(e.streamVersion) &&
+        (e.streamVersion as number) >= 1 &&
+        (e.streamVersion as number) <= 2 ** 31
+      );
+      if (versionBroken) broken.add('streamVersion');
+      if (e.streamVersion === 1) atOne++;
+      if (e.type === 'UserMerged') broken.add('type');
+      if (e.eventId === 'not-a-uuid') broken.add('eventId');
+      if (e.streamId === 'not-a-uuid') broken.add('streamId');
+      if (e.schemaVersion === 999) broken.add('schemaVersion');
+      if (e.occurredAt === 'yesterday') broken.add('occurredAt');
+      if (!('correlationId' in e)) broken.add('correlationId');
+      if (typeof e.payload !== 'object' || (e.payload as { name?: string }).name === '') broken.add('payload');
+    }
+    expect([...broken].sort()).toEqual([...ENVELOPE_BREAKS].sort());
+    expect(atOne).toBeGreaterThan(drawn.length / 4);
   });
 
   it('on a live stream, only values that name no version (a dead letter there holds the whole stream until discarded)', () => {
