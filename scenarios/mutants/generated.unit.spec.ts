@@ -59,6 +59,35 @@ describe('generated mutants', () => {
     },
   );
 
+  it(
+    'leaves out a log statement, a callback that only logs and a block of only logs; not what else they hold',
+    { timeout: 60_000 },
+    async () => {
+      const root = mkdtempSync(join(tmpdir(), 'faultline-generated-'));
+      mkdirSync(join(root, 'system', 'x'), { recursive: true });
+      writeFileSync(
+        join(root, 'system', 'x', 'f.ts'),
+        `export function f(o: { logger: { warn(...a: unknown[]): void } }, x: number, p: Promise<void>): number {
+  o.logger.warn({ x }, 'w');
+  p.catch((err: unknown) => o.logger.warn({ err }, 'disconnect failed'));
+  if (x > 1) {
+    o.logger.warn({ x }, 'only a log');
+  }
+  return x;
+}
+`,
+      );
+      const { mutants } = await instrument(root, ['system/x/f.ts']);
+      const originals = mutants.map((m) => m.original);
+      expect(originals).not.toContain("o.logger.warn({ x }, 'w');");
+      expect(originals).not.toContain("(err: unknown) => o.logger.warn({ err }, 'disconnect failed')");
+      expect(originals).not.toContain("{\n    o.logger.warn({ x }, 'only a log');\n  }");
+      // removing the catch leaves a rejection unhandled: that is work, not observability
+      expect(originals).toContain("p.catch((err: unknown) => o.logger.warn({ err }, 'disconnect failed'));");
+      expect(originals).toContain('x > 1');
+    },
+  );
+
   it('targets every listed file and no test, entry point or settings file', () => {
     const files = targetFiles('.');
     expect(files.length).toBeGreaterThan(30);

@@ -5,7 +5,9 @@
 //   updates of a metric (inc, set, observe) stay mutated: telemetry must not lie;
 // - span names: the first argument of `withSpan`, `withSpanFromTraceparent`, `startSpan`,
 //   `startActiveSpan` (the callback, the real work, stays mutated); span attributes:
-//   `<span>.setAttribute(…)` and `<span>.setAttributes(…)`.
+//   `<span>.setAttribute(…)` and `<span>.setAttributes(…)`;
+// - and what holds nothing else: the statement of such a call, an arrow function whose body is
+//   one, a block of only such statements (removing them changes nothing but what is observed).
 /** The slice of a Babel node the ignorer reads (structural: no Babel types needed). */
 export interface NodeLike {
   type: string;
@@ -13,6 +15,8 @@ export interface NodeLike {
   callee?: NodeLike;
   object?: NodeLike;
   property?: NodeLike;
+  expression?: NodeLike; // an ExpressionStatement's
+  body?: NodeLike | NodeLike[]; // an arrow function's (expression or block), a block's statements
 }
 
 /** The slice of Babel's NodePath the ignorer reads. */
@@ -45,6 +49,18 @@ export function observabilityCall(node: NodeLike): string | undefined {
   return undefined;
 }
 
+/** Why a statement, arrow function or block holds nothing but observability calls, or undefined. */
+export function onlyObservability(node: NodeLike): string | undefined {
+  if (node.type === 'ExpressionStatement' && node.expression) return observabilityCall(node.expression);
+  if (node.type === 'ArrowFunctionExpression' && node.body && !Array.isArray(node.body))
+    return node.body.type === 'BlockStatement' ? onlyObservability(node.body) : observabilityCall(node.body);
+  if (node.type === 'BlockStatement' && Array.isArray(node.body) && node.body.length > 0) {
+    const whys = node.body.map(onlyObservability);
+    return whys.every(Boolean) ? whys[0] : undefined;
+  }
+  return undefined;
+}
+
 /** Why this node is a span's name (the first argument of a span starter), or undefined. */
 export function spanName(path: PathLike): string | undefined {
   const parent = path.parentPath?.node;
@@ -55,7 +71,7 @@ export function spanName(path: PathLike): string | undefined {
 
 export const observabilityIgnorer = {
   shouldIgnore(path: PathLike): string | undefined {
-    const why = observabilityCall(path.node) ?? spanName(path);
+    const why = observabilityCall(path.node) ?? onlyObservability(path.node) ?? spanName(path);
     return why ? `observability only: ${why}` : undefined;
   },
 };
