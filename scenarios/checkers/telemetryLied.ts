@@ -1,3 +1,4 @@
+import { appliedMiscounted } from './appliedCounted.ts';
 import { checkMetricLabels } from './metricLabels.ts';
 import { result, type Anomaly, type CheckInput, type CheckResult, type TelemetrySample } from './types.ts';
 
@@ -20,7 +21,8 @@ export const DEFAULT_STALL_REPORT_BOUND_MS = 35_000;
  * A process also lies when its lag gauges show figures while its own gauge says the lag cannot be
  * known (the figures are an older, stale copy a dashboard would trust). One anomaly per episode.
  * And when it counts a metric outside the labels the contract declares (metricLabels.ts): one
- * anomaly per series.
+ * anomaly per series; and when a projector's final counters disagree with the rows it wrote in
+ * the applied log (appliedCounted.ts).
  */
 export function checkTelemetryLied(input: CheckInput): CheckResult {
   const bound = input.telemetryBoundMs ?? DEFAULT_TELEMETRY_BOUND_MS;
@@ -75,6 +77,9 @@ export function checkTelemetryLied(input: CheckInput): CheckResult {
   }
   for (const [process, samples] of byProcess) anomalies.push(...staleFigures(process, samples));
   if (input.metricSamples && input.metricContract) anomalies.push(...checkMetricLabels(input.metricSamples, input.metricContract));
+  // A run that never quiesced may still be applying: its counters are not final.
+  if (input.metricSamples && input.convergence?.convergedAtMs !== null)
+    anomalies.push(...appliedMiscounted(input.metricSamples, input.read.applied));
   return result('telemetry-lied', anomalies);
 }
 

@@ -175,6 +175,8 @@ export type MetricContract = Readonly<Record<string, MetricLabelContract>>;
 export interface MetricSample {
   ms: number;
   metrics: Readonly<Partial<Record<string, Readonly<Record<string, number>>>>>;
+  /** Taken after the read model stood still: its counters are final. */
+  final?: true;
 }
 
 export interface ConvergenceInput {

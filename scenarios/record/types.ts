@@ -35,6 +35,8 @@ export interface Sample {
   /** By target name: 'relay' is instance 1, further instances are 'relay#2', 'projector#3', … */
   pids: Partial<Record<SystemProcess | InstanceTarget, number>>;
   metrics: Partial<Record<SystemProcess | InstanceTarget, MetricValues>>;
+  /** Taken once the read model stood still after the run (quiesced): counters are then final. */
+  final?: true;
 }
 
 /** A further instance of a scalable process ('relay#2', 'projector#3'). */

@@ -63,6 +63,8 @@ export interface Observers {
     /** Resident memory of the environment's processes, where this host knows their pids. */
     memory?: { samples: MemorySample[]; memory: RunMemory };
   }>;
+  /** One more metrics sample, taken after `stop` once the read model stood still. */
+  finalSample(): Promise<Sample>;
 }
 
 /** What the runner needs of a nemesis: the faults helper's implementation is adapted in liveDeps. */
@@ -174,6 +176,7 @@ function liveObservers(o: { env: EnvAddresses; urls: SystemUrls; recorder: Histo
     hotStreams(h) {
       hot = h;
     },
+    finalSample: () => sampler.finalSample(),
     async stop(deadlineMs, giveUp) {
       const vis = await visibility.settle(deadlineMs, giveUp);
       const samples = sampler.stop();

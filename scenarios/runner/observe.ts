@@ -53,11 +53,14 @@ export async function observe(s: Scenario, p: Prepared, run: RunOutcome, deps: R
     await stuck.stop();
     await progress.close();
   });
+  // After quiescence nothing is applied any more: the counters of this sample are final, and the
+  // applied rows read next are what they counted.
+  const last = await run.observers.finalSample();
   const final = await deps.readFinalState(p.env);
   return {
     convergence: { lastHealMs: run.lastHealMs, convergedAtMs: convergedAt(caughtUpMs, quiescedMs), boundMs: s.convergenceBoundMs },
     final,
-    samples: stopped.samples,
+    samples: [...stopped.samples, last],
     samplesStartMs: stopped.samplesStartMs,
     telemetry: stopped.telemetry,
     visibility: stopped.visibility,

@@ -37,15 +37,13 @@ export function sampledTargets(urls: SystemUrls): [SampledTarget, string][] {
 /** How long a process may take to answer /metrics before the sample records it as silent. */
 export const ANSWER_LIMIT_MS = 1500;
 
-export function startSampler(urls: SystemUrls, everyMs = 250): { stop(): Sample[]; samples: Sample[] } {
+export function startSampler(urls: SystemUrls, everyMs = 250): { stop(): Sample[]; samples: Sample[]; finalSample(): Promise<Sample> } {
   const t0 = Date.now();
   const samples: Sample[] = [];
   const targets = sampledTargets(urls);
   let stopped = false;
   let busy = false;
-  const tick = async () => {
-    if (busy || stopped) return;
-    busy = true;
+  const take = async (): Promise<Sample> => {
     const s: Sample = { ms: Date.now() - t0, pids: {}, metrics: {} };
     await Promise.all(
       targets.map(async ([p, url]) => {
@@ -60,7 +58,12 @@ export function startSampler(urls: SystemUrls, everyMs = 250): { stop(): Sample[
         }
       }),
     );
-    samples.push(s);
+    return s;
+  };
+  const tick = async () => {
+    if (busy || stopped) return;
+    busy = true;
+    samples.push(await take());
     busy = false;
   };
   const timer = setInterval(() => void tick(), everyMs);
@@ -71,6 +74,9 @@ export function startSampler(urls: SystemUrls, everyMs = 250): { stop(): Sample[
       stopped = true;
       clearInterval(timer);
       return samples;
+    },
+    async finalSample() {
+      return { ...(await take()), final: true };
     },
   };
 }

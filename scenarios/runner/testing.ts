@@ -124,6 +124,7 @@ export function fakeDeps(calls: string[], over: Partial<RunnerDeps> = {}): Runne
     startObservers: () => ({
       okCommand: () => undefined,
       hotStreams: () => undefined,
+      finalSample: async () => ({ ms: 1, pids: {}, metrics: {}, final: true }),
       stop: async () => ({
         samples: [],
         samplesStartMs: 0,

@@ -73,6 +73,12 @@ export function projectorMetrics(registry?: Registry) {
       ...r,
     }),
     applySeconds: histogram({ name: 'projector_apply_seconds', help: 'Time to handle one record, retries included', ...r }),
+    identity: gauge<'applied_by'>({
+      name: 'projector_identity',
+      help: '1, labelled with the name this process writes in the applied log (applied_events.applied_by)',
+      labelNames: ['applied_by'],
+      ...r,
+    }),
   };
 }
 export type ProjectorMetrics = ReturnType<typeof projectorMetrics>;

@@ -11,6 +11,7 @@ import { migrate } from '../shared/migrate.ts';
 import type { ProjectorConfig } from './config.ts';
 import { projectorMetrics } from './metrics.ts';
 import { createProjector, type Projector } from './projector.ts';
+import { APPLIED_BY } from './readModelStore.ts';
 
 export interface ProjectorHandle {
   url: string;
@@ -38,6 +39,8 @@ export async function startProjector(config: ProjectorConfig, opts: StartOptions
   const pool = createPool(config.queriesDbUrl, { connectionLimit: config.dbPoolSize, multipleStatements: true });
   configureSessions(pool, { lockWaitTimeoutS: config.lockWaitTimeoutS });
   const metrics = projectorMetrics(opts.registry);
+  // Its counters and its rows in the applied log can then be told apart from other processes'.
+  metrics.identity.set({ applied_by: APPLIED_BY }, 1);
   const kafka = createKafka({ brokers: config.brokers, clientId: `projector-${config.groupId}`, logger, sasl: config.kafkaSasl });
   const exit = opts.exitOnSignal ?? true;
   const projector = createProjector({
