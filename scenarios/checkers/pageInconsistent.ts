@@ -1,4 +1,4 @@
-import type { ReadEntry } from '../history/types.ts';
+import type { PageEntry } from '../history/types.ts';
 import { result, type Anomaly, type CheckInput, type CheckResult } from './types.ts';
 
 /**
@@ -6,16 +6,15 @@ import { result, type Anomaly, type CheckInput, type CheckResult } from './types
  * its own total, or lists a user twice. The query API answers a page and its total from one read
  * view, so page N of size S holds exactly min(S, max(0, total − (N − 1)·S)) users: a total counted
  * in another statement (a write landing between the two), a wrong offset or a cached total breaks
- * it. The items themselves are reads of their users, judged by `stale-read` and `read-behind`.
+ * it; so does an empty page where the total says there are users. The items themselves are reads
+ * of their users, judged by `stale-read` and `read-behind`.
  */
 export function checkPageInconsistent(input: CheckInput): CheckResult {
-  const pages = new Map<number, ReadEntry[]>();
-  for (const r of input.reads ?? []) if (r.page) pages.set(r.page.read, [...(pages.get(r.page.read) ?? []), r]);
   const anomalies: Anomaly[] = [];
-  for (const items of pages.values()) {
-    const { number, size, total, count } = items[0]!.page!;
+  for (const p of pagesOf(input)) {
+    const { number, size, total, count } = p;
     const expected = Math.min(size, Math.max(0, total - (number - 1) * size));
-    const ids = items.map((r) => r.userId);
+    const ids = p.userIds;
     const twice = ids.filter((id, i) => ids.indexOf(id) !== i);
     const why =
       count !== expected
@@ -26,9 +25,27 @@ export function checkPageInconsistent(input: CheckInput): CheckResult {
     if (!why) continue;
     anomalies.push({
       name: 'page-inconsistent',
-      message: `reader ${items[0]!.reader}'s page ${number} (size ${size}, sent at ${Math.round(items[0]!.sentMs ?? Number.NaN)} ms) ${why}`,
-      data: { page: items[0]!.page, userIds: ids },
+      message: `reader ${p.reader}'s page ${number} (size ${size}, sent at ${Math.round(p.sentMs ?? Number.NaN)} ms) ${why}`,
+      data: { page: { read: p.read, number, size, total, count }, userIds: ids },
     });
   }
   return result('page-inconsistent', anomalies);
+}
+
+/** The run's pages; a history recorded before pages had entries of their own has them only through their items. */
+function pagesOf(input: CheckInput): Omit<PageEntry, 'type' | 't'>[] {
+  if (input.pages) return [...input.pages];
+  const byRead = new Map<number, Omit<PageEntry, 'type' | 't'>>();
+  for (const r of input.reads ?? []) {
+    if (!r.page) continue;
+    const p = byRead.get(r.page.read) ?? {
+      ...r.page,
+      reader: r.reader,
+      userIds: [],
+      ...(r.sentMs !== undefined ? { sentMs: r.sentMs } : {}),
+    };
+    p.userIds.push(r.userId);
+    byRead.set(r.page.read, p);
+  }
+  return [...byRead.values()];
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PageOfRead, ReadEntry } from '../history/types.ts';
+import type { PageEntry, PageOfRead, ReadEntry } from '../history/types.ts';
 import { checkPageInconsistent } from './pageInconsistent.ts';
 import { checkReadBehind } from './readBehind.ts';
 import { BASIC, healthyRun } from './testing.ts';
@@ -39,6 +39,25 @@ describe('page-inconsistent (pages of GET /users)', () => {
     expect(r.anomalies[0]!.message).toMatch(/page 3 .* holds 1 users where its total of 8 means 2/);
     expect(check(page({ number: 1, total: 2, ids: ['a', 'b', 'c'] })).valid).toBe(false); // more than the total allows
     expect(check(page({ number: 1, total: 9, ids: ['a', 'b'] })).valid).toBe(false); // a full page expected
+  });
+
+  it('finds an empty page whose total says it holds users, from the page entries', () => {
+    const entry = (count: number, userIds: string[], total: number): PageEntry => ({
+      type: 'page',
+      reader: 2,
+      read: 0,
+      number: 1,
+      size: 3,
+      total,
+      count,
+      userIds,
+      sentMs: 40,
+      t: { ms: 45, wall: '' },
+    });
+    const empty = checkPageInconsistent({ ...healthyRun(BASIC), reads: [], pages: [entry(0, [], 5)] });
+    expect(empty.anomalies[0]!.message).toBe("reader 2's page 1 (size 3, sent at 40 ms) holds 0 users where its total of 5 means 3");
+    expect(checkPageInconsistent({ ...healthyRun(BASIC), reads: [], pages: [entry(0, [], 0)] }).valid).toBe(true);
+    expect(checkPageInconsistent({ ...healthyRun(BASIC), reads: [], pages: [entry(2, ['a', 'b'], 2)] }).valid).toBe(true);
   });
 
   it('finds a user listed twice in one page', () => {

@@ -1,7 +1,7 @@
 // What the checkers read: the history plus the final state of both databases and both topics,
 // read by the lead after heal + quiesce. Rows are camelCase; comments give the source column.
 import type { Configuration } from '../../system/shared/modes.ts';
-import type { CommandOp, CrashEntry, FaultWindow, InjectionEntry, ReadEntry } from '../history/types.ts';
+import type { CommandOp, CrashEntry, FaultWindow, InjectionEntry, PageEntry, ReadEntry } from '../history/types.ts';
 
 export const ANOMALY_NAMES = [
   'lost', // an ok command whose effect never reaches the read model
@@ -212,6 +212,8 @@ export interface CheckInput {
   injections?: readonly InjectionEntry[];
   /** Query-API reads sampled during the run, from the history. */
   reads?: readonly ReadEntry[];
+  /** Pages of `GET /users` answered during the run, empty ones included (absent in older histories: grouped from `reads`). */
+  pages?: readonly PageEntry[];
   /** Crash points that fired, from the history. */
   crashes?: readonly CrashEntry[];
   /** Leaders and ISR sampled during a multi-broker run: when the cluster settled after a broker fault. */

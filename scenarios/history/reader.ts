@@ -10,7 +10,7 @@ export class HistoryParseError extends Error {
   }
 }
 
-const TYPES = new Set(['invoke', 'complete', 'fault', 'meta', 'inject', 'read', 'crash']);
+const TYPES = new Set(['invoke', 'complete', 'fault', 'meta', 'inject', 'read', 'page', 'crash']);
 
 /** Parses JSONL text. A truncated last line (the harness died mid-write) is dropped, not fatal. */
 export function parseHistory(text: string): HistoryEntry[] {

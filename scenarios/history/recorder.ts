@@ -9,6 +9,7 @@ import type {
   InjectionEntry,
   InvokeEntry,
   MetaEntry,
+  PageEntry,
   ReadEntry,
   Timestamp,
 } from './types.ts';
@@ -55,6 +56,8 @@ export interface HistoryRecorder {
   inject(i: Omit<InjectionEntry, 'type' | 't'>): void;
   /** A query-API read, stamped when its answer arrived. */
   read(r: Omit<ReadEntry, 'type' | 't'>): void;
+  /** A page of `GET /users`, stamped when its answer arrived (its items are recorded as reads too). */
+  page(p: Omit<PageEntry, 'type' | 't'>): void;
   /** A crash point that fired inside a system process. */
   crash(c: Omit<CrashEntry, 'type' | 't'>): void;
   /** Everything recorded so far, in order (kept in memory for the checkers). */
@@ -88,6 +91,7 @@ export function createRecorder({ sink, clock = createClock() }: { sink: HistoryS
     now: () => clock(),
     inject: (i) => append({ type: 'inject', ...i, t: clock() }),
     read: (r) => append({ type: 'read', ...r, t: clock() }),
+    page: (p) => append({ type: 'page', ...p, t: clock() }),
     crash: (c) => append({ type: 'crash', ...c, t: clock() }),
     entries: () => all.slice(),
     close: () => sink.close(),

@@ -158,6 +158,20 @@ export interface PageOfRead {
   count: number;
 }
 
+/**
+ * One answered page of `GET /users?page=`, empty ones included (its items are also recorded as
+ * reads of their users): what `page-inconsistent` judges.
+ */
+export interface PageEntry extends PageOfRead {
+  type: 'page';
+  reader: number;
+  /** The items' user ids, in the order answered. */
+  userIds: string[];
+  /** History-clock ms just before the request was sent. */
+  sentMs?: number;
+  t: Timestamp;
+}
+
 /** A named crash point that fired inside a system process (from the process's crash log). */
 export interface CrashEntry {
   type: 'crash';
@@ -170,7 +184,7 @@ export interface CrashEntry {
   t: Timestamp;
 }
 
-export type HistoryEntry = InvokeEntry | CompleteEntry | FaultEntry | MetaEntry | InjectionEntry | ReadEntry | CrashEntry;
+export type HistoryEntry = InvokeEntry | CompleteEntry | FaultEntry | MetaEntry | InjectionEntry | ReadEntry | PageEntry | CrashEntry;
 
 /** An invoke paired with its completion: what checkers read. */
 export interface CommandOp {

@@ -44,6 +44,7 @@ export function checkInputOf(record: ScenarioRecord): CheckInput {
     poison: poisonOf(record),
     injections: ofType(entries, 'inject') as InjectionEntry[],
     reads: ofType(entries, 'read') as ReadEntry[],
+    pages: ofType(entries, 'page'),
     crashes: ofType(entries, 'crash') as CrashEntry[],
     telemetry: record.samples.telemetry,
     metricSamples: record.samples.samples,

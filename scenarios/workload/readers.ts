@@ -9,7 +9,7 @@ import { createRng } from './random.ts';
 
 export interface ReadersOptions {
   queryApi: string; // base URL of the query API
-  recorder: Pick<HistoryRecorder, 'read'>;
+  recorder: Pick<HistoryRecorder, 'read' | 'page'>;
   /** The streams worth reading now, hottest first (the workload's hot set). */
   streams: () => readonly string[];
   /**
@@ -60,6 +60,9 @@ function pageReader(o: ReadersOptions, pageSize: number, timeoutMs: number) {
     const total = typeof body.total === 'number' ? body.total : -1;
     pages = Math.max(1, Math.ceil(total / pageSize));
     const page = { read: pageReads++, number, size: pageSize, total, count: items.length };
+    // The page itself, empty or not: an empty page whose total says it should hold users is
+    // visible only here.
+    o.recorder.page({ reader: id, ...page, userIds: items.map((it) => String(it.id)), ...(sentMs !== undefined ? { sentMs } : {}) });
     for (const it of items) {
       o.recorder.read({
         reader: id,

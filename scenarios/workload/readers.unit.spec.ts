@@ -15,6 +15,9 @@ beforeAll(async () => {
     if (req.url!.startsWith('/users?')) {
       const q = new URL(req.url!, 'http://x').searchParams;
       if (q.get('pageSize') === '7') return res.writeHead(503).end(JSON.stringify({ error: 'DB_DOWN' }));
+      // A page that lists nothing although its total says there are users (the API's bug to catch).
+      if (q.get('pageSize') === '9')
+        return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ items: [], total: 5 }));
       const items = [
         { id: 'p-1', version: 3, deleted: false },
         { id: 'p-2', version: 1, deleted: true },
@@ -113,6 +116,16 @@ describe('query-API readers', () => {
     for (const r of paged) expect(r.sentMs).toBeLessThan(r.t.ms);
     // one page read in three: two single reads of 'a' between pages
     expect(reads.filter((r) => r.userId === 'a').length).toBeGreaterThanOrEqual(paged.length - 2);
+  });
+
+  it('records each page itself, an empty one included, with the ids it listed', async () => {
+    const recorder = createRecorder({ sink: memorySink() });
+    const readers = startReaders({ queryApi: base, recorder, streams: () => ['a'], readers: 1, intervalMs: 1, pageEvery: 1, pageSize: 9 });
+    for (let i = 0; i < 100 && !recorder.entries().some((e) => e.type === 'page'); i++) await new Promise((r) => setTimeout(r, 10));
+    await readers.stop();
+    const pages = recorder.entries().filter((e) => e.type === 'page');
+    expect(pages[0]).toMatchObject({ type: 'page', reader: 0, read: 0, number: 1, size: 9, total: 5, count: 0, userIds: [] });
+    expect(toReads(recorder.entries())).toEqual([]); // no item, so no read of a user
   });
 
   it('counts a page answered with an error as no read, and records nothing for it', async () => {
