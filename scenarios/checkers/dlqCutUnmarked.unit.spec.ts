@@ -57,6 +57,45 @@ describe('dlq-cut-unmarked', () => {
     expect(checkDlqCutUnmarked(withCutCopy({}, 'y'.repeat(900))).valid).toBe(false);
   });
 
+  it('flags a whole copy that says it was cut, unless the record itself carried that header', () => {
+    const r = checkDlqCutUnmarked(withCutCopy({ [DLQ_HEADERS.truncated]: 'value 900 bytes' }, BIG));
+    expect(r.anomalies[0]!.message).toMatch(/says it was cut .* but holds the original 0@100's very bytes/);
+    const carried = withCutCopy({ [DLQ_HEADERS.truncated]: 'forged' }, BIG);
+    carried.topics.events[carried.topics.events.length - 1]!.headers[DLQ_HEADERS.truncated] = 'forged';
+    expect(checkDlqCutUnmarked(carried).valid).toBe(true);
+  });
+
+  it('holds the dead_letters row to what reached the topic: full, truncated, or none', () => {
+    const filed = (input: TestInput, topicCopy: string) => {
+      input.read.deadLetters = [
+        {
+          id: 7,
+          streamId: null,
+          eventId: null,
+          streamVersion: null,
+          status: 'open',
+          blocksStream: true,
+          createdAt: '',
+          resolvedAt: null,
+          topic: 'user-events',
+          partition: 0,
+          offset: '100',
+          topicCopy,
+        },
+      ];
+      return checkDlqCutUnmarked(input);
+    };
+    expect(filed(withCutCopy(MARKED), 'truncated').valid).toBe(true);
+    expect(filed(withCutCopy({}, BIG), 'full').valid).toBe(true);
+    expect(filed(withCutCopy({}, BIG), 'truncated').anomalies[0]!.message).toBe(
+      'dead letter #7 (record 0@100) is filed with topic_copy "truncated", but the dead-letter topic holds a full copy',
+    );
+    const none = withCutCopy(MARKED);
+    none.topics.dlq = [];
+    expect(filed(none, 'none').valid).toBe(true);
+    expect(filed(none, 'full').anomalies[0]!.message).toMatch(/topic_copy "full", but the dead-letter topic holds no copy of it/);
+  });
+
   it('does not judge a run directory read before sizes and hashes were recorded', () => {
     const input = withCutCopy({});
     delete input.topics.events.at(-1)!.valueSha256;

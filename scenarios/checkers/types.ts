@@ -24,7 +24,7 @@ export const ANOMALY_NAMES = [
   'lost-update', // an ok command whose If-Match was not honoured: stale when sent (an earlier ok had moved past it), or its answer not one version past it
   'published-out-of-order', // on its partition, a stream's first copy of a version comes after the first copy of a later version
   'two-owners', // on one partition, an earlier owner wrote an offset the partition's later owner had already written past
-  'dlq-cut-unmarked', // a dead-letter copy whose value differs from the original's without saying it was cut (length, SHA-256)
+  'dlq-cut-unmarked', // a dead-letter copy whose value differs from the original's without saying it was cut (length, SHA-256), a whole copy that says it was cut, or a dead_letters row whose topic_copy is not what reached the topic
   'misanswered', // a valid command (by the model, nothing in flight beside it) refused, or a reused key's other request answered 2xx
   'republished', // an event's record on the topic more than once where no fault on the publishing path excuses it
   'conflict-missed', // an injected conflicting copy (an applied version, another id or content) applied or dropped instead of dead-lettered
