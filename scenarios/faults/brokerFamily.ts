@@ -288,8 +288,42 @@ async function restartLeader(d: RestartLeaderDeps, id: number, p: BrokerFaultPar
   await ctx.control.restart(brokerTarget(node), { graceful: true });
 }
 
+/**
+ * How long a killed leader stays down at least, from its kill: past the controller's fencing of it
+ * (BROKER_SESSION_TIMEOUT_MS) and whatever election follows. A restart any sooner could bring it
+ * back before its partition is given to anyone, and the window of an election (clean or not)
+ * would open only when the machine happens to be slow.
+ */
+export const ELECTION_WAIT_MS = 12_000;
+
+/** Until the killed leader's partition has another leader, or ELECTION_WAIT_MS from the kill: what happened is logged. */
+async function leadershipMoved(
+  reader: ReturnType<typeof partitionReader>,
+  log: (l: string) => void,
+  k: { partition: number; node: number; at: number },
+  id: number,
+): Promise<void> {
+  for (;;) {
+    const p = (await reader.read().catch(() => [])).find((x) => x.partition === k.partition);
+    if (p && p.leader >= 0 && p.leader !== k.node) {
+      log(
+        `fault ${id}: partition ${k.partition} is led by node ${p.leader} (ISR ${p.isr.join(',')}) ${Date.now() - k.at} ms after node ${k.node}'s kill`,
+      );
+      return;
+    }
+    if (Date.now() - k.at > ELECTION_WAIT_MS) {
+      log(
+        `fault ${id}: partition ${k.partition} had no other leader ${ELECTION_WAIT_MS} ms after node ${k.node}'s kill (leader ${p?.leader ?? 'unknown'}, ISR ${p?.isr.join(',') ?? 'unknown'}): no replica in sync was left to elect`,
+      );
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 function brokerRuntime(ctx: FaultContext) {
-  const killed = new Map<number, string>(); // fault id → target
+  // fault id → target, and for a killed leader what it led
+  const killed = new Map<number, { target: string; leading?: { partition: number; node: number; at: number } }>();
   let ranked: number[] | undefined; // partitions by business, fixed at the first fault that ranks
   const cut = new Map<number, number>(); // fault id → node
   const held = new Map<number, number>(); // fault id → node whose publisher requests are held
@@ -313,7 +347,7 @@ function brokerRuntime(ctx: FaultContext) {
     if (f.fault === 'kill-controller') {
       const node = controllerNode(ctx.env);
       ctx.log(`fault ${id}: the active controller is node ${node}`);
-      killed.set(id, brokerTarget(node));
+      killed.set(id, { target: brokerTarget(node) });
       await ctx.control.kill(brokerTarget(node));
       return;
     }
@@ -329,8 +363,8 @@ function brokerRuntime(ctx: FaultContext) {
     if (f.fault === 'kill-leader') {
       const node = replicaFor(part, 'leader', new Set());
       ctx.log(`fault ${id}: partition ${part.partition} (${part.records} records) is led by node ${node}`);
-      killed.set(id, brokerTarget(node));
       await ctx.control.kill(brokerTarget(node));
+      killed.set(id, { target: brokerTarget(node), leading: { partition: part.partition, node, at: Date.now() } });
     } else {
       const node = replicaFor(part, p.role ?? 'leader', new Set(cut.values()));
       ctx.log(`fault ${id}: cutting replication from node ${node} (${p.role} of partition ${part.partition})`);
@@ -351,9 +385,10 @@ function brokerRuntime(ctx: FaultContext) {
         await holdPublisher(heldNode, id, 0, false);
         held.delete(id);
       }
-      const target = killed.get(id);
-      if (target) {
-        await ctx.control.restart(target, { graceful: false });
+      const k = killed.get(id);
+      if (k?.leading) await leadershipMoved(reader, ctx.log, k.leading, id);
+      if (k) {
+        await ctx.control.restart(k.target, { graceful: false });
         killed.delete(id);
       }
       const node = cut.get(id);
