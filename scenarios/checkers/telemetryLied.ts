@@ -10,7 +10,7 @@ export const DEFAULT_STALL_REPORT_BOUND_MS = 35_000;
 /**
  * `telemetry-lied`: a process's own account of itself against the harness's measurement. A stall
  * is a run of samples where the harness measured lag > 0 and saw no progress (the read model's
- * applied count did not rise; without counts, the measured lag did not fall). Once a stall has
+ * applied count did not rise and the measured lag did not fall). Once a stall has
  * lasted longer than the bound, a sample in which the process still says it is ready with lag 0,
  * or ready and not stalled, is a lie — an operator trusting it would miss the outage. A process
  * that does not answer (null) says nothing, so it does not lie then; but a process that only
@@ -50,7 +50,9 @@ export function checkTelemetryLied(input: CheckInput): CheckResult {
         reported = false;
       }
       silent = false;
-      const lagging = s.measuredLag !== null && s.measuredLag > 0;
+      // The harness could not measure then: the sample neither ends a stall nor shows progress.
+      if (s.measuredLag === null) continue;
+      const lagging = s.measuredLag > 0;
       if (!lagging || (prev && progressed(prev, s))) {
         stallStart = lagging ? s : undefined;
         reported = false;
@@ -106,9 +108,15 @@ function replaced(prev: TelemetrySample, s: TelemetrySample, silent: boolean): b
   return silent;
 }
 
+/**
+ * The applied count rose, or the measured lag fell (it is the further of the committed offset and
+ * the read model's checkpoint, so it falls only when both moved). Either alone is not enough: the
+ * count is a projector's, from 0 again at each restart, so a catch-up between two scrapes of a
+ * projector that then dies shows no rise at all.
+ */
 function progressed(prev: TelemetrySample, s: TelemetrySample): boolean {
-  if (typeof prev.appliedCount === 'number' && typeof s.appliedCount === 'number') return s.appliedCount > prev.appliedCount;
-  return prev.measuredLag !== null && s.measuredLag !== null && s.measuredLag < prev.measuredLag;
+  const counted = typeof prev.appliedCount === 'number' && typeof s.appliedCount === 'number' && s.appliedCount > prev.appliedCount;
+  return counted || (prev.measuredLag !== null && s.measuredLag !== null && s.measuredLag < prev.measuredLag);
 }
 
 /** Ready with lag 0 while lagging is a lie at once; "not stalled" only once the stall outlasted the

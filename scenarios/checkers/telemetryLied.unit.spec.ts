@@ -194,4 +194,18 @@ describe('telemetry-lied', () => {
       expect.objectContaining({ data: expect.objectContaining({ process: 'query-api', atMs: 1200, gaugeLag: 2 }) }),
     ]);
   });
+
+  it('takes a catch-up the applied count missed (a restarted projector, from 0, that died before its next scrape) as progress', () => {
+    // The lag rose while the projector was down, fell to 3 when it caught up between two scrapes
+    // of a count that stayed 0, and the API then said 0 while the harness measured 7: no stall.
+    const rows: [number | null, number | null, boolean | null, number | null][] = [
+      ...Array.from({ length: 12 }, (_, i): [number, number, boolean, number] => [50 * (i + 1), 0, true, 50 * (i + 1)]),
+      [3, 0, true, 2],
+      [7, null, true, 0],
+    ];
+    expect(check(series(rows), 3000).valid).toBe(true);
+    // the same figures without the fall: a stall, and the 0 a lie
+    const stuck = series([...rows.slice(0, 12), [600, 0, true, 590], [607, null, true, 0]]);
+    expect(check(stuck, 3000).valid).toBe(false);
+  });
 });
