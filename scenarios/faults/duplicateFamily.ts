@@ -13,11 +13,13 @@ export interface DuplicateParams {
 /** `projector`: rewind the consumer group's offsets; `relay`: re-publish already published outbox rows. */
 export const DUPLICATE_TARGETS = ['projector', 'relay'] as const;
 export const PROJECTOR_GROUP = 'projector';
+/** A target that is one of the projector group's members: 'projector' or 'projector#N'. */
+export const isProjectorTarget = (t: string) => t === 'projector' || t.startsWith('projector#');
 
 async function rewindProjector(ctx: FaultContext, faultId: number, count: number): Promise<void> {
   const { control, tools, recorder } = ctx;
   // Offsets of a group can only be set while it has no members: stop every projector first.
-  const projectors = (await control.targets()).filter((t) => t === 'projector' || t.startsWith('projector#'));
+  const projectors = (await control.targets()).filter(isProjectorTarget);
   for (const p of projectors) await control.kill(p);
   const admin = await tools.kafkaAdmin();
   try {

@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { AssignerProtocol, type Consumer, type PartitionAssigner } from 'kafkajs';
 import { TOPIC } from '../../system/shared/events.ts';
 import { harnessKafka } from '../environment/harnessKafka.ts';
-import { PROJECTOR_GROUP } from './duplicateFamily.ts';
+import { isProjectorTarget, PROJECTOR_GROUP } from './duplicateFamily.ts';
 import type { FaultContext, FaultFamily, KindSpec } from './family.ts';
 
 export interface GroupCollisionParams {
@@ -38,8 +38,6 @@ const intruderAssigner: PartitionAssigner = () => ({
     metadata: AssignerProtocol.MemberMetadata.encode({ version: 0, topics, userData: Buffer.alloc(0) }),
   }),
 });
-
-const isProjector = (t: string) => t === 'projector' || t.startsWith('projector#');
 
 /** Joins the group as soon as it is empty; a join refused while the dead sessions last is tried again. */
 async function holdGroup(env: FaultContext['env'], id: number): Promise<Consumer> {
@@ -139,7 +137,7 @@ export const groupCollisionFamily: FaultFamily = {
     return {
       async start(_f, id) {
         members = [];
-        for (const t of (await control.targets()).filter(isProjector))
+        for (const t of (await control.targets()).filter(isProjectorTarget))
           if ((await control.identity(t).catch(() => undefined)) !== undefined) members.push(t);
         for (const m of members) await control.kill(m);
         const began = Date.now();
